@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# npm run pbx:down — stop the Asterisk that pbx:up started; leave any other alone.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=pbx-env.sh
+. "$HERE/pbx-env.sh"
+
+if [ ! -f "$STARTED_MARK" ]; then
+  echo "pbx: nothing to stop (pbx:up did not start an Asterisk here)"
+  exit 0
+fi
+if pid=$(pbx_pid); then
+  echo "pbx: stopping Asterisk (pid $pid)"
+  pbx_cli "core stop now" >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+else
+  echo "pbx: Asterisk was not running"
+fi
+rm -f "$STARTED_MARK"

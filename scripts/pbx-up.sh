@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# npm run pbx:up — create (first time) or reuse the Asterisk 22 chroot, install
+# asterisk-config/ and dialplan/ into it, start Asterisk, wait for ARI and AMI.
+# Safe to run twice: a running Asterisk gets the new config by reload.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$HERE")"
+# shellcheck source=pbx-env.sh
+. "$HERE/pbx-env.sh"
+
+bash "$HERE/pbx-chroot.sh"
+
+# Without these, Asterisk resolves the host name for every call and stalls (PBX-LAB.md).
+HOSTS="$PBX_DIR/etc/hosts"
+for name in localhost "$(hostname)" A.ROOT-SERVERS.NET; do
+  grep -qE "^127\.0\.0\.1[[:space:]].*[[:space:]]$name([[:space:]]|\$)" "$HOSTS" 2>/dev/null \
+    || echo "127.0.0.1 $name" >>"$HOSTS"
+done
+
+# Install Hotline's config as the whole of /etc/asterisk (Debian's samples kept aside).
+ETC="$PBX_DIR/etc/asterisk"
+[ -d "$PBX_DIR/etc/asterisk.debian-dist" ] || cp -a "$ETC" "$PBX_DIR/etc/asterisk.debian-dist"
+STAGE="$(mktemp -d)"
+trap 'rm -rf "$STAGE"' EXIT
+cp "$ROOT"/asterisk-config/*.conf "$ROOT"/dialplan/*.conf "$STAGE"/
+for f in "$STAGE"/*.conf; do
+  # '|' as sed delimiter; escape it and '&' and '\' in the values.
+  esc() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
+  sed -i \
+    -e "s|@PBX_BIND@|$(esc "$PBX_BIND")|g" -e "s|@ARI_PORT@|$(esc "$ARI_PORT")|g" \
+    -e "s|@AMI_PORT@|$(esc "$AMI_PORT")|g" -e "s|@SIP_PORT@|$(esc "$SIP_PORT")|g" \
+    -e "s|@ARI_USER@|$(esc "$ARI_USER")|g" -e "s|@ARI_PASSWORD@|$(esc "$ARI_PASSWORD")|g" \
+    -e "s|@ARI_APP@|$(esc "$ARI_APP")|g" \
+    -e "s|@AMI_USER@|$(esc "$AMI_USER")|g" -e "s|@AMI_PASSWORD@|$(esc "$AMI_PASSWORD")|g" "$f"
+done
+find "$ETC" -mindepth 1 -delete
+cp "$STAGE"/*.conf "$ETC"/
+chmod 640 "$ETC"/*.conf
+
+mkdir -p "$PBX_DIR/run/asterisk" "$PBX_DIR/var/lib/asterisk/sounds/hotline"
+chroot "$PBX_DIR" chown -R asterisk:asterisk /etc/asterisk /var/lib/asterisk /var/log/asterisk \
+  /var/spool/asterisk /var/run/asterisk
+
+if pid=$(pbx_pid); then
+  echo "pbx: Asterisk already running (pid $pid); reloading configuration"
+  pbx_cli "core reload" >/dev/null
+  pbx_cli "dialplan reload" >/dev/null
+else
+  echo "pbx: starting Asterisk"
+  rm -f "$PIDFILE"
+  setsid nohup chroot "$PBX_DIR" /usr/sbin/asterisk -U asterisk -G asterisk -f >/dev/null 2>&1 &
+  touch "$STARTED_MARK"
+fi
+
+deadline=$((SECONDS + 90))
+until curl -sf -o /dev/null -u "$ARI_USER:$ARI_PASSWORD" "http://$PBX_BIND:$ARI_PORT/ari/asterisk/info"; do
+  [ $SECONDS -lt $deadline ] || { echo "pbx: ARI did not answer on $PBX_BIND:$ARI_PORT; log: $PBX_LOG" >&2; tail -n 30 "$PBX_LOG" >&2 || true; exit 1; }
+  sleep 0.5
+done
+until (exec 3<>"/dev/tcp/$PBX_BIND/$AMI_PORT" && head -c 22 <&3 | grep -q "Asterisk Call Manager") 2>/dev/null; do
+  [ $SECONDS -lt $deadline ] || { echo "pbx: AMI did not answer on $PBX_BIND:$AMI_PORT; log: $PBX_LOG" >&2; exit 1; }
+  sleep 0.5
+done
+until pbx_cli "pjsip show transports" 2>/dev/null | grep -q transport-udp; do
+  [ $SECONDS -lt $deadline ] || { echo "pbx: PJSIP transport not up; log: $PBX_LOG" >&2; exit 1; }
+  sleep 0.5
+done
+echo "pbx: Asterisk $(chroot "$PBX_DIR" asterisk -V | awk '{print $2}') up: ARI http://$PBX_BIND:$ARI_PORT (app '$ARI_APP'), AMI $PBX_BIND:$AMI_PORT, SIP udp $PBX_BIND:$SIP_PORT"
+echo "pbx: log: $PBX_LOG"
