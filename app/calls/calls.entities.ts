@@ -1,0 +1,88 @@
+// Call records and their event timeline. Explicit column types everywhere so the same
+// entity maps to MariaDB/MySQL and to the embedded SQLite default.
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+export type CallOutcome =
+  | 'completed' // Hotline finished the flow and hung up
+  | 'caller_hangup' // the caller hung up before the flow ended
+  | 'handed_back' // Hotline handed the call back to the dialplan (shutdown, failure)
+  | 'failed'; // the call ended because of an error
+
+@Entity({ name: 'call_records' })
+export class CallRecord {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Index('idx_call_records_channel', { unique: true })
+  @Column({ name: 'channel_id', type: 'varchar', length: 128 })
+  channelId!: string;
+
+  @Index('idx_call_records_caller')
+  @Column({ name: 'caller_number', type: 'varchar', length: 64 })
+  callerNumber!: string;
+
+  @Column({ name: 'caller_name', type: 'varchar', length: 128, nullable: true })
+  callerName!: string | null;
+
+  @Column({ name: 'called_number', type: 'varchar', length: 64 })
+  calledNumber!: string;
+
+  @Column({ name: 'flow', type: 'varchar', length: 64 })
+  flow!: string;
+
+  @Index('idx_call_records_started')
+  @Column({ name: 'started_at', type: 'datetime', precision: 3 })
+  startedAt!: Date;
+
+  @Column({ name: 'answered_at', type: 'datetime', precision: 3, nullable: true })
+  answeredAt!: Date | null;
+
+  @Column({ name: 'ended_at', type: 'datetime', precision: 3, nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ name: 'duration_ms', type: 'int', nullable: true })
+  durationMs!: number | null;
+
+  @Column({ name: 'outcome', type: 'varchar', length: 32, nullable: true })
+  outcome!: CallOutcome | null;
+
+  @Column({ name: 'hangup_cause', type: 'varchar', length: 64, nullable: true })
+  hangupCause!: string | null;
+
+  /** Every DTMF digit the caller pressed, in order. */
+  @Column({ name: 'digits', type: 'varchar', length: 255, default: '' })
+  digits!: string;
+
+  /** The steps the call went through, as JSON: [{ step, at, digit? }]. */
+  @Column({ name: 'ivr_path', type: 'text' })
+  ivrPath!: string;
+
+  /** Where the call is now, persisted so a standby can resume it. */
+  @Column({ name: 'current_step', type: 'varchar', length: 64, nullable: true })
+  currentStep!: string | null;
+
+  /** The Hotline node that handled the call last. */
+  @Column({ name: 'handled_by', type: 'varchar', length: 64 })
+  handledBy!: string;
+}
+
+@Entity({ name: 'call_events' })
+export class CallEvent {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Index('idx_call_events_call')
+  @Column({ name: 'call_id', type: 'varchar', length: 36 })
+  callId!: string;
+
+  @Column({ name: 'at', type: 'datetime', precision: 3 })
+  at!: Date;
+
+  @Column({ name: 'type', type: 'varchar', length: 48 })
+  type!: string;
+
+  @Column({ name: 'detail', type: 'text', nullable: true })
+  detail!: string | null;
+}
+
+export const callEntities = [CallRecord, CallEvent];

@@ -1,0 +1,46 @@
+// Routes for call records. Thin: parse with zod, call the service, map the result.
+import { Router } from 'express';
+import { parse } from '../http/validate.js';
+import type { CallEvent, CallRecord } from './calls.entities.js';
+import { callIdParams, callListQuery } from './calls.schemas.js';
+import type { CallsService } from './calls.service.js';
+
+const toJson = (r: CallRecord) => ({
+  id: r.id,
+  channelId: r.channelId,
+  callerNumber: r.callerNumber,
+  callerName: r.callerName,
+  calledNumber: r.calledNumber,
+  flow: r.flow,
+  startedAt: r.startedAt,
+  answeredAt: r.answeredAt,
+  endedAt: r.endedAt,
+  durationMs: r.durationMs,
+  outcome: r.outcome,
+  hangupCause: r.hangupCause,
+  digits: r.digits,
+  ivrPath: JSON.parse(r.ivrPath) as unknown,
+  currentStep: r.currentStep,
+  handledBy: r.handledBy,
+});
+
+const eventJson = (e: CallEvent) => ({
+  at: e.at,
+  type: e.type,
+  detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
+});
+
+export function callsRouter(calls: CallsService): Router {
+  const router = Router();
+  router.get('/calls', async (req, res) => {
+    const q = parse(callListQuery, req.query, 'query');
+    const { items, total } = await calls.list(q);
+    res.json({ items: items.map(toJson), total, limit: q.limit, offset: q.offset });
+  });
+  router.get('/calls/:id', async (req, res) => {
+    const { id } = parse(callIdParams, req.params, 'path');
+    const { record, events } = await calls.get(id);
+    res.json({ ...toJson(record), events: events.map(eventJson) });
+  });
+  return router;
+}

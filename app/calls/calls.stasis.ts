@@ -1,0 +1,161 @@
+// The Stasis side of calls: every inbound call runs the ordered pipeline
+// resolve number -> create the call record -> pick the flow -> run it,
+// and every way out of it ends in a known state (completed, caller hung up, handed back).
+import type { Logger } from '../logger.js';
+import type { CallControl, CallEventSink, CallInfo, PbxCallEvent } from '../pbx/ports.js';
+import type { CallOutcome } from './calls.entities.js';
+import { CallContext } from './call-context.js';
+import { CallEnded, CallSession } from './call-session.js';
+import type { CallsService, PathEntry } from './calls.service.js';
+import { flowFor, type FlowOptions } from './flows.js';
+
+export interface CallsStasisOptions extends FlowOptions {
+  maxCallSeconds: number;
+}
+
+export interface CallOutcomeListener {
+  (outcome: CallOutcome): void;
+}
+
+export class CallsStasis implements CallEventSink {
+  private readonly sessions = new Map<string, CallSession>();
+  private readonly running = new Set<Promise<void>>();
+  private accepting = true;
+
+  constructor(
+    private readonly control: CallControl,
+    private readonly calls: CallsService,
+    private readonly log: Logger,
+    private readonly opts: CallsStasisOptions,
+    private readonly onOutcome: CallOutcomeListener = () => {},
+  ) {}
+
+  get inProgress(): number {
+    return this.sessions.size;
+  }
+
+  onCallEvent(event: PbxCallEvent): void {
+    if (event.kind === 'entered') {
+      this.enter(event.call, event.at);
+      return;
+    }
+    this.sessions.get(event.channelId)?.deliver(event);
+  }
+
+  onCallsRecovered(calls: CallInfo[], reconnect: boolean): void {
+    for (const call of calls) {
+      const local = this.sessions.get(call.channelId);
+      if (local) {
+        // Our own call, still running: events in the gap are lost, so repeat the prompt.
+        local.resyncRequested = true;
+        local.interrupt();
+        continue;
+      }
+      this.track(this.resume(call));
+    }
+    if (reconnect) this.log.info({ calls: calls.length }, 'ARI link back; calls in the app resumed');
+  }
+
+  private enter(call: CallInfo, at: Date): void {
+    if (this.sessions.has(call.channelId)) return;
+    if (!this.accepting) {
+      this.control.handBack(call.channelId).catch(() => {});
+      return;
+    }
+    this.track(this.runNew(call, at));
+  }
+
+  private track(p: Promise<void>): void {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
+
+  private async runNew(call: CallInfo, at: Date): Promise<void> {
+    const flow = flowFor(call.calledNumber, this.opts);
+    let record;
+    try {
+      record = await this.calls.start(call, flow.name, at);
+    } catch (err) {
+      this.log.error({ channelId: call.channelId, err: (err as Error).message }, 'could not create the call record; handing the call back');
+      await this.control.handBack(call.channelId).catch(() => {});
+      return;
+    }
+    const session = new CallSession(record.id, call.channelId, record.startedAt);
+    await this.drive(session, flow, null, call.answered);
+  }
+
+  /** A call already in the app when we (re)connected, with no session here. */
+  private async resume(call: CallInfo): Promise<void> {
+    const record = await this.calls.findOpenByChannel(call.channelId).catch(() => null);
+    if (!record) {
+      // Entered while nobody listened (or its record is lost): start it as a new call.
+      await this.runNew(call, new Date());
+      return;
+    }
+    await this.calls.adopt(record.id);
+    this.log.info({ callId: record.id, step: record.currentStep }, 'resuming call from its persisted step');
+    const session = new CallSession(record.id, call.channelId, record.startedAt);
+    const path = JSON.parse(record.ivrPath) as PathEntry[];
+    await this.drive(session, flowFor(record.calledNumber, this.opts), record.currentStep, call.answered, { path, digits: record.digits });
+  }
+
+  private async drive(
+    session: CallSession,
+    flow: ReturnType<typeof flowFor>,
+    fromStep: string | null,
+    answered: boolean,
+    resumed?: { path: PathEntry[]; digits: string },
+  ): Promise<void> {
+    this.sessions.set(session.channelId, session);
+    const log = this.log.child({ callId: session.callId });
+    const ctx = new CallContext(session, this.control, this.calls, log, resumed);
+    const maxAge = this.opts.maxCallSeconds * 1000 - (Date.now() - session.startedAt.getTime());
+    const reaper = setTimeout(() => {
+      log.warn('call reached the maximum call time; hanging up');
+      void ctx.hangup().catch(() => {});
+    }, Math.max(0, maxAge));
+    let outcome: CallOutcome = 'completed';
+    let cause: string | null = null;
+    try {
+      await flow.run(ctx, fromStep, answered);
+      cause = 'hung up by Hotline';
+    } catch (err) {
+      if (err instanceof CallEnded) {
+        outcome = err.handedBack ? 'handed_back' : 'caller_hangup';
+        cause = err.reason;
+        log.info({ cause }, 'caller hung up');
+      } else {
+        log.error({ err: (err as Error).message, step: ctx.state.path.at(-1)?.step }, 'call flow failed; handing the call to the dialplan fallback');
+        outcome = 'handed_back';
+        cause = 'flow error';
+        await ctx.handBack().catch(() => {});
+      }
+    } finally {
+      clearTimeout(reaper);
+      session.end('flow finished');
+      this.sessions.delete(session.channelId);
+    }
+    try {
+      await this.calls.finish({ id: session.callId, startedAt: session.startedAt }, outcome, cause, new Date());
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'could not finish the call record');
+    }
+    this.onOutcome(outcome);
+  }
+
+  /**
+   * Graceful shutdown: take no new calls (they go to the dialplan fallback), let calls in
+   * progress finish for up to `graceMs`, then hand the rest back to the dialplan.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.accepting = false;
+    const deadline = Date.now() + graceMs;
+    while (this.sessions.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    for (const session of this.sessions.values()) {
+      this.log.info({ callId: session.callId }, 'shutting down: handing call back to the dialplan');
+      await this.control.handBack(session.channelId).catch(() => {});
+      session.end('handed back at shutdown', true);
+    }
+    await Promise.allSettled([...this.running]);
+  }
+}

@@ -1,0 +1,21 @@
+// Wires the calls module from explicit dependencies.
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { CallControl } from '../pbx/ports.js';
+import { callsRouter } from './calls.http.js';
+import { CallsService } from './calls.service.js';
+import { CallsStasis } from './calls.stasis.js';
+
+export function createCallsModule(deps: { db: DataSource; control: CallControl; config: Config; log: Logger; metrics: Metrics }) {
+  const service = new CallsService(deps.db, deps.config.nodeName);
+  const stasis = new CallsStasis(
+    deps.control,
+    service,
+    deps.log.child({ module: 'calls' }),
+    { menuTimeoutMs: deps.config.calls.menuTimeoutMs, maxCallSeconds: deps.config.calls.maxCallSeconds },
+    (outcome) => deps.metrics.callsTotal.inc({ outcome }),
+  );
+  return { service, stasis, router: callsRouter(service) };
+}

@@ -1,0 +1,43 @@
+// Builds the TypeORM DataSource from the validated config: MariaDB/MySQL in production,
+// better-sqlite3 as the embedded default. Never `synchronize`; migrations only.
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import type { Config } from '../config.js';
+import { callEntities } from '../calls/calls.entities.js';
+import { CallRecords1763884800000 } from './migrations/1763884800000-CallRecords.js';
+
+export const entities = [...callEntities];
+export const migrations = [CallRecords1763884800000];
+
+export function createDataSource(db: Config['db']): DataSource {
+  const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (db.type === 'sqlite') {
+    if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+    return new DataSource({
+      ...common,
+      type: 'better-sqlite3',
+      database: db.path,
+      enableWAL: true,
+      prepareDatabase: (conn: { pragma(s: string): unknown }) => {
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('busy_timeout = 5000');
+        conn.pragma('foreign_keys = ON');
+      },
+    });
+  }
+  return new DataSource({
+    ...common,
+    type: db.type,
+    host: db.host,
+    port: db.port,
+    username: db.user,
+    password: db.password,
+    database: db.database,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    connectTimeout: 5000,
+    extra: { connectionLimit: 20 },
+  });
+}

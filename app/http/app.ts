@@ -1,0 +1,37 @@
+// The Express app: JSON with a size limit, health and metrics, the module routers, and
+// the one error handler last.
+import express, { type Router } from 'express';
+import type { Logger } from '../logger.js';
+import { errorHandler, notFound } from './error-handler.js';
+import type { HealthSource } from './health.js';
+import { healthRouter } from './health.js';
+
+export interface HttpDeps {
+  log: Logger;
+  health: HealthSource;
+  metrics?: { contentType: string; metrics(): Promise<string> };
+  api: Router[];
+}
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(express.json({ limit: '1mb' }));
+  app.use(healthRouter(deps.health));
+  if (deps.metrics) {
+    const registry = deps.metrics;
+    app.get('/metrics', async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    });
+  }
+  for (const router of deps.api) app.use('/api', router);
+  app.use(notFound());
+  app.use(errorHandler(deps.log));
+  return app;
+}

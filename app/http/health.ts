@@ -1,0 +1,32 @@
+// GET /health: each dependency up or down, and since when. 200 while the database is
+// up (calls can be recorded); 503 when it is not.
+import { Router } from 'express';
+import type { LinkState } from '../pbx/ports.js';
+
+export interface HealthSource {
+  node: string;
+  version: string;
+  links(): { db: LinkState; ari: LinkState; ami: LinkState };
+  callsInProgress(): number;
+}
+
+const show = (l: LinkState) => ({ up: l.up, since: l.since.toISOString(), ...(l.up || !l.detail ? {} : { detail: l.detail }) });
+
+export function healthRouter(src: HealthSource): Router {
+  const router = Router();
+  router.get('/health', (_req, res) => {
+    const links = src.links();
+    const allUp = links.db.up && links.ari.up && links.ami.up;
+    res.status(links.db.up ? 200 : 503).json({
+      status: allUp ? 'ok' : links.db.up ? 'degraded' : 'down',
+      node: src.node,
+      version: src.version,
+      role: 'active',
+      callsInProgress: src.callsInProgress(),
+      db: show(links.db),
+      ari: show(links.ari),
+      ami: show(links.ami),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,82 @@
+// Composition root: config -> logger -> http (health first) -> db -> pbx -> modules;
+// graceful shutdown in the reverse order.
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { Router } from 'express';
+import { ConfigError, loadConfig, secretValues, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { Database } from './db/database.js';
+import { createHttpApp } from './http/app.js';
+import { createPbx } from './pbx/pbx.js';
+import { createCallsModule } from './calls/index.js';
+
+const VERSION = '0.1.0';
+
+function boot(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`hotline: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = boot();
+  const log = createLogger({ level: config.logLevel, secrets: secretValues(config) });
+  const metrics = createMetrics();
+  const db = new Database(config.db, log.child({ component: 'db' }));
+  const pbx = createPbx(config, log, metrics);
+
+  // The API router is filled in once the database is open; until then /health answers.
+  const api = Router();
+  let callsInProgress = () => 0;
+  const links = () => ({ db: db.state, ...pbx.links() });
+  metrics.setSources({ callsInProgress: () => callsInProgress(), links });
+  const app = createHttpApp({
+    log,
+    health: { node: config.nodeName, version: VERSION, links, callsInProgress: () => callsInProgress() },
+    metrics: config.metricsEnabled ? metrics.registry : undefined,
+    api: [api],
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  log.info({ host: config.http.host, port: config.http.port, node: config.nodeName }, 'Hotline HTTP listening');
+
+  let calls: ReturnType<typeof createCallsModule> | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new calls; letting calls in progress finish');
+    await calls?.stasis.drain(config.calls.shutdownGraceMs);
+    await pbx.stop();
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    await db.close();
+    log.info('Hotline stopped');
+    log.flush?.();
+    setTimeout(() => process.exit(0), 100).unref();
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await db.open();
+  if (stopping) return;
+  calls = createCallsModule({ db: db.source, control: pbx.calls, config, log, metrics });
+  api.use(calls.router);
+  callsInProgress = () => calls?.stasis.inProgress ?? 0;
+  log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}` }, 'connecting to Asterisk (ARI and AMI); calls are handled once ARI is up');
+  pbx.start(calls.stasis);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`hotline: fatal: ${err.message}\n`);
+  process.exit(1);
+});

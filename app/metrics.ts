@@ -1,0 +1,57 @@
+// Prometheus metrics (GET /metrics). One registry per process; gauges that mirror live
+// state are collected on scrape instead of being kept in step by hand.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricsSources {
+  callsInProgress(): number;
+  links(): { ari: { up: boolean }; ami: { up: boolean }; db: { up: boolean } };
+}
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'hotline_process_' });
+  let sources: MetricsSources | undefined;
+
+  new Gauge({
+    name: 'hotline_calls_in_progress',
+    help: 'Calls currently handled in the Stasis app by this node',
+    registers: [registry],
+    collect() {
+      this.set(sources?.callsInProgress() ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'hotline_link_up',
+    help: 'Connection state of each link (1 up, 0 down)',
+    labelNames: ['link'],
+    registers: [registry],
+    collect() {
+      const links = sources?.links();
+      for (const link of ['ari', 'ami', 'db'] as const) this.set({ link }, links?.[link].up ? 1 : 0);
+    },
+  });
+  const callsTotal = new Counter({
+    name: 'hotline_calls_total',
+    help: 'Calls that ended, by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const ariEventSeconds = new Histogram({
+    name: 'hotline_ari_event_handle_seconds',
+    help: 'Time to handle one ARI event, from receipt to the end of its handler',
+    labelNames: ['type'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    callsTotal,
+    ariEventSeconds,
+    setSources(s: MetricsSources) {
+      sources = s;
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,397 @@
+// Hotline's AMI client: one TCP connection, ActionID correlation, list collection until
+// `EventList: Complete`, reconnect forever with backoff + jitter and re-login, a bounded send buffer.
+//
+// Buffer policy: while the connection is down (or logging in), action() queues the action, up to
+// `maxPending` actions in flight (queued + awaiting a response); beyond that it rejects at once with
+// code 'buffer_full'. Each action's timeout runs from the action() call, queued or not, so nothing
+// waits longer than actionTimeoutMs. Queued actions are written right after the next login. An
+// action already written when the connection drops is rejected ('disconnected'), never re-sent:
+// Asterisk may or may not have run it (think Originate).
+//
+// The secret is only ever written to the socket: it is in no log line and no error message.
+// Asterisk does not guarantee event order: the client passes events on as they come.
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { AmiParser, AmiProtocolError, DEFAULT_MAX_MESSAGE_BYTES, fieldOf, type AmiFrame } from './parser.js';
+import type { AmiEvent, AmiListResult, AmiLogger, AmiMessage } from './types.js';
+
+export type AmiState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
+export type AmiErrorCode =
+  | 'action_failed' | 'timeout' | 'disconnected' | 'stopped' | 'buffer_full' | 'login_rejected' | 'invalid_action' | 'protocol';
+
+export class AmiError extends Error {
+  constructor(
+    readonly code: AmiErrorCode,
+    message: string,
+    readonly action?: string,
+    readonly actionId?: string,
+    /** The `Response: Error` message Asterisk sent, for 'action_failed' and 'login_rejected'. */
+    readonly response?: AmiMessage,
+  ) {
+    super(message);
+    this.name = 'AmiError';
+  }
+}
+
+export type AmiFieldValue = string | number | boolean | readonly string[] | undefined;
+export type AmiFields = Record<string, AmiFieldValue>;
+
+export interface AmiClientOptions {
+  host: string;
+  port: number;
+  username: string;
+  secret: string;
+  /** `Events:` of the Login action: 'on', 'off' or classes such as 'system,call,agent,user'. */
+  events?: string;
+  /** Whole handshake deadline: TCP connect + banner + login. Default 5 s. */
+  connectTimeoutMs?: number;
+  /** Default per-action deadline (list actions: until the list completes). Default 10 s. */
+  actionTimeoutMs?: number;
+  /** Most actions in flight (queued + awaiting a response). Default 1000. */
+  maxPending?: number;
+  /** Largest accepted message; a bigger one resets the connection. Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Interval of `Action: Ping` to detect a dead peer; a ping timeout resets the connection. 0 = off. Default 20 s. */
+  pingIntervalMs?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+  logger?: AmiLogger;
+}
+
+export interface AmiClientEventMap {
+  /** Every unsolicited event (not the items of a list action). */
+  event: [AmiEvent];
+  /** After each successful login. */
+  connected: [];
+  /** A connection or a connection attempt ended (not emitted by stop()). */
+  disconnected: [Error];
+  /** Login answered `Response: Error` (wrong user or secret); a 'disconnected' follows. */
+  loginFailed: [AmiError];
+}
+
+interface Pending {
+  id: string;
+  name: string;
+  wire: string;
+  list: boolean;
+  sent: boolean;
+  timer: NodeJS.Timeout;
+  resolve: (r: AmiListResult) => void;
+  reject: (e: AmiError) => void;
+  response?: AmiMessage;
+  events: AmiMessage[];
+  complete?: AmiMessage;
+}
+
+interface Conn {
+  socket: net.Socket;
+  parser: AmiParser;
+  loginId?: string;
+  ready: boolean;
+  handshake: NodeJS.Timeout;
+  ping?: NodeJS.Timeout;
+}
+
+// Process-unique ActionIDs: pid + random prefix, then a counter shared by all clients.
+const ID_PREFIX = `hl-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}-`;
+let idCounter = 0;
+const nextActionId = (): string => ID_PREFIX + (++idCounter).toString(36);
+
+const NOOP_LOGGER: AmiLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const KEY_RE = /^[A-Za-z0-9_.()-]+$/;
+const hasNewline = (s: string): boolean => /[\r\n]/.test(s);
+
+export class AmiClient extends EventEmitter<AmiClientEventMap> {
+  state: AmiState = 'stopped';
+  since: Date = new Date();
+  /** Why the last connection or attempt ended (null once connected). */
+  lastError: Error | null = null;
+
+  private readonly opts: Required<Omit<AmiClientOptions, 'backoff' | 'logger'>> & { backoffInitialMs: number; backoffMaxMs: number };
+  private readonly log: AmiLogger;
+  private readonly pending = new Map<string, Pending>();
+  private conn: Conn | null = null;
+  private running = false;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  constructor(options: AmiClientOptions) {
+    super();
+    for (const k of ['username', 'secret', 'events'] as const) {
+      const v = options[k];
+      if (v !== undefined && hasNewline(v)) throw new TypeError(`AMI option '${k}' must not contain CR or LF`);
+    }
+    this.opts = {
+      host: options.host, port: options.port, username: options.username, secret: options.secret,
+      events: options.events ?? 'on',
+      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      actionTimeoutMs: options.actionTimeoutMs ?? 10_000,
+      maxPending: options.maxPending ?? 1000,
+      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      pingIntervalMs: options.pingIntervalMs ?? 20_000,
+      backoffInitialMs: options.backoff?.initialMs ?? 250,
+      backoffMaxMs: options.backoff?.maxMs ?? 5000,
+    };
+    this.log = options.logger ?? NOOP_LOGGER;
+  }
+
+  /** Starts connecting; reconnects forever until stop(). Idempotent. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  /** Closes the connection, stops reconnecting, rejects every pending action ('stopped'). */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const conn = this.conn;
+    this.conn = null;
+    for (const p of [...this.pending.values()]) this.fail(p, new AmiError('stopped', `AMI client stopped; action ${p.name} abandoned`, p.name, p.id));
+    this.setState('stopped');
+    if (!conn) return;
+    this.clearConnTimers(conn);
+    if (conn.socket.destroyed) return;
+    await new Promise<void>((resolve) => {
+      conn.socket.once('close', () => resolve());
+      conn.socket.destroy();
+    });
+  }
+
+  /** Resolves once logged in (at once if already); rejects after timeoutMs, naming the last error. */
+  waitForConnected(timeoutMs: number): Promise<void> {
+    if (this.state === 'connected') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onConnected = (): void => { clearTimeout(timer); resolve(); };
+      const timer = setTimeout(() => {
+        this.off('connected', onConnected);
+        const last = this.lastError ? `; last error: ${this.lastError.message}` : '';
+        reject(new AmiError('timeout', `AMI not connected to ${this.opts.host}:${this.opts.port} within ${timeoutMs} ms${last}`));
+      }, timeoutMs);
+      this.once('connected', onConnected);
+    });
+  }
+
+  /** Sends one action; resolves with its `Response: Success`, rejects with an AmiError. */
+  async action(name: string, fields: AmiFields = {}, opts: { timeoutMs?: number } = {}): Promise<AmiMessage> {
+    return (await this.submit(name, fields, false, opts.timeoutMs)).response;
+  }
+
+  /** Sends a list action (QueueStatus, CoreShowChannels...) and collects its events until `EventList: Complete`. */
+  actionList(name: string, fields: AmiFields = {}, opts: { timeoutMs?: number } = {}): Promise<AmiListResult> {
+    return this.submit(name, fields, true, opts.timeoutMs);
+  }
+
+  /** Actions in flight (queued + awaiting a response). */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  private submit(name: string, fields: AmiFields, list: boolean, timeoutMs = this.opts.actionTimeoutMs): Promise<AmiListResult> {
+    if (!this.running) return Promise.reject(new AmiError('stopped', `AMI client is not started; action ${name} rejected`, name));
+    if (this.pending.size >= this.opts.maxPending) {
+      return Promise.reject(new AmiError('buffer_full', `AMI send buffer full (${this.opts.maxPending} actions pending); action ${name} rejected`, name));
+    }
+    const id = nextActionId();
+    let wire: string;
+    try {
+      wire = encodeAction(name, id, fields);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<AmiListResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(p, new AmiError('timeout', `AMI ${name} (ActionID ${id}) got no ${list ? 'complete list' : 'response'} within ${timeoutMs} ms`, name, id));
+      }, timeoutMs);
+      const p: Pending = { id, name, wire, list, sent: false, timer, resolve, reject, events: [] };
+      this.pending.set(id, p);
+      if (this.conn?.ready) this.write(this.conn, p);
+    });
+  }
+
+  private write(conn: Conn, p: Pending): void {
+    p.sent = true;
+    conn.socket.write(p.wire);
+    this.log.debug({ action: p.name, actionId: p.id }, 'AMI action sent');
+  }
+
+  private finish(p: Pending): void {
+    clearTimeout(p.timer);
+    this.pending.delete(p.id);
+    p.resolve({ response: p.response ?? {}, events: p.events, ...(p.complete ? { complete: p.complete } : {}) });
+  }
+
+  private fail(p: Pending, err: AmiError): void {
+    clearTimeout(p.timer);
+    if (this.pending.delete(p.id)) p.reject(err);
+  }
+
+  private setState(s: AmiState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.since = new Date();
+  }
+
+  private connect(): void {
+    const { host, port } = this.opts;
+    this.setState('connecting');
+    const socket = net.connect({ host, port });
+    const conn: Conn = {
+      socket,
+      parser: new AmiParser({ maxMessageBytes: this.opts.maxMessageBytes }),
+      ready: false,
+      handshake: setTimeout(() => {
+        this.drop(conn, new AmiError('timeout', `AMI connect and login to ${host}:${port} timed out after ${this.opts.connectTimeoutMs} ms`));
+      }, this.opts.connectTimeoutMs),
+    };
+    this.conn = conn;
+    socket.setNoDelay(true);
+    socket.on('connect', () => socket.setKeepAlive(true, 10_000));
+    socket.on('data', (chunk: Buffer) => {
+      let frames: AmiFrame[];
+      try {
+        frames = conn.parser.push(chunk);
+      } catch (e) {
+        this.drop(conn, e instanceof AmiProtocolError ? new AmiError('protocol', e.message) : (e as Error));
+        return;
+      }
+      for (const f of frames) {
+        if (this.conn !== conn) return;
+        if (f.type === 'banner') this.login(conn, f.version);
+        else this.onMessage(conn, f.message);
+      }
+    });
+    socket.on('error', (err) => this.drop(conn, err));
+    socket.on('close', () => this.drop(conn, new AmiError('disconnected', `AMI connection to ${host}:${port} closed`)));
+  }
+
+  private login(conn: Conn, version: string): void {
+    conn.loginId = nextActionId();
+    const { username, secret, events } = this.opts;
+    this.log.debug({ version, username }, 'AMI banner received; logging in');
+    conn.socket.write(`Action: Login\r\nActionID: ${conn.loginId}\r\nUsername: ${username}\r\nSecret: ${secret}\r\nEvents: ${events}\r\n\r\n`);
+  }
+
+  private onMessage(conn: Conn, msg: AmiMessage): void {
+    const id = fieldOf(msg, 'ActionID');
+    const response = fieldOf(msg, 'Response');
+    if (!conn.ready && id !== undefined && id === conn.loginId && response !== undefined) {
+      if (response === 'Success') return this.loggedIn(conn);
+      const err = new AmiError('login_rejected', `AMI login rejected for user ${this.opts.username}: ${fieldOf(msg, 'Message') ?? response}`, 'Login', id, msg);
+      this.log.error({ host: this.opts.host, port: this.opts.port, username: this.opts.username }, err.message);
+      this.safeEmit('loginFailed', err);
+      return this.drop(conn, err);
+    }
+    const p = id === undefined ? undefined : this.pending.get(id);
+    if (response !== undefined) {
+      if (!p) return this.log.debug({ actionId: id, response }, 'AMI response for an unknown or timed-out ActionID ignored');
+      if (response === 'Error' || response === 'Failure') {
+        const text = fieldOf(msg, 'Message') ?? 'no message';
+        return this.fail(p, new AmiError('action_failed', `AMI ${p.name} failed: ${text}`, p.name, p.id, msg));
+      }
+      p.response = msg;
+      const listStarts = fieldOf(msg, 'EventList')?.toLowerCase() === 'start';
+      if (!p.list || !listStarts || p.complete) this.finish(p);
+      return;
+    }
+    if (fieldOf(msg, 'Event') === undefined) return this.log.debug({ keys: Object.keys(msg) }, 'AMI message without Response or Event ignored');
+    if (p?.list) {
+      const el = fieldOf(msg, 'EventList')?.toLowerCase();
+      if (el === 'complete' || el === 'cancelled') {
+        p.complete = msg;
+        if (p.response) this.finish(p);
+      } else {
+        p.events.push(msg);
+      }
+      return;
+    }
+    this.safeEmit('event', msg as unknown as AmiEvent);
+  }
+
+  private loggedIn(conn: Conn): void {
+    clearTimeout(conn.handshake);
+    conn.ready = true;
+    this.attempt = 0;
+    this.lastError = null;
+    this.setState('connected');
+    this.log.info({ host: this.opts.host, port: this.opts.port, username: this.opts.username }, 'AMI connected and logged in');
+    if (this.opts.pingIntervalMs > 0) conn.ping = setInterval(() => this.ping(conn), this.opts.pingIntervalMs);
+    for (const p of this.pending.values()) if (!p.sent) this.write(conn, p);
+    this.safeEmit('connected');
+  }
+
+  private ping(conn: Conn): void {
+    this.action('Ping', {}, { timeoutMs: Math.min(this.opts.actionTimeoutMs, this.opts.pingIntervalMs) }).catch((e: AmiError) => {
+      if (e.code === 'timeout') this.drop(conn, new AmiError('timeout', 'AMI ping got no response; connection presumed dead'));
+    });
+  }
+
+  private clearConnTimers(conn: Conn): void {
+    clearTimeout(conn.handshake);
+    if (conn.ping) clearInterval(conn.ping);
+  }
+
+  /** Ends `conn` (once): rejects its unanswered actions, then schedules the next attempt. */
+  private drop(conn: Conn, reason: Error): void {
+    if (this.conn !== conn) return;
+    this.conn = null;
+    this.clearConnTimers(conn);
+    conn.socket.destroy();
+    for (const p of [...this.pending.values()]) {
+      if (p.sent) this.fail(p, new AmiError('disconnected', `AMI connection lost before ${p.name} (ActionID ${p.id}) was answered: ${reason.message}`, p.name, p.id));
+    }
+    if (!this.running) return;
+    const wasConnected = conn.ready;
+    this.lastError = reason;
+    this.setState('disconnected');
+    const delayMs = this.scheduleReconnect();
+    const log = { host: this.opts.host, port: this.opts.port, attempt: this.attempt, delayMs, reason: reason.message };
+    if (wasConnected) this.log.warn(log, 'AMI connection lost; reconnecting');
+    else this.log.warn(log, 'AMI connection attempt failed; retrying');
+    this.safeEmit('disconnected', reason);
+  }
+
+  private scheduleReconnect(): number {
+    const base = Math.min(this.opts.backoffMaxMs, this.opts.backoffInitialMs * 2 ** Math.min(this.attempt, 30));
+    this.attempt++;
+    const delayMs = Math.round(base / 2 + (Math.random() * base) / 2); // "equal jitter"
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.running) this.connect();
+    }, delayMs);
+    return delayMs;
+  }
+
+  private safeEmit<K extends keyof AmiClientEventMap>(name: K, ...args: AmiClientEventMap[K]): void {
+    // Each listener on its own: one that throws neither stops the others nor the socket reader.
+    for (const listener of this.rawListeners(name) as ((...a: unknown[]) => void)[]) {
+      try {
+        listener.apply(this, args);
+      } catch (e) {
+        this.log.error({ err: e instanceof Error ? e.message : String(e), listener: name }, 'AMI listener threw');
+      }
+    }
+  }
+}
+
+function encodeAction(name: string, id: string, fields: AmiFields): string {
+  if (!KEY_RE.test(name)) throw new AmiError('invalid_action', `invalid AMI action name ${JSON.stringify(name)}`, name);
+  let wire = `Action: ${name}\r\nActionID: ${id}\r\n`;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const lower = key.toLowerCase();
+    if (!KEY_RE.test(key) || lower === 'action' || lower === 'actionid') {
+      throw new AmiError('invalid_action', `AMI ${name}: field name ${JSON.stringify(key)} not allowed`, name);
+    }
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const text = String(v);
+      // No value may carry CR/LF: it would inject lines (or a whole action) into the stream.
+      if (hasNewline(text)) throw new AmiError('invalid_action', `AMI ${name}: value of field ${key} contains CR or LF`, name);
+      wire += `${key}: ${text}\r\n`;
+    }
+  }
+  return wire + '\r\n';
+}

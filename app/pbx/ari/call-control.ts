@@ -1,0 +1,94 @@
+// CallControl over ARI, and the translation of ARI events into PbxCallEvents.
+import type { AriClient } from './client.js';
+import { AriHttpError } from './http.js';
+import type { AriChannel, AriEvent } from './types.js';
+import { ChannelGoneError, type CallControl, type CallInfo, type DialplanTarget, type PbxCallEvent } from '../ports.js';
+
+export class AriCallControl implements CallControl {
+  constructor(private readonly ari: AriClient) {}
+
+  private async channelCommand(channelId: string, method: string, path: string, query?: Record<string, string | number>) {
+    try {
+      await this.ari.http.request(method, `/channels/${encodeURIComponent(channelId)}${path}`, query);
+    } catch (err) {
+      // 404: hung up; 409: the channel is no longer in Stasis. Both mean "gone" for the caller's flow.
+      if (err instanceof AriHttpError && (err.status === 404 || err.status === 409)) throw new ChannelGoneError(channelId);
+      throw err;
+    }
+  }
+
+  answer(channelId: string) {
+    return this.channelCommand(channelId, 'POST', '/answer');
+  }
+
+  play(channelId: string, media: string, playbackId: string) {
+    return this.channelCommand(channelId, 'POST', `/play/${encodeURIComponent(playbackId)}`, { media: `sound:${media}` });
+  }
+
+  async stopPlayback(playbackId: string) {
+    try {
+      await this.ari.http.request('DELETE', `/playbacks/${encodeURIComponent(playbackId)}`);
+    } catch (err) {
+      if (!(err instanceof AriHttpError && err.isNotFound)) throw err;
+    }
+  }
+
+  hangup(channelId: string) {
+    return this.channelCommand(channelId, 'DELETE', '', { reason: 'normal' });
+  }
+
+  handBack(channelId: string, target?: DialplanTarget) {
+    const query: Record<string, string | number> = {};
+    if (target) Object.assign(query, { context: target.context, extension: target.extension, priority: target.priority ?? 1 });
+    return this.channelCommand(channelId, 'POST', '/continue', query);
+  }
+}
+
+export function callInfo(channel: AriChannel): CallInfo {
+  return {
+    channelId: channel.id,
+    callerNumber: channel.caller?.number || 'anonymous',
+    callerName: channel.caller?.name || null,
+    calledNumber: channel.dialplan?.exten ?? '',
+    answered: channel.state === 'Up',
+  };
+}
+
+const channelOf = (target: string) => (target.startsWith('channel:') ? target.slice('channel:'.length) : undefined);
+
+/** Normalizes one ARI event; undefined for events the domain does not need. */
+export function toCallEvent(e: AriEvent): PbxCallEvent | undefined {
+  const at = e.timestamp ? new Date(e.timestamp) : new Date();
+  switch (e.type) {
+    case 'StasisStart': {
+      const ev = e as Extract<AriEvent, { type: 'StasisStart' }>;
+      return { kind: 'entered', call: callInfo(ev.channel), args: ev.args ?? [], at };
+    }
+    case 'ChannelDtmfReceived': {
+      const ev = e as Extract<AriEvent, { type: 'ChannelDtmfReceived' }>;
+      return { kind: 'dtmf', channelId: ev.channel.id, digit: ev.digit, at };
+    }
+    case 'PlaybackStarted':
+    case 'PlaybackFinished': {
+      const ev = e as Extract<AriEvent, { type: 'PlaybackStarted' | 'PlaybackFinished' }>;
+      const channelId = channelOf(ev.playback.target_uri);
+      if (!channelId) return undefined;
+      const kind = e.type === 'PlaybackStarted' ? 'playback-started' : 'playback-finished';
+      return { kind, channelId, playbackId: ev.playback.id, at };
+    }
+    case 'ChannelHangupRequest': {
+      const ev = e as Extract<AriEvent, { type: 'ChannelHangupRequest' }>;
+      return { kind: 'hangup', channelId: ev.channel.id, cause: String(ev.cause ?? 16), at };
+    }
+    case 'ChannelDestroyed': {
+      const ev = e as Extract<AriEvent, { type: 'ChannelDestroyed' }>;
+      return { kind: 'hangup', channelId: ev.channel.id, cause: ev.cause_txt || String(ev.cause), at };
+    }
+    case 'StasisEnd': {
+      const ev = e as Extract<AriEvent, { type: 'StasisEnd' }>;
+      return { kind: 'left', channelId: ev.channel.id, at };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+// Keep-alive HTTP for ARI's REST side. One agent, pooled sockets, JSON in and out.
+import http from 'node:http';
+
+export class AriHttpError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(`ARI ${method} ${path} -> ${status}: ${message}`);
+    this.name = 'AriHttpError';
+  }
+  /** 404 after a hangup is normal in call control: the channel is simply gone. */
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export class AriHttp {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000 });
+  private readonly base: URL;
+  private readonly auth: string;
+
+  constructor(url: string, user: string, password: string, private readonly timeoutMs = 5000) {
+    this.base = new URL(url);
+    this.auth = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+  }
+
+  request<T = unknown>(method: string, path: string, query?: Query, body?: unknown): Promise<T> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) qs.set(k, String(v));
+    const fullPath = `/ari${path}${qs.size ? `?${qs}` : ''}`;
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return new Promise<T>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: this.base.hostname,
+          port: this.base.port || 80,
+          method,
+          path: fullPath,
+          agent: this.agent,
+          timeout: this.timeoutMs,
+          headers: {
+            authorization: this.auth,
+            accept: 'application/json',
+            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) {
+              try {
+                resolve((text ? JSON.parse(text) : undefined) as T);
+              } catch {
+                resolve(undefined as T);
+              }
+              return;
+            }
+            let message = text.slice(0, 200);
+            try {
+              message = (JSON.parse(text) as { message?: string }).message ?? message;
+            } catch {
+              /* plain-text error body */
+            }
+            reject(new AriHttpError(method, path, status, message));
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`ARI ${method} ${path} timed out after ${this.timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

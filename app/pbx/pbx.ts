@@ -1,0 +1,61 @@
+// The PBX boundary as one object: ARI + AMI clients behind typed ports. Domain code
+// gets `calls` (CallControl) and hands in a CallEventSink; it never sees a client.
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { AmiClient } from './ami/index.js';
+import { AriClient } from './ari/client.js';
+import { AriCallControl, callInfo, toCallEvent } from './ari/call-control.js';
+import type { CallControl, CallEventSink, LinkState, PbxLinks } from './ports.js';
+
+export interface Pbx {
+  calls: CallControl;
+  links(): PbxLinks;
+  start(sink: CallEventSink): void;
+  stop(): Promise<void>;
+}
+
+export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx {
+  const ari = new AriClient({ ...config.ari, logger: logger.child({ link: 'ari' }) });
+  const ami = new AmiClient({
+    host: config.ami.host,
+    port: config.ami.port,
+    username: config.ami.user,
+    secret: config.ami.password,
+    events: 'system,call,agent,user',
+    logger: logger.child({ link: 'ami' }),
+  });
+  const calls = new AriCallControl(ari);
+
+  const amiState = (): LinkState => ({ up: ami.state === 'connected', since: ami.since, detail: ami.state });
+
+  return {
+    calls,
+    links: () => ({ ari: ari.state, ami: amiState() }),
+    start(sink) {
+      ari.on('event', (event) => {
+        const started = process.hrtime.bigint();
+        const normalized = toCallEvent(event);
+        if (!normalized) return;
+        try {
+          void Promise.resolve(sink.onCallEvent(normalized)).catch((err: Error) =>
+            logger.error({ err: err.message, type: event.type }, 'ARI event handler failed'),
+          );
+        } catch (err) {
+          logger.error({ err: (err as Error).message, type: event.type }, 'ARI event handler failed');
+        }
+        metrics.ariEventSeconds.observe({ type: event.type }, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+      ari.on('connected', ({ channels, reconnect }) => {
+        void Promise.resolve(sink.onCallsRecovered(channels.map(callInfo), reconnect)).catch((err: Error) =>
+          logger.error({ err: err.message }, 'recovering calls after connect failed'),
+        );
+      });
+      ari.start();
+      ami.start();
+    },
+    async stop() {
+      await Promise.allSettled([ari.stop(), ami.stop()]);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// The typed ports domain code uses to talk to the PBX. Nothing outside app/pbx/ sees
+// ARI or AMI: it calls these and receives the normalized events below.
+import type { LinkState } from './backoff.js';
+
+export type { LinkState };
+
+/** The channel is gone (hung up): normal in call control, not an error. */
+export class ChannelGoneError extends Error {
+  constructor(readonly channelId: string) {
+    super(`channel ${channelId} is gone`);
+    this.name = 'ChannelGoneError';
+  }
+}
+
+export interface DialplanTarget {
+  context: string;
+  extension: string;
+  priority?: number;
+}
+
+export interface CallControl {
+  answer(channelId: string): Promise<void>;
+  /** Starts a prompt; `media` is an Asterisk sound name such as `hello-world`. */
+  play(channelId: string, media: string, playbackId: string): Promise<void>;
+  stopPlayback(playbackId: string): Promise<void>;
+  hangup(channelId: string): Promise<void>;
+  /** Leave Stasis: to `target`, or (none) to the dialplan's fallback branch. */
+  handBack(channelId: string, target?: DialplanTarget): Promise<void>;
+}
+
+export interface CallInfo {
+  channelId: string;
+  callerNumber: string;
+  callerName: string | null;
+  calledNumber: string;
+  answered: boolean;
+}
+
+export type PbxCallEvent =
+  | { kind: 'entered'; call: CallInfo; args: string[]; at: Date }
+  | { kind: 'dtmf'; channelId: string; digit: string; at: Date }
+  | { kind: 'playback-started' | 'playback-finished'; channelId: string; playbackId: string; at: Date }
+  | { kind: 'hangup'; channelId: string; cause: string; at: Date }
+  | { kind: 'left'; channelId: string; at: Date };
+
+export interface CallEventSink {
+  onCallEvent(event: PbxCallEvent): Promise<void> | void;
+  /** After every (re)connect to ARI: the calls already in the app, to be resumed. */
+  onCallsRecovered(calls: CallInfo[], reconnect: boolean): Promise<void> | void;
+}
+
+export interface PbxLinks {
+  ari: LinkState;
+  ami: LinkState;
+}

@@ -1,0 +1,80 @@
+// The databases integration tests run on: the embedded SQLite default and a real
+// MariaDB (HOTLINE_TEST_MARIADB_*, default root@127.0.0.1:3306 with no password).
+// Each test database is created fresh and dropped afterwards.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import mysql from 'mysql2/promise';
+
+export type DbKind = 'sqlite' | 'mariadb';
+
+export const DB_KINDS: DbKind[] = (process.env.HOTLINE_TEST_DBS ?? 'sqlite,mariadb').split(',').map((s) => s.trim() as DbKind);
+
+const maria = {
+  host: process.env.HOTLINE_TEST_MARIADB_HOST ?? '127.0.0.1',
+  port: Number(process.env.HOTLINE_TEST_MARIADB_PORT ?? 3306),
+  user: process.env.HOTLINE_TEST_MARIADB_USER ?? 'root',
+  password: process.env.HOTLINE_TEST_MARIADB_PASSWORD ?? '',
+};
+
+export interface TestDb {
+  kind: DbKind;
+  /** HOTLINE_DB_* settings that point Hotline at this database. */
+  env: Record<string, string>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createTestDb(kind: DbKind): Promise<TestDb> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'hotline-db-'));
+    const path = join(dir, 'hotline.sqlite');
+    return {
+      kind,
+      env: { HOTLINE_DB_TYPE: 'sqlite', HOTLINE_DB_PATH: path },
+      async query<T>(sql: string, params: unknown[] = []) {
+        const db = new Sqlite(path, { readonly: true });
+        try {
+          return db.prepare(sql).all(...params) as T[];
+        } finally {
+          db.close();
+        }
+      },
+      async drop() {
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `hotline_test_${process.pid}_${++counter}`;
+  const admin = await mysql.createConnection(maria);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  return {
+    kind,
+    env: {
+      HOTLINE_DB_TYPE: 'mariadb',
+      HOTLINE_DB_HOST: maria.host,
+      HOTLINE_DB_PORT: String(maria.port),
+      HOTLINE_DB_USER: maria.user,
+      HOTLINE_DB_PASSWORD: maria.password,
+      HOTLINE_DB_NAME: name,
+    },
+    async query<T>(sql: string, params: unknown[] = []) {
+      const conn = await mysql.createConnection({ ...maria, database: name, timezone: 'Z' });
+      try {
+        const [rows] = await conn.query(sql, params);
+        return rows as T[];
+      } finally {
+        await conn.end();
+      }
+    },
+    async drop() {
+      const conn = await mysql.createConnection(maria);
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await conn.end();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// Runs the real Hotline service as a child process (node + tsx, as `npm start` does),
+// on a free port, with its log captured so tests can read what it wrote.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { ROOT, waitUntil } from './pbx.js';
+
+export interface HotlineProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Log lines (pino JSON) parsed; non-JSON lines are skipped. */
+  logLines(): Array<Record<string, unknown> & { level: number; msg: string }>;
+  health(): Promise<{ status: number; body: any }>;
+  /** Resolves once /health says ARI (and AMI) are up. */
+  waitForPbx(timeoutMs?: number): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Every Hotline started by a test, so a failed test still stops its process. */
+const live = new Set<HotlineProcess>();
+
+export async function stopAllHotlines(): Promise<void> {
+  await Promise.all([...live].map((h) => h.stop('SIGKILL')));
+}
+
+export async function startHotline(env: Record<string, string>, opts: { waitForPbx?: boolean } = {}): Promise<HotlineProcess> {
+  const port = await freePort();
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', HOTLINE_HTTP_PORT: String(port), HOTLINE_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const health = async () => {
+    const res = await fetch(`${url}/health`);
+    return { status: res.status, body: await res.json() };
+  };
+  const proc: HotlineProcess = {
+    url,
+    port,
+    child,
+    exited,
+    output: () => out,
+    logLines: () =>
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l)];
+          } catch {
+            return [];
+          }
+        }),
+    health,
+    async waitForPbx(timeoutMs = 20_000) {
+      await waitUntil('Hotline to report ARI and AMI up', async () => {
+        const h = await health().catch(() => undefined);
+        return h?.body?.ari?.up && h.body.ami?.up;
+      }, timeoutMs);
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      live.delete(proc);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  live.add(proc);
+  let exitedEarly = false;
+  void exited.then(() => (exitedEarly = true));
+  await waitUntil(`Hotline HTTP on port ${port} (output: ${out.slice(-500)})`, async () => {
+    if (exitedEarly) throw new Error(`Hotline exited during start:\n${out}`);
+    return (await health().catch(() => undefined)) !== undefined;
+  }, 30_000);
+  if (opts.waitForPbx ?? true) await proc.waitForPbx();
+  return proc;
+}

@@ -1,0 +1,57 @@
+// The real Asterisk 22 for integration tests: started (or reused) by scripts/pbx-up.sh.
+// A test that needs it calls ensurePbx() in its before hook; if Asterisk cannot be
+// started, the hook throws and the test fails loudly: it never skips.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const PBX_DIR = process.env.HOTLINE_PBX_DIR ?? '/var/lib/hotline/pbx';
+export const PBX_LOG = `${PBX_DIR}/var/log/asterisk/messages`;
+
+let up = false;
+
+export function ensurePbx(): void {
+  if (up && cli('core show uptime').includes('System uptime')) return;
+  execFileSync('bash', [`${ROOT}/scripts/pbx-up.sh`], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 });
+  up = true;
+}
+
+export function pbxDown(): void {
+  execFileSync('bash', [`${ROOT}/scripts/pbx-down.sh`], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 60_000 });
+  up = false;
+}
+
+export function pbxUp(): void {
+  up = false;
+  ensurePbx();
+}
+
+export function cli(command: string): string {
+  try {
+    return execFileSync('chroot', [PBX_DIR, 'asterisk', '-rx', command], { encoding: 'utf8', timeout: 15_000 });
+  } catch (err) {
+    return String((err as { stdout?: string }).stdout ?? '');
+  }
+}
+
+/** Number of active channels Asterisk reports right now. */
+export function activeChannels(): number {
+  const m = /(\d+) active channels?/.exec(cli('core show channels count'));
+  return m ? Number(m[1]) : -1;
+}
+
+/** Hangs up every channel (cleanup between tests, so one failure does not cascade). */
+export function hangupAll(): void {
+  cli('channel request hangup all');
+}
+
+export async function waitUntil<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000, everyMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
