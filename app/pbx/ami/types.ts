@@ -3,7 +3,11 @@
 // when a key was repeated in one message. Asterisk does not guarantee the order of events (even
 // of one call): nothing here implies an order.
 
-/** One AMI message: response, event or action. A repeated key yields a string[]. */
+/**
+ * One AMI message: response, event or action. A repeated key yields a string[]. Parsed messages
+ * are prototype-less objects (a `__proto__` key on the wire stays a plain key): use
+ * `Object.hasOwn(msg, k)` or `msg[k] !== undefined`, not `msg.hasOwnProperty(k)`.
+ */
 export type AmiMessage = Record<string, string | string[]>;
 
 /** Base of typed events: known fields typed, any other field still reachable. */

@@ -33,6 +33,7 @@ export class AriClient extends EventEmitter<AriClientEvents> {
   private pingTimer: NodeJS.Timeout | undefined;
   private stopped = true;
   private everConnected = false;
+  private outageLogged = false;
   private link: LinkState = { up: false, since: new Date(), detail: 'not started' };
 
   constructor(private readonly opts: AriClientOptions) {
@@ -85,6 +86,7 @@ export class AriClient extends EventEmitter<AriClientEvents> {
     ws.on('open', () => {
       this.opts.logger.info({ url: `${base.host}`, app: this.opts.app }, 'ARI WebSocket connected');
       this.backoff.reset();
+      this.outageLogged = false;
       clearInterval(this.pingTimer);
       this.pingTimer = setInterval(() => {
         if (!alive) return ws.terminate();
@@ -114,7 +116,11 @@ export class AriClient extends EventEmitter<AriClientEvents> {
       ws.terminate();
     });
     ws.on('error', (err) => {
-      this.opts.logger.debug({ err: err.message }, 'ARI WebSocket error');
+      // Say once per outage that Asterisk is unreachable; the retries stay quiet.
+      if (!this.outageLogged) {
+        this.outageLogged = true;
+        this.opts.logger.warn({ err: err.message }, 'Asterisk ARI not reachable; calls are not handled until it is (retrying)');
+      }
       this.setLink(false, err.message);
     });
     ws.on('close', () => {
