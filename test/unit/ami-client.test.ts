@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import { once } from 'node:events';
-import { AmiClient, AmiError, type AmiClientOptions } from '../../app/pbx/ami/client.js';
+import { inspect } from 'node:util';
+import { AmiClient, AmiError, type AmiClientOptions } from '../../app/pbx/ami/index.js';
 import { AmiParser, fieldOf } from '../../app/pbx/ami/parser.js';
 import type { AmiEvent, AmiLogger, AmiMessage } from '../../app/pbx/ami/types.js';
 
@@ -111,6 +112,7 @@ describe('AmiClient (fake AMI server)', () => {
     const login = fake.logins[0].msg;
     expect(login).to.include({ Username: 'hotline', Secret: SECRET, Events: 'system,call,agent,user' });
     expect(fieldOf(login, 'ActionID')).to.match(/^hl-/);
+    expect(inspect(c, { depth: 2 })).not.to.include(SECRET);
   });
 
   it('correlates responses sent out of order, with unique non-time ActionIDs', async () => {

@@ -13,61 +13,9 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { AmiParser, AmiProtocolError, DEFAULT_MAX_MESSAGE_BYTES, fieldOf, type AmiFrame } from './parser.js';
-import type { AmiEvent, AmiListResult, AmiLogger, AmiMessage } from './types.js';
-
-export type AmiState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
-export type AmiErrorCode =
-  | 'action_failed' | 'timeout' | 'disconnected' | 'stopped' | 'buffer_full' | 'login_rejected' | 'invalid_action' | 'protocol';
-
-export class AmiError extends Error {
-  constructor(
-    readonly code: AmiErrorCode,
-    message: string,
-    readonly action?: string,
-    readonly actionId?: string,
-    /** The `Response: Error` message Asterisk sent, for 'action_failed' and 'login_rejected'. */
-    readonly response?: AmiMessage,
-  ) {
-    super(message);
-    this.name = 'AmiError';
-  }
-}
-
-export type AmiFieldValue = string | number | boolean | readonly string[] | undefined;
-export type AmiFields = Record<string, AmiFieldValue>;
-
-export interface AmiClientOptions {
-  host: string;
-  port: number;
-  username: string;
-  secret: string;
-  /** `Events:` of the Login action: 'on', 'off' or classes such as 'system,call,agent,user'. */
-  events?: string;
-  /** Whole handshake deadline: TCP connect + banner + login. Default 5 s. */
-  connectTimeoutMs?: number;
-  /** Default per-action deadline (list actions: until the list completes). Default 10 s. */
-  actionTimeoutMs?: number;
-  /** Most actions in flight (queued + awaiting a response). Default 1000. */
-  maxPending?: number;
-  /** Largest accepted message; a bigger one resets the connection. Default 1 MiB. */
-  maxMessageBytes?: number;
-  /** Interval of `Action: Ping` to detect a dead peer; a ping timeout resets the connection. 0 = off. Default 20 s. */
-  pingIntervalMs?: number;
-  backoff?: { initialMs?: number; maxMs?: number };
-  logger?: AmiLogger;
-}
-
-export interface AmiClientEventMap {
-  /** Every unsolicited event (not the items of a list action). */
-  event: [AmiEvent];
-  /** After each successful login. */
-  connected: [];
-  /** A connection or a connection attempt ended (not emitted by stop()). */
-  disconnected: [Error];
-  /** Login answered `Response: Error` (wrong user or secret); a 'disconnected' follows. */
-  loginFailed: [AmiError];
-}
+import { AmiParser, AmiProtocolError, DEFAULT_MAX_MESSAGE_BYTES, encodeAction, fieldOf, type AmiFrame } from './parser.js';
+import { AmiError } from './types.js';
+import type { AmiClientEventMap, AmiClientOptions, AmiEvent, AmiFields, AmiListResult, AmiLogger, AmiMessage, AmiState } from './types.js';
 
 interface Pending {
   id: string;
@@ -98,8 +46,6 @@ let idCounter = 0;
 const nextActionId = (): string => ID_PREFIX + (++idCounter).toString(36);
 
 const NOOP_LOGGER: AmiLogger = { debug() {}, info() {}, warn() {}, error() {} };
-const KEY_RE = /^[A-Za-z0-9_.()-]+$/;
-const hasNewline = (s: string): boolean => /[\r\n]/.test(s);
 
 export class AmiClient extends EventEmitter<AmiClientEventMap> {
   state: AmiState = 'stopped';
@@ -107,7 +53,9 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
   /** Why the last connection or attempt ended (null once connected). */
   lastError: Error | null = null;
 
-  private readonly opts: Required<Omit<AmiClientOptions, 'backoff' | 'logger'>> & { backoffInitialMs: number; backoffMaxMs: number };
+  private readonly opts: Required<Omit<AmiClientOptions, 'backoff' | 'logger' | 'secret'>> & { backoffInitialMs: number; backoffMaxMs: number };
+  // An ES private field: not in JSON.stringify(client) nor util.inspect(client).
+  readonly #secret: string;
   private readonly log: AmiLogger;
   private readonly pending = new Map<string, Pending>();
   private conn: Conn | null = null;
@@ -119,10 +67,10 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
     super();
     for (const k of ['username', 'secret', 'events'] as const) {
       const v = options[k];
-      if (v !== undefined && hasNewline(v)) throw new TypeError(`AMI option '${k}' must not contain CR or LF`);
+      if (v !== undefined && /[\r\n]/.test(v)) throw new TypeError(`AMI option '${k}' must not contain CR or LF`);
     }
     this.opts = {
-      host: options.host, port: options.port, username: options.username, secret: options.secret,
+      host: options.host, port: options.port, username: options.username,
       events: options.events ?? 'on',
       connectTimeoutMs: options.connectTimeoutMs ?? 5000,
       actionTimeoutMs: options.actionTimeoutMs ?? 10_000,
@@ -132,6 +80,7 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
       backoffInitialMs: options.backoff?.initialMs ?? 250,
       backoffMaxMs: options.backoff?.maxMs ?? 5000,
     };
+    this.#secret = options.secret;
     this.log = options.logger ?? NOOP_LOGGER;
   }
 
@@ -270,9 +219,9 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
 
   private login(conn: Conn, version: string): void {
     conn.loginId = nextActionId();
-    const { username, secret, events } = this.opts;
+    const { username, events } = this.opts;
     this.log.debug({ version, username }, 'AMI banner received; logging in');
-    conn.socket.write(`Action: Login\r\nActionID: ${conn.loginId}\r\nUsername: ${username}\r\nSecret: ${secret}\r\nEvents: ${events}\r\n\r\n`);
+    conn.socket.write(`Action: Login\r\nActionID: ${conn.loginId}\r\nUsername: ${username}\r\nSecret: ${this.#secret}\r\nEvents: ${events}\r\n\r\n`);
   }
 
   private onMessage(conn: Conn, msg: AmiMessage): void {
@@ -375,23 +324,4 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
       }
     }
   }
-}
-
-function encodeAction(name: string, id: string, fields: AmiFields): string {
-  if (!KEY_RE.test(name)) throw new AmiError('invalid_action', `invalid AMI action name ${JSON.stringify(name)}`, name);
-  let wire = `Action: ${name}\r\nActionID: ${id}\r\n`;
-  for (const [key, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    const lower = key.toLowerCase();
-    if (!KEY_RE.test(key) || lower === 'action' || lower === 'actionid') {
-      throw new AmiError('invalid_action', `AMI ${name}: field name ${JSON.stringify(key)} not allowed`, name);
-    }
-    for (const v of Array.isArray(value) ? value : [value]) {
-      const text = String(v);
-      // No value may carry CR/LF: it would inject lines (or a whole action) into the stream.
-      if (hasNewline(text)) throw new AmiError('invalid_action', `AMI ${name}: value of field ${key} contains CR or LF`, name);
-      wire += `${key}: ${text}\r\n`;
-    }
-  }
-  return wire + '\r\n';
 }

@@ -1,4 +1,4 @@
-// Incremental framing of the AMI TCP stream.
+// The AMI wire format: incremental framing of the TCP stream (AmiParser) and action encoding.
 //
 // The stream is: one banner line ("Asterisk Call Manager/x.y.z\r\n"), then messages made of
 // `Key: Value\r\n` lines, each message ended by an empty line. Chunks from the socket may split
@@ -10,7 +10,7 @@
 //
 // Bounded: one message (and the banner) may not exceed `maxMessageBytes`; beyond it push() throws
 // an AmiProtocolError and the parser must be discarded (the caller resets the connection).
-import type { AmiMessage } from './types.js';
+import { AmiError, type AmiFields, type AmiMessage } from './types.js';
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 const END_COMMAND = '--END COMMAND--';
@@ -157,4 +157,27 @@ export class AmiParser {
     }
     addField(cur, 'Output', text); // tolerated: keep unknown text rather than drop it
   }
+}
+
+const KEY_RE = /^[A-Za-z0-9_.()-]+$/;
+const hasNewline = (s: string): boolean => /[\r\n]/.test(s);
+
+/** Encodes one action; array values become repeated lines. Throws AmiError('invalid_action'). */
+export function encodeAction(name: string, id: string, fields: AmiFields): string {
+  if (!KEY_RE.test(name)) throw new AmiError('invalid_action', `invalid AMI action name ${JSON.stringify(name)}`, name);
+  let wire = `Action: ${name}\r\nActionID: ${id}\r\n`;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const lower = key.toLowerCase();
+    if (!KEY_RE.test(key) || lower === 'action' || lower === 'actionid') {
+      throw new AmiError('invalid_action', `AMI ${name}: field name ${JSON.stringify(key)} not allowed`, name);
+    }
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const text = String(v);
+      // No value may carry CR/LF: it would inject lines (or a whole action) into the stream.
+      if (hasNewline(text)) throw new AmiError('invalid_action', `AMI ${name}: value of field ${key} contains CR or LF`, name);
+      wire += `${key}: ${text}\r\n`;
+    }
+  }
+  return wire + '\r\n';
 }

@@ -230,3 +230,58 @@ export interface AmiLogger {
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
+
+// ---- client vocabulary (see client.ts) ----
+
+export type AmiState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
+export type AmiErrorCode =
+  | 'action_failed' | 'timeout' | 'disconnected' | 'stopped' | 'buffer_full' | 'login_rejected' | 'invalid_action' | 'protocol';
+
+export class AmiError extends Error {
+  constructor(
+    readonly code: AmiErrorCode,
+    message: string,
+    readonly action?: string,
+    readonly actionId?: string,
+    /** The `Response: Error` message Asterisk sent, for 'action_failed' and 'login_rejected'. */
+    readonly response?: AmiMessage,
+  ) {
+    super(message);
+    this.name = 'AmiError';
+  }
+}
+
+export type AmiFieldValue = string | number | boolean | readonly string[] | undefined;
+export type AmiFields = Record<string, AmiFieldValue>;
+
+export interface AmiClientOptions {
+  host: string;
+  port: number;
+  username: string;
+  secret: string;
+  /** `Events:` of the Login action: 'on', 'off' or classes such as 'system,call,agent,user'. */
+  events?: string;
+  /** Whole handshake deadline: TCP connect + banner + login. Default 5 s. */
+  connectTimeoutMs?: number;
+  /** Default per-action deadline (list actions: until the list completes). Default 10 s. */
+  actionTimeoutMs?: number;
+  /** Most actions in flight (queued + awaiting a response). Default 1000. */
+  maxPending?: number;
+  /** Largest accepted message; a bigger one resets the connection. Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Interval of `Action: Ping` to detect a dead peer; a ping timeout resets the connection. 0 = off. Default 20 s. */
+  pingIntervalMs?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+  logger?: AmiLogger;
+}
+
+export interface AmiClientEventMap {
+  /** Every unsolicited event (not the items of a list action). */
+  event: [AmiEvent];
+  /** After each successful login. */
+  connected: [];
+  /** A connection or a connection attempt ended (not emitted by stop()). */
+  disconnected: [Error];
+  /** Login answered `Response: Error` (wrong user or secret); a 'disconnected' follows. */
+  loginFailed: [AmiError];
+}

@@ -1,0 +1,106 @@
+// The first call end to end, on the real Asterisk 22 with a real SIP caller (sipp,
+// RFC 2833 digits): Hotline answers, plays the welcome prompt, reads one digit, plays
+// the reply that digit chose, hangs up; the call record lands in the database.
+// Runs once per database: the embedded SQLite default and a real MariaDB.
+import { expect } from 'chai';
+import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
+import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { assertCallsSucceeded, runSipp } from '../support/sipp.js';
+
+interface CallRow {
+  id: string;
+  caller_number: string;
+  called_number: string;
+  digits: string;
+  outcome: string | null;
+  duration_ms: number | null;
+  ended_at: unknown;
+  answered_at: unknown;
+  ivr_path: string;
+}
+
+let callerSeq = 0;
+const nextCaller = () => `55501${String(process.pid % 100).padStart(2, '0')}${String(++callerSeq).padStart(2, '0')}`;
+
+async function endedCall(db: TestDb, caller: string): Promise<CallRow> {
+  return waitUntil(`the call record of ${caller} to be finished in ${db.kind}`, async () => {
+    const rows = await db.query<CallRow>('SELECT * FROM call_records WHERE caller_number = ?', [caller]);
+    return rows.length === 1 && rows[0]!.ended_at ? rows[0] : undefined;
+  }, 20_000);
+}
+
+async function promptsHeard(hotline: HotlineProcess, callId: string): Promise<string[]> {
+  const res = await fetch(`${hotline.url}/api/calls/${callId}`);
+  const body = (await res.json()) as { events: Array<{ type: string; detail: { media?: string } | null }> };
+  return body.events.filter((e) => e.type === 'prompt.started').map((e) => e.detail!.media!);
+}
+
+for (const kind of DB_KINDS) {
+  describe(`first call end to end (${kind})`, function () {
+    this.timeout(120_000);
+    let db: TestDb;
+    let hotline: HotlineProcess;
+
+    before(async () => {
+      ensurePbx();
+      db = await createTestDb(kind);
+      hotline = await startHotline(db.env);
+    });
+    afterEach(() => hangupAll());
+    after(async () => {
+      await stopAllHotlines();
+      await db?.drop();
+    });
+
+    it('digit 1 after the welcome prompt: the caller hears the thank-you reply, and the record lands', async () => {
+      const caller = nextCaller();
+      const r = await runSipp({ scenario: 'uac-dtmf', service: '5000', caller, digits: '1', waitBeforeDigitsMs: 2500 });
+      assertCallsSucceeded(r); // Asterisk answered, took the digit, and hung up on the caller
+      expect(r.events.PBX_BYE).to.equal(1);
+      const row = await endedCall(db, caller);
+      expect(row.called_number).to.equal('5000');
+      expect(row.digits).to.equal('1');
+      expect(row.outcome).to.equal('completed');
+      expect(row.answered_at).to.not.equal(null);
+      expect(Number(row.duration_ms)).to.be.greaterThan(2500);
+      expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome', 'reply:1']);
+      expect(await promptsHeard(hotline, row.id)).to.deep.equal(['hello-world', 'auth-thankyou']);
+    });
+
+    it('digit 2 pressed during the prompt (barge-in): a different reply, a different path', async () => {
+      const caller = nextCaller();
+      const r = await runSipp({ scenario: 'uac-dtmf', service: '5000', caller, digits: '2', waitBeforeDigitsMs: 400 });
+      assertCallsSucceeded(r);
+      const row = await endedCall(db, caller);
+      expect(row.digits).to.equal('2');
+      expect(row.outcome).to.equal('completed');
+      expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome', 'reply:2']);
+      expect(await promptsHeard(hotline, row.id)).to.deep.equal(['hello-world', 'vm-goodbye']);
+      const api = (await (await fetch(`${hotline.url}/api/calls?caller=${caller}`)).json()) as { total: number; items: Array<{ digits: string }> };
+      expect(api.total).to.equal(1);
+      expect(api.items[0]!.digits).to.equal('2');
+    });
+
+    it('a caller who hangs up mid-prompt leaves a complete record and no error in the log', async () => {
+      const caller = nextCaller();
+      const r = await runSipp({ scenario: 'uac-hangup', service: '5000', caller, hangupAfterMs: 600 });
+      assertCallsSucceeded(r);
+      const row = await endedCall(db, caller);
+      expect(row.outcome).to.equal('caller_hangup');
+      expect(row.digits).to.equal('');
+      expect(Number(row.duration_ms)).to.be.within(300, 5000);
+      expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome']);
+      const problems = hotline.logLines().filter((l) => l.level >= 40);
+      expect(problems, JSON.stringify(problems)).to.deep.equal([]);
+    });
+
+    it('rejects a bad query with a clear 400 and an unknown call with 404', async () => {
+      const bad = await fetch(`${hotline.url}/api/calls?limit=abc`);
+      expect(bad.status).to.equal(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).to.contain('limit');
+      const missing = await fetch(`${hotline.url}/api/calls/00000000-0000-4000-8000-000000000000`);
+      expect(missing.status).to.equal(404);
+    });
+  });
+}

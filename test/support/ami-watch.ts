@@ -1,0 +1,32 @@
+// Watches the real Asterisk's AMI events during a test, with Hotline's own AMI client.
+import { AmiClient, fieldOf, type AmiMessage } from '../../app/pbx/ami/index.js';
+import { waitUntil } from './pbx.js';
+
+export class AmiWatch {
+  readonly events: AmiMessage[] = [];
+  private readonly client = new AmiClient({
+    host: '127.0.0.1',
+    port: Number(process.env.HOTLINE_AMI_PORT ?? 5038),
+    username: process.env.HOTLINE_AMI_USER ?? 'hotline',
+    secret: process.env.HOTLINE_AMI_PASSWORD ?? 'hotline-dev-ami',
+    events: 'on',
+  });
+
+  async start(): Promise<this> {
+    this.client.on('event', (e) => this.events.push(e as unknown as AmiMessage));
+    this.client.start();
+    await this.client.waitForConnected(15_000);
+    return this;
+  }
+
+  /** Waits for an event whose fields all match (string equality). */
+  waitFor(event: string, fields: Record<string, string> = {}, timeoutMs = 15_000): Promise<AmiMessage> {
+    return waitUntil(`AMI ${event} ${JSON.stringify(fields)}`, () =>
+      this.events.find((e) => fieldOf(e, 'Event') === event && Object.entries(fields).every(([k, v]) => fieldOf(e, k) === v)),
+    timeoutMs);
+  }
+
+  stop(): Promise<void> {
+    return this.client.stop();
+  }
+}
