@@ -95,6 +95,13 @@ for (const kind of DB_KINDS) {
       expect(problems, JSON.stringify(problems)).to.deep.equal([]);
     });
 
+    it('keeps the ARI, AMI and database passwords out of its log', () => {
+      const secrets = ['hotline-dev-ari', 'hotline-dev-ami', db.env.HOTLINE_DB_PASSWORD].filter((s): s is string => !!s && s.length >= 4);
+      const out = hotline.output();
+      expect(out.length).to.be.greaterThan(0);
+      for (const secret of secrets) expect(out).to.not.contain(secret);
+    });
+
     it('rejects a bad query with a clear 400 and an unknown call with 404', async () => {
       const bad = await fetch(`${hotline.url}/api/calls?limit=abc`);
       expect(bad.status).to.equal(400);
