@@ -96,4 +96,29 @@ describe('Hotline and Asterisk coming and going', function () {
     await call.hangup();
     assertCallsSucceeded(await call.done);
   });
+
+  it('Hotline killed (-9) mid-call and started again: the call still in Stasis is recovered and finishes its flow', async () => {
+    const first = await startHotline({ ...db.env, HOTLINE_NODE_NAME: 'node-a', HOTLINE_MENU_TIMEOUT_MS: '30000' });
+    const caller = nextCaller();
+    const call = await startCall({ scenario: 'uac-dtmf', service: '5000', caller, digits: '1', waitBeforeDigitsMs: 9000 });
+    await call.waitFor('ANSWERED');
+    await waitUntil('the call to be in the welcome menu', async () => {
+      const rows = await db.query<{ current_step: string }>('SELECT current_step FROM call_records WHERE caller_number = ?', [caller]);
+      return rows[0]?.current_step === 'welcome';
+    });
+    await first.stop('SIGKILL');
+    const second = await startHotline({ ...db.env, HOTLINE_NODE_NAME: 'node-b', HOTLINE_MENU_TIMEOUT_MS: '30000' });
+    const r = await call.done;
+    assertCallsSucceeded(r);
+    expect(r.events.PBX_BYE).to.equal(1); // Hotline (node-b) finished the flow and hung up
+    const rows = await db.query<{ id: string; outcome: string; digits: string; handled_by: string; ivr_path: string; ended_at: unknown }>(
+      'SELECT * FROM call_records WHERE caller_number = ?', [caller]);
+    expect(rows).to.have.length(1);
+    const row = await finishedRow(caller);
+    expect(row).to.include({ outcome: 'completed', digits: '1' });
+    const full = (await db.query<{ handled_by: string; ivr_path: string }>('SELECT handled_by, ivr_path FROM call_records WHERE caller_number = ?', [caller]))[0]!;
+    expect(full.handled_by).to.equal('node-b');
+    expect(JSON.parse(full.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome', 'welcome', 'reply:1']);
+    await second.stop();
+  });
 });
