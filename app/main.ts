@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down: no new calls; letting calls in progress finish');
     await calls?.stasis.drain(config.calls.shutdownGraceMs);
     await pbx.stop();
+    await calls?.service.close();
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
     await db.close();

@@ -57,7 +57,8 @@ async function waitForIdlePbx(timeoutMs = 60000): Promise<void> {
   const until = Date.now() + timeoutMs;
   let calls = NaN;
   while (Date.now() < until) {
-    calls = Number(/(\d+) active call/.exec(pbx('core show channels count'))?.[1] ?? NaN);
+    // "0 active calls", or with a maxcalls limit "0 of 4000 max active calls"
+    calls = Number(/(\d+)(?: of \d+ max)? active calls?/.exec(pbx('core show channels count'))?.[1] ?? NaN);
     if (calls === 0) return;
     await sleep(500);
   }
@@ -127,8 +128,9 @@ async function ensureHotline(): Promise<ChildProcess | undefined> {
   const logFile = join(dir, 'hotline.log');
   const fd = openSync(logFile, 'w');
   log(`starting Hotline (npx tsx app/main.ts, SQLite in ${dir}, log ${logFile})`);
+  // own process group: npx -> tsx -> node, all stopped together (stopHotline)
   const child = spawn('npx', ['tsx', 'app/main.ts'], {
-    cwd: ROOT, stdio: ['ignore', fd, fd],
+    cwd: ROOT, stdio: ['ignore', fd, fd], detached: true,
     env: { ...env, HOTLINE_DB_TYPE: 'sqlite', HOTLINE_DB_PATH: join(dir, 'hotline.sqlite'), HOTLINE_HTTP_PORT: HTTP_PORT, HOTLINE_LOG_LEVEL: env.HOTLINE_LOG_LEVEL ?? 'warn' },
   });
   let exit: string | undefined;
@@ -136,7 +138,7 @@ async function ensureHotline(): Promise<ChildProcess | undefined> {
   const until = Date.now() + 120000;
   while ((await health())?.ari?.up !== true) {
     if (exit || Date.now() > until) {
-      child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
       throw new Error(`Hotline did not report ari.up on :${HTTP_PORT} (${exit ?? 'timeout'}); see ${logFile}`);
     }
     await sleep(500);
@@ -145,11 +147,19 @@ async function ensureHotline(): Promise<ChildProcess | undefined> {
   return child;
 }
 
+function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  try { process.kill(-(child.pid ?? 0), sig); } catch { /* already gone */ }
+}
+
+/** SIGTERM to the whole group (Hotline shuts down gracefully), SIGKILL after 15 s. */
 async function stopHotline(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([gone, sleep(15000).then(() => child.kill('SIGKILL'))]);
+  if (!child?.pid) return;
+  killGroup(child, 'SIGTERM');
+  for (const until = Date.now() + 15000; Date.now() < until;) {
+    try { process.kill(-child.pid, 0); } catch { return; } // no process left in the group
+    await sleep(200);
+  }
+  killGroup(child, 'SIGKILL');
 }
 
 // ---- run ----
@@ -161,7 +171,7 @@ async function main(): Promise<void> {
   if (PATHS.includes('plain')) results.push(await measure('plain dialplan', '9000'));
   if (PATHS.includes('hotline')) {
     const hotline = await ensureHotline();
-    const stop = (): void => { hotline?.kill('SIGKILL'); process.exit(130); };
+    const stop = (): void => { if (hotline) killGroup(hotline, 'SIGKILL'); process.exit(130); };
     process.once('SIGINT', stop);
     try {
       results.push(await measure('Hotline Stasis', HOTLINE_NUMBER));

@@ -60,7 +60,7 @@ export class CallContext {
   private async startPrompt(media: string): Promise<string> {
     const playbackId = `${this.callId}.${randomUUID().slice(0, 8)}`;
     await this.pbx(() => this.control.play(this.session.channelId, media, playbackId));
-    await this.calls.prompt(this.callId, media, 'started');
+    this.calls.prompt(this.callId, media, 'started');
     return playbackId;
   }
 
@@ -71,7 +71,7 @@ export class CallContext {
   async playAndWait(media: string): Promise<void> {
     const playbackId = await this.startPrompt(media);
     const done = await this.session.waitFor(this.finished(playbackId), MAX_PROMPT_MS);
-    await this.calls.prompt(this.callId, media, done ? 'finished' : 'interrupted');
+    this.calls.prompt(this.callId, media, done ? 'finished' : 'interrupted');
   }
 
   /**
@@ -86,11 +86,11 @@ export class CallContext {
     const first = await this.session.waitFor((e) => isDigit(e) || this.finished(playbackId)(e), MAX_PROMPT_MS);
     if (first?.kind === 'dtmf') {
       await this.control.stopPlayback(playbackId);
-      await this.calls.prompt(this.callId, media, 'interrupted');
+      this.calls.prompt(this.callId, media, 'interrupted');
       return this.session.takeDigit() ?? null;
     }
     if (first === null && this.session.resyncRequested) return this.repeatAfterResync(media, timeoutMs);
-    await this.calls.prompt(this.callId, media, 'finished');
+    this.calls.prompt(this.callId, media, 'finished');
     const pressed = await this.session.waitFor(isDigit, timeoutMs);
     if (pressed === null && this.session.resyncRequested) return this.repeatAfterResync(media, timeoutMs);
     return pressed ? (this.session.takeDigit() ?? null) : null;

@@ -5,6 +5,7 @@ import type { DataSource, Repository } from 'typeorm';
 import { NotFoundError } from '../errors.js';
 import type { CallInfo } from '../pbx/ports.js';
 import { CallEvent, CallRecord, type CallOutcome } from './calls.entities.js';
+import { EventWriter } from './event-writer.js';
 
 export interface PathEntry {
   step: string;
@@ -21,13 +22,16 @@ export interface CallListQuery {
 export class CallsService {
   private readonly records: Repository<CallRecord>;
   private readonly events: Repository<CallEvent>;
+  private readonly writer: EventWriter;
 
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly nodeName: string,
+    onWriteError: (err: Error, lost: number) => void = () => {},
   ) {
     this.records = db.getRepository(CallRecord);
     this.events = db.getRepository(CallEvent);
+    this.writer = new EventWriter(db, onWriteError);
   }
 
   async start(call: CallInfo, flow: string, at: Date): Promise<CallRecord> {
@@ -49,10 +53,8 @@ export class CallsService {
       currentStep: null,
       handledBy: this.nodeName,
     });
-    await this.db.transaction(async (m) => {
-      await m.insert(CallRecord, record);
-      await m.insert(CallEvent, { callId: record.id, at, type: 'entered', detail: JSON.stringify({ flow }) });
-    });
+    await this.records.insert(record);
+    this.addEvent(record.id, 'entered', { flow }, at);
     return record;
   }
 
@@ -62,38 +64,45 @@ export class CallsService {
 
   async adopt(id: string): Promise<void> {
     await this.records.update({ id }, { handledBy: this.nodeName });
-    await this.addEvent(id, 'resumed', { node: this.nodeName });
+    this.addEvent(id, 'resumed', { node: this.nodeName });
   }
 
   async answered(id: string, at: Date): Promise<void> {
     await this.records.update({ id }, { answeredAt: at });
-    await this.addEvent(id, 'answered');
+    this.addEvent(id, 'answered', undefined, at);
   }
 
   async step(id: string, path: PathEntry[], step: string): Promise<void> {
     await this.records.update({ id }, { currentStep: step, ivrPath: JSON.stringify(path) });
-    await this.addEvent(id, 'step', { step });
+    this.addEvent(id, 'step', { step });
   }
 
   async digit(id: string, digits: string, digit: string): Promise<void> {
     await this.records.update({ id }, { digits: digits.slice(-255) });
-    await this.addEvent(id, 'dtmf', { digit });
+    this.addEvent(id, 'dtmf', { digit });
   }
 
-  async prompt(id: string, media: string, state: 'started' | 'finished' | 'interrupted'): Promise<void> {
-    await this.addEvent(id, `prompt.${state}`, { media });
+  prompt(id: string, media: string, state: 'started' | 'finished' | 'interrupted'): void {
+    this.addEvent(id, `prompt.${state}`, { media });
   }
 
+  /** Ends the record; its timeline is complete in the database when this resolves. */
   async finish(record: { id: string; startedAt: Date }, outcome: CallOutcome, cause: string | null, at: Date): Promise<void> {
+    this.addEvent(record.id, 'ended', { outcome, cause }, at);
+    await this.writer.flushed();
     await this.records.update(
       { id: record.id },
       { endedAt: at, outcome, hangupCause: cause?.slice(0, 64) ?? null, durationMs: Math.max(0, at.getTime() - record.startedAt.getTime()), currentStep: null },
     );
-    await this.addEvent(record.id, 'ended', { outcome, cause });
   }
 
-  async addEvent(callId: string, type: string, detail?: unknown): Promise<void> {
-    await this.events.insert({ callId, at: new Date(), type, detail: detail === undefined ? null : JSON.stringify(detail) });
+  /** Adds a timeline event; written with the next batch (see EventWriter). */
+  addEvent(callId: string, type: string, detail?: unknown, at = new Date()): void {
+    this.writer.add({ callId, at, type, detail: detail === undefined ? null : JSON.stringify(detail) });
+  }
+
+  close(): Promise<void> {
+    return this.writer.close();
   }
 
   async list(q: CallListQuery): Promise<{ items: CallRecord[]; total: number }> {

@@ -9,11 +9,14 @@ import { CallsService } from './calls.service.js';
 import { CallsStasis } from './calls.stasis.js';
 
 export function createCallsModule(deps: { db: DataSource; control: CallControl; config: Config; log: Logger; metrics: Metrics }) {
-  const service = new CallsService(deps.db, deps.config.nodeName);
+  const log = deps.log.child({ module: 'calls' });
+  const service = new CallsService(deps.db, deps.config.nodeName, (err, lost) =>
+    log.error({ err: err.message, events: lost }, 'could not write call timeline events'),
+  );
   const stasis = new CallsStasis(
     deps.control,
     service,
-    deps.log.child({ module: 'calls' }),
+    log,
     { menuTimeoutMs: deps.config.calls.menuTimeoutMs, maxCallSeconds: deps.config.calls.maxCallSeconds },
     (outcome) => deps.metrics.callsTotal.inc({ outcome }),
   );

@@ -3,7 +3,7 @@
 // port and its own log directory; the result comes from sipp's -trace_stat CSV and exit code.
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,9 @@ export interface SippOptions {
   target?: string;
   /** Also write every SIP message to messages.log (heavy at high rates). */
   traceMessages?: boolean;
+  /** Keep the log directory after a run where every call succeeded (default: only
+   *  HOTLINE_SIPP_KEEP_LOGS=1; the logs of a run with a failure are always kept). */
+  keepLogs?: boolean;
   /** More -key keywords / -set variables, and raw arguments. */
   keys?: Record<string, string>;
   vars?: Record<string, string | number>;
@@ -68,6 +71,7 @@ export interface SippResult {
   durationMs: number;
   sipPort: number;
   mediaPort: number;
+  /** sipp's logs (screen, stats.csv, calls.log, errors.log, stderr.log); see keepLogs. */
   logDir: string;
   /** sipp's error log (without the routine "jumping to label" entries) and the tail of stderr. */
   errors: string;
@@ -75,21 +79,15 @@ export interface SippResult {
   command: string[];
 }
 
-/** A sipp error: what it was asked, and its error log. */
+/** A sipp error: what sipp was asked, what came of it, and its error log. */
 export class SippError extends Error {
   constructor(message: string, readonly result?: SippResult) {
-    super(result ? `${message}\n${describe(result)}` : message);
+    const r = result;
+    super(!r ? message : [message, `sipp ${r.command.join(' ')}`,
+      `exit ${r.exitCode ?? r.signal}; created ${r.created}, successful ${r.successful}, failed ${r.failed} ${JSON.stringify(r.failures)}; events ${JSON.stringify(r.events)}; logs in ${r.logDir}`,
+      `sipp error log:\n${r.errors || '(empty)'}`, r.stderr ? `stderr:\n${r.stderr}` : ''].filter(Boolean).join('\n'));
     this.name = 'SippError';
   }
-}
-
-function describe(r: SippResult): string {
-  return [
-    `sipp ${r.command.join(' ')}`,
-    `exit ${r.exitCode ?? r.signal}; created ${r.created}, successful ${r.successful}, failed ${r.failed} ${JSON.stringify(r.failures)}; events ${JSON.stringify(r.events)}; logs in ${r.logDir}`,
-    r.errors ? `sipp error log:\n${r.errors}` : 'sipp error log: (empty)',
-    r.stderr ? `stderr:\n${r.stderr}` : '',
-  ].filter(Boolean).join('\n');
 }
 
 /** Throw a SippError (with the error log) unless all `expected` calls succeeded. */
@@ -104,13 +102,11 @@ const inUse = new Set<number>();
 let nextSip = 12000 + ((process.pid * 7) % 2000);
 let nextMedia = 14000 + ((process.pid * 28) % 6000);
 
-function udpFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.once('error', () => { s.close(); resolve(false); });
-    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
+const udpFree = (port: number): Promise<boolean> => new Promise((resolve) => {
+  const s = createSocket('udp4');
+  s.once('error', () => { s.close(); resolve(false); });
+  s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+});
 
 async function takePort(from: () => number, span: number): Promise<number> {
   for (let i = 0; i < 500; i++) {
@@ -167,10 +163,8 @@ async function poke(port: number, callIds: string[]): Promise<void> {
   }
 }
 
-function readText(file: string): string {
-  return existsSync(file) ? readFileSync(file, 'utf8') : '';
-}
-
+const readText = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 type StatRow = Record<string, string>;
 
 function parseStats(file: string): { created: number; successful: number; failed: number; failures: Record<string, number>; statsRows: StatRow[] } {
@@ -205,12 +199,8 @@ function readErrors(file: string, max = 6000): string {
   return text.length > max ? `...${text.slice(-max)}` : text;
 }
 
-function scenarioFile(s: string): string {
-  return s.endsWith('.xml') ? s : join(SCENARIO_DIR, `${s}.xml`);
-}
-
 async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<SippError | undefined> }> {
-  const file = scenarioFile(opts.scenario);
+  const file = opts.scenario.endsWith('.xml') ? opts.scenario : join(SCENARIO_DIR, `${opts.scenario}.xml`);
   if (!existsSync(file)) throw new SippError(`sipp: no scenario ${file}`);
   const calls = opts.calls ?? 1;
   const rate = opts.rate ?? 10;
@@ -255,10 +245,13 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
 
   let stopped = false;
   let exited = false;
+  let finalLines: Array<[SippEvent, string]> | undefined; // calls.log as sipp left it
+  const eventLines = (): Array<[SippEvent, string]> => finalLines ?? parseEvents(f('calls.log')).lines;
   const release = (): void => { inUse.delete(sip); for (let k = 0; k < 4; k++) inUse.delete(media + k); };
   const collect = (code: number | null, signal: NodeJS.Signals | null): SippResult => {
     const stats = parseStats(f('stats.csv'));
     const ev = parseEvents(f('calls.log'));
+    finalLines = ev.lines;
     const stderr = readText(f('stderr.log')).split('\n').filter((l) => !/^(In pcap|max pkt length|base port)/.test(l)).join('\n').trim();
     return {
       exitCode: code, signal, ...stats, events: ev.events,
@@ -275,8 +268,11 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
       clearTimeout(deadline);
       const r = collect(code, signal);
       // no stats at all: sipp never ran the scenario (bad XML, port taken ...)
-      if (r.created === 0 && !stopped && code !== 0) reject(new SippError('sipp: did not run', r));
-      else resolve(r);
+      if (r.created === 0 && !stopped && code !== 0) return reject(new SippError('sipp: did not run', r));
+      if (code === 0 && r.failed === 0 && !(opts.keepLogs ?? process.env.HOTLINE_SIPP_KEEP_LOGS === '1')) {
+        rmSync(logDir, { recursive: true, force: true });
+      }
+      resolve(r);
     });
   });
   done.catch(() => undefined); // the caller decides; avoid an unhandled rejection meanwhile
@@ -285,7 +281,7 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
   const openCalls = (): string[] => {
     const ended = new Set<string>();
     const answered: string[] = [];
-    for (const [e, id] of parseEvents(f('calls.log')).lines) {
+    for (const [e, id] of eventLines()) {
       if (e === 'ANSWERED') answered.push(id); else if (e === 'PBX_BYE' || e === 'CALLER_BYE') ended.add(id);
     }
     return answered.filter((id) => !ended.has(id));
@@ -302,7 +298,7 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
         const ids = openCalls().filter((id) => !poked.has(id));
         ids.forEach((id) => poked.add(id));
         await poke(sip, ids).catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
       if (!exited) child.kill('SIGKILL');
     }
@@ -316,18 +312,18 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
   const waitFor = async (event: SippEvent, timeoutMs = 15000, count = 1): Promise<string> => {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const hits = parseEvents(f('calls.log')).lines.filter(([e]) => e === event);
+      const hits = eventLines().filter(([e]) => e === event);
       if (hits.length >= count) return hits[count - 1][1];
       if (exited) throw new SippError(`sipp: ended before ${event} x${count}`, await done.catch((e: SippError) => e.result));
       if (Date.now() > until) throw new SippError(`sipp: no ${event} x${count} within ${timeoutMs} ms (logs in ${logDir})`);
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
   };
 
   // running once sipp wrote its first stats line (its sockets are bound by then)
   const ready = async (): Promise<SippError | undefined> => {
     for (const until = Date.now() + 5000; Date.now() < until && !exited && !existsSync(f('stats.csv'));) {
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
     return exited ? done.then(() => undefined, (e: SippError) => e) : undefined;
   };
