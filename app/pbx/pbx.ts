@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { AmiClient } from './ami/index.js';
 import { AriClient } from './ari/client.js';
-import { AriCallControl, callInfo, toCallEvent } from './ari/call-control.js';
+import { AriCallControl, CALL_EVENT_TYPES, callInfo, toCallEvent } from './ari/call-control.js';
 import type { CallControl, CallEventSink, LinkState, PbxLinks } from './ports.js';
 
 export interface Pbx {
@@ -16,7 +16,7 @@ export interface Pbx {
 }
 
 export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx {
-  const ari = new AriClient({ ...config.ari, logger: logger.child({ link: 'ari' }) });
+  const ari = new AriClient({ ...config.ari, eventTypes: CALL_EVENT_TYPES, logger: logger.child({ link: 'ari' }) });
   const ami = new AmiClient({
     host: config.ami.host,
     port: config.ami.port,

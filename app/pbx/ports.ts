@@ -39,7 +39,7 @@ export interface CallInfo {
 export type PbxCallEvent =
   | { kind: 'entered'; call: CallInfo; args: string[]; at: Date }
   | { kind: 'dtmf'; channelId: string; digit: string; at: Date }
-  | { kind: 'playback-started' | 'playback-finished'; channelId: string; playbackId: string; at: Date }
+  | { kind: 'playback-finished'; channelId: string; playbackId: string; at: Date }
   | { kind: 'hangup'; channelId: string; cause: string; at: Date }
   | { kind: 'left'; channelId: string; at: Date };
 

@@ -14,7 +14,6 @@ function fakes() {
     async answer() { actions.push('answer'); },
     async play(_c, media, playbackId) {
       actions.push(`play:${media}`);
-      setImmediate(() => session.deliver({ kind: 'playback-started', channelId: 'chan-1', playbackId, at: new Date() }));
       lastPlayback = playbackId;
     },
     async stopPlayback() { actions.push('stop'); },

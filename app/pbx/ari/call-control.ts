@@ -56,6 +56,17 @@ export function callInfo(channel: AriChannel): CallInfo {
 
 const channelOf = (target: string) => (target.startsWith('channel:') ? target.slice('channel:'.length) : undefined);
 
+/** The ARI events toCallEvent uses (plus ApplicationReplaced): the app's event filter. */
+export const CALL_EVENT_TYPES = [
+  'StasisStart',
+  'StasisEnd',
+  'ChannelDtmfReceived',
+  'PlaybackFinished',
+  'ChannelHangupRequest',
+  'ChannelDestroyed',
+  'ApplicationReplaced',
+];
+
 /** Normalizes one ARI event; undefined for events the domain does not need. */
 export function toCallEvent(e: AriEvent): PbxCallEvent | undefined {
   const at = e.timestamp ? new Date(e.timestamp) : new Date();
@@ -68,13 +79,11 @@ export function toCallEvent(e: AriEvent): PbxCallEvent | undefined {
       const ev = e as Extract<AriEvent, { type: 'ChannelDtmfReceived' }>;
       return { kind: 'dtmf', channelId: ev.channel.id, digit: ev.digit, at };
     }
-    case 'PlaybackStarted':
     case 'PlaybackFinished': {
       const ev = e as Extract<AriEvent, { type: 'PlaybackStarted' | 'PlaybackFinished' }>;
       const channelId = channelOf(ev.playback.target_uri);
       if (!channelId) return undefined;
-      const kind = e.type === 'PlaybackStarted' ? 'playback-started' : 'playback-finished';
-      return { kind, channelId, playbackId: ev.playback.id, at };
+      return { kind: 'playback-finished', channelId, playbackId: ev.playback.id, at };
     }
     case 'ChannelHangupRequest': {
       const ev = e as Extract<AriEvent, { type: 'ChannelHangupRequest' }>;
