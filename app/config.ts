@@ -28,7 +28,10 @@ const schema = z.object({
   HOTLINE_AMI_USER: z.string().min(1).default('hotline'),
   HOTLINE_AMI_PASSWORD: z.string().min(1).default('hotline-dev-ami'),
 
-  HOTLINE_MENU_TIMEOUT_MS: z.coerce.number().int().min(500).max(60000).default(5000),
+  HOTLINE_PROMPTS_DIR: z.string().min(1).default('./data/prompts'),
+  HOTLINE_PROMPTS_SOUND_PREFIX: z.string().regex(/^[A-Za-z0-9_/-]{1,64}$/, 'a sound path such as hotline').default('hotline'),
+  HOTLINE_PROMPT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  HOTLINE_PROMPT_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   HOTLINE_MAX_CALL_SECONDS: z.coerce.number().int().min(10).max(86400).default(3600),
   HOTLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600000).default(15000),
   HOTLINE_METRICS_ENABLED: bool.default(true),
@@ -45,7 +48,9 @@ export interface Config {
     | { type: 'mariadb' | 'mysql'; host: string; port: number; user: string; password: string; database: string };
   ari: { url: string; user: string; password: string; app: string };
   ami: { host: string; port: number; user: string; password: string };
-  calls: { menuTimeoutMs: number; maxCallSeconds: number; shutdownGraceMs: number };
+  calls: { maxCallSeconds: number; shutdownGraceMs: number };
+  /** Prompt library: files land in `dir`, which Asterisk must see as sounds `<soundPrefix>/<name>`. */
+  prompts: { dir: string; soundPrefix: string; maxUploadBytes: number; maxSeconds: number };
   metricsEnabled: boolean;
 }
 
@@ -97,9 +102,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     ami: { host: e.HOTLINE_AMI_HOST, port: e.HOTLINE_AMI_PORT, user: e.HOTLINE_AMI_USER, password: e.HOTLINE_AMI_PASSWORD },
     calls: {
-      menuTimeoutMs: e.HOTLINE_MENU_TIMEOUT_MS,
       maxCallSeconds: e.HOTLINE_MAX_CALL_SECONDS,
       shutdownGraceMs: e.HOTLINE_SHUTDOWN_GRACE_MS,
+    },
+    prompts: {
+      dir: e.HOTLINE_PROMPTS_DIR,
+      soundPrefix: e.HOTLINE_PROMPTS_SOUND_PREFIX,
+      maxUploadBytes: e.HOTLINE_PROMPT_MAX_BYTES,
+      maxSeconds: e.HOTLINE_PROMPT_MAX_SECONDS,
     },
     metricsEnabled: e.HOTLINE_METRICS_ENABLED,
   };

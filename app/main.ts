@@ -10,6 +10,9 @@ import { Database } from './db/database.js';
 import { createHttpApp } from './http/app.js';
 import { createPbx } from './pbx/pbx.js';
 import { createCallsModule } from './calls/index.js';
+import { createCrmModule } from './crm/index.js';
+import { createIvrModule } from './ivr/index.js';
+import { createPromptsModule } from './prompts/index.js';
 
 const VERSION = '0.1.0';
 
@@ -70,8 +73,11 @@ async function main(): Promise<void> {
 
   await db.open();
   if (stopping) return;
-  calls = createCallsModule({ db: db.source, control: pbx.calls, config, log, metrics });
-  api.use(calls.router);
+  const prompts = createPromptsModule({ db: db.source, ...config.prompts, log: log.child({ module: 'prompts' }) });
+  const crm = createCrmModule({ db: db.source });
+  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, log, metrics });
+  calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics });
+  api.use(calls.router, ivr.router, prompts.router, crm.router);
   callsInProgress = () => calls?.stasis.inProgress ?? 0;
   log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}` }, 'connecting to Asterisk (ARI and AMI); calls are handled once ARI is up');
   pbx.start(calls.stasis);

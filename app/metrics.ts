@@ -44,10 +44,18 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const dtmfToPromptSeconds = new Histogram({
+    name: 'hotline_ivr_dtmf_to_prompt_seconds',
+    help: "Time from a caller's digit reaching Hotline to the next prompt being started in Asterisk",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
   return {
     registry,
     callsTotal,
     ariEventSeconds,
+    dtmfToPromptSeconds,
     setSources(s: MetricsSources) {
       sources = s;
     },

@@ -37,7 +37,8 @@ find "$ETC" -mindepth 1 -delete
 cp "$STAGE"/*.conf "$ETC"/
 chmod 640 "$ETC"/*.conf
 
-mkdir -p "$PBX_DIR/run/asterisk" "$PBX_DIR/var/lib/asterisk/sounds/hotline"
+# Hotline's prompt library (HOTLINE_PROMPTS_DIR) lives here; Asterisk plays it as sound:hotline/<name>.
+mkdir -p "$PBX_DIR/run/asterisk" "$PBX_DIR/usr/share/asterisk/sounds/hotline"
 chroot "$PBX_DIR" chown -R asterisk:asterisk /etc/asterisk /var/lib/asterisk /var/log/asterisk \
   /var/spool/asterisk /var/run/asterisk
 

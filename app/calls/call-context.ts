@@ -1,12 +1,29 @@
-// What a flow step can do with its call: answer, play, wait for digits, hang up. Each
-// step is persisted on the call record before it acts, so a standby can resume it.
+// What a flow step can do with its call: answer, play, wait for digits, hand off, hang up.
+// Each step is persisted on the call record before it acts, so a standby can resume it.
+// Media are Asterisk media URIs: `sound:hello-world`, `digits:123`, `number:42`.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
-import { ChannelGoneError, type CallControl, type PbxCallEvent } from '../pbx/ports.js';
+import { ChannelGoneError, type CallControl, type DialplanTarget, type PbxCallEvent } from '../pbx/ports.js';
 import { CallEnded, type CallSession } from './call-session.js';
 import type { CallsService, PathEntry } from './calls.service.js';
 
 const MAX_PROMPT_MS = 5 * 60_000;
+const isDigit = (e: PbxCallEvent) => e.kind === 'dtmf';
+
+export interface CollectOptions {
+  minDigits: number;
+  maxDigits: number;
+  /** '#', '*' or 'none' */
+  terminator: string;
+  /** Wait for the first digit after the prompt, and between digits. */
+  timeoutMs: number;
+  bargeIn: boolean;
+}
+
+export interface CallContextHooks {
+  /** Seconds from the caller's last digit to the next prompt starting (IVR latency metric). */
+  onPromptAfterDigit?: (seconds: number) => void;
+}
 
 export class CallContext {
   private readonly path: PathEntry[];
@@ -18,6 +35,7 @@ export class CallContext {
     private readonly calls: CallsService,
     readonly log: Logger,
     resumed?: { path: PathEntry[]; digits: string },
+    private readonly hooks: CallContextHooks = {},
   ) {
     this.path = resumed?.path ?? [];
     this.digits = resumed?.digits ?? '';
@@ -46,21 +64,26 @@ export class CallContext {
     await this.calls.answered(this.callId, new Date());
   }
 
-  async step(step: string, digit?: string): Promise<void> {
-    this.path.push({ step, at: new Date().toISOString(), ...(digit !== undefined ? { digit } : {}) });
-    await this.calls.step(this.callId, this.path, step);
+  /** Persists that the call is now at `step` (with the flow's state) before it acts. */
+  async step(step: string, state?: unknown): Promise<void> {
+    this.path.push({ step, at: new Date().toISOString() });
+    await this.calls.step(this.callId, this.path, step, state);
   }
 
   /** Records a digit the flow consumed (all digits reach the record, in order). */
-  async consumed(digit: string): Promise<void> {
-    this.digits += digit;
-    await this.calls.digit(this.callId, this.digits, digit);
+  async consumed(digits: string): Promise<void> {
+    this.digits += digits;
+    const last = this.path.at(-1);
+    if (last) last.digit = (last.digit ?? '') + digits;
+    await this.calls.digit(this.callId, this.digits, digits);
   }
 
-  private async startPrompt(media: string): Promise<string> {
+  private async startPrompt(media: string[]): Promise<string> {
     const playbackId = `${this.callId}.${randomUUID().slice(0, 8)}`;
     await this.pbx(() => this.control.play(this.session.channelId, media, playbackId));
-    this.calls.prompt(this.callId, media, 'started');
+    const since = this.session.takeLastDigitAt();
+    if (since !== undefined) this.hooks.onPromptAfterDigit?.(Number(process.hrtime.bigint() - since) / 1e9);
+    this.calls.prompt(this.callId, media.join(','), 'started');
     return playbackId;
   }
 
@@ -68,39 +91,88 @@ export class CallContext {
     return (e: PbxCallEvent) => e.kind === 'playback-finished' && e.playbackId === playbackId;
   }
 
-  async playAndWait(media: string): Promise<void> {
+  async playAndWait(media: string[]): Promise<void> {
     const playbackId = await this.startPrompt(media);
     const done = await this.session.waitFor(this.finished(playbackId), MAX_PROMPT_MS);
-    this.calls.prompt(this.callId, media, done ? 'finished' : 'interrupted');
+    this.calls.prompt(this.callId, media.join(','), done ? 'finished' : 'interrupted');
   }
 
   /**
-   * Plays `media` and returns the first digit pressed — during the prompt (barge-in:
-   * the prompt stops) or up to `timeoutMs` after it — or null on timeout.
+   * Plays `media`; with barge-in a digit typed ahead or pressed during it is taken at
+   * once (the prompt stops); otherwise digits pressed during the prompt are dropped.
+   * Resolves with the prompt over: 'digit' (one is waiting in the type-ahead buffer) or
+   * 'played'.
    */
-  async promptForDigit(media: string, timeoutMs: number): Promise<string | null> {
-    const early = this.session.takeDigit();
-    if (early !== undefined) return early;
+  private async promptListening(media: string[], bargeIn: boolean): Promise<'digit' | 'played'> {
+    if (!bargeIn) {
+      this.session.clearTypeAhead();
+      await this.playAndWait(media);
+      this.session.clearTypeAhead();
+      return 'played';
+    }
+    if (this.session.hasDigit()) return 'digit';
     const playbackId = await this.startPrompt(media);
-    const isDigit = (e: PbxCallEvent) => e.kind === 'dtmf';
     const first = await this.session.waitFor((e) => isDigit(e) || this.finished(playbackId)(e), MAX_PROMPT_MS);
     if (first?.kind === 'dtmf') {
       await this.control.stopPlayback(playbackId);
-      this.calls.prompt(this.callId, media, 'interrupted');
-      return this.session.takeDigit() ?? null;
+      this.calls.prompt(this.callId, media.join(','), 'interrupted');
+      return 'digit';
     }
-    if (first === null && this.session.resyncRequested) return this.repeatAfterResync(media, timeoutMs);
-    this.calls.prompt(this.callId, media, 'finished');
+    if (first === null && this.session.resyncRequested) return this.repeat(() => this.promptListening(media, bargeIn), media);
+    this.calls.prompt(this.callId, media.join(','), 'finished');
+    return 'played';
+  }
+
+  /** The next digit within `timeoutMs` (from the type-ahead buffer first), or null. */
+  private async nextDigit(timeoutMs: number): Promise<string | null> {
+    const buffered = this.session.takeDigit();
+    if (buffered !== undefined) return buffered;
     const pressed = await this.session.waitFor(isDigit, timeoutMs);
-    if (pressed === null && this.session.resyncRequested) return this.repeatAfterResync(media, timeoutMs);
     return pressed ? (this.session.takeDigit() ?? null) : null;
   }
 
+  /** Plays `media` and returns the first digit pressed (during or up to `timeoutMs` after it), or null. */
+  async promptForDigit(media: string[], timeoutMs: number, bargeIn = true): Promise<string | null> {
+    await this.promptListening(media, bargeIn);
+    const digit = await this.nextDigit(timeoutMs);
+    if (digit === null && this.session.resyncRequested) return this.repeat(() => this.promptForDigit(media, timeoutMs, bargeIn), media);
+    return digit;
+  }
+
+  /**
+   * Plays `media` and collects up to maxDigits digits, ended early by the terminator or by
+   * `timeoutMs` without a digit. Returns what was entered (without the terminator), or
+   * null when nothing was.
+   */
+  async collect(media: string[], o: CollectOptions): Promise<string | null> {
+    await this.promptListening(media, o.bargeIn);
+    let entry = '';
+    while (entry.length < o.maxDigits) {
+      const digit = await this.nextDigit(o.timeoutMs);
+      if (digit === null) {
+        if (!entry && this.session.resyncRequested) return this.repeat(() => this.collect(media, o), media);
+        break;
+      }
+      if (o.terminator !== 'none' && digit === o.terminator) break;
+      entry += digit;
+    }
+    return entry || null;
+  }
+
   /** After an ARI reconnect, events in the gap are lost: repeat the prompt. */
-  private repeatAfterResync(media: string, timeoutMs: number): Promise<string | null> {
+  private repeat<T>(again: () => Promise<T>, media: string[]): Promise<T> {
     this.session.resyncRequested = false;
     this.log.info({ callId: this.callId, media }, 'repeating the prompt after the PBX link came back');
-    return this.promptForDigit(media, timeoutMs);
+    return again();
+  }
+
+  /** Records the caller into a stored recording `name`; resolves with its length in seconds. */
+  async record(name: string, maxSeconds: number): Promise<{ durationSeconds: number; failed: boolean }> {
+    await this.pbx(() => this.control.record(this.session.channelId, name, maxSeconds));
+    const done = await this.session.waitFor((e) => e.kind === 'recording-finished' && e.name === name, (maxSeconds + 15) * 1000);
+    if (done?.kind !== 'recording-finished') return { durationSeconds: 0, failed: true };
+    this.calls.addEvent(this.callId, 'recording', { name, durationSeconds: done.durationSeconds, failed: done.failed });
+    return { durationSeconds: done.durationSeconds, failed: done.failed };
   }
 
   async hangup(): Promise<void> {
@@ -110,6 +182,16 @@ export class CallContext {
   /** Sends the call back to the dialplan's fallback branch (apology + queue). */
   async handBack(): Promise<void> {
     await this.pbx(() => this.control.handBack(this.session.channelId));
+    this.session.end('handed back to the dialplan fallback', 'fallback');
+  }
+
+  /** Leaves Stasis for a dialplan destination (queue, transfer), with channel variables set first. */
+  async handOff(target: DialplanTarget, variables: Record<string, string>): Promise<void> {
+    for (const [name, value] of Object.entries(variables)) {
+      await this.pbx(() => this.control.setVariable(this.session.channelId, name, value));
+    }
+    await this.pbx(() => this.control.handBack(this.session.channelId, target));
+    this.session.end(`handed off to ${target.context}/${target.extension}`, 'destination');
   }
 
   get state(): { path: PathEntry[]; digits: string } {

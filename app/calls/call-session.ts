@@ -6,8 +6,8 @@ import type { PbxCallEvent } from '../pbx/ports.js';
 export class CallEnded extends Error {
   constructor(
     readonly reason: string,
-    /** True when Hotline itself handed the call back to the dialplan. */
-    readonly handedBack = false,
+    /** Set when Hotline itself passed the call to the dialplan: its fallback, or a destination (queue, transfer). */
+    readonly handedTo?: 'fallback' | 'destination',
   ) {
     super(`call ended (${reason})`);
     this.name = 'CallEnded';
@@ -26,6 +26,7 @@ export class CallSession {
   private readonly typeAhead: string[] = [];
   private waiters: Waiter[] = [];
   private endedBy: CallEnded | undefined;
+  private lastDigitAt: bigint | undefined;
   /** Set when the ARI link came back: the current step should repeat its prompt. */
   resyncRequested = false;
 
@@ -45,7 +46,10 @@ export class CallSession {
       this.end(event.kind === 'hangup' ? event.cause : 'left the app');
       return;
     }
-    if (event.kind === 'dtmf') this.typeAhead.push(event.digit);
+    if (event.kind === 'dtmf') {
+      this.typeAhead.push(event.digit);
+      this.lastDigitAt = process.hrtime.bigint();
+    }
     for (const w of [...this.waiters]) {
       if (w.match(event)) {
         this.removeWaiter(w);
@@ -54,9 +58,9 @@ export class CallSession {
     }
   }
 
-  end(cause: string, handedBack = false): void {
+  end(cause: string, handedTo?: 'fallback' | 'destination'): void {
     if (this.endedBy) return;
-    this.endedBy = new CallEnded(cause, handedBack);
+    this.endedBy = new CallEnded(cause, handedTo);
     for (const w of this.waiters) {
       clearTimeout(w.timer);
       w.reject(this.endedBy);
@@ -67,6 +71,17 @@ export class CallSession {
   /** Takes the oldest digit typed ahead, if any. */
   takeDigit(): string | undefined {
     return this.typeAhead.shift();
+  }
+
+  hasDigit(): boolean {
+    return this.typeAhead.length > 0;
+  }
+
+  /** When the last digit arrived (hrtime), once: for the digit-to-prompt latency. */
+  takeLastDigitAt(): bigint | undefined {
+    const at = this.lastDigitAt;
+    this.lastDigitAt = undefined;
+    return at;
   }
 
   clearTypeAhead(): void {

@@ -5,7 +5,8 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 export type CallOutcome =
   | 'completed' // Hotline finished the flow and hung up
   | 'caller_hangup' // the caller hung up before the flow ended
-  | 'handed_back' // Hotline handed the call back to the dialplan (shutdown, failure)
+  | 'handed_back' // Hotline handed the call back to the dialplan fallback (shutdown, failure)
+  | 'handed_off' // the flow passed the call to a dialplan destination (queue, transfer)
   | 'failed'; // the call ended because of an error
 
 @Entity({ name: 'call_records' })
@@ -60,6 +61,14 @@ export class CallRecord {
   /** Where the call is now, persisted so a standby can resume it. */
   @Column({ name: 'current_step', type: 'varchar', length: 64, nullable: true })
   currentStep!: string | null;
+
+  /** The flow version the call started on (calls finish on it even after a publish). */
+  @Column({ name: 'flow_version_id', type: 'varchar', length: 36, nullable: true })
+  flowVersionId!: string | null;
+
+  /** The flow's runtime state at the current step, as JSON (variables, sub-flow stack). */
+  @Column({ name: 'variables', type: 'text', nullable: true })
+  variables!: string | null;
 
   /** The Hotline node that handled the call last. */
   @Column({ name: 'handled_by', type: 'varchar', length: 64 })

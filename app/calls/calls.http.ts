@@ -21,6 +21,8 @@ const toJson = (r: CallRecord) => ({
   digits: r.digits,
   ivrPath: JSON.parse(r.ivrPath) as unknown,
   currentStep: r.currentStep,
+  flowVersionId: r.flowVersionId,
+  variables: r.variables ? ((JSON.parse(r.variables) as { vars?: unknown }).vars ?? null) : null,
   handledBy: r.handledBy,
 });
 

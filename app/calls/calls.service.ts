@@ -34,7 +34,7 @@ export class CallsService {
     this.writer = new EventWriter(db, onWriteError);
   }
 
-  async start(call: CallInfo, flow: string, at: Date): Promise<CallRecord> {
+  async start(call: CallInfo, flow: string, flowVersionId: string | null, at: Date): Promise<CallRecord> {
     const record = this.records.create({
       id: randomUUID(),
       channelId: call.channelId,
@@ -42,6 +42,8 @@ export class CallsService {
       callerName: call.callerName?.slice(0, 128) ?? null,
       calledNumber: call.calledNumber.slice(0, 64),
       flow,
+      flowVersionId,
+      variables: null,
       startedAt: at,
       answeredAt: null,
       endedAt: null,
@@ -72,8 +74,8 @@ export class CallsService {
     this.addEvent(id, 'answered', undefined, at);
   }
 
-  async step(id: string, path: PathEntry[], step: string): Promise<void> {
-    await this.records.update({ id }, { currentStep: step, ivrPath: JSON.stringify(path) });
+  async step(id: string, path: PathEntry[], step: string, state?: unknown): Promise<void> {
+    await this.records.update({ id }, { currentStep: step.slice(0, 64), ivrPath: JSON.stringify(path), ...(state === undefined ? {} : { variables: JSON.stringify(state) }) });
     this.addEvent(id, 'step', { step });
   }
 

@@ -7,9 +7,10 @@ import type { CallOutcome } from './calls.entities.js';
 import { CallContext } from './call-context.js';
 import { CallEnded, CallSession } from './call-session.js';
 import type { CallsService, PathEntry } from './calls.service.js';
-import { flowFor, type FlowOptions } from './flows.js';
+import type { CallFlow, FlowResolver } from './call-flow.js';
+import type { CallContextHooks } from './call-context.js';
 
-export interface CallsStasisOptions extends FlowOptions {
+export interface CallsStasisOptions {
   maxCallSeconds: number;
 }
 
@@ -26,8 +27,10 @@ export class CallsStasis implements CallEventSink {
     private readonly control: CallControl,
     private readonly calls: CallsService,
     private readonly log: Logger,
+    private readonly flows: FlowResolver,
     private readonly opts: CallsStasisOptions,
     private readonly onOutcome: CallOutcomeListener = () => {},
+    private readonly hooks: CallContextHooks = {},
   ) {}
 
   get inProgress(): number {
@@ -71,17 +74,18 @@ export class CallsStasis implements CallEventSink {
   }
 
   private async runNew(call: CallInfo, at: Date): Promise<void> {
-    const flow = flowFor(call.calledNumber, this.opts);
     let record;
+    let flow: CallFlow | null;
     try {
-      record = await this.calls.start(call, flow.name, at);
+      flow = await this.flows.forNewCall(call);
+      record = await this.calls.start(call, flow?.name ?? 'none', flow?.versionId ?? null, at);
     } catch (err) {
-      this.log.error({ channelId: call.channelId, err: (err as Error).message }, 'could not create the call record; handing the call back');
+      this.log.error({ channelId: call.channelId, err: (err as Error).message }, 'could not start the call; handing it to the dialplan fallback');
       await this.control.handBack(call.channelId).catch(() => {});
       return;
     }
     const session = new CallSession(record.id, call.channelId, record.startedAt);
-    await this.drive(session, flow, null, call.answered);
+    await this.drive(session, flow, call.answered);
   }
 
   /** A call already in the app when we (re)connected, with no session here. */
@@ -95,20 +99,18 @@ export class CallsStasis implements CallEventSink {
     await this.calls.adopt(record.id);
     this.log.info({ callId: record.id, step: record.currentStep }, 'resuming call from its persisted step');
     const session = new CallSession(record.id, call.channelId, record.startedAt);
+    const flow = await this.flows.forResumedCall(record).catch((err: Error) => {
+      this.log.error({ callId: record.id, err: err.message }, 'cannot rebuild the call state');
+      return null;
+    });
     const path = JSON.parse(record.ivrPath) as PathEntry[];
-    await this.drive(session, flowFor(record.calledNumber, this.opts), record.currentStep, call.answered, { path, digits: record.digits });
+    await this.drive(session, flow, call.answered, { path, digits: record.digits });
   }
 
-  private async drive(
-    session: CallSession,
-    flow: ReturnType<typeof flowFor>,
-    fromStep: string | null,
-    answered: boolean,
-    resumed?: { path: PathEntry[]; digits: string },
-  ): Promise<void> {
+  private async drive(session: CallSession, flow: CallFlow | null, answered: boolean, resumed?: { path: PathEntry[]; digits: string }): Promise<void> {
     this.sessions.set(session.channelId, session);
     const log = this.log.child({ callId: session.callId });
-    const ctx = new CallContext(session, this.control, this.calls, log, resumed);
+    const ctx = new CallContext(session, this.control, this.calls, log, resumed, this.hooks);
     const maxAge = this.opts.maxCallSeconds * 1000 - (Date.now() - session.startedAt.getTime());
     const reaper = setTimeout(() => {
       log.warn('call reached the maximum call time; hanging up');
@@ -117,13 +119,15 @@ export class CallsStasis implements CallEventSink {
     let outcome: CallOutcome = 'completed';
     let cause: string | null = null;
     try {
-      await flow.run(ctx, fromStep, answered);
-      cause = 'hung up by Hotline';
+      if (!flow) throw new Error('no published flow for this call');
+      await flow.run(ctx, answered);
+      cause = session.ended?.reason ?? 'hung up by Hotline';
+      if (session.ended?.handedTo) outcome = session.ended.handedTo === 'fallback' ? 'handed_back' : 'handed_off';
     } catch (err) {
       if (err instanceof CallEnded) {
-        outcome = err.handedBack ? 'handed_back' : 'caller_hangup';
+        outcome = err.handedTo === 'fallback' ? 'handed_back' : err.handedTo === 'destination' ? 'handed_off' : 'caller_hangup';
         cause = err.reason;
-        log.info({ cause }, 'caller hung up');
+        if (!err.handedTo) log.info({ cause }, 'caller hung up');
       } else {
         log.error({ err: (err as Error).message, step: ctx.state.path.at(-1)?.step }, 'call flow failed; handing the call to the dialplan fallback');
         outcome = 'handed_back';
@@ -154,7 +158,7 @@ export class CallsStasis implements CallEventSink {
     for (const session of this.sessions.values()) {
       this.log.info({ callId: session.callId }, 'shutting down: handing call back to the dialplan');
       await this.control.handBack(session.channelId).catch(() => {});
-      session.end('handed back at shutdown', true);
+      session.end('handed back at shutdown', 'fallback');
     }
     await Promise.allSettled([...this.running]);
   }

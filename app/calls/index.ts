@@ -7,8 +7,9 @@ import type { CallControl } from '../pbx/ports.js';
 import { callsRouter } from './calls.http.js';
 import { CallsService } from './calls.service.js';
 import { CallsStasis } from './calls.stasis.js';
+import type { FlowResolver } from './call-flow.js';
 
-export function createCallsModule(deps: { db: DataSource; control: CallControl; config: Config; log: Logger; metrics: Metrics }) {
+export function createCallsModule(deps: { db: DataSource; control: CallControl; flows: FlowResolver; config: Config; log: Logger; metrics: Metrics }) {
   const log = deps.log.child({ module: 'calls' });
   const service = new CallsService(deps.db, deps.config.nodeName, (err, lost) =>
     log.error({ err: err.message, events: lost }, 'could not write call timeline events'),
@@ -17,8 +18,10 @@ export function createCallsModule(deps: { db: DataSource; control: CallControl; 
     deps.control,
     service,
     log,
-    { menuTimeoutMs: deps.config.calls.menuTimeoutMs, maxCallSeconds: deps.config.calls.maxCallSeconds },
+    deps.flows,
+    { maxCallSeconds: deps.config.calls.maxCallSeconds },
     (outcome) => deps.metrics.callsTotal.inc({ outcome }),
+    { onPromptAfterDigit: (seconds) => deps.metrics.dtmfToPromptSeconds.observe(seconds) },
   );
   return { service, stasis, router: callsRouter(service) };
 }

@@ -7,9 +7,16 @@ import { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
 import { callEntities } from '../calls/calls.entities.js';
 import { CallRecords1763884800000 } from './migrations/1763884800000-CallRecords.js';
+import { Prompt } from '../prompts/prompts.entities.js';
+import { Prompts1763900000000 } from './migrations/1763900000000-Prompts.js';
 
-export const entities = [...callEntities];
-export const migrations = [CallRecords1763884800000];
+import { ivrEntities } from '../ivr/ivr.entities.js';
+import { IvrFlows1763910000000 } from './migrations/1763910000000-IvrFlows.js';
+import { crmEntities } from '../crm/crm.entities.js';
+import { Customers1763920000000 } from './migrations/1763920000000-Customers.js';
+
+export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities];
+export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000];
 
 export function createDataSource(db: Config['db']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;

@@ -5,11 +5,12 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { AmiClient } from './ami/index.js';
 import { AriClient } from './ari/client.js';
-import { AriCallControl, CALL_EVENT_TYPES, callInfo, toCallEvent } from './ari/call-control.js';
-import type { CallControl, CallEventSink, LinkState, PbxLinks } from './ports.js';
+import { AriCallControl, AriSoundCatalog, CALL_EVENT_TYPES, callInfo, toCallEvent } from './ari/call-control.js';
+import type { CallControl, CallEventSink, LinkState, PbxLinks, SoundCatalog } from './ports.js';
 
 export interface Pbx {
   calls: CallControl;
+  sounds: SoundCatalog;
   links(): PbxLinks;
   start(sink: CallEventSink): void;
   stop(): Promise<void>;
@@ -31,6 +32,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
 
   return {
     calls,
+    sounds: new AriSoundCatalog(ari),
     links: () => ({ ari: ari.state, ami: amiState() }),
     start(sink) {
       ari.on('event', (event) => {

@@ -20,8 +20,11 @@ export interface DialplanTarget {
 
 export interface CallControl {
   answer(channelId: string): Promise<void>;
-  /** Starts a prompt; `media` is an Asterisk sound name such as `hello-world`. */
-  play(channelId: string, media: string, playbackId: string): Promise<void>;
+  /** Starts playing media URIs in order (`sound:hello-world`, `digits:42` ...). */
+  play(channelId: string, media: string[], playbackId: string): Promise<void>;
+  setVariable(channelId: string, name: string, value: string): Promise<void>;
+  /** Records the caller (after a beep) until '#', silence or maxSeconds; Asterisk keeps it as a stored recording. */
+  record(channelId: string, name: string, maxSeconds: number): Promise<void>;
   stopPlayback(playbackId: string): Promise<void>;
   hangup(channelId: string): Promise<void>;
   /** Leave Stasis: to `target`, or (none) to the dialplan's fallback branch. */
@@ -40,6 +43,7 @@ export type PbxCallEvent =
   | { kind: 'entered'; call: CallInfo; args: string[]; at: Date }
   | { kind: 'dtmf'; channelId: string; digit: string; at: Date }
   | { kind: 'playback-finished'; channelId: string; playbackId: string; at: Date }
+  | { kind: 'recording-finished'; channelId: string; name: string; durationSeconds: number; failed: boolean; at: Date }
   | { kind: 'hangup'; channelId: string; cause: string; at: Date }
   | { kind: 'left'; channelId: string; at: Date };
 
@@ -47,6 +51,11 @@ export interface CallEventSink {
   onCallEvent(event: PbxCallEvent): Promise<void> | void;
   /** After every (re)connect to ARI: the calls already in the app, to be resumed. */
   onCallsRecovered(calls: CallInfo[], reconnect: boolean): Promise<void> | void;
+}
+
+/** The sounds installed in Asterisk. */
+export interface SoundCatalog {
+  exists(sound: string): Promise<boolean>;
 }
 
 export interface PbxLinks {

@@ -33,7 +33,7 @@ async function endedCall(db: TestDb, caller: string): Promise<CallRow> {
 async function promptsHeard(hotline: HotlineProcess, callId: string): Promise<string[]> {
   const res = await fetch(`${hotline.url}/api/calls/${callId}`);
   const body = (await res.json()) as { events: Array<{ type: string; detail: { media?: string } | null }> };
-  return body.events.filter((e) => e.type === 'prompt.started').map((e) => e.detail!.media!);
+  return body.events.filter((e) => e.type === 'prompt.started').map((e) => e.detail!.media!.replace(/^sound:/, ''));
 }
 
 for (const kind of DB_KINDS) {
@@ -64,7 +64,7 @@ for (const kind of DB_KINDS) {
       expect(row.outcome).to.equal('completed');
       expect(row.answered_at).to.not.equal(null);
       expect(Number(row.duration_ms)).to.be.greaterThan(2500);
-      expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome', 'reply:1']);
+      expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome', 'thanks']);
       expect(await promptsHeard(hotline, row.id)).to.deep.equal(['hello-world', 'auth-thankyou']);
     });
 
@@ -75,7 +75,7 @@ for (const kind of DB_KINDS) {
       const row = await endedCall(db, caller);
       expect(row.digits).to.equal('2');
       expect(row.outcome).to.equal('completed');
-      expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome', 'reply:2']);
+      expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome', 'goodbye']);
       expect(await promptsHeard(hotline, row.id)).to.deep.equal(['hello-world', 'vm-goodbye']);
       const api = (await (await fetch(`${hotline.url}/api/calls?caller=${caller}`)).json()) as { total: number; items: Array<{ digits: string }> };
       expect(api.total).to.equal(1);

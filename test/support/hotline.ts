@@ -2,7 +2,7 @@
 // on a free port, with its log captured so tests can read what it wrote.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { ROOT, waitUntil } from './pbx.js';
+import { PBX_PROMPTS_DIR, ROOT, waitUntil } from './pbx.js';
 
 export interface HotlineProcess {
   url: string;
@@ -42,7 +42,7 @@ export async function startHotline(env: Record<string, string>, opts: { waitForP
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', HOTLINE_HTTP_PORT: String(port), HOTLINE_LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', HOTLINE_HTTP_PORT: String(port), HOTLINE_LOG_LEVEL: 'info', HOTLINE_PROMPTS_DIR: PBX_PROMPTS_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const PBX_DIR = process.env.HOTLINE_PBX_DIR ?? '/var/lib/hotline/pbx';
 export const PBX_LOG = `${PBX_DIR}/var/log/asterisk/messages`;
+/** Where Hotline's prompt library must be for this Asterisk to play it as sound:hotline/<name>. */
+export const PBX_PROMPTS_DIR = `${PBX_DIR}/usr/share/asterisk/sounds/hotline`;
 
 let up = false;
 

@@ -2,7 +2,7 @@
 import type { AriClient } from './client.js';
 import { AriHttpError } from './http.js';
 import type { AriChannel, AriEvent } from './types.js';
-import { ChannelGoneError, type CallControl, type CallInfo, type DialplanTarget, type PbxCallEvent } from '../ports.js';
+import { ChannelGoneError, type CallControl, type CallInfo, type DialplanTarget, type PbxCallEvent, type SoundCatalog } from '../ports.js';
 
 export class AriCallControl implements CallControl {
   constructor(private readonly ari: AriClient) {}
@@ -21,8 +21,24 @@ export class AriCallControl implements CallControl {
     return this.channelCommand(channelId, 'POST', '/answer');
   }
 
-  play(channelId: string, media: string, playbackId: string) {
-    return this.channelCommand(channelId, 'POST', `/play/${encodeURIComponent(playbackId)}`, { media: `sound:${media}` });
+  play(channelId: string, media: string[], playbackId: string) {
+    return this.channelCommand(channelId, 'POST', `/play/${encodeURIComponent(playbackId)}`, { media: media.join(',') });
+  }
+
+  record(channelId: string, name: string, maxSeconds: number) {
+    return this.channelCommand(channelId, 'POST', '/record', {
+      name,
+      format: 'wav',
+      maxDurationSeconds: maxSeconds,
+      maxSilenceSeconds: 5,
+      beep: 'true',
+      terminateOn: '#',
+      ifExists: 'overwrite',
+    });
+  }
+
+  setVariable(channelId: string, name: string, value: string) {
+    return this.channelCommand(channelId, 'POST', '/variable', { variable: name, value });
   }
 
   async stopPlayback(playbackId: string) {
@@ -44,6 +60,28 @@ export class AriCallControl implements CallControl {
   }
 }
 
+/** Sounds Asterisk has installed (`GET /sounds/{id}`), cached for a minute. */
+export class AriSoundCatalog implements SoundCatalog {
+  private readonly cache = new Map<string, { ok: boolean; at: number }>();
+  constructor(private readonly ari: AriClient) {}
+
+  async exists(sound: string): Promise<boolean> {
+    const hit = this.cache.get(sound);
+    if (hit && Date.now() - hit.at < 60_000) return hit.ok;
+    try {
+      await this.ari.http.request('GET', `/sounds/${encodeURIComponent(sound)}`);
+      this.cache.set(sound, { ok: true, at: Date.now() });
+      return true;
+    } catch (err) {
+      if (err instanceof AriHttpError && err.isNotFound) {
+        this.cache.set(sound, { ok: false, at: Date.now() });
+        return false;
+      }
+      throw err;
+    }
+  }
+}
+
 export function callInfo(channel: AriChannel): CallInfo {
   return {
     channelId: channel.id,
@@ -62,6 +100,8 @@ export const CALL_EVENT_TYPES = [
   'StasisEnd',
   'ChannelDtmfReceived',
   'PlaybackFinished',
+  'RecordingFinished',
+  'RecordingFailed',
   'ChannelHangupRequest',
   'ChannelDestroyed',
   'ApplicationReplaced',
@@ -84,6 +124,13 @@ export function toCallEvent(e: AriEvent): PbxCallEvent | undefined {
       const channelId = channelOf(ev.playback.target_uri);
       if (!channelId) return undefined;
       return { kind: 'playback-finished', channelId, playbackId: ev.playback.id, at };
+    }
+    case 'RecordingFinished':
+    case 'RecordingFailed': {
+      const rec = (e as unknown as { recording: { name: string; target_uri: string; duration?: number } }).recording;
+      const channelId = channelOf(rec.target_uri);
+      if (!channelId) return undefined;
+      return { kind: 'recording-finished', channelId, name: rec.name, durationSeconds: rec.duration ?? 0, failed: e.type === 'RecordingFailed', at };
     }
     case 'ChannelHangupRequest': {
       const ev = e as Extract<AriEvent, { type: 'ChannelHangupRequest' }>;

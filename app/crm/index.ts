@@ -1,0 +1,16 @@
+import type { DataSource } from 'typeorm';
+import type { CustomerDirectory } from '../ivr/runtime/runtime.js';
+import { crmRouter } from './crm.http.js';
+import { CrmService } from './crm.service.js';
+
+export function createCrmModule(deps: { db: DataSource }) {
+  const service = new CrmService(deps.db);
+  /** What the IVR lookup node sees: flat fields (name, company, vipLevel, vip, id). */
+  const directory: CustomerDirectory = {
+    async findByPhone(phone) {
+      const c = await service.findByPhone(phone);
+      return c ? { id: c.id, name: c.name, company: c.company, vipLevel: String(c.vipLevel), vip: c.vipLevel > 0 ? 'yes' : 'no' } : null;
+    },
+  };
+  return { service, directory, router: crmRouter(service) };
+}

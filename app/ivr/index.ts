@@ -1,0 +1,24 @@
+// Wires the IVR module: flow storage, the call pipeline's flow resolver, and its routes.
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { PromptLibrary, SoundCatalog } from './ivr.ports.js';
+import { ivrRouter } from './ivr.http.js';
+import { IvrFlows } from './ivr.flows.js';
+import { IvrService } from './ivr.service.js';
+import type { CustomerDirectory } from './runtime/runtime.js';
+
+export function createIvrModule(deps: {
+  db: DataSource;
+  prompts: PromptLibrary;
+  sounds: SoundCatalog;
+  customers?: CustomerDirectory;
+  log: Logger;
+  metrics?: Metrics;
+  now?: () => Date;
+}) {
+  const log = deps.log.child({ module: 'ivr' });
+  const service = new IvrService(deps.db, deps.prompts, deps.sounds, log);
+  const flows = new IvrFlows(service, { ivr: service, prompts: deps.prompts, customers: deps.customers, now: deps.now ?? (() => new Date()), log });
+  return { service, flows, router: ivrRouter(service, { prompts: deps.prompts, customers: deps.customers, log }) };
+}

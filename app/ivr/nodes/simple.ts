@@ -1,0 +1,83 @@
+// The small nodes: hours, set, hangup, transfer, queue, subflow, return.
+import type { NodeHandler } from '../runtime/runtime.js';
+import type { FlowNode } from '../ivr.schemas.js';
+import { isOpen } from '../hours.js';
+import { render } from '../template.js';
+
+type N<T extends FlowNode['type']> = Extract<FlowNode, { type: T }>;
+
+export const hours: NodeHandler<N<'hours'>> = {
+  async exec(node, rt) {
+    const open = isOpen(node, rt.now());
+    rt.vars['hours.open'] = open ? 'yes' : 'no';
+    return { next: open ? node.open : node.closed };
+  },
+};
+
+export const set: NodeHandler<N<'set'>> = {
+  async exec(node, rt) {
+    for (const [name, value] of Object.entries(node.variables)) rt.vars[name] = render(value, rt.vars);
+    return { next: node.next };
+  },
+};
+
+export const hangup: NodeHandler<N<'hangup'>> = {
+  async exec(node, rt) {
+    if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
+    await rt.ctx.hangup();
+    return { end: 'hangup' };
+  },
+};
+
+/** Channel variables the dialplan (and the ACD) reads: everything the IVR collected. */
+function exported(vars: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(vars)) out[`HOTLINE_VAR_${k.replace(/[^A-Za-z0-9_]/g, '_').toUpperCase()}`] = v.slice(0, 256);
+  return out;
+}
+
+export const transfer: NodeHandler<N<'transfer'>> = {
+  async exec(node, rt) {
+    if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
+    await rt.ctx.handOff({ context: 'hotline-transfer', extension: node.target.replace(/^\+/, '') }, exported(rt.vars));
+    return { end: 'handoff' };
+  },
+};
+
+export const queue: NodeHandler<N<'queue'>> = {
+  async exec(node, rt) {
+    if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
+    await rt.ctx.handOff(
+      { context: 'hotline-queue', extension: 's' },
+      { ...exported(rt.vars), HOTLINE_QUEUE: node.queue, QUEUE_PRIO: String(node.priority ?? 0) },
+    );
+    return { end: 'handoff' };
+  },
+};
+
+export const subflow: NodeHandler<N<'subflow'>> = {
+  async exec(node) {
+    return { subflow: node.flow, next: node.next };
+  },
+};
+
+/** Records a message for `mailbox` (stored in Asterisk as recording hotline-vm-<call id>), then goes on or hangs up. */
+export const voicemail: NodeHandler<N<'voicemail'>> = {
+  async exec(node, rt) {
+    if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
+    const name = `hotline-vm-${rt.ctx.callId}`;
+    const result = await rt.ctx.record(name, node.maxSeconds);
+    rt.vars['voicemail.recording'] = name;
+    rt.vars['voicemail.seconds'] = String(result.durationSeconds);
+    rt.log.info({ mailbox: node.mailbox, recording: name, seconds: result.durationSeconds, failed: result.failed }, 'voicemail left');
+    if (node.next) return { next: node.next };
+    await rt.ctx.hangup();
+    return { end: 'hangup' };
+  },
+};
+
+export const returnFromSubflow: NodeHandler<N<'return'>> = {
+  async exec() {
+    return { end: 'return' };
+  },
+};

@@ -1,0 +1,47 @@
+// What a node handler gets: the call, the flow's variables, and the services it may use.
+import type { CollectOptions } from '../../calls/call-context.js';
+import type { Logger } from '../../logger.js';
+import type { DialplanTarget } from '../../pbx/ports.js';
+import type { FlowNode, PromptRef } from '../ivr.schemas.js';
+
+export interface CustomerDirectory {
+  /** The customer with this phone number (any format), as flat fields, or null. */
+  findByPhone(phone: string): Promise<Record<string, string> | null>;
+}
+
+/** The call as a flow sees it: implemented by CallContext, and by DryRunCall for dry runs. */
+export interface FlowCall {
+  readonly callId: string;
+  readonly log: Logger;
+  answer(): Promise<void>;
+  step(step: string, state?: unknown): Promise<void>;
+  playAndWait(media: string[]): Promise<void>;
+  promptForDigit(media: string[], timeoutMs: number, bargeIn?: boolean): Promise<string | null>;
+  collect(media: string[], o: CollectOptions): Promise<string | null>;
+  consumed(digits: string): Promise<void>;
+  record(name: string, maxSeconds: number): Promise<{ durationSeconds: number; failed: boolean }>;
+  hangup(): Promise<void>;
+  handBack(): Promise<void>;
+  handOff(target: DialplanTarget, variables: Record<string, string>): Promise<void>;
+}
+
+export interface Runtime {
+  ctx: FlowCall;
+  vars: Record<string, string>;
+  language: 'en' | 'zh';
+  log: Logger;
+  now(): Date;
+  /** Media URIs for a prompt reference; text (with {{templates}}) is synthesized if needed. */
+  media(ref: PromptRef): Promise<string[]>;
+  customers?: CustomerDirectory;
+}
+
+/** Where the flow goes after a node. */
+export type NodeResult =
+  | { next: string }
+  | { subflow: string; next: string }
+  | { end: 'hangup' | 'handoff' | 'return' };
+
+export interface NodeHandler<T extends FlowNode = FlowNode> {
+  exec(node: T, rt: Runtime): Promise<NodeResult>;
+}

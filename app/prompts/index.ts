@@ -1,0 +1,21 @@
+// Wires the prompt library from explicit dependencies.
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../logger.js';
+import { promptsRouter } from './prompts.http.js';
+import { PromptsService } from './prompts.service.js';
+
+export { PromptsService } from './prompts.service.js';
+export type { SaveResult, SaveOutcome } from './prompts.service.js';
+
+export function createPromptsModule(deps: {
+  db: DataSource;
+  dir: string;
+  soundPrefix: string;
+  maxUploadBytes: number;
+  maxSeconds: number;
+  log: Logger;
+}) {
+  const log = deps.log.child({ module: 'prompts' });
+  const service = new PromptsService({ ...deps, log });
+  return { service, router: promptsRouter(service, { maxUploadBytes: deps.maxUploadBytes }) };
+}
