@@ -1,0 +1,192 @@
+// The IVR engine with real calls (sipp, RFC 2833 digits) on the real Asterisk: flows are
+// created and published over the API, numbers mapped to them, and callers walk them.
+import { expect } from 'chai';
+import { AmiWatch } from '../support/ami-watch.js';
+import { api, publishFlow } from '../support/api.js';
+import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
+import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { assertCallsSucceeded, runSipp, startCall } from '../support/sipp.js';
+import { deepFlow, hoursFlow, retryFlow, versionedFlow, vipFlow } from './ivr-flows.js';
+
+interface Row {
+  id: string;
+  digits: string;
+  outcome: string;
+  ivr_path: string;
+  flow_version_id: string;
+  ended_at: unknown;
+}
+
+let seq = 0;
+const nextCaller = () => `55503${String(process.pid % 100).padStart(2, '0')}${String(++seq).padStart(2, '0')}`;
+
+for (const kind of DB_KINDS) {
+  describe(`IVR engine with real calls (${kind})`, function () {
+    this.timeout(120_000);
+    let db: TestDb;
+    let hotline: HotlineProcess;
+    let ami: AmiWatch;
+
+    before(async () => {
+      ensurePbx();
+      db = await createTestDb(kind);
+      hotline = await startHotline(db.env);
+      ami = await new AmiWatch().start();
+    });
+    afterEach(() => hangupAll());
+    after(async () => {
+      await ami?.stop();
+      await stopAllHotlines();
+      await db?.drop();
+    });
+
+    const finished = (caller: string) =>
+      waitUntil(`the call record of ${caller}`, async () => {
+        const rows = await db.query<Row>('SELECT id, digits, outcome, ivr_path, flow_version_id, ended_at FROM call_records WHERE caller_number = ?', [caller]);
+        return rows[0]?.ended_at ? rows[0] : undefined;
+      }, 30_000);
+    const steps = (row: Row) => (JSON.parse(row.ivr_path) as Array<{ step: string }>).map((p) => p.step);
+    const prompts = async (row: Row) => {
+      const call = await api(hotline.url, 'GET', `/api/calls/${row.id}`);
+      return (call.body.events as Array<{ type: string; detail: { media: string } }>).filter((e) => e.type === 'prompt.started').map((e) => e.detail.media);
+    };
+
+    it('a caller navigates 5 levels deep to the intended leaf; another key sequence reaches another leaf', async () => {
+      await publishFlow(hotline.url, 'deep', deepFlow(5), ['6001']);
+      const a = nextCaller();
+      const b = nextCaller();
+      const [ra, rb] = await Promise.all([
+        runSipp({ scenario: 'uac-dtmf', service: '6001', caller: a, digits: '11111', waitBeforeDigitsMs: 800 }),
+        runSipp({ scenario: 'uac-dtmf', service: '6001', caller: b, digits: '11112', waitBeforeDigitsMs: 800 }),
+      ]);
+      assertCallsSucceeded(ra);
+      assertCallsSucceeded(rb);
+      const rowA = await finished(a);
+      const rowB = await finished(b);
+      expect(steps(rowA)).to.deep.equal(['l1', 'l2', 'l3', 'l4', 'l5', 'leafA']);
+      expect(steps(rowB)).to.deep.equal(['l1', 'l2', 'l3', 'l4', 'l5', 'leafB']);
+      expect([rowA.digits, rowB.digits]).to.deep.equal(['11111', '11112']);
+      expect((await prompts(rowA)).at(-1)).to.equal('sound:auth-thankyou');
+      expect((await prompts(rowB)).at(-1)).to.equal('sound:vm-goodbye');
+      expect((await prompts(rowA))[0]).to.equal('sound:digits/1');
+    });
+
+    it('the dry run walks the same flow with the same keys', async () => {
+      const res = await api(hotline.url, 'POST', '/api/ivr/flows/deep/dry-run', { digits: '11112' });
+      expect(res.status).to.equal(200);
+      expect(res.body.path.map((p: { step: string }) => p.step)).to.deep.equal(['l1', 'l2', 'l3', 'l4', 'l5', 'leafB']);
+      expect(res.body.end).to.deep.equal({ kind: 'hangup' });
+      expect(res.body.played.at(-1)).to.deep.equal(['sound:vm-goodbye']);
+      const silent = await api(hotline.url, 'POST', '/api/ivr/flows/deep/dry-run', {});
+      expect(silent.body.path.map((p: { step: string }) => p.step)).to.deep.equal(['l1', 'bye']);
+      const bad = await api(hotline.url, 'POST', '/api/ivr/flows/deep/dry-run', { digits: 'abc' });
+      expect(bad.status).to.equal(400);
+    });
+
+    it('an invalid key, then a timeout: their prompts play, and with retries used up the call goes to the operator queue', async () => {
+      await publishFlow(hotline.url, 'retry', retryFlow, ['6002']);
+      const caller = nextCaller();
+      const r = await runSipp({ scenario: 'uac-dtmf', service: '6002', caller, digits: '9', waitBeforeDigitsMs: 1000, hangupAfterMs: 9000 });
+      assertCallsSucceeded(r);
+      await ami.waitFor('QueueCallerJoin', { Queue: 'hotline-fallback', CallerIDNum: caller });
+      const queued = await ami.waitFor('UserEvent', { UserEvent: 'HotlineQueue', Caller: caller });
+      expect(queued.Queue).to.equal('hotline-fallback');
+      const row = await finished(caller);
+      expect(row.outcome).to.equal('handed_off');
+      expect(row.digits).to.equal('9');
+      expect(steps(row)).to.deep.equal(['m', 'operator']);
+      expect(await prompts(row)).to.deep.equal(['sound:digits/1', 'sound:please-try-again', 'sound:digits/1', 'sound:vm-sorry']);
+    });
+
+    it('business hours: the same number routes to "open", then, with today a holiday, to "closed"', async () => {
+      await publishFlow(hotline.url, 'hours', hoursFlow([]), ['6003']);
+      const open = nextCaller();
+      assertCallsSucceeded(await runSipp({ scenario: 'uac-wait-bye', service: '6003', caller: open }));
+      expect(steps(await finished(open))).to.deep.equal(['h', 'open']);
+      const day = (offset: number) => new Date(Date.now() + offset).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+      await publishFlow(hotline.url, 'hours', hoursFlow([day(-3_600_000), day(0), day(3_600_000)]));
+      const closed = nextCaller();
+      assertCallsSucceeded(await runSipp({ scenario: 'uac-wait-bye', service: '6003', caller: closed }));
+      expect(steps(await finished(closed))).to.deep.equal(['h', 'closed']);
+    });
+
+    it('a lookup greets a known VIP caller by the name in the CRM; an unknown caller takes another branch', async () => {
+      const vip = nextCaller();
+      const created = await api(hotline.url, 'POST', '/api/customers', { name: 'Alice Zhang', phones: [vip], vipLevel: 2 });
+      expect(created.status).to.equal(201);
+      await publishFlow(hotline.url, 'vip', vipFlow, ['6004']);
+      const stranger = nextCaller();
+      assertCallsSucceeded(await runSipp({ scenario: 'uac-wait-bye', service: '6004', caller: vip }));
+      assertCallsSucceeded(await runSipp({ scenario: 'uac-wait-bye', service: '6004', caller: stranger }));
+      const vipRow = await finished(vip);
+      expect(steps(vipRow)).to.deep.equal(['who', 'check', 'vip']);
+      const greeting = (await prompts(vipRow))[0]!;
+      expect(greeting).to.match(/^sound:hotline\/tts-[0-9a-f]{12}$/);
+      const prompt = await api(hotline.url, 'GET', `/api/prompts/${greeting.slice('sound:hotline/'.length)}`);
+      expect(prompt.body.text).to.equal('Welcome back Alice Zhang, you are a valued customer');
+      expect(prompt.body.durationMs).to.be.greaterThan(1000);
+      expect(steps(await finished(stranger))).to.deep.equal(['who', 'stranger']);
+    });
+
+    it('publishing while a call is in the old version: it finishes on the old one, the next call gets the new one', async () => {
+      const v1 = await publishFlow(hotline.url, 'versions', versionedFlow('auth-thankyou', 'old'), ['6005']);
+      const first = nextCaller();
+      const call = await startCall({ scenario: 'uac-dtmf', service: '6005', caller: first, digits: '1', waitBeforeDigitsMs: 5000 });
+      await call.waitFor('ANSWERED');
+      await waitUntil('the first call to be in the menu', async () => {
+        const rows = await db.query<{ current_step: string }>('SELECT current_step FROM call_records WHERE caller_number = ?', [first]);
+        return rows[0]?.current_step === 'm';
+      });
+      const v2 = await publishFlow(hotline.url, 'versions', versionedFlow('vm-goodbye', 'new'));
+      expect(v2).to.equal(v1 + 1);
+      const second = nextCaller();
+      assertCallsSucceeded(await runSipp({ scenario: 'uac-dtmf', service: '6005', caller: second, digits: '1', waitBeforeDigitsMs: 500 }));
+      assertCallsSucceeded(await call.done);
+      const oldRow = await finished(first);
+      const newRow = await finished(second);
+      expect(steps(oldRow)).to.deep.equal(['m', 'old']);
+      expect((await prompts(oldRow)).at(-1)).to.equal('sound:auth-thankyou');
+      expect(steps(newRow)).to.deep.equal(['m', 'new']);
+      expect(oldRow.flow_version_id).to.not.equal(newRow.flow_version_id);
+
+      const back = await api(hotline.url, 'POST', '/api/ivr/flows/versions/rollback', { version: v1 });
+      expect(back.status).to.equal(200);
+      const third = nextCaller();
+      assertCallsSucceeded(await runSipp({ scenario: 'uac-dtmf', service: '6005', caller: third, digits: '1', waitBeforeDigitsMs: 500 }));
+      expect(steps(await finished(third))).to.deep.equal(['m', 'old']);
+    });
+
+    it('refuses to publish an invalid flow with exactly its problems, each naming its node', async () => {
+      const broken = {
+        entry: 'start',
+        nodes: {
+          start: { type: 'menu', prompt: { sound: 'no-such-sound' }, options: { '1': 'nowhere', '2': 'end' }, timeoutMs: 3000, retries: 1, onExhausted: 'end' },
+          end: { type: 'hangup' },
+          orphan: { type: 'hangup', prompt: { sound: 'goodbye' } },
+        },
+      };
+      expect((await api(hotline.url, 'POST', '/api/ivr/flows', { name: 'broken', definition: broken })).status).to.equal(201);
+      const res = await api(hotline.url, 'POST', '/api/ivr/flows/broken/publish');
+      expect(res.status).to.equal(422);
+      expect(res.body.error.code).to.equal('flow_invalid');
+      const problems = res.body.error.details.problems as Array<{ node: string; message: string }>;
+      expect(problems.map((p) => p.node)).to.have.members(['start', 'start', 'orphan']);
+      expect(problems).to.have.length(3);
+      expect(problems.some((p) => p.node === 'start' && /nowhere/.test(p.message))).to.equal(true);
+      expect(problems.some((p) => p.node === 'start' && /no-such-sound/.test(p.message))).to.equal(true);
+      expect(problems.some((p) => p.node === 'orphan' && /reach/i.test(p.message))).to.equal(true);
+
+      const schemaBroken = { entry: 'a', nodes: { a: { type: 'menu', prompt: { sound: 'beep' }, options: { '12': 'a' }, retries: 0, onExhausted: 'a' }, b: { type: 'sms' } } };
+      await api(hotline.url, 'PUT', '/api/ivr/flows/broken/draft', { definition: schemaBroken });
+      const res2 = await api(hotline.url, 'POST', '/api/ivr/flows/broken/publish');
+      expect(res2.status).to.equal(422);
+      const p2 = res2.body.error.details.problems as Array<{ node: string; field?: string; message: string }>;
+      expect(p2.filter((p) => p.node === 'a').map((p) => p.field)).to.include.members(['timeoutMs', 'options.12']);
+      expect(p2.some((p) => p.node === 'b' && /unknown node type "sms"/.test(p.message))).to.equal(true);
+      const flow = await api(hotline.url, 'GET', '/api/ivr/flows/broken');
+      expect(flow.body.publishedVersion).to.equal(null); // nothing was published
+      expect((await api(hotline.url, 'POST', '/api/ivr/flows', { name: 'x', definition: 'not an object' })).status).to.equal(400);
+    });
+  });
+}

@@ -1,0 +1,33 @@
+// A tiny JSON client for Hotline's API in tests.
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export async function api<T = any>(base: string, method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Creates (or replaces the draft of) a flow, publishes it and maps numbers to it. */
+export async function publishFlow(base: string, name: string, definition: unknown, numbers: string[] = []): Promise<number> {
+  const created = await api(base, 'POST', '/api/ivr/flows', { name, definition });
+  if (created.status === 409) {
+    const saved = await api(base, 'PUT', `/api/ivr/flows/${name}/draft`, { definition });
+    if (saved.status !== 200) throw new Error(`saving draft of ${name}: ${saved.status} ${JSON.stringify(saved.body)}`);
+  } else if (created.status !== 201) {
+    throw new Error(`creating ${name}: ${created.status} ${JSON.stringify(created.body)}`);
+  }
+  const published = await api(base, 'POST', `/api/ivr/flows/${name}/publish`);
+  if (published.status !== 200) throw new Error(`publishing ${name}: ${published.status} ${JSON.stringify(published.body)}`);
+  for (const number of numbers) {
+    const mapped = await api(base, 'PUT', `/api/ivr/numbers/${number}`, { flow: name });
+    if (mapped.status !== 200) throw new Error(`mapping ${number}: ${mapped.status} ${JSON.stringify(mapped.body)}`);
+  }
+  return published.body.version as number;
+}
