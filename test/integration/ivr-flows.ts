@@ -70,3 +70,33 @@ export function versionedFlow(leafSound: string, leafId: string) {
     },
   };
 }
+
+/** A reusable sub-flow: collect an account number (4-8 digits, #-terminated, starting 3), return. */
+export const accountSubflow = {
+  entry: 'ask',
+  nodes: {
+    ask: { type: 'collect', prompt: { sound: 'digits/1' }, variable: 'account', minDigits: 4, maxDigits: 8, terminator: '#', timeoutMs: 3000, pattern: '3[0-9]+', retries: 0, next: 'done', onExhausted: 'done' },
+    done: { type: 'return' },
+  },
+};
+
+export const mainWithSubflow = {
+  entry: 'greet',
+  nodes: {
+    greet: { type: 'play', prompt: { sound: 'beep' }, next: 'sub' },
+    sub: { type: 'subflow', flow: 'account', next: 'route' },
+    route: { type: 'condition', branches: [{ when: { variable: 'account', op: 'matches', value: '^314' }, next: 'known' }], else: 'unknown' },
+    known: leaf('auth-thankyou'),
+    unknown: leaf('vm-goodbye'),
+  },
+};
+
+/** Its sub-flow exists but was never published: the call must take the flow's fallback. */
+export const fragileFlow = {
+  entry: 'sub',
+  fallback: { prompt: { sound: 'sorry' }, queue: 'hotline-fallback' },
+  nodes: {
+    sub: { type: 'subflow', flow: 'never-published', next: 'end' },
+    end: leaf('goodbye'),
+  },
+};

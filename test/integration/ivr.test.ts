@@ -7,7 +7,7 @@ import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { assertCallsSucceeded, runSipp, startCall } from '../support/sipp.js';
-import { deepFlow, hoursFlow, retryFlow, versionedFlow, vipFlow } from './ivr-flows.js';
+import { accountSubflow, deepFlow, fragileFlow, hoursFlow, mainWithSubflow, retryFlow, versionedFlow, vipFlow } from './ivr-flows.js';
 
 interface Row {
   id: string;
@@ -187,6 +187,32 @@ for (const kind of DB_KINDS) {
       const flow = await api(hotline.url, 'GET', '/api/ivr/flows/broken');
       expect(flow.body.publishedVersion).to.equal(null); // nothing was published
       expect((await api(hotline.url, 'POST', '/api/ivr/flows', { name: 'x', definition: 'not an object' })).status).to.equal(400);
+    });
+
+    it('a sub-flow collects an account number (#-terminated, pattern-checked) and returns; the main flow branches on it', async () => {
+      await publishFlow(hotline.url, 'account', accountSubflow);
+      await publishFlow(hotline.url, 'main-sub', mainWithSubflow, ['6006']);
+      const caller = nextCaller();
+      assertCallsSucceeded(await runSipp({ scenario: 'uac-dtmf', service: '6006', caller, digits: '31411#', waitBeforeDigitsMs: 900 }));
+      const row = await finished(caller);
+      expect(steps(row)).to.deep.equal(['greet', 'sub', 'account/ask', 'account/done', 'route', 'known']);
+      expect(row.digits).to.equal('31411');
+      const call = await api(hotline.url, 'GET', `/api/calls/${row.id}`);
+      expect(call.body.variables.account).to.equal('31411');
+    });
+
+    it('a node that fails at runtime sends the call to the flow fallback (apology + queue), logged with the call id', async () => {
+      expect((await api(hotline.url, 'POST', '/api/ivr/flows', { name: 'never-published', definition: { entry: 'x', nodes: { x: { type: 'hangup' } } } })).status).to.equal(201);
+      await publishFlow(hotline.url, 'fragile', fragileFlow, ['6007']);
+      const caller = nextCaller();
+      assertCallsSucceeded(await runSipp({ scenario: 'uac-wait-bye', service: '6007', caller, hangupAfterMs: 5000 }));
+      await ami.waitFor('QueueCallerJoin', { Queue: 'hotline-fallback', CallerIDNum: caller });
+      const row = await finished(caller);
+      expect(row.outcome).to.equal('handed_off');
+      expect(steps(row)).to.deep.equal(['sub', 'fallback']);
+      expect(await prompts(row)).to.deep.equal(['sound:sorry']);
+      const logged = hotline.logLines().find((l) => l.level === 50 && l.callId === row.id);
+      expect(logged?.msg).to.match(/not published; taking the flow fallback/);
     });
   });
 }
