@@ -47,7 +47,7 @@ export function createMetrics() {
   const dtmfToPromptSeconds = new Histogram({
     name: 'hotline_ivr_dtmf_to_prompt_seconds',
     help: "Time from a caller's digit reaching Hotline to the next prompt being started in Asterisk",
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: [0.0005, 0.001, 0.002, 0.003, 0.004, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
 
