@@ -38,7 +38,7 @@ cp "$STAGE"/*.conf "$ETC"/
 chmod 640 "$ETC"/*.conf
 
 # Hotline's prompt library (HOTLINE_PROMPTS_DIR) lives here; Asterisk plays it as sound:hotline/<name>.
-mkdir -p "$PBX_DIR/run/asterisk" "$PBX_DIR/usr/share/asterisk/sounds/hotline"
+mkdir -p "$PBX_DIR/run/asterisk" "$PBX_DIR/usr/share/asterisk/sounds/hotline" "$PBX_DIR/var/spool/asterisk/recording"
 chroot "$PBX_DIR" chown -R asterisk:asterisk /etc/asterisk /var/lib/asterisk /var/log/asterisk \
   /var/spool/asterisk /var/run/asterisk
 

@@ -169,9 +169,11 @@ export class CallContext {
   /** Records the caller into a stored recording `name`; resolves with its length in seconds. */
   async record(name: string, maxSeconds: number): Promise<{ durationSeconds: number; failed: boolean }> {
     await this.pbx(() => this.control.record(this.session.channelId, name, maxSeconds));
+    // Written at once: a caller who hangs up to end the message still leaves it (Asterisk keeps the file).
+    this.calls.addEvent(this.callId, 'recording.started', { name, maxSeconds });
     const done = await this.session.waitFor((e) => e.kind === 'recording-finished' && e.name === name, (maxSeconds + 15) * 1000);
     if (done?.kind !== 'recording-finished') return { durationSeconds: 0, failed: true };
-    this.calls.addEvent(this.callId, 'recording', { name, durationSeconds: done.durationSeconds, failed: done.failed });
+    this.calls.addEvent(this.callId, 'recording.finished', { name, durationSeconds: done.durationSeconds, failed: done.failed });
     return { durationSeconds: done.durationSeconds, failed: done.failed };
   }
 
@@ -181,8 +183,10 @@ export class CallContext {
 
   /** Sends the call back to the dialplan's fallback branch (apology + queue). */
   async handBack(): Promise<void> {
+    const reason = 'handed back to the dialplan fallback';
+    this.session.expectLeave(reason, 'fallback');
     await this.pbx(() => this.control.handBack(this.session.channelId));
-    this.session.end('handed back to the dialplan fallback', 'fallback');
+    this.session.end(reason, 'fallback');
   }
 
   /** Leaves Stasis for a dialplan destination (queue, transfer), with channel variables set first. */
@@ -190,8 +194,10 @@ export class CallContext {
     for (const [name, value] of Object.entries(variables)) {
       await this.pbx(() => this.control.setVariable(this.session.channelId, name, value));
     }
+    const reason = `handed off to ${target.context}/${target.extension}`;
+    this.session.expectLeave(reason, 'destination');
     await this.pbx(() => this.control.handBack(this.session.channelId, target));
-    this.session.end(`handed off to ${target.context}/${target.extension}`, 'destination');
+    this.session.end(reason, 'destination');
   }
 
   get state(): { path: PathEntry[]; digits: string } {

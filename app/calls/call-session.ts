@@ -27,6 +27,16 @@ export class CallSession {
   private waiters: Waiter[] = [];
   private endedBy: CallEnded | undefined;
   private lastDigitAt: bigint | undefined;
+  private leaving: { reason: string; handedTo: 'fallback' | 'destination' } | undefined;
+
+  /**
+   * Hotline is about to send the call out of Stasis: the StasisEnd that follows (it can
+   * arrive before the command's own response) means that, not a caller who left.
+   */
+  expectLeave(reason: string, handedTo: 'fallback' | 'destination'): void {
+    this.leaving = { reason, handedTo };
+  }
+
   /** Set when the ARI link came back: the current step should repeat its prompt. */
   resyncRequested = false;
 
@@ -42,6 +52,10 @@ export class CallSession {
 
   deliver(event: PbxCallEvent): void {
     if (this.endedBy) return;
+    if (event.kind === 'left' && this.leaving) {
+      this.end(this.leaving.reason, this.leaving.handedTo);
+      return;
+    }
     if (event.kind === 'hangup' || event.kind === 'left') {
       this.end(event.kind === 'hangup' ? event.cause : 'left the app');
       return;

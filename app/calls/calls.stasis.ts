@@ -157,6 +157,7 @@ export class CallsStasis implements CallEventSink {
     while (this.sessions.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     for (const session of this.sessions.values()) {
       this.log.info({ callId: session.callId }, 'shutting down: handing call back to the dialplan');
+      session.expectLeave('handed back at shutdown', 'fallback');
       await this.control.handBack(session.channelId).catch(() => {});
       session.end('handed back at shutdown', 'fallback');
     }

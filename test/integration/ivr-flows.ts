@@ -100,3 +100,8 @@ export const fragileFlow = {
     end: leaf('goodbye'),
   },
 };
+
+export const voicemailFlow = {
+  entry: 'vm',
+  nodes: { vm: { type: 'voicemail', mailbox: 'support', prompt: { sound: 'vm-intro' }, maxSeconds: 20 } },
+};

@@ -7,7 +7,7 @@ import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { assertCallsSucceeded, runSipp, startCall } from '../support/sipp.js';
-import { accountSubflow, deepFlow, fragileFlow, hoursFlow, mainWithSubflow, retryFlow, versionedFlow, vipFlow } from './ivr-flows.js';
+import { accountSubflow, deepFlow, fragileFlow, hoursFlow, mainWithSubflow, retryFlow, versionedFlow, vipFlow, voicemailFlow } from './ivr-flows.js';
 
 interface Row {
   id: string;
@@ -213,6 +213,23 @@ for (const kind of DB_KINDS) {
       expect(await prompts(row)).to.deep.equal(['sound:sorry']);
       const logged = hotline.logLines().find((l) => l.level === 50 && l.callId === row.id);
       expect(logged?.msg).to.match(/not published; taking the flow fallback/);
+    });
+
+    it('voicemail: the caller leaves a message and hangs up; the recording is kept and on the call record', async () => {
+      await publishFlow(hotline.url, 'voicemail', voicemailFlow, ['6008']);
+      const caller = nextCaller();
+      assertCallsSucceeded(await runSipp({ scenario: 'uac-hangup', service: '6008', caller, hangupAfterMs: 7000 }));
+      const row = await finished(caller);
+      expect(row.outcome, JSON.stringify(hotline.logLines().filter((l) => l.level >= 40))).to.equal('caller_hangup');
+      const call = await api(hotline.url, 'GET', `/api/calls/${row.id}`);
+      const started = (call.body.events as Array<{ type: string; detail: { name: string } }>).find((e) => e.type === 'recording.started');
+      expect(started?.detail.name).to.equal(`hotline-vm-${row.id}`);
+      const auth = 'Basic ' + Buffer.from('hotline:hotline-dev-ari').toString('base64');
+      const stored = await waitUntil('Asterisk to keep the recording', async () => {
+        const res = await fetch(`http://127.0.0.1:8088/ari/recordings/stored/${started!.detail.name}`, { headers: { authorization: auth } });
+        return res.status === 200 ? res : undefined;
+      });
+      expect(((await stored.json()) as { format: string }).format).to.equal('wav');
     });
   });
 }

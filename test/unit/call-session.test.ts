@@ -102,4 +102,14 @@ describe('IVR runtime on the welcome menu (fake PBX)', () => {
     expect(err).to.be.instanceOf(CallEnded);
     expect(f.actions).to.deep.equal(['answer', 'play:sound:hello-world']);
   });
+
+  it('a StasisEnd that arrives before the continue command returns still counts as a hand-off', async () => {
+    const f = fakes();
+    const control = (f.ctx as unknown as { control: { handBack: () => Promise<void> } }).control;
+    control.handBack = async () => {
+      f.session.deliver({ kind: 'left', channelId: 'chan-1', at: new Date() });
+    };
+    await f.ctx.handOff({ context: 'hotline-queue', extension: 's' }, {});
+    expect(f.session.ended?.handedTo).to.equal('destination');
+  });
 });

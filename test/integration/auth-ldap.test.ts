@@ -1,0 +1,197 @@
+// LDAP login against a REAL OpenLDAP (test/support/slapd.ts starts its own slapd; it must be
+// installed: apt-get install -y slapd ldap-utils — without it the before hook fails), through
+// the real auth router and error handler, users synced into a real SQLite database.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server as NetServer } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { Attribute, Change } from 'ldapts';
+import type { DataSource } from 'typeorm';
+import { createAuthModule } from '../../app/auth/index.js';
+import { LdapDirectory, type LdapOptions } from '../../app/auth/ldap.js';
+import { createDataSource } from '../../app/db/data-source.js';
+import { errorHandler, notFound } from '../../app/http/error-handler.js';
+import { createLogger } from '../../app/logger.js';
+import { freePort, groupDn, GROUPS, PEOPLE, SERVICE_DN, startSlapd, userDn, USERS, type Slapd } from '../support/slapd.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const pw = (uid: string) => USERS.find((u) => u.uid === uid)!.password;
+const WRONG_BIND_PASSWORD = 'Not-the-service-password-9';
+
+describe('auth: LDAP login against a real OpenLDAP (slapd)', function () {
+  this.timeout(60_000);
+  let slapd: Slapd;
+  let root: string;
+  let ds: DataSource;
+  let ldap: LdapOptions;
+  const logLines: string[] = [];
+  const log = createLogger({ level: 'debug', secrets: [], destination: { write: (line: string) => void logLines.push(line) } });
+  const servers: Server[] = [];
+
+  before('start slapd (fails when slapd is not installed)', async () => {
+    slapd = await startSlapd();
+  });
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'hotline-auth-ldap-'));
+    ds = createDataSource({ type: 'sqlite', path: join(root, 'hotline.sqlite') });
+    await ds.initialize();
+    await ds.runMigrations();
+    ldap = {
+      url: slapd.url,
+      bindDn: SERVICE_DN,
+      bindPassword: slapd.servicePassword,
+      baseDn: PEOPLE,
+      groupSearch: { baseDn: GROUPS },
+      roleMap: [
+        { group: groupDn('agents'), role: 'agent' },
+        { group: groupDn('supervisors'), role: 'supervisor' },
+        { group: 'CN=Admins, OU=Groups, DC=hotline, DC=test', role: 'admin' },
+      ],
+      timeoutMs: 2000,
+    };
+  });
+
+  after(async () => {
+    for (const s of servers) s.close();
+    if (ds?.isInitialized) await ds.destroy();
+    if (root) rmSync(root, { recursive: true, force: true });
+    await slapd?.stop();
+  });
+
+  /** An API on the auth module with the given LDAP options; returns a login function. */
+  async function api(options: LdapOptions) {
+    const mod = createAuthModule({ db: ds, log, ldap: options, sessionTtlMs: 3600_000, loginRateLimit: { max: 1000, windowMs: 60_000 } });
+    const app = express();
+    app.use(express.json());
+    app.use(mod.middleware);
+    app.use('/api', mod.router);
+    app.use(notFound());
+    app.use(errorHandler(log));
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    servers.push(server);
+    const addr = server.address();
+    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api`;
+    return async (username: string, password: string) => {
+      const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+  }
+
+  const userRow = async (username: string) =>
+    (await ds.query('SELECT username, display_name, email, role, source, password_hash FROM users WHERE username = ?', [username]))[0] as Json | undefined;
+
+  it('the right password logs in and maps the group to the role (agent, supervisor, admin)', async () => {
+    const login = await api(ldap);
+    for (const [uid, role] of [['alice', 'agent'], ['bob', 'supervisor'], ['carol', 'admin']] as const) {
+      const res = await login(uid, pw(uid));
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.user).to.include({ username: uid, role, source: 'ldap' });
+      expect(res.body.token).to.be.a('string');
+    }
+    expect(await userRow('alice')).to.deep.equal({
+      username: 'alice', display_name: 'Alice A.', email: 'alice@hotline.test', role: 'agent', source: 'ldap', password_hash: null,
+    });
+  });
+
+  it('wrong password, unknown user, empty password and filter injections all get the same 401', async () => {
+    const login = await api(ldap);
+    const attempts: Array<[string, string]> = [
+      ['alice', 'wrong-password-1'],
+      ['alice', pw('bob')],
+      ['mallory', 'whatever-pass-1'],
+      ['alice', ''],
+      ['*', pw('alice')],
+      ['ali*', pw('alice')],
+      ['*)(uid=*', pw('alice')],
+      ['alice)(|(uid=*', pw('alice')],
+      ['\\2a', pw('alice')],
+      ['alice\u0000', pw('alice')],
+      ['*', ''],
+    ];
+    for (const [username, password] of attempts) {
+      const res = await login(username, password);
+      expect(res, JSON.stringify(username)).to.deep.equal({ status: 401, body: { error: { code: 'invalid_credentials', message: 'invalid username or password' } } });
+    }
+  });
+
+  it('the empty password is refused before any bind (an unauthenticated bind would "succeed")', async () => {
+    const dir = new LdapDirectory(ldap, log);
+    expect(await dir.authenticate('alice', '')).to.deep.equal({ ok: false, reason: 'invalid_credentials' });
+    // Even against a directory that is down: nothing was attempted.
+    const dead = new LdapDirectory({ ...ldap, url: `ldap://127.0.0.1:${await freePort()}` }, log);
+    expect(await dead.authenticate('alice', '')).to.deep.equal({ ok: false, reason: 'invalid_credentials' });
+  });
+
+  it('dave (in no mapped group) is refused with no_role', async () => {
+    const res = await (await api(ldap))('dave', pw('dave'));
+    expect(res.status).to.equal(403);
+    expect(res.body.error.code).to.equal('no_role');
+    expect(await userRow('dave')).to.equal(undefined);
+  });
+
+  it('reads groups from memberOf too (the overlay), with the same mapping', async () => {
+    const dir = new LdapDirectory({ ...ldap, groupSearch: undefined }, log);
+    const r = await dir.authenticate('bob', pw('bob'));
+    expect(r).to.deep.include({ ok: true });
+    if (r.ok) expect(r.user).to.deep.include({ dn: userDn('bob'), username: 'bob', role: 'supervisor', groups: [groupDn('supervisors')] });
+    expect(await dir.authenticate('dave', pw('dave'))).to.deep.equal({ ok: false, reason: 'no_role' });
+  });
+
+  it('syncs attributes and role on each login', async () => {
+    const admin = await slapd.admin();
+    await admin.modify(userDn('alice'), [
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'displayName', values: ['Alice Renamed'] }) }),
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'mail', values: ['alice.new@hotline.test'] }) }),
+    ]);
+    await admin.modify(groupDn('supervisors'), [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [userDn('alice')] }) })]);
+    await admin.unbind();
+    const res = await (await api(ldap))('Alice', pw('alice'));
+    expect(res.status).to.equal(200);
+    expect(res.body.user).to.include({ username: 'alice', displayName: 'Alice Renamed', email: 'alice.new@hotline.test', role: 'supervisor' });
+    expect(await userRow('alice')).to.include({ display_name: 'Alice Renamed', email: 'alice.new@hotline.test', role: 'supervisor' });
+    const [sync] = await ds.query("SELECT actor, detail FROM audit_log WHERE action = 'user.sync' AND target = 'alice'");
+    expect(JSON.parse(sync.detail).changed).to.deep.equal(['displayName', 'email', 'role']);
+  });
+
+  it('a wrong service-account password: 503 directory_unavailable', async () => {
+    const res = await (await api({ ...ldap, bindPassword: WRONG_BIND_PASSWORD }))('alice', pw('alice'));
+    expect(res.status).to.equal(503);
+    expect(res.body.error.code).to.equal('directory_unavailable');
+    expect(JSON.stringify(res.body)).to.not.contain(WRONG_BIND_PASSWORD);
+  });
+
+  it('a directory that accepts TCP but never answers: 503 within the timeout', async () => {
+    const silent: NetServer = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const addr = silent.address();
+    try {
+      const started = Date.now();
+      const res = await (await api({ ...ldap, url: `ldap://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`, timeoutMs: 500 }))('alice', pw('alice'));
+      expect(res.status).to.equal(503);
+      expect(res.body.error.code).to.equal('directory_unavailable');
+      expect(Date.now() - started).to.be.lessThan(5000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('directory down (slapd stopped): 503 directory_unavailable', async () => {
+    const login = await api(ldap);
+    await slapd.stop();
+    const res = await login('alice', pw('alice'));
+    expect(res.status).to.equal(503);
+    expect(res.body).to.deep.equal({ error: { code: 'directory_unavailable', message: 'the user directory (LDAP) is not reachable; try again later' } });
+  });
+
+  it('no log line holds the bind password or a user password', () => {
+    expect(logLines.join('')).to.contain('ldap: directory unavailable');
+    const secrets = [slapd.servicePassword, slapd.rootPassword, WRONG_BIND_PASSWORD, ...USERS.map((u) => u.password)];
+    for (const line of logLines) for (const s of secrets) expect(line).to.not.contain(s);
+  });
+});
