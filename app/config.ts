@@ -35,6 +35,30 @@ const schema = z.object({
   HOTLINE_MAX_CALL_SECONDS: z.coerce.number().int().min(10).max(86400).default(3600),
   HOTLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600000).default(15000),
   HOTLINE_METRICS_ENABLED: bool.default(true),
+
+  HOTLINE_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
+  HOTLINE_AUTH_REQUIRE_TOTP_FOR: z
+    .string()
+    .regex(/^((admin|supervisor|agent|readonly)(,(admin|supervisor|agent|readonly))*)?$/, 'a comma list of roles: admin, supervisor, agent, readonly')
+    .default(''),
+  HOTLINE_AUTH_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  HOTLINE_AUTH_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  HOTLINE_AUTH_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Creates the user `admin` with this password when there are no users yet. */
+  HOTLINE_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
+  HOTLINE_LDAP_URL: z.url({ protocol: /^ldaps?$/ }).optional(),
+  HOTLINE_LDAP_STARTTLS: bool.default(false),
+  HOTLINE_LDAP_BIND_DN: z.string().min(1).optional(),
+  HOTLINE_LDAP_BIND_PASSWORD: z.string().optional(),
+  HOTLINE_LDAP_BASE_DN: z.string().min(1).optional(),
+  HOTLINE_LDAP_USER_FILTER: z.string().includes('{{username}}').optional(),
+  HOTLINE_LDAP_GROUP_BASE_DN: z.string().min(1).optional(),
+  /** role:groupDN pairs separated by | (DNs contain , and =): admin:cn=admins,ou=groups,dc=x|agent:cn=... */
+  HOTLINE_LDAP_ROLE_MAP: z
+    .string()
+    .regex(/^(admin|supervisor|agent|readonly):[^|]+(\|(admin|supervisor|agent|readonly):[^|]+)*$/, 'role:groupDN pairs separated by |')
+    .optional(),
+  HOTLINE_LDAP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -52,10 +76,36 @@ export interface Config {
   /** Prompt library: files land in `dir`, which Asterisk must see as sounds `<soundPrefix>/<name>`. */
   prompts: { dir: string; soundPrefix: string; maxUploadBytes: number; maxSeconds: number };
   metricsEnabled: boolean;
+  auth: {
+    sessionTtlMs: number;
+    requireTotpFor: Role[];
+    lockout: { maxFailedAttempts: number; lockoutMs: number };
+    loginRatePerMinute: number;
+    bootstrapAdminPassword?: string;
+    ldap?: {
+      url: string;
+      startTls: boolean;
+      bindDn: string;
+      bindPassword: string;
+      baseDn: string;
+      userFilter?: string;
+      groupBaseDn?: string;
+      roleMap: Array<{ group: string; role: Role }>;
+      timeoutMs: number;
+    };
+  };
 }
 
+type Role = 'admin' | 'supervisor' | 'agent' | 'readonly';
+
 /** Names of settings whose values must never be printed. */
-export const SECRET_KEYS = ['HOTLINE_DB_PASSWORD', 'HOTLINE_ARI_PASSWORD', 'HOTLINE_AMI_PASSWORD'] as const;
+export const SECRET_KEYS = [
+  'HOTLINE_DB_PASSWORD',
+  'HOTLINE_ARI_PASSWORD',
+  'HOTLINE_AMI_PASSWORD',
+  'HOTLINE_LDAP_BIND_PASSWORD',
+  'HOTLINE_BOOTSTRAP_ADMIN_PASSWORD',
+] as const;
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -112,12 +162,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSeconds: e.HOTLINE_PROMPT_MAX_SECONDS,
     },
     metricsEnabled: e.HOTLINE_METRICS_ENABLED,
+    auth: {
+      sessionTtlMs: e.HOTLINE_SESSION_TTL_MINUTES * 60_000,
+      requireTotpFor: e.HOTLINE_AUTH_REQUIRE_TOTP_FOR ? (e.HOTLINE_AUTH_REQUIRE_TOTP_FOR.split(',') as Role[]) : [],
+      lockout: { maxFailedAttempts: e.HOTLINE_AUTH_LOCKOUT_ATTEMPTS, lockoutMs: e.HOTLINE_AUTH_LOCKOUT_MINUTES * 60_000 },
+      loginRatePerMinute: e.HOTLINE_AUTH_LOGIN_RATE_PER_MINUTE,
+      bootstrapAdminPassword: e.HOTLINE_BOOTSTRAP_ADMIN_PASSWORD,
+      ldap: ldapConfig(e),
+    },
+  };
+}
+
+function ldapConfig(e: RawConfig): Config['auth']['ldap'] {
+  if (!e.HOTLINE_LDAP_URL) return undefined;
+  for (const key of ['HOTLINE_LDAP_BIND_DN', 'HOTLINE_LDAP_BASE_DN', 'HOTLINE_LDAP_ROLE_MAP'] as const) {
+    if (!e[key]) throw new ConfigError(key, `Invalid configuration: ${key}: required when HOTLINE_LDAP_URL is set`);
+  }
+  return {
+    url: e.HOTLINE_LDAP_URL,
+    startTls: e.HOTLINE_LDAP_STARTTLS,
+    bindDn: e.HOTLINE_LDAP_BIND_DN!,
+    bindPassword: e.HOTLINE_LDAP_BIND_PASSWORD ?? '',
+    baseDn: e.HOTLINE_LDAP_BASE_DN!,
+    userFilter: e.HOTLINE_LDAP_USER_FILTER,
+    groupBaseDn: e.HOTLINE_LDAP_GROUP_BASE_DN,
+    roleMap: e.HOTLINE_LDAP_ROLE_MAP!.split('|').map((pair) => {
+      const i = pair.indexOf(':');
+      return { role: pair.slice(0, i) as Role, group: pair.slice(i + 1) };
+    }),
+    timeoutMs: e.HOTLINE_LDAP_TIMEOUT_MS,
   };
 }
 
 /** Every configured secret value, for log redaction and the no-secret-in-logs tests. */
 export function secretValues(config: Config): string[] {
-  const values = [config.ari.password, config.ami.password];
+  const values = [config.ari.password, config.ami.password, config.auth.ldap?.bindPassword ?? '', config.auth.bootstrapAdminPassword ?? ''];
   if (config.db.type !== 'sqlite' && config.db.password) values.push(config.db.password);
   return values.filter((v) => v.length >= 4);
 }

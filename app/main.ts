@@ -7,9 +7,13 @@ import { ConfigError, loadConfig, secretValues, type Config } from './config.js'
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { Database } from './db/database.js';
+import { UnavailableError } from './errors.js';
+import { assertAllRoutesDeclared } from './http/route-check.js';
 import { createHttpApp } from './http/app.js';
 import { createPbx } from './pbx/pbx.js';
 import { createCallsModule } from './calls/index.js';
+import { createAuthModule } from './auth/index.js';
+import { bootstrapAdmin, ldapOptions } from './auth/bootstrap.js';
 import { createCrmModule } from './crm/index.js';
 import { createIvrModule } from './ivr/index.js';
 import { createPromptsModule } from './prompts/index.js';
@@ -35,8 +39,11 @@ async function main(): Promise<void> {
   const db = new Database(config.db, log.child({ component: 'db' }));
   const pbx = createPbx(config, log, metrics);
 
-  // The API router is filled in once the database is open; until then /health answers.
+  // The API router is filled in once the database is open; until then /health answers and
+  // the API says 503 starting (not a misleading 404).
   const api = Router();
+  let ready = false;
+  api.use((_req, _res, next) => next(ready ? undefined : new UnavailableError('starting', 'Hotline is starting; try again in a moment')));
   let callsInProgress = () => 0;
   const links = () => ({ db: db.state, ...pbx.links() });
   metrics.setSources({ callsInProgress: () => callsInProgress(), links });
@@ -73,11 +80,24 @@ async function main(): Promise<void> {
 
   await db.open();
   if (stopping) return;
-  const prompts = createPromptsModule({ db: db.source, ...config.prompts, log: log.child({ module: 'prompts' }) });
-  const crm = createCrmModule({ db: db.source });
-  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, log, metrics });
-  calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics });
-  api.use(calls.router, ivr.router, prompts.router, crm.router);
+  const auth = createAuthModule({
+    db: db.source,
+    log,
+    sessionTtlMs: config.auth.sessionTtlMs,
+    requireTotpFor: config.auth.requireTotpFor,
+    lockout: config.auth.lockout,
+    loginRateLimit: { max: config.auth.loginRatePerMinute, windowMs: 60_000 },
+    ldap: config.auth.ldap && ldapOptions(config.auth.ldap),
+  });
+  await bootstrapAdmin(auth, config.auth.bootstrapAdminPassword, log);
+  const routes = () => auth.secureRouter();
+  const prompts = createPromptsModule({ db: db.source, ...config.prompts, log, routes: routes() });
+  const crm = createCrmModule({ db: db.source, routes: routes() });
+  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, log, metrics, routes: routes() });
+  calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes() });
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router);
+  assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
+  ready = true;
   callsInProgress = () => calls?.stasis.inProgress ?? 0;
   log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}` }, 'connecting to Asterisk (ARI and AMI); calls are handled once ARI is up');
   pbx.start(calls.stasis);

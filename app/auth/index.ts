@@ -43,7 +43,7 @@ export function createAuthModule(deps: AuthModuleDeps) {
   const registry = new RouteRegistry();
   const authenticate: Authenticator = (req) => service.authenticate(bearerToken(req));
   /** A router for any module: its routes must carry an access declaration. */
-  const secureRouter = () => new SecureRouter({ registry, authenticate, mount: deps.mount ?? '/api' });
+  const secureRouter = () => new SecureRouter({ registry, authenticate, mount: deps.mount ?? '/api', audit: (entry) => service.audit(entry) });
   /** Resolves the bearer token once per request (never rejects by itself; the route guards do). */
   const middleware: RequestHandler = async (req, _res, next) => {
     await resolvePrincipal(req, authenticate);
@@ -52,6 +52,10 @@ export function createAuthModule(deps: AuthModuleDeps) {
   const limiter = new RateLimiter({ max: deps.loginRateLimit?.max ?? 10, windowMs: deps.loginRateLimit?.windowMs ?? 60_000, now: deps.now });
   const routes = secureRouter();
   registerAuthRoutes(routes, service, limiter);
+  // Every route and who may call it (the permission matrix test is generated from this).
+  routes.get('/auth/routes', { allow: ['admin'] }, (_req, res) => {
+    res.json({ items: registry.routeDeclarations() });
+  });
   if (directory) log.info({ ldap: directory.describe() }, 'LDAP login enabled');
   return { service, router: routes.router, middleware, registry, secureRouter, authenticate };
 }

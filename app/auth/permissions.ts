@@ -45,6 +45,8 @@ export type Access =
       allow: readonly Role[];
       /** Also reachable by a session still waiting for its TOTP enrolment (me, enrol, logout). */
       duringTotpEnrolment?: boolean;
+      /** Writes an audit entry with this action when the request succeeds (config changes, exports). */
+      audit?: 'config.change' | 'export';
     };
 
 export interface RouteDeclaration {
@@ -116,7 +118,8 @@ function validateAccess(access: unknown, where: string): Access {
   }
   const a = access as Record<string, unknown>;
   if (a.public === true && a.allow === undefined) return { public: true };
-  if (Array.isArray(a.allow) && a.allow.length > 0 && a.allow.every(isRole) && a.public === undefined) return a as Access;
+  const auditOk = a.audit === undefined || a.audit === 'config.change' || a.audit === 'export';
+  if (Array.isArray(a.allow) && a.allow.length > 0 && a.allow.every(isRole) && a.public === undefined && auditOk) return a as Access;
   throw new Error(`${where}: invalid access declaration ${JSON.stringify(access)}; allow must list roles from ${ROLES.join(', ')}`);
 }
 
@@ -137,9 +140,13 @@ export function guard(access: Access, authenticate: Authenticator): RequestHandl
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/** What a successful audited request writes (see Access.audit). */
+export type AuditWriter = (entry: { actor: string; actorIp: string | null; action: string; target: string; detail: unknown }) => Promise<void>;
+
 export interface SecureRouterOptions {
   registry: RouteRegistry;
   authenticate: Authenticator;
+  audit?: AuditWriter;
   /** Where the router will be mounted, as recorded in the registry (default /api). */
   mount?: string;
 }
@@ -174,7 +181,26 @@ export class SecureRouter {
     const checked = validateAccess(access, where);
     if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) throw new Error(`${where}: no handler`);
     this.opts.registry.add({ method: method.toUpperCase(), path: full, allow: 'public' in checked ? 'public' : [...checked.allow] });
-    this.router[method](path, guard(checked, this.opts.authenticate), ...handlers);
+    const audited = 'allow' in checked && checked.audit && this.opts.audit ? [auditOnSuccess(checked.audit, full, this.opts.audit)] : [];
+    this.router[method](path, guard(checked, this.opts.authenticate), ...audited, ...handlers);
     return this;
   }
+}
+
+/** Records who did what once the response went out with a success status. */
+function auditOnSuccess(action: string, route: string, write: AuditWriter): RequestHandler {
+  return (req, res, next) => {
+    res.on('finish', () => {
+      if (res.statusCode >= 400) return;
+      const who = maybePrincipalOf(req);
+      void write({
+        actor: who?.name ?? 'anonymous',
+        actorIp: req.ip ?? null,
+        action,
+        target: `${req.method} ${req.baseUrl}${req.path}`,
+        detail: { route, params: req.params, status: res.statusCode },
+      }).catch(() => {});
+    });
+    next();
+  };
 }

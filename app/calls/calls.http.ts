@@ -1,5 +1,5 @@
 // Routes for call records. Thin: parse with zod, call the service, map the result.
-import { Router } from 'express';
+import type { SecureRouter } from '../auth/permissions.js';
 import { parse } from '../http/validate.js';
 import type { CallEvent, CallRecord } from './calls.entities.js';
 import { callIdParams, callListQuery } from './calls.schemas.js';
@@ -32,17 +32,18 @@ const eventJson = (e: CallEvent) => ({
   detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
 });
 
-export function callsRouter(calls: CallsService): Router {
-  const router = Router();
-  router.get('/calls', async (req, res) => {
+/** Call records: supervisors and admins (agents get their own calls with the ACD's agent link). */
+const READ = { allow: ['admin', 'supervisor', 'readonly'] } as const;
+
+export function callsRoutes(router: SecureRouter, calls: CallsService): void {
+  router.get('/calls', READ, async (req, res) => {
     const q = parse(callListQuery, req.query, 'query');
     const { items, total } = await calls.list(q);
     res.json({ items: items.map(toJson), total, limit: q.limit, offset: q.offset });
   });
-  router.get('/calls/:id', async (req, res) => {
+  router.get('/calls/:id', READ, async (req, res) => {
     const { id } = parse(callIdParams, req.params, 'path');
     const { record, events } = await calls.get(id);
     res.json({ ...toJson(record), events: events.map(eventJson) });
   });
-  return router;
 }

@@ -4,12 +4,13 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { CallControl } from '../pbx/ports.js';
-import { callsRouter } from './calls.http.js';
+import { callsRoutes } from './calls.http.js';
+import type { SecureRouter } from '../auth/permissions.js';
 import { CallsService } from './calls.service.js';
 import { CallsStasis } from './calls.stasis.js';
 import type { FlowResolver } from './call-flow.js';
 
-export function createCallsModule(deps: { db: DataSource; control: CallControl; flows: FlowResolver; config: Config; log: Logger; metrics: Metrics }) {
+export function createCallsModule(deps: { db: DataSource; control: CallControl; flows: FlowResolver; config: Config; log: Logger; metrics: Metrics; routes: SecureRouter }) {
   const log = deps.log.child({ module: 'calls' });
   const service = new CallsService(deps.db, deps.config.nodeName, (err, lost) =>
     log.error({ err: err.message, events: lost }, 'could not write call timeline events'),
@@ -23,5 +24,6 @@ export function createCallsModule(deps: { db: DataSource; control: CallControl; 
     (outcome) => deps.metrics.callsTotal.inc({ outcome }),
     { onPromptAfterDigit: (seconds) => deps.metrics.dtmfToPromptSeconds.observe(seconds) },
   );
-  return { service, stasis, router: callsRouter(service) };
+  callsRoutes(deps.routes, service);
+  return { service, stasis, router: deps.routes.router };
 }

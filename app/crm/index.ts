@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { CustomerDirectory } from '../ivr/runtime/runtime.js';
-import { crmRouter } from './crm.http.js';
+import { crmRoutes } from './crm.http.js';
+import type { SecureRouter } from '../auth/permissions.js';
 import { CrmService } from './crm.service.js';
 
-export function createCrmModule(deps: { db: DataSource }) {
+export function createCrmModule(deps: { db: DataSource; routes: SecureRouter }) {
   const service = new CrmService(deps.db);
   /** What the IVR lookup node sees: flat fields (name, company, vipLevel, vip, id). */
   const directory: CustomerDirectory = {
@@ -12,5 +13,6 @@ export function createCrmModule(deps: { db: DataSource }) {
       return c ? { id: c.id, name: c.name, company: c.company, vipLevel: String(c.vipLevel), vip: c.vipLevel > 0 ? 'yes' : 'no' } : null;
     },
   };
-  return { service, directory, router: crmRouter(service) };
+  crmRoutes(deps.routes, service);
+  return { service, directory, router: deps.routes.router };
 }

@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { PromptLibrary, SoundCatalog } from './ivr.ports.js';
-import { ivrRouter } from './ivr.http.js';
+import { ivrRoutes } from './ivr.http.js';
+import type { SecureRouter } from '../auth/permissions.js';
 import { IvrFlows } from './ivr.flows.js';
 import { IvrService } from './ivr.service.js';
 import type { CustomerDirectory } from './runtime/runtime.js';
@@ -16,9 +17,11 @@ export function createIvrModule(deps: {
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
+  routes: SecureRouter;
 }) {
   const log = deps.log.child({ module: 'ivr' });
   const service = new IvrService(deps.db, deps.prompts, deps.sounds, log);
   const flows = new IvrFlows(service, { ivr: service, prompts: deps.prompts, customers: deps.customers, now: deps.now ?? (() => new Date()), log });
-  return { service, flows, router: ivrRouter(service, { prompts: deps.prompts, customers: deps.customers, log }) };
+  ivrRoutes(deps.routes, service, { prompts: deps.prompts, customers: deps.customers, log });
+  return { service, flows, router: deps.routes.router };
 }

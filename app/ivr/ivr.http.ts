@@ -1,5 +1,5 @@
 // Routes for IVR flows, versions, numbers and dry runs. Thin: parse, call, map.
-import { Router } from 'express';
+import type { SecureRouter } from '../auth/permissions.js';
 import { parse } from '../http/validate.js';
 import { dryRun } from './ivr.dry-run.js';
 import type { PromptLibrary } from './ivr.ports.js';
@@ -18,57 +18,60 @@ import type { CustomerDirectory } from './runtime/runtime.js';
 import type { Logger } from '../logger.js';
 import { NotFoundError } from '../errors.js';
 
-export function ivrRouter(ivr: IvrService, deps: { prompts: PromptLibrary; customers?: CustomerDirectory; log: Logger }): Router {
-  const r = Router();
-  r.get('/ivr/flows', async (_req, res) => {
+/** Admins build and publish flows; supervisors may read them. */
+const ADMIN = { allow: ['admin'], audit: 'config.change' } as const;
+const ADMIN_READ = { allow: ['admin'] } as const;
+const READ = { allow: ['admin', 'supervisor'] } as const;
+
+export function ivrRoutes(r: SecureRouter, ivr: IvrService, deps: { prompts: PromptLibrary; customers?: CustomerDirectory; log: Logger }): void {
+  r.get('/ivr/flows', READ, async (_req, res) => {
     res.json({ items: await ivr.list() });
   });
-  r.post('/ivr/flows', async (req, res) => {
+  r.post('/ivr/flows', ADMIN, async (req, res) => {
     const body = parse(createFlowBody, req.body, 'body');
     res.status(201).json(await ivr.create(body.name, body.description, body.definition));
   });
-  r.get('/ivr/flows/:name', async (req, res) => {
+  r.get('/ivr/flows/:name', READ, async (req, res) => {
     res.json(await ivr.get(parse(flowNameParams, req.params, 'path').name));
   });
-  r.put('/ivr/flows/:name/draft', async (req, res) => {
+  r.put('/ivr/flows/:name/draft', ADMIN, async (req, res) => {
     const { name } = parse(flowNameParams, req.params, 'path');
     const body = parse(saveDraftBody, req.body, 'body');
     res.json(await ivr.saveDraft(name, body.definition, body.description));
   });
-  r.get('/ivr/flows/:name/versions/:version', async (req, res) => {
+  r.get('/ivr/flows/:name/versions/:version', READ, async (req, res) => {
     const { name, version } = parse(flowVersionParams, req.params, 'path');
     res.json(await ivr.version(name, version));
   });
-  r.post('/ivr/flows/:name/validate', async (req, res) => {
+  r.post('/ivr/flows/:name/validate', ADMIN_READ, async (req, res) => {
     res.json(await ivr.validateDraft(parse(flowNameParams, req.params, 'path').name));
   });
-  r.post('/ivr/flows/:name/publish', async (req, res) => {
+  r.post('/ivr/flows/:name/publish', ADMIN, async (req, res) => {
     res.json(await ivr.publish(parse(flowNameParams, req.params, 'path').name));
   });
-  r.post('/ivr/flows/:name/rollback', async (req, res) => {
+  r.post('/ivr/flows/:name/rollback', ADMIN, async (req, res) => {
     const { name } = parse(flowNameParams, req.params, 'path');
     res.json(await ivr.rollback(name, parse(rollbackBody, req.body, 'body').version));
   });
-  r.post('/ivr/flows/:name/default', async (req, res) => {
+  r.post('/ivr/flows/:name/default', ADMIN, async (req, res) => {
     await ivr.setDefault(parse(flowNameParams, req.params, 'path').name);
     res.status(204).end();
   });
-  r.post('/ivr/flows/:name/dry-run', async (req, res) => {
+  r.post('/ivr/flows/:name/dry-run', ADMIN_READ, async (req, res) => {
     const { name } = parse(flowNameParams, req.params, 'path');
     res.json(await dryRun({ ivr, ...deps }, name, parse(dryRunBody, req.body ?? {}, 'body')));
   });
-  r.get('/ivr/numbers', async (_req, res) => {
+  r.get('/ivr/numbers', READ, async (_req, res) => {
     res.json({ items: await ivr.numbers() });
   });
-  r.put('/ivr/numbers/:number', async (req, res) => {
+  r.put('/ivr/numbers/:number', ADMIN, async (req, res) => {
     const { number } = parse(numberParams, req.params, 'path');
     await ivr.mapNumber(number, parse(mapNumberBody, req.body, 'body').flow);
     res.json({ number, flow: req.body.flow });
   });
-  r.delete('/ivr/numbers/:number', async (req, res) => {
+  r.delete('/ivr/numbers/:number', ADMIN, async (req, res) => {
     const { number } = parse(numberParams, req.params, 'path');
     if (!(await ivr.unmapNumber(number))) throw new NotFoundError('number', number);
     res.status(204).end();
   });
-  return r;
 }

@@ -1,7 +1,8 @@
 // Wires the prompt library from explicit dependencies.
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger.js';
-import { promptsRouter } from './prompts.http.js';
+import { promptsRoutes } from './prompts.http.js';
+import type { SecureRouter } from '../auth/permissions.js';
 import { PromptsService } from './prompts.service.js';
 
 export { PromptsService } from './prompts.service.js';
@@ -14,8 +15,10 @@ export function createPromptsModule(deps: {
   maxUploadBytes: number;
   maxSeconds: number;
   log: Logger;
+  routes: SecureRouter;
 }) {
   const log = deps.log.child({ module: 'prompts' });
   const service = new PromptsService({ ...deps, log });
-  return { service, router: promptsRouter(service, { maxUploadBytes: deps.maxUploadBytes }) };
+  promptsRoutes(deps.routes, service, { maxUploadBytes: deps.maxUploadBytes });
+  return { service, router: deps.routes.router };
 }

@@ -1,15 +1,19 @@
 // Routes for the prompt library. Thin: parse with zod, call the service, map the result.
 // Only the upload route reads a raw body, with its own size limit.
 import { basename, dirname } from 'node:path';
-import express, { Router, type RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
+import type { SecureRouter } from '../auth/permissions.js';
 import { parse } from '../http/validate.js';
 import type { Prompt } from './prompts.entities.js';
 import { NotAudioError, PromptNotFoundError, TooLargeError } from './prompts.errors.js';
 import { promptNameParams, ttsBody, uploadQuery } from './prompts.schemas.js';
 import type { PromptsService, SaveResult } from './prompts.service.js';
 
-export function promptsRouter(prompts: PromptsService, opts: { maxUploadBytes: number }): Router {
-  const router = Router();
+/** Admins build flows and their prompts; supervisors may look and listen. */
+const ADMIN = { allow: ['admin'], audit: 'config.change' } as const;
+const READ = { allow: ['admin', 'supervisor'] } as const;
+
+export function promptsRoutes(router: SecureRouter, prompts: PromptsService, opts: { maxUploadBytes: number }): void {
   const toJson = (p: Prompt) => ({
     id: p.id,
     name: p.name,
@@ -40,34 +44,34 @@ export function promptsRouter(prompts: PromptsService, opts: { maxUploadBytes: n
     });
   const json = express.json({ limit: '64kb' });
 
-  router.put('/prompts/:name', checkUpload, rawBody, async (req, res) => {
+  router.put('/prompts/:name', ADMIN, checkUpload, rawBody, async (req, res) => {
     // A body some other parser already took (e.g. sent as application/json) is not a file.
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new NotAudioError('the request body');
     saved(res, await prompts.upload(res.locals.name as string, res.locals.language as 'en' | 'zh', req.body));
   });
 
-  router.post('/prompts/tts', json, async (req, res) => {
+  router.post('/prompts/tts', ADMIN, json, async (req, res) => {
     const body = parse(ttsBody, req.body, 'body');
     saved(res, await prompts.synthesize(body.text, body.language));
   });
 
-  router.post('/prompts/:name/tts', json, async (req, res) => {
+  router.post('/prompts/:name/tts', ADMIN, json, async (req, res) => {
     const { name } = parse(promptNameParams, req.params, 'path');
     const body = parse(ttsBody, req.body, 'body');
     saved(res, await prompts.synthesize(body.text, body.language, name));
   });
 
-  router.get('/prompts', async (_req, res) => {
+  router.get('/prompts', READ, async (_req, res) => {
     const items = await prompts.list();
     res.json({ items: items.map(toJson), total: items.length });
   });
 
-  router.get('/prompts/:name', async (req, res) => {
+  router.get('/prompts/:name', READ, async (req, res) => {
     const { name } = parse(promptNameParams, req.params, 'path');
     res.json(toJson(await prompts.get(name)));
   });
 
-  router.get('/prompts/:name/audio', async (req, res) => {
+  router.get('/prompts/:name/audio', READ, async (req, res) => {
     const { name } = parse(promptNameParams, req.params, 'path');
     const prompt = await prompts.get(name);
     res.setHeader('Content-Disposition', `attachment; filename="${prompt.name}.wav"`);
@@ -80,11 +84,9 @@ export function promptsRouter(prompts: PromptsService, opts: { maxUploadBytes: n
     );
   });
 
-  router.delete('/prompts/:name', async (req, res) => {
+  router.delete('/prompts/:name', ADMIN, async (req, res) => {
     const { name } = parse(promptNameParams, req.params, 'path');
     await prompts.delete(name);
     res.status(204).end();
   });
-
-  return router;
 }

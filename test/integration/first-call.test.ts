@@ -7,6 +7,7 @@ import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { assertCallsSucceeded, runSipp } from '../support/sipp.js';
+import { api } from '../support/api.js';
 
 interface CallRow {
   id: string;
@@ -31,8 +32,7 @@ async function endedCall(db: TestDb, caller: string): Promise<CallRow> {
 }
 
 async function promptsHeard(hotline: HotlineProcess, callId: string): Promise<string[]> {
-  const res = await fetch(`${hotline.url}/api/calls/${callId}`);
-  const body = (await res.json()) as { events: Array<{ type: string; detail: { media?: string } | null }> };
+  const body = (await api(hotline.url, 'GET', `/api/calls/${callId}`)).body as { events: Array<{ type: string; detail: { media?: string } | null }> };
   return body.events.filter((e) => e.type === 'prompt.started').map((e) => e.detail!.media!.replace(/^sound:/, ''));
 }
 
@@ -77,9 +77,9 @@ for (const kind of DB_KINDS) {
       expect(row.outcome).to.equal('completed');
       expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome', 'goodbye']);
       expect(await promptsHeard(hotline, row.id)).to.deep.equal(['hello-world', 'vm-goodbye']);
-      const api = (await (await fetch(`${hotline.url}/api/calls?caller=${caller}`)).json()) as { total: number; items: Array<{ digits: string }> };
-      expect(api.total).to.equal(1);
-      expect(api.items[0]!.digits).to.equal('2');
+      const list = (await api(hotline.url, 'GET', `/api/calls?caller=${caller}`)).body as { total: number; items: Array<{ digits: string }> };
+      expect(list.total).to.equal(1);
+      expect(list.items[0]!.digits).to.equal('2');
     });
 
     it('a caller who hangs up mid-prompt leaves a complete record and no error in the log', async () => {
@@ -96,18 +96,19 @@ for (const kind of DB_KINDS) {
     });
 
     it('keeps the ARI, AMI and database passwords out of its log', () => {
-      const secrets = ['hotline-dev-ari', 'hotline-dev-ami', db.env.HOTLINE_DB_PASSWORD].filter((s): s is string => !!s && s.length >= 4);
+      const secrets = ['hotline-dev-ari', 'hotline-dev-ami', 'Test-Hotline-passw0rd!', db.env.HOTLINE_DB_PASSWORD].filter((s): s is string => !!s && s.length >= 4);
       const out = hotline.output();
       expect(out.length).to.be.greaterThan(0);
       for (const secret of secrets) expect(out).to.not.contain(secret);
     });
 
     it('rejects a bad query with a clear 400 and an unknown call with 404', async () => {
-      const bad = await fetch(`${hotline.url}/api/calls?limit=abc`);
+      const bad = await api(hotline.url, 'GET', '/api/calls?limit=abc');
       expect(bad.status).to.equal(400);
-      expect(((await bad.json()) as { error: { message: string } }).error.message).to.contain('limit');
-      const missing = await fetch(`${hotline.url}/api/calls/00000000-0000-4000-8000-000000000000`);
+      expect(bad.body.error.message).to.contain('limit');
+      const missing = await api(hotline.url, 'GET', '/api/calls/00000000-0000-4000-8000-000000000000');
       expect(missing.status).to.equal(404);
+      expect((await api(hotline.url, 'GET', '/api/calls', undefined, null)).status).to.equal(401);
     });
   });
 }

@@ -1,6 +1,7 @@
 // The prompt library with the real tools: espeak-ng speaks, sox converts, soxi checks what
 // landed on disk; rows go to a real SQLite database through the migrations; requests go
 // through the real router and the project's error handler. Needs: espeak-ng sox libsox-fmt-mp3.
+import { adminRoutes } from '../support/auth.js';
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -64,7 +65,7 @@ describe('prompts: upload and text-to-speech with espeak-ng and sox', function (
     await ds.initialize();
     await ds.runMigrations();
     const log = createLogger({ level: 'silent', secrets: [] });
-    const mod = createPromptsModule({ db: ds, dir, soundPrefix: 'hotline', maxUploadBytes: MAX_BYTES, maxSeconds: MAX_SECONDS, log });
+    const mod = createPromptsModule({ db: ds, dir, soundPrefix: 'hotline', maxUploadBytes: MAX_BYTES, maxSeconds: MAX_SECONDS, log, routes: adminRoutes() });
     service = mod.service;
     const app = express();
     app.use(express.json({ limit: '1mb' }));

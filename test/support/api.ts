@@ -1,13 +1,22 @@
-// A tiny JSON client for Hotline's API in tests.
+// A tiny JSON client for Hotline's API in tests. Requests carry the token of the Hotline
+// they go to (startHotline signs in as the bootstrap admin), unless another is given.
+const tokens = new Map<string, string>();
+
+export function rememberToken(base: string, token: string): void {
+  tokens.set(base, token);
+}
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
 }
 
-export async function api<T = any>(base: string, method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+export async function api<T = any>(base: string, method: string, path: string, body?: unknown, token: string | null | undefined = tokens.get(base)): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

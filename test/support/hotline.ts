@@ -3,6 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { PBX_PROMPTS_DIR, ROOT, waitUntil } from './pbx.js';
+import { api, rememberToken } from './api.js';
+
+/** The first admin every test Hotline creates (HOTLINE_BOOTSTRAP_ADMIN_PASSWORD). */
+export const TEST_ADMIN = { username: 'admin', password: 'Test-Hotline-passw0rd!' };
 
 export interface HotlineProcess {
   url: string;
@@ -30,6 +34,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Everything every Hotline started by the suite wrote: the last test scans it for secrets. */
+export const suiteOutputs: Array<() => string> = [];
+
 /** Every Hotline started by a test, so a failed test still stops its process. */
 const live = new Set<HotlineProcess>();
 
@@ -42,7 +49,7 @@ export async function startHotline(env: Record<string, string>, opts: { waitForP
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', HOTLINE_HTTP_PORT: String(port), HOTLINE_LOG_LEVEL: 'info', HOTLINE_PROMPTS_DIR: PBX_PROMPTS_DIR, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', HOTLINE_HTTP_PORT: String(port), HOTLINE_LOG_LEVEL: 'info', HOTLINE_PROMPTS_DIR: PBX_PROMPTS_DIR, HOTLINE_BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN.password, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -84,12 +91,19 @@ export async function startHotline(env: Record<string, string>, opts: { waitForP
     },
   };
   live.add(proc);
+  suiteOutputs.push(() => out);
   let exitedEarly = false;
   void exited.then(() => (exitedEarly = true));
   await waitUntil(`Hotline HTTP on port ${port} (output: ${out.slice(-500)})`, async () => {
     if (exitedEarly) throw new Error(`Hotline exited during start:\n${out}`);
     return (await health().catch(() => undefined)) !== undefined;
   }, 30_000);
+  const login = await waitUntil('the API to take the admin login', async () => {
+    const res = await api(url, 'POST', '/api/auth/login', TEST_ADMIN, null);
+    return res.status === 503 ? undefined : res;
+  }, 30_000);
+  if (login.status !== 200) throw new Error(`test admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  rememberToken(url, login.body.token as string);
   if (opts.waitForPbx ?? true) await proc.waitForPbx();
   return proc;
 }
