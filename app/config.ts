@@ -9,6 +9,11 @@ const schema = z.object({
   HOTLINE_NODE_NAME: z.string().min(1).max(64).default('hotline-1'),
   HOTLINE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HOTLINE_HTTP_PORT: port.default(8080),
+  /** HTTPS: PEM files for the certificate and its key (both or neither). */
+  HOTLINE_TLS_CERT_FILE: z.string().min(1).optional(),
+  HOTLINE_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** Origins allowed to call the API from a browser (comma list); none by default. */
+  HOTLINE_CORS_ORIGINS: z.string().regex(/^(https?:\/\/[^,\s]+)(,https?:\/\/[^,\s]+)*$/, 'a comma list of http(s) origins').optional(),
   HOTLINE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   HOTLINE_DB_TYPE: z.enum(['sqlite', 'mariadb', 'mysql']).default('sqlite'),
@@ -65,7 +70,7 @@ export type RawConfig = z.infer<typeof schema>;
 
 export interface Config {
   nodeName: string;
-  http: { host: string; port: number };
+  http: { host: string; port: number; tls?: { certFile: string; keyFile: string }; corsOrigins: string[] };
   logLevel: RawConfig['HOTLINE_LOG_LEVEL'];
   db:
     | { type: 'sqlite'; path: string }
@@ -131,7 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     nodeName: e.HOTLINE_NODE_NAME,
-    http: { host: e.HOTLINE_HTTP_HOST, port: e.HOTLINE_HTTP_PORT },
+    http: {
+      host: e.HOTLINE_HTTP_HOST,
+      port: e.HOTLINE_HTTP_PORT,
+      tls: tlsConfig(e),
+      corsOrigins: e.HOTLINE_CORS_ORIGINS ? e.HOTLINE_CORS_ORIGINS.split(',') : [],
+    },
     logLevel: e.HOTLINE_LOG_LEVEL,
     db:
       e.HOTLINE_DB_TYPE === 'sqlite'
@@ -171,6 +181,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ldap: ldapConfig(e),
     },
   };
+}
+
+function tlsConfig(e: RawConfig): Config['http']['tls'] {
+  if (!e.HOTLINE_TLS_CERT_FILE && !e.HOTLINE_TLS_KEY_FILE) return undefined;
+  if (!e.HOTLINE_TLS_CERT_FILE) throw new ConfigError('HOTLINE_TLS_CERT_FILE', 'Invalid configuration: HOTLINE_TLS_CERT_FILE: required with HOTLINE_TLS_KEY_FILE');
+  if (!e.HOTLINE_TLS_KEY_FILE) throw new ConfigError('HOTLINE_TLS_KEY_FILE', 'Invalid configuration: HOTLINE_TLS_KEY_FILE: required with HOTLINE_TLS_CERT_FILE');
+  return { certFile: e.HOTLINE_TLS_CERT_FILE, keyFile: e.HOTLINE_TLS_KEY_FILE };
 }
 
 function ldapConfig(e: RawConfig): Config['auth']['ldap'] {

@@ -1,7 +1,9 @@
 // Composition root: config -> logger -> http (health first) -> db -> pbx -> modules;
 // graceful shutdown in the reverse order.
 import 'reflect-metadata';
-import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import http, { type Server } from 'node:http';
+import https from 'node:https';
 import { Router } from 'express';
 import { ConfigError, loadConfig, secretValues, type Config } from './config.js';
 import { createLogger } from './logger.js';
@@ -49,15 +51,20 @@ async function main(): Promise<void> {
   metrics.setSources({ callsInProgress: () => callsInProgress(), links });
   const app = createHttpApp({
     log,
+    corsOrigins: config.http.corsOrigins,
+    tls: config.http.tls !== undefined,
     health: { node: config.nodeName, version: VERSION, links, callsInProgress: () => callsInProgress() },
     metrics: config.metricsEnabled ? metrics.registry : undefined,
     api: [api],
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
-    s.once('error', reject);
+  const server: Server = config.http.tls
+    ? https.createServer({ cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) }, app)
+    : http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => resolve());
   });
-  log.info({ host: config.http.host, port: config.http.port, node: config.nodeName }, 'Hotline HTTP listening');
+  log.info({ host: config.http.host, port: config.http.port, tls: config.http.tls !== undefined, node: config.nodeName }, 'Hotline HTTP listening');
 
   let calls: ReturnType<typeof createCallsModule> | undefined;
   let stopping = false;

@@ -5,9 +5,13 @@ import type { Logger } from '../logger.js';
 import { errorHandler, notFound } from './error-handler.js';
 import type { HealthSource } from './health.js';
 import { healthRouter } from './health.js';
+import { cors, securityHeaders } from './security.js';
 
 export interface HttpDeps {
   log: Logger;
+  /** Browser origins allowed to call the API (CORS); empty: closed. */
+  corsOrigins?: string[];
+  tls?: boolean;
   health: HealthSource;
   metrics?: { contentType: string; metrics(): Promise<string> };
   api: Router[];
@@ -17,11 +21,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  app.use(securityHeaders(deps.tls ?? false));
+  app.use(cors(deps.corsOrigins ?? []));
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(deps.health));
   if (deps.metrics) {
