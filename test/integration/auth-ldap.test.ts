@@ -4,16 +4,14 @@
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server as NetServer } from 'node:net';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
 import { Attribute, Change } from 'ldapts';
 import type { DataSource } from 'typeorm';
 import { createAuthModule } from '../../app/auth/index.js';
 import { LdapDirectory, type LdapOptions } from '../../app/auth/ldap.js';
 import { createDataSource } from '../../app/db/data-source.js';
-import { errorHandler, notFound } from '../../app/http/error-handler.js';
+import { serveApi, type Served } from '../support/serve.js';
 import { createLogger } from '../../app/logger.js';
 import { freePort, groupDn, GROUPS, PEOPLE, SERVICE_DN, startSlapd, userDn, USERS, type Slapd } from '../support/slapd.js';
 
@@ -29,7 +27,7 @@ describe('auth: LDAP login against a real OpenLDAP (slapd)', function () {
   let ldap: LdapOptions;
   const logLines: string[] = [];
   const log = createLogger({ level: 'debug', secrets: [], destination: { write: (line: string) => void logLines.push(line) } });
-  const servers: Server[] = [];
+  const servers: Served[] = [];
 
   before('start slapd (fails when slapd is not installed)', async () => {
     slapd = await startSlapd();
@@ -56,7 +54,7 @@ describe('auth: LDAP login against a real OpenLDAP (slapd)', function () {
   });
 
   after(async () => {
-    for (const s of servers) s.close();
+    for (const s of servers) await s.close();
     if (ds?.isInitialized) await ds.destroy();
     if (root) rmSync(root, { recursive: true, force: true });
     await slapd?.stop();
@@ -65,18 +63,9 @@ describe('auth: LDAP login against a real OpenLDAP (slapd)', function () {
   /** An API on the auth module with the given LDAP options; returns a login function. */
   async function api(options: LdapOptions) {
     const mod = createAuthModule({ db: ds, log, ldap: options, sessionTtlMs: 3600_000, loginRateLimit: { max: 1000, windowMs: 60_000 } });
-    const app = express();
-    app.use(express.json());
-    app.use(mod.middleware);
-    app.use('/api', mod.router);
-    app.use(notFound());
-    app.use(errorHandler(log));
-    const server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    servers.push(server);
-    const addr = server.address();
-    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api`;
+    const served = await serveApi(log, mod.middleware, mod.router);
+    servers.push(served);
+    const base = served.base;
     return async (username: string, password: string) => {
       const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
       return { status: res.status, body: (await res.json()) as Json };

@@ -2,15 +2,13 @@
 // auth router and error handler, on each test database (SQLite and MariaDB, see
 // test/support/db.ts). The clock is injected so the timed unlock needs no sleep.
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createAuthModule, type AuthModule } from '../../app/auth/index.js';
 import { AuditLog } from '../../app/auth/audit.js';
 import { totpCode } from '../../app/auth/totp.js';
 import type { Config } from '../../app/config.js';
 import { createDataSource } from '../../app/db/data-source.js';
-import { errorHandler, notFound } from '../../app/http/error-handler.js';
+import { serveApi, type Served } from '../support/serve.js';
 import { createLogger } from '../../app/logger.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 
@@ -33,7 +31,7 @@ for (const kind of DB_KINDS) {
     let testDb: TestDb;
     let ds: DataSource;
     let mod: AuthModule;
-    let server: Server;
+    let served: Served | undefined;
     let base: string;
     let now = Date.now();
     const logLines: string[] = [];
@@ -47,24 +45,15 @@ for (const kind of DB_KINDS) {
       await ds.runMigrations();
       const log = createLogger({ level: 'debug', secrets: [], destination: { write: (line: string) => void logLines.push(line) } });
       mod = createAuthModule({ db: ds, log, sessionTtlMs: 8 * 3600_000, requireTotpFor: ['supervisor'], lockout: { lockoutMs: LOCK_MS }, now: () => now });
-      const app = express();
-      app.use(express.json());
-      app.use(mod.middleware);
-      app.use('/api', mod.router);
-      app.use(notFound());
-      app.use(errorHandler(log));
-      server = await new Promise<Server>((resolve) => {
-        const s = app.listen(0, '127.0.0.1', () => resolve(s));
-      });
-      const addr = server.address();
-      base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api`;
+      served = await serveApi(log, mod.middleware, mod.router);
+      base = served.base;
       await mod.service.createLocalUser({ username: 'Admin', password: ADMIN_PASSWORD, displayName: 'The Admin', role: 'admin' }, { name: 'system' });
       adminToken = (await (await login('admin', ADMIN_PASSWORD)).json()).token;
       secrets.add(adminToken);
     });
 
     after(async () => {
-      server?.close();
+      await served?.close();
       if (ds?.isInitialized) await ds.destroy();
       await testDb?.drop();
     });

@@ -6,13 +6,11 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../app/db/data-source.js';
-import { errorHandler, notFound } from '../../app/http/error-handler.js';
+import { serveApi, type Served } from '../support/serve.js';
 import { createLogger } from '../../app/logger.js';
 import { createPromptsModule } from '../../app/prompts/index.js';
 import type { PromptsService } from '../../app/prompts/prompts.service.js';
@@ -41,7 +39,7 @@ describe('prompts: upload and text-to-speech with espeak-ng and sox', function (
   let dir: string;
   let ds: DataSource;
   let service: PromptsService;
-  let server: Server;
+  let served: Served | undefined;
   let base: string;
 
   before('espeak-ng, sox and soxi are installed (apt-get install espeak-ng sox libsox-fmt-mp3)', () => {
@@ -67,20 +65,12 @@ describe('prompts: upload and text-to-speech with espeak-ng and sox', function (
     const log = createLogger({ level: 'silent', secrets: [] });
     const mod = createPromptsModule({ db: ds, dir, soundPrefix: 'hotline', maxUploadBytes: MAX_BYTES, maxSeconds: MAX_SECONDS, log, routes: adminRoutes() });
     service = mod.service;
-    const app = express();
-    app.use(express.json({ limit: '1mb' }));
-    app.use('/api', mod.router);
-    app.use(notFound());
-    app.use(errorHandler(log));
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    const addr = server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api`;
+    served = await serveApi(log, mod.router);
+    base = served.base;
   });
 
   after(async () => {
-    server?.close();
+    await served?.close();
     if (ds?.isInitialized) await ds.destroy();
     if (root) rmSync(root, { recursive: true, force: true });
   });
