@@ -41,6 +41,10 @@ const schema = z.object({
   HOTLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600000).default(15000),
   HOTLINE_METRICS_ENABLED: bool.default(true),
 
+  /** Hot standby: nodes sharing one MariaDB elect one active node (needs HOTLINE_DB_TYPE mariadb or mysql). */
+  HOTLINE_HA_ENABLED: bool.default(false),
+  HOTLINE_HA_LOCK_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/).default('hotline-leader'),
+  HOTLINE_HA_CHECK_MS: z.coerce.number().int().min(100).max(5000).default(500),
   HOTLINE_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   HOTLINE_AUTH_REQUIRE_TOTP_FOR: z
     .string()
@@ -81,6 +85,7 @@ export interface Config {
   /** Prompt library: files land in `dir`, which Asterisk must see as sounds `<soundPrefix>/<name>`. */
   prompts: { dir: string; soundPrefix: string; maxUploadBytes: number; maxSeconds: number };
   metricsEnabled: boolean;
+  ha: { enabled: boolean; lockName: string; checkMs: number };
   auth: {
     sessionTtlMs: number;
     requireTotpFor: Role[];
@@ -172,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSeconds: e.HOTLINE_PROMPT_MAX_SECONDS,
     },
     metricsEnabled: e.HOTLINE_METRICS_ENABLED,
+    ha: haConfig(e),
     auth: {
       sessionTtlMs: e.HOTLINE_SESSION_TTL_MINUTES * 60_000,
       requireTotpFor: e.HOTLINE_AUTH_REQUIRE_TOTP_FOR ? (e.HOTLINE_AUTH_REQUIRE_TOTP_FOR.split(',') as Role[]) : [],
@@ -181,6 +187,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ldap: ldapConfig(e),
     },
   };
+}
+
+function haConfig(e: RawConfig): Config['ha'] {
+  if (e.HOTLINE_HA_ENABLED && e.HOTLINE_DB_TYPE === 'sqlite') {
+    throw new ConfigError('HOTLINE_HA_ENABLED', 'Invalid configuration: HOTLINE_HA_ENABLED: hot standby needs a shared MariaDB/MySQL (HOTLINE_DB_TYPE)');
+  }
+  return { enabled: e.HOTLINE_HA_ENABLED, lockName: e.HOTLINE_HA_LOCK_NAME, checkMs: e.HOTLINE_HA_CHECK_MS };
 }
 
 function tlsConfig(e: RawConfig): Config['http']['tls'] {

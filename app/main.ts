@@ -13,6 +13,7 @@ import { UnavailableError } from './errors.js';
 import { assertAllRoutesDeclared } from './http/route-check.js';
 import { createHttpApp } from './http/app.js';
 import { createPbx } from './pbx/pbx.js';
+import { createElector, handOver, wireLeadership } from './ha/index.js';
 import { createCallsModule } from './calls/index.js';
 import { createAuthModule } from './auth/index.js';
 import { bootstrapAdmin, ldapOptions } from './auth/bootstrap.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const db = new Database(config.db, log.child({ component: 'db' }));
   const pbx = createPbx(config, log, metrics);
+  const elector = createElector(config, log);
 
   // The API router is filled in once the database is open; until then /health answers and
   // the API says 503 starting (not a misleading 404).
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     log,
     corsOrigins: config.http.corsOrigins,
     tls: config.http.tls !== undefined,
-    health: { node: config.nodeName, version: VERSION, links, callsInProgress: () => callsInProgress() },
+    health: { node: config.nodeName, version: VERSION, links, callsInProgress: () => callsInProgress(), role: () => ({ role: elector.role, since: elector.since }) },
     metrics: config.metricsEnabled ? metrics.registry : undefined,
     api: [api],
   });
@@ -71,8 +73,13 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: no new calls; letting calls in progress finish');
-    await calls?.stasis.drain(config.calls.shutdownGraceMs);
+    if (calls && (await handOver(elector, pbx, calls.stasis, log))) {
+      log.info({ signal }, 'shutting down after handing the calls to the standby');
+    } else {
+      log.info({ signal }, 'shutting down: no new calls; letting calls in progress finish');
+      await calls?.stasis.drain(config.calls.shutdownGraceMs);
+    }
+    await elector.stop();
     await pbx.stop();
     await calls?.service.close();
     await new Promise<void>((r) => server.close(() => r()));
@@ -106,8 +113,9 @@ async function main(): Promise<void> {
   assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
   ready = true;
   callsInProgress = () => calls?.stasis.inProgress ?? 0;
-  log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}` }, 'connecting to Asterisk (ARI and AMI); calls are handled once ARI is up');
+  log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');
   pbx.start(calls.stasis);
+  wireLeadership(elector, pbx, calls.stasis, log);
 }
 
 main().catch((err: Error) => {

@@ -7,7 +7,7 @@ export class CallEnded extends Error {
   constructor(
     readonly reason: string,
     /** Set when Hotline itself passed the call to the dialplan: its fallback, or a destination (queue, transfer). */
-    readonly handedTo?: 'fallback' | 'destination',
+    readonly handedTo?: 'fallback' | 'destination' | 'another node',
   ) {
     super(`call ended (${reason})`);
     this.name = 'CallEnded';
@@ -72,7 +72,7 @@ export class CallSession {
     }
   }
 
-  end(cause: string, handedTo?: 'fallback' | 'destination'): void {
+  end(cause: string, handedTo?: 'fallback' | 'destination' | 'another node'): void {
     if (this.endedBy) return;
     this.endedBy = new CallEnded(cause, handedTo);
     for (const w of this.waiters) {

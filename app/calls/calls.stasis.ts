@@ -2,7 +2,7 @@
 // resolve number -> create the call record -> pick the flow -> run it,
 // and every way out of it ends in a known state (completed, caller hung up, handed back).
 import type { Logger } from '../logger.js';
-import type { CallControl, CallEventSink, CallInfo, PbxCallEvent } from '../pbx/ports.js';
+import { FencedError, type CallControl, type CallEventSink, type CallInfo, type PbxCallEvent } from '../pbx/ports.js';
 import type { CallOutcome } from './calls.entities.js';
 import { CallContext } from './call-context.js';
 import { CallEnded, CallSession } from './call-session.js';
@@ -124,6 +124,11 @@ export class CallsStasis implements CallEventSink {
       cause = session.ended?.reason ?? 'hung up by Hotline';
       if (session.ended?.handedTo) outcome = session.ended.handedTo === 'fallback' ? 'handed_back' : 'handed_off';
     } catch (err) {
+      if (session.ended?.handedTo === 'another node' || err instanceof FencedError) {
+        // This node stepped down: the active node resumes the call from its record.
+        log.info('call left to the active node');
+        return;
+      }
       if (err instanceof CallEnded) {
         outcome = err.handedTo === 'fallback' ? 'handed_back' : err.handedTo === 'destination' ? 'handed_off' : 'caller_hangup';
         cause = err.reason;
@@ -137,7 +142,7 @@ export class CallsStasis implements CallEventSink {
     } finally {
       clearTimeout(reaper);
       session.end('flow finished');
-      this.sessions.delete(session.channelId);
+      if (this.sessions.get(session.channelId) === session) this.sessions.delete(session.channelId);
     }
     try {
       await this.calls.finish({ id: session.callId, startedAt: session.startedAt }, outcome, cause, new Date());
@@ -145,6 +150,15 @@ export class CallsStasis implements CallEventSink {
       log.error({ err: (err as Error).message }, 'could not finish the call record');
     }
     this.onOutcome(outcome);
+  }
+
+  /**
+   * Fencing or a planned handover: stop driving every call at once, without a command to
+   * Asterisk and without finishing their records; the active node resumes them.
+   */
+  detach(): void {
+    for (const session of this.sessions.values()) session.end('left to the active node', 'another node');
+    this.sessions.clear();
   }
 
   /**

@@ -7,6 +7,8 @@ export interface HealthSource {
   node: string;
   version: string;
   links(): { db: LinkState; ari: LinkState; ami: LinkState };
+  /** active: this node drives calls; standby: another node does (or none, until it takes the lease). */
+  role(): { role: 'active' | 'standby'; since: Date };
   callsInProgress(): number;
 }
 
@@ -16,12 +18,14 @@ export function healthRouter(src: HealthSource): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     const links = src.links();
-    const allUp = links.db.up && links.ari.up && links.ami.up;
+    const role = src.role();
+    const allUp = links.db.up && links.ami.up && (links.ari.up || role.role === 'standby');
     res.status(links.db.up ? 200 : 503).json({
       status: allUp ? 'ok' : links.db.up ? 'degraded' : 'down',
       node: src.node,
       version: src.version,
-      role: 'active',
+      role: role.role,
+      roleSince: role.since.toISOString(),
       callsInProgress: src.callsInProgress(),
       db: show(links.db),
       ari: show(links.ari),

@@ -12,7 +12,12 @@ export interface Pbx {
   calls: CallControl;
   sounds: SoundCatalog;
   links(): PbxLinks;
+  /** Connects AMI (events only) and remembers where call events go; calls wait for activate(). */
   start(sink: CallEventSink): void;
+  /** This node is the active one: open the Stasis app (ARI) and take the calls in it. */
+  activate(): void;
+  /** Fencing: from now on no command reaches Asterisk; the app's socket is closed, calls stay in Stasis. */
+  deactivate(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +32,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     logger: logger.child({ link: 'ami' }),
   });
   const calls = new AriCallControl(ari);
+  let sink: CallEventSink | undefined;
 
   const amiState = (): LinkState => ({ up: ami.state === 'connected', since: ami.since, detail: ami.state });
 
@@ -34,8 +40,15 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     calls,
     sounds: new AriSoundCatalog(ari),
     links: () => ({ ari: ari.state, ami: amiState() }),
-    start(sink) {
+    start(s) {
+      sink = s;
       ari.on('event', (event) => {
+        if (!sink || !calls.active) return;
+        if (event.type === 'ApplicationReplaced') {
+          // Another node opened the app: stop commanding at once (the lease check follows).
+          calls.active = false;
+          return;
+        }
         const started = process.hrtime.bigint();
         const normalized = toCallEvent(event);
         if (!normalized) return;
@@ -49,14 +62,23 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
         metrics.ariEventSeconds.observe({ type: event.type }, Number(process.hrtime.bigint() - started) / 1e9);
       });
       ari.on('connected', ({ channels, reconnect }) => {
+        if (!sink || !calls.active) return;
         void Promise.resolve(sink.onCallsRecovered(channels.map(callInfo), reconnect)).catch((err: Error) =>
           logger.error({ err: err.message }, 'recovering calls after connect failed'),
         );
       });
-      ari.start();
       ami.start();
     },
+    activate() {
+      calls.active = true;
+      ari.start();
+    },
+    async deactivate() {
+      calls.active = false;
+      await ari.stop();
+    },
     async stop() {
+      calls.active = false;
       await Promise.allSettled([ari.stop(), ami.stop()]);
     },
   };

@@ -12,6 +12,14 @@ export class ChannelGoneError extends Error {
   }
 }
 
+/** This node is not the active one (standby, or fenced after losing the lease). */
+export class FencedError extends Error {
+  constructor() {
+    super('this node is not active: no commands to Asterisk');
+    this.name = 'FencedError';
+  }
+}
+
 export interface DialplanTarget {
   context: string;
   extension: string;

@@ -2,12 +2,16 @@
 import type { AriClient } from './client.js';
 import { AriHttpError } from './http.js';
 import type { AriChannel, AriEvent } from './types.js';
-import { ChannelGoneError, type CallControl, type CallInfo, type DialplanTarget, type PbxCallEvent, type SoundCatalog } from '../ports.js';
+import { ChannelGoneError, FencedError, type CallControl, type CallInfo, type DialplanTarget, type PbxCallEvent, type SoundCatalog } from '../ports.js';
 
 export class AriCallControl implements CallControl {
+  /** False on a standby or fenced node: no command may reach Asterisk. */
+  active = false;
+
   constructor(private readonly ari: AriClient) {}
 
   private async channelCommand(channelId: string, method: string, path: string, query?: Record<string, string | number>) {
+    if (!this.active) throw new FencedError();
     try {
       await this.ari.http.request(method, `/channels/${encodeURIComponent(channelId)}${path}`, query);
     } catch (err) {
@@ -42,6 +46,7 @@ export class AriCallControl implements CallControl {
   }
 
   async stopPlayback(playbackId: string) {
+    if (!this.active) throw new FencedError();
     try {
       await this.ari.http.request('DELETE', `/playbacks/${encodeURIComponent(playbackId)}`);
     } catch (err) {

@@ -1,0 +1,48 @@
+// Wires leadership to the PBX and the calls: the active node opens the Stasis app and
+// drives calls; a node that loses the lease stops at once (fencing) and leaves its calls,
+// still in Stasis, to the node that takes over and resumes them from their records.
+import type { CallsStasis } from '../calls/calls.stasis.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Pbx } from '../pbx/pbx.js';
+import { MariaDbLease, SingleNode, type LeaderElector } from './leader.js';
+
+export function createElector(config: Config, log: Logger): LeaderElector {
+  if (!config.ha.enabled || config.db.type === 'sqlite') return new SingleNode();
+  return new MariaDbLease({
+    host: config.db.host,
+    port: config.db.port,
+    user: config.db.user,
+    password: config.db.password,
+    database: config.db.database,
+    lockName: config.ha.lockName,
+    checkMs: config.ha.checkMs,
+    log: log.child({ component: 'ha' }),
+  });
+}
+
+export function wireLeadership(elector: LeaderElector, pbx: Pbx, stasis: CallsStasis, log: Logger): void {
+  elector.on('elected', () => {
+    log.info('active: opening the Stasis app and taking the calls in it');
+    pbx.activate();
+  });
+  elector.on('lost', (reason) => {
+    stasis.detach();
+    void pbx.deactivate().then(() => log.warn({ reason }, 'standby: fenced; calls left to the node that takes over'));
+  });
+  elector.start();
+}
+
+/**
+ * Planned switchover (SIGTERM on the active node with a standby ready): stop driving calls,
+ * close the app's socket, give the lease up. The standby takes the lease within a check
+ * interval and resumes every call at its step. Returns false when no standby is ready.
+ */
+export async function handOver(elector: LeaderElector, pbx: Pbx, stasis: CallsStasis, log: Logger): Promise<boolean> {
+  if (elector.role !== 'active' || !(await elector.standbyAvailable())) return false;
+  stasis.detach();
+  await pbx.deactivate();
+  await elector.release();
+  log.info('planned switchover: calls left to the standby');
+  return true;
+}

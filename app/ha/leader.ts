@@ -1,0 +1,180 @@
+// Leadership: exactly one Hotline node acts on Asterisk. The lease is a MariaDB/MySQL
+// named lock (GET_LOCK) held on a dedicated connection: the server releases it the moment
+// that connection dies (a killed node's kernel closes the socket), so a standby takes over
+// within about a second. The holder checks every `checkMs` that it still owns the lock;
+// when it cannot tell (the database is unreachable or slow) it steps down at once
+// (fencing) — it may lose the lease without knowing, but never acts without knowing it
+// holds it. Two active nodes are impossible: the lock has one owner on the server.
+import { EventEmitter } from 'node:events';
+import mysql from 'mysql2/promise';
+import type { Logger } from '../logger.js';
+
+export type Role = 'active' | 'standby';
+
+export interface LeaderElectorEvents {
+  /** This node holds the lease now: start acting. */
+  elected: [];
+  /** This node no longer holds (or cannot prove it holds) the lease: stop acting at once. */
+  lost: [string];
+}
+
+export interface LeaderElector extends EventEmitter<LeaderElectorEvents> {
+  readonly role: Role;
+  readonly since: Date;
+  start(): void;
+  /** Gives the lease up (planned switchover) and stops contending. */
+  release(): Promise<void>;
+  stop(): Promise<void>;
+  /** Whether another node is standing by, ready to take over (planned switchover). */
+  standbyAvailable(): Promise<boolean>;
+}
+
+/** SQLite, or HA off: the only node is always active. */
+export class SingleNode extends EventEmitter<LeaderElectorEvents> implements LeaderElector {
+  role: Role = 'standby';
+  since = new Date();
+  start(): void {
+    this.role = 'active';
+    this.since = new Date();
+    this.emit('elected');
+  }
+  async release(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async standbyAvailable(): Promise<boolean> {
+    return false;
+  }
+}
+
+export interface MariaDbLeaseOptions {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  lockName: string;
+  /** How often the holder proves it still holds the lock (and the standby tries to take it). */
+  checkMs?: number;
+  log: Logger;
+}
+
+export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements LeaderElector {
+  role: Role = 'standby';
+  since = new Date();
+  private conn: mysql.Connection | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private busy = false;
+
+  constructor(private readonly o: MariaDbLeaseOptions) {
+    super();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.tick();
+  }
+
+  private schedule(): void {
+    if (this.running) this.timer = setTimeout(() => void this.tick(), this.o.checkMs ?? 500);
+  }
+
+  private async connection(): Promise<mysql.Connection> {
+    if (this.conn) return this.conn;
+    const conn = await mysql.createConnection({
+      host: this.o.host,
+      port: this.o.port,
+      user: this.o.user,
+      password: this.o.password,
+      database: this.o.database,
+      connectTimeout: 2000,
+    });
+    conn.on('error', () => this.dropConnection());
+    this.conn = conn;
+    return conn;
+  }
+
+  private dropConnection(): void {
+    const conn = this.conn;
+    this.conn = undefined;
+    conn?.destroy();
+  }
+
+  /** A query that must answer within `ms`, or the connection is treated as lost. */
+  private async query(sql: string, params: unknown[], ms: number): Promise<unknown> {
+    const conn = await this.connection();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+      const [rows] = (await Promise.race([conn.query(sql, params), timeout])) as unknown as [Array<Record<string, unknown>>];
+      return Object.values(rows[0] ?? {})[0];
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || !this.running) return;
+    this.busy = true;
+    try {
+      if (this.role === 'active') {
+        const mine = await this.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID()', [this.o.lockName], (this.o.checkMs ?? 500) * 2);
+        if (Number(mine) !== 1) this.stepDown('the lease is held by another connection');
+      } else {
+        // Standing by is announced by a second lock, so the active node knows a handover can work.
+        await this.query('SELECT GET_LOCK(?, 0)', [this.standbyLock], 2000);
+        const got = await this.query('SELECT GET_LOCK(?, 1)', [this.o.lockName], 3000);
+        if (Number(got) === 1 && this.running) {
+          await this.query('SELECT RELEASE_LOCK(?)', [this.standbyLock], 2000);
+          this.role = 'active';
+          this.since = new Date();
+          this.o.log.info({ lock: this.o.lockName }, 'HA: this node holds the lease; becoming active');
+          this.emit('elected');
+        }
+      }
+    } catch (err) {
+      this.dropConnection();
+      if (this.role === 'active') this.stepDown(`cannot reach the database: ${(err as Error).message}`);
+    } finally {
+      this.busy = false;
+      this.schedule();
+    }
+  }
+
+  private stepDown(reason: string): void {
+    this.role = 'standby';
+    this.since = new Date();
+    this.o.log.error({ reason }, 'HA: lost the lease; fencing (no more actions on Asterisk)');
+    this.dropConnection();
+    this.emit('lost', reason);
+  }
+
+  async release(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    while (this.busy) await new Promise((r) => setTimeout(r, 20));
+    if (this.role === 'active' && this.conn) {
+      await this.conn.query('SELECT RELEASE_LOCK(?)', [this.o.lockName]).catch(() => {});
+      this.o.log.info('HA: lease released for a planned switchover');
+    }
+    this.role = 'standby';
+    this.since = new Date();
+    this.dropConnection();
+  }
+
+  async stop(): Promise<void> {
+    await this.release();
+  }
+
+  private get standbyLock(): string {
+    return `${this.o.lockName}-standby`;
+  }
+
+  async standbyAvailable(): Promise<boolean> {
+    try {
+      return Number(await this.query('SELECT IS_USED_LOCK(?) IS NOT NULL', [this.standbyLock], 1000)) === 1;
+    } catch {
+      return false;
+    }
+  }
+}
