@@ -26,6 +26,7 @@ export function wireLeadership(elector: LeaderElector, pbx: Pbx, stasis: CallsSt
     log.info('active: opening the Stasis app and taking the calls in it');
     pbx.activate();
   });
+  pbx.onAppReplaced(() => elector.yieldLeadership('another node opened the Stasis app'));
   elector.on('lost', (reason) => {
     stasis.detach();
     void pbx.deactivate().then(() => log.warn({ reason }, 'standby: fenced; calls left to the node that takes over'));

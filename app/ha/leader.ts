@@ -27,6 +27,8 @@ export interface LeaderElector extends EventEmitter<LeaderElectorEvents> {
   stop(): Promise<void>;
   /** Whether another node is standing by, ready to take over (planned switchover). */
   standbyAvailable(): Promise<boolean>;
+  /** Steps down now (another node took the Stasis app): fence, then contend again. */
+  yieldLeadership(reason: string): void;
 }
 
 /** SQLite, or HA off: the only node is always active. */
@@ -42,6 +44,10 @@ export class SingleNode extends EventEmitter<LeaderElectorEvents> implements Lea
   async stop(): Promise<void> {}
   async standbyAvailable(): Promise<boolean> {
     return false;
+  }
+  /** Without HA there is no one to yield to: another Hotline on the same app is a mistake; take the app back after a pause. */
+  yieldLeadership(): void {
+    setTimeout(() => this.emit('elected'), 5000).unref();
   }
 }
 
@@ -139,6 +145,10 @@ export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements L
       this.busy = false;
       this.schedule();
     }
+  }
+
+  yieldLeadership(reason: string): void {
+    if (this.role === 'active') this.stepDown(reason);
   }
 
   private stepDown(reason: string): void {

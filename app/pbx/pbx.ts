@@ -18,6 +18,8 @@ export interface Pbx {
   activate(): void;
   /** Fencing: from now on no command reaches Asterisk; the app's socket is closed, calls stay in Stasis. */
   deactivate(): Promise<void>;
+  /** Another client opened the Stasis app (another node is active): called once it happened. */
+  onAppReplaced(listener: () => void): void;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   });
   const calls = new AriCallControl(ari);
   let sink: CallEventSink | undefined;
+  const replacedListeners: Array<() => void> = [];
 
   const amiState = (): LinkState => ({ up: ami.state === 'connected', since: ami.since, detail: ami.state });
 
@@ -45,8 +48,11 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
       ari.on('event', (event) => {
         if (!sink || !calls.active) return;
         if (event.type === 'ApplicationReplaced') {
-          // Another node opened the app: stop commanding at once (the lease check follows).
+          // Another node opened the app: stop commanding at once, and do not reconnect (that
+          // would take the app back); leadership decides what happens next.
           calls.active = false;
+          void ari.stop();
+          for (const l of replacedListeners) l();
           return;
         }
         const started = process.hrtime.bigint();
@@ -72,6 +78,9 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     activate() {
       calls.active = true;
       ari.start();
+    },
+    onAppReplaced(listener) {
+      replacedListeners.push(listener);
     },
     async deactivate() {
       calls.active = false;

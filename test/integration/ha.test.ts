@@ -1,0 +1,158 @@
+// Hot standby on the real Asterisk and MariaDB: two Hotline nodes, one lease. Callers are
+// sipp UACs; agents are sipp UASs (lab-agent1..6 in the queue hotline-lab-agents).
+import { expect } from 'chai';
+import { startAgents, type Agents } from '../support/agents.js';
+import { AmiWatch } from '../support/ami-watch.js';
+import { publishFlow } from '../support/api.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { assertCallsSucceeded, startCall, type SippCall } from '../support/sipp.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
+
+const menuFlow = {
+  entry: 'm',
+  nodes: {
+    m: { type: 'menu', prompt: { sound: 'hello-world' }, options: { '1': 'thanks' }, timeoutMs: 20000, retries: 0, onExhausted: 'bye' },
+    thanks: { type: 'hangup', prompt: { sound: 'auth-thankyou' } },
+    bye: { type: 'hangup', prompt: { sound: 'goodbye' } },
+  },
+};
+const queueFlow = (queue: string) => ({ entry: 'q', nodes: { q: { type: 'queue', queue } } });
+
+interface Row {
+  called_number: string;
+  outcome: string | null;
+  handled_by: string;
+  ivr_path: string;
+  current_step: string | null;
+  ended_at: unknown;
+}
+
+describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
+  this.timeout(240_000);
+  let db: TestDb;
+  let agents: Agents;
+  let ami: AmiWatch;
+  const nodes: Record<string, HotlineProcess> = {};
+
+  const ha = (name: string, extra: Record<string, string> = {}) => ({ ...db.env, HOTLINE_HA_ENABLED: 'true', HOTLINE_NODE_NAME: name, ...extra });
+  const role = async (h: HotlineProcess) => (await h.health().catch(() => ({ body: {} as any }))).body?.role;
+  const rows = () => db.query<Row>("SELECT called_number, outcome, handled_by, ivr_path, current_step, ended_at FROM call_records WHERE called_number IN ('6201','6202','6203')");
+  const steps = (r: Row) => (JSON.parse(r.ivr_path) as Array<{ step: string }>).map((p) => p.step);
+
+  before(async () => {
+    ensurePbx();
+    db = await createTestDb('mariadb');
+    agents = await startAgents(6);
+    ami = await new AmiWatch().start();
+  });
+  afterEach(async () => {
+    hangupAll();
+    await stopAllHotlines();
+    await db.query('DELETE FROM call_records');
+  });
+  after(async () => {
+    agents?.stop();
+    await ami?.stop();
+    await db?.drop();
+  });
+
+  async function startPair(aEnv: Record<string, string> = {}) {
+    nodes.a = await startHotline(ha('node-a', aEnv), { waitForPbx: true });
+    await waitUntil('node-a active', async () => (await role(nodes.a!)) === 'active');
+    nodes.b = await startHotline(ha('node-b'), { waitForPbx: false });
+    await waitUntil('node-b standby', async () => (await role(nodes.b!)) === 'standby');
+    const b = await nodes.b.health();
+    expect(b.body.ari.up).to.equal(false); // a standby does not open the Stasis app
+    await publishFlow(nodes.a.url, 'ha-menu', menuFlow, ['6201']);
+    await publishFlow(nodes.a.url, 'ha-queue', queueFlow('hotline-fallback'), ['6202']);
+    await publishFlow(nodes.a.url, 'ha-agents', queueFlow('hotline-lab-agents'), ['6203']);
+  }
+
+  async function ivrCalls(count: number, waitBeforeDigitsMs: number): Promise<SippCall> {
+    const call = await startCall({ scenario: 'uac-dtmf', service: '6201', caller: '5556201', digits: '1', waitBeforeDigitsMs, calls: count, rate: 20, limit: count, recvTimeoutMs: 40_000 });
+    await waitUntil(`${count} callers in the menu`, async () => (await rows()).filter((r) => r.called_number === '6201' && r.current_step === 'm').length === count, 20_000);
+    return call;
+  }
+
+  it('kill -9 of the active node with 20 calls in flight: the standby acts within 5 s, every caller stays connected and finishes', async () => {
+    await startPair();
+    const queued = await startCall({ scenario: 'uac-wait-bye', service: '6202', caller: '5556202', hangupAfterMs: 16_000, calls: 6, rate: 20, limit: 6 });
+    const talking = await startCall({ scenario: 'uac-wait-bye', service: '6203', caller: '5556203', hangupAfterMs: 16_000, calls: 6, rate: 20, limit: 6 });
+    const menu = await ivrCalls(8, 10_000);
+    await waitUntil('6 callers talking to lab agents', () => ami.events.filter((e) => e.Event === 'AgentConnect' && e.Queue === 'hotline-lab-agents').length >= 6, 20_000);
+    await waitUntil('6 callers waiting in the queue', () => ami.events.filter((e) => e.Event === 'QueueCallerJoin' && e.Queue === 'hotline-fallback' && e.CallerIDNum === '5556202').length >= 6, 20_000);
+
+    const killedAt = Date.now();
+    await nodes.a!.stop('SIGKILL');
+    await waitUntil('node-b to become active', async () => (await role(nodes.b!)) === 'active', 10_000);
+    const recovered = await waitUntil('node-b to take the calls in the app', () =>
+      nodes.b!.logLines().find((l) => l.msg === 'ARI: recovering channels already in the app'), 10_000);
+    const takeoverMs = (recovered.time as number) - killedAt;
+    expect(takeoverMs, `takeover took ${takeoverMs} ms`).to.be.below(5000);
+    expect(recovered.count).to.equal(8);
+
+    const [rMenu, rQueued, rTalking] = await Promise.all([menu.done, queued.done, talking.done]);
+    assertCallsSucceeded(rMenu, 8);
+    expect(rMenu.events.PBX_BYE).to.equal(8); // node-b finished each flow and hung up
+    assertCallsSucceeded(rQueued, 6);
+    assertCallsSucceeded(rTalking, 6);
+    expect(rQueued.events.CALLER_BYE).to.equal(6); // nobody cut them off: they hung up themselves
+    expect(rTalking.events.CALLER_BYE).to.equal(6);
+
+    const all = await waitUntil('20 finished call records', async () => {
+      const r = await rows();
+      return r.length === 20 && r.every((x) => x.ended_at) ? r : undefined;
+    }, 20_000);
+    const ivr = all.filter((r) => r.called_number === '6201');
+    expect(ivr.map((r) => [r.outcome, r.handled_by])).to.deep.equal(Array(8).fill(['completed', 'node-b']));
+    for (const r of ivr) expect(steps(r)).to.deep.equal(['m', 'm', 'thanks']); // at worst the menu prompt again
+    expect(all.filter((r) => r.called_number !== '6201').map((r) => r.outcome)).to.deep.equal(Array(12).fill('handed_off'));
+  });
+
+  it('planned switchover (SIGTERM on the active node): no call lost, no prompt more than repeated', async () => {
+    await startPair();
+    const menu = await ivrCalls(6, 7000);
+    const code = await nodes.a!.stop('SIGTERM');
+    expect(code).to.equal(0);
+    expect(nodes.a!.logLines().some((l) => l.msg === 'planned switchover: calls left to the standby')).to.equal(true);
+    await waitUntil('node-b active', async () => (await role(nodes.b!)) === 'active', 10_000);
+    const r = await menu.done;
+    assertCallsSucceeded(r, 6);
+    const ivr = await waitUntil('6 finished records', async () => {
+      const x = (await rows()).filter((y) => y.ended_at);
+      return x.length === 6 ? x : undefined;
+    }, 20_000);
+    expect(ivr.map((x) => [x.outcome, x.handled_by])).to.deep.equal(Array(6).fill(['completed', 'node-b']));
+    for (const x of ivr) expect(steps(x)).to.deep.equal(['m', 'm', 'thanks']);
+    expect(ami.events.some((e) => e.UserEvent === 'HotlineFallback' && e.Caller === '5556201')).to.equal(false);
+  });
+
+  it('the active node loses MariaDB but keeps Asterisk: it fences itself, the other takes over, no split brain', async () => {
+    const proxy = await startTcpProxy(Number(db.env.HOTLINE_DB_PORT));
+    try {
+      await startPair({ HOTLINE_DB_PORT: String(proxy.port) });
+      const menu = await ivrCalls(4, 7000);
+      proxy.cut();
+      await waitUntil('node-a to fence itself', () => nodes.a!.logLines().some((l) => /lost the lease; fencing/.test(String(l.msg))), 10_000);
+      await waitUntil('node-b active', async () => (await role(nodes.b!)) === 'active', 10_000);
+      assertCallsSucceeded(await menu.done, 4);
+      const ivr = await waitUntil('4 finished records', async () => {
+        const x = (await rows()).filter((y) => y.ended_at);
+        return x.length === 4 ? x : undefined;
+      }, 20_000).catch(async (err: Error) => {
+        throw new Error(`${err.message}\nrows: ${JSON.stringify(await rows())}\nb: ${JSON.stringify(nodes.b!.logLines().filter((l) => l.level >= 40 || l.callId))}\na: ${JSON.stringify(nodes.a!.logLines().slice(-12))}`);
+      });
+      expect(ivr.map((x) => [x.outcome, x.handled_by]), JSON.stringify({ ivr, b: nodes.b!.logLines().filter((l) => l.level >= 30 && l.callId), a: nodes.a!.logLines().slice(-15) })).to.deep.equal(Array(4).fill(['completed', 'node-b']));
+      // Each step ran once on one node: the path shows the menu twice (a's, then b's repeat) and one leaf.
+      for (const x of ivr) expect(steps(x)).to.deep.equal(['m', 'm', 'thanks']);
+      const a = await nodes.a!.health();
+      expect(a.body.role).to.equal('standby');
+      expect(a.body.ari.up).to.equal(false);
+    } finally {
+      proxy.cut();
+      await proxy.close();
+    }
+  });
+});

@@ -1,0 +1,40 @@
+// Lab agents: one SIPp UAS per PJSIP endpoint lab-agentN (127.0.0.1:5090+N), answering
+// every call the queue rings them with and holding it until the other side hangs up.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => (s.close(), resolve(false)));
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+export interface Agents {
+  stop(): void;
+}
+
+export async function startAgents(count: number): Promise<Agents> {
+  const children: ChildProcess[] = [];
+  for (let i = 1; i <= count; i++) {
+    const port = 5090 + i;
+    if (!(await udpFree(port))) throw new Error(`lab agent port ${port} is taken (a sipp UAS left running?)`);
+    // Media ports above Asterisk's RTP range (20000-29999) and the callers' (14000-19999).
+    children.push(
+      spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-mp', String(30000 + i * 4), '-nostdin', '-aa', '-trace_err', '-error_file', `/tmp/hotline-agent${i}.err`], {
+        stdio: 'ignore',
+      }),
+    );
+  }
+  for (let i = 1; i <= count; i++) {
+    const port = 5090 + i;
+    const deadline = Date.now() + 5000;
+    while ((await udpFree(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    stop() {
+      for (const c of children) c.kill('SIGKILL');
+    },
+  };
+}
