@@ -19,6 +19,7 @@ import { createAuthModule } from './auth/index.js';
 import { bootstrapAdmin, ldapOptions } from './auth/bootstrap.js';
 import { createCrmModule } from './crm/index.js';
 import { createIvrModule } from './ivr/index.js';
+import { createIoModule } from './io/index.js';
 import { createPromptsModule } from './prompts/index.js';
 
 const VERSION = '0.1.0';
@@ -109,7 +110,8 @@ async function main(): Promise<void> {
   const crm = createCrmModule({ db: db.source, routes: routes() });
   const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, log, metrics, routes: routes() });
   calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes() });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router);
+  const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes() });
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router);
   assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
   ready = true;
   callsInProgress = () => calls?.stasis.inProgress ?? 0;

@@ -198,7 +198,7 @@ function auditOnSuccess(action: string, route: string, write: AuditWriter): Requ
         actorIp: req.ip ?? null,
         action,
         target: `${req.method} ${req.baseUrl}${req.path}`,
-        detail: { route, params: req.params, status: res.statusCode },
+        detail: { route, params: req.params, query: req.query, status: res.statusCode },
       }).catch(() => {});
     });
     next();

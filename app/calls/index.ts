@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { CallControl } from '../pbx/ports.js';
 import { callsRoutes } from './calls.http.js';
+import { callRecordPager } from './calls.pager.js';
 import type { SecureRouter } from '../auth/permissions.js';
 import { CallsService } from './calls.service.js';
 import { CallsStasis } from './calls.stasis.js';
@@ -25,5 +26,5 @@ export function createCallsModule(deps: { db: DataSource; control: CallControl; 
     { onPromptAfterDigit: (seconds) => deps.metrics.dtmfToPromptSeconds.observe(seconds) },
   );
   callsRoutes(deps.routes, service);
-  return { service, stasis, router: deps.routes.router };
+  return { service, stasis, router: deps.routes.router, pager: callRecordPager(deps.db) };
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../errors.js';
 import { Customer, CustomerPhone } from './crm.entities.js';
 import { PhoneTakenError } from './crm.errors.js';
 import { normalizePhone } from './phone.js';
+import { pageCustomers, upsertCustomers, UpsertContext, type CustomerPageQuery, type CustomerUpsertRow } from './crm.bulk.js';
 
 export interface CustomerView {
   id: string;
@@ -45,5 +46,25 @@ export class CrmService {
     if (!phone) return null;
     const hit = await this.db.manager.findOne(CustomerPhone, { where: { phone } });
     return hit ? this.get(hit.customerId) : null;
+  }
+
+  /** Creates or updates a batch of customers inside the caller's transaction (write=false: classify only). */
+  upsertBatch(m: EntityManager, rows: CustomerUpsertRow[], ctx: UpsertContext, write: boolean) {
+    return upsertCustomers(m, rows, ctx, write);
+  }
+
+  /** A context shared by the batches of one bulk upsert. */
+  newUpsertContext(now = new Date()): UpsertContext {
+    return new UpsertContext(now);
+  }
+
+  /** One page of customers with their phones, in a stable order (keyset; for exports). */
+  page(q: CustomerPageQuery) {
+    return pageCustomers(this.db, q);
+  }
+
+  /** Runs work in one transaction on this service's database. */
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
   }
 }

@@ -4,9 +4,11 @@ import { expect } from 'chai';
 import { api, publishFlow } from '../support/api.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { ensurePbx } from '../support/pbx.js';
+import { ensurePbx, waitUntil } from '../support/pbx.js';
+import { TEST_ADMIN } from '../support/hotline.js';
 
 describe('audit log of a running Hotline', function () {
+  const adminToken = async () => (await api(hotline.url, 'POST', '/api/auth/login', TEST_ADMIN, null)).body.token as string;
   this.timeout(60_000);
   let db: TestDb;
   let hotline: HotlineProcess;
@@ -42,6 +44,19 @@ describe('audit log of a running Hotline', function () {
     await api(hotline.url, 'POST', '/api/ivr/flows/nope/publish');
     const after = await api(hotline.url, 'GET', '/api/audit?action=config.change');
     expect(after.body.items.map((e: { target: string }) => e.target)).to.not.include('POST /api/ivr/flows/nope/publish');
+  });
+
+  it('records exports: who exported what, with which filters', async () => {
+    const res = await fetch(`${hotline.url}/api/io/exports/customers.xlsx?name=Zh`, { headers: { authorization: `Bearer ${await adminToken()}` } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.contain('spreadsheetml');
+    await res.arrayBuffer();
+    const entries = await waitUntil('the export in the audit log', async () => {
+      const r = await api(hotline.url, 'GET', '/api/audit?action=export');
+      return r.body.items.length ? r.body.items : undefined;
+    });
+    expect(entries[0]).to.include({ actor: 'admin', target: 'GET /api/io/exports/customers.xlsx' });
+    expect(JSON.stringify(entries[0].detail)).to.contain('"name":"Zh"');
   });
 
   it('cannot be edited: no route changes or deletes audit entries, and agents cannot read it', async () => {

@@ -57,7 +57,7 @@ describe('permission matrix (every declared route × every role)', function () {
 
   it('covers every module', () => {
     const prefixes = new Set(decls.map((d) => d.path.split('/')[2]));
-    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers']);
+    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers', 'io']);
     expect(decls.length).to.be.greaterThan(30);
   });
 

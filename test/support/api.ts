@@ -19,6 +19,8 @@ export async function api<T = any>(base: string, method: string, path: string, b
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // JSON answers are parsed; anything else (an .xlsx, a .wav) comes back as bytes.
+  if (!(res.headers.get('content-type') ?? '').includes('json')) return { status: res.status, body: Buffer.from(await res.arrayBuffer()) as T };
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }

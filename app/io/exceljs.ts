@@ -1,0 +1,68 @@
+// exceljs for this module: a private instance whose XML parser decodes UTF-8 across chunk
+// boundaries. exceljs 4.4's streaming reader decodes every inflated chunk on its own
+// (lib/utils/parse-sax.js), so a Chinese character split between two chunks comes out as
+// "��" (exceljs issues #2063 / #2084, fixes never merged). Here lib/utils/parse-sax.js is
+// replaced by the same parser with a StringDecoder, in a copy of exceljs loaded for this
+// module alone (any other user of exceljs keeps its own instance).
+import { createRequire, Module } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+
+type ExcelJSModule = typeof import('exceljs');
+type SaxEvent = { eventType: 'opentag' | 'text' | 'closetag'; value: unknown };
+
+const require = createRequire(import.meta.url);
+
+function parseSaxFactory(SaxesParser: new () => { on(e: string, f: (v: unknown) => void): void; write(s: string): void }) {
+  return async function* parseSax(iterable: AsyncIterable<Buffer | string>): AsyncGenerator<SaxEvent[]> {
+    const parser = new SaxesParser();
+    const decoder = new StringDecoder('utf8');
+    let error: unknown = null;
+    let events: SaxEvent[] = [];
+    parser.on('error', (err) => (error = err));
+    parser.on('opentag', (value) => events.push({ eventType: 'opentag', value }));
+    parser.on('text', (value) => events.push({ eventType: 'text', value }));
+    parser.on('closetag', (value) => events.push({ eventType: 'closetag', value }));
+    const feed = function* (text: string) {
+      parser.write(text);
+      if (error) throw error;
+      yield events;
+      events = [];
+    };
+    for await (const chunk of iterable) yield* feed(typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const rest = decoder.end();
+    if (rest) yield* feed(rest);
+  };
+}
+
+function loadExcelJS(): ExcelJSModule {
+  const main = require.resolve('exceljs');
+  const root = dirname(main) + sep;
+  const cache = require.cache;
+  // The shared instance is loaded first and put back afterwards, so that everyone else (a
+  // later `import 'exceljs'` included) keeps getting it; only this module holds the copy.
+  require(main);
+  const saved = new Map<string, NodeJS.Module>();
+  for (const key of Object.keys(cache)) {
+    if (key.startsWith(root)) {
+      saved.set(key, cache[key]!);
+      delete cache[key];
+    }
+  }
+  const file = join(root, 'lib', 'utils', 'parse-sax.js');
+  const fixed = new Module(file);
+  fixed.filename = file;
+  fixed.loaded = true;
+  const { SaxesParser } = createRequire(file)('saxes') as { SaxesParser: Parameters<typeof parseSaxFactory>[0] };
+  fixed.exports = parseSaxFactory(SaxesParser);
+  cache[file] = fixed;
+  try {
+    return require(main) as ExcelJSModule;
+  } finally {
+    for (const key of Object.keys(cache)) if (key.startsWith(root)) delete cache[key];
+    for (const [key, mod] of saved) cache[key] = mod;
+  }
+}
+
+export const ExcelJS = loadExcelJS();
+export { parseSaxFactory };
