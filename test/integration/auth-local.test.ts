@@ -6,11 +6,10 @@ import type { DataSource } from 'typeorm';
 import { createAuthModule, type AuthModule } from '../../app/auth/index.js';
 import { AuditLog } from '../../app/auth/audit.js';
 import { totpCode } from '../../app/auth/totp.js';
-import type { Config } from '../../app/config.js';
 import { createDataSource } from '../../app/db/data-source.js';
 import { serveApi, type Served } from '../support/serve.js';
 import { createLogger } from '../../app/logger.js';
-import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
+import { createTestDb, dbConfig, DB_KINDS, type TestDb } from '../support/db.js';
 
 const LOCK_MS = 10 * 60_000;
 const ADMIN_PASSWORD = 'Root-of-all-keys-1';
@@ -19,11 +18,6 @@ const WRONG_PASSWORD = 'Wrong-guess-pass-3';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function dbConfig(t: TestDb): Config['db'] {
-  const e = t.env;
-  if (e.HOTLINE_DB_TYPE === 'sqlite') return { type: 'sqlite', path: e.HOTLINE_DB_PATH! };
-  return { type: 'mariadb', host: e.HOTLINE_DB_HOST!, port: Number(e.HOTLINE_DB_PORT), user: e.HOTLINE_DB_USER!, password: e.HOTLINE_DB_PASSWORD ?? '', database: e.HOTLINE_DB_NAME! };
-}
 
 for (const kind of DB_KINDS) {
   describe(`auth: local users, lockout, TOTP, API keys, audit (${kind})`, function () {

@@ -6,22 +6,20 @@
 import { expect } from 'chai';
 import { callRecordPager } from '../../app/calls/calls.pager.js';
 import { adminRoutes } from '../support/auth.js';
+import { serveApi } from '../support/serve.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import express from 'express';
 import type { DataSource } from 'typeorm';
 import { CrmService } from '../../app/crm/crm.service.js';
 import { createDataSource } from '../../app/db/data-source.js';
-import { errorHandler, notFound } from '../../app/http/error-handler.js';
 import { createIoModule } from '../../app/io/index.js';
 import type { IoLimits } from '../../app/io/limits.js';
 import { createLogger } from '../../app/logger.js';
-import { createTestDb, type DbKind, type TestDb } from '../support/db.js';
+import { createTestDb, dbConfig, type DbKind, type TestDb } from '../support/db.js';
 
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -203,29 +201,15 @@ export interface IoApp {
 
 export async function startIoApp(kind: DbKind, limits?: Partial<IoLimits>): Promise<IoApp> {
   const db: TestDb = await createTestDb(kind);
-  const e = db.env;
-  const ds = createDataSource(
-    kind === 'sqlite'
-      ? { type: 'sqlite', path: e.HOTLINE_DB_PATH! }
-      : { type: 'mariadb', host: e.HOTLINE_DB_HOST!, port: Number(e.HOTLINE_DB_PORT), user: e.HOTLINE_DB_USER!, password: e.HOTLINE_DB_PASSWORD!, database: e.HOTLINE_DB_NAME! },
-  );
+  const ds = createDataSource(dbConfig(db));
   await ds.initialize();
   await ds.runMigrations();
   const workDir = mkdtempSync(join(tmpdir(), 'hotline-io-test-'));
   const log = createLogger({ level: 'silent', secrets: [] });
   const crm = new CrmService(ds);
   const io = createIoModule({ db: ds, log, crm, limits, workDir, calls: callRecordPager(ds), routes: adminRoutes() });
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use(express.json({ limit: '1mb' }));
-  app.use('/api', io.router);
-  app.use(notFound());
-  app.use(errorHandler(log));
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const addr = server.address();
-  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/api`;
+  const served = await serveApi(log, io.router);
+  const base = served.base;
   return {
     kind,
     ds,
@@ -234,8 +218,7 @@ export async function startIoApp(kind: DbKind, limits?: Partial<IoLimits>): Prom
     crm,
     workDir,
     async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await served.close();
       if (ds.isInitialized) await ds.destroy();
       await db.drop();
       rmSync(workDir, { recursive: true, force: true });

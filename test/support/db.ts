@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 
+import type { Config } from '../../app/config.js';
+
 export type DbKind = 'sqlite' | 'mariadb';
 
 export const DB_KINDS: DbKind[] = (process.env.HOTLINE_TEST_DBS ?? 'sqlite,mariadb').split(',').map((s) => s.trim() as DbKind);
@@ -77,4 +79,11 @@ export async function createTestDb(kind: DbKind): Promise<TestDb> {
       await conn.end();
     },
   };
+}
+
+/** The database settings of a test database, for an in-process DataSource. */
+export function dbConfig(t: TestDb): Config['db'] {
+  const e = t.env;
+  if (e.HOTLINE_DB_TYPE === 'sqlite') return { type: 'sqlite', path: e.HOTLINE_DB_PATH! };
+  return { type: 'mariadb', host: e.HOTLINE_DB_HOST!, port: Number(e.HOTLINE_DB_PORT), user: e.HOTLINE_DB_USER!, password: e.HOTLINE_DB_PASSWORD ?? '', database: e.HOTLINE_DB_NAME! };
 }

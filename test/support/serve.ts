@@ -14,6 +14,7 @@ export interface Served {
 
 export async function serveApi(log: Logger, ...handlers: Array<Router | RequestHandler>): Promise<Served> {
   const app = express();
+  app.set('query parser', 'simple'); // as app/http/app.ts
   app.use(express.json({ limit: '1mb' }));
   app.use('/api', ...handlers);
   app.use(notFound());
