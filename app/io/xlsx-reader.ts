@@ -56,11 +56,24 @@ export async function* readXlsxRows(file: string, limits: Limits): AsyncGenerato
       for (let i = 0; i < values.length; i++) cells[i] = toCell(values[i], () => `${columnLetter(i)}${row.number}`, row.number, limits);
       if (cells.some((c) => c !== null && c !== '')) yield { row: row.number, cells };
     }
-    // The other sheets are not read; walking to the end lets exceljs remove its temporary files.
-    while (!(await sheets.next()).done);
+    // The other sheets are walked to the end so exceljs removes its temporary files.
+    await skipRest(sheets);
     finished = true;
   } finally {
     if (!finished) void drain(rows, sheets);
+  }
+}
+
+/**
+ * Walks the remaining sheets, reading each one's rows: exceljs spools a sheet that comes
+ * before the shared strings to a temp file and deletes it when the walk moves on, so a
+ * sheet skipped unread would have its file deleted while its read stream is still opening
+ * (an ENOENT with no listener: an uncaught exception).
+ */
+async function skipRest(sheets: AsyncIterator<unknown>): Promise<void> {
+  for (let s = await sheets.next(); !s.done; s = await sheets.next()) {
+    const rows = (s.value as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    while (!(await rows.next()).done);
   }
 }
 
@@ -68,7 +81,7 @@ export async function* readXlsxRows(file: string, limits: Limits): AsyncGenerato
 async function drain(rows: AsyncIterator<unknown> | null, sheets: AsyncIterator<unknown>): Promise<void> {
   try {
     if (rows) while (!(await rows.next()).done);
-    while (!(await sheets.next()).done);
+    await skipRest(sheets);
   } catch {
     // the file was bad: nothing more to read
   }
