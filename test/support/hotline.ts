@@ -1,7 +1,7 @@
 // Runs the real Hotline service as a child process (node + tsx, as `npm start` does),
 // on a free port, with its log captured so tests can read what it wrote.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './ports.js';
 import { PBX_PROMPTS_DIR, ROOT, waitUntil } from './pbx.js';
 import { api, rememberToken } from './api.js';
 
@@ -23,16 +23,6 @@ export interface HotlineProcess {
   exited: Promise<number | null>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** Everything every Hotline started by the suite wrote: the last test scans it for secrets. */
 export const suiteOutputs: Array<() => string> = [];
@@ -107,3 +97,5 @@ export async function startHotline(env: Record<string, string>, opts: { waitForP
   if (opts.waitForPbx ?? true) await proc.waitForPbx();
   return proc;
 }
+
+export { freePort };

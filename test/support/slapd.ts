@@ -10,10 +10,10 @@
 //                                            carol ∈ admins, dave in none
 // The memberof overlay is loaded too: groups are added over LDAP after start (slapadd runs
 // no overlays), so users also carry memberOf and both group modes can be tested.
+import { freePort } from './ports.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
@@ -58,18 +58,6 @@ function ssha(password: string): string {
   const salt = randomBytes(8);
   const digest = createHash('sha1').update(password).update(salt).digest();
   return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function findSlapd(): string {
@@ -206,3 +194,5 @@ export async function startSlapd(): Promise<Slapd> {
   }
   return { url, port, rootPassword, servicePassword, admin, stop };
 }
+
+export { freePort };
