@@ -45,6 +45,11 @@ const schema = z.object({
   HOTLINE_HA_ENABLED: bool.default(false),
   HOTLINE_HA_LOCK_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/).default('hotline-leader'),
   HOTLINE_HA_CHECK_MS: z.coerce.number().int().min(100).max(5000).default(500),
+  /** ACD: dialplan context of the calls agents' devices place; media address of their endpoints. */
+  HOTLINE_ACD_DEVICE_CONTEXT: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('from-callers'),
+  HOTLINE_ACD_MEDIA_ADDRESS: z.string().regex(/^[A-Za-z0-9.:-]{1,64}$/).optional(),
+  /** How often agent states are compared with Asterisk's QueueStatus (ms). */
+  HOTLINE_ACD_RECONCILE_MS: z.coerce.number().int().min(1000).max(600000).default(30000),
   HOTLINE_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   HOTLINE_AUTH_REQUIRE_TOTP_FOR: z
     .string()
@@ -86,6 +91,7 @@ export interface Config {
   prompts: { dir: string; soundPrefix: string; maxUploadBytes: number; maxSeconds: number };
   metricsEnabled: boolean;
   ha: { enabled: boolean; lockName: string; checkMs: number };
+  acd: { deviceContext: string; mediaAddress?: string; reconcileMs: number };
   auth: {
     sessionTtlMs: number;
     requireTotpFor: Role[];
@@ -178,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     metricsEnabled: e.HOTLINE_METRICS_ENABLED,
     ha: haConfig(e),
+    acd: { deviceContext: e.HOTLINE_ACD_DEVICE_CONTEXT, ...(e.HOTLINE_ACD_MEDIA_ADDRESS ? { mediaAddress: e.HOTLINE_ACD_MEDIA_ADDRESS } : {}), reconcileMs: e.HOTLINE_ACD_RECONCILE_MS },
     auth: {
       sessionTtlMs: e.HOTLINE_SESSION_TTL_MINUTES * 60_000,
       requireTotpFor: e.HOTLINE_AUTH_REQUIRE_TOTP_FOR ? (e.HOTLINE_AUTH_REQUIRE_TOTP_FOR.split(',') as Role[]) : [],

@@ -21,6 +21,8 @@ import { createCrmModule } from './crm/index.js';
 import { createIvrModule } from './ivr/index.js';
 import { createIoModule } from './io/index.js';
 import { createPromptsModule } from './prompts/index.js';
+import { createAcdModule } from './acd/index.js';
+import { attachLiveFeed } from './acd/acd.ws.js';
 
 const VERSION = '0.1.0';
 
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   log.info({ host: config.http.host, port: config.http.port, tls: config.http.tls !== undefined, node: config.nodeName }, 'Hotline HTTP listening');
 
   let calls: ReturnType<typeof createCallsModule> | undefined;
+  let liveFeed: { close(): void } | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
       log.info({ signal }, 'shutting down: no new calls; letting calls in progress finish');
       await calls?.stasis.drain(config.calls.shutdownGraceMs);
     }
+    liveFeed?.close();
     await elector.stop();
     await pbx.stop();
     await calls?.service.close();
@@ -108,16 +112,26 @@ async function main(): Promise<void> {
   const routes = () => auth.secureRouter();
   const prompts = createPromptsModule({ db: db.source, ...config.prompts, log, routes: routes() });
   const crm = createCrmModule({ db: db.source, routes: routes() });
-  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, log, metrics, routes: routes() });
+  const acd = createAcdModule({
+    db: db.source,
+    pbx: pbx.queues,
+    vip: { vipLevel: async (phone) => Number((await crm.directory.findByPhone(phone))?.vipLevel ?? 0) },
+    options: { ...config.acd, readOnly: false },
+    log,
+    routes: routes(),
+  });
+  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, log, metrics, routes: routes() });
   calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes() });
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes() });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router);
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, acd.router);
+  liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, log });
   assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
   ready = true;
   callsInProgress = () => calls?.stasis.inProgress ?? 0;
   log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');
+  pbx.onQueueEvents(acd.service);
   pbx.start(calls.stasis);
-  wireLeadership(elector, pbx, calls.stasis, log);
+  wireLeadership(elector, pbx, calls.stasis, log, acd.service);
 }
 
 main().catch((err: Error) => {

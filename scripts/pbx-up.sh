@@ -33,8 +33,14 @@ for f in "$STAGE"/*.conf; do
     -e "s|@ARI_APP@|$(esc "$ARI_APP")|g" \
     -e "s|@AMI_USER@|$(esc "$AMI_USER")|g" -e "s|@AMI_PASSWORD@|$(esc "$AMI_PASSWORD")|g" "$f"
 done
+# Files Hotline writes over AMI (*_hotline.conf: queues, queue rules, agent devices) survive a
+# re-install: a running Hotline keeps its queues and agents across `pbx:up`.
+KEEP="$(mktemp -d)"
+cp "$ETC"/*_hotline.conf "$KEEP"/ 2>/dev/null || true
 find "$ETC" -mindepth 1 -delete
 cp "$STAGE"/*.conf "$ETC"/
+cp "$KEEP"/*_hotline.conf "$ETC"/ 2>/dev/null || true
+rm -rf "$KEEP"
 chmod 640 "$ETC"/*.conf
 
 # Hotline's prompt library (HOTLINE_PROMPTS_DIR) lives here; Asterisk plays it as sound:hotline/<name>.

@@ -21,13 +21,21 @@ export function createElector(config: Config, log: Logger): LeaderElector {
   });
 }
 
-export function wireLeadership(elector: LeaderElector, pbx: Pbx, stasis: CallsStasis, log: Logger): void {
+/** What else acts only while this node is active (the ACD's sync and agent tracking). */
+export interface ActiveDuty {
+  activate(): void;
+  deactivate(): void;
+}
+
+export function wireLeadership(elector: LeaderElector, pbx: Pbx, stasis: CallsStasis, log: Logger, duty?: ActiveDuty): void {
   elector.on('elected', () => {
     log.info('active: opening the Stasis app and taking the calls in it');
     pbx.activate();
+    duty?.activate();
   });
   pbx.onAppReplaced(() => elector.yieldLeadership('another node opened the Stasis app'));
   elector.on('lost', (reason) => {
+    duty?.deactivate();
     stasis.detach();
     void pbx.deactivate().then(() => log.warn({ reason }, 'standby: fenced; calls left to the node that takes over'));
   });

@@ -49,8 +49,9 @@ export function edgesOf(node: FlowNode): FlowEdge[] {
       return [edge('open', node.open, false), edge('closed', node.closed, false)];
     case 'voicemail':
       return node.next === undefined ? [] : [edge('next', node.next, false)];
-    case 'transfer':
     case 'queue':
+      return node.noAgents === undefined ? [] : [edge('noAgents', node.noAgents, false)];
+    case 'transfer':
     case 'hangup':
     case 'return':
       return [];

@@ -7,13 +7,14 @@ import { ivrRoutes } from './ivr.http.js';
 import type { SecureRouter } from '../auth/permissions.js';
 import { IvrFlows } from './ivr.flows.js';
 import { IvrService } from './ivr.service.js';
-import type { CustomerDirectory } from './runtime/runtime.js';
+import type { CustomerDirectory, QueueRouting } from './runtime/runtime.js';
 
 export function createIvrModule(deps: {
   db: DataSource;
   prompts: PromptLibrary;
   sounds: SoundCatalog;
   customers?: CustomerDirectory;
+  acd?: QueueRouting;
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
@@ -21,7 +22,7 @@ export function createIvrModule(deps: {
 }) {
   const log = deps.log.child({ module: 'ivr' });
   const service = new IvrService(deps.db, deps.prompts, deps.sounds, log);
-  const flows = new IvrFlows(service, { ivr: service, prompts: deps.prompts, customers: deps.customers, now: deps.now ?? (() => new Date()), log });
+  const flows = new IvrFlows(service, { ivr: service, prompts: deps.prompts, customers: deps.customers, acd: deps.acd, now: deps.now ?? (() => new Date()), log });
   ivrRoutes(deps.routes, service, { prompts: deps.prompts, customers: deps.customers, log });
   return { service, flows, router: deps.routes.router };
 }

@@ -122,6 +122,8 @@ export const queueNode = z.strictObject({
   queue: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   priority: z.number().int().min(0).max(100).optional(),
   prompt: promptRef.optional(),
+  /** Where the flow goes on when nobody is logged in to the queue the ACD chose (e.g. voicemail). */
+  noAgents: nodeId.optional(),
 });
 
 export const voicemailNode = z.strictObject({

@@ -6,11 +6,16 @@ import type { Metrics } from '../metrics.js';
 import { AmiClient } from './ami/index.js';
 import { AriClient } from './ari/client.js';
 import { AriCallControl, AriSoundCatalog, CALL_EVENT_TYPES, callInfo, toCallEvent } from './ari/call-control.js';
-import type { CallControl, CallEventSink, LinkState, PbxLinks, SoundCatalog } from './ports.js';
+import { AmiQueueControl, toQueueEvent } from './ami/queue-control.js';
+import type { CallControl, CallEventSink, LinkState, PbxLinks, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
 
 export interface Pbx {
   calls: CallControl;
   sounds: SoundCatalog;
+  /** Asterisk's queues over AMI (commands only while active). */
+  queues: QueueControl;
+  /** Where queue events go (the ACD); called before start(). */
+  onQueueEvents(sink: QueueEventSink): void;
   links(): PbxLinks;
   /** Connects AMI (events only) and remembers where call events go; calls wait for activate(). */
   start(sink: CallEventSink): void;
@@ -34,6 +39,14 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     logger: logger.child({ link: 'ami' }),
   });
   const calls = new AriCallControl(ari);
+  const queues = new AmiQueueControl(ami, () => calls.active);
+  let queueSink: QueueEventSink | undefined;
+  ami.on('event', (e) => {
+    if (!queueSink) return;
+    const ev = toQueueEvent(e as unknown as Record<string, string>);
+    if (ev) queueSink.onQueueEvent(ev);
+  });
+  ami.on('connected', () => queueSink?.onQueueLinkUp());
   let sink: CallEventSink | undefined;
   const replacedListeners: Array<() => void> = [];
 
@@ -42,6 +55,10 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   return {
     calls,
     sounds: new AriSoundCatalog(ari),
+    queues,
+    onQueueEvents(s) {
+      queueSink = s;
+    },
     links: () => ({ ari: ari.state, ami: amiState() }),
     start(s) {
       sink = s;

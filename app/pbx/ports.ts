@@ -70,3 +70,69 @@ export interface PbxLinks {
   ari: LinkState;
   ami: LinkState;
 }
+
+// ---- Queues (ACD) over AMI --------------------------------------------------------------
+
+/** One queue member as Asterisk reports it (QueueStatus or an Agent* / QueueMember* event). */
+export interface QueueMemberSnapshot {
+  queue: string;
+  /** The device, e.g. PJSIP/agent-1001. */
+  interface: string;
+  name: string;
+  penalty: number;
+  paused: boolean;
+  pausedReason: string;
+  inCall: boolean;
+  /** Asterisk device state: 1 not in use, 2 in use, 3 busy, 5 unavailable, 6 ringing, 7 ring+in use, 8 on hold. */
+  status: number;
+  callsTaken: number;
+  /** Unix seconds of the end of the member's last call (0: none). */
+  lastCall: number;
+  dynamic: boolean;
+}
+
+export interface QueueEntrySnapshot {
+  queue: string;
+  uniqueid: string;
+  callerNumber: string;
+  position: number;
+  waitSeconds: number;
+}
+
+export interface QueueStatusSnapshot {
+  queues: string[];
+  members: QueueMemberSnapshot[];
+  entries: QueueEntrySnapshot[];
+}
+
+/** A config file section for Asterisk: [name] then key = value lines in order. */
+export interface ConfigSection {
+  name: string;
+  lines: Array<[string, string]>;
+}
+
+export interface QueueControl {
+  addMember(queue: string, m: { interface: string; name: string; penalty: number; paused: boolean; reason?: string }): Promise<void>;
+  removeMember(queue: string, iface: string): Promise<void>;
+  /** Pauses (or unpauses) the member in every queue it is in. */
+  pause(iface: string, paused: boolean, reason?: string): Promise<void>;
+  setPenalty(queue: string, iface: string, penalty: number): Promise<void>;
+  /** QueueStatus: every queue, member and waiting caller (a read: allowed on any node). */
+  status(): Promise<QueueStatusSnapshot>;
+  /** When Asterisk last started (a restart loses dynamic members). A read. */
+  startedAt(): Promise<string>;
+  /** Replaces a whole Asterisk config file Hotline owns (UpdateConfig), then reloads `module`. */
+  writeConfig(file: string, sections: ConfigSection[], reload: 'queues' | 'pjsip'): Promise<void>;
+}
+
+export type QueueEvent =
+  | { kind: 'member'; cause: 'added' | 'removed' | 'status' | 'pause' | 'penalty' | 'called' | 'ringnoanswer' | 'connect' | 'complete'; member: QueueMemberSnapshot; callerUniqueid?: string; holdSeconds?: number; talkSeconds?: number; at: Date }
+  | { kind: 'caller-join'; queue: string; uniqueid: string; callerNumber: string; position: number; priority?: number; at: Date }
+  | { kind: 'caller-leave'; queue: string; uniqueid: string; at: Date }
+  | { kind: 'caller-abandon'; queue: string; uniqueid: string; holdSeconds: number; at: Date };
+
+export interface QueueEventSink {
+  onQueueEvent(event: QueueEvent): void;
+  /** After every AMI (re)connect: reconcile with QueueStatus. */
+  onQueueLinkUp(): void;
+}

@@ -44,13 +44,37 @@ export const transfer: NodeHandler<N<'transfer'>> = {
   },
 };
 
+/**
+ * Hands the call to an Asterisk queue with the ACD's decisions made (queue, priority, time
+ * before overflow, the overflow queue); without an ACD, to the named queue as it is.
+ */
 export const queue: NodeHandler<N<'queue'>> = {
   async exec(node, rt) {
+    const d = rt.acd
+      ? await rt.acd.route({ queue: node.queue, priority: node.priority ?? 0, callerNumber: rt.vars.caller ?? '', vars: rt.vars })
+      : { queue: node.queue, priority: node.priority ?? 0, timeoutSeconds: 600, noAgents: false, rules: [] as string[] };
+    rt.vars['queue.name'] = d.queue;
+    rt.vars['queue.priority'] = String(d.priority);
+    if ('region' in d && d.region) rt.vars['queue.region'] = d.region;
+    if (d.rules.length) rt.vars['queue.rules'] = d.rules.join(',');
+    if (d.noAgents && node.noAgents) {
+      rt.vars['queue.noAgents'] = 'yes';
+      return { next: node.noAgents };
+    }
     if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
-    await rt.ctx.handOff(
-      { context: 'hotline-queue', extension: 's' },
-      { ...exported(rt.vars), HOTLINE_QUEUE: node.queue, QUEUE_PRIO: String(node.priority ?? 0) },
-    );
+    const vars: Record<string, string> = {
+      ...exported(rt.vars),
+      HOTLINE_QUEUE: d.queue,
+      QUEUE_PRIO: String(d.priority),
+      HOTLINE_QUEUE_TIMEOUT: String(d.timeoutSeconds),
+    };
+    if ('maxPenalty' in d && d.maxPenalty !== undefined) vars.QUEUE_MAX_PENALTY = String(d.maxPenalty);
+    if ('overflow' in d && d.overflow) {
+      vars.HOTLINE_OVERFLOW_QUEUE = d.overflow.queue;
+      vars.HOTLINE_OVERFLOW_PRIO = String(d.overflow.priority);
+      vars.HOTLINE_OVERFLOW_TIMEOUT = String(d.overflow.timeoutSeconds);
+    }
+    await rt.ctx.handOff({ context: 'hotline-queue', extension: 's' }, vars);
     return { end: 'handoff' };
   },
 };

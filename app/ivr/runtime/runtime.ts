@@ -4,6 +4,20 @@ import type { Logger } from '../../logger.js';
 import type { DialplanTarget } from '../../pbx/ports.js';
 import type { FlowNode, PromptRef } from '../ivr.schemas.js';
 
+/** The ACD's routing decision for a call the IVR sends to a queue (app/acd implements it). */
+export interface QueueRouting {
+  route(input: { queue: string; priority: number; callerNumber: string; vars: Record<string, string> }): Promise<{
+    queue: string;
+    priority: number;
+    timeoutSeconds: number;
+    maxPenalty?: number;
+    overflow?: { queue: string; priority: number; timeoutSeconds: number };
+    noAgents: boolean;
+    rules: string[];
+    region?: string;
+  }>;
+}
+
 export interface CustomerDirectory {
   /** The customer with this phone number (any format), as flat fields, or null. */
   findByPhone(phone: string): Promise<Record<string, string> | null>;
@@ -34,6 +48,7 @@ export interface Runtime {
   /** Media URIs for a prompt reference; text (with {{templates}}) is synthesized if needed. */
   media(ref: PromptRef): Promise<string[]>;
   customers?: CustomerDirectory;
+  acd?: QueueRouting;
 }
 
 /** Where the flow goes after a node. */

@@ -1,0 +1,44 @@
+import { AppError } from '../errors.js';
+
+export class QueueExistsError extends AppError {
+  constructor(name: string) {
+    super(409, 'queue_exists', `queue ${name} already exists`);
+  }
+}
+
+export class QueueInUseError extends AppError {
+  constructor(name: string, usedBy: string) {
+    super(409, 'queue_in_use', `queue ${name} is still used by ${usedBy}`);
+  }
+}
+
+export class UnknownQueueError extends AppError {
+  constructor(name: string, field: string) {
+    super(422, 'unknown_queue', `queue ${name} (${field}) does not exist`, { field, queue: name });
+  }
+}
+
+export class EndpointTakenError extends AppError {
+  constructor(endpoint: string) {
+    super(409, 'endpoint_taken', `device endpoint ${endpoint} already belongs to another agent`);
+  }
+}
+
+export class AgentStateError extends AppError {
+  constructor(code: string, message: string) {
+    super(409, code, message);
+  }
+}
+
+export class NotYourAgentError extends AppError {
+  constructor() {
+    super(403, 'forbidden', 'agents may only change their own state');
+  }
+}
+
+/** Asterisk could not be told (AMI down, or this node is not the active one). */
+export class PbxUnavailableError extends AppError {
+  constructor(detail: string) {
+    super(503, 'pbx_unavailable', `Asterisk could not apply the change: ${detail}`);
+  }
+}

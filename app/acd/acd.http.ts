@@ -1,0 +1,159 @@
+// ACD routes: queues, agents (devices, skills, login / break / logout), routing rules and
+// regions, live stats. Thin: parse, call the service, map.
+import type { Request } from 'express';
+import { principalOf } from '../auth/permissions.js';
+import type { SecureRouter } from '../auth/permissions.js';
+import { parse } from '../http/validate.js';
+import { ValidationError } from '../errors.js';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import { agentView, type AcdConfig } from './acd.config.js';
+import { NotYourAgentError } from './acd.errors.js';
+import {
+  agentParams, breakBody, createAgentBody, createQueueBody, queueParams, queueSettings, regionsBody, routeDryRunBody, routingRulesBody, timelineQuery, updateAgentBody,
+} from './acd.schemas.js';
+import type { AcdService } from './acd.service.js';
+
+const CONFIG = { allow: ['admin'], audit: 'config.change' } as const;
+const READ = { allow: ['admin', 'supervisor'] } as const;
+const AGENT_ACTION = { allow: ['admin', 'supervisor', 'agent'] } as const;
+const STATS = { allow: ['admin', 'supervisor', 'agent', 'readonly'] } as const;
+const statsQuery = z.object({ tz: z.string().min(1).max(64).default('UTC') });
+
+/** Midnight today in a timezone, as a Date. */
+export function startOfDay(now: Date, timeZone: string): Date {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const localAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const offset = localAsUtc - Math.floor(now.getTime() / 1000) * 1000;
+  return new Date(Date.UTC(get('year'), get('month') - 1, get('day')) - offset);
+}
+
+export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, log: Logger): void {
+  /** Agents may act on their own agent only. */
+  const mayActOn = async (req: Request, agentId: string) => {
+    const who = principalOf(req);
+    if (who.role !== 'agent') return;
+    const a = await config.agent(agentId);
+    if (who.kind !== 'user' || a.userId !== who.id) throw new NotYourAgentError();
+  };
+  const applied = async () => {
+    // The model is saved; Asterisk follows when it can (now, or at the next connect).
+    try {
+      await acd.syncConfig();
+      await acd.syncMembers();
+      return true;
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'ACD change saved; Asterisk will get it at the next sync');
+      return false;
+    }
+  };
+
+  // ---- queues
+  r.get('/acd/queues', READ, async (_req, res) => {
+    res.json({ items: (await config.snapshot(true)).queues });
+  });
+  r.post('/acd/queues', CONFIG, async (req, res) => {
+    const body = parse(createQueueBody, req.body, 'body');
+    const q = await config.createQueue(body.name, body.settings);
+    res.status(201).json({ ...q, appliedToAsterisk: await applied() });
+  });
+  r.get('/acd/queues/:queue', READ, async (req, res) => {
+    res.json(await config.getQueue(parse(queueParams, req.params, 'path').queue));
+  });
+  r.put('/acd/queues/:queue', CONFIG, async (req, res) => {
+    const { queue } = parse(queueParams, req.params, 'path');
+    const q = await config.updateQueue(queue, parse(queueSettings, req.body, 'body'));
+    res.json({ ...q, appliedToAsterisk: await applied() });
+  });
+  r.delete('/acd/queues/:queue', CONFIG, async (req, res) => {
+    await config.deleteQueue(parse(queueParams, req.params, 'path').queue);
+    await applied();
+    res.status(204).end();
+  });
+  r.get('/acd/queues/:queue/stats', STATS, async (req, res) => {
+    const { queue } = parse(queueParams, req.params, 'path');
+    const { tz } = parse(statsQuery, req.query, 'query');
+    let since: Date;
+    try {
+      since = startOfDay(new Date(), tz);
+    } catch {
+      throw new ValidationError(`invalid query: tz: unknown timezone ${tz}`, [{ field: 'tz', message: 'unknown timezone' }]);
+    }
+    res.json(await acd.stats(queue, since));
+  });
+
+  // ---- agents
+  r.get('/acd/agents', AGENT_ACTION, async (_req, res) => {
+    res.json({ items: (await config.snapshot(true)).agents.map(agentView) });
+  });
+  r.post('/acd/agents', CONFIG, async (req, res) => {
+    const a = await config.createAgent(parse(createAgentBody, req.body, 'body'));
+    res.status(201).json({ ...a, appliedToAsterisk: await applied() });
+  });
+  r.get('/acd/agents/:agentId', AGENT_ACTION, async (req, res) => {
+    res.json(agentView(await config.agent(parse(agentParams, req.params, 'path').agentId)));
+  });
+  r.patch('/acd/agents/:agentId', CONFIG, async (req, res) => {
+    const { agentId } = parse(agentParams, req.params, 'path');
+    const a = await config.updateAgent(agentId, parse(updateAgentBody, req.body, 'body'));
+    res.json({ ...agentView(a), appliedToAsterisk: await applied() });
+  });
+  r.delete('/acd/agents/:agentId', CONFIG, async (req, res) => {
+    const { agentId } = parse(agentParams, req.params, 'path');
+    await acd.logout(agentId).catch(() => undefined);
+    await config.deleteAgent(agentId);
+    await applied();
+    res.status(204).end();
+  });
+  r.post('/acd/agents/:agentId/login', AGENT_ACTION, async (req, res) => {
+    const { agentId } = parse(agentParams, req.params, 'path');
+    await mayActOn(req, agentId);
+    res.json(await acd.login(agentId));
+  });
+  r.post('/acd/agents/:agentId/logout', AGENT_ACTION, async (req, res) => {
+    const { agentId } = parse(agentParams, req.params, 'path');
+    await mayActOn(req, agentId);
+    res.json(await acd.logout(agentId));
+  });
+  r.post('/acd/agents/:agentId/break', AGENT_ACTION, async (req, res) => {
+    const { agentId } = parse(agentParams, req.params, 'path');
+    await mayActOn(req, agentId);
+    res.json(await acd.setBreak(agentId, parse(breakBody, req.body, 'body').reason));
+  });
+  r.post('/acd/agents/:agentId/ready', AGENT_ACTION, async (req, res) => {
+    const { agentId } = parse(agentParams, req.params, 'path');
+    await mayActOn(req, agentId);
+    res.json(await acd.setBreak(agentId, null));
+  });
+  r.get('/acd/agents/:agentId/timeline', AGENT_ACTION, async (req, res) => {
+    const { agentId } = parse(agentParams, req.params, 'path');
+    await mayActOn(req, agentId);
+    res.json({ items: await acd.timeline(agentId, parse(timelineQuery, req.query, 'query').limit) });
+  });
+
+  // ---- routing
+  r.get('/acd/routing/rules', READ, async (_req, res) => {
+    res.json({ rules: (await config.snapshot(true)).rules });
+  });
+  r.put('/acd/routing/rules', CONFIG, async (req, res) => {
+    const { rules } = parse(routingRulesBody, req.body, 'body');
+    await config.saveRules(rules);
+    res.json({ rules });
+  });
+  r.get('/acd/routing/regions', READ, async (_req, res) => {
+    res.json({ regions: (await config.snapshot(true)).regions });
+  });
+  r.put('/acd/routing/regions', CONFIG, async (req, res) => {
+    const { regions } = parse(regionsBody, req.body, 'body');
+    await config.saveRegions(regions);
+    res.json({ regions });
+  });
+  r.post('/acd/routing/dry-run', READ, async (req, res) => {
+    const b = parse(routeDryRunBody, req.body, 'body');
+    res.json(await acd.route({ queue: b.queue, priority: b.priority, callerNumber: b.caller, vars: b.variables, now: b.at ? new Date(b.at) : undefined }));
+  });
+  r.post('/acd/reconcile', { allow: ['admin'] }, async (_req, res) => {
+    res.json(await acd.reconcile());
+  });
+}

@@ -1,0 +1,18 @@
+// The ACD's live events, in process: the agent tracker and the queue-call log publish here;
+// the WebSocket feed (acd.ws.ts) and the screen pop subscribe.
+import { EventEmitter } from 'node:events';
+
+export type LiveEvent =
+  | { type: 'agent.state'; agentId: string; name: string; state: string; reason: string; since: string; wrapupUntil: string | null; source: string }
+  | { type: 'queue.caller'; queue: string; uniqueid: string; callerNumber: string; event: 'joined' | 'answered' | 'abandoned' | 'left' | 'completed'; agentId?: string | null; at: string }
+  | { type: 'agent.ringing'; agentId: string; queue: string; callerUniqueid: string; at: string };
+
+export class LiveHub extends EventEmitter<{ event: [LiveEvent] }> {
+  constructor() {
+    super();
+    this.setMaxListeners(0);
+  }
+  publish(e: LiveEvent): void {
+    this.emit('event', e);
+  }
+}

@@ -1,0 +1,103 @@
+// Validated shapes of the ACD's API bodies and stored documents.
+import { z } from 'zod';
+
+export const queueName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'queue names: letters, digits, _ and - (max 64)');
+export const skillName = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'skill names: lower-case letters, digits, _ and - (max 32)');
+const level = z.number().int().min(1).max(10);
+export const STRATEGIES = ['ringall', 'leastrecent', 'fewestcalls', 'random', 'rrmemory', 'linear', 'wrandom'] as const;
+
+export const queueSettings = z.strictObject({
+  strategy: z.enum(STRATEGIES).default('rrmemory'),
+  /** Seconds after a call during which the agent gets no queue call. */
+  wrapupSeconds: z.number().int().min(0).max(600).default(0),
+  /** How long one agent's phone rings before the next is tried. */
+  ringSeconds: z.number().int().min(5).max(120).default(15),
+  /** The longest a caller waits in this queue before overflow (or the end of the line). */
+  maxWaitSeconds: z.number().int().min(5).max(7200).default(600),
+  announcePosition: z.boolean().default(false),
+  announceHoldTime: z.boolean().default(false),
+  /** Seconds between position/hold-time announcements (0: only on entry). */
+  announceFrequency: z.number().int().min(0).max(600).default(0),
+  /** Calls answered within this many seconds count toward the service level. */
+  serviceLevelSeconds: z.number().int().min(1).max(3600).default(20),
+  /** Skills an agent needs (minimum level) to be a member; the penalty is 10 - the agent's lowest level of them. */
+  skills: z.record(skillName, level).default({}),
+  /** Raise the highest penalty a waiting caller may reach over time (queue rules). */
+  penaltySteps: z.array(z.strictObject({ afterSeconds: z.number().int().min(1).max(3600), maxPenalty: z.number().int().min(0).max(10) })).max(10).default([]),
+  /** Initial highest penalty a caller may reach (with penaltySteps). */
+  initialMaxPenalty: z.number().int().min(0).max(10).optional(),
+  /** After `afterSeconds` in this queue the caller moves to `queue`. */
+  overflow: z.strictObject({ queue: queueName, afterSeconds: z.number().int().min(5).max(3600) }).optional(),
+  /** When no agent is logged in to this queue: send the caller to this queue instead. */
+  noAgentsQueue: queueName.optional(),
+});
+export type QueueSettings = z.infer<typeof queueSettings>;
+
+export const createQueueBody = z.strictObject({ name: queueName, settings: queueSettings.default(queueSettings.parse({})) });
+export const queueParams = z.object({ queue: queueName });
+
+const endpointName = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'endpoint names: letters, digits, _ and - (max 40)');
+const contactUri = z.string().max(255).regex(/^sips?:[A-Za-z0-9_.+-]+@[A-Za-z0-9.-]+(:\d{1,5})?$/, 'a SIP URI like sip:agent@10.0.0.5:5060');
+const sipPassword = z.string().min(12, 'SIP passwords: at least 12 characters').max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
+
+export const agentFields = {
+  name: z.string().trim().min(1).max(128),
+  endpoint: endpointName,
+  /** A static device address; without it the device registers with `sipPassword`. */
+  contact: contactUri.optional(),
+  sipPassword: sipPassword.optional(),
+  skills: z.record(skillName, level).default({}),
+  team: z.string().max(64).default(''),
+  userId: z.string().uuid().nullable().default(null),
+};
+export const createAgentBody = z.strictObject(agentFields).refine((a) => a.contact || a.sipPassword, { message: 'an agent device needs a static contact or a SIP password to register with', path: ['contact'] });
+export const updateAgentBody = z.strictObject({
+  name: agentFields.name.optional(),
+  contact: contactUri.nullable().optional(),
+  sipPassword: sipPassword.optional(),
+  skills: z.record(skillName, level).optional(),
+  team: z.string().max(64).optional(),
+  userId: z.string().uuid().nullable().optional(),
+});
+export const agentParams = z.object({ agentId: z.string().uuid() });
+export const breakBody = z.strictObject({ reason: z.string().regex(/^[A-Za-z0-9_ -]{1,32}$/, 'a reason code (letters, digits, _ - and spaces, max 32)') });
+export const timelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+// ---- routing --------------------------------------------------------------------------
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+export const routingRule = z.strictObject({
+  name: z.string().min(1).max(64),
+  enabled: z.boolean().default(true),
+  when: z.strictObject({
+    /** The queue the IVR asked for. */
+    queues: z.array(queueName).max(50).optional(),
+    /** The caller's CRM VIP level at least this. */
+    vipMin: z.number().int().min(1).max(100).optional(),
+    /** The caller's region (from the region table) is one of these. */
+    regions: z.array(z.string().min(1).max(64)).max(100).optional(),
+    /** Local time window (days 0=Sunday .. 6) in a timezone. */
+    time: z.strictObject({ days: z.array(z.number().int().min(0).max(6)).min(1).max(7).default([0, 1, 2, 3, 4, 5, 6]), from: hhmm, to: hhmm, timezone: z.string().min(1).max(64).default('UTC') }).optional(),
+    /** An IVR variable equals a value. */
+    variable: z.strictObject({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]{0,63}$/), equals: z.string().max(200) }).optional(),
+  }).default({}),
+  then: z.strictObject({
+    queue: queueName.optional(),
+    priorityAdd: z.number().int().min(-100).max(100).optional(),
+    /** Stop evaluating further rules. */
+    stop: z.boolean().default(false),
+  }),
+});
+export type RoutingRule = z.infer<typeof routingRule>;
+export const routingRulesBody = z.strictObject({ rules: z.array(routingRule).max(200) });
+
+export const regionEntry = z.strictObject({ prefix: z.string().regex(/^\+?[0-9]{1,15}$/, 'digits (the normalized number starts with them)'), region: z.string().min(1).max(64) });
+export const regionsBody = z.strictObject({ regions: z.array(regionEntry).max(10_000) });
+export type RegionEntry = z.infer<typeof regionEntry>;
+
+export const routeDryRunBody = z.strictObject({
+  queue: queueName,
+  caller: z.string().max(64).default(''),
+  priority: z.number().int().min(0).max(100).default(0),
+  variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]{0,63}$/), z.string().max(500)).default({}),
+  at: z.iso.datetime({ offset: true }).optional(),
+});

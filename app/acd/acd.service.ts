@@ -1,0 +1,216 @@
+// The ACD: keeps Asterisk's queues, agent devices and memberships what Hotline's model says,
+// drives agent login / break / logout over AMI, tracks agent states and queue calls from AMI
+// events, routes IVR calls, and answers live stats. Only the node that may act changes
+// Asterisk; every node reads.
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../logger.js';
+import { FencedError, type QueueControl, type QueueEvent, type QueueEventSink } from '../pbx/ports.js';
+import { AcdAgentEvent, AcdSync } from './acd.entities.js';
+import { agentView, type AcdConfig, type AgentView } from './acd.config.js';
+import type { AgentTracker } from './acd.agents.js';
+import type { QueueCallLog } from './acd.calls.js';
+import { AgentStateError, PbxUnavailableError } from './acd.errors.js';
+import { DEVICES_FILE, QUEUES_FILE, RULES_FILE, deviceInterface, deviceSections, membershipsOf, queueSections, ruleSections } from './asterisk-config.js';
+import { route, type RouteDecision, type RouteInput } from './routing.js';
+import { AGENT_STATES } from './agent-state.js';
+
+export interface AcdOptions {
+  /** Dialplan context of calls agents' devices place. */
+  deviceContext: string;
+  mediaAddress?: string;
+  /** How often agent states are compared with QueueStatus while all is quiet. */
+  reconcileMs: number;
+  /** Attached read-only to a PBX Hotline does not own: never write to it. */
+  readOnly: boolean;
+}
+
+export interface VipLookup {
+  vipLevel(callerNumber: string): Promise<number>;
+}
+
+export class AcdService implements QueueEventSink {
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private active = false;
+  private linkUpRunning: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: DataSource,
+    readonly config: AcdConfig,
+    private readonly tracker: AgentTracker,
+    readonly calls: QueueCallLog,
+    private readonly pbx: QueueControl,
+    private readonly vip: VipLookup,
+    private readonly opts: AcdOptions,
+    private readonly log: Logger,
+  ) {}
+
+  // ---- lifecycle (leadership) ---------------------------------------------------------
+  /** This node acts now: sync Asterisk and start tracking. */
+  activate(): void {
+    this.active = true;
+    this.tracker.start();
+    this.reconcileTimer ??= setInterval(() => void this.reconcile().catch(() => undefined), this.opts.reconcileMs);
+    this.reconcileTimer.unref();
+    this.onQueueLinkUp();
+  }
+
+  deactivate(): void {
+    this.active = false;
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    this.reconcileTimer = undefined;
+    this.tracker.stop();
+  }
+
+  onQueueEvent(e: QueueEvent): void {
+    if (!this.active) return;
+    if (e.kind === 'member') this.tracker.onMemberEvent(e);
+    if (e.kind === 'caller-abandon' || e.kind === 'caller-leave') this.tracker.clearRinging(e.uniqueid);
+    this.calls.onEvent(e);
+  }
+
+  /** After every AMI (re)connect: a restarted Asterisk gets Hotline's config and logged-in agents back; then states are reconciled. */
+  onQueueLinkUp(): void {
+    if (!this.active) return;
+    this.linkUpRunning ??= this.linkUp()
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'ACD sync with Asterisk failed; retried at the next reconcile'))
+      .finally(() => (this.linkUpRunning = undefined));
+  }
+
+  private async linkUp(): Promise<void> {
+    const startedAt = await this.pbx.startedAt();
+    const known = await this.db.manager.findOne(AcdSync, { where: { key: 'asterisk_started' } });
+    if (!this.opts.readOnly) {
+      // Always: a change saved while Asterisk was unreachable reaches it now.
+      await this.syncConfig();
+      if (known?.value !== startedAt) {
+        this.log.info({ startedAt }, 'Asterisk started since Hotline last synced: restoring logged-in agents');
+        await this.restoreMembers();
+        await this.db.manager.save(AcdSync, { key: 'asterisk_started', value: startedAt });
+      }
+      await this.syncMembers();
+      return;
+    }
+    await this.reconcile();
+  }
+
+  /** Compares with QueueStatus and adopts what Asterisk says; returns how many agents changed. */
+  async reconcile(): Promise<{ agentsChanged: number; callersClosed: number }> {
+    const status = await this.pbx.status();
+    const agentsChanged = await this.tracker.reconcile(status);
+    const callersClosed = await this.calls.reconcile(status);
+    if (agentsChanged || callersClosed) this.log.info({ agentsChanged, callersClosed }, 'ACD reconciled with QueueStatus');
+    return { agentsChanged, callersClosed };
+  }
+
+  // ---- Asterisk config ------------------------------------------------------------------
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return p.catch((err: Error) => {
+      throw new PbxUnavailableError(err instanceof FencedError ? 'this node is not the active one' : err.message);
+    });
+  }
+
+  /** Writes queues, queue rules and agent devices into Asterisk and reloads them. */
+  async syncConfig(): Promise<void> {
+    if (this.opts.readOnly) return;
+    const snap = await this.config.snapshot(true);
+    await this.guard(this.pbx.writeConfig(RULES_FILE, ruleSections(snap.queues), 'queues'));
+    await this.guard(this.pbx.writeConfig(QUEUES_FILE, queueSections(snap.queues), 'queues'));
+    const devices = snap.agents.map((a) => ({ endpoint: a.endpoint, contact: a.contact, sipPassword: a.sipPassword, skills: JSON.parse(a.skills) as Record<string, number> }));
+    await this.guard(this.pbx.writeConfig(DEVICES_FILE, deviceSections(devices, { context: this.opts.deviceContext, mediaAddress: this.opts.mediaAddress }), 'pjsip'));
+  }
+
+  /** Makes every logged-in agent's memberships and penalties match its skills. */
+  async syncMembers(): Promise<void> {
+    if (this.opts.readOnly) return;
+    const snap = await this.config.snapshot(true);
+    const status = await this.pbx.status();
+    await this.tracker.reconcile(status);
+    const owned = new Set(snap.queueMap.keys());
+    for (const a of snap.agents) {
+      const iface = deviceInterface(a.endpoint);
+      const rows = this.tracker.membershipsOf(iface);
+      if (!rows.length) continue; // logged out
+      const want = membershipsOf(JSON.parse(a.skills), snap.queues);
+      const paused = rows.every((r) => r.paused);
+      const reason = rows.find((r) => r.pausedReason)?.pausedReason;
+      for (const [queue, penalty] of want) {
+        const row = rows.find((r) => r.queue === queue);
+        if (!row) await this.guard(this.pbx.addMember(queue, { interface: iface, name: a.name, penalty, paused, reason }));
+        else if (row.penalty !== penalty) await this.guard(this.pbx.setPenalty(queue, iface, penalty));
+      }
+      for (const r of rows) if (owned.has(r.queue) && !want.has(r.queue)) await this.guard(this.pbx.removeMember(r.queue, iface));
+    }
+    await this.reconcile();
+  }
+
+  /** After an Asterisk restart (dynamic members are gone): log the agents back in as they were. */
+  private async restoreMembers(): Promise<void> {
+    const snap = await this.config.snapshot(true);
+    for (const a of snap.agents) {
+      if (a.state === 'logged_out') continue;
+      const want = membershipsOf(JSON.parse(a.skills), snap.queues);
+      const paused = a.state === 'break';
+      for (const [queue, penalty] of want) await this.guard(this.pbx.addMember(queue, { interface: deviceInterface(a.endpoint), name: a.name, penalty, paused, reason: paused ? a.stateReason : undefined }));
+    }
+  }
+
+  // ---- agent actions --------------------------------------------------------------------
+  private async settle(agentId: string): Promise<AgentView> {
+    // QueueStatus is the truth right after a change: it reflects the change before its events arrive.
+    await this.reconcile();
+    return agentView(await this.config.agent(agentId));
+  }
+
+  async login(agentId: string): Promise<AgentView> {
+    const a = await this.config.agent(agentId);
+    const snap = await this.config.snapshot(true);
+    const want = membershipsOf(JSON.parse(a.skills), snap.queues);
+    if (!want.size) throw new AgentStateError('no_queues', `agent ${a.name} has the skills of no queue: nothing to log in to`);
+    for (const [queue, penalty] of want) await this.guard(this.pbx.addMember(queue, { interface: deviceInterface(a.endpoint), name: a.name, penalty, paused: false }));
+    return this.settle(agentId);
+  }
+
+  async logout(agentId: string): Promise<AgentView> {
+    const a = await this.config.agent(agentId);
+    const iface = deviceInterface(a.endpoint);
+    const status = await this.guard(this.pbx.status());
+    for (const m of status.members.filter((x) => x.interface === iface)) await this.guard(this.pbx.removeMember(m.queue, iface));
+    return this.settle(agentId);
+  }
+
+  async setBreak(agentId: string, reason: string | null): Promise<AgentView> {
+    const a = await this.config.agent(agentId);
+    const iface = deviceInterface(a.endpoint);
+    if (!this.tracker.membershipsOf(iface).length && (await this.pbx.status()).members.every((m) => m.interface !== iface)) {
+      throw new AgentStateError('logged_out', `agent ${a.name} is logged out: log in first`);
+    }
+    await this.guard(this.pbx.pause(iface, reason !== null, reason ?? undefined));
+    return this.settle(agentId);
+  }
+
+  async timeline(agentId: string, limit: number): Promise<Array<{ state: string; reason: string; source: string; at: Date }>> {
+    await this.config.agent(agentId);
+    const rows = await this.db.manager.find(AcdAgentEvent, { where: { agentId }, order: { at: 'DESC', id: 'DESC' }, take: limit });
+    return rows.map((r) => ({ state: r.state, reason: r.reason, source: r.source, at: r.at }));
+  }
+
+  // ---- routing --------------------------------------------------------------------------
+  async route(input: Omit<RouteInput, 'vipLevel' | 'now'> & { now?: Date }): Promise<RouteDecision> {
+    const snap = await this.config.snapshot();
+    const vipLevel = input.callerNumber ? await this.vip.vipLevel(input.callerNumber).catch(() => 0) : 0;
+    return route(
+      { ...input, vipLevel, now: input.now ?? new Date() },
+      { rules: snap.rules, regions: snap.regions, queues: snap.queueMap, agentsLoggedIn: (q) => this.tracker.loggedInCount(q, snap) },
+    );
+  }
+
+  // ---- live stats -----------------------------------------------------------------------
+  async stats(queue: string, dayStart: Date): Promise<Record<string, unknown>> {
+    const q = await this.config.getQueue(queue);
+    const snap = await this.config.snapshot();
+    const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<string, number>;
+    for (const a of snap.agents) if (membershipsOf(JSON.parse(a.skills), [q]).has(queue)) byState[a.state] = (byState[a.state] ?? 0) + 1;
+    const [waiting, today] = await Promise.all([this.calls.waiting(queue), this.calls.totalsSince(queue, dayStart, q.settings.serviceLevelSeconds)]);
+    return { queue, waiting: waiting.count, longestWaitSeconds: waiting.longestWaitSeconds, agents: byState, today: { since: dayStart.toISOString(), ...today, serviceLevelSeconds: q.settings.serviceLevelSeconds } };
+  }
+}

@@ -1,0 +1,95 @@
+// What Hotline writes into Asterisk, pure: queue sections (queues_hotline.conf), the
+// penalty-raising rules (queuerules_hotline.conf), agent devices as PJSIP wizard sections
+// (pjsip_wizard_hotline.conf), and each agent's memberships with their penalties.
+import type { ConfigSection } from '../pbx/ports.js';
+import type { QueueSettings } from './acd.schemas.js';
+
+export const QUEUES_FILE = 'queues_hotline.conf';
+export const RULES_FILE = 'queuerules_hotline.conf';
+export const DEVICES_FILE = 'pjsip_wizard_hotline.conf';
+
+export interface AgentDevice {
+  endpoint: string;
+  contact: string;
+  sipPassword: string;
+  skills: Record<string, number>;
+}
+
+export const ruleName = (queue: string) => `hotline-${queue}`;
+
+export function queueSections(queues: Array<{ name: string; settings: QueueSettings }>): ConfigSection[] {
+  return queues.map(({ name, settings: s }) => {
+    const lines: Array<[string, string]> = [
+      ['strategy', s.strategy],
+      ['timeout', String(s.ringSeconds)],
+      ['retry', '1'],
+      ['wrapuptime', String(s.wrapupSeconds)],
+      ['ringinuse', 'no'],
+      ['autofill', 'yes'],
+      ['servicelevel', String(s.serviceLevelSeconds)],
+      // Nobody logged in (or everyone unreachable): the caller does not wait for nothing.
+      ['joinempty', 'loggedout,invalid,unavailable'],
+      ['leavewhenempty', 'loggedout,invalid,unavailable'],
+      ['announce-position', s.announcePosition ? 'yes' : 'no'],
+      ['announce-holdtime', s.announceHoldTime ? 'yes' : 'no'],
+      ['announce-frequency', String(s.announceFrequency)],
+      ['reportholdtime', 'no'],
+      ['setinterfacevar', 'yes'],
+      ['setqueueentryvar', 'yes'],
+      ['eventwhencalled', 'yes'],
+      ['eventmemberstatus', 'yes'],
+      ['timeoutpriority', 'conf'],
+    ];
+    if (s.penaltySteps.length) lines.push(['defaultrule', ruleName(name)]);
+    return { name, lines };
+  });
+}
+
+/** Queue rules: the highest penalty a waiting caller may reach, raised over time. */
+export function ruleSections(queues: Array<{ name: string; settings: QueueSettings }>): ConfigSection[] {
+  return queues
+    .filter((q) => q.settings.penaltySteps.length)
+    .map(({ name, settings }) => ({
+      name: ruleName(name),
+      lines: [...settings.penaltySteps].sort((a, b) => a.afterSeconds - b.afterSeconds).map((s) => ['penaltychange', `${s.afterSeconds},${s.maxPenalty}`] as [string, string]),
+    }));
+}
+
+export function deviceSections(agents: AgentDevice[], opts: { context: string; mediaAddress?: string }): ConfigSection[] {
+  return agents.map((a) => {
+    const lines: Array<[string, string]> = [
+      ['type', 'wizard'],
+      ['accepts_registrations', a.contact ? 'no' : 'yes'],
+      ['sends_registrations', 'no'],
+      ['accepts_auth', a.sipPassword ? 'yes' : 'no'],
+      ['endpoint/context', opts.context],
+      ['endpoint/disallow', 'all'],
+      ['endpoint/allow', 'ulaw,alaw'],
+      ['endpoint/direct_media', 'no'],
+      ['endpoint/dtmf_mode', 'rfc4733'],
+      ['aor/max_contacts', '1'],
+    ];
+    if (opts.mediaAddress) lines.push(['endpoint/media_address', opts.mediaAddress]);
+    if (a.contact) lines.push(['aor/contact', a.contact]);
+    if (a.sipPassword) lines.push(['inbound_auth/username', a.endpoint], ['inbound_auth/password', a.sipPassword]);
+    return { name: a.endpoint, lines };
+  });
+}
+
+export const deviceInterface = (endpoint: string) => `PJSIP/${endpoint}`;
+
+/**
+ * The queues an agent belongs to and the penalty in each: every queue whose required skills
+ * the agent has at the minimum level; penalty = 10 - the agent's lowest level among them
+ * (a queue with no required skills: penalty 0 for everyone).
+ */
+export function membershipsOf(skills: Record<string, number>, queues: Array<{ name: string; settings: QueueSettings }>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const q of queues) {
+    const required = Object.entries(q.settings.skills);
+    if (!required.every(([skill, min]) => (skills[skill] ?? 0) >= min)) continue;
+    const lowest = required.length ? Math.min(...required.map(([skill]) => skills[skill] ?? 0)) : 10;
+    out.set(q.name, Math.max(0, 10 - lowest));
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+// Queues (app_queue) over AMI: members, pauses, penalties, QueueStatus, and the config
+// files Hotline owns (written with UpdateConfig, so Asterisk may run on another host).
+// Commands are refused unless this node may act (active, and not attached read-only);
+// reads (QueueStatus, CoreStatus) are always allowed.
+import { FencedError, type ConfigSection, type QueueControl, type QueueEvent, type QueueMemberSnapshot, type QueueStatusSnapshot } from '../ports.js';
+import type { AmiClient } from './client.js';
+import { fieldOf } from './parser.js';
+import { AmiError, type AmiMessage } from './types.js';
+
+const num = (v: string | undefined): number => {
+  const n = Number(v ?? '');
+  return Number.isFinite(n) ? n : 0;
+};
+const truthy = (v: string | undefined): boolean => v === '1' || v?.toLowerCase() === 'true' || v?.toLowerCase() === 'yes';
+
+/** A member snapshot from an Agent*, QueueMember* event or a QueueStatus QueueMember item. */
+export function memberOf(e: AmiMessage): QueueMemberSnapshot {
+  const f = (k: string) => fieldOf(e, k);
+  return {
+    queue: f('Queue') ?? '',
+    interface: f('Interface') ?? f('Location') ?? '',
+    name: f('MemberName') ?? f('Name') ?? '',
+    penalty: num(f('Penalty')),
+    paused: truthy(f('Paused')),
+    pausedReason: f('PausedReason') ?? '',
+    inCall: truthy(f('InCall')),
+    status: num(f('Status')),
+    callsTaken: num(f('CallsTaken')),
+    lastCall: num(f('LastCall')),
+    dynamic: (f('Membership') ?? '') === 'dynamic',
+  };
+}
+
+const MEMBER_EVENTS: Record<string, Extract<QueueEvent, { kind: 'member' }>['cause']> = {
+  QueueMemberAdded: 'added',
+  QueueMemberRemoved: 'removed',
+  QueueMemberStatus: 'status',
+  QueueMemberPause: 'pause',
+  QueueMemberPenalty: 'penalty',
+  AgentCalled: 'called',
+  AgentRingNoAnswer: 'ringnoanswer',
+  AgentConnect: 'connect',
+  AgentComplete: 'complete',
+};
+
+/** Normalizes the AMI events the ACD needs; null for every other event. */
+export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null {
+  const name = fieldOf(e, 'Event') ?? '';
+  const cause = MEMBER_EVENTS[name];
+  if (cause) {
+    const ev: QueueEvent = { kind: 'member', cause, member: memberOf(e), at };
+    if (cause === 'called' || cause === 'connect' || cause === 'complete' || cause === 'ringnoanswer') ev.callerUniqueid = fieldOf(e, 'Uniqueid');
+    if (cause === 'connect' || cause === 'complete') ev.holdSeconds = num(fieldOf(e, 'HoldTime'));
+    if (cause === 'complete') ev.talkSeconds = num(fieldOf(e, 'TalkTime'));
+    return ev;
+  }
+  const queue = fieldOf(e, 'Queue') ?? '';
+  const uniqueid = fieldOf(e, 'Uniqueid') ?? '';
+  if (name === 'QueueCallerJoin') return { kind: 'caller-join', queue, uniqueid, callerNumber: fieldOf(e, 'CallerIDNum') ?? '', position: num(fieldOf(e, 'Position')), at };
+  if (name === 'QueueCallerLeave') return { kind: 'caller-leave', queue, uniqueid, at };
+  if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, holdSeconds: num(fieldOf(e, 'HoldTime')), at };
+  return null;
+}
+
+export class AmiQueueControl implements QueueControl {
+  constructor(
+    private readonly ami: AmiClient,
+    /** May this node change Asterisk? (active, and not attached read-only) */
+    private readonly mayAct: () => boolean,
+  ) {}
+
+  private async act(name: string, fields: Record<string, string | number | undefined>): Promise<AmiMessage> {
+    if (!this.mayAct()) throw new FencedError();
+    return this.ami.action(name, fields);
+  }
+
+  async addMember(queue: string, m: { interface: string; name: string; penalty: number; paused: boolean; reason?: string }): Promise<void> {
+    try {
+      await this.act('QueueAdd', { Queue: queue, Interface: m.interface, MemberName: m.name, StateInterface: m.interface, Penalty: m.penalty, Paused: m.paused ? 'true' : 'false', Reason: m.reason });
+    } catch (err) {
+      // Already a member: make penalty and pause what was asked.
+      if (!(err instanceof AmiError) || !/already/i.test(String(fieldOf(err.response ?? {}, 'Message') ?? err.message))) throw err;
+      await this.setPenalty(queue, m.interface, m.penalty);
+    }
+  }
+
+  async removeMember(queue: string, iface: string): Promise<void> {
+    try {
+      await this.act('QueueRemove', { Queue: queue, Interface: iface });
+    } catch (err) {
+      if (!(err instanceof AmiError) || !/not there|no such|unable/i.test(String(fieldOf(err.response ?? {}, 'Message') ?? err.message))) throw err;
+    }
+  }
+
+  async pause(iface: string, paused: boolean, reason?: string): Promise<void> {
+    await this.act('QueuePause', { Interface: iface, Paused: paused ? 'true' : 'false', Reason: reason });
+  }
+
+  async setPenalty(queue: string, iface: string, penalty: number): Promise<void> {
+    await this.act('QueuePenalty', { Queue: queue, Interface: iface, Penalty: penalty });
+  }
+
+  async status(): Promise<QueueStatusSnapshot> {
+    const r = await this.ami.actionList('QueueStatus', {}, { timeoutMs: 15_000 });
+    const snap: QueueStatusSnapshot = { queues: [], members: [], entries: [] };
+    for (const e of r.events) {
+      const ev = fieldOf(e, 'Event');
+      if (ev === 'QueueParams') snap.queues.push(fieldOf(e, 'Queue') ?? '');
+      else if (ev === 'QueueMember') snap.members.push(memberOf(e));
+      else if (ev === 'QueueEntry')
+        snap.entries.push({ queue: fieldOf(e, 'Queue') ?? '', uniqueid: fieldOf(e, 'Uniqueid') ?? '', callerNumber: fieldOf(e, 'CallerIDNum') ?? '', position: num(fieldOf(e, 'Position')), waitSeconds: num(fieldOf(e, 'Wait')) });
+    }
+    return snap;
+  }
+
+  async startedAt(): Promise<string> {
+    const r = await this.ami.action('CoreStatus');
+    return `${fieldOf(r, 'CoreStartupDate') ?? ''} ${fieldOf(r, 'CoreStartupTime') ?? ''}`.trim();
+  }
+
+  async writeConfig(file: string, sections: ConfigSection[], reload: 'queues' | 'pjsip'): Promise<void> {
+    if (!/^[a-z0-9_]+\.conf$/.test(file)) throw new Error(`refusing to write config file ${file}`);
+    if (!this.mayAct()) throw new FencedError();
+    // The file may not exist yet (a fresh Asterisk): create it; "already exists" is fine.
+    await this.ami.action('CreateConfig', { Filename: file }).catch(() => undefined);
+    const existing = await this.ami.action('ListCategories', { Filename: file });
+    const old = Object.keys(existing).filter((k) => k.startsWith('Category-')).map((k) => fieldOf(existing, k) ?? '');
+    // Asterisk takes at most 128 header lines per message: send the edits in batches (the file
+    // is saved after each; the reload below makes the whole new file effective at once).
+    const ops: Array<[string, string, string?, string?]> = [];
+    for (const cat of old) ops.push(['DelCat', cat]);
+    for (const s of sections) {
+      ops.push(['NewCat', s.name]);
+      for (const [k, v] of s.lines) ops.push(['Append', s.name, k, v]);
+    }
+    for (let start = 0; start < ops.length; start += 28) {
+      const fields: Record<string, string> = { SrcFilename: file, DstFilename: file };
+      ops.slice(start, start + 28).forEach(([action, cat, v, value], i) => {
+        const n = String(i).padStart(6, '0');
+        fields[`Action-${n}`] = action;
+        fields[`Cat-${n}`] = cat;
+        if (v !== undefined) fields[`Var-${n}`] = v;
+        if (value !== undefined) fields[`Value-${n}`] = value;
+      });
+      await this.act('UpdateConfig', fields);
+    }
+    if (reload === 'queues') await this.act('QueueReload', { Members: 'no', Rules: 'yes', Parameters: 'yes' });
+    else await this.act('Reload', { Module: 'res_pjsip.so' });
+  }
+}
