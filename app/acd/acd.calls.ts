@@ -4,7 +4,7 @@
 // of order still leave the right outcome (an AgentConnect after the QueueCallerLeave of the
 // same caller still makes the call answered).
 import { randomUUID } from 'node:crypto';
-import { IsNull, MoreThanOrEqual, type DataSource } from 'typeorm';
+import { In, IsNull, MoreThanOrEqual, type DataSource } from 'typeorm';
 import type { Logger } from '../logger.js';
 import type { QueueEvent, QueueStatusSnapshot } from '../pbx/ports.js';
 import { AcdQueueCall } from './acd.entities.js';
@@ -13,6 +13,7 @@ import type { LiveHub } from './acd.live.js';
 export interface QueueTotals {
   answered: number;
   abandoned: number;
+  /** Left the queue still connected: timeout, overflow, nobody logged in. */
   left: number;
   answeredWithinServiceLevel: number;
   /** answered within the threshold / (answered + abandoned), or null with no calls. */
@@ -59,8 +60,16 @@ export class QueueCallLog {
       return;
     }
     if (e.kind === 'caller-abandon') {
-      await repo.update({ uniqueid: e.uniqueid, queue: e.queue, answeredAt: IsNull() }, { outcome: 'abandoned', holdSeconds: e.holdSeconds, leftAt: at, endedAt: at });
+      // Asterisk also reports a queue timeout as an abandon; the dialplan's HotlineQueueResult
+      // (caller-exit) tells the two apart and wins whichever comes first.
+      await repo.update({ uniqueid: e.uniqueid, queue: e.queue, answeredAt: IsNull(), outcome: In(['waiting', 'left']) }, { outcome: 'abandoned', holdSeconds: e.holdSeconds, leftAt: at, endedAt: at });
       this.publish(e.queue, e.uniqueid, 'abandoned', at);
+      return;
+    }
+    if (e.kind === 'caller-exit') {
+      if (e.status === 'CONTINUE') return; // answered and the agent hung up first
+      await repo.update({ uniqueid: e.uniqueid, queue: e.queue, answeredAt: IsNull() }, { outcome: 'timeout', endedAt: at });
+      this.publish(e.queue, e.uniqueid, 'left', at);
       return;
     }
     if (e.kind !== 'member' || !e.callerUniqueid) return;
@@ -106,7 +115,7 @@ export class QueueCallLog {
     return {
       answered: answered.length,
       abandoned,
-      left: rows.filter((r) => r.outcome === 'left').length,
+      left: rows.filter((r) => r.outcome === 'left' || r.outcome === 'timeout').length,
       answeredWithinServiceLevel: within,
       serviceLevel: answered.length + abandoned ? Math.round((within / (answered.length + abandoned)) * 1000) / 1000 : null,
       averageHoldSeconds: holds.length ? Math.round((holds.reduce((s, h) => s + h, 0) / holds.length) * 10) / 10 : null,

@@ -28,16 +28,14 @@ export function queueSections(queues: Array<{ name: string; settings: QueueSetti
       ['autofill', 'yes'],
       ['servicelevel', String(s.serviceLevelSeconds)],
       // Nobody logged in (or everyone unreachable): the caller does not wait for nothing.
-      ['joinempty', 'loggedout,invalid,unavailable'],
-      ['leavewhenempty', 'loggedout,invalid,unavailable'],
+      ['joinempty', 'invalid,unavailable'],
+      ['leavewhenempty', 'invalid,unavailable'],
       ['announce-position', s.announcePosition ? 'yes' : 'no'],
       ['announce-holdtime', s.announceHoldTime ? 'yes' : 'no'],
       ['announce-frequency', String(s.announceFrequency)],
       ['reportholdtime', 'no'],
       ['setinterfacevar', 'yes'],
       ['setqueueentryvar', 'yes'],
-      ['eventwhencalled', 'yes'],
-      ['eventmemberstatus', 'yes'],
       ['timeoutpriority', 'conf'],
     ];
     if (s.penaltySteps.length) lines.push(['defaultrule', ruleName(name)]);
@@ -70,7 +68,8 @@ export function deviceSections(agents: AgentDevice[], opts: { context: string; m
       ['aor/max_contacts', '1'],
     ];
     if (opts.mediaAddress) lines.push(['endpoint/media_address', opts.mediaAddress]);
-    if (a.contact) lines.push(['aor/contact', a.contact]);
+    // A static device: the wizard makes the AOR's contact from remote_hosts.
+    if (a.contact) lines.push(['remote_hosts', a.contact.replace(/^sips?:[^@]*@/, '')]);
     if (a.sipPassword) lines.push(['inbound_auth/username', a.endpoint], ['inbound_auth/password', a.sipPassword]);
     return { name: a.endpoint, lines };
   });

@@ -129,7 +129,9 @@ export type QueueEvent =
   | { kind: 'member'; cause: 'added' | 'removed' | 'status' | 'pause' | 'penalty' | 'called' | 'ringnoanswer' | 'connect' | 'complete'; member: QueueMemberSnapshot; callerUniqueid?: string; holdSeconds?: number; talkSeconds?: number; at: Date }
   | { kind: 'caller-join'; queue: string; uniqueid: string; callerNumber: string; position: number; priority?: number; at: Date }
   | { kind: 'caller-leave'; queue: string; uniqueid: string; at: Date }
-  | { kind: 'caller-abandon'; queue: string; uniqueid: string; holdSeconds: number; at: Date };
+  | { kind: 'caller-abandon'; queue: string; uniqueid: string; holdSeconds: number; at: Date }
+  /** The caller left the queue still connected (Hotline's dialplan): TIMEOUT, JOINEMPTY, LEAVEEMPTY ... */
+  | { kind: 'caller-exit'; queue: string; uniqueid: string; status: string; at: Date };
 
 export interface QueueEventSink {
   onQueueEvent(event: QueueEvent): void;

@@ -38,8 +38,21 @@ for (const kind of DB_KINDS) {
       agents.ana = await createAgent(base, 'ana', 1, { english: 8 });
       agents.bo = await createAgent(base, 'bo', 2, { english: 5, chinese: 9 });
       agents.cy = await createAgent(base, 'cy', 3, { chinese: 6 });
+      await createQueue(base, 'vipq', { skills: { vip: 1 } });
+      await createQueue(base, 'wrapq', { skills: { wrap: 1 }, wrapupSeconds: 4 });
+      await createQueue(base, 'ovf-a', { skills: { ovf: 1 }, overflow: { queue: 'sales-en', afterSeconds: 5 } });
+      await createQueue(base, 'night', { skills: { night: 1 } });
+      await createQueue(base, 'night2', { skills: { night: 1 }, noAgentsQueue: 'sales-en' });
+      agents.dee = await createAgent(base, 'dee', 4, { vip: 5 });
+      agents.eve = await createAgent(base, 'eve', 5, { wrap: 5 });
+      agents.fay = await createAgent(base, 'fay', 6, { ovf: 5 });
       await queueFlow(base, 'to-zh', 'support-zh', '7101');
       await queueFlow(base, 'to-en', 'sales-en', '7102');
+      await queueFlow(base, 'to-vip', 'vipq', '7103');
+      await queueFlow(base, 'to-wrap', 'wrapq', '7104');
+      await queueFlow(base, 'to-ovf', 'ovf-a', '7105');
+      await queueFlow(base, 'to-night', 'night', '7106');
+      await queueFlow(base, 'to-night2', 'night2', '7107');
     });
     afterEach(() => hangupAll());
     after(async () => {
@@ -54,6 +67,8 @@ for (const kind of DB_KINDS) {
 
     it('logs agents in to the queues their skills match, with penalties from skill levels', async () => {
       for (const a of Object.values(agents)) await agentAction(hotline.url, a, 'login');
+      const zh = await api(hotline.url, 'GET', '/api/acd/queues/support-zh/stats');
+      expect(zh.body.agents.available).to.equal(2);
       const members = await waitUntil('members in QueueStatus', async () => {
         const res = await api(hotline.url, 'POST', '/api/acd/reconcile');
         expect(res.status).to.equal(200);
@@ -89,6 +104,94 @@ for (const kind of DB_KINDS) {
       const timeline = (await api(hotline.url, 'GET', `/api/acd/agents/${agents.bo!.id}/timeline`)).body.items as Array<{ state: string; reason: string }>;
       expect(timeline.map((t) => t.state)).to.include.members(['break', 'on_call', 'available']);
       expect(timeline.find((t) => t.state === 'break')?.reason).to.equal('lunch');
+    });
+
+    it('a VIP caller is answered before a caller who waited longer', async () => {
+      const [a, b, vip] = [nextCaller(), nextCaller(), nextCaller()];
+      const created = await api(hotline.url, 'POST', '/api/customers', { name: 'Very Important', phones: [vip], vipLevel: 2 });
+      expect(created.status).to.equal(201);
+      await agentAction(hotline.url, agents.dee!, 'login');
+      const callA = await startCall({ scenario: 'uac-wait-bye', service: '7103', caller: a, hangupAfterMs: 30_000 });
+      await connected(a);
+      const callB = await startCall({ scenario: 'uac-wait-bye', service: '7103', caller: b, hangupAfterMs: 40_000 });
+      await ami.waitFor('QueueCallerJoin', { CallerIDNum: b, Queue: 'vipq' });
+      const callVip = await startCall({ scenario: 'uac-wait-bye', service: '7103', caller: vip, hangupAfterMs: 40_000 });
+      await ami.waitFor('QueueCallerJoin', { CallerIDNum: vip, Queue: 'vipq' });
+      await callA.hangup();
+      await connected(vip);
+      expect(ami.events.some((e) => fieldOf(e, 'Event') === 'AgentConnect' && fieldOf(e, 'CallerIDNum') === b), 'the earlier normal caller was answered first').to.equal(false);
+      await callVip.hangup();
+      await connected(b);
+      await callB.hangup();
+      await Promise.all([callA.done, callB.done, callVip.done]);
+      const order = ami.events.filter((e) => fieldOf(e, 'Event') === 'AgentConnect' && fieldOf(e, 'Queue') === 'vipq').map((e) => fieldOf(e, 'CallerIDNum'));
+      expect(order).to.deep.equal([a, vip, b]);
+    });
+
+    it('wrap-up: the agent gets no call during wrap-up and is available after it', async () => {
+      const [first, second] = [nextCaller(), nextCaller()];
+      await agentAction(hotline.url, agents.eve!, 'login');
+      const call1 = await startCall({ scenario: 'uac-wait-bye', service: '7104', caller: first, hangupAfterMs: 30_000 });
+      await connected(first);
+      await call1.hangup();
+      await ami.waitFor('AgentComplete', { CallerIDNum: first });
+      const completedAt = Date.now();
+      await waitForAgentState(hotline.url, agents.eve!, 'wrap_up', 3000);
+      const call2 = await startCall({ scenario: 'uac-wait-bye', service: '7104', caller: second, hangupAfterMs: 30_000 });
+      await connected(second);
+      const gap = Date.now() - completedAt;
+      expect(gap, `second call connected ${gap} ms after the first ended (wrap-up 4 s)`).to.be.greaterThan(3500);
+      await call2.hangup();
+      await Promise.all([call1.done, call2.done]);
+      await waitForAgentState(hotline.url, agents.eve!, 'available', 10_000);
+      const states = ((await api(hotline.url, 'GET', `/api/acd/agents/${agents.eve!.id}/timeline`)).body.items as Array<{ state: string }>).map((t) => t.state).reverse();
+      const i = states.indexOf('wrap_up');
+      expect(i).to.be.greaterThan(-1);
+      expect(states.slice(i + 1)).to.include('on_call');
+      expect(states.at(-1)).to.equal('available');
+    });
+
+    it('overflow: a caller nobody answers in time moves to the overflow queue after the configured wait', async () => {
+      await agentAction(hotline.url, agents.fay!, 'login');
+      await agentAction(hotline.url, agents.fay!, 'break', 'training'); // logged in, not answering
+      await agentAction(hotline.url, agents.ana!, 'login');
+      const caller = nextCaller();
+      const call = await startCall({ scenario: 'uac-wait-bye', service: '7105', caller, hangupAfterMs: 40_000 });
+      await ami.waitFor('QueueCallerJoin', { CallerIDNum: caller, Queue: 'ovf-a' });
+      const joined = Date.now();
+      await ami.waitFor('QueueCallerJoin', { CallerIDNum: caller, Queue: 'sales-en' }, 20_000);
+      const waited = Date.now() - joined;
+      expect(waited, `moved after ${waited} ms`).to.be.within(4000, 9000);
+      const ev = await ami.waitFor('UserEvent', { UserEvent: 'HotlineOverflow', Caller: caller });
+      expect(fieldOf(ev, 'From')).to.equal('ovf-a');
+      const c = await connected(caller);
+      expect(fieldOf(c, 'Queue')).to.equal('sales-en');
+      await call.hangup();
+      await call.done;
+      const stats = await waitUntil('ovf-a stats to count the caller who left', async () => {
+        const body = (await api(hotline.url, 'GET', '/api/acd/queues/ovf-a/stats')).body;
+        return body.today.left >= 1 ? body : undefined;
+      }, 5000).catch(async (err) => {
+        throw new Error(`${(err as Error).message}; rows: ${JSON.stringify(await db.query('SELECT queue, outcome, caller_number, left_at, answered_at FROM acd_queue_calls'))}`);
+      });
+      expect(stats.waiting).to.equal(0);
+    });
+
+    it('no agent logged in: the flow takes its noAgents branch; a queue with noAgentsQueue sends callers there', async () => {
+      const lonely = nextCaller();
+      const call = await startCall({ scenario: 'uac-wait-bye', service: '7106', caller: lonely, hangupAfterMs: 20_000 });
+      const res = await call.done;
+      expect(res.events.PBX_BYE).to.equal(1);
+      const row = await waitUntil('the call record', async () => (await db.query<{ ivr_path: string; ended_at: unknown }>('SELECT ivr_path, ended_at FROM call_records WHERE caller_number = ?', [lonely]))[0]?.ended_at ? (await db.query<{ ivr_path: string }>('SELECT ivr_path FROM call_records WHERE caller_number = ?', [lonely]))[0] : undefined);
+      expect((JSON.parse(row.ivr_path) as Array<{ step: string }>).map((p) => p.step)).to.deep.equal(['q', 'nobody']);
+      expect(ami.events.some((e) => fieldOf(e, 'Event') === 'QueueCallerJoin' && fieldOf(e, 'CallerIDNum') === lonely)).to.equal(false);
+
+      const redirected = nextCaller();
+      const call2 = await startCall({ scenario: 'uac-wait-bye', service: '7107', caller: redirected, hangupAfterMs: 30_000 });
+      const c = await connected(redirected);
+      expect(fieldOf(c, 'Queue')).to.equal('sales-en');
+      await call2.hangup();
+      await call2.done;
     });
   });
 }

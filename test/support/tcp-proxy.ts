@@ -1,10 +1,12 @@
-// A TCP proxy a test can cut: a node reaches MariaDB through it, and cut() severs every
-// connection and refuses new ones, as a failed network path would.
+// A TCP proxy a test can cut: a node reaches MariaDB (or AMI) through it, and cut() severs every
+// connection and refuses new ones, as a failed network path would; restore() heals it.
 import net from 'node:net';
 
 export interface TcpProxy {
   port: number;
   cut(): void;
+  /** Accept connections again after cut(). */
+  restore(): void;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,9 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     cut() {
       open = false;
       for (const s of sockets) s.destroy();
+    },
+    restore() {
+      open = true;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -58,6 +58,7 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
   const uniqueid = fieldOf(e, 'Uniqueid') ?? '';
   if (name === 'QueueCallerJoin') return { kind: 'caller-join', queue, uniqueid, callerNumber: fieldOf(e, 'CallerIDNum') ?? '', position: num(fieldOf(e, 'Position')), at };
   if (name === 'QueueCallerLeave') return { kind: 'caller-leave', queue, uniqueid, at };
+  if (name === 'UserEvent' && fieldOf(e, 'UserEvent') === 'HotlineQueueResult') return { kind: 'caller-exit', queue, uniqueid, status: fieldOf(e, 'Status') ?? '', at };
   if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, holdSeconds: num(fieldOf(e, 'HoldTime')), at };
   return null;
 }
