@@ -21,6 +21,8 @@ import { createCrmModule } from './crm/index.js';
 import { createIvrModule } from './ivr/index.js';
 import { createIoModule } from './io/index.js';
 import { createPromptsModule } from './prompts/index.js';
+import { createScheduler, type Scheduler } from './scheduler/index.js';
+import { createTicketsModule } from './tickets/index.js';
 
 const VERSION = '0.1.0';
 
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   log.info({ host: config.http.host, port: config.http.port, tls: config.http.tls !== undefined, node: config.nodeName }, 'Hotline HTTP listening');
 
   let calls: ReturnType<typeof createCallsModule> | undefined;
+  let scheduler: Scheduler | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
       log.info({ signal }, 'shutting down: no new calls; letting calls in progress finish');
       await calls?.stasis.drain(config.calls.shutdownGraceMs);
     }
+    await scheduler?.stop();
     await elector.stop();
     await pbx.stop();
     await calls?.service.close();
@@ -111,13 +115,26 @@ async function main(): Promise<void> {
   const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, log, metrics, routes: routes() });
   calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes() });
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes() });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router);
+  // Timed work (SLA reminders, escalations) runs only on the active node.
+  scheduler = createScheduler({ db: db.source, nodeName: config.nodeName, isActive: () => elector.role === 'active', log, leaseMs: config.scheduler.leaseMs });
+  const tickets = createTicketsModule({
+    db: db.source,
+    customers: crm.service,
+    calls: calls.service,
+    users: auth.service.users,
+    scheduler: scheduler.service,
+    log,
+    routes: routes(),
+    maxAttachmentBytes: config.tickets.maxAttachmentBytes,
+  });
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router);
   assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
   ready = true;
   callsInProgress = () => calls?.stasis.inProgress ?? 0;
   log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');
   pbx.start(calls.stasis);
   wireLeadership(elector, pbx, calls.stasis, log);
+  scheduler.start();
 }
 
 main().catch((err: Error) => {
