@@ -211,4 +211,14 @@ export class TicketSlaPolicy {
   updatedAt!: Date;
 }
 
-export const ticketEntities = [Ticket, TicketComment, TicketAttachment, TicketAttachmentData, TicketHistory, TicketSlaPolicy];
+/** Hands out ticket numbers: one row per sequence, bumped under its row lock. */
+@Entity({ name: 'ticket_counters' })
+export class TicketCounter {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  name!: string;
+
+  @Column({ type: 'int' })
+  value!: number;
+}
+
+export const ticketEntities = [TicketCounter, Ticket, TicketComment, TicketAttachment, TicketAttachmentData, TicketHistory, TicketSlaPolicy];

@@ -6,7 +6,7 @@ import { parse } from '../http/validate.js';
 import { addAttachment, readAttachment } from './tickets.attachments.js';
 import { AttachmentTooLargeError, AttachmentTypeError } from './tickets.errors.js';
 import { mergeTickets } from './tickets.merge.js';
-import { attachmentParams, attachmentQuery, commentBody, createTicketBody, listQuery, mergeBody, slaBody, slaParams, ticketParams, updateTicketBody } from './tickets.schemas.js';
+import { attachmentParams, attachmentQuery, commentBody, customerParams, createTicketBody, listQuery, mergeBody, slaBody, slaParams, ticketParams, updateTicketBody } from './tickets.schemas.js';
 import type { TicketsService } from './tickets.service.js';
 
 const READ = { allow: ['admin', 'supervisor', 'agent', 'readonly'] } as const;
@@ -73,6 +73,11 @@ export function ticketsRoutes(r: SecureRouter, tickets: TicketsService, opts: { 
     res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.fileName)}`);
     res.setHeader('x-content-sha256', meta.sha256);
     res.send(content);
+  });
+
+  // The customer's tickets, open ones first (screen pop, CRM timeline).
+  r.get('/customers/:id/tickets', READ, async (req, res) => {
+    res.json({ items: await tickets.listForCustomer(parse(customerParams, req.params, 'path').id) });
   });
 
   r.get('/ticket-sla', READ, async (_req, res) => {

@@ -75,6 +75,8 @@ export const listQuery = z.strictObject({
 });
 export type ListQuery = z.infer<typeof listQuery>;
 
+export const customerParams = z.strictObject({ id: z.uuid() });
+
 export const slaParams = z.strictObject({ priority: z.enum(PRIORITIES) });
 export const slaBody = z.strictObject({
   firstResponseSeconds: z.number().int().min(1).max(365 * 86400),

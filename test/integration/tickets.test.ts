@@ -233,10 +233,20 @@ for (const kind of DB_KINDS) {
       const firstNull = dues.indexOf(null);
       expect(dues.slice(0, firstNull === -1 ? undefined : firstNull)).to.deep.equal([...dues.slice(0, firstNull === -1 ? undefined : firstNull)].sort());
       if (firstNull !== -1) expect(dues.slice(firstNull).every((d: unknown) => d === null)).to.equal(true);
+      const viaHttp = (await call('GET', `/customers/${customerId}/tickets`)).body.items;
       const mine = await app.tickets.listForCustomer(customerId);
+      expect(viaHttp.map((t: any) => t.number)).to.deep.equal(mine.map((t) => t.number));
+      expect(mine.length).to.equal(all.items.filter((t: any) => t.customerId === customerId).length);
       const open = mine.map((t) => !['resolved', 'closed'].includes(t.status));
       expect(open.indexOf(false)).to.be.greaterThan(0);
       expect(open.slice(open.indexOf(false)).every((o) => !o)).to.equal(true);
+    });
+
+    it('hands out distinct consecutive numbers to concurrent creates', async () => {
+      const made = await Promise.all(Array.from({ length: 12 }, (_, i) => create({ title: `Parallel ${i}` })));
+      const before = (await call('GET', '/tickets?limit=1')).body.total - 12;
+      const seqs = made.map((t) => Number(t.number.slice(2))).sort((a, b) => a - b);
+      expect(seqs).to.deep.equal(Array.from({ length: 12 }, (_, i) => before + i + 1));
     });
   });
 }

@@ -94,6 +94,8 @@ export class Tickets1764200000000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'idx_ticket_history_ticket', columnNames: ['ticket_id', 'id'] })],
       }),
     );
+    await q.createTable(new Table({ name: 'ticket_counters', columns: [{ ...str('name', 32), isPrimary: true }, { name: 'value', type: 'int' }] }));
+    await q.query("INSERT INTO ticket_counters (name, value) VALUES ('ticket', 0)");
     await q.createTable(
       new Table({
         name: 'ticket_sla_policies',
@@ -103,6 +105,6 @@ export class Tickets1764200000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['ticket_sla_policies', 'ticket_history', 'ticket_attachment_data', 'ticket_attachments', 'ticket_comments', 'tickets']) await q.dropTable(t);
+    for (const t of ['ticket_counters', 'ticket_sla_policies', 'ticket_history', 'ticket_attachment_data', 'ticket_attachments', 'ticket_comments', 'tickets']) await q.dropTable(t);
   }
 }
