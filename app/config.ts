@@ -37,6 +37,8 @@ const schema = z.object({
   HOTLINE_PROMPTS_SOUND_PREFIX: z.string().regex(/^[A-Za-z0-9_/-]{1,64}$/, 'a sound path such as hotline').default('hotline'),
   HOTLINE_PROMPT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   HOTLINE_PROMPT_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  HOTLINE_TICKET_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+  HOTLINE_SCHEDULER_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   HOTLINE_MAX_CALL_SECONDS: z.coerce.number().int().min(10).max(86400).default(3600),
   HOTLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600000).default(15000),
   HOTLINE_METRICS_ENABLED: bool.default(true),
@@ -90,6 +92,10 @@ export interface Config {
   /** Prompt library: files land in `dir`, which Asterisk must see as sounds `<soundPrefix>/<name>`. */
   prompts: { dir: string; soundPrefix: string; maxUploadBytes: number; maxSeconds: number };
   metricsEnabled: boolean;
+  /** Tickets: the largest attachment accepted. */
+  tickets: { maxAttachmentBytes: number };
+  /** Persisted timed jobs: a job `running` longer than the lease belongs to a dead node. */
+  scheduler: { leaseMs: number };
   ha: { enabled: boolean; lockName: string; checkMs: number };
   acd: { deviceContext: string; mediaAddress?: string; reconcileMs: number };
   auth: {
@@ -183,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSeconds: e.HOTLINE_PROMPT_MAX_SECONDS,
     },
     metricsEnabled: e.HOTLINE_METRICS_ENABLED,
+    tickets: { maxAttachmentBytes: e.HOTLINE_TICKET_ATTACHMENT_MAX_BYTES },
+    scheduler: { leaseMs: e.HOTLINE_SCHEDULER_LEASE_SECONDS * 1000 },
     ha: haConfig(e),
     acd: { deviceContext: e.HOTLINE_ACD_DEVICE_CONTEXT, ...(e.HOTLINE_ACD_MEDIA_ADDRESS ? { mediaAddress: e.HOTLINE_ACD_MEDIA_ADDRESS } : {}), reconcileMs: e.HOTLINE_ACD_RECONCILE_MS },
     auth: {

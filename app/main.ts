@@ -23,6 +23,8 @@ import { createIoModule } from './io/index.js';
 import { createPromptsModule } from './prompts/index.js';
 import { createAcdModule } from './acd/index.js';
 import { attachLiveFeed } from './acd/acd.ws.js';
+import { createScheduler, type Scheduler } from './scheduler/index.js';
+import { createTicketsModule } from './tickets/index.js';
 
 const VERSION = '0.1.0';
 
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
 
   let calls: ReturnType<typeof createCallsModule> | undefined;
   let liveFeed: { close(): void } | undefined;
+  let scheduler: Scheduler | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
       await calls?.stasis.drain(config.calls.shutdownGraceMs);
     }
     liveFeed?.close();
+    await scheduler?.stop();
     await elector.stop();
     await pbx.stop();
     await calls?.service.close();
@@ -123,7 +127,19 @@ async function main(): Promise<void> {
   const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, log, metrics, routes: routes() });
   calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes() });
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes() });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, acd.router);
+  // Timed work (SLA reminders, escalations) runs only on the active node.
+  scheduler = createScheduler({ db: db.source, nodeName: config.nodeName, isActive: () => elector.role === 'active', log, leaseMs: config.scheduler.leaseMs });
+  const tickets = createTicketsModule({
+    db: db.source,
+    customers: crm.service,
+    calls: calls.service,
+    users: auth.service.users,
+    scheduler: scheduler.service,
+    log,
+    routes: routes(),
+    maxAttachmentBytes: config.tickets.maxAttachmentBytes,
+  });
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router);
   liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, log });
   assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
   ready = true;
@@ -132,6 +148,8 @@ async function main(): Promise<void> {
   pbx.onQueueEvents(acd.service);
   pbx.start(calls.stasis);
   wireLeadership(elector, pbx, calls.stasis, log, acd.service);
+  wireLeadership(elector, pbx, calls.stasis, log);
+  scheduler.start();
 }
 
 main().catch((err: Error) => {

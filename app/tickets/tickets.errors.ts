@@ -1,0 +1,45 @@
+import { AppError } from '../errors.js';
+import type { TicketStatus } from './tickets.entities.js';
+
+export class TransitionNotAllowedError extends AppError {
+  constructor(from: TicketStatus, to: TicketStatus, allowed: readonly TicketStatus[]) {
+    super(409, 'transition_not_allowed', `a ticket cannot go from ${from} to ${to} (from ${from}: ${allowed.join(', ') || 'nothing'})`, { from, to, allowed });
+  }
+}
+
+/** A reference in the body (customer, call, assignee, ticket to merge) names nothing. */
+export class UnknownReferenceError extends AppError {
+  constructor(what: 'customer' | 'call' | 'assignee' | 'ticket', id: string, extra = '') {
+    super(422, `${what}_not_found`, `${what} ${id} does not exist${extra}`, { field: what, id });
+  }
+}
+
+export class AssigneeDisabledError extends AppError {
+  constructor(id: string) {
+    super(422, 'assignee_disabled', `user ${id} is disabled and cannot be assigned tickets`);
+  }
+}
+
+export class TicketMergedError extends AppError {
+  constructor(number: string, into: string) {
+    super(409, 'ticket_merged', `ticket ${number} was merged into ${into}; change that one instead`, { mergedInto: into });
+  }
+}
+
+export class MergeNotAllowedError extends AppError {
+  constructor(message: string) {
+    super(409, 'merge_not_allowed', message);
+  }
+}
+
+export class AttachmentTooLargeError extends AppError {
+  constructor(maxBytes: number) {
+    super(413, 'attachment_too_large', `an attachment may be at most ${maxBytes} bytes`, { maxBytes });
+  }
+}
+
+export class AttachmentTypeError extends AppError {
+  constructor(message: string) {
+    super(415, 'attachment_type_not_allowed', message);
+  }
+}

@@ -1,0 +1,33 @@
+// Merging a duplicate: B is closed with merged_into = A and its SLA jobs cancelled; A shows
+// B's comments, attachments and history (TicketsService.family). Both histories say so.
+import type { EntityManager } from 'typeorm';
+import { serialTransaction } from '../db/serial.js';
+import { Ticket } from './tickets.entities.js';
+import { MergeNotAllowedError, TicketMergedError, UnknownReferenceError } from './tickets.errors.js';
+import type { TicketsService } from './tickets.service.js';
+import { recordHistory } from './tickets.view.js';
+import { NotFoundError } from '../errors.js';
+
+export async function mergeTickets(tickets: TicketsService, targetRef: string, duplicateRef: string, actor: string) {
+  return serialTransaction(tickets.sla.db, async (m: EntityManager) => {
+    const target = await tickets.find(targetRef, m, true);
+    const dup = await tickets.find(duplicateRef, m, true).catch((err: unknown) => {
+      throw err instanceof NotFoundError ? new UnknownReferenceError('ticket', duplicateRef) : err;
+    });
+    if (target.id === dup.id) throw new MergeNotAllowedError('a ticket cannot be merged into itself');
+    if (target.mergedIntoId) throw new TicketMergedError(target.number, (await tickets.find(target.mergedIntoId, m)).number);
+    if (dup.mergedIntoId) throw new MergeNotAllowedError(`ticket ${dup.number} is already merged into another ticket`);
+    if (dup.customerId !== target.customerId) throw new MergeNotAllowedError(`ticket ${dup.number} belongs to another customer than ${target.number}`);
+    const now = new Date();
+    await tickets.sla.cancel(dup.id, 'first_response', m);
+    await tickets.sla.cancel(dup.id, 'resolution', m);
+    await m.update(Ticket, { id: dup.id }, { mergedIntoId: target.id, status: 'closed', closedAt: dup.closedAt ?? now, dueAt: null, updatedAt: now });
+    await recordHistory(m, dup.id, actor, now, [
+      ['merged_into', null, target.number],
+      ...(dup.status === 'closed' ? [] : [['status', dup.status, 'closed'] as [string, string, string]]),
+    ]);
+    await m.update(Ticket, { id: target.id }, { updatedAt: now });
+    await recordHistory(m, target.id, actor, now, [['merged', null, dup.number]]);
+    return tickets.view(await tickets.find(target.id, m), m);
+  });
+}
