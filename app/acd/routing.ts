@@ -40,18 +40,32 @@ export interface RouteDecision {
 /** Every VIP level adds this much queue priority. */
 export const VIP_PRIORITY_STEP = 10;
 
+/** Prefix index of a region table (built once per table; longest prefix wins). */
+const regionIndexes = new WeakMap<RegionEntry[], { byPrefix: Map<string, string>; lengths: number[] }>();
+
 export function regionOf(number: string, regions: RegionEntry[]): string | undefined {
-  let best: RegionEntry | undefined;
-  const n = number.replace(/^\+/, '');
-  for (const r of regions) {
-    const p = r.prefix.replace(/^\+/, '');
-    if (n.startsWith(p) && (!best || p.length > best.prefix.replace(/^\+/, '').length)) best = r;
+  let idx = regionIndexes.get(regions);
+  if (!idx) {
+    const byPrefix = new Map<string, string>();
+    for (const r of regions) byPrefix.set(r.prefix.replace(/^\+/, ''), r.region);
+    idx = { byPrefix, lengths: [...new Set([...byPrefix.keys()].map((k) => k.length))].sort((a, b) => b - a) };
+    regionIndexes.set(regions, idx);
   }
-  return best?.region;
+  const n = number.replace(/^\+/, '');
+  for (const len of idx.lengths) {
+    if (len > n.length) continue;
+    const hit = idx.byPrefix.get(n.slice(0, len));
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function localParts(now: Date, timezone: string): { day: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  let f = formatters.get(timezone);
+  if (!f) formatters.set(timezone, (f = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  const parts = f.formatToParts(now);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
   return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
@@ -69,13 +83,18 @@ export function inWindow(now: Date, t: NonNullable<RoutingRule['when']['time']>)
   return minutes < to && t.days.includes((day + 6) % 7);
 }
 
-function matches(rule: RoutingRule, queue: string, region: string | undefined, input: RouteInput): boolean {
+function matches(rule: RoutingRule, queue: string, region: string | undefined, input: RouteInput, windows: Map<string, boolean>): boolean {
   const w = rule.when;
   if (w.queues && !w.queues.includes(queue)) return false;
   if (w.vipMin !== undefined && input.vipLevel < w.vipMin) return false;
   if (w.regions && (!region || !w.regions.includes(region))) return false;
   if (w.variable && input.vars[w.variable.name] !== w.variable.equals) return false;
-  if (w.time && !inWindow(input.now, w.time)) return false;
+  if (w.time) {
+    const key = `${w.time.timezone} ${w.time.from} ${w.time.to} ${w.time.days.join('')}`;
+    let open = windows.get(key);
+    if (open === undefined) windows.set(key, (open = inWindow(input.now, w.time)));
+    if (!open) return false;
+  }
   return true;
 }
 
@@ -86,8 +105,9 @@ export function route(input: RouteInput, ctx: RouteContext): RouteDecision {
   let priority = input.priority + Math.max(0, input.vipLevel) * VIP_PRIORITY_STEP;
   const region = regionOf(input.callerNumber, ctx.regions);
   const applied: string[] = [];
+  const windows = new Map<string, boolean>();
   for (const rule of ctx.rules) {
-    if (!rule.enabled || !matches(rule, queue, region, input)) continue;
+    if (!rule.enabled || !matches(rule, queue, region, input, windows)) continue;
     applied.push(rule.name);
     if (rule.then.queue) queue = rule.then.queue;
     if (rule.then.priorityAdd) priority += rule.then.priorityAdd;

@@ -17,6 +17,8 @@ function concrete(path: string): string {
     .replace(':jobId', '00000000-0000-4000-8000-000000000000')
     .replace(':ticketId', '00000000-0000-4000-8000-000000000000')
     .replace(':attachmentId', '00000000-0000-4000-8000-000000000000')
+    .replace(':agentId', '00000000-0000-4000-8000-000000000000')
+    .replace(':queue', 'zz-permission-test')
     .replace(':priority', 'normal')
     .replace(':name', 'zz-permission-test')
     .replace(':number', '000999')
@@ -51,7 +53,8 @@ describe('permission matrix (every declared route × every role)', function () {
     const res = await api(hotline.url, 'GET', '/api/auth/routes');
     expect(res.status).to.equal(200);
     // Logout revokes the token it is called with: do it last.
-    decls = (res.body.items as Decl[]).sort((a, b) => Number(a.path.endsWith('/logout')) - Number(b.path.endsWith('/logout')));
+    const revokes = (d: Decl) => Number(d.path === '/api/auth/logout');
+    decls = (res.body.items as Decl[]).sort((a, b) => revokes(a) - revokes(b));
   });
   after(async () => {
     await stopAllHotlines();
@@ -60,7 +63,7 @@ describe('permission matrix (every declared route × every role)', function () {
 
   it('covers every module', () => {
     const prefixes = new Set(decls.map((d) => d.path.split('/')[2]));
-    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers', 'io']);
+    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers', 'io', 'acd', 'tickets']);
     expect(decls.length).to.be.greaterThan(30);
   });
 
