@@ -15,6 +15,8 @@ function concrete(path: string): string {
   return path
     .replace(':id', '00000000-0000-4000-8000-000000000000')
     .replace(':jobId', '00000000-0000-4000-8000-000000000000')
+    .replace(':customerId', '00000000-0000-4000-8000-000000000000')
+    .replace(':tag', 'zz-permission-test')
     .replace(':name', 'zz-permission-test')
     .replace(':number', '000999')
     .replace(':version', '1');
@@ -57,7 +59,7 @@ describe('permission matrix (every declared route × every role)', function () {
 
   it('covers every module', () => {
     const prefixes = new Set(decls.map((d) => d.path.split('/')[2]));
-    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers', 'io']);
+    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers', 'companies', 'reminders', 'io']);
     expect(decls.length).to.be.greaterThan(30);
   });
 

@@ -121,10 +121,12 @@ export class CrmCore1764300000000 implements MigrationInterface {
 /**
  * Brings stored phone numbers to today's normal form (+8613800138000 was stored as written
  * before; it is 13800138000 now). A number whose new form another customer already holds
- * keeps its old form (nothing is lost; the duplicate can be merged by hand).
+ * keeps its old form (nothing is lost; the duplicate can be merged by hand); rows are taken in
+ * code-point order of the old form, so which one keeps it is the same on every database.
  */
 async function renormalizePhones(q: QueryRunner): Promise<void> {
   const rows = (await q.query('SELECT phone, customer_id FROM customer_phones')) as Array<{ phone: string; customer_id: string }>;
+  rows.sort((a, b) => (a.phone < b.phone ? -1 : a.phone > b.phone ? 1 : 0)); // the same outcome on every driver
   const owner = new Map(rows.map((r) => [r.phone, r.customer_id]));
   for (const r of rows) {
     const next = normalizePhone(r.phone);
