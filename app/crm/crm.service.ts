@@ -15,6 +15,7 @@ import { customerTimeline, type CallHistoryPort, type TimelineItem } from './crm
 import { Reminders } from './crm.reminders.js';
 import { Companies } from './crm.companies.js';
 import { normalizePhone } from './phone.js';
+import { popData, type PopReminder } from './crm.pop.js';
 import { pageCustomers, upsertCustomers, UpsertContext, type CustomerPageQuery, type CustomerUpsertRow } from './crm.bulk.js';
 
 export type { CustomerView } from './crm.views.js';
@@ -30,7 +31,7 @@ export interface InteractionInput {
 }
 
 export type ScreenPop =
-  | { known: true; phone: string; customer: CustomerView; lastInteractions: TimelineItem[]; openReminders: Array<Pick<Reminder, 'id' | 'agentId' | 'dueAt' | 'text' | 'status'>> }
+  | { known: true; phone: string; customer: CustomerView; lastInteractions: TimelineItem[]; openReminders: PopReminder[] }
   | { known: false; phone: string | null; createOffer: { name: ''; phones: string[] } };
 
 const KIND = /^[a-z][a-z0-9_.-]{0,31}$/;
@@ -209,29 +210,14 @@ export class CrmService {
   /**
    * What an agent's screen shows when a call rings: the customer, its last 5 interactions
    * (calls included) and open reminders; or, for an unknown number, an offer to create one.
-   * Primary-key and indexed lookups only: phone → customer (PK), then its tables in parallel.
+   * Two round trips of indexed lookups (see crm.pop.ts).
    */
   async screenPop(raw: string): Promise<ScreenPop> {
     const phone = normalizePhone(raw);
     const unknown = { known: false as const, phone, createOffer: { name: '' as const, phones: phone ? [phone] : [] } };
     if (!phone) return unknown;
-    const m = this.db.manager;
-    const hit = await m.findOne(CustomerPhone, { where: { phone } });
-    if (!hit) return unknown;
-    const id = hit.customerId;
-    const [c, phones, reminders] = await Promise.all([
-      m.findOne(Customer, { where: { id, deletedAt: IsNull(), mergedInto: IsNull() } }),
-      m.find(CustomerPhone, { where: { customerId: id } }),
-      m.find(Reminder, { where: { customerId: id, status: Not('done') }, order: { dueAt: 'ASC' }, take: 5 }),
-    ]);
-    if (!c) return unknown;
-    const numbers = phones.map((p) => p.phone).sort();
-    const [[customer], timeline] = await Promise.all([
-      loadViews(m, [c], new Map([[id, numbers]])),
-      customerTimeline(m, this.ports.calls, id, numbers, { limit: 5 }),
-    ]);
-    const openReminders = reminders.map((r) => ({ id: r.id, agentId: r.agentId, dueAt: r.dueAt, text: r.text, status: r.status }));
-    return { known: true, phone, customer: customer!, lastInteractions: timeline.items, openReminders };
+    const found = await popData(this.db.manager, this.ports.calls, phone);
+    return found ? { known: true, phone, ...found } : unknown;
   }
 
   /** For other modules (tickets, calls, callbacks): adds an entry to a customer's timeline. A merged customer's entries go to its survivor. */

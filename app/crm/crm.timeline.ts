@@ -42,6 +42,16 @@ function callItem(c: CallSummary): TimelineItem {
   return { id: c.id, kind: 'call', at: c.startedAt, refId: c.id, summary: `call from ${c.callerNumber} to ${c.calledNumber}${c.outcome ? ` (${c.outcome}${secs})` : ''}`, actor: '', source: 'call' };
 }
 
+/** Interactions and calls, newest first, one page of `limit` and the cursor of the next (each source fetched with limit + 1). */
+export function mergeTimeline(interactions: TimelineItem[], callRows: CallSummary[], limit: number): { items: TimelineItem[]; next: string | null } {
+  const recorded = new Set(interactions.filter((r) => r.kind === 'call' && r.refId).map((r) => r.refId));
+  // A call another module already recorded as an interaction is shown once.
+  const items = [...interactions, ...callRows.filter((c) => !recorded.has(c.id)).map(callItem)].sort(newer);
+  const page = items.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page, next: items.length > limit && last ? `${last.at.getTime()}:${last.id}` : null };
+}
+
 export async function customerTimeline(
   m: EntityManager,
   calls: CallHistoryPort | undefined,
@@ -59,13 +69,6 @@ export async function customerTimeline(
   if (before) qb.andWhere('i.at <= :t AND (i.at < :t OR i.id < :id)', { t: before.at, id: before.id });
   const callers = phones.flatMap(phoneVariants);
   const [rows, callRows] = await Promise.all([qb.getMany(), calls && callers.length ? calls.listByCallers(callers, q.limit + 1, before) : Promise.resolve([])]);
-  const recorded = new Set(rows.filter((r) => r.kind === 'call' && r.refId).map((r) => r.refId));
-  const items = [
-    ...rows.map((r): TimelineItem => ({ id: r.id, kind: r.kind, at: r.at, refId: r.refId, summary: r.summary, actor: r.actor, source: 'interaction' })),
-    // A call another module already recorded as an interaction is shown once.
-    ...callRows.filter((c) => !recorded.has(c.id)).map(callItem),
-  ].sort(newer);
-  const page = items.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return { items: page, next: items.length > q.limit && last ? `${last.at.getTime()}:${last.id}` : null };
+  const items = rows.map((r): TimelineItem => ({ id: r.id, kind: r.kind, at: r.at, refId: r.refId, summary: r.summary, actor: r.actor, source: 'interaction' }));
+  return mergeTimeline(items, callRows, q.limit);
 }
