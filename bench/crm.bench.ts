@@ -15,6 +15,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { callRecordPager } from '../app/calls/calls.pager.js';
@@ -190,8 +191,14 @@ async function main(): Promise<void> {
     const crm = new CrmService(ds, { calls: { listByCallers: (c, l, b) => pager.byCallers(c, l, b) } });
     if (KIND !== 'sqlite') await explain(ds, filled.ids[4]!, mobile(4));
     await pops(crm, 100, 1, 7); // warm-up
+    const reads = async () => (KIND === 'sqlite' ? 0 : Number(((await ds.query(`SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_reads'`)) as Array<{ Value: string }>)[0]!.Value));
+    const pool = KIND === 'sqlite' ? '' : ((await ds.query(`SELECT @@innodb_buffer_pool_size AS b`)) as Array<{ b: string }>)[0]!.b;
+    const reads0 = await reads();
+    const load0 = loadavg()[0]!;
     const seq = await pops(crm, POPS, 1, 42);
+    const reads1 = await reads();
     const par = await pops(crm, POPS, CONCURRENCY, 43);
+    const load1 = loadavg()[0]!;
     const sample = await crm.screenPop(`+86 ${mobile(4).slice(0, 3)} ${mobile(4).slice(3)}`);
     out('');
     out(`screenPop latency, ms (${KIND}, ${CUSTOMERS} customers):`);
@@ -202,13 +209,15 @@ async function main(): Promise<void> {
     out(row('one at a time, all', [...seq.known, ...seq.unknown]));
     out(row(`${CONCURRENCY} in flight, all`, [...par.known, ...par.unknown]));
     out(`wrong answers (known/unknown mismatch): ${seq.wrong + par.wrong}`);
+    if (KIND !== 'sqlite') out(`InnoDB pages read from disk during the one-at-a-time pops: ${reads1 - reads0} (${((reads1 - reads0) / POPS).toFixed(1)} per pop; buffer pool ${Math.round(Number(pool) / 2 ** 20)} MB)`);
+    out(`machine load average (1 min) before / after the pops: ${load0.toFixed(1)} / ${load1.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
     out(`a known pop: ${sample.known ? `${sample.customer.name}, ${sample.customer.phones.join(' ')}, ${sample.lastInteractions.length} last interactions (${sample.lastInteractions.map((i) => i.kind).join(', ')})` : 'NOT FOUND'}`);
     mkdirSync('bench/results', { recursive: true });
     const file = `bench/results/crm-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
     const summary = (xs: number[]) => ({ n: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), p99: pct(xs, 99), max: Math.max(...xs) });
     writeFileSync(
       file,
-      JSON.stringify({ kind: KIND, customers: CUSTOMERS, calls: CALLS, insertSeconds: filled.seconds, sequential: { known: summary(seq.known), unknown: summary(seq.unknown), all: summary([...seq.known, ...seq.unknown]) }, concurrent: { concurrency: CONCURRENCY, all: summary([...par.known, ...par.unknown]) }, wrong: seq.wrong + par.wrong }, null, 2),
+      JSON.stringify({ kind: KIND, customers: CUSTOMERS, calls: CALLS, insertSeconds: filled.seconds, sequential: { known: summary(seq.known), unknown: summary(seq.unknown), all: summary([...seq.known, ...seq.unknown]) }, concurrent: { concurrency: CONCURRENCY, all: summary([...par.known, ...par.unknown]) }, diskReadsPerPop: (reads1 - reads0) / POPS, load: [load0, load1], wrong: seq.wrong + par.wrong }, null, 2),
     );
     out(`results: ${file}`);
     if (seq.wrong + par.wrong) process.exitCode = 1;

@@ -37,3 +37,9 @@ export class ReminderStateError extends AppError {
     super(409, 'reminder_state', `reminder ${id} is ${status}`);
   }
 }
+
+export class TooManyTagsError extends AppError {
+  constructor(has: number, adding: number) {
+    super(422, 'too_many_tags', `a customer has at most 50 tags (has ${has}, adding ${adding})`);
+  }
+}

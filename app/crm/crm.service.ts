@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { In, IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../errors.js';
 import { Customer, CustomerEmail, CustomerPhone, CustomerTag, Interaction, Reminder } from './crm.entities.js';
-import { CustomerDeletedError, CustomerMergedError, CustomFieldsTooLargeError, PhoneTakenError } from './crm.errors.js';
+import { CustomerDeletedError, CustomerMergedError, CustomFieldsTooLargeError, PhoneTakenError, TooManyTagsError } from './crm.errors.js';
 import { customFieldsProblem, type CreateCustomerInput, type CustomerListQuery, type CustomFields, type PatchCustomerInput } from './crm.schemas.js';
 import { loadViews, parseFields, type CustomerView } from './crm.views.js';
 import { listCustomers } from './crm.search.js';
@@ -177,7 +177,7 @@ export class CrmService {
       await this.active(m, id);
       const have = new Set((await m.find(CustomerTag, { where: { customerId: id } })).map((t) => t.tag));
       const added = tags.filter((t) => !have.has(t));
-      if (have.size + added.length > 50) throw new CustomFieldsTooLargeError(`a customer has at most 50 tags (has ${have.size}, adding ${added.length})`);
+      if (have.size + added.length > 50) throw new TooManyTagsError(have.size, added.length);
       if (added.length) await m.insert(CustomerTag, added.map((tag) => ({ tag, customerId: id })));
       await m.update(Customer, { id }, { updatedAt: new Date() });
     });

@@ -84,6 +84,8 @@ for (const kind of DB_KINDS) {
     it('bad input gets a 4xx with a clear message and changes nothing', async () => {
       const owner = await app.api('POST', '/customers', { name: 'Owner', phones: ['13711112222'], customFields: { a: 1 } });
       const other = await app.api('POST', '/customers', { name: 'Other', phones: ['13711113333'] });
+      const tagged = await app.api('POST', '/customers', { name: 'Tagged', tags: Array.from({ length: 50 }, (_, i) => `t${i}`) });
+      expect(tagged.status).to.equal(201);
       const big = Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`f${i}`, 'x'.repeat(100)]));
       const cases: Array<[string, string, unknown, number, RegExp]> = [
         ['POST', '/customers', { name: 'X', phones: ['13700000001'], nickname: 'x' }, 400, /nickname/],
@@ -102,6 +104,8 @@ for (const kind of DB_KINDS) {
         ['PATCH', `/customers/${owner.body.id}`, { customFields: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i])) }, 422, /51 fields, at most 50/],
         ['PATCH', '/customers/00000000-0000-4000-8000-000000000000', { name: 'y' }, 404, /customer 00000000-0000-4000-8000-000000000000 not found/],
         ['PATCH', '/customers/not-a-uuid', { name: 'y' }, 400, /id/],
+        ['POST', `/customers/${tagged.body.id}/tags`, { tags: ['one-more', 't1'] }, 422, /at most 50 tags \(has 50, adding 1\)/],
+        ['POST', `/customers/${owner.body.id}/tags`, { tags: ['a,b'] }, 400, /commas/],
         ['POST', '/companies/00000000-0000-4000-8000-000000000000/contacts', { customerId: owner.body.id, role: 'CTO' }, 404, /company 00000000-0000-4000-8000-000000000000 not found/],
         ['POST', `/customers/${owner.body.id}/reminders`, { dueAt: 'tomorrow', text: 'call back' }, 400, /dueAt/],
         ['POST', '/customers/00000000-0000-4000-8000-000000000000/reminders', { dueAt: '2030-01-01T00:00:00Z', text: 'x' }, 404, /not found/],
