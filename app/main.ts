@@ -15,6 +15,7 @@ import { createHttpApp } from './http/app.js';
 import { createPbx } from './pbx/pbx.js';
 import { createElector, handOver, wireLeadership } from './ha/index.js';
 import { createCallsModule } from './calls/index.js';
+import { callRecordPager } from './calls/calls.pager.js';
 import { createAuthModule } from './auth/index.js';
 import { bootstrapAdmin, ldapOptions } from './auth/bootstrap.js';
 import { createCrmModule } from './crm/index.js';
@@ -115,7 +116,9 @@ async function main(): Promise<void> {
   await bootstrapAdmin(auth, config.auth.bootstrapAdminPassword, log);
   const routes = () => auth.secureRouter();
   const prompts = createPromptsModule({ db: db.source, ...config.prompts, log, routes: routes() });
-  const crm = createCrmModule({ db: db.source, routes: routes() });
+  // The CRM's timeline and screen pop list calls by caller number through the calls module's pager.
+  const callHistory = callRecordPager(db.source);
+  const crm = createCrmModule({ db: db.source, routes: routes(), calls: { listByCallers: (callers, limit, before) => callHistory.byCallers(callers, limit, before) } });
   const acd = createAcdModule({
     db: db.source,
     pbx: pbx.queues,

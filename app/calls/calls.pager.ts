@@ -18,8 +18,12 @@ export type CallExportRow = Pick<
   'id' | 'startedAt' | 'callerNumber' | 'callerName' | 'calledNumber' | 'flow' | 'answeredAt' | 'endedAt' | 'durationMs' | 'outcome' | 'hangupCause' | 'digits' | 'handledBy'
 >;
 
+export type CallerHistoryRow = Pick<CallRecord, 'id' | 'startedAt' | 'callerNumber' | 'calledNumber' | 'outcome' | 'durationMs'>;
+
 export interface CallRecordPager {
   page(filter: CallExportFilter, after: CallCursor | null, limit: number): Promise<{ items: CallExportRow[]; next: CallCursor | null }>;
+  /** The newest calls whose caller number is exactly one of `callers` (the CRM's timeline), before a cursor. */
+  byCallers(callers: string[], limit: number, before?: { at: Date; id: string }): Promise<CallerHistoryRow[]>;
 }
 
 const COLUMNS = ['id', 'startedAt', 'callerNumber', 'callerName', 'calledNumber', 'flow', 'answeredAt', 'endedAt', 'durationMs', 'outcome', 'hangupCause', 'digits', 'handledBy'];
@@ -42,6 +46,18 @@ export function callRecordPager(db: DataSource): CallRecordPager {
       const items = await qb.getMany();
       const last = items[items.length - 1];
       return { items, next: items.length === limit && last ? { startedAt: last.startedAt, id: last.id } : null };
+    },
+    async byCallers(callers, limit, before) {
+      if (!callers.length) return [];
+      const qb = repo
+        .createQueryBuilder('r')
+        .select(['r.id', 'r.startedAt', 'r.callerNumber', 'r.calledNumber', 'r.outcome', 'r.durationMs'])
+        .where('r.callerNumber IN (:...callers)', { callers: callers.slice(0, 500) })
+        .orderBy('r.startedAt', 'DESC')
+        .addOrderBy('r.id', 'DESC')
+        .limit(limit);
+      if (before) qb.andWhere('r.startedAt <= :t AND (r.startedAt < :t OR r.id < :id)', { t: before.at, id: before.id });
+      return qb.getMany();
     },
   };
 }

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Customer, CustomerPhone } from './crm.entities.js';
-import type { CustomerView } from './crm.service.js';
 
 export interface CustomerUpsertRow {
   /** Where the row came from (a sheet row number), echoed in the outcome. */
@@ -61,7 +60,7 @@ export async function upsertCustomers(m: EntityManager, rows: CustomerUpsertRow[
   for (const p of found) owners.set(p.phone, p.customer_id);
   const ids = [...new Set([...rows.flatMap((r) => (r.id ? [r.id] : [])), ...owners.values()])];
   const customers = new Map<string, Stored>();
-  for (const c of await selectIn<Stored>(m, (p) => `SELECT id, name, company, vip_level FROM customers WHERE id IN (${p})`, ids)) customers.set(c.id, c);
+  for (const c of await selectIn<Stored>(m, (p) => `SELECT id, name, company, vip_level FROM customers WHERE id IN (${p}) AND merged_into IS NULL AND deleted_at IS NULL`, ids)) customers.set(c.id, c);
 
   const outcomes: UpsertOutcome[] = [];
   const inserts: unknown[][] = [];
@@ -140,13 +139,13 @@ export interface CustomerPageQuery {
   limit: number;
 }
 
-export type CustomerRow = CustomerView & { createdAt: Date; updatedAt: Date };
+export type CustomerRow = { id: string; name: string; company: string; vipLevel: number; phones: string[]; createdAt: Date; updatedAt: Date };
 
 const like = (s: string) => `%${s.replace(/[!%_]/g, '!$&')}%`;
 
 /** One page in ID order (the primary key: every page is an index range), and the cursor of the next. */
 export async function pageCustomers(db: DataSource, q: CustomerPageQuery): Promise<{ items: CustomerRow[]; next: string | null }> {
-  const qb = db.getRepository(Customer).createQueryBuilder('c').orderBy('c.id', 'ASC').limit(q.limit);
+  const qb = db.getRepository(Customer).createQueryBuilder('c').where('c.merged_into IS NULL AND c.deleted_at IS NULL').orderBy('c.id', 'ASC').limit(q.limit);
   if (q.name) qb.andWhere(`c.name LIKE :name ESCAPE '!'`, { name: like(q.name) });
   if (q.phone) {
     qb.andWhere(`EXISTS (SELECT 1 FROM customer_phones p WHERE p.customer_id = c.id AND p.phone LIKE :phone ESCAPE '!')`, { phone: like(q.phone) });

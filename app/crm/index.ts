@@ -3,9 +3,16 @@ import type { CustomerDirectory } from '../ivr/runtime/runtime.js';
 import { crmRoutes } from './crm.http.js';
 import type { SecureRouter } from '../auth/permissions.js';
 import { CrmService } from './crm.service.js';
+import type { CallHistoryPort } from './crm.timeline.js';
 
-export function createCrmModule(deps: { db: DataSource; routes: SecureRouter }) {
-  const service = new CrmService(deps.db);
+export type { CallHistoryPort, CallSummary, TimelineItem } from './crm.timeline.js';
+
+/**
+ * `calls`: the calls module's history by caller number (see app/calls/calls.pager.ts
+ * `byCallers`), for the timeline and the screen pop; without it they show interactions only.
+ */
+export function createCrmModule(deps: { db: DataSource; routes: SecureRouter; calls?: CallHistoryPort }) {
+  const service = new CrmService(deps.db, { calls: deps.calls });
   /** What the IVR lookup node sees: flat fields (name, company, vipLevel, vip, id). */
   const directory: CustomerDirectory = {
     async findByPhone(phone) {

@@ -14,6 +14,7 @@ import { ivrEntities } from '../ivr/ivr.entities.js';
 import { IvrFlows1763910000000 } from './migrations/1763910000000-IvrFlows.js';
 import { crmEntities } from '../crm/crm.entities.js';
 import { Customers1763920000000 } from './migrations/1763920000000-Customers.js';
+import { CrmCore1764300000000 } from './migrations/1764300000000-CrmCore.js';
 import { ioEntities } from '../io/io.entities.js';
 import { Io1763940000000 } from './migrations/1763940000000-Io.js';
 import { authEntities } from '../auth/auth.entities.js';
@@ -26,7 +27,7 @@ import { ticketEntities } from '../tickets/tickets.entities.js';
 import { Tickets1764200000000 } from './migrations/1764200000000-Tickets.js';
 
 export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities];
-export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Scheduler1764150000000, Tickets1764200000000, Acd1764400000000];
+export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000];
 
 export function createDataSource(db: Config['db']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;

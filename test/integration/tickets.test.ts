@@ -28,8 +28,8 @@ for (const kind of DB_KINDS) {
 
     before(async () => {
       app = await startTicketsApp(kind);
-      customerId = (await app.crm.create({ name: '张三', company: 'ACME', vipLevel: 0, phones: ['13800138000'] })).id;
-      otherCustomer = (await app.crm.create({ name: 'Other', company: '', vipLevel: 0, phones: ['13900139000'] })).id;
+      customerId = (await app.crm.create({ name: '张三', company: 'ACME', vipLevel: 0, phones: ['13800138000'], emails: [], address: '', region: '', tags: [], customFields: {} })).id;
+      otherCustomer = (await app.crm.create({ name: 'Other', company: '', vipLevel: 0, phones: ['13900139000'], emails: [], address: '', region: '', tags: [], customFields: {} })).id;
       agentId = (await app.auth.users.createLocal({ username: 'agent7', password: 'Agent-Seven-secret-1', role: 'agent' }, { name: 'test' })).id;
     });
     after(() => app?.close());
