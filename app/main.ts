@@ -24,6 +24,7 @@ import { createIoModule } from './io/index.js';
 import { createPromptsModule } from './prompts/index.js';
 import { createAcdModule } from './acd/index.js';
 import { attachLiveFeed } from './acd/acd.ws.js';
+import { startScreenPops } from './acd/screen-pop.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule } from './tickets/index.js';
 
@@ -143,6 +144,11 @@ async function main(): Promise<void> {
     maxAttachmentBytes: config.tickets.maxAttachmentBytes,
   });
   api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router);
+  startScreenPops(acd.live, {
+    customerPop: (phone) => crm.service.screenPop(phone),
+    openTickets: (customerId) => tickets.service.listForCustomer(customerId),
+    ivrOfChannel: (channelId) => calls!.service.ivrOfChannel(channelId),
+  }, log);
   liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, log });
   assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
   ready = true;

@@ -67,7 +67,7 @@ export class AgentTracker {
       qs.set(m.queue, row);
     }
     this.schedule([m.interface], 'ami');
-    if (e.cause === 'called') void this.publishRinging(m, e.callerUniqueid ?? '');
+    if (e.cause === 'called') void this.publishRinging(m, e.callerUniqueid ?? '', e.callerNumber ?? '');
   }
 
   /** A waiting caller left without an agent: no phone rings for them any more. */
@@ -98,9 +98,9 @@ export class AgentTracker {
     });
   }
 
-  private async publishRinging(m: QueueMemberSnapshot, callerUniqueid: string): Promise<void> {
+  private async publishRinging(m: QueueMemberSnapshot, callerUniqueid: string, callerNumber: string): Promise<void> {
     const a = (await this.config.snapshot()).byInterface.get(m.interface);
-    if (a) this.live.publish({ type: 'agent.ringing', agentId: a.id, queue: m.queue, callerUniqueid, at: new Date(this.now()).toISOString() });
+    if (a) this.live.publish({ type: 'agent.ringing', agentId: a.id, queue: m.queue, callerUniqueid, callerNumber, at: new Date(this.now()).toISOString() });
   }
 
   private schedule(ifaces: string[], source: string): void {

@@ -117,6 +117,15 @@ export class CallsService {
     return { items, total };
   }
 
+  /** What the caller did in the IVR (the screen pop shows it): by the Asterisk channel id (= Uniqueid). */
+  async ivrOfChannel(channelId: string): Promise<{ callId: string; calledNumber: string; digits: string; path: string[]; variables: Record<string, string> } | null> {
+    const r = await this.records.findOne({ where: { channelId } });
+    if (!r) return null;
+    const state = r.variables ? (JSON.parse(r.variables) as { vars?: Record<string, string> }) : {};
+    const path = (JSON.parse(r.ivrPath || '[]') as Array<{ step: string }>).map((p) => p.step);
+    return { callId: r.id, calledNumber: r.calledNumber, digits: r.digits, path, variables: state.vars ?? {} };
+  }
+
   async get(id: string): Promise<{ record: CallRecord; events: CallEvent[] }> {
     const record = await this.records.findOne({ where: { id } });
     if (!record) throw new NotFoundError('call', id);

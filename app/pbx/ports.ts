@@ -126,7 +126,7 @@ export interface QueueControl {
 }
 
 export type QueueEvent =
-  | { kind: 'member'; cause: 'added' | 'removed' | 'status' | 'pause' | 'penalty' | 'called' | 'ringnoanswer' | 'connect' | 'complete'; member: QueueMemberSnapshot; callerUniqueid?: string; holdSeconds?: number; talkSeconds?: number; at: Date }
+  | { kind: 'member'; cause: 'added' | 'removed' | 'status' | 'pause' | 'penalty' | 'called' | 'ringnoanswer' | 'connect' | 'complete'; member: QueueMemberSnapshot; callerUniqueid?: string; callerNumber?: string; holdSeconds?: number; talkSeconds?: number; at: Date }
   | { kind: 'caller-join'; queue: string; uniqueid: string; callerNumber: string; position: number; priority?: number; at: Date }
   | { kind: 'caller-leave'; queue: string; uniqueid: string; at: Date }
   | { kind: 'caller-abandon'; queue: string; uniqueid: string; holdSeconds: number; at: Date }

@@ -2,6 +2,8 @@
 // every call the queue rings them with and holding it until the other side hangs up.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { join } from 'node:path';
+import { SCENARIO_DIR as SCENARIOS } from './sipp.js';
 
 function udpFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -15,19 +17,21 @@ export interface Agents {
   stop(): void;
 }
 
-export async function startAgents(count: number): Promise<Agents> {
+/** `ringMs`: each phone rings this long before it answers (default: answers at once). `first`: the first slot. */
+export async function startAgents(count: number, opts: { ringMs?: number; first?: number } = {}): Promise<Agents> {
+  const first = opts.first ?? 1;
   const children: ChildProcess[] = [];
-  for (let i = 1; i <= count; i++) {
+  for (let i = first; i < first + count; i++) {
     const port = 5090 + i;
     if (!(await udpFree(port))) throw new Error(`lab agent port ${port} is taken (a sipp UAS left running?)`);
     // Media ports above Asterisk's RTP range (20000-29999) and the callers' (14000-19999).
     children.push(
-      spawn('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-mp', String(30000 + i * 4), '-nostdin', '-aa', '-trace_err', '-error_file', `/tmp/hotline-agent${i}.err`], {
+      spawn('sipp', [...(opts.ringMs ? ['-sf', join(SCENARIOS, 'uas-ring.xml'), '-d', String(opts.ringMs)] : ['-sn', 'uas']), '-i', '127.0.0.1', '-p', String(port), '-mp', String(30000 + i * 4), '-nostdin', '-aa', '-trace_err', '-error_file', `/tmp/hotline-agent${i}.err`], {
         stdio: 'ignore',
       }),
     );
   }
-  for (let i = 1; i <= count; i++) {
+  for (let i = first; i < first + count; i++) {
     const port = 5090 + i;
     const deadline = Date.now() + 5000;
     while ((await udpFree(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

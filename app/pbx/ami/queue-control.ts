@@ -49,7 +49,10 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
   const cause = MEMBER_EVENTS[name];
   if (cause) {
     const ev: QueueEvent = { kind: 'member', cause, member: memberOf(e), at };
-    if (cause === 'called' || cause === 'connect' || cause === 'complete' || cause === 'ringnoanswer') ev.callerUniqueid = fieldOf(e, 'Uniqueid');
+    if (cause === 'called' || cause === 'connect' || cause === 'complete' || cause === 'ringnoanswer') {
+      ev.callerUniqueid = fieldOf(e, 'Uniqueid');
+      ev.callerNumber = fieldOf(e, 'CallerIDNum');
+    }
     if (cause === 'connect' || cause === 'complete') ev.holdSeconds = num(fieldOf(e, 'HoldTime'));
     if (cause === 'complete') ev.talkSeconds = num(fieldOf(e, 'TalkTime'));
     return ev;
