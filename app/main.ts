@@ -21,6 +21,7 @@ import { createCrmModule } from './crm/index.js';
 import { createIvrModule } from './ivr/index.js';
 import { createIoModule } from './io/index.js';
 import { createPromptsModule } from './prompts/index.js';
+import { createKbModule } from './kb/index.js';
 
 const VERSION = '0.1.0';
 
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
   const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, log, metrics, routes: routes() });
   calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes() });
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes() });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router);
+  const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, routes: routes() });
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, kb.router);
   assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
   ready = true;
   callsInProgress = () => calls?.stasis.inProgress ?? 0;

@@ -18,9 +18,11 @@ import { ioEntities } from '../io/io.entities.js';
 import { Io1763940000000 } from './migrations/1763940000000-Io.js';
 import { authEntities } from '../auth/auth.entities.js';
 import { Auth1763930000000 } from './migrations/1763930000000-Auth.js';
+import { kbEntities } from '../kb/kb.entities.js';
+import { Kb1764100000000 } from './migrations/1764100000000-Kb.js';
 
-export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities];
-export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000];
+export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...kbEntities];
+export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000];
 
 export function createDataSource(db: Config['db']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;

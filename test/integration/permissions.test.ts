@@ -15,6 +15,9 @@ function concrete(path: string): string {
   return path
     .replace(':id', '00000000-0000-4000-8000-000000000000')
     .replace(':jobId', '00000000-0000-4000-8000-000000000000')
+    .replace(':categoryId', '00000000-0000-4000-8000-000000000000')
+    .replace(':articleId', '00000000-0000-4000-8000-000000000000')
+    .replace(':attachmentId', '00000000-0000-4000-8000-000000000000')
     .replace(':name', 'zz-permission-test')
     .replace(':number', '000999')
     .replace(':version', '1');
