@@ -1,9 +1,9 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
- * The knowledge base. The search index is one row per published article in kb_search; the
- * tokens (see app/kb/kb.text.ts) live in an FTS5 table kb_fts on SQLite (rowid = doc_id) and
- * in kb_search.tokens with an InnoDB FULLTEXT index on MariaDB/MySQL.
+ * The knowledge base, and its search index: kb_search (one row per published article),
+ * kb_terms (document frequencies) and kb_postings (impact-ordered postings); see
+ * app/kb/kb.search.ts. Plain tables and B-tree indexes: no FTS engine, no server plugin.
  */
 export class Kb1764100000000 implements MigrationInterface {
   name = 'Kb1764100000000';
@@ -84,23 +84,34 @@ export class Kb1764100000000 implements MigrationInterface {
         columns: [id('article_id'), { name: 'user_id', type: 'varchar', length: '64', isPrimary: true }, { name: 'helpful', type: 'boolean' }, ts('updated_at')],
       }),
     );
-    if (sqlite) {
-      await q.query(
-        `CREATE TABLE kb_search (doc_id INTEGER PRIMARY KEY AUTOINCREMENT, article_id varchar(36) NOT NULL UNIQUE, category_id varchar(36), faq boolean NOT NULL DEFAULT 0)`,
-      );
-      await q.query(`CREATE INDEX idx_kb_search_category ON kb_search (category_id)`);
-      // Columns hold our own encoded tokens; unicode61 only splits them at the spaces.
-      await q.query(`CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, tokenize = 'unicode61')`);
-    } else {
-      await q.query(
-        `CREATE TABLE kb_search (doc_id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, article_id varchar(36) NOT NULL, category_id varchar(36) NULL, faq tinyint(1) NOT NULL DEFAULT 0, tokens mediumtext NOT NULL, UNIQUE KEY uq_kb_search_article (article_id), KEY idx_kb_search_category (category_id), FULLTEXT KEY ft_kb_search_tokens (tokens)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
-      );
-    }
+    // The search index (app/kb/kb.search.ts): our own inverted index, the same on every database.
+    const token = { name: 'token', type: 'varchar', length: '100', ...(sqlite ? {} : { charset: 'ascii', collation: 'ascii_bin' }) };
+    const docId = { name: 'doc_id', type: sqlite ? 'integer' : 'bigint' };
+    await q.createTable(
+      new Table({
+        name: 'kb_search',
+        columns: [
+          { ...docId, isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'article_id', type: 'varchar', length: '36', isUnique: true },
+          { name: 'category_id', type: 'varchar', length: '36', isNullable: true },
+          { name: 'faq', type: 'boolean', default: false },
+          { name: 'tokens', type: sqlite ? 'text' : 'mediumtext' },
+        ],
+        indices: [new TableIndex({ name: 'idx_kb_search_category', columnNames: ['category_id'] })],
+      }),
+    );
+    await q.createTable(new Table({ name: 'kb_terms', withoutRowid: sqlite, columns: [{ ...token, isPrimary: true }, { name: 'df', type: 'int' }] }));
+    await q.createTable(
+      new Table({
+        name: 'kb_postings',
+        withoutRowid: sqlite, // clustered by (token, doc_id) like InnoDB
+        columns: [{ ...token, isPrimary: true }, { ...docId, isPrimary: true }, { name: 'w', type: 'int' }],
+        indices: [new TableIndex({ name: 'idx_kb_postings_rank', columnNames: ['token', 'w', 'doc_id'] })],
+      }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    if (q.connection.options.type === 'better-sqlite3') await q.query('DROP TABLE kb_fts');
-    await q.query('DROP TABLE kb_search');
-    for (const t of ['kb_votes', 'kb_attachments', 'kb_article_versions', 'kb_articles', 'kb_categories']) await q.dropTable(t);
+    for (const t of ['kb_postings', 'kb_terms', 'kb_search', 'kb_votes', 'kb_attachments', 'kb_article_versions', 'kb_articles', 'kb_categories']) await q.dropTable(t);
   }
 }
