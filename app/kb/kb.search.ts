@@ -1,6 +1,7 @@
 // The full-text index of published articles: our own inverted index in two plain tables, the
 // same SQL on SQLite, MariaDB and MySQL (no FTS engine, no server plugin).
 //   kb_search   one row per published article (doc_id, filters, its distinct tokens)
+//   kb_search_text  its normalised text, to check CJK phrases verbatim
 //   kb_terms    token -> document frequency (df); the row with token '' holds N, the doc count
 //   kb_postings (token, doc_id) -> w, the token's BM25 term weight in that document
 //               (tf saturated with k1 = 1.2 and length-normalised with b = 0.75, × 1000, title
@@ -11,10 +12,10 @@
 //  - several terms: the rarest term drives, the others are primary-key lookups per candidate,
 //    and one pass with COUNT(*) OVER () gives the page and the total;
 //  - a CJK phrase (3+ characters) is the AND of its bigrams, then checked verbatim against
-//    the published title/body; a single CJK character matches every token starting with it.
+//    the indexed text (kb_search_text); a single CJK character matches every token starting with it.
 // Ties break on doc_id so that pages never overlap.
 import type { DataSource, EntityManager } from 'typeorm';
-import { encodeToken, tokenize, type ParsedQuery } from './kb.text.js';
+import { encodeToken, normalize, tokenize, type ParsedQuery } from './kb.text.js';
 
 export interface SearchDoc {
   articleId: string;
@@ -83,11 +84,13 @@ export class SearchIndex {
       const tokens = [...weights.keys()].sort();
       await m.query('INSERT INTO kb_search (article_id, category_id, faq, tokens) VALUES (?, ?, ?, ?)', [d.articleId, d.categoryId, d.faq ? 1 : 0, tokens.join(' ')]);
       const [row] = (await m.query('SELECT doc_id FROM kb_search WHERE article_id = ?', [d.articleId])) as Array<{ doc_id: number }>;
+      await m.query('INSERT INTO kb_search_text (doc_id, text) VALUES (?, ?)', [row!.doc_id, normalize(`${d.title}\n${d.body}`)]);
       for (const t of tokens) {
         postings.push([t, row!.doc_id, weights.get(t)]);
         df.set(t, (df.get(t) ?? 0) + 1);
       }
     }
+    postings.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0)); // B-tree locality
     for (const c of chunks(postings)) await m.query(`INSERT INTO kb_postings (token, doc_id, w) VALUES ${c.map(() => '(?, ?, ?)').join(', ')}`, c.flat());
     await this.addDf(m, [...df.entries(), [N_ROW, docs.length]]);
   }
@@ -98,6 +101,7 @@ export class SearchIndex {
     const tokens = old.tokens ? old.tokens.split(' ') : [];
     for (const c of chunks(tokens)) await m.query(`DELETE FROM kb_postings WHERE doc_id = ? AND token IN (${marks(c.length)})`, [old.doc_id, ...c]);
     await this.addDf(m, [...tokens.map((t) => [t, -1] as [string, number]), [N_ROW, -1]]);
+    await m.query('DELETE FROM kb_search_text WHERE doc_id = ?', [old.doc_id]);
     await m.query('DELETE FROM kb_search WHERE doc_id = ?', [old.doc_id]);
   }
 
@@ -154,7 +158,8 @@ export class SearchIndex {
       where.push(`EXISTS (SELECT 1 FROM kb_postings x WHERE x.token IN (${marks(set.length)}) AND x.doc_id = p0.doc_id)`);
       params.push(...set);
     }
-    joins.push('JOIN kb_search s ON s.doc_id = p0.doc_id');
+    const filtered = filter.faq !== undefined || filter.categoryIds !== undefined;
+    if (filtered) joins.push('JOIN kb_search s ON s.doc_id = p0.doc_id');
     if (filter.faq !== undefined) where.push('s.faq = ?'), params.push(filter.faq ? 1 : 0);
     if (filter.categoryIds) {
       if (!filter.categoryIds.length) return none;
@@ -162,17 +167,17 @@ export class SearchIndex {
       params.push(...filter.categoryIds);
     }
     if (phrases.length) {
-      joins.push('JOIN kb_articles a ON a.id = s.article_id JOIN kb_article_versions v ON v.article_id = a.id AND v.version = a.published_version');
+      joins.push('JOIN kb_search_text t ON t.doc_id = p0.doc_id');
       for (const p of phrases) {
-        const like = `%${p.replace(/[!%_]/g, '!$&')}%`;
-        where.push(`(v.title LIKE ? ESCAPE '!' OR v.body LIKE ? ESCAPE '!')`);
-        params.push(like, like);
+        where.push(`t.text LIKE ? ESCAPE '!'`);
+        params.push(`%${p.replace(/[!%_]/g, '!$&')}%`);
       }
     }
-    // Parameters in the order they appear: joins (rest words), then WHERE (driver, ...).
+    // Parameters in the order they appear: the source, joins (other words), then WHERE.
     const from = `FROM ${source} ${joins.join(' ')} WHERE ${where.length ? where.join(' AND ') : '1 = 1'}`;
+    // One pass for the page and the total; kb_search only for the page's article ids.
     const rows = (await this.db.query(
-      `SELECT s.article_id, ${score} AS score, COUNT(*) OVER () AS total ${from} ORDER BY score DESC, p0.doc_id DESC LIMIT ? OFFSET ?`,
+      `SELECT s.article_id, r.score, r.total FROM (SELECT p0.doc_id, ${score} AS score, COUNT(*) OVER () AS total ${from} ORDER BY score DESC, p0.doc_id DESC LIMIT ? OFFSET ?) r JOIN kb_search s ON s.doc_id = r.doc_id ORDER BY r.score DESC, r.doc_id DESC`,
       [...params, page.limit, page.offset],
     )) as Array<{ article_id: string; score: number; total: number | string }>;
     let total = rows.length ? Number(rows[0]!.total) : 0;

@@ -100,6 +100,8 @@ export class Kb1764100000000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'idx_kb_search_category', columnNames: ['category_id'] })],
       }),
     );
+    // The indexed text (NFKC, lower case), to check a CJK phrase verbatim.
+    await q.createTable(new Table({ name: 'kb_search_text', columns: [{ ...docId, isPrimary: true }, { name: 'text', type: sqlite ? 'text' : 'mediumtext' }] }));
     await q.createTable(new Table({ name: 'kb_terms', withoutRowid: sqlite, columns: [{ ...token, isPrimary: true }, { name: 'df', type: 'int' }] }));
     await q.createTable(
       new Table({
@@ -112,6 +114,6 @@ export class Kb1764100000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['kb_postings', 'kb_terms', 'kb_search', 'kb_votes', 'kb_attachments', 'kb_article_versions', 'kb_articles', 'kb_categories']) await q.dropTable(t);
+    for (const t of ['kb_postings', 'kb_terms', 'kb_search_text', 'kb_search', 'kb_votes', 'kb_attachments', 'kb_article_versions', 'kb_articles', 'kb_categories']) await q.dropTable(t);
   }
 }
