@@ -5,7 +5,7 @@
 // searches through the HTTP API (GET /api/kb/search, limit 20: ranking, total count, snippets)
 // one after another and prints p50/p95/p99 per database and per kind of query.
 // Env: BENCH_KB_DBS=sqlite,mariadb (MariaDB as in test/support/db.ts: HOTLINE_TEST_MARIADB_*)
-//      BENCH_KB_ARTICLES=100000 BENCH_KB_QUERIES=500
+//      BENCH_KB_ARTICLES=100000 BENCH_KB_QUERIES=500 BENCH_KB_KEEP=1 (keep the database, print where)
 // Target (issue 5): p95 < 50 ms.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -169,7 +169,8 @@ async function run(kind: DbKind): Promise<void> {
   } finally {
     await served.close();
     await ds.destroy();
-    await db.drop();
+    if (env.BENCH_KB_KEEP) out(`kept ${JSON.stringify(db.env)}`);
+    else await db.drop();
   }
 }
 
