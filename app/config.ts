@@ -35,6 +35,7 @@ const schema = z.object({
 
   HOTLINE_PROMPTS_DIR: z.string().min(1).default('./data/prompts'),
   HOTLINE_PROMPTS_SOUND_PREFIX: z.string().regex(/^[A-Za-z0-9_/-]{1,64}$/, 'a sound path such as hotline').default('hotline'),
+  HOTLINE_KB_MAX_ATTACHMENT_BYTES: z.coerce.number().int().min(1024).max(15 * 1024 * 1024).default(5 * 1024 * 1024),
   HOTLINE_PROMPT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
   HOTLINE_PROMPT_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   HOTLINE_TICKET_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
@@ -91,6 +92,7 @@ export interface Config {
   calls: { maxCallSeconds: number; shutdownGraceMs: number };
   /** Prompt library: files land in `dir`, which Asterisk must see as sounds `<soundPrefix>/<name>`. */
   prompts: { dir: string; soundPrefix: string; maxUploadBytes: number; maxSeconds: number };
+  kb: { maxAttachmentBytes: number };
   metricsEnabled: boolean;
   /** Tickets: the largest attachment accepted. */
   tickets: { maxAttachmentBytes: number };
@@ -182,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCallSeconds: e.HOTLINE_MAX_CALL_SECONDS,
       shutdownGraceMs: e.HOTLINE_SHUTDOWN_GRACE_MS,
     },
+    kb: { maxAttachmentBytes: e.HOTLINE_KB_MAX_ATTACHMENT_BYTES },
     prompts: {
       dir: e.HOTLINE_PROMPTS_DIR,
       soundPrefix: e.HOTLINE_PROMPTS_SOUND_PREFIX,

@@ -27,6 +27,7 @@ import { attachLiveFeed } from './acd/acd.ws.js';
 import { startScreenPops } from './acd/screen-pop.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule } from './tickets/index.js';
+import { createKbModule } from './kb/index.js';
 
 const VERSION = '0.1.0';
 
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, log, metrics, routes: routes() });
   calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes() });
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes() });
+  const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, routes: routes() });
   // Timed work (SLA reminders, escalations) runs only on the active node.
   scheduler = createScheduler({ db: db.source, nodeName: config.nodeName, isActive: () => elector.role === 'active', log, leaseMs: config.scheduler.leaseMs });
   const tickets = createTicketsModule({
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
     routes: routes(),
     maxAttachmentBytes: config.tickets.maxAttachmentBytes,
   });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router);
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router);
   startScreenPops(acd.live, {
     customerPop: (phone) => crm.service.screenPop(phone),
     openTickets: (customerId) => tickets.service.listForCustomer(customerId),

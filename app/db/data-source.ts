@@ -19,6 +19,8 @@ import { ioEntities } from '../io/io.entities.js';
 import { Io1763940000000 } from './migrations/1763940000000-Io.js';
 import { authEntities } from '../auth/auth.entities.js';
 import { Auth1763930000000 } from './migrations/1763930000000-Auth.js';
+import { kbEntities } from '../kb/kb.entities.js';
+import { Kb1764100000000 } from './migrations/1764100000000-Kb.js';
 import { acdEntities } from '../acd/acd.entities.js';
 import { Acd1764400000000 } from './migrations/1764400000000-Acd.js';
 import { schedulerEntities } from '../scheduler/scheduler.entities.js';
@@ -26,8 +28,8 @@ import { Scheduler1764150000000 } from './migrations/1764150000000-Scheduler.js'
 import { ticketEntities } from '../tickets/tickets.entities.js';
 import { Tickets1764200000000 } from './migrations/1764200000000-Tickets.js';
 
-export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities];
-export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000];
+export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...kbEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities];
+export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000];
 
 export function createDataSource(db: Config['db']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
@@ -42,6 +44,7 @@ export function createDataSource(db: Config['db']): DataSource {
         conn.pragma('synchronous = NORMAL');
         conn.pragma('busy_timeout = 5000');
         conn.pragma('foreign_keys = ON');
+        conn.pragma('cache_size = -65536'); // 64 MB of page cache (default 2 MB): index lookups of the KB search stay in memory
       },
     });
   }

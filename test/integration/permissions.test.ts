@@ -22,7 +22,9 @@ function concrete(path: string): string {
     .replace(':priority', 'normal')
     .replace(':customerId', '00000000-0000-4000-8000-000000000000')
     .replace(':tag', 'zz-permission-test')
-    .replace(':name', 'zz-permission-test')
+    .replace(':categoryId', '00000000-0000-4000-8000-000000000000')
+    .replace(':articleId', '00000000-0000-4000-8000-000000000000')
+        .replace(':name', 'zz-permission-test')
     .replace(':number', '000999')
     .replace(':version', '1');
 }
@@ -65,7 +67,7 @@ describe('permission matrix (every declared route × every role)', function () {
 
   it('covers every module', () => {
     const prefixes = new Set(decls.map((d) => d.path.split('/')[2]));
-    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers', 'companies', 'reminders', 'io', 'acd', 'tickets']);
+    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers', 'companies', 'reminders', 'io', 'acd', 'tickets', 'kb']);
     expect(decls.length).to.be.greaterThan(30);
   });
 
