@@ -12,6 +12,7 @@ import { Database } from './db/database.js';
 import { UnavailableError } from './errors.js';
 import { assertAllRoutesDeclared } from './http/route-check.js';
 import { createHttpApp } from './http/app.js';
+import { openApiDocument } from './http/openapi.js';
 import { createPbx } from './pbx/pbx.js';
 import { createElector, handOver, wireLeadership } from './ha/index.js';
 import { createCallsModule } from './calls/index.js';
@@ -152,6 +153,11 @@ async function main(): Promise<void> {
     ivrOfChannel: (channelId) => calls!.service.ivrOfChannel(channelId),
   }, log);
   liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, log });
+  const docs = routes();
+  docs.get('/openapi.json', { public: true }, (_req, res) => {
+    res.json(openApiDocument(auth.registry.routeDeclarations(), VERSION));
+  });
+  api.use(docs.router);
   assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
   ready = true;
   callsInProgress = () => calls?.stasis.inProgress ?? 0;

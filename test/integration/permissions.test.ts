@@ -71,6 +71,19 @@ describe('permission matrix (every declared route × every role)', function () {
     expect(decls.length).to.be.greaterThan(30);
   });
 
+  it('serves an OpenAPI document that lists every declared route with its roles', async () => {
+    const doc = await api(hotline.url, 'GET', '/api/openapi.json', undefined, null);
+    expect(doc.status).to.equal(200);
+    expect(doc.body.openapi).to.equal('3.1.0');
+    for (const d of decls) {
+      const op = doc.body.paths[d.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[d.method.toLowerCase()];
+      expect(op, `${d.method} ${d.path}`).to.not.equal(undefined);
+      expect(op['x-hotline-roles']).to.deep.equal(d.allow);
+    }
+    const count = Object.values(doc.body.paths as Record<string, object>).reduce((n, p) => n + Object.keys(p).length, 0);
+    expect(count).to.equal(decls.length);
+  });
+
   it('gives each role exactly what its declaration allows', async () => {
     const wrong: string[] = [];
     for (const d of decls) {

@@ -286,7 +286,23 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
     }
     return answered.filter((id) => !ended.has(id));
   };
-  const hangup = async (): Promise<void> => { if (!exited) await poke(sip, openCalls()); };
+  // sipp writes its log lines when it likes: an ANSWERED line may not be there yet, and a
+  // MESSAGE can arrive before the wait loop takes it. Poke again until the call ended (5 s at most).
+  const hangup = async (): Promise<void> => {
+    const until = Date.now() + 5000;
+    // Each call is poked at most every 2 s: a second MESSAGE while its BYE is under way would fail it.
+    const last = new Map<string, number>();
+    while (!exited && Date.now() < until) {
+      const ids = openCalls();
+      if (ids.length === 0 && last.size) return;
+      const due = ids.filter((id) => Date.now() - (last.get(id) ?? 0) > 2000);
+      if (due.length) {
+        await poke(sip, due).catch(() => undefined);
+        due.forEach((id) => last.set(id, Date.now()));
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
   const stop = async (): Promise<SippResult> => {
     if (!exited) {
       stopped = true;
