@@ -12,6 +12,8 @@ export const queueSettings = z.strictObject({
   wrapupSeconds: z.number().int().min(0).max(600).default(0),
   /** How long one agent's phone rings before the next is tried. */
   ringSeconds: z.number().int().min(5).max(120).default(15),
+  /** Ring agents already on a call (multi-line phones); off: one call per agent at a time. */
+  ringInUse: z.boolean().default(false),
   /** The longest a caller waits in this queue before overflow (or the end of the line). */
   maxWaitSeconds: z.number().int().min(5).max(7200).default(600),
   announcePosition: z.boolean().default(false),

@@ -24,7 +24,7 @@ export function queueSections(queues: Array<{ name: string; settings: QueueSetti
       ['timeout', String(s.ringSeconds)],
       ['retry', '1'],
       ['wrapuptime', String(s.wrapupSeconds)],
-      ['ringinuse', 'no'],
+      ['ringinuse', s.ringInUse ? 'yes' : 'no'],
       ['autofill', 'yes'],
       ['servicelevel', String(s.serviceLevelSeconds)],
       // Nobody logged in (or everyone unreachable): the caller does not wait for nothing.
