@@ -5,25 +5,29 @@
 //       then the hand-off to Queue(bench-q) that Hotline configured over AMI, with six agents it
 //       provisioned on the same lab phones and logged in.
 // Each caller hangs up 1 s after the answer. A step counts as passed only if sipp saw no failed
-// call AND every caller reached an agent (Asterisk's completed count for the queue rose by the
-// number of calls): a caller still waiting when they hung up fails the step.
-// Env: BENCH_RATES (default 10,20,30,40,60,80,100), BENCH_STEP_SECONDS (10), HOTLINE_HTTP_PORT (8080).
+// call AND every caller reached an agent (the queue's CONNECT entries in Asterisk's queue_log rose by the
+// number of calls in queue_log): a caller still waiting when they hung up fails the step.
+// Env: BENCH_ACD_RATES (default 20,40,60,80,100,120,150,200), BENCH_STEP_SECONDS (10), HOTLINE_HTTP_PORT (8080).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startAgents } from '../test/support/agents.js';
 import { ensureHotline, log, measure, pbx, ROOT, stopHotline, type PathResult } from './lib.js';
 
-process.env.BENCH_RATES ??= '10,20,30,40,60,80,100';
+const RATES = (process.env.BENCH_ACD_RATES ?? '20,40,60,80,100,120,150,200').split(',').map(Number).filter((n) => n > 0);
 const HTTP = `http://127.0.0.1:${process.env.HOTLINE_HTTP_PORT ?? '8080'}`;
 const PASSWORD = 'Bench-Hotline-passw0rd!';
 
-const completed = (queue: string): number => Number(/C:(\d+)/.exec(pbx(`queue show ${queue}`))?.[1] ?? NaN);
+const QUEUE_LOG = join(process.env.HOTLINE_PBX_DIR ?? '/var/lib/hotline/pbx', 'var/log/asterisk/queue_log');
+/** Callers of `queue` connected to an agent so far (Asterisk's queue_log CONNECT lines). */
+const completed = (queue: string): number => readFileSync(QUEUE_LOG, 'utf8').split('\n').filter((l) => l.split('|')[2] === queue && l.split('|')[4] === 'CONNECT').length;
 
 /** The step fails unless every call of it reached an agent of `queue`. */
 function everyoneAnswered(queue: string) {
   let before = 0;
   return {
+    rates: RATES,
     hangupAfterMs: 1000,
     before: async () => {
       before = completed(queue);
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
   const agents = await startAgents(6);
   const results: PathResult[] = [];
   try {
-    log(`ACD bench: rates ${process.env.BENCH_RATES} calls/s, Asterisk ${/Asterisk\s+(\S+)/.exec(pbx('core show version'))?.[1]}, ${cpus().length} CPUs; 6 agents (SIPp UAS, several calls each)`);
+    log(`ACD bench: rates ${RATES.join(', ')} calls/s, Asterisk ${/Asterisk\s+(\S+)/.exec(pbx('core show version'))?.[1]}, ${cpus().length} CPUs; 6 agents (SIPp UAS, several calls each)`);
     results.push(await measure('plain dialplan + Queue()', '9002', everyoneAnswered('hotline-bench-plain')));
     const hotline = await ensureHotline({ HOTLINE_BOOTSTRAP_ADMIN_PASSWORD: PASSWORD });
     try {

@@ -68,6 +68,8 @@ export interface StepOptions {
   check?: (attempted: number) => Promise<string | undefined>;
   /** Before the calls. */
   before?: () => Promise<void>;
+  /** Rates to step through (default BENCH_RATES). */
+  rates?: number[];
 }
 
 export async function step(number: string, rate: number, o: StepOptions = {}): Promise<Step> {
@@ -93,7 +95,7 @@ export async function step(number: string, rate: number, o: StepOptions = {}): P
 export async function measure(path: string, number: string, o: StepOptions = {}): Promise<PathResult> {
   log(`\n${path} (number ${number}):`);
   const res: PathResult = { path, number, maxRate: 0, attemptedAtMax: 0, steps: [] };
-  for (const rate of RATES) {
+  for (const rate of o.rates ?? RATES) {
     await waitForIdlePbx();
     await sleep(1000);
     const s = await step(number, rate, o);

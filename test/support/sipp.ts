@@ -288,13 +288,22 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
   };
   // sipp writes its log lines when it likes: an ANSWERED line may not be there yet, and a
   // MESSAGE can arrive before the wait loop takes it. Poke again until the call ended (5 s at most).
+  const finished = (id: string): boolean => eventLines().some(([e, x]) => x === id && (e === 'PBX_BYE' || e === 'CALLER_BYE'));
   const hangup = async (): Promise<void> => {
     const until = Date.now() + 5000;
     // Each call is poked at most every 2 s: a second MESSAGE while its BYE is under way would fail it.
     const last = new Map<string, number>();
+    // A one-call sipp's Call-ID is known (sipp's default "<call number>-<pid>@<local ip>"): when
+    // its ANSWERED line has not reached calls.log yet, poke that call directly.
+    const single = (opts.calls ?? 1) === 1 ? `1-${child.pid}@127.0.0.1` : undefined;
+    const started = Date.now();
     while (!exited && Date.now() < until) {
-      const ids = openCalls();
-      if (ids.length === 0 && last.size) return;
+      let ids = openCalls();
+      if (ids.length === 0 && last.size) {
+        if (!single || !last.has(single) || finished(single)) return;
+        ids = [single];
+      }
+      if (ids.length === 0 && single && Date.now() - started > 500 && !finished(single)) ids = [single];
       const due = ids.filter((id) => Date.now() - (last.get(id) ?? 0) > 2000);
       if (due.length) {
         await poke(sip, due).catch(() => undefined);
