@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { fieldOf } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api, publishFlow } from '../support/api.js';
-import { agentAction, createAgent, createQueue } from '../support/acd.js';
+import { createAgent, createQueue } from '../support/acd.js';
 import { startAgents, type Agents } from '../support/agents.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
@@ -70,7 +70,6 @@ for (const kind of DB_KINDS) {
       expect(self.status, JSON.stringify(self.body)).to.equal(200);
       agentConsole = await openConsole(base, agentToken);
       otherConsole = await openConsole(base, await login('other-agent', 'Quiet-Desk-secret-78'));
-      void agentAction;
     });
     afterEach(() => hangupAll());
     after(async () => {
