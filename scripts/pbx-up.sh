@@ -35,6 +35,9 @@ for f in "$STAGE"/*.conf; do
 done
 # Files Hotline writes over AMI (*_hotline.conf: queues, queue rules, agent devices) survive a
 # re-install: a running Hotline keeps its queues and agents across `pbx:up`.
+# Unchanged configuration needs no reload (a reload is the riskiest thing we do to a running Asterisk).
+CHANGED=yes
+if diff -rq -x '*_hotline.conf' "$STAGE" "$ETC" >/dev/null 2>&1; then CHANGED=no; fi
 KEEP="$(mktemp -d)"
 cp "$ETC"/*_hotline.conf "$KEEP"/ 2>/dev/null || true
 find "$ETC" -mindepth 1 -delete
@@ -48,20 +51,55 @@ mkdir -p "$PBX_DIR/run/asterisk" "$PBX_DIR/usr/share/asterisk/sounds/hotline" "$
 chroot "$PBX_DIR" chown -R asterisk:asterisk /etc/asterisk /var/lib/asterisk /var/log/asterisk \
   /var/spool/asterisk /var/run/asterisk
 
-if pid=$(pbx_pid); then
-  echo "pbx: Asterisk already running (pid $pid); reloading configuration"
-  pbx_cli "core reload" >/dev/null
-  pbx_cli "dialplan reload" >/dev/null
-else
+start_pbx() {
   echo "pbx: starting Asterisk"
   rm -f "$PIDFILE"
   setsid nohup chroot "$PBX_DIR" /usr/sbin/asterisk -U asterisk -G asterisk -f >/dev/null 2>&1 &
   touch "$STARTED_MARK"
+}
+kill_pbx() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  sleep 0.5
+}
+# An Asterisk that was just (re)started may not have its control socket yet: wait for it to
+# finish booting before talking to it, and replace one that never answers.
+booted() { timeout 30 chroot "$PBX_DIR" asterisk -rx "core waitfullybooted" >/dev/null 2>&1; }
+
+if pid=$(pbx_pid); then
+  if ! booted; then
+    echo "pbx: Asterisk (pid $pid) does not answer on its control socket; restarting it"
+    kill_pbx "$pid"
+    start_pbx
+  elif [ "$CHANGED" = no ]; then
+    echo "pbx: Asterisk already running (pid $pid) with this configuration"
+  else
+    echo "pbx: Asterisk already running (pid $pid); reloading configuration"
+    if ! { pbx_cli "core reload" >/dev/null && pbx_cli "dialplan reload" >/dev/null; }; then
+      echo "pbx: reload failed; restarting Asterisk"
+      kill_pbx "$pid"
+      start_pbx
+    fi
+  fi
+else
+  start_pbx
 fi
 
 deadline=$((SECONDS + 90))
+restarted=no
+# Asterisk has been seen to exit during a reload: start it again (once) rather than wait in vain.
+alive_or_restart() {
+  pbx_pid >/dev/null && return 0
+  [ "$restarted" = no ] || return 0
+  restarted=yes
+  echo "pbx: Asterisk exited; starting it again" >&2
+  start_pbx
+}
 until curl -sf -o /dev/null -u "$ARI_USER:$ARI_PASSWORD" "http://$PBX_BIND:$ARI_PORT/ari/asterisk/info"; do
   [ $SECONDS -lt $deadline ] || { echo "pbx: ARI did not answer on $PBX_BIND:$ARI_PORT; log: $PBX_LOG" >&2; tail -n 30 "$PBX_LOG" >&2 || true; exit 1; }
+  alive_or_restart
   sleep 0.5
 done
 until (exec 3<>"/dev/tcp/$PBX_BIND/$AMI_PORT" && head -c 22 <&3 | grep -q "Asterisk Call Manager") 2>/dev/null; do
