@@ -53,6 +53,12 @@ const schema = z.object({
   HOTLINE_ACD_MEDIA_ADDRESS: z.string().regex(/^[A-Za-z0-9.:-]{1,64}$/).optional(),
   /** How often agent states are compared with Asterisk's QueueStatus (ms). */
   HOTLINE_ACD_RECONCILE_MS: z.coerce.number().int().min(1000).max(600000).default(30000),
+  /** How a callback reaches the customer: an Asterisk dial string with {number} (the caller's number). */
+  HOTLINE_CALLBACK_DIAL: z
+    .string()
+    .regex(/^[A-Za-z0-9_/@.:{}+-]{1,200}$/, 'an Asterisk dial string such as PJSIP/{number}@trunk')
+    .refine((v) => v.includes('{number}'), 'must contain {number}')
+    .default('PJSIP/{number}@hotline-trunk'),
   HOTLINE_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   HOTLINE_AUTH_REQUIRE_TOTP_FOR: z
     .string()
@@ -99,7 +105,7 @@ export interface Config {
   /** Persisted timed jobs: a job `running` longer than the lease belongs to a dead node. */
   scheduler: { leaseMs: number };
   ha: { enabled: boolean; lockName: string; checkMs: number };
-  acd: { deviceContext: string; mediaAddress?: string; reconcileMs: number };
+  acd: { deviceContext: string; mediaAddress?: string; reconcileMs: number; callbackDial: string };
   auth: {
     sessionTtlMs: number;
     requireTotpFor: Role[];
@@ -195,7 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tickets: { maxAttachmentBytes: e.HOTLINE_TICKET_ATTACHMENT_MAX_BYTES },
     scheduler: { leaseMs: e.HOTLINE_SCHEDULER_LEASE_SECONDS * 1000 },
     ha: haConfig(e),
-    acd: { deviceContext: e.HOTLINE_ACD_DEVICE_CONTEXT, ...(e.HOTLINE_ACD_MEDIA_ADDRESS ? { mediaAddress: e.HOTLINE_ACD_MEDIA_ADDRESS } : {}), reconcileMs: e.HOTLINE_ACD_RECONCILE_MS },
+    acd: { deviceContext: e.HOTLINE_ACD_DEVICE_CONTEXT, ...(e.HOTLINE_ACD_MEDIA_ADDRESS ? { mediaAddress: e.HOTLINE_ACD_MEDIA_ADDRESS } : {}), reconcileMs: e.HOTLINE_ACD_RECONCILE_MS, callbackDial: e.HOTLINE_CALLBACK_DIAL },
     auth: {
       sessionTtlMs: e.HOTLINE_SESSION_TTL_MINUTES * 60_000,
       requireTotpFor: e.HOTLINE_AUTH_REQUIRE_TOTP_FOR ? (e.HOTLINE_AUTH_REQUIRE_TOTP_FOR.split(',') as Role[]) : [],

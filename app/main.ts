@@ -29,6 +29,7 @@ import { startScreenPops } from './acd/screen-pop.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule } from './tickets/index.js';
 import { createKbModule } from './kb/index.js';
+import { stasisSink } from './acd/callback-stasis.js';
 
 const VERSION = '0.1.0';
 
@@ -125,6 +126,8 @@ async function main(): Promise<void> {
   const acd = createAcdModule({
     db: db.source,
     pbx: pbx.queues,
+    callbackPbx: pbx.callbacks,
+    calls: pbx.calls,
     vip: { vipLevel: async (phone) => Number((await crm.directory.findByPhone(phone))?.vipLevel ?? 0) },
     options: { ...config.acd, readOnly: false },
     log,
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
   callsInProgress = () => calls?.stasis.inProgress ?? 0;
   log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');
   pbx.onQueueEvents(acd.service);
-  pbx.start(calls.stasis);
+  pbx.start(stasisSink(calls.stasis, acd.callbacks));
   wireLeadership(elector, pbx, calls.stasis, log, acd.service);
   wireLeadership(elector, pbx, calls.stasis, log);
   scheduler.start();

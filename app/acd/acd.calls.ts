@@ -4,17 +4,22 @@
 // of order still leave the right outcome (an AgentConnect after the QueueCallerLeave of the
 // same caller still makes the call answered).
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, MoreThanOrEqual, type DataSource } from 'typeorm';
+import { In, IsNull, Like, MoreThanOrEqual, Not, type DataSource } from 'typeorm';
 import type { Logger } from '../logger.js';
 import type { QueueEvent, QueueStatusSnapshot } from '../pbx/ports.js';
 import { AcdQueueCall } from './acd.entities.js';
 import type { LiveHub } from './acd.live.js';
+
+/** Callback placeholders wait in queues as callers; their Uniqueids start with this. */
+const PLACEHOLDER = 'hotline-cb-%';
 
 export interface QueueTotals {
   answered: number;
   abandoned: number;
   /** Left the queue still connected: timeout, overflow, nobody logged in. */
   left: number;
+  /** Left the queue by asking for a callback (the callback keeps their place). */
+  leftForCallback: number;
   answeredWithinServiceLevel: number;
   /** answered within the threshold / (answered + abandoned), or null with no calls. */
   serviceLevel: number | null;
@@ -56,6 +61,7 @@ export class QueueCallLog {
     if (e.kind === 'caller-leave') {
       await repo.update({ uniqueid: e.uniqueid, queue: e.queue, leftAt: IsNull() }, { leftAt: at });
       await repo.update({ uniqueid: e.uniqueid, queue: e.queue, outcome: 'waiting' }, { outcome: 'left', endedAt: at });
+      await repo.update({ uniqueid: e.uniqueid, queue: e.queue, outcome: 'callback', endedAt: IsNull() }, { endedAt: at });
       this.publish(e.queue, e.uniqueid, 'left', at);
       return;
     }
@@ -87,6 +93,11 @@ export class QueueCallLog {
     this.live.publish({ type: 'queue.caller', queue, uniqueid, callerNumber: '', event, at: at.toISOString(), ...(agentId !== undefined ? { agentId } : {}) });
   }
 
+  /** The caller asked for a callback from this queue (whichever of this and their leave comes first). */
+  async markCallback(uniqueid: string, queue: string): Promise<void> {
+    await this.db.getRepository(AcdQueueCall).update({ uniqueid, queue, answeredAt: IsNull() }, { outcome: 'callback' });
+  }
+
   /** Callers the log still has waiting but Asterisk no longer lists: they left while events were lost. */
   async reconcile(status: QueueStatusSnapshot, now = new Date()): Promise<number> {
     const waiting = await this.db.getRepository(AcdQueueCall).find({ where: { outcome: 'waiting' } });
@@ -101,13 +112,14 @@ export class QueueCallLog {
   }
 
   async waiting(queue: string, now = new Date()): Promise<{ count: number; longestWaitSeconds: number }> {
-    const rows = await this.db.getRepository(AcdQueueCall).find({ where: { queue, outcome: 'waiting' }, select: { joinedAt: true } });
+    const rows = await this.db.getRepository(AcdQueueCall).find({ where: { queue, outcome: 'waiting', uniqueid: Not(Like(PLACEHOLDER)) }, select: { joinedAt: true } });
     const oldest = rows.reduce((min, r) => Math.min(min, r.joinedAt.getTime()), now.getTime());
     return { count: rows.length, longestWaitSeconds: Math.max(0, Math.round((now.getTime() - oldest) / 1000)) };
   }
 
   async totalsSince(queue: string, since: Date, serviceLevelSeconds: number): Promise<QueueTotals> {
-    const rows = await this.db.getRepository(AcdQueueCall).find({ where: { queue, joinedAt: MoreThanOrEqual(since) }, select: { outcome: true, holdSeconds: true } });
+    // Placeholders are not callers: their callbacks are counted apart (CallbackService.stats).
+    const rows = await this.db.getRepository(AcdQueueCall).find({ where: { queue, joinedAt: MoreThanOrEqual(since), uniqueid: Not(Like(PLACEHOLDER)) }, select: { outcome: true, holdSeconds: true } });
     const answered = rows.filter((r) => r.outcome === 'answered');
     const abandoned = rows.filter((r) => r.outcome === 'abandoned').length;
     const within = answered.filter((r) => (r.holdSeconds ?? 0) <= serviceLevelSeconds).length;
@@ -116,10 +128,17 @@ export class QueueCallLog {
       answered: answered.length,
       abandoned,
       left: rows.filter((r) => r.outcome === 'left' || r.outcome === 'timeout').length,
+      leftForCallback: rows.filter((r) => r.outcome === 'callback').length,
       answeredWithinServiceLevel: within,
       serviceLevel: answered.length + abandoned ? Math.round((within / (answered.length + abandoned)) * 1000) / 1000 : null,
       averageHoldSeconds: holds.length ? Math.round((holds.reduce((s, h) => s + h, 0) / holds.length) * 10) / 10 : null,
     };
+  }
+
+  /** Average talk time of the queue's last 50 answered calls (null: none yet). */
+  async averageTalkSeconds(queue: string): Promise<number | null> {
+    const rows = await this.db.getRepository(AcdQueueCall).find({ where: { queue, outcome: 'answered', talkSeconds: Not(IsNull()) }, order: { joinedAt: 'DESC' }, take: 50, select: { talkSeconds: true } });
+    return rows.length ? rows.reduce((s, r) => s + (r.talkSeconds ?? 0), 0) / rows.length : null;
   }
 
   /** The order in which callers of a queue were answered (reports, tests). */

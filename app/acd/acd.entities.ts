@@ -1,6 +1,7 @@
 // The ACD's model: queues, agents (their devices, skills and live state), the agent
 // timeline, queue calls (for live stats and reports), routing rules and regions, and the
 // small sync state (when Asterisk last started, to tell a restart from a reconnect).
+import { AcdCallback } from './callback.entities.js';
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'acd_queues' })
@@ -162,4 +163,4 @@ export class AcdSync {
   value!: string;
 }
 
-export const acdEntities = [AcdQueue, AcdAgent, AcdAgentEvent, AcdQueueCall, AcdRouting, AcdSync];
+export const acdEntities = [AcdQueue, AcdAgent, AcdAgentEvent, AcdQueueCall, AcdRouting, AcdSync, AcdCallback];

@@ -32,6 +32,22 @@ export const queueSettings = z.strictObject({
   overflow: z.strictObject({ queue: queueName, afterSeconds: z.number().int().min(5).max(3600) }).optional(),
   /** When no agent is logged in to this queue: send the caller to this queue instead. */
   noAgentsQueue: queueName.optional(),
+  /** Callbacks that keep the caller's place: a waiting caller presses `key`, hangs up, and is
+   *  called back (agent first, then the customer) when their turn comes. */
+  callback: z.strictObject({
+    /** The phone key that asks for the callback while waiting. */
+    key: z.string().regex(/^[1-9]$/, 'one digit 1-9').default('1'),
+    /** The IVR offers the callback when the estimated wait is at least this (0: always). */
+    offerAfterSeconds: z.number().int().min(0).max(7200).default(60),
+    /** Times the customer's phone is dialed before the callback fails. */
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+    /** Wait before the next attempt after the customer did not answer. */
+    retryAfterSeconds: z.number().int().min(5).max(86400).default(300),
+    /** How long the customer's phone rings. */
+    ringSeconds: z.number().int().min(5).max(120).default(30),
+    /** The callback is given up when not done within this time of the request. */
+    expireAfterSeconds: z.number().int().min(60).max(7 * 86400).default(4 * 3600),
+  }).optional(),
 });
 export type QueueSettings = z.infer<typeof queueSettings>;
 
@@ -102,4 +118,19 @@ export const routeDryRunBody = z.strictObject({
   priority: z.number().int().min(0).max(100).default(0),
   variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]{0,63}$/), z.string().max(500)).default({}),
   at: z.iso.datetime({ offset: true }).optional(),
+});
+
+// ---- callbacks ------------------------------------------------------------------------
+export const callbackParams = z.object({ callbackId: z.string().uuid() });
+export const callbackListQuery = z.strictObject({
+  queue: queueName.optional(),
+  status: z.enum(['waiting', 'connecting', 'retry_wait', 'completed', 'failed', 'cancelled', 'open']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+/** A callback asked for by an agent or supervisor (not from a phone key): joins at the back. */
+export const createCallbackBody = z.strictObject({
+  queue: queueName,
+  number: z.string().trim().regex(/^\+?[0-9]{3,20}$/, 'a phone number: digits, optionally with a leading +'),
+  name: z.string().trim().max(128).default(''),
+  priority: z.number().int().min(0).max(100).default(0),
 });

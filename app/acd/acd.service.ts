@@ -13,6 +13,7 @@ import { AgentStateError, PbxUnavailableError } from './acd.errors.js';
 import { DEVICES_FILE, QUEUES_FILE, RULES_FILE, deviceInterface, deviceSections, membershipsOf, queueSections, ruleSections } from './asterisk-config.js';
 import { route, type RouteDecision, type RouteInput } from './routing.js';
 import { AGENT_STATES } from './agent-state.js';
+import type { CallbackService } from './callback.service.js';
 
 export interface AcdOptions {
   /** Dialplan context of calls agents' devices place. */
@@ -42,6 +43,7 @@ export class AcdService implements QueueEventSink {
     private readonly vip: VipLookup,
     private readonly opts: AcdOptions,
     private readonly log: Logger,
+    readonly callbacks: CallbackService,
   ) {}
 
   // ---- lifecycle (leadership) ---------------------------------------------------------
@@ -52,6 +54,7 @@ export class AcdService implements QueueEventSink {
     this.reconcileTimer ??= setInterval(() => void this.reconcile().catch(() => undefined), this.opts.reconcileMs);
     this.reconcileTimer.unref();
     this.onQueueLinkUp();
+    if (!this.opts.readOnly) this.callbacks.activate();
   }
 
   deactivate(): void {
@@ -59,11 +62,17 @@ export class AcdService implements QueueEventSink {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     this.reconcileTimer = undefined;
     this.tracker.stop();
+    this.callbacks.deactivate();
   }
 
   onQueueEvent(e: QueueEvent): void {
     if (!this.active) return;
+    if (e.kind === 'callback') {
+      this.callbacks.onEvent(e);
+      return;
+    }
     if (e.kind === 'member') this.tracker.onMemberEvent(e);
+    if (e.kind === 'member' && e.cause === 'connect' && e.callerUniqueid) this.callbacks.onAgentConnect(e.callerUniqueid, e.member.interface);
     if (e.kind === 'caller-abandon' || e.kind === 'caller-leave') this.tracker.clearRinging(e.uniqueid);
     this.calls.onEvent(e);
   }
@@ -195,13 +204,32 @@ export class AcdService implements QueueEventSink {
   }
 
   // ---- routing --------------------------------------------------------------------------
-  async route(input: Omit<RouteInput, 'vipLevel' | 'now'> & { now?: Date }): Promise<RouteDecision> {
+  async route(input: Omit<RouteInput, 'vipLevel' | 'now'> & { now?: Date }): Promise<RouteDecision & { callback?: { key: string; estimatedWaitSeconds: number } }> {
     const snap = await this.config.snapshot();
     const vipLevel = input.callerNumber ? await this.vip.vipLevel(input.callerNumber).catch(() => 0) : 0;
-    return route(
+    const d = route(
       { ...input, vipLevel, now: input.now ?? new Date() },
       { rules: snap.rules, regions: snap.regions, queues: snap.queueMap, agentsLoggedIn: (q) => this.tracker.loggedInCount(q, snap) },
     );
+    const cb = snap.queueMap.get(d.queue)?.callback;
+    if (!cb || d.noAgents) return d;
+    const estimatedWaitSeconds = cb.offerAfterSeconds === 0 ? 0 : await this.estimatedWait(d.queue).catch(() => 0);
+    return estimatedWaitSeconds >= cb.offerAfterSeconds ? { ...d, callback: { key: cb.key, estimatedWaitSeconds } } : d;
+  }
+
+  private readonly waitEstimates = new Map<string, { at: number; seconds: number }>();
+
+  /** A rough wait for a caller joining now: callers ahead x average talk time / agents logged in (cached 5 s). */
+  async estimatedWait(queue: string): Promise<number> {
+    const hit = this.waitEstimates.get(queue);
+    if (hit && Date.now() - hit.at < 5000) return hit.seconds;
+    const snap = await this.config.snapshot();
+    const loggedIn = this.tracker.loggedInCount(queue, snap);
+    const available = snap.agents.filter((a) => a.state === 'available' && membershipsOf(JSON.parse(a.skills), snap.queues).has(queue)).length;
+    const waiting = (await this.calls.waiting(queue)).count;
+    const seconds = available > waiting ? 0 : Math.round(((waiting + 1) * ((await this.calls.averageTalkSeconds(queue)) ?? 180)) / Math.max(1, loggedIn));
+    this.waitEstimates.set(queue, { at: Date.now(), seconds });
+    return seconds;
   }
 
   // ---- live stats -----------------------------------------------------------------------
@@ -210,7 +238,14 @@ export class AcdService implements QueueEventSink {
     const snap = await this.config.snapshot();
     const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<string, number>;
     for (const a of snap.agents) if (membershipsOf(JSON.parse(a.skills), [q]).has(queue)) byState[a.state] = (byState[a.state] ?? 0) + 1;
-    const [waiting, today] = await Promise.all([this.calls.waiting(queue), this.calls.totalsSince(queue, dayStart, q.settings.serviceLevelSeconds)]);
-    return { queue, waiting: waiting.count, longestWaitSeconds: waiting.longestWaitSeconds, agents: byState, today: { since: dayStart.toISOString(), ...today, serviceLevelSeconds: q.settings.serviceLevelSeconds } };
+    const [waiting, today, callbacks] = await Promise.all([this.calls.waiting(queue), this.calls.totalsSince(queue, dayStart, q.settings.serviceLevelSeconds), this.callbacks.stats(queue, dayStart)]);
+    return {
+      queue,
+      waiting: waiting.count,
+      longestWaitSeconds: waiting.longestWaitSeconds,
+      agents: byState,
+      callbacks: { waiting: callbacks.waiting, connecting: callbacks.connecting, retrying: callbacks.retrying },
+      today: { since: dayStart.toISOString(), ...today, serviceLevelSeconds: q.settings.serviceLevelSeconds, callbacks: { requested: callbacks.requested, completed: callbacks.completed, failed: callbacks.failed } },
+    };
   }
 }

@@ -39,6 +39,8 @@ export function queueSections(queues: Array<{ name: string; settings: QueueSetti
       ['timeoutpriority', 'conf'],
     ];
     if (s.penaltySteps.length) lines.push(['defaultrule', ruleName(name)]);
+    // The callback key takes a waiting caller out of Queue() (with QUEUEPOSITION) into Hotline.
+    if (s.callback) lines.push(['context', `hotline-callback-key-${s.callback.key}`]);
     return { name, lines };
   });
 }

@@ -3,7 +3,7 @@
 import type { DataSource } from 'typeorm';
 import type { SecureRouter } from '../auth/permissions.js';
 import type { Logger } from '../logger.js';
-import type { QueueControl } from '../pbx/ports.js';
+import type { CallbackControl, CallControl, QueueControl } from '../pbx/ports.js';
 import type { QueueRouting } from '../ivr/runtime/runtime.js';
 import { AcdConfig } from './acd.config.js';
 import { AgentTracker } from './acd.agents.js';
@@ -11,19 +11,36 @@ import { QueueCallLog } from './acd.calls.js';
 import { acdRoutes } from './acd.http.js';
 import { LiveHub } from './acd.live.js';
 import { AcdService, type AcdOptions, type VipLookup } from './acd.service.js';
+import { callbackRoutes } from './callback.http.js';
+import { CallbackService } from './callback.service.js';
 
-export function createAcdModule(deps: { db: DataSource; pbx: QueueControl; vip: VipLookup; options: AcdOptions; log: Logger; routes: SecureRouter }) {
+export interface AcdDeps {
+  db: DataSource;
+  pbx: QueueControl;
+  /** Callback placeholders, and handing a caller who asked for one back to the dialplan. */
+  callbackPbx: CallbackControl;
+  calls: Pick<CallControl, 'handBack'>;
+  vip: VipLookup;
+  options: AcdOptions & { callbackDial: string };
+  log: Logger;
+  routes: SecureRouter;
+}
+
+export function createAcdModule(deps: AcdDeps) {
   const log = deps.log.child({ module: 'acd' });
   const config = new AcdConfig(deps.db);
   const live = new LiveHub();
   const tracker = new AgentTracker(deps.db, config, live, log);
   const calls = new QueueCallLog(deps.db, live, log, async (iface) => (await config.snapshot()).byInterface.get(iface)?.id ?? null);
-  const service = new AcdService(deps.db, config, tracker, calls, deps.pbx, deps.vip, deps.options, log);
+  const agentIdOf = async (iface: string) => (await config.snapshot()).byInterface.get(iface)?.id ?? null;
+  const callbacks = new CallbackService(deps.db, config, deps.callbackPbx, deps.calls, live, { dialTemplate: deps.options.callbackDial }, log.child({ part: 'callbacks' }), agentIdOf, (u, q) => calls.markCallback(u, q));
+  const service = new AcdService(deps.db, config, tracker, calls, deps.pbx, deps.vip, deps.options, log, callbacks);
   acdRoutes(deps.routes, service, config, log);
+  callbackRoutes(deps.routes, callbacks);
   /** What the IVR's queue node asks. */
   const routing: QueueRouting = { route: (input) => service.route(input) };
   const agentOfUser = async (userId: string) => (await config.snapshot()).agents.find((a) => a.userId === userId)?.id ?? null;
-  return { service, config, live, routing, agentOfUser, router: deps.routes.router };
+  return { service, config, live, routing, agentOfUser, callbacks, router: deps.routes.router };
 }
 
 export type AcdModule = ReturnType<typeof createAcdModule>;

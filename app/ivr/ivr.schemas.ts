@@ -124,6 +124,9 @@ export const queueNode = z.strictObject({
   prompt: promptRef.optional(),
   /** Where the flow goes on when nobody is logged in to the queue the ACD chose (e.g. voicemail). */
   noAgents: nodeId.optional(),
+  /** Played when the ACD offers a callback (the queue has callbacks and the estimated wait is long);
+   *  default: "to call back, press <key>" from Asterisk's sounds. */
+  callbackPrompt: promptRef.optional(),
 });
 
 export const voicemailNode = z.strictObject({

@@ -7,13 +7,16 @@ import { AmiClient } from './ami/index.js';
 import { AriClient } from './ari/client.js';
 import { AriCallControl, AriSoundCatalog, CALL_EVENT_TYPES, callInfo, toCallEvent } from './ari/call-control.js';
 import { AmiQueueControl, toQueueEvent } from './ami/queue-control.js';
-import type { CallControl, CallEventSink, LinkState, PbxLinks, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
+import { AriCallbackControl } from './callback-control.js';
+import type { CallbackControl, CallControl, CallEventSink, LinkState, PbxLinks, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
 
 export interface Pbx {
   calls: CallControl;
   sounds: SoundCatalog;
   /** Asterisk's queues over AMI (commands only while active). */
   queues: QueueControl;
+  /** Callback placeholders (commands only while active). */
+  callbacks: CallbackControl;
   /** Where queue events go (the ACD); called before start(). */
   onQueueEvents(sink: QueueEventSink): void;
   links(): PbxLinks;
@@ -56,6 +59,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     calls,
     sounds: new AriSoundCatalog(ari),
     queues,
+    callbacks: new AriCallbackControl(ari.http, ami, () => calls.active),
     onQueueEvents(s) {
       queueSink = s;
     },

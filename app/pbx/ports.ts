@@ -45,6 +45,8 @@ export interface CallInfo {
   callerName: string | null;
   calledNumber: string;
   answered: boolean;
+  /** The dialplan context the channel entered the app from (tells a callback request from a new call). */
+  context?: string;
 }
 
 export type PbxCallEvent =
@@ -131,10 +133,46 @@ export type QueueEvent =
   | { kind: 'caller-leave'; queue: string; uniqueid: string; at: Date }
   | { kind: 'caller-abandon'; queue: string; uniqueid: string; holdSeconds: number; at: Date }
   /** The caller left the queue still connected (Hotline's dialplan): TIMEOUT, JOINEMPTY, LEAVEEMPTY ... */
-  | { kind: 'caller-exit'; queue: string; uniqueid: string; status: string; at: Date };
+  | { kind: 'caller-exit'; queue: string; uniqueid: string; status: string; at: Date }
+  /** A callback placeholder reports (dialplan UserEvent HotlineCallback): its queue wait ended
+   *  (`queue`, Queue()'s status), an agent answered it (`agent`), the customer's dial ended (`dial`, DIALSTATUS). */
+  | { kind: 'callback'; key: string; stage: 'queue' | 'agent' | 'dial'; status: string; talkSeconds?: number; at: Date };
 
 export interface QueueEventSink {
   onQueueEvent(event: QueueEvent): void;
   /** After every AMI (re)connect: reconcile with QueueStatus. */
   onQueueLinkUp(): void;
+}
+
+// ---- Callbacks that keep the caller's place --------------------------------------------
+
+/** A placeholder for a callback: a Local channel whose ;2 side waits in the queue in the
+ *  customer's place and whose ;1 side dials the customer once an agent answered it. */
+export interface CallbackPlacement {
+  /** `<callback id>-<seq>`: the channels are hotline-cb-<key> (;1) and hotline-cb-<key>-q (;2). */
+  key: string;
+  queue: string;
+  priority: number;
+  /** 1 = head of the line; null: at the back. */
+  position: number | null;
+  number: string;
+  name: string;
+  /** Asterisk dial string of the customer's phone. */
+  dial: string;
+  ringSeconds: number;
+  /** Longest the placeholder waits in the queue. */
+  waitSeconds: number;
+}
+
+export interface CallbackControl {
+  /** Puts the placeholder in its queue; `exists` when channels with this key are already up. */
+  place(p: CallbackPlacement): Promise<'created' | 'exists'>;
+  /** Is any side of the placeholder still up? (a read) */
+  alive(key: string): Promise<boolean>;
+  /** What the two sides recorded in AstDB when they ended (a read): Queue()'s and Dial()'s status. */
+  results(key: string): Promise<{ queue: string | null; dial: string | null }>;
+  /** Hangs the placeholder up (a cancelled callback). */
+  remove(key: string): Promise<void>;
+  /** Reads channel variables of a call in the app (a callback request found after a takeover). */
+  variables(channelId: string, names: string[]): Promise<Record<string, string>>;
 }

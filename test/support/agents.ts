@@ -42,3 +42,16 @@ export async function startAgents(count: number, opts: { ringMs?: number; first?
     },
   };
 }
+
+/** A customer's phone (one SIPp UAS on `port`): answers every call and holds it, or is busy (486). */
+export async function startPhone(port: number, mode: 'answer' | 'busy'): Promise<Agents> {
+  if (!(await udpFree(port))) throw new Error(`phone port ${port} is taken (a sipp UAS left running?)`);
+  const child = spawn('sipp', [...(mode === 'busy' ? ['-sf', join(SCENARIOS, 'uas-busy.xml')] : ['-sn', 'uas']), '-i', '127.0.0.1', '-p', String(port), '-mp', String(30000 + (port % 100) * 4), '-nostdin', '-aa'], { stdio: 'ignore' });
+  const deadline = Date.now() + 5000;
+  while ((await udpFree(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return {
+    stop() {
+      child.kill('SIGKILL');
+    },
+  };
+}

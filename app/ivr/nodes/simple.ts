@@ -62,6 +62,11 @@ export const queue: NodeHandler<N<'queue'>> = {
       return { next: node.noAgents };
     }
     if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
+    const offer = 'callback' in d ? d.callback : undefined;
+    if (offer) {
+      rt.vars['queue.callbackOffered'] = 'yes';
+      await rt.ctx.playAndWait(node.callbackPrompt ? await rt.media(node.callbackPrompt) : ['sound:vm-tocallback', 'sound:vm-press', `digits:${offer.key}`]);
+    }
     const vars: Record<string, string> = {
       ...exported(rt.vars),
       HOTLINE_QUEUE: d.queue,

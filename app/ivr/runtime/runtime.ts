@@ -15,6 +15,8 @@ export interface QueueRouting {
     noAgents: boolean;
     rules: string[];
     region?: string;
+    /** The caller may press `key` while waiting to be called back, keeping their place. */
+    callback?: { key: string; estimatedWaitSeconds: number };
   }>;
 }
 

@@ -62,6 +62,12 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
   if (name === 'QueueCallerJoin') return { kind: 'caller-join', queue, uniqueid, callerNumber: fieldOf(e, 'CallerIDNum') ?? '', position: num(fieldOf(e, 'Position')), at };
   if (name === 'QueueCallerLeave') return { kind: 'caller-leave', queue, uniqueid, at };
   if (name === 'UserEvent' && fieldOf(e, 'UserEvent') === 'HotlineQueueResult') return { kind: 'caller-exit', queue, uniqueid, status: fieldOf(e, 'Status') ?? '', at };
+  if (name === 'UserEvent' && fieldOf(e, 'UserEvent') === 'HotlineCallback') {
+    const stage = fieldOf(e, 'Stage');
+    if (stage !== 'queue' && stage !== 'agent' && stage !== 'dial') return null;
+    const talk = fieldOf(e, 'Talk');
+    return { kind: 'callback', key: fieldOf(e, 'Key') ?? '', stage, status: fieldOf(e, 'Status') ?? '', ...(talk ? { talkSeconds: num(talk) } : {}), at };
+  }
   if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, holdSeconds: num(fieldOf(e, 'HoldTime')), at };
   return null;
 }

@@ -94,6 +94,7 @@ export function callInfo(channel: AriChannel): CallInfo {
     callerName: channel.caller?.name || null,
     calledNumber: channel.dialplan?.exten ?? '',
     answered: channel.state === 'Up',
+    ...(channel.dialplan?.context ? { context: channel.dialplan.context } : {}),
   };
 }
 
