@@ -157,11 +157,14 @@ async function main(): Promise<void> {
   }, log);
   liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, log });
   const docs = routes();
+  let openApi: Record<string, unknown> | null = null;
   docs.get('/openapi.json', { public: true }, (_req, res) => {
-    res.json(openApiDocument(auth.registry.routeDeclarations(), VERSION));
+    res.json(openApi);
   });
   api.use(docs.router);
   assertAllRoutesDeclared(api, '/api', auth.registry.routeDeclarations());
+  // Built once every route is registered: a schema the document cannot describe stops start-up.
+  openApi = openApiDocument(auth.registry.documentedRoutes(), VERSION);
   ready = true;
   callsInProgress = () => calls?.stasis.inProgress ?? 0;
   log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');

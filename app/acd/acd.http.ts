@@ -3,7 +3,7 @@
 import type { Request } from 'express';
 import { principalOf } from '../auth/permissions.js';
 import type { SecureRouter } from '../auth/permissions.js';
-import { parse } from '../http/validate.js';
+import { input } from '../http/validate.js';
 import { ValidationError } from '../errors.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
@@ -53,27 +53,27 @@ export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, l
   r.get('/acd/queues', READ, async (_req, res) => {
     res.json({ items: (await config.snapshot(true)).queues });
   });
-  r.post('/acd/queues', CONFIG, async (req, res) => {
-    const body = parse(createQueueBody, req.body, 'body');
+  r.post('/acd/queues', { ...CONFIG, body: createQueueBody }, async (req, res) => {
+    const body = input(req, 'body', createQueueBody);
     const q = await config.createQueue(body.name, body.settings);
     res.status(201).json({ ...q, appliedToAsterisk: await applied() });
   });
-  r.get('/acd/queues/:queue', READ, async (req, res) => {
-    res.json(await config.getQueue(parse(queueParams, req.params, 'path').queue));
+  r.get('/acd/queues/:queue', { ...READ, params: queueParams }, async (req, res) => {
+    res.json(await config.getQueue(input(req, 'path', queueParams).queue));
   });
-  r.put('/acd/queues/:queue', CONFIG, async (req, res) => {
-    const { queue } = parse(queueParams, req.params, 'path');
-    const q = await config.updateQueue(queue, parse(queueSettings, req.body, 'body'));
+  r.put('/acd/queues/:queue', { ...CONFIG, params: queueParams, body: queueSettings }, async (req, res) => {
+    const { queue } = input(req, 'path', queueParams);
+    const q = await config.updateQueue(queue, input(req, 'body', queueSettings));
     res.json({ ...q, appliedToAsterisk: await applied() });
   });
-  r.delete('/acd/queues/:queue', CONFIG, async (req, res) => {
-    await config.deleteQueue(parse(queueParams, req.params, 'path').queue);
+  r.delete('/acd/queues/:queue', { ...CONFIG, params: queueParams }, async (req, res) => {
+    await config.deleteQueue(input(req, 'path', queueParams).queue);
     await applied();
     res.status(204).end();
   });
-  r.get('/acd/queues/:queue/stats', STATS, async (req, res) => {
-    const { queue } = parse(queueParams, req.params, 'path');
-    const { tz } = parse(statsQuery, req.query, 'query');
+  r.get('/acd/queues/:queue/stats', { ...STATS, params: queueParams, query: statsQuery }, async (req, res) => {
+    const { queue } = input(req, 'path', queueParams);
+    const { tz } = input(req, 'query', statsQuery);
     let since: Date;
     try {
       since = startOfDay(new Date(), tz);
@@ -87,70 +87,70 @@ export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, l
   r.get('/acd/agents', AGENT_ACTION, async (_req, res) => {
     res.json({ items: (await config.snapshot(true)).agents.map(agentView) });
   });
-  r.post('/acd/agents', CONFIG, async (req, res) => {
-    const a = await config.createAgent(parse(createAgentBody, req.body, 'body'));
+  r.post('/acd/agents', { ...CONFIG, body: createAgentBody }, async (req, res) => {
+    const a = await config.createAgent(input(req, 'body', createAgentBody));
     res.status(201).json({ ...a, appliedToAsterisk: await applied() });
   });
-  r.get('/acd/agents/:agentId', AGENT_ACTION, async (req, res) => {
-    res.json(agentView(await config.agent(parse(agentParams, req.params, 'path').agentId)));
+  r.get('/acd/agents/:agentId', { ...AGENT_ACTION, params: agentParams }, async (req, res) => {
+    res.json(agentView(await config.agent(input(req, 'path', agentParams).agentId)));
   });
-  r.patch('/acd/agents/:agentId', CONFIG, async (req, res) => {
-    const { agentId } = parse(agentParams, req.params, 'path');
-    const a = await config.updateAgent(agentId, parse(updateAgentBody, req.body, 'body'));
+  r.patch('/acd/agents/:agentId', { ...CONFIG, params: agentParams, body: updateAgentBody }, async (req, res) => {
+    const { agentId } = input(req, 'path', agentParams);
+    const a = await config.updateAgent(agentId, input(req, 'body', updateAgentBody));
     res.json({ ...agentView(a), appliedToAsterisk: await applied() });
   });
-  r.delete('/acd/agents/:agentId', CONFIG, async (req, res) => {
-    const { agentId } = parse(agentParams, req.params, 'path');
+  r.delete('/acd/agents/:agentId', { ...CONFIG, params: agentParams }, async (req, res) => {
+    const { agentId } = input(req, 'path', agentParams);
     await acd.logout(agentId).catch(() => undefined);
     await config.deleteAgent(agentId);
     await applied();
     res.status(204).end();
   });
-  r.post('/acd/agents/:agentId/login', AGENT_ACTION, async (req, res) => {
-    const { agentId } = parse(agentParams, req.params, 'path');
+  r.post('/acd/agents/:agentId/login', { ...AGENT_ACTION, params: agentParams }, async (req, res) => {
+    const { agentId } = input(req, 'path', agentParams);
     await mayActOn(req, agentId);
     res.json(await acd.login(agentId));
   });
-  r.post('/acd/agents/:agentId/logout', AGENT_ACTION, async (req, res) => {
-    const { agentId } = parse(agentParams, req.params, 'path');
+  r.post('/acd/agents/:agentId/logout', { ...AGENT_ACTION, params: agentParams }, async (req, res) => {
+    const { agentId } = input(req, 'path', agentParams);
     await mayActOn(req, agentId);
     res.json(await acd.logout(agentId));
   });
-  r.post('/acd/agents/:agentId/break', AGENT_ACTION, async (req, res) => {
-    const { agentId } = parse(agentParams, req.params, 'path');
+  r.post('/acd/agents/:agentId/break', { ...AGENT_ACTION, params: agentParams, body: breakBody }, async (req, res) => {
+    const { agentId } = input(req, 'path', agentParams);
     await mayActOn(req, agentId);
-    res.json(await acd.setBreak(agentId, parse(breakBody, req.body, 'body').reason));
+    res.json(await acd.setBreak(agentId, input(req, 'body', breakBody).reason));
   });
-  r.post('/acd/agents/:agentId/ready', AGENT_ACTION, async (req, res) => {
-    const { agentId } = parse(agentParams, req.params, 'path');
+  r.post('/acd/agents/:agentId/ready', { ...AGENT_ACTION, params: agentParams }, async (req, res) => {
+    const { agentId } = input(req, 'path', agentParams);
     await mayActOn(req, agentId);
     res.json(await acd.setBreak(agentId, null));
   });
-  r.get('/acd/agents/:agentId/timeline', AGENT_ACTION, async (req, res) => {
-    const { agentId } = parse(agentParams, req.params, 'path');
+  r.get('/acd/agents/:agentId/timeline', { ...AGENT_ACTION, params: agentParams, query: timelineQuery }, async (req, res) => {
+    const { agentId } = input(req, 'path', agentParams);
     await mayActOn(req, agentId);
-    res.json({ items: await acd.timeline(agentId, parse(timelineQuery, req.query, 'query').limit) });
+    res.json({ items: await acd.timeline(agentId, input(req, 'query', timelineQuery).limit) });
   });
 
   // ---- routing
   r.get('/acd/routing/rules', READ, async (_req, res) => {
     res.json({ rules: (await config.snapshot(true)).rules });
   });
-  r.put('/acd/routing/rules', CONFIG, async (req, res) => {
-    const { rules } = parse(routingRulesBody, req.body, 'body');
+  r.put('/acd/routing/rules', { ...CONFIG, body: routingRulesBody }, async (req, res) => {
+    const { rules } = input(req, 'body', routingRulesBody);
     await config.saveRules(rules);
     res.json({ rules });
   });
   r.get('/acd/routing/regions', READ, async (_req, res) => {
     res.json({ regions: (await config.snapshot(true)).regions });
   });
-  r.put('/acd/routing/regions', CONFIG, async (req, res) => {
-    const { regions } = parse(regionsBody, req.body, 'body');
+  r.put('/acd/routing/regions', { ...CONFIG, body: regionsBody }, async (req, res) => {
+    const { regions } = input(req, 'body', regionsBody);
     await config.saveRegions(regions);
     res.json({ regions });
   });
-  r.post('/acd/routing/dry-run', READ, async (req, res) => {
-    const b = parse(routeDryRunBody, req.body, 'body');
+  r.post('/acd/routing/dry-run', { ...READ, body: routeDryRunBody }, async (req, res) => {
+    const b = input(req, 'body', routeDryRunBody);
     res.json(await acd.route({ queue: b.queue, priority: b.priority, callerNumber: b.caller, vars: b.variables, now: b.at ? new Date(b.at) : undefined }));
   });
   r.post('/acd/reconcile', { allow: ['admin'] }, async (_req, res) => {

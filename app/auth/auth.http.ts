@@ -1,7 +1,7 @@
 // Auth routes (thin: parse with zod, call the service). Every route is declared on the
 // SecureRouter; there is deliberately no PATCH/PUT/DELETE on /audit.
 import type { Request } from 'express';
-import { parse } from '../http/validate.js';
+import { input } from '../http/validate.js';
 import { TooManyAttemptsError } from './auth.errors.js';
 import type { AuthService } from './auth.service.js';
 import type { Actor } from './auth.users.js';
@@ -21,8 +21,8 @@ const actorOf = (req: Request): Actor => ({ name: principalOf(req).name, ip: req
 const admin = { allow: ['admin'] } as const;
 
 export function registerAuthRoutes(r: SecureRouter, service: AuthService, limiter: RateLimiter): void {
-  r.post('/auth/login', { public: true }, async (req, res) => {
-    const body = parse(loginBody, req.body, 'body');
+  r.post('/auth/login', { public: true, body: loginBody }, async (req, res) => {
+    const body = input(req, 'body', loginBody);
     const wait = limiter.hit(`${req.ip ?? '?'}|${body.username.trim().toLowerCase()}`);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
@@ -53,13 +53,13 @@ export function registerAuthRoutes(r: SecureRouter, service: AuthService, limite
     res.status(201).json(await service.enrolTotp(principalOf(req), req.ip));
   });
 
-  r.post('/auth/totp/confirm', { allow: ANY_ROLE, duringTotpEnrolment: true }, async (req, res) => {
-    const { code } = parse(totpConfirmBody, req.body, 'body');
+  r.post('/auth/totp/confirm', { allow: ANY_ROLE, duringTotpEnrolment: true, body: totpConfirmBody }, async (req, res) => {
+    const { code } = input(req, 'body', totpConfirmBody);
     res.json(await service.confirmTotp(principalOf(req), code, req.ip));
   });
 
-  r.post('/auth/api-keys', admin, async (req, res) => {
-    const { name, role } = parse(apiKeyBody, req.body, 'body');
+  r.post('/auth/api-keys', { ...admin, body: apiKeyBody }, async (req, res) => {
+    const { name, role } = input(req, 'body', apiKeyBody);
     res.status(201).json(await service.createApiKey(name, role, actorOf(req)));
   });
 
@@ -67,26 +67,26 @@ export function registerAuthRoutes(r: SecureRouter, service: AuthService, limite
     res.json({ items: await service.listApiKeys() });
   });
 
-  r.delete('/auth/api-keys/:id', admin, async (req, res) => {
-    await service.revokeApiKey(parse(idParams, req.params, 'path').id, actorOf(req));
+  r.delete('/auth/api-keys/:id', { ...admin, params: idParams }, async (req, res) => {
+    await service.revokeApiKey(input(req, 'path', idParams).id, actorOf(req));
     res.status(204).end();
   });
 
-  r.post('/users', admin, async (req, res) => {
-    res.status(201).json(await service.createLocalUser(parse(createUserBody, req.body, 'body'), actorOf(req)));
+  r.post('/users', { ...admin, body: createUserBody }, async (req, res) => {
+    res.status(201).json(await service.createLocalUser(input(req, 'body', createUserBody), actorOf(req)));
   });
 
   r.get('/users', admin, async (_req, res) => {
     res.json({ items: await service.listUsers() });
   });
 
-  r.patch('/users/:id', admin, async (req, res) => {
-    const { id } = parse(idParams, req.params, 'path');
-    res.json(await service.updateUser(id, parse(patchUserBody, req.body, 'body'), actorOf(req)));
+  r.patch('/users/:id', { ...admin, params: idParams, body: patchUserBody }, async (req, res) => {
+    const { id } = input(req, 'path', idParams);
+    res.json(await service.updateUser(id, input(req, 'body', patchUserBody), actorOf(req)));
   });
 
-  r.get('/audit', admin, async (req, res) => {
-    const { limit, offset, ...filters } = parse(auditQuery, req.query, 'query');
+  r.get('/audit', { ...admin, query: auditQuery }, async (req, res) => {
+    const { limit, offset, ...filters } = input(req, 'query', auditQuery);
     res.json(await service.listAudit(filters, { limit, offset }));
   });
 }

@@ -8,6 +8,7 @@
 // handlers enforces it: 401 without a valid token, 403 with a role not in `allow`.
 import { Router, type Request, type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
+import { declareInput, type RouteInput } from '../http/validate.js';
 import { ForbiddenError, TotpEnrolmentRequiredError, UnauthenticatedError } from './auth.errors.js';
 
 export const ROLES = ['admin', 'supervisor', 'agent', 'readonly'] as const;
@@ -39,7 +40,8 @@ export interface Principal {
   totpEnrolmentPending?: boolean;
 }
 
-export type Access =
+/** Who may call a route, and the schemas of its input (body, query, path; see http/validate). */
+export type Access = (
   | { public: true }
   | {
       allow: readonly Role[];
@@ -47,7 +49,9 @@ export type Access =
       duringTotpEnrolment?: boolean;
       /** Writes an audit entry with this action when the request succeeds (config changes, exports). */
       audit?: 'config.change' | 'export';
-    };
+    }
+) &
+  RouteInput;
 
 export interface RouteDeclaration {
   method: string;
@@ -55,13 +59,18 @@ export interface RouteDeclaration {
   allow: Role[] | 'public';
 }
 
+/** A declaration with its input schemas, for the OpenAPI document. */
+export interface DocumentedRoute extends RouteDeclaration {
+  input: RouteInput;
+}
+
 export type Authenticator = (req: Request) => Promise<Principal | null>;
 
 /** Every declared route, for the OpenAPI document, an admin page and tests. */
 export class RouteRegistry {
-  private readonly declarations: RouteDeclaration[] = [];
+  private readonly declarations: DocumentedRoute[] = [];
 
-  add(decl: RouteDeclaration): void {
+  add(decl: DocumentedRoute): void {
     if (this.declarations.some((d) => d.method === decl.method && d.path === decl.path)) {
       throw new Error(`${decl.method} ${decl.path} is declared twice`);
     }
@@ -69,7 +78,12 @@ export class RouteRegistry {
   }
 
   routeDeclarations(): RouteDeclaration[] {
-    return this.declarations.map((d) => ({ ...d, allow: d.allow === 'public' ? 'public' : [...d.allow] }));
+    return this.declarations.map((d) => ({ method: d.method, path: d.path, allow: d.allow === 'public' ? 'public' : [...d.allow] }));
+  }
+
+  /** The declarations with their input schemas (what the OpenAPI document is made from). */
+  documentedRoutes(): DocumentedRoute[] {
+    return this.declarations.map((d) => ({ ...d, allow: d.allow === 'public' ? 'public' : [...d.allow], input: { ...d.input } }));
   }
 }
 
@@ -117,9 +131,14 @@ function validateAccess(access: unknown, where: string): Access {
     throw new Error(`${where}: no access declaration; pass { allow: [roles] } or { public: true } before the handler`);
   }
   const a = access as Record<string, unknown>;
-  if (a.public === true && a.allow === undefined) return { public: true };
+  for (const part of ['body', 'query', 'params'] as const) {
+    const s = a[part] as { safeParse?: unknown } | undefined;
+    if (s !== undefined && typeof s?.safeParse !== 'function') throw new Error(`${where}: ${part} must be a zod schema`);
+  }
+  if (a.upload !== undefined && a.body !== undefined) throw new Error(`${where}: a route takes a JSON body or an upload, not both`);
+  if (a.public === true && a.allow === undefined) return a as unknown as Access;
   const auditOk = a.audit === undefined || a.audit === 'config.change' || a.audit === 'export';
-  if (Array.isArray(a.allow) && a.allow.length > 0 && a.allow.every(isRole) && a.public === undefined && auditOk) return a as Access;
+  if (Array.isArray(a.allow) && a.allow.length > 0 && a.allow.every(isRole) && a.public === undefined && auditOk) return a as unknown as Access;
   throw new Error(`${where}: invalid access declaration ${JSON.stringify(access)}; allow must list roles from ${ROLES.join(', ')}`);
 }
 
@@ -180,9 +199,15 @@ export class SecureRouter {
     if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`${where}: the path must be a string starting with /`);
     const checked = validateAccess(access, where);
     if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) throw new Error(`${where}: no handler`);
-    this.opts.registry.add({ method: method.toUpperCase(), path: full, allow: 'public' in checked ? 'public' : [...checked.allow] });
+    const input: RouteInput = {};
+    for (const k of ['body', 'bodyOptional', 'query', 'params', 'upload'] as const) if (checked[k] !== undefined) Object.assign(input, { [k]: checked[k] });
+    this.opts.registry.add({ method: method.toUpperCase(), path: full, allow: 'public' in checked ? 'public' : [...checked.allow], input });
     const audited = 'allow' in checked && checked.audit && this.opts.audit ? [auditOnSuccess(checked.audit, full, this.opts.audit)] : [];
-    this.router[method](path, guard(checked, this.opts.authenticate), ...audited, ...handlers);
+    const declare: RequestHandler = (req, _res, next) => {
+      declareInput(req, where, input);
+      next();
+    };
+    this.router[method](path, guard(checked, this.opts.authenticate), declare, ...audited, ...handlers);
     return this;
   }
 }

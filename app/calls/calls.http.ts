@@ -1,6 +1,6 @@
 // Routes for call records. Thin: parse with zod, call the service, map the result.
 import type { SecureRouter } from '../auth/permissions.js';
-import { parse } from '../http/validate.js';
+import { input } from '../http/validate.js';
 import type { CallEvent, CallRecord } from './calls.entities.js';
 import { callIdParams, callListQuery } from './calls.schemas.js';
 import type { CallsService } from './calls.service.js';
@@ -36,13 +36,13 @@ const eventJson = (e: CallEvent) => ({
 const READ = { allow: ['admin', 'supervisor', 'readonly'] } as const;
 
 export function callsRoutes(router: SecureRouter, calls: CallsService): void {
-  router.get('/calls', READ, async (req, res) => {
-    const q = parse(callListQuery, req.query, 'query');
+  router.get('/calls', { ...READ, query: callListQuery }, async (req, res) => {
+    const q = input(req, 'query', callListQuery);
     const { items, total } = await calls.list(q);
     res.json({ items: items.map(toJson), total, limit: q.limit, offset: q.offset });
   });
-  router.get('/calls/:id', READ, async (req, res) => {
-    const { id } = parse(callIdParams, req.params, 'path');
+  router.get('/calls/:id', { ...READ, params: callIdParams }, async (req, res) => {
+    const { id } = input(req, 'path', callIdParams);
     const { record, events } = await calls.get(id);
     res.json({ ...toJson(record), events: events.map(eventJson) });
   });

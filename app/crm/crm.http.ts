@@ -1,5 +1,6 @@
+import type { Request } from 'express';
 import { principalOf, type SecureRouter } from '../auth/permissions.js';
-import { parse } from '../http/validate.js';
+import { input } from '../http/validate.js';
 import {
   companyBody, companyListQuery, contactBody, contactParams, createCustomerBody, customerIdParams, customerListQuery, mergeBody, noteBody,
   patchCompanyBody, patchCustomerBody, reminderBody, reminderListQuery, screenPopQuery, tagParams, tagsBody, timelineQuery,
@@ -13,84 +14,84 @@ const WRITE = { allow: ['admin', 'supervisor', 'agent'] } as const;
 const MANAGE = { allow: ['admin', 'supervisor'] } as const;
 
 export function crmRoutes(r: SecureRouter, crm: CrmService): void {
-  const id = (params: unknown) => parse(customerIdParams, params, 'path').id;
+  const id = (req: Request) => input(req, 'path', customerIdParams).id;
   const actor = (req: Parameters<typeof principalOf>[0]) => principalOf(req).name;
 
-  r.post('/customers', WRITE, async (req, res) => {
-    res.status(201).json(await crm.create(parse(createCustomerBody, req.body, 'body'), actor(req)));
+  r.post('/customers', { ...WRITE, body: createCustomerBody }, async (req, res) => {
+    res.status(201).json(await crm.create(input(req, 'body', createCustomerBody), actor(req)));
   });
-  r.get('/customers', READ, async (req, res) => {
-    res.json(await crm.list(parse(customerListQuery, req.query, 'query')));
+  r.get('/customers', { ...READ, query: customerListQuery }, async (req, res) => {
+    res.json(await crm.list(input(req, 'query', customerListQuery)));
   });
-  r.get('/customers/screen-pop', READ, async (req, res) => {
-    res.json(await crm.screenPop(parse(screenPopQuery, req.query, 'query').phone));
+  r.get('/customers/screen-pop', { ...READ, query: screenPopQuery }, async (req, res) => {
+    res.json(await crm.screenPop(input(req, 'query', screenPopQuery).phone));
   });
-  r.get('/customers/:id', READ, async (req, res) => {
-    res.json(await crm.get(id(req.params)));
+  r.get('/customers/:id', { ...READ, params: customerIdParams }, async (req, res) => {
+    res.json(await crm.get(id(req)));
   });
-  r.patch('/customers/:id', WRITE, async (req, res) => {
-    const customerId = id(req.params);
-    res.json(await crm.patch(customerId, parse(patchCustomerBody, req.body, 'body'), actor(req)));
+  r.patch('/customers/:id', { ...WRITE, params: customerIdParams, body: patchCustomerBody }, async (req, res) => {
+    const customerId = id(req);
+    res.json(await crm.patch(customerId, input(req, 'body', patchCustomerBody), actor(req)));
   });
-  r.delete('/customers/:id', MANAGE, async (req, res) => {
-    await crm.remove(id(req.params), actor(req));
+  r.delete('/customers/:id', { ...MANAGE, params: customerIdParams }, async (req, res) => {
+    await crm.remove(id(req), actor(req));
     res.status(204).end();
   });
-  r.post('/customers/:id/tags', WRITE, async (req, res) => {
-    const customerId = id(req.params);
-    res.json({ tags: await crm.addTags(customerId, parse(tagsBody, req.body, 'body').tags) });
+  r.post('/customers/:id/tags', { ...WRITE, params: customerIdParams, body: tagsBody }, async (req, res) => {
+    const customerId = id(req);
+    res.json({ tags: await crm.addTags(customerId, input(req, 'body', tagsBody).tags) });
   });
-  r.delete('/customers/:id/tags/:tag', WRITE, async (req, res) => {
-    const p = parse(tagParams, req.params, 'path');
+  r.delete('/customers/:id/tags/:tag', { ...WRITE, params: tagParams }, async (req, res) => {
+    const p = input(req, 'path', tagParams);
     await crm.removeTag(p.id, p.tag);
     res.status(204).end();
   });
-  r.post('/customers/:id/merge', MANAGE, async (req, res) => {
-    const survivor = id(req.params);
-    res.json(await crm.merge(survivor, parse(mergeBody, req.body, 'body').duplicateId, actor(req)));
+  r.post('/customers/:id/merge', { ...MANAGE, params: customerIdParams, body: mergeBody }, async (req, res) => {
+    const survivor = id(req);
+    res.json(await crm.merge(survivor, input(req, 'body', mergeBody).duplicateId, actor(req)));
   });
-  r.get('/customers/:id/timeline', READ, async (req, res) => {
-    const customerId = id(req.params);
-    res.json(await crm.timeline(customerId, parse(timelineQuery, req.query, 'query')));
+  r.get('/customers/:id/timeline', { ...READ, params: customerIdParams, query: timelineQuery }, async (req, res) => {
+    const customerId = id(req);
+    res.json(await crm.timeline(customerId, input(req, 'query', timelineQuery)));
   });
-  r.post('/customers/:id/notes', WRITE, async (req, res) => {
-    const customerId = id(req.params);
-    res.status(201).json(await crm.addNote(customerId, parse(noteBody, req.body, 'body').text, actor(req)));
+  r.post('/customers/:id/notes', { ...WRITE, params: customerIdParams, body: noteBody }, async (req, res) => {
+    const customerId = id(req);
+    res.status(201).json(await crm.addNote(customerId, input(req, 'body', noteBody).text, actor(req)));
   });
-  r.post('/customers/:id/reminders', WRITE, async (req, res) => {
-    const customerId = id(req.params);
-    const body = parse(reminderBody, req.body, 'body');
+  r.post('/customers/:id/reminders', { ...WRITE, params: customerIdParams, body: reminderBody }, async (req, res) => {
+    const customerId = id(req);
+    const body = input(req, 'body', reminderBody);
     const who = principalOf(req);
     res.status(201).json(await crm.reminders.create(customerId, { ...body, agentId: body.agentId ?? who.id }, who.name));
   });
 
-  r.get('/reminders', READ, async (req, res) => {
-    res.json(await crm.reminders.list(parse(reminderListQuery, req.query, 'query')));
+  r.get('/reminders', { ...READ, query: reminderListQuery }, async (req, res) => {
+    res.json(await crm.reminders.list(input(req, 'query', reminderListQuery)));
   });
-  r.post('/reminders/:id/complete', WRITE, async (req, res) => {
-    res.json(await crm.reminders.complete(id(req.params)));
+  r.post('/reminders/:id/complete', { ...WRITE, params: customerIdParams }, async (req, res) => {
+    res.json(await crm.reminders.complete(id(req)));
   });
 
-  r.post('/companies', WRITE, async (req, res) => {
-    res.status(201).json(await crm.companies.create(parse(companyBody, req.body, 'body')));
+  r.post('/companies', { ...WRITE, body: companyBody }, async (req, res) => {
+    res.status(201).json(await crm.companies.create(input(req, 'body', companyBody)));
   });
-  r.get('/companies', READ, async (req, res) => {
-    res.json(await crm.companies.list(parse(companyListQuery, req.query, 'query')));
+  r.get('/companies', { ...READ, query: companyListQuery }, async (req, res) => {
+    res.json(await crm.companies.list(input(req, 'query', companyListQuery)));
   });
-  r.get('/companies/:id', READ, async (req, res) => {
-    res.json(await crm.companies.get(id(req.params)));
+  r.get('/companies/:id', { ...READ, params: customerIdParams }, async (req, res) => {
+    res.json(await crm.companies.get(id(req)));
   });
-  r.patch('/companies/:id', WRITE, async (req, res) => {
-    const companyId = id(req.params);
-    res.json(await crm.companies.patch(companyId, parse(patchCompanyBody, req.body, 'body')));
+  r.patch('/companies/:id', { ...WRITE, params: customerIdParams, body: patchCompanyBody }, async (req, res) => {
+    const companyId = id(req);
+    res.json(await crm.companies.patch(companyId, input(req, 'body', patchCompanyBody)));
   });
-  r.post('/companies/:id/contacts', WRITE, async (req, res) => {
-    const companyId = id(req.params);
-    const body = parse(contactBody, req.body, 'body');
+  r.post('/companies/:id/contacts', { ...WRITE, params: customerIdParams, body: contactBody }, async (req, res) => {
+    const companyId = id(req);
+    const body = input(req, 'body', contactBody);
     res.status(201).json(await crm.companies.addContact(companyId, body.customerId, body.role));
   });
-  r.delete('/companies/:id/contacts/:customerId', WRITE, async (req, res) => {
-    const p = parse(contactParams, req.params, 'path');
+  r.delete('/companies/:id/contacts/:customerId', { ...WRITE, params: contactParams }, async (req, res) => {
+    const p = input(req, 'path', contactParams);
     await crm.companies.removeContact(p.id, p.customerId);
     res.status(204).end();
   });

@@ -3,7 +3,7 @@
 import { basename, dirname } from 'node:path';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from '../errors.js';
-import { parse } from '../http/validate.js';
+import { input, type RouteInput } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { ExportAbortedError } from './exports.js';
 import { ImportCancelledError, RowsRejectedError, XLSX_TYPE } from './io.errors.js';
@@ -11,8 +11,8 @@ import { callExportQuery, customerExportQuery, customerMappingBody, importQuery,
 import type { IoService } from './io.service.js';
 import type { JobView } from './jobs.js';
 
-/** Who may call a route; the shape of the auth module's SecureRouter declarations. */
-export interface IoAccess {
+/** Who may call a route and its input schemas; the shape of the auth module's SecureRouter declarations. */
+export interface IoAccess extends RouteInput {
   allow: ReadonlyArray<'admin' | 'supervisor' | 'agent' | 'readonly'>;
   audit?: 'config.change' | 'export';
 }
@@ -29,6 +29,8 @@ const ADMIN: IoAccess = { allow: ['admin'] };
 const MAPPING: IoAccess = { allow: ['admin'], audit: 'config.change' };
 const EXPORT: IoAccess = { allow: ['admin', 'supervisor'], audit: 'export' };
 const TEMPLATE: IoAccess = { allow: ['admin', 'supervisor'] };
+/** An import is the raw .xlsx or .csv file as the body (streamed to disk). */
+const IMPORT = { contentTypes: [XLSX_TYPE, 'text/csv'], description: 'the .xlsx or .csv file itself; ?format= overrides the Content-Type' };
 
 const links = (req: Request, job: JobView) => {
   const self = `${req.baseUrl}/io/imports/${job.id}`;
@@ -44,8 +46,8 @@ const stamp = () => new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').r
 
 export function ioRoutes(r: IoRoutes, io: IoService, log: Logger): Router {
 
-  r.post('/io/imports/customers', ADMIN, async (req, res) => {
-    const q = parse(importQuery, req.query, 'query');
+  r.post('/io/imports/customers', { ...ADMIN, query: importQuery, upload: IMPORT }, async (req, res) => {
+    const q = input(req, 'query', importQuery);
     const live = await io.startCustomerImport({ body: req, contentType: req.headers['content-type'], format: q.format, mode: q.mode, fileName: q.fileName });
     if (!q.wait) {
       const job = links(req, await io.getJob(live.job.id));
@@ -61,17 +63,17 @@ export function ioRoutes(r: IoRoutes, io: IoService, log: Logger): Router {
     else throw new AppError(500, 'import_failed', job.error?.message ?? 'the import failed', { job });
   });
 
-  r.get('/io/imports/:jobId', ADMIN, async (req, res) => {
-    res.json(links(req, await io.getJob(parse(jobIdParams, req.params, 'path').jobId)));
+  r.get('/io/imports/:jobId', { ...ADMIN, params: jobIdParams }, async (req, res) => {
+    res.json(links(req, await io.getJob(input(req, 'path', jobIdParams).jobId)));
   });
 
-  r.post('/io/imports/:jobId/cancel', ADMIN, async (req, res) => {
-    const job = links(req, await io.cancel(parse(jobIdParams, req.params, 'path').jobId));
+  r.post('/io/imports/:jobId/cancel', { ...ADMIN, params: jobIdParams }, async (req, res) => {
+    const job = links(req, await io.cancel(input(req, 'path', jobIdParams).jobId));
     res.status(job.status === 'cancelled' ? 200 : 202).json(job);
   });
 
-  r.get('/io/imports/:jobId/report', ADMIN, async (req, res) => {
-    const { jobId } = parse(jobIdParams, req.params, 'path');
+  r.get('/io/imports/:jobId/report', { ...ADMIN, params: jobIdParams }, async (req, res) => {
+    const { jobId } = input(req, 'path', jobIdParams);
     const path = await io.reportPath(jobId);
     attachment(res, `import-${jobId}-report.xlsx`);
     await new Promise<void>((resolve, reject) =>
@@ -92,18 +94,18 @@ export function ioRoutes(r: IoRoutes, io: IoService, log: Logger): Router {
     }
   };
 
-  r.get('/io/exports/customers.xlsx', EXPORT, async (req, res) => {
-    const { lang, ...filter } = parse(customerExportQuery, req.query, 'query');
+  r.get('/io/exports/customers.xlsx', { ...EXPORT, query: customerExportQuery }, async (req, res) => {
+    const { lang, ...filter } = input(req, 'query', customerExportQuery);
     await stream(res, `customers-${stamp()}.xlsx`, 'customers', () => io.exportCustomers(res, filter, lang));
   });
 
-  r.get('/io/exports/calls.xlsx', EXPORT, async (req, res) => {
-    const { lang, ...filter } = parse(callExportQuery, req.query, 'query');
+  r.get('/io/exports/calls.xlsx', { ...EXPORT, query: callExportQuery }, async (req, res) => {
+    const { lang, ...filter } = input(req, 'query', callExportQuery);
     await stream(res, `calls-${stamp()}.xlsx`, 'calls', () => io.exportCalls(res, filter, lang));
   });
 
-  r.get('/io/templates/customers.xlsx', TEMPLATE, async (req, res) => {
-    const { lang } = parse(langQuery, req.query, 'query');
+  r.get('/io/templates/customers.xlsx', { ...TEMPLATE, query: langQuery }, async (req, res) => {
+    const { lang } = input(req, 'query', langQuery);
     await stream(res, 'customers-template.xlsx', 'template', async () => {
       await io.template('customers', res, lang);
       return 1;
@@ -114,8 +116,8 @@ export function ioRoutes(r: IoRoutes, io: IoService, log: Logger): Router {
     res.json(await io.getMapping('customers'));
   });
 
-  r.put('/io/mappings/customers', MAPPING, express.json({ limit: '64kb' }), async (req, res) => {
-    res.json(await io.putMapping('customers', parse(customerMappingBody, req.body, 'body').columns));
+  r.put('/io/mappings/customers', { ...MAPPING, body: customerMappingBody }, express.json({ limit: '64kb' }), async (req, res) => {
+    res.json(await io.putMapping('customers', input(req, 'body', customerMappingBody).columns));
   });
 
   return r.router;

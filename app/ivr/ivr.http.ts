@@ -1,6 +1,6 @@
 // Routes for IVR flows, versions, numbers and dry runs. Thin: parse, call, map.
 import type { SecureRouter } from '../auth/permissions.js';
-import { parse } from '../http/validate.js';
+import { input } from '../http/validate.js';
 import { dryRun } from './ivr.dry-run.js';
 import type { PromptLibrary } from './ivr.ports.js';
 import {
@@ -27,50 +27,50 @@ export function ivrRoutes(r: SecureRouter, ivr: IvrService, deps: { prompts: Pro
   r.get('/ivr/flows', READ, async (_req, res) => {
     res.json({ items: await ivr.list() });
   });
-  r.post('/ivr/flows', ADMIN, async (req, res) => {
-    const body = parse(createFlowBody, req.body, 'body');
+  r.post('/ivr/flows', { ...ADMIN, body: createFlowBody }, async (req, res) => {
+    const body = input(req, 'body', createFlowBody);
     res.status(201).json(await ivr.create(body.name, body.description, body.definition));
   });
-  r.get('/ivr/flows/:name', READ, async (req, res) => {
-    res.json(await ivr.get(parse(flowNameParams, req.params, 'path').name));
+  r.get('/ivr/flows/:name', { ...READ, params: flowNameParams }, async (req, res) => {
+    res.json(await ivr.get(input(req, 'path', flowNameParams).name));
   });
-  r.put('/ivr/flows/:name/draft', ADMIN, async (req, res) => {
-    const { name } = parse(flowNameParams, req.params, 'path');
-    const body = parse(saveDraftBody, req.body, 'body');
+  r.put('/ivr/flows/:name/draft', { ...ADMIN, params: flowNameParams, body: saveDraftBody }, async (req, res) => {
+    const { name } = input(req, 'path', flowNameParams);
+    const body = input(req, 'body', saveDraftBody);
     res.json(await ivr.saveDraft(name, body.definition, body.description));
   });
-  r.get('/ivr/flows/:name/versions/:version', READ, async (req, res) => {
-    const { name, version } = parse(flowVersionParams, req.params, 'path');
+  r.get('/ivr/flows/:name/versions/:version', { ...READ, params: flowVersionParams }, async (req, res) => {
+    const { name, version } = input(req, 'path', flowVersionParams);
     res.json(await ivr.version(name, version));
   });
-  r.post('/ivr/flows/:name/validate', ADMIN_READ, async (req, res) => {
-    res.json(await ivr.validateDraft(parse(flowNameParams, req.params, 'path').name));
+  r.post('/ivr/flows/:name/validate', { ...ADMIN_READ, params: flowNameParams }, async (req, res) => {
+    res.json(await ivr.validateDraft(input(req, 'path', flowNameParams).name));
   });
-  r.post('/ivr/flows/:name/publish', ADMIN, async (req, res) => {
-    res.json(await ivr.publish(parse(flowNameParams, req.params, 'path').name));
+  r.post('/ivr/flows/:name/publish', { ...ADMIN, params: flowNameParams }, async (req, res) => {
+    res.json(await ivr.publish(input(req, 'path', flowNameParams).name));
   });
-  r.post('/ivr/flows/:name/rollback', ADMIN, async (req, res) => {
-    const { name } = parse(flowNameParams, req.params, 'path');
-    res.json(await ivr.rollback(name, parse(rollbackBody, req.body, 'body').version));
+  r.post('/ivr/flows/:name/rollback', { ...ADMIN, params: flowNameParams, body: rollbackBody }, async (req, res) => {
+    const { name } = input(req, 'path', flowNameParams);
+    res.json(await ivr.rollback(name, input(req, 'body', rollbackBody).version));
   });
-  r.post('/ivr/flows/:name/default', ADMIN, async (req, res) => {
-    await ivr.setDefault(parse(flowNameParams, req.params, 'path').name);
+  r.post('/ivr/flows/:name/default', { ...ADMIN, params: flowNameParams }, async (req, res) => {
+    await ivr.setDefault(input(req, 'path', flowNameParams).name);
     res.status(204).end();
   });
-  r.post('/ivr/flows/:name/dry-run', ADMIN_READ, async (req, res) => {
-    const { name } = parse(flowNameParams, req.params, 'path');
-    res.json(await dryRun({ ivr, ...deps }, name, parse(dryRunBody, req.body ?? {}, 'body')));
+  r.post('/ivr/flows/:name/dry-run', { ...ADMIN_READ, params: flowNameParams, body: dryRunBody, bodyOptional: true }, async (req, res) => {
+    const { name } = input(req, 'path', flowNameParams);
+    res.json(await dryRun({ ivr, ...deps }, name, input(req, 'body', dryRunBody)));
   });
   r.get('/ivr/numbers', READ, async (_req, res) => {
     res.json({ items: await ivr.numbers() });
   });
-  r.put('/ivr/numbers/:number', ADMIN, async (req, res) => {
-    const { number } = parse(numberParams, req.params, 'path');
-    await ivr.mapNumber(number, parse(mapNumberBody, req.body, 'body').flow);
+  r.put('/ivr/numbers/:number', { ...ADMIN, params: numberParams, body: mapNumberBody }, async (req, res) => {
+    const { number } = input(req, 'path', numberParams);
+    await ivr.mapNumber(number, input(req, 'body', mapNumberBody).flow);
     res.json({ number, flow: req.body.flow });
   });
-  r.delete('/ivr/numbers/:number', ADMIN, async (req, res) => {
-    const { number } = parse(numberParams, req.params, 'path');
+  r.delete('/ivr/numbers/:number', { ...ADMIN, params: numberParams }, async (req, res) => {
+    const { number } = input(req, 'path', numberParams);
     if (!(await ivr.unmapNumber(number))) throw new NotFoundError('number', number);
     res.status(204).end();
   });

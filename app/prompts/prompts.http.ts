@@ -3,7 +3,7 @@
 import { basename, dirname } from 'node:path';
 import express, { type RequestHandler } from 'express';
 import type { SecureRouter } from '../auth/permissions.js';
-import { parse } from '../http/validate.js';
+import { input } from '../http/validate.js';
 import type { Prompt } from './prompts.entities.js';
 import { NotAudioError, PromptNotFoundError, TooLargeError } from './prompts.errors.js';
 import { promptNameParams, ttsBody, uploadQuery } from './prompts.schemas.js';
@@ -12,6 +12,8 @@ import type { PromptsService, SaveResult } from './prompts.service.js';
 /** Admins build flows and their prompts; supervisors may look and listen. */
 const ADMIN = { allow: ['admin'], audit: 'config.change' } as const;
 const READ = { allow: ['admin', 'supervisor'] } as const;
+/** A prompt is uploaded as the raw audio file; the format is recognised from the bytes. */
+const UPLOAD = { contentTypes: ['audio/wav', 'audio/mpeg', 'audio/ogg', 'audio/flac', 'application/octet-stream'], description: 'the audio file itself (wav, mp3, ogg or flac, recognised from its bytes); converted to 8 kHz mono for Asterisk' };
 
 export function promptsRoutes(router: SecureRouter, prompts: PromptsService, opts: { maxUploadBytes: number }): void {
   const toJson = (p: Prompt) => ({
@@ -32,8 +34,8 @@ export function promptsRoutes(router: SecureRouter, prompts: PromptsService, opt
 
   // Name and language are checked before the body is read, so a bad request costs no upload.
   const checkUpload: RequestHandler = (req, res, next) => {
-    res.locals.name = parse(promptNameParams, req.params, 'path').name;
-    res.locals.language = parse(uploadQuery, req.query, 'query').language;
+    res.locals.name = input(req, 'path', promptNameParams).name;
+    res.locals.language = input(req, 'query', uploadQuery).language;
     next();
   };
   const raw = express.raw({ type: () => true, limit: opts.maxUploadBytes });
@@ -44,20 +46,20 @@ export function promptsRoutes(router: SecureRouter, prompts: PromptsService, opt
     });
   const json = express.json({ limit: '64kb' });
 
-  router.put('/prompts/:name', ADMIN, checkUpload, rawBody, async (req, res) => {
+  router.put('/prompts/:name', { ...ADMIN, params: promptNameParams, query: uploadQuery, upload: UPLOAD }, checkUpload, rawBody, async (req, res) => {
     // A body some other parser already took (e.g. sent as application/json) is not a file.
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new NotAudioError('the request body');
     saved(res, await prompts.upload(res.locals.name as string, res.locals.language as 'en' | 'zh', req.body));
   });
 
-  router.post('/prompts/tts', ADMIN, json, async (req, res) => {
-    const body = parse(ttsBody, req.body, 'body');
+  router.post('/prompts/tts', { ...ADMIN, body: ttsBody }, json, async (req, res) => {
+    const body = input(req, 'body', ttsBody);
     saved(res, await prompts.synthesize(body.text, body.language));
   });
 
-  router.post('/prompts/:name/tts', ADMIN, json, async (req, res) => {
-    const { name } = parse(promptNameParams, req.params, 'path');
-    const body = parse(ttsBody, req.body, 'body');
+  router.post('/prompts/:name/tts', { ...ADMIN, params: promptNameParams, body: ttsBody }, json, async (req, res) => {
+    const { name } = input(req, 'path', promptNameParams);
+    const body = input(req, 'body', ttsBody);
     saved(res, await prompts.synthesize(body.text, body.language, name));
   });
 
@@ -66,13 +68,13 @@ export function promptsRoutes(router: SecureRouter, prompts: PromptsService, opt
     res.json({ items: items.map(toJson), total: items.length });
   });
 
-  router.get('/prompts/:name', READ, async (req, res) => {
-    const { name } = parse(promptNameParams, req.params, 'path');
+  router.get('/prompts/:name', { ...READ, params: promptNameParams }, async (req, res) => {
+    const { name } = input(req, 'path', promptNameParams);
     res.json(toJson(await prompts.get(name)));
   });
 
-  router.get('/prompts/:name/audio', READ, async (req, res) => {
-    const { name } = parse(promptNameParams, req.params, 'path');
+  router.get('/prompts/:name/audio', { ...READ, params: promptNameParams }, async (req, res) => {
+    const { name } = input(req, 'path', promptNameParams);
     const prompt = await prompts.get(name);
     res.setHeader('Content-Disposition', `attachment; filename="${prompt.name}.wav"`);
     const file = prompts.audioPath(prompt.name);
@@ -84,8 +86,8 @@ export function promptsRoutes(router: SecureRouter, prompts: PromptsService, opt
     );
   });
 
-  router.delete('/prompts/:name', ADMIN, async (req, res) => {
-    const { name } = parse(promptNameParams, req.params, 'path');
+  router.delete('/prompts/:name', { ...ADMIN, params: promptNameParams }, async (req, res) => {
+    const { name } = input(req, 'path', promptNameParams);
     await prompts.delete(name);
     res.status(204).end();
   });
