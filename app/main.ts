@@ -26,6 +26,7 @@ import { createPromptsModule } from './prompts/index.js';
 import { createAcdModule } from './acd/index.js';
 import { attachLiveFeed } from './acd/acd.ws.js';
 import { startScreenPops } from './acd/screen-pop.js';
+import { startReminderNotices } from './acd/reminder-notices.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule } from './tickets/index.js';
 import { createKbModule } from './kb/index.js';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
 
   let calls: ReturnType<typeof createCallsModule> | undefined;
   let liveFeed: { close(): void } | undefined;
+  let notices: { stop(): Promise<void> } | undefined;
   let scheduler: Scheduler | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
       await calls?.stasis.drain(config.calls.shutdownGraceMs);
     }
     liveFeed?.close();
+    await notices?.stop();
     await scheduler?.stop();
     await elector.stop();
     await pbx.stop();
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
     openTickets: (customerId) => tickets.service.listForCustomer(customerId),
     ivrOfChannel: (channelId) => calls!.service.ivrOfChannel(channelId),
   }, log);
+  notices = startReminderNotices(acd.live, crm.service.reminders, () => elector.role === 'active', log, config.nodeName);
   liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, log });
   const docs = routes();
   let openApi: Record<string, unknown> | null = null;

@@ -7,6 +7,7 @@ export type LiveEvent =
   | { type: 'queue.caller'; queue: string; uniqueid: string; callerNumber: string; event: 'joined' | 'answered' | 'abandoned' | 'left' | 'completed'; agentId?: string | null; at: string }
   | { type: 'agent.ringing'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; at: string }
   | { type: 'queue.callback'; callbackId: string; queue: string; number: string; status: string; attempts: number; lastResult: string; agentId: string | null; at: string }
+  | { type: 'reminder.due'; userId: string; reminderId: string; customerId: string; customerName: string; text: string; dueAt: string }
   | { type: 'screen.pop'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; ringingAt: string; pop: unknown; ivr: unknown; openTickets: unknown[] };
 
 export class LiveHub extends EventEmitter<{ event: [LiveEvent] }> {

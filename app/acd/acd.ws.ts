@@ -1,7 +1,8 @@
 // The live feed for the console and the wallboard: a WebSocket at /api/acd/live. The client
 // sends {"type":"auth","token":"<session or API key>"} first (no token in the URL, where it
 // would land in proxy logs); then it receives every ACD event (agent states, queue callers,
-// ringing). Agents receive only their own agent's events and the queue events.
+// ringing, screen pops, reminders). Agents receive only their own agent's events and the queue
+// events; a reminder goes only to the user it is for.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -49,6 +50,7 @@ export function attachLiveFeed(server: Server, deps: LiveFeedDeps): { close(): v
       }
       const ownAgent = who.role === 'agent' && who.kind === 'user' ? await deps.agentOfUser(who.id) : null;
       listener = (e) => {
+        if (e.type === 'reminder.due' && e.userId !== who.id) return; // personal, whatever the role
         if (who.role === 'agent' && 'agentId' in e && e.type !== 'queue.caller' && e.agentId !== ownAgent) return;
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > MAX_BUFFERED) {

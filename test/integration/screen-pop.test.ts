@@ -3,7 +3,6 @@
 // a WebSocket on /api/acd/live signed in as that agent — receives the customer, the open ticket
 // and the IVR choices before the agent answers. An unknown caller pops a "create customer" offer.
 import { expect } from 'chai';
-import WebSocket from 'ws';
 import { fieldOf } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api, publishFlow } from '../support/api.js';
@@ -13,24 +12,7 @@ import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { startCall } from '../support/sipp.js';
-
-interface Console {
-  messages: Array<Record<string, any> & { receivedAt: number }>;
-  close(): void;
-}
-
-async function openConsole(url: string, token: string): Promise<Console> {
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/api/acd/live`);
-  const messages: Console['messages'] = [];
-  ws.on('message', (d) => messages.push({ ...JSON.parse(String(d)), receivedAt: Date.now() }));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  ws.send(JSON.stringify({ type: 'auth', token }));
-  await waitUntil('the live feed to be ready', () => messages.find((m) => m.type === 'ready'));
-  return { messages, close: () => ws.close() };
-}
+import { openConsole, type LiveConsole } from '../support/live.js';
 
 for (const kind of DB_KINDS) {
   describe(`screen pop on the ringing agent's console (${kind})`, function () {
@@ -39,8 +21,8 @@ for (const kind of DB_KINDS) {
     let hotline: HotlineProcess;
     let ami: AmiWatch;
     let phone: Agents;
-    let agentConsole: Console;
-    let otherConsole: Console;
+    let agentConsole: LiveConsole;
+    let otherConsole: LiveConsole;
 
     before(async () => {
       ensurePbx();
