@@ -27,6 +27,7 @@ import { createAcdModule } from './acd/index.js';
 import { attachLiveFeed } from './acd/acd.ws.js';
 import { startScreenPops } from './acd/screen-pop.js';
 import { startReminderNotices } from './acd/reminder-notices.js';
+import { startLiveRelay } from './acd/live-relay.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule } from './tickets/index.js';
 import { createKbModule } from './kb/index.js';
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
 
   let calls: ReturnType<typeof createCallsModule> | undefined;
   let liveFeed: { close(): void } | undefined;
+  let liveRelay: { stop(): Promise<void> } | undefined;
   let notices: { stop(): Promise<void> } | undefined;
   let scheduler: Scheduler | undefined;
   let stopping = false;
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       await calls?.stasis.drain(config.calls.shutdownGraceMs);
     }
     liveFeed?.close();
+    await liveRelay?.stop();
     await notices?.stop();
     await scheduler?.stop();
     await elector.stop();
@@ -159,6 +162,8 @@ async function main(): Promise<void> {
     ivrOfChannel: (channelId) => calls!.service.ivrOfChannel(channelId),
   }, log);
   notices = startReminderNotices(acd.live, crm.service.reminders, () => elector.role === 'active', log, config.nodeName);
+  // HA: consoles on either node get the same feed (the active node's events, relayed through the database).
+  if (config.ha.enabled) liveRelay = startLiveRelay(db.source, acd.live, () => elector.role === 'active', log.child({ part: 'live-relay' }));
   liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, log });
   const docs = routes();
   let openApi: Record<string, unknown> | null = null;

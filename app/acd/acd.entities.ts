@@ -2,6 +2,7 @@
 // timeline, queue calls (for live stats and reports), routing rules and regions, and the
 // small sync state (when Asterisk last started, to tell a restart from a reconnect).
 import { AcdCallback } from './callback.entities.js';
+import { LiveEventRow } from './live-relay.entities.js';
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'acd_queues' })
@@ -163,4 +164,4 @@ export class AcdSync {
   value!: string;
 }
 
-export const acdEntities = [AcdQueue, AcdAgent, AcdAgentEvent, AcdQueueCall, AcdRouting, AcdSync, AcdCallback];
+export const acdEntities = [AcdQueue, AcdAgent, AcdAgentEvent, AcdQueueCall, AcdRouting, AcdSync, AcdCallback, LiveEventRow];
