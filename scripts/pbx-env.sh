@@ -10,6 +10,8 @@ ARI_PASSWORD="${HOTLINE_ARI_PASSWORD:-hotline-dev-ari}"
 ARI_APP="${HOTLINE_ARI_APP:-hotline}"
 AMI_USER="${HOTLINE_AMI_USER:-hotline}"
 AMI_PASSWORD="${HOTLINE_AMI_PASSWORD:-hotline-dev-ami}"
+# Who may log in to AMI (address/mask): the Hotline nodes. Another host's nodes: e.g. 192.168.56.0/255.255.255.0.
+AMI_PERMIT="${HOTLINE_AMI_PERMIT:-127.0.0.1/255.255.255.255}"
 STARTED_MARK="$PBX_DIR/.hotline-started-by-pbx-up"
 # /var/run is a symlink to /run inside the chroot: always use the real path.
 PIDFILE="$PBX_DIR/run/asterisk/asterisk.pid"

@@ -20,6 +20,7 @@ done
 # Install Hotline's config as the whole of /etc/asterisk (Debian's samples kept aside).
 ETC="$PBX_DIR/etc/asterisk"
 [ -d "$PBX_DIR/etc/asterisk.debian-dist" ] || cp -a "$ETC" "$PBX_DIR/etc/asterisk.debian-dist"
+[[ $AMI_PERMIT =~ ^[0-9.]+/[0-9.]+$ ]] || { echo "pbx: HOTLINE_AMI_PERMIT must be address/mask, e.g. 192.168.56.0/255.255.255.0" >&2; exit 64; }
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 cp "$ROOT"/asterisk-config/*.conf "$ROOT"/dialplan/*.conf "$STAGE"/
@@ -31,6 +32,7 @@ for f in "$STAGE"/*.conf; do
     -e "s|@AMI_PORT@|$(esc "$AMI_PORT")|g" -e "s|@SIP_PORT@|$(esc "$SIP_PORT")|g" \
     -e "s|@ARI_USER@|$(esc "$ARI_USER")|g" -e "s|@ARI_PASSWORD@|$(esc "$ARI_PASSWORD")|g" \
     -e "s|@ARI_APP@|$(esc "$ARI_APP")|g" \
+    -e "s|@AMI_PERMIT@|$(esc "$AMI_PERMIT")|g" \
     -e "s|@AMI_USER@|$(esc "$AMI_USER")|g" -e "s|@AMI_PASSWORD@|$(esc "$AMI_PASSWORD")|g" "$f"
 done
 # Files Hotline writes over AMI (*_hotline.conf: queues, queue rules, agent devices) survive a
