@@ -50,6 +50,7 @@ export function attachLiveFeed(server: Server, deps: LiveFeedDeps): { close(): v
       const ownAgent = who.role === 'agent' && who.kind === 'user' ? await deps.agentOfUser(who.id) : null;
       listener = (e) => {
         if (who.role === 'agent' && 'agentId' in e && e.type !== 'queue.caller' && e.agentId !== ownAgent) return;
+        if (who.role === 'agent' && e.type === 'attach.agent.state') return; // other people's states: supervisors only
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > MAX_BUFFERED) {
           ws.close(4408, 'too slow');
