@@ -265,6 +265,79 @@ for (const kind of ['mariadb', 'sqlite'] as DbKind[]) {
   });
 }
 
+describe('attached PBX with hot standby (MariaDB): only the active node records; the standby takes over', function () {
+  this.timeout(240_000);
+  let db: TestDb;
+  let phones: Agents;
+  const nodes: Record<string, HotlineProcess> = {};
+  const role = async (h: HotlineProcess) => (await h.health().catch(() => ({ body: {} as Rec }))).body?.role;
+  const row = async (caller: string) => (await db.query<Rec>('SELECT * FROM call_records WHERE caller_number = ?', [caller]))[0];
+
+  before(async () => {
+    await startExistingPbx();
+    phones = await startAgents(2, { sipBase: 5170, mediaBase: 5260 });
+    db = await createTestDb('mariadb');
+    const env = (name: string) => ({
+      ...db.env,
+      HOTLINE_NODE_NAME: name,
+      HOTLINE_HA_ENABLED: 'true',
+      // A lock of its own: other suites' nodes on the same MariaDB server contend for theirs.
+      HOTLINE_HA_LOCK_NAME: `hl-attach-${process.pid}`,
+      HOTLINE_OWN_PBX: 'false',
+      HOTLINE_ATTACH_AMI_URL: `tcp://127.0.0.1:${EXISTING.amiPort}`,
+      HOTLINE_ATTACH_AMI_USER: EXISTING.user,
+      HOTLINE_ATTACH_AMI_PASSWORD: EXISTING.secret,
+      HOTLINE_ATTACH_NAME: PBX,
+    });
+    nodes.a = await startHotline(env('node-a'), { waitForPbx: false });
+    await waitUntil('node-a active', async () => (await role(nodes.a!)) === 'active');
+    nodes.b = await startHotline(env('node-b'), { waitForPbx: false });
+    await waitUntil('node-b standby, attached too', async () => (await role(nodes.b!)) === 'standby' && (await nodes.b!.health()).body.attach?.up);
+  });
+  after(async () => {
+    await stopAllHotlines();
+    phones?.stop();
+    await stopExistingPbx();
+    await db?.drop();
+  });
+
+  it('the active node writes the records; after kill -9 the standby goes on with the call in progress', async () => {
+    const first = nextCaller();
+    const c1 = await call({ scenario: 'uac-hangup', service: EXISTING.salesNumber, caller: first, hangupAfterMs: 2000 });
+    assertCallsSucceeded(await c1.done);
+    const r1 = await waitUntil('the first call recorded', async () => {
+      const r = await row(first);
+      return r?.ended_at ? r : undefined;
+    }, 15_000, 200);
+    expect(r1).to.include({ handled_by: 'node-a', outcome: 'answered', source: PBX, queue: Q });
+    // The standby reads (its API answers from the shared database) but writes nothing.
+    expect(nodes.b!.output()).to.not.match(/call record update failed|attached PBX reconciled/);
+    const seen = (await api(nodes.b!.url, 'GET', `/api/calls?source=${PBX}`)).body.items as Rec[];
+    expect(seen.map((r) => r.callerNumber)).to.include(first);
+
+    const second = nextCaller();
+    const c2 = await call({ scenario: 'uac-hangup', service: EXISTING.salesNumber, caller: second, hangupAfterMs: 60_000 });
+    await waitUntil('the second call answered (recorded by node-a)', async () => (await row(second))?.agent_interface, 15_000, 200);
+    await nodes.a!.stop('SIGKILL');
+    await waitUntil('node-b active', async () => (await role(nodes.b!)) === 'active', 15_000, 100);
+    await c2.hangup();
+    assertCallsSucceeded(await c2.done);
+    const r2 = await waitUntil('the second call ended by node-b', async () => {
+      const r = await row(second);
+      return r?.ended_at ? r : undefined;
+    }, 15_000, 200);
+    // node-b saw the hangup itself (it was active before it): the real cause, not a reconcile's guess.
+    expect(r2).to.include({ handled_by: 'node-b', outcome: 'answered', queue: Q });
+    expect(r2.hangup_cause).to.not.equal('ended while not watched');
+    expect(Number(r2.talk_seconds)).to.be.at.least(0);
+    const s = await waitUntil('node-b stats with 2 answered', async () => {
+      const st = (await api(nodes.b!.url, 'GET', `/api/attach/${PBX}/queues/${Q}/stats`)).body;
+      return st?.today?.answered === 2 ? st : undefined;
+    }, 10_000, 250);
+    expect(s.asterisk).to.include({ completed: 2 });
+  });
+});
+
 describe('attach: bad settings are refused at startup with one line', function () {
   this.timeout(60_000);
   const cases: Array<[Record<string, string>, string, RegExp]> = [
