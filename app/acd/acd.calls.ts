@@ -112,6 +112,24 @@ export class QueueCallLog {
     return n;
   }
 
+  /** Callers Asterisk lists as waiting that the log never saw join (they joined while events were lost). */
+  /** Runs in event order with the events (so a join written meanwhile is not written twice). */
+  async adoptWaiting(status: QueueStatusSnapshot, takenAt: Date): Promise<number> {
+    let n = 0;
+    const run = this.chain.then(async () => {
+      const repo = this.db.getRepository(AcdQueueCall);
+      for (const e of status.entries) {
+        if (await repo.exists({ where: { source: this.source, uniqueid: e.uniqueid, queue: e.queue } })) continue;
+        const joinedAt = new Date(takenAt.getTime() - e.waitSeconds * 1000);
+        await repo.insert({ id: randomUUID(), source: this.source, queue: e.queue, uniqueid: e.uniqueid, callerNumber: e.callerNumber.slice(0, 64), joinedAt, answeredAt: null, leftAt: null, endedAt: null, outcome: 'waiting', agentId: null, agentInterface: '', holdSeconds: null, talkSeconds: null });
+        n++;
+      }
+    });
+    this.chain = run.catch((err: Error) => this.log.error({ err: err.message }, 'adopting waiting callers failed'));
+    await run;
+    return n;
+  }
+
   async waiting(queue: string, now = new Date()): Promise<{ count: number; longestWaitSeconds: number }> {
     const rows = await this.db.getRepository(AcdQueueCall).find({ where: { source: this.source, queue, outcome: 'waiting' }, select: { joinedAt: true } });
     const oldest = rows.reduce((min, r) => Math.min(min, r.joinedAt.getTime()), now.getTime());

@@ -97,10 +97,7 @@ export class AttachService implements AttachedPbxSink {
     const agentsChanged = await this.agents.reconcile(status);
     await this.queueCalls.flushed();
     const callersClosed = await this.queueCalls.reconcile(status, new Date(), takenAt);
-    // Callers waiting now that the log never saw join.
-    for (const q of status.entries) {
-      this.queueCalls.onEvent({ kind: 'caller-join', queue: q.queue, uniqueid: q.uniqueid, callerNumber: q.callerNumber, position: q.position, at: new Date(takenAt.getTime() - q.waitSeconds * 1000) });
-    }
+    await this.queueCalls.adoptWaiting(status, takenAt);
     let result = { closed: 0, opened: 0 };
     await this.enqueue(async () => (result = await this.calls.reconcile(channels, takenAt)), 'reconcile');
     if (agentsChanged || callersClosed || result.closed || result.opened) {
