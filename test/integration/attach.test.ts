@@ -229,7 +229,7 @@ for (const kind of ['mariadb', 'sqlite'] as DbKind[]) {
       expect(existingCli(`queue show ${Q}`)).to.not.match(/paused/i);
     });
 
-    it('AMI link cut while a call ends and a member is paused behind Hotline\'s back: reconnected, it reconciles', async () => {
+    it('AMI link cut while a call ends, members are paused and a caller starts waiting behind Hotline\'s back: reconnected, it reconciles', async () => {
       const caller = nextCaller();
       const c = await call({ scenario: 'uac-hangup', service: EXISTING.salesNumber, caller, hangupAfterMs: 60_000 });
       const rec = await waitUntil('the call answered by an agent in Hotline', async () => {
@@ -241,22 +241,45 @@ for (const kind of ['mariadb', 'sqlite'] as DbKind[]) {
       await waitState(talking.interface, 'on_call');
       proxy.cut();
       await waitUntil('Hotline to see the attach link down', async () => (await hotline.health()).body.attach?.up === false, 10_000, 100);
+      // Behind Hotline's back: a member paused, the call ends, the other paused too, a new caller waits.
       existingCli(`queue pause member ${other.interface} queue ${Q} reason meeting`);
       await c.hangup();
       assertCallsSucceeded(await c.done);
+      existingCli(`queue pause member ${talking.interface} queue ${Q} reason meeting`);
+      const waiter = nextCaller();
+      const w = await call({ scenario: 'uac-hangup', service: EXISTING.salesNumber, caller: waiter, hangupAfterMs: 60_000 });
+      await waitUntil('the new caller waiting in the PBX\'s queue', () => /has 1 calls?/.test(existingCli(`queue show ${Q}`)), 10_000, 200);
       expect((await recordOf(caller))!.endedAt, 'Hotline cannot know yet').to.equal(null);
+      expect(await recordOf(waiter)).to.equal(undefined);
       expect((await stateOf(other.interface))!.state).to.equal('available');
       proxy.restore();
       await waitUntil('Hotline to see the attach link up again', async () => (await hotline.health()).body.attach?.up === true, 15_000, 200);
       await waitState(other.interface, 'break', 'meeting');
-      await waitState(talking.interface, 'available');
-      const closed = await waitUntil('the call record closed by the reconcile', async () => {
+      await waitState(talking.interface, 'break', 'meeting');
+      const closed = await waitUntil('the ended call\'s record closed by the reconcile', async () => {
         const r = await recordOf(caller);
         return r?.endedAt ? r : undefined;
       }, 10_000, 200);
       expect(closed).to.include({ outcome: 'answered', queue: Q, agentInterface: talking.interface, hangupCause: 'ended while not watched' });
-      existingCli(`queue unpause member ${other.interface} queue ${Q}`);
+      const opened = await waitUntil('a record for the call that began unseen', () => recordOf(waiter), 10_000, 200);
+      expect(opened).to.include({ calledNumber: EXISTING.salesNumber, endedAt: null });
+      expect(await stats()).to.include({ waiting: 1 });
+      // From here on Hotline sees it live again: the waiting caller gives up.
+      await w.hangup();
+      assertCallsSucceeded(await w.done);
+      const gaveUp = await waitUntil('the waiting caller\'s record ended', async () => {
+        const r = await recordOf(waiter);
+        return r?.endedAt ? r : undefined;
+      }, 10_000, 200);
+      expect(gaveUp).to.include({ outcome: 'abandoned', queue: Q, agentInterface: null });
+      const st = await waitUntil('stats with 4 answered and 2 abandoned', async () => {
+        const x = await stats();
+        return x.today.answered === 4 && x.today.abandoned === 2 && x.waiting === 0 ? x : undefined;
+      }, 10_000, 250);
+      expect(st.asterisk).to.include({ completed: 4, abandoned: 2 });
+      for (const a of [other, talking]) existingCli(`queue unpause member ${a.interface} queue ${Q}`);
       await waitState(other.interface, 'available');
+      await waitState(talking.interface, 'available');
       // Still only reads on the wire, before and after the reconnect.
       expect(actionsIn(wire).filter((a) => !/^(login|ping|queuestatus|coreshowchannels)$/i.test(a))).to.deep.equal([]);
       expect(actionsIn(wire).filter((a) => /^login$/i.test(a)).length).to.be.at.least(2);
