@@ -32,6 +32,18 @@ const schema = z.object({
   HOTLINE_AMI_PORT: port.default(5038),
   HOTLINE_AMI_USER: z.string().min(1).default('hotline'),
   HOTLINE_AMI_PASSWORD: z.string().min(1).default('hotline-dev-ami'),
+  /** false: Hotline has no Asterisk of its own (no ARI, no AMI commands); e.g. only attached to an existing PBX. */
+  HOTLINE_OWN_PBX: bool.default(true),
+  /** Attach read-only to the AMI of an existing PBX Hotline does not own: tcp://host:port. */
+  HOTLINE_ATTACH_AMI_URL: z.string().refine((v) => attachUrlProblem(v) === null, { error: (i) => attachUrlProblem(String(i.input)) ?? 'invalid' }).optional(),
+  HOTLINE_ATTACH_AMI_USER: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ - only (at most 64)').optional(),
+  HOTLINE_ATTACH_AMI_PASSWORD: z.string().min(1).optional(),
+  /** The attached PBX's name: the `source` of its call records, queue calls and agents. */
+  HOTLINE_ATTACH_NAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'lower-case letters, digits, _ and - (at most 32)')
+    .refine((v) => v !== 'hotline', "'hotline' names Hotline's own Asterisk")
+    .default('existing'),
 
   HOTLINE_PROMPTS_DIR: z.string().min(1).default('./data/prompts'),
   HOTLINE_PROMPTS_SOUND_PREFIX: z.string().regex(/^[A-Za-z0-9_/-]{1,64}$/, 'a sound path such as hotline').default('hotline'),
@@ -95,6 +107,10 @@ export interface Config {
     | { type: 'mariadb' | 'mysql'; host: string; port: number; user: string; password: string; database: string };
   ari: { url: string; user: string; password: string; app: string };
   ami: { host: string; port: number; user: string; password: string };
+  /** Whether Hotline drives an Asterisk of its own (ARI + AMI above). */
+  ownPbx: boolean;
+  /** A PBX Hotline does not own, watched read-only over AMI. */
+  attach?: { name: string; host: string; port: number; user: string; password: string };
   calls: { maxCallSeconds: number; shutdownGraceMs: number };
   /** Prompt library: files land in `dir`, which Asterisk must see as sounds `<soundPrefix>/<name>`. */
   prompts: { dir: string; soundPrefix: string; maxUploadBytes: number; maxSeconds: number };
@@ -133,6 +149,7 @@ export const SECRET_KEYS = [
   'HOTLINE_DB_PASSWORD',
   'HOTLINE_ARI_PASSWORD',
   'HOTLINE_AMI_PASSWORD',
+  'HOTLINE_ATTACH_AMI_PASSWORD',
   'HOTLINE_LDAP_BIND_PASSWORD',
   'HOTLINE_BOOTSTRAP_ADMIN_PASSWORD',
 ] as const;
@@ -155,7 +172,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const secret = (SECRET_KEYS as readonly string[]).includes(variable);
-    const got = secret || picked[variable] === undefined ? '' : ` (got ${JSON.stringify(picked[variable])})`;
+    const value = picked[variable];
+    // A URL's user:password part is never echoed.
+    const shown = value?.replace(/\/\/[^/@]*@/, '//***@');
+    const got = secret || shown === undefined ? '' : ` (got ${JSON.stringify(shown)})`;
     throw new ConfigError(variable, `Invalid configuration: ${variable}: ${issue.message}${got}`);
   }
   const e = parsed.data;
@@ -186,6 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       app: e.HOTLINE_ARI_APP,
     },
     ami: { host: e.HOTLINE_AMI_HOST, port: e.HOTLINE_AMI_PORT, user: e.HOTLINE_AMI_USER, password: e.HOTLINE_AMI_PASSWORD },
+    ownPbx: e.HOTLINE_OWN_PBX,
+    ...attachConfig(e),
     calls: {
       maxCallSeconds: e.HOTLINE_MAX_CALL_SECONDS,
       shutdownGraceMs: e.HOTLINE_SHUTDOWN_GRACE_MS,
@@ -209,6 +231,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginRatePerMinute: e.HOTLINE_AUTH_LOGIN_RATE_PER_MINUTE,
       bootstrapAdminPassword: e.HOTLINE_BOOTSTRAP_ADMIN_PASSWORD,
       ldap: ldapConfig(e),
+    },
+  };
+}
+
+/** Why `v` is not a tcp://host:port AMI address, or null when it is one. */
+export function attachUrlProblem(v: string): string | null {
+  const hint = 'must be tcp://host:port, the AMI address of the existing PBX';
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return hint;
+  }
+  if (u.protocol !== 'tcp:') return `${hint} (scheme ${u.protocol.replace(/:$/, '')} is not tcp)`;
+  if (u.username || u.password) return `${hint}; put the credentials in HOTLINE_ATTACH_AMI_USER / _PASSWORD, not in the URL`;
+  if (!u.hostname) return `${hint} (no host)`;
+  // URL drops a port equal to the scheme's default; tcp: has none, so an empty port means none was given.
+  if (!u.port || Number(u.port) < 1) return `${hint} (no port)`;
+  if ((u.pathname && u.pathname !== '/') || u.search || u.hash) return `${hint} (nothing after the port)`;
+  return null;
+}
+
+function attachConfig(e: RawConfig): Pick<Config, 'attach'> {
+  if (!e.HOTLINE_ATTACH_AMI_URL) {
+    for (const key of ['HOTLINE_ATTACH_AMI_USER', 'HOTLINE_ATTACH_AMI_PASSWORD'] as const) {
+      if (e[key]) throw new ConfigError(key, `Invalid configuration: ${key}: set without HOTLINE_ATTACH_AMI_URL`);
+    }
+    return {};
+  }
+  for (const key of ['HOTLINE_ATTACH_AMI_USER', 'HOTLINE_ATTACH_AMI_PASSWORD'] as const) {
+    if (!e[key]) throw new ConfigError(key, `Invalid configuration: ${key}: required when HOTLINE_ATTACH_AMI_URL is set`);
+  }
+  const u = new URL(e.HOTLINE_ATTACH_AMI_URL);
+  return {
+    attach: {
+      name: e.HOTLINE_ATTACH_NAME,
+      host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: Number(u.port),
+      user: e.HOTLINE_ATTACH_AMI_USER!,
+      password: e.HOTLINE_ATTACH_AMI_PASSWORD!,
     },
   };
 }
@@ -250,7 +312,7 @@ function ldapConfig(e: RawConfig): Config['auth']['ldap'] {
 
 /** Every configured secret value, for log redaction and the no-secret-in-logs tests. */
 export function secretValues(config: Config): string[] {
-  const values = [config.ari.password, config.ami.password, config.auth.ldap?.bindPassword ?? '', config.auth.bootstrapAdminPassword ?? ''];
+  const values = [config.ari.password, config.ami.password, config.attach?.password ?? '', config.auth.ldap?.bindPassword ?? '', config.auth.bootstrapAdminPassword ?? ''];
   if (config.db.type !== 'sqlite' && config.db.password) values.push(config.db.password);
   return values.filter((v) => v.length >= 4);
 }

@@ -14,6 +14,8 @@ import { assertAllRoutesDeclared } from './http/route-check.js';
 import { createHttpApp } from './http/app.js';
 import { openApiDocument } from './http/openapi.js';
 import { createPbx } from './pbx/pbx.js';
+import { createAttachedPbx } from './pbx/attached.js';
+import { createAttachModule } from './attach/index.js';
 import { createElector, handOver, wireLeadership } from './ha/index.js';
 import { createCallsModule } from './calls/index.js';
 import { callRecordPager } from './calls/calls.pager.js';
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   const db = new Database(config.db, log.child({ component: 'db' }));
   const pbx = createPbx(config, log, metrics);
+  // An existing PBX Hotline does not own, watched read-only (HOTLINE_ATTACH_AMI_URL).
+  const attached = config.attach ? createAttachedPbx(config.attach, log) : undefined;
   const elector = createElector(config, log);
 
   // The API router is filled in once the database is open; until then /health answers and
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
   let ready = false;
   api.use((_req, _res, next) => next(ready ? undefined : new UnavailableError('starting', 'Hotline is starting; try again in a moment')));
   let callsInProgress = () => 0;
-  const links = () => ({ db: db.state, ...pbx.links() });
+  const links = () => ({ db: db.state, ...pbx.links(), ...(attached ? { attach: { name: attached.name, ...attached.link() } } : {}) });
   metrics.setSources({ callsInProgress: () => callsInProgress(), links });
   const app = createHttpApp({
     log,
@@ -81,6 +85,7 @@ async function main(): Promise<void> {
   log.info({ host: config.http.host, port: config.http.port, tls: config.http.tls !== undefined, node: config.nodeName }, 'Hotline HTTP listening');
 
   let calls: ReturnType<typeof createCallsModule> | undefined;
+  let attach: ReturnType<typeof createAttachModule> | undefined;
   let liveFeed: { close(): void } | undefined;
   let liveRelay: { stop(): Promise<void> } | undefined;
   let notices: { stop(): Promise<void> } | undefined;
@@ -101,6 +106,8 @@ async function main(): Promise<void> {
     await scheduler?.stop();
     await elector.stop();
     await pbx.stop();
+    await attached?.stop();
+    await attach?.service.flushed();
     await calls?.service.close();
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
@@ -155,7 +162,9 @@ async function main(): Promise<void> {
     routes: routes(),
     maxAttachmentBytes: config.tickets.maxAttachmentBytes,
   });
+  attach = attached && createAttachModule({ db: db.source, pbx: attached, live: acd.live, nodeName: config.nodeName, options: { reconcileMs: config.acd.reconcileMs }, log, routes: routes() });
   api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router);
+  if (attach) api.use(attach.router);
   startScreenPops(acd.live, {
     customerPop: (phone) => crm.service.screenPop(phone),
     openTickets: (customerId) => tickets.service.listForCustomer(customerId),
@@ -176,11 +185,18 @@ async function main(): Promise<void> {
   openApi = openApiDocument(auth.registry.documentedRoutes(), VERSION);
   ready = true;
   callsInProgress = () => calls?.stasis.inProgress ?? 0;
-  log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');
+  if (config.ownPbx) log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');
+  else log.info('no Asterisk of its own (HOTLINE_OWN_PBX=false): no ARI, no AMI commands');
   pbx.onQueueEvents(acd.service);
   pbx.start(stasisSink(calls.stasis, acd.callbacks));
-  wireLeadership(elector, pbx, calls.stasis, log, acd.service);
-  wireLeadership(elector, pbx, calls.stasis, log);
+  if (attached && attach) {
+    log.info({ pbx: attached.name, ami: `${config.attach!.host}:${config.attach!.port}`, user: config.attach!.user }, 'attaching read-only to an existing PBX over AMI');
+    attached.onEvents(attach.service);
+    attached.start();
+  }
+  // What only the active node does: the ACD (with Hotline's own Asterisk), recording the attached PBX.
+  const duties = [...(config.ownPbx ? [acd.service] : []), ...(attach ? [attach.service] : [])];
+  wireLeadership(elector, pbx, calls.stasis, log, duties);
   scheduler.start();
 }
 

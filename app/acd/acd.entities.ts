@@ -98,10 +98,14 @@ export class AcdAgentEvent {
 
 @Entity({ name: 'acd_queue_calls' })
 @Index('idx_acd_queue_calls_queue_joined', ['queue', 'joinedAt'])
-@Index('uq_acd_queue_calls_uniqueid_queue', ['uniqueid', 'queue'], { unique: true })
+@Index('uq_acd_queue_calls_source_uniqueid_queue', ['source', 'uniqueid', 'queue'], { unique: true })
 export class AcdQueueCall {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
+
+  /** Which PBX: 'hotline' (its own Asterisk) or an attached PBX's name. */
+  @Column({ type: 'varchar', length: 32, default: 'hotline' })
+  source!: string;
 
   @Column({ type: 'varchar', length: 64 })
   queue!: string;

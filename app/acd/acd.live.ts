@@ -4,7 +4,10 @@ import { EventEmitter } from 'node:events';
 
 export type LiveEvent =
   | { type: 'agent.state'; agentId: string; name: string; state: string; reason: string; since: string; wrapupUntil: string | null; source: string }
-  | { type: 'queue.caller'; queue: string; uniqueid: string; callerNumber: string; event: 'joined' | 'answered' | 'abandoned' | 'left' | 'completed'; agentId?: string | null; at: string }
+  /** `pbx`: set for a queue of an attached PBX (its HOTLINE_ATTACH_NAME); absent for Hotline's own. */
+  | { type: 'queue.caller'; queue: string; uniqueid: string; callerNumber: string; event: 'joined' | 'answered' | 'abandoned' | 'left' | 'completed'; agentId?: string | null; pbx?: string; at: string }
+  /** A member of an attached PBX's queues changed state (no Hotline agent: keyed by its interface). */
+  | { type: 'attach.agent.state'; pbx: string; interface: string; name: string; state: string; reason: string; since: string; queues: string[]; source: string }
   | { type: 'agent.ringing'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; at: string }
   | { type: 'queue.callback'; callbackId: string; queue: string; number: string; status: string; attempts: number; lastResult: string; agentId: string | null; at: string }
   | { type: 'reminder.due'; userId: string; reminderId: string; customerId: string; customerName: string; text: string; dueAt: string }

@@ -52,6 +52,7 @@ export function attachLiveFeed(server: Server, deps: LiveFeedDeps): { close(): v
       listener = (e) => {
         if (e.type === 'reminder.due' && e.userId !== who.id) return; // personal, whatever the role
         if (who.role === 'agent' && 'agentId' in e && e.type !== 'queue.caller' && e.agentId !== ownAgent) return;
+        if (who.role === 'agent' && e.type === 'attach.agent.state') return; // other people's states: supervisors only
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > MAX_BUFFERED) {
           ws.close(4408, 'too slow');

@@ -7,7 +7,11 @@ export type CallOutcome =
   | 'caller_hangup' // the caller hung up before the flow ended
   | 'handed_back' // Hotline handed the call back to the dialplan fallback (shutdown, failure)
   | 'handed_off' // the flow passed the call to a dialplan destination (queue, transfer)
-  | 'failed'; // the call ended because of an error
+  | 'failed' // the call ended because of an error
+  // Calls of an attached PBX (source other than 'hotline'), built from its AMI events:
+  | 'answered' // an agent (queue) or a dialed party answered
+  | 'abandoned' // the caller hung up while waiting in a queue
+  | 'unanswered'; // nobody answered (no queue answer, or the PBX never answered)
 
 @Entity({ name: 'call_records' })
 export class CallRecord {
@@ -73,6 +77,29 @@ export class CallRecord {
   /** The Hotline node that handled the call last. */
   @Column({ name: 'handled_by', type: 'varchar', length: 64 })
   handledBy!: string;
+
+  /** Which PBX the call was on: 'hotline' (Hotline's own Asterisk) or an attached PBX's name. */
+  @Column({ name: 'source', type: 'varchar', length: 32, default: 'hotline' })
+  source!: string;
+
+  /** The queue the caller waited in (attached PBX calls). */
+  @Column({ name: 'queue', type: 'varchar', length: 64, nullable: true })
+  queue!: string | null;
+
+  /** The device that answered, e.g. PJSIP/agent1, and its queue member name. */
+  @Column({ name: 'agent_interface', type: 'varchar', length: 80, nullable: true })
+  agentInterface!: string | null;
+
+  @Column({ name: 'agent_name', type: 'varchar', length: 128, nullable: true })
+  agentName!: string | null;
+
+  /** Seconds in the queue before an agent answered (or before the caller gave up), as Asterisk reports them. */
+  @Column({ name: 'hold_seconds', type: 'int', nullable: true })
+  holdSeconds!: number | null;
+
+  /** Seconds talking with the agent, as Asterisk reports them. */
+  @Column({ name: 'talk_seconds', type: 'int', nullable: true })
+  talkSeconds!: number | null;
 }
 
 @Entity({ name: 'call_events' })

@@ -24,6 +24,12 @@ const toJson = (r: CallRecord) => ({
   flowVersionId: r.flowVersionId,
   variables: r.variables ? ((JSON.parse(r.variables) as { vars?: unknown }).vars ?? null) : null,
   handledBy: r.handledBy,
+  source: r.source,
+  queue: r.queue,
+  agentInterface: r.agentInterface,
+  agentName: r.agentName,
+  holdSeconds: r.holdSeconds,
+  talkSeconds: r.talkSeconds,
 });
 
 const eventJson = (e: CallEvent) => ({

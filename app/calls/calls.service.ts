@@ -17,6 +17,7 @@ export interface CallListQuery {
   limit: number;
   offset: number;
   caller?: string;
+  source?: string;
 }
 
 export class CallsService {
@@ -109,7 +110,7 @@ export class CallsService {
 
   async list(q: CallListQuery): Promise<{ items: CallRecord[]; total: number }> {
     const [items, total] = await this.records.findAndCount({
-      where: q.caller ? { callerNumber: q.caller } : {},
+      where: { ...(q.caller ? { callerNumber: q.caller } : {}), ...(q.source ? { source: q.source } : {}) },
       order: { startedAt: 'DESC' },
       take: q.limit,
       skip: q.offset,

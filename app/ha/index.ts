@@ -27,15 +27,15 @@ export interface ActiveDuty {
   deactivate(): void;
 }
 
-export function wireLeadership(elector: LeaderElector, pbx: Pbx, stasis: CallsStasis, log: Logger, duty?: ActiveDuty): void {
+export function wireLeadership(elector: LeaderElector, pbx: Pbx, stasis: CallsStasis, log: Logger, duties: ActiveDuty[] = []): void {
   elector.on('elected', () => {
     log.info('active: opening the Stasis app and taking the calls in it');
     pbx.activate();
-    duty?.activate();
+    for (const d of duties) d.activate();
   });
   pbx.onAppReplaced(() => elector.yieldLeadership('another node opened the Stasis app'));
   elector.on('lost', (reason) => {
-    duty?.deactivate();
+    for (const d of duties) d.deactivate();
     stasis.detach();
     void pbx.deactivate().then(() => log.warn({ reason }, 'standby: fenced; calls left to the node that takes over'));
   });

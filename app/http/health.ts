@@ -6,20 +6,23 @@ import type { LinkState } from '../pbx/ports.js';
 export interface HealthSource {
   node: string;
   version: string;
-  links(): { db: LinkState; ari: LinkState; ami: LinkState };
+  /** `attach`: the AMI link to an attached PBX, when one is configured. */
+  links(): { db: LinkState; ari: LinkState; ami: LinkState; attach?: LinkState & { name: string } };
   /** active: this node drives calls; standby: another node does (or none, until it takes the lease). */
   role(): { role: 'active' | 'standby'; since: Date };
   callsInProgress(): number;
 }
 
-const show = (l: LinkState) => ({ up: l.up, since: l.since.toISOString(), ...(l.up || !l.detail ? {} : { detail: l.detail }) });
+const show = (l: LinkState) => ({ up: l.up, since: l.since.toISOString(), ...(l.up || !l.detail ? {} : { detail: l.detail }), ...(l.disabled ? { disabled: true } : {}) });
+/** A link that is not configured counts as up. */
+const ok = (l: LinkState | undefined) => !l || l.up || l.disabled === true;
 
 export function healthRouter(src: HealthSource): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     const links = src.links();
     const role = src.role();
-    const allUp = links.db.up && links.ami.up && (links.ari.up || role.role === 'standby');
+    const allUp = links.db.up && ok(links.ami) && (ok(links.ari) || role.role === 'standby') && ok(links.attach);
     res.status(links.db.up ? 200 : 503).json({
       status: allUp ? 'ok' : links.db.up ? 'degraded' : 'down',
       node: src.node,
@@ -30,6 +33,7 @@ export function healthRouter(src: HealthSource): Router {
       db: show(links.db),
       ari: show(links.ari),
       ami: show(links.ami),
+      ...(links.attach ? { attach: { name: links.attach.name, ...show(links.attach) } } : {}),
     });
   });
   return router;

@@ -20,4 +20,6 @@ export interface LinkState {
   up: boolean;
   since: Date;
   detail?: string;
+  /** Not configured: not counted in the overall status. */
+  disabled?: boolean;
 }

@@ -32,6 +32,8 @@ export interface Pbx {
 }
 
 export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx {
+  // HOTLINE_OWN_PBX=false: no Asterisk of Hotline's own; nothing connects, the links say so.
+  const own = config.ownPbx;
   const ari = new AriClient({ ...config.ari, eventTypes: CALL_EVENT_TYPES, logger: logger.child({ link: 'ari' }) });
   const ami = new AmiClient({
     host: config.ami.host,
@@ -54,6 +56,8 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   const replacedListeners: Array<() => void> = [];
 
   const amiState = (): LinkState => ({ up: ami.state === 'connected', since: ami.since, detail: ami.state });
+  const unused = new Date();
+  const notUsed = (): LinkState => ({ up: false, since: unused, detail: 'not used (HOTLINE_OWN_PBX=false)', disabled: true });
 
   return {
     calls,
@@ -63,9 +67,10 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     onQueueEvents(s) {
       queueSink = s;
     },
-    links: () => ({ ari: ari.state, ami: amiState() }),
+    links: () => (own ? { ari: ari.state, ami: amiState() } : { ari: notUsed(), ami: notUsed() }),
     start(s) {
       sink = s;
+      if (!own) return;
       ari.on('event', (event) => {
         if (!sink || !calls.active) return;
         if (event.type === 'ApplicationReplaced') {
@@ -97,6 +102,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
       ami.start();
     },
     activate() {
+      if (!own) return;
       calls.active = true;
       ari.start();
     },

@@ -101,10 +101,28 @@ export interface QueueEntrySnapshot {
   waitSeconds: number;
 }
 
+/** A queue's parameters and Asterisk's own counters (since its last reset), from QueueStatus. */
+export interface QueueParamsSnapshot {
+  queue: string;
+  strategy: string;
+  /** Callers waiting now. */
+  calls: number;
+  /** Asterisk's running averages, seconds. */
+  holdtime: number;
+  talktime: number;
+  completed: number;
+  abandoned: number;
+  /** The queue's service level threshold (seconds) and the share answered within it (percent). */
+  serviceLevelSeconds: number;
+  serviceLevelPerf: number;
+}
+
 export interface QueueStatusSnapshot {
   queues: string[];
   members: QueueMemberSnapshot[];
   entries: QueueEntrySnapshot[];
+  /** Per queue, when the source reports it. */
+  params?: QueueParamsSnapshot[];
 }
 
 /** A config file section for Asterisk: [name] then key = value lines in order. */
@@ -127,11 +145,12 @@ export interface QueueControl {
   writeConfig(file: string, sections: ConfigSection[], reload: 'queues' | 'pjsip'): Promise<void>;
 }
 
+/** `linkedid` / `callerLinkedid`: Asterisk's Linkedid of the caller's channel (the call it belongs to), when the event carries it. */
 export type QueueEvent =
-  | { kind: 'member'; cause: 'added' | 'removed' | 'status' | 'pause' | 'penalty' | 'called' | 'ringnoanswer' | 'connect' | 'complete'; member: QueueMemberSnapshot; callerUniqueid?: string; callerNumber?: string; holdSeconds?: number; talkSeconds?: number; at: Date }
-  | { kind: 'caller-join'; queue: string; uniqueid: string; callerNumber: string; position: number; priority?: number; at: Date }
-  | { kind: 'caller-leave'; queue: string; uniqueid: string; at: Date }
-  | { kind: 'caller-abandon'; queue: string; uniqueid: string; holdSeconds: number; at: Date }
+  | { kind: 'member'; cause: 'added' | 'removed' | 'status' | 'pause' | 'penalty' | 'called' | 'ringnoanswer' | 'connect' | 'complete'; member: QueueMemberSnapshot; callerUniqueid?: string; callerLinkedid?: string; callerNumber?: string; holdSeconds?: number; talkSeconds?: number; at: Date }
+  | { kind: 'caller-join'; queue: string; uniqueid: string; linkedid?: string; callerNumber: string; position: number; priority?: number; at: Date }
+  | { kind: 'caller-leave'; queue: string; uniqueid: string; linkedid?: string; at: Date }
+  | { kind: 'caller-abandon'; queue: string; uniqueid: string; linkedid?: string; holdSeconds: number; at: Date }
   /** The caller left the queue still connected (Hotline's dialplan): TIMEOUT, JOINEMPTY, LEAVEEMPTY ... */
   | { kind: 'caller-exit'; queue: string; uniqueid: string; status: string; at: Date }
   /** A callback placeholder reports (dialplan UserEvent HotlineCallback): its queue wait ended
@@ -175,4 +194,49 @@ export interface CallbackControl {
   remove(key: string): Promise<void>;
   /** Reads channel variables of a call in the app (a callback request found after a takeover). */
   variables(channelId: string, names: string[]): Promise<Record<string, string>>;
+}
+
+// ---- An existing PBX Hotline does not own, attached read-only over AMI ------------------
+
+/** One channel as a PBX's AMI events (or CoreShowChannels) describe it. */
+export interface ChannelSnapshot {
+  /** Asterisk's Uniqueid of this channel. */
+  uniqueid: string;
+  /** The Uniqueid of the call's first channel: every channel of one call shares it. */
+  linkedid: string;
+  /** e.g. PJSIP/trunk-00000012 */
+  name: string;
+  /** Asterisk channel state: 4 ring, 5 ringing, 6 up ... */
+  state: number;
+  callerNumber: string;
+  callerName: string;
+  context: string;
+  exten: string;
+}
+
+export type ChannelEvent =
+  | { kind: 'channel'; cause: 'new' | 'state' | 'hangup'; channel: ChannelSnapshot; hangupCause?: string; at: Date }
+  /** The caller's channel finished dialing `destChannel` (ANSWER, BUSY, NOANSWER, CANCEL ...). */
+  | { kind: 'dial-end'; channel: ChannelSnapshot; destChannel: string; destUniqueid: string; dialStatus: string; at: Date };
+
+export interface AttachedPbxSink {
+  onQueueEvent(event: QueueEvent): void;
+  onChannelEvent(event: ChannelEvent): void;
+  /** After every AMI (re)connect: reconcile with QueueStatus and CoreShowChannels. */
+  onLinkUp(): void;
+}
+
+/** What Hotline may do with a PBX it does not own: read. There is no command here on purpose. */
+export interface AttachedPbx {
+  /** The name it is configured under: the `source` of what Hotline records from it. */
+  readonly name: string;
+  link(): LinkState;
+  /** Where its events go; called before start(). */
+  onEvents(sink: AttachedPbxSink): void;
+  start(): void;
+  stop(): Promise<void>;
+  /** QueueStatus (with each queue's parameters), optionally of one queue. */
+  queueStatus(queue?: string): Promise<QueueStatusSnapshot>;
+  /** CoreShowChannels: every channel up now, with how long it has existed. */
+  channels(): Promise<Array<ChannelSnapshot & { durationSeconds: number }>>;
 }

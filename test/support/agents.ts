@@ -1,5 +1,6 @@
 // Lab agents: one SIPp UAS per PJSIP endpoint lab-agentN (127.0.0.1:5090+N), answering
 // every call the queue rings them with and holding it until the other side hangs up.
+// `sipBase` / `mediaBase` move them elsewhere (another PBX's agents: sipBase + N, mediaBase + 4N).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
@@ -18,21 +19,23 @@ export interface Agents {
 }
 
 /** `ringMs`: each phone rings this long before it answers (default: answers at once). `first`: the first slot. */
-export async function startAgents(count: number, opts: { ringMs?: number; first?: number } = {}): Promise<Agents> {
+export async function startAgents(count: number, opts: { ringMs?: number; first?: number; sipBase?: number; mediaBase?: number } = {}): Promise<Agents> {
   const first = opts.first ?? 1;
+  const sipBase = opts.sipBase ?? 5090;
+  const mediaBase = opts.mediaBase ?? 30000;
   const children: ChildProcess[] = [];
   for (let i = first; i < first + count; i++) {
-    const port = 5090 + i;
+    const port = sipBase + i;
     if (!(await udpFree(port))) throw new Error(`lab agent port ${port} is taken (a sipp UAS left running?)`);
     // Media ports above Asterisk's RTP range (20000-29999) and the callers' (14000-19999).
     children.push(
-      spawn('sipp', [...(opts.ringMs ? ['-sf', join(SCENARIOS, 'uas-ring.xml'), '-d', String(opts.ringMs)] : ['-sn', 'uas']), '-i', '127.0.0.1', '-p', String(port), '-mp', String(30000 + i * 4), '-nostdin', '-aa', '-trace_err', '-error_file', `/tmp/hotline-agent${i}.err`], {
+      spawn('sipp', [...(opts.ringMs ? ['-sf', join(SCENARIOS, 'uas-ring.xml'), '-d', String(opts.ringMs)] : ['-sn', 'uas']), '-i', '127.0.0.1', '-p', String(port), '-mp', String(mediaBase + i * 4), '-nostdin', '-aa', '-trace_err', '-error_file', `/tmp/hotline-agent${sipBase === 5090 ? i : `-${port}`}.err`], {
         stdio: 'ignore',
       }),
     );
   }
   for (let i = first; i < first + count; i++) {
-    const port = 5090 + i;
+    const port = sipBase + i;
     const deadline = Date.now() + 5000;
     while ((await udpFree(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }

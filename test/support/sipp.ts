@@ -41,6 +41,11 @@ export interface SippOptions {
   deadlineMs?: number;
   /** Asterisk's SIP address (default 127.0.0.1:5060, or HOTLINE_SIP_PORT). */
   target?: string;
+  /** sipp's own SIP (-p) and media (-mp, 4 ports from it) ports; default: free ones from the
+   *  harness's ranges (SIP 12000-13999, media 14000-19999). Tests that must stay out of those
+   *  ranges (e.g. next to another suite's calls) pass their own. */
+  sipPort?: number;
+  mediaPort?: number;
   /** Also write every SIP message to messages.log (heavy at high rates). */
   traceMessages?: boolean;
   /** Keep the log directory after a run where every call succeeded (default: only
@@ -217,8 +222,8 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
   }
   if (/uac-hangup\.xml$/.test(file) && !(hangupAfterMs > 0)) throw new SippError('sipp: uac-hangup needs hangupAfterMs > 0');
 
-  const sip = await sipPort();
-  const media = await mediaPort();
+  const sip = opts.sipPort ?? (await sipPort());
+  const media = opts.mediaPort ?? (await mediaPort());
   const logDir = mkdtempSync(join(tmpdir(), 'hotline-sipp-'));
   const f = (n: string): string => join(logDir, n);
   const target = opts.target ?? `127.0.0.1:${process.env.HOTLINE_SIP_PORT ?? '5060'}`;

@@ -10,7 +10,8 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
+/** `onClientData`: sees every byte a client sends upstream (e.g. to check which AMI actions were sent). */
+export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1', opts: { onClientData?: (chunk: Buffer) => void } = {}): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let open = true;
   const server = net.createServer((client) => {
@@ -21,6 +22,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       s.on('close', () => sockets.delete(s));
       s.on('error', () => {});
     }
+    if (opts.onClientData) client.on('data', opts.onClientData);
     client.pipe(upstream).pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

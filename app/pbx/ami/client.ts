@@ -53,7 +53,9 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
   /** Why the last connection or attempt ended (null once connected). */
   lastError: Error | null = null;
 
-  private readonly opts: Required<Omit<AmiClientOptions, 'backoff' | 'logger' | 'secret'>> & { backoffInitialMs: number; backoffMaxMs: number };
+  private readonly opts: Required<Omit<AmiClientOptions, 'backoff' | 'logger' | 'secret' | 'allowedActions'>> & { backoffInitialMs: number; backoffMaxMs: number };
+  /** Lower-cased names of the only actions allowed (read-only attachment), or null: any. */
+  private readonly allowed: ReadonlySet<string> | null;
   // An ES private field: not in JSON.stringify(client) nor util.inspect(client).
   readonly #secret: string;
   private readonly log: AmiLogger;
@@ -82,6 +84,8 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
     };
     this.#secret = options.secret;
     this.log = options.logger ?? NOOP_LOGGER;
+    this.allowed = options.allowedActions ? new Set(options.allowedActions.map((a) => a.toLowerCase())) : null;
+    if (this.allowed && this.opts.pingIntervalMs > 0 && !this.allowed.has('ping')) throw new TypeError("AMI allowedActions must include 'Ping' while pingIntervalMs > 0");
   }
 
   /** Starts connecting; reconnects forever until stop(). Idempotent. */
@@ -140,6 +144,10 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
   }
 
   private submit(name: string, fields: AmiFields, list: boolean, timeoutMs = this.opts.actionTimeoutMs): Promise<AmiListResult> {
+    if (this.allowed && !this.allowed.has(name.toLowerCase())) {
+      this.log.error({ action: name }, 'AMI action refused: not in this read-only client\'s allow-list');
+      return Promise.reject(new AmiError('not_allowed', `AMI action ${name} refused: this connection is read-only (allowed: ${[...this.allowed].join(', ')})`, name));
+    }
     if (!this.running) return Promise.reject(new AmiError('stopped', `AMI client is not started; action ${name} rejected`, name));
     if (this.pending.size >= this.opts.maxPending) {
       return Promise.reject(new AmiError('buffer_full', `AMI send buffer full (${this.opts.maxPending} actions pending); action ${name} rejected`, name));

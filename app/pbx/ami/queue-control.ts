@@ -51,6 +51,7 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
     const ev: QueueEvent = { kind: 'member', cause, member: memberOf(e), at };
     if (cause === 'called' || cause === 'connect' || cause === 'complete' || cause === 'ringnoanswer') {
       ev.callerUniqueid = fieldOf(e, 'Uniqueid');
+      ev.callerLinkedid = fieldOf(e, 'Linkedid');
       ev.callerNumber = fieldOf(e, 'CallerIDNum');
     }
     if (cause === 'connect' || cause === 'complete') ev.holdSeconds = num(fieldOf(e, 'HoldTime'));
@@ -59,8 +60,9 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
   }
   const queue = fieldOf(e, 'Queue') ?? '';
   const uniqueid = fieldOf(e, 'Uniqueid') ?? '';
-  if (name === 'QueueCallerJoin') return { kind: 'caller-join', queue, uniqueid, callerNumber: fieldOf(e, 'CallerIDNum') ?? '', position: num(fieldOf(e, 'Position')), at };
-  if (name === 'QueueCallerLeave') return { kind: 'caller-leave', queue, uniqueid, at };
+  const linkedid = fieldOf(e, 'Linkedid');
+  if (name === 'QueueCallerJoin') return { kind: 'caller-join', queue, uniqueid, linkedid, callerNumber: fieldOf(e, 'CallerIDNum') ?? '', position: num(fieldOf(e, 'Position')), at };
+  if (name === 'QueueCallerLeave') return { kind: 'caller-leave', queue, uniqueid, linkedid, at };
   if (name === 'UserEvent' && fieldOf(e, 'UserEvent') === 'HotlineQueueResult') return { kind: 'caller-exit', queue, uniqueid, status: fieldOf(e, 'Status') ?? '', at };
   if (name === 'UserEvent' && fieldOf(e, 'UserEvent') === 'HotlineCallback') {
     const stage = fieldOf(e, 'Stage');
@@ -68,8 +70,27 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
     const talk = fieldOf(e, 'Talk');
     return { kind: 'callback', key: fieldOf(e, 'Key') ?? '', stage, status: fieldOf(e, 'Status') ?? '', ...(talk ? { talkSeconds: num(talk) } : {}), at };
   }
-  if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, holdSeconds: num(fieldOf(e, 'HoldTime')), at };
+  if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, linkedid, holdSeconds: num(fieldOf(e, 'HoldTime')), at };
   return null;
+}
+
+/** The items of a QueueStatus list: queues (with their parameters), members and waiting callers. */
+export function parseQueueStatus(items: AmiMessage[]): QueueStatusSnapshot {
+  const snap: QueueStatusSnapshot = { queues: [], members: [], entries: [], params: [] };
+  for (const e of items) {
+    const ev = fieldOf(e, 'Event');
+    const f = (k: string) => fieldOf(e, k);
+    if (ev === 'QueueParams') {
+      snap.queues.push(f('Queue') ?? '');
+      snap.params!.push({
+        queue: f('Queue') ?? '', strategy: f('Strategy') ?? '', calls: num(f('Calls')), holdtime: num(f('Holdtime')), talktime: num(f('TalkTime')),
+        completed: num(f('Completed')), abandoned: num(f('Abandoned')), serviceLevelSeconds: num(f('ServiceLevel')), serviceLevelPerf: num(f('ServicelevelPerf')),
+      });
+    } else if (ev === 'QueueMember') snap.members.push(memberOf(e));
+    else if (ev === 'QueueEntry')
+      snap.entries.push({ queue: f('Queue') ?? '', uniqueid: f('Uniqueid') ?? '', callerNumber: f('CallerIDNum') ?? '', position: num(f('Position')), waitSeconds: num(f('Wait')) });
+  }
+  return snap;
 }
 
 export class AmiQueueControl implements QueueControl {
@@ -112,15 +133,7 @@ export class AmiQueueControl implements QueueControl {
 
   async status(): Promise<QueueStatusSnapshot> {
     const r = await this.ami.actionList('QueueStatus', {}, { timeoutMs: 15_000 });
-    const snap: QueueStatusSnapshot = { queues: [], members: [], entries: [] };
-    for (const e of r.events) {
-      const ev = fieldOf(e, 'Event');
-      if (ev === 'QueueParams') snap.queues.push(fieldOf(e, 'Queue') ?? '');
-      else if (ev === 'QueueMember') snap.members.push(memberOf(e));
-      else if (ev === 'QueueEntry')
-        snap.entries.push({ queue: fieldOf(e, 'Queue') ?? '', uniqueid: fieldOf(e, 'Uniqueid') ?? '', callerNumber: fieldOf(e, 'CallerIDNum') ?? '', position: num(fieldOf(e, 'Position')), waitSeconds: num(fieldOf(e, 'Wait')) });
-    }
-    return snap;
+    return parseQueueStatus(r.events);
   }
 
   async startedAt(): Promise<string> {

@@ -235,7 +235,7 @@ export interface AmiLogger {
 
 export type AmiState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
 export type AmiErrorCode =
-  | 'action_failed' | 'timeout' | 'disconnected' | 'stopped' | 'buffer_full' | 'login_rejected' | 'invalid_action' | 'protocol';
+  | 'action_failed' | 'timeout' | 'disconnected' | 'stopped' | 'buffer_full' | 'login_rejected' | 'invalid_action' | 'protocol' | 'not_allowed';
 
 export class AmiError extends Error {
   constructor(
@@ -273,6 +273,12 @@ export interface AmiClientOptions {
   pingIntervalMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
   logger?: AmiLogger;
+  /**
+   * When set, the only actions this client sends (besides its Login); any other action is
+   * rejected with code 'not_allowed' before it reaches the socket. Names compare case-insensitively.
+   * Used for a read-only attachment to a PBX Hotline does not own.
+   */
+  allowedActions?: readonly string[];
 }
 
 export interface AmiClientEventMap {

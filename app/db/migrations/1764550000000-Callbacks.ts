@@ -1,7 +1,7 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
-export class Callbacks1764500000000 implements MigrationInterface {
-  name = 'Callbacks1764500000000';
+export class Callbacks1764550000000 implements MigrationInterface {
+  name = 'Callbacks1764550000000';
 
   async up(q: QueryRunner): Promise<void> {
     const ts = (name: string, nullable = false) => ({ name, type: 'datetime', precision: 3, isNullable: nullable });

@@ -1,0 +1,89 @@
+// Call records of an attached PBX, written as its events arrive: one row per call (Linkedid)
+// in the same call_records table as Hotline's own calls, with `source` = the PBX's name. The
+// database row is the only state (a standby that takes over goes on from it); each event is a
+// read-modify-write of its call's row, in arrival order, on the active node only.
+import { randomUUID } from 'node:crypto';
+import { IsNull, type DataSource, type Repository } from 'typeorm';
+import type { Logger } from '../logger.js';
+import type { ChannelSnapshot } from '../pbx/ports.js';
+import { CallRecord } from '../calls/calls.entities.js';
+import { applyEvent, changedFields, endUnseen, linkedidOf, type AttachedCall, type AttachEvent } from './call-mapping.js';
+
+const FIELDS: Array<keyof AttachedCall> = [
+  'callerNumber', 'callerName', 'calledNumber', 'startedAt', 'answeredAt', 'endedAt', 'durationMs', 'outcome', 'hangupCause',
+  'queue', 'agentInterface', 'agentName', 'holdSeconds', 'talkSeconds',
+];
+
+const toCall = (r: CallRecord): AttachedCall => Object.fromEntries(FIELDS.map((k) => [k, r[k]])) as unknown as AttachedCall;
+
+export class AttachedCallLog {
+  private readonly repo: Repository<CallRecord>;
+
+  constructor(
+    db: DataSource,
+    /** The attached PBX's name. */
+    readonly source: string,
+    private readonly nodeName: string,
+    private readonly log: Logger,
+  ) {
+    this.repo = db.getRepository(CallRecord);
+  }
+
+  /** The record's channel_id: unique across PBXes (two PBXes may hand out the same Uniqueid). */
+  channelIdOf(linkedid: string): string {
+    return `${this.source}:${linkedid}`;
+  }
+
+  /** Applies one event to its call's record (creating it if the event starts one). */
+  async apply(e: AttachEvent): Promise<void> {
+    const linkedid = linkedidOf(e);
+    if (!linkedid) return;
+    const channelId = this.channelIdOf(linkedid);
+    const row = await this.repo.findOne({ where: { channelId } });
+    const prev = row ? toCall(row) : null;
+    const next = applyEvent(prev, e);
+    if (!next) return;
+    if (!row) return this.insert(channelId, next);
+    const patch = changedFields(prev!, next);
+    if (Object.keys(patch).length) await this.repo.update({ id: row.id }, { ...patch, handledBy: this.nodeName });
+  }
+
+  private async insert(channelId: string, c: AttachedCall): Promise<void> {
+    await this.repo.insert({
+      id: randomUUID(), channelId, ...c, flow: '', digits: '', ivrPath: '[]', currentStep: null, flowVersionId: null, variables: null,
+      handledBy: this.nodeName, source: this.source,
+    });
+  }
+
+  /**
+   * After a reconnect or a takeover: the PBX's channels now (CoreShowChannels, asked for at
+   * `takenAt`). A call still open in the database with no channel left ended unseen; a call in
+   * progress with no record (it began while nobody listened) gets one.
+   */
+  async reconcile(channels: Array<ChannelSnapshot & { durationSeconds: number }>, takenAt: Date, now = new Date()): Promise<{ closed: number; opened: number }> {
+    const live = new Set(channels.map((c) => c.linkedid));
+    const open = await this.repo.find({ where: { source: this.source, endedAt: IsNull() } });
+    let closed = 0;
+    for (const r of open) {
+      const linkedid = r.channelId.slice(this.source.length + 1);
+      if (live.has(linkedid) || r.startedAt.getTime() >= takenAt.getTime()) continue;
+      const prev = toCall(r);
+      await this.repo.update({ id: r.id }, { ...changedFields(prev, endUnseen(prev, now)), handledBy: this.nodeName });
+      closed++;
+    }
+    let opened = 0;
+    for (const ch of channels) {
+      if (ch.uniqueid !== ch.linkedid) continue;
+      const channelId = this.channelIdOf(ch.linkedid);
+      if (await this.repo.exists({ where: { channelId } })) continue;
+      const startedAt = new Date(takenAt.getTime() - ch.durationSeconds * 1000);
+      const c = applyEvent(null, { kind: 'channel', cause: 'state', channel: ch, at: startedAt });
+      if (!c) continue;
+      // When it was answered is not known (it happened unseen); that it was is.
+      await this.insert(channelId, c);
+      opened++;
+    }
+    if (closed || opened) this.log.info({ pbx: this.source, closed, opened }, 'attached PBX: call records reconciled with CoreShowChannels');
+    return { closed, opened };
+  }
+}

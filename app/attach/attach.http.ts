@@ -1,0 +1,51 @@
+// Routes of the attached PBX: what it is (link, queues), its queue members' states and live
+// stats of its queues. All reads. Thin: parse, call the service, map.
+import { z } from 'zod';
+import type { SecureRouter } from '../auth/permissions.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { parse } from '../http/validate.js';
+import { startOfDay } from '../acd/acd.http.js';
+import type { AttachService } from './attach.service.js';
+
+const READ = { allow: ['admin', 'supervisor', 'readonly'] } as const;
+const STATS = { allow: ['admin', 'supervisor', 'agent', 'readonly'] } as const;
+
+const pbxParams = z.object({ pbx: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'an attached PBX name') });
+// The PBX names its queues as it likes: anything printable but / and \ .
+const queueParams = pbxParams.extend({ queue: z.string().regex(/^[^\s/\\]{1,64}$/, 'a queue name (1-64, no spaces or slashes)') });
+const statsQuery = z.object({ tz: z.string().min(1).max(64).default('UTC') });
+
+export function attachRoutes(r: SecureRouter, attach: AttachService): void {
+  const pbxOf = (params: unknown): AttachService => {
+    const { pbx } = parse(pbxParams, params, 'path');
+    if (pbx !== attach.name) throw new NotFoundError('attached PBX', pbx);
+    return attach;
+  };
+
+  r.get('/attach', READ, async (_req, res) => {
+    res.json({ items: [await attach.overview()] });
+  });
+  r.get('/attach/:pbx', READ, async (req, res) => {
+    res.json(await pbxOf(req.params).overview());
+  });
+  r.get('/attach/:pbx/agents', READ, async (req, res) => {
+    res.json({ items: await pbxOf(req.params).agentList() });
+  });
+  r.get('/attach/:pbx/queues/:queue/stats', STATS, async (req, res) => {
+    const svc = pbxOf(req.params);
+    const { queue } = parse(queueParams, req.params, 'path');
+    const { tz } = parse(statsQuery, req.query, 'query');
+    let since: Date;
+    try {
+      since = startOfDay(new Date(), tz);
+    } catch {
+      throw new ValidationError(`invalid query: tz: unknown timezone ${tz}`, [{ field: 'tz', message: 'unknown timezone' }]);
+    }
+    const stats = await svc.stats(queue, since);
+    if (!stats) throw new NotFoundError(`queue of attached PBX ${svc.name}`, queue);
+    res.json(stats);
+  });
+  r.post('/attach/:pbx/reconcile', { allow: ['admin'] }, async (req, res) => {
+    res.json(await pbxOf(req.params).reconcile());
+  });
+}
