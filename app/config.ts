@@ -65,8 +65,8 @@ const schema = z.object({
   HOTLINE_ACD_MEDIA_ADDRESS: z.string().regex(/^[A-Za-z0-9.:-]{1,64}$/).optional(),
   /** How often agent states are compared with Asterisk's QueueStatus (ms). */
   HOTLINE_ACD_RECONCILE_MS: z.coerce.number().int().min(1000).max(600000).default(30000),
-  /** How a callback reaches the customer: an Asterisk dial string with {number} (the caller's number). */
-  HOTLINE_CALLBACK_DIAL: z
+  /** How Hotline reaches a customer (callbacks, click-to-dial): an Asterisk dial string with {number}. */
+  HOTLINE_OUTBOUND_DIAL: z
     .string()
     .regex(/^[A-Za-z0-9_/@.:{}+-]{1,200}$/, 'an Asterisk dial string such as PJSIP/{number}@trunk')
     .refine((v) => v.includes('{number}'), 'must contain {number}')
@@ -121,7 +121,7 @@ export interface Config {
   /** Persisted timed jobs: a job `running` longer than the lease belongs to a dead node. */
   scheduler: { leaseMs: number };
   ha: { enabled: boolean; lockName: string; checkMs: number };
-  acd: { deviceContext: string; mediaAddress?: string; reconcileMs: number; callbackDial: string };
+  acd: { deviceContext: string; mediaAddress?: string; reconcileMs: number; outboundDial: string };
   auth: {
     sessionTtlMs: number;
     requireTotpFor: Role[];
@@ -223,7 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tickets: { maxAttachmentBytes: e.HOTLINE_TICKET_ATTACHMENT_MAX_BYTES },
     scheduler: { leaseMs: e.HOTLINE_SCHEDULER_LEASE_SECONDS * 1000 },
     ha: haConfig(e),
-    acd: { deviceContext: e.HOTLINE_ACD_DEVICE_CONTEXT, ...(e.HOTLINE_ACD_MEDIA_ADDRESS ? { mediaAddress: e.HOTLINE_ACD_MEDIA_ADDRESS } : {}), reconcileMs: e.HOTLINE_ACD_RECONCILE_MS, callbackDial: e.HOTLINE_CALLBACK_DIAL },
+    acd: { deviceContext: e.HOTLINE_ACD_DEVICE_CONTEXT, ...(e.HOTLINE_ACD_MEDIA_ADDRESS ? { mediaAddress: e.HOTLINE_ACD_MEDIA_ADDRESS } : {}), reconcileMs: e.HOTLINE_ACD_RECONCILE_MS, outboundDial: e.HOTLINE_OUTBOUND_DIAL },
     auth: {
       sessionTtlMs: e.HOTLINE_SESSION_TTL_MINUTES * 60_000,
       requireTotpFor: e.HOTLINE_AUTH_REQUIRE_TOTP_FOR ? (e.HOTLINE_AUTH_REQUIRE_TOTP_FOR.split(',') as Role[]) : [],

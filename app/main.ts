@@ -165,11 +165,12 @@ async function main(): Promise<void> {
   attach = attached && createAttachModule({ db: db.source, pbx: attached, live: acd.live, nodeName: config.nodeName, options: { reconcileMs: config.acd.reconcileMs }, log, routes: routes() });
   api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router);
   if (attach) api.use(attach.router);
-  startScreenPops(acd.live, {
+  const pops = startScreenPops(acd.live, {
     customerPop: (phone) => crm.service.screenPop(phone),
     openTickets: (customerId) => tickets.service.listForCustomer(customerId),
     ivrOfChannel: (channelId) => calls!.service.ivrOfChannel(channelId),
-  }, log);
+  }, () => elector.role === 'active', log);
+  acd.dialer.onDial((agentId, number, channelId) => pops.outbound(agentId, number, channelId));
   notices = startReminderNotices(acd.live, crm.service.reminders, () => elector.role === 'active', log, config.nodeName);
   // HA: consoles on either node get the same feed (the active node's events, relayed through the database).
   if (config.ha.enabled) liveRelay = startLiveRelay(db.source, acd.live, () => elector.role === 'active', log.child({ part: 'live-relay' }));

@@ -10,9 +10,10 @@ import type { Logger } from '../logger.js';
 import { agentView, type AcdConfig } from './acd.config.js';
 import { NotYourAgentError } from './acd.errors.js';
 import {
-  agentParams, breakBody, createAgentBody, createQueueBody, queueParams, queueSettings, regionsBody, routeDryRunBody, routingRulesBody, timelineQuery, updateAgentBody,
+  agentParams, breakBody, dialBody, createAgentBody, createQueueBody, queueParams, queueSettings, regionsBody, routeDryRunBody, routingRulesBody, timelineQuery, updateAgentBody,
 } from './acd.schemas.js';
 import type { AcdService } from './acd.service.js';
+import type { AgentDialer } from './agent-dial.js';
 
 const CONFIG = { allow: ['admin'], audit: 'config.change' } as const;
 const READ = { allow: ['admin', 'supervisor'] } as const;
@@ -29,7 +30,7 @@ export function startOfDay(now: Date, timeZone: string): Date {
   return new Date(Date.UTC(get('year'), get('month') - 1, get('day')) - offset);
 }
 
-export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, log: Logger): void {
+export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, log: Logger, dialer: AgentDialer): void {
   /** Agents may act on their own agent only. */
   const mayActOn = async (req: Request, agentId: string) => {
     const who = principalOf(req);
@@ -120,6 +121,12 @@ export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, l
     const { agentId } = input(req, 'path', agentParams);
     await mayActOn(req, agentId);
     res.json(await acd.setBreak(agentId, input(req, 'body', breakBody).reason));
+  });
+  r.post('/acd/agents/:agentId/dial', { ...AGENT_ACTION, params: agentParams, body: dialBody }, async (req, res) => {
+    const { agentId } = input(req, 'path', agentParams);
+    const body = input(req, 'body', dialBody);
+    await mayActOn(req, agentId);
+    res.status(202).json(await dialer.dial(agentId, body.number, body.name));
   });
   r.post('/acd/agents/:agentId/ready', { ...AGENT_ACTION, params: agentParams }, async (req, res) => {
     const { agentId } = input(req, 'path', agentParams);

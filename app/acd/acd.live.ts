@@ -11,7 +11,7 @@ export type LiveEvent =
   | { type: 'agent.ringing'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; at: string }
   | { type: 'queue.callback'; callbackId: string; queue: string; number: string; status: string; attempts: number; lastResult: string; agentId: string | null; at: string }
   | { type: 'reminder.due'; userId: string; reminderId: string; customerId: string; customerName: string; text: string; dueAt: string }
-  | { type: 'screen.pop'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; ringingAt: string; pop: unknown; ivr: unknown; openTickets: unknown[] };
+  | { type: 'screen.pop'; direction: 'inbound' | 'outbound'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; ringingAt: string; pop: unknown; ivr: unknown; openTickets: unknown[] };
 
 export class LiveHub extends EventEmitter<{ event: [LiveEvent] }> {
   constructor() {

@@ -78,6 +78,11 @@ export const updateAgentBody = z.strictObject({
   userId: z.string().uuid().nullable().optional(),
 });
 export const agentParams = z.object({ agentId: z.string().uuid() });
+/** Click-to-dial: the customer's number (and the name the agent's phone shows). */
+export const dialBody = z.strictObject({
+  number: z.string().trim().regex(/^\+?[0-9]{3,20}$/, 'a phone number: digits, optionally with a leading +'),
+  name: z.string().trim().max(128).default(''),
+});
 export const breakBody = z.strictObject({ reason: z.string().regex(/^[A-Za-z0-9_ -]{1,32}$/, 'a reason code (letters, digits, _ - and spaces, max 32)') });
 export const timelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 

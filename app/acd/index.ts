@@ -12,6 +12,7 @@ import { acdRoutes } from './acd.http.js';
 import { LiveHub } from './acd.live.js';
 import { AcdService, type AcdOptions, type VipLookup } from './acd.service.js';
 import { callbackRoutes } from './callback.http.js';
+import { AgentDialer } from './agent-dial.js';
 import { CallbackService } from './callback.service.js';
 
 export interface AcdDeps {
@@ -21,7 +22,7 @@ export interface AcdDeps {
   callbackPbx: CallbackControl;
   calls: Pick<CallControl, 'handBack'>;
   vip: VipLookup;
-  options: AcdOptions & { callbackDial: string };
+  options: AcdOptions & { outboundDial: string };
   log: Logger;
   routes: SecureRouter;
 }
@@ -33,14 +34,15 @@ export function createAcdModule(deps: AcdDeps) {
   const tracker = new AgentTracker(deps.db, config, live, log);
   const calls = new QueueCallLog(deps.db, live, log, async (iface) => (await config.snapshot()).byInterface.get(iface)?.id ?? null);
   const agentIdOf = async (iface: string) => (await config.snapshot()).byInterface.get(iface)?.id ?? null;
-  const callbacks = new CallbackService(deps.db, config, deps.callbackPbx, deps.calls, live, { dialTemplate: deps.options.callbackDial }, log.child({ part: 'callbacks' }), agentIdOf, (u, q) => calls.markCallback(u, q));
+  const callbacks = new CallbackService(deps.db, config, deps.callbackPbx, deps.calls, live, { dialTemplate: deps.options.outboundDial }, log.child({ part: 'callbacks' }), agentIdOf, (u, q) => calls.markCallback(u, q));
   const service = new AcdService(deps.db, config, tracker, calls, deps.pbx, deps.vip, deps.options, log, callbacks);
-  acdRoutes(deps.routes, service, config, log);
+  const dialer = new AgentDialer(config, deps.callbackPbx, deps.options.outboundDial);
+  acdRoutes(deps.routes, service, config, log, dialer);
   callbackRoutes(deps.routes, callbacks);
   /** What the IVR's queue node asks. */
   const routing: QueueRouting = { route: (input) => service.route(input) };
   const agentOfUser = async (userId: string) => (await config.snapshot()).agents.find((a) => a.userId === userId)?.id ?? null;
-  return { service, config, live, routing, agentOfUser, callbacks, router: deps.routes.router };
+  return { service, config, live, routing, agentOfUser, callbacks, dialer, router: deps.routes.router };
 }
 
 export type AcdModule = ReturnType<typeof createAcdModule>;

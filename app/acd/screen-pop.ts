@@ -1,8 +1,10 @@
 // Screen pop: when an agent's phone starts ringing with a queue call, the agent's console
 // receives the caller's record (CRM: customer, last interactions, open reminders), their open
 // tickets and what they chose and typed in the IVR — before the agent answers. An unknown
-// caller gets a pop with the number and a "create customer" offer. Delivered on the live feed
-// (WebSocket) as `screen.pop`, to that agent only.
+// caller gets a pop with the number and a "create customer" offer. Outbound calls an agent
+// places through Hotline (click-to-dial) pop the same record, before the agent's phone rings.
+// Delivered on the live feed (WebSocket) as `screen.pop`, to that agent only, by the active node
+// (a standby relays the active node's pops; it does not make its own).
 import type { Logger } from '../logger.js';
 import type { LiveEvent, LiveHub } from './acd.live.js';
 
@@ -14,25 +16,31 @@ export interface ScreenPopPorts {
 
 const OPEN = new Set(['new', 'assigned', 'in_progress', 'waiting_on_customer', 'reopened']);
 
-export function startScreenPops(hub: LiveHub, ports: ScreenPopPorts, log: Logger): () => void {
+export interface ScreenPops {
+  /** Pops `number` on `agentId`'s console for a call the agent places (no IVR part). */
+  outbound(agentId: string, number: string, channelId: string): Promise<void>;
+  stop(): void;
+}
+
+export function startScreenPops(hub: LiveHub, ports: ScreenPopPorts, isActive: () => boolean, log: Logger): ScreenPops {
+  const record = async (number: string) => {
+    const pop = await ports.customerPop(number);
+    const tickets = pop.known && pop.customer ? await ports.openTickets(pop.customer.id) : [];
+    return { pop, openTickets: tickets.filter((t) => OPEN.has(String((t as { status?: string }).status))) };
+  };
   const onEvent = (e: LiveEvent) => {
-    if (e.type !== 'agent.ringing') return;
+    if (e.type !== 'agent.ringing' || !isActive()) return;
     void (async () => {
-      const [pop, ivr] = await Promise.all([ports.customerPop(e.callerNumber), ports.ivrOfChannel(e.callerUniqueid).catch(() => null)]);
-      const tickets = pop.known && pop.customer ? await ports.openTickets(pop.customer.id) : [];
-      hub.publish({
-        type: 'screen.pop',
-        agentId: e.agentId,
-        queue: e.queue,
-        callerUniqueid: e.callerUniqueid,
-        callerNumber: e.callerNumber,
-        ringingAt: e.at,
-        pop,
-        ivr,
-        openTickets: tickets.filter((t) => OPEN.has(String((t as { status?: string }).status))),
-      });
+      const [rec, ivr] = await Promise.all([record(e.callerNumber), ports.ivrOfChannel(e.callerUniqueid).catch(() => null)]);
+      hub.publish({ type: 'screen.pop', direction: 'inbound', agentId: e.agentId, queue: e.queue, callerUniqueid: e.callerUniqueid, callerNumber: e.callerNumber, ringingAt: e.at, ...rec, ivr });
     })().catch((err: Error) => log.warn({ err: err.message, agentId: e.agentId }, 'screen pop failed'));
   };
   hub.on('event', onEvent);
-  return () => hub.off('event', onEvent);
+  return {
+    async outbound(agentId, number, channelId) {
+      const rec = await record(number);
+      hub.publish({ type: 'screen.pop', direction: 'outbound', agentId, queue: '', callerUniqueid: channelId, callerNumber: number, ringingAt: new Date().toISOString(), ...rec, ivr: null });
+    },
+    stop: () => hub.off('event', onEvent),
+  };
 }

@@ -10,6 +10,7 @@ import { FencedError, type CallbackControl, type CallbackPlacement } from './por
 
 export const CALLBACK_DIAL_CONTEXT = 'hotline-callback-dial';
 export const CALLBACK_PLACE_CONTEXT = 'hotline-callback-place';
+export const AGENT_DIAL_CONTEXT = 'hotline-agent-dial';
 const ids = (key: string) => ({ dialer: `hotline-cb-${key}`, waiter: `hotline-cb-${key}-q` });
 
 export class AriCallbackControl implements CallbackControl {
@@ -89,6 +90,19 @@ export class AriCallbackControl implements CallbackControl {
         if (!(err instanceof AriHttpError && err.isNotFound)) throw err;
       }
     }
+  }
+
+  async agentCall(p: { channelId: string; device: string; number: string; name: string; dial: string; ringSeconds: number }): Promise<void> {
+    if (!this.mayAct()) throw new FencedError();
+    await this.ari.request('POST', '/channels', {
+      endpoint: p.device,
+      context: AGENT_DIAL_CONTEXT,
+      extension: 's',
+      priority: 1,
+      callerId: `"${p.name.replace(/["\\]/g, '')}" <${p.number}>`,
+      timeout: p.ringSeconds,
+      channelId: p.channelId,
+    }, { variables: { HOTLINE_DIAL_TARGET: p.dial, HOTLINE_DIAL_NUMBER: p.number, HOTLINE_DIAL_RING: '60' } });
   }
 
   async variables(channelId: string, names: string[]): Promise<Record<string, string>> {

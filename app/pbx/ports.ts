@@ -194,6 +194,8 @@ export interface CallbackControl {
   remove(key: string): Promise<void>;
   /** Reads channel variables of a call in the app (a callback request found after a takeover). */
   variables(channelId: string, names: string[]): Promise<Record<string, string>>;
+  /** Click-to-dial: rings the agent's `device` (showing the customer), then dials `dial` once the agent answers. */
+  agentCall(p: { channelId: string; device: string; number: string; name: string; dial: string; ringSeconds: number }): Promise<void>;
 }
 
 // ---- An existing PBX Hotline does not own, attached read-only over AMI ------------------

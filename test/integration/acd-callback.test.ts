@@ -1,7 +1,7 @@
 // Callbacks that keep the caller's place, with real calls: a SIPp caller waiting in a queue
 // presses the callback key and hangs up; Hotline's placeholder keeps their place; when it is
 // their turn the agent's phone (a lab UAS) is called first, then the customer's phone (another
-// UAS, reached through HOTLINE_CALLBACK_DIAL), and the two are connected.
+// UAS, reached through HOTLINE_OUTBOUND_DIAL), and the two are connected.
 import { expect } from 'chai';
 import { fieldOf, type AmiMessage } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
@@ -35,7 +35,7 @@ for (const kind of DB_KINDS) {
       hangupAll();
       agents = await startAgents(1, { first: 1 });
       db = await createTestDb(kind);
-      hotline = await startHotline({ ...db.env, HOTLINE_CALLBACK_DIAL: `PJSIP/callers/sip:{number}@127.0.0.1:${PHONE_PORT}` });
+      hotline = await startHotline({ ...db.env, HOTLINE_OUTBOUND_DIAL: `PJSIP/callers/sip:{number}@127.0.0.1:${PHONE_PORT}` });
       ami = await new AmiWatch().start();
       await createQueue(hotline.url, 'cbq', { skills: { cb: 1 }, strategy: 'linear', callback: { offerAfterSeconds: 0, retryAfterSeconds: 5, maxAttempts: 2, ringSeconds: 10 } });
       kim = await createAgent(hotline.url, 'kim', 1, { cb: 5 });

@@ -22,7 +22,7 @@ describe('hot standby: a callback is placed and dialed exactly once across kill 
   let ami: AmiWatch;
   const nodes: Record<string, HotlineProcess> = {};
 
-  const env = (name: string) => ({ ...db.env, HOTLINE_HA_ENABLED: 'true', HOTLINE_NODE_NAME: name, HOTLINE_CALLBACK_DIAL: `PJSIP/callers/sip:{number}@127.0.0.1:${PHONE_PORT}` });
+  const env = (name: string) => ({ ...db.env, HOTLINE_HA_ENABLED: 'true', HOTLINE_NODE_NAME: name, HOTLINE_OUTBOUND_DIAL: `PJSIP/callers/sip:{number}@127.0.0.1:${PHONE_PORT}` });
   const role = async (h: HotlineProcess) => (await h.health().catch(() => ({ body: {} as any }))).body?.role;
   const joins = (id: string) => ami.events.filter((e) => fieldOf(e, 'Event') === 'QueueCallerJoin' && fieldOf(e, 'Uniqueid')?.startsWith(`hotline-cb-${id}`));
   const dials = (id: string) => ami.events.filter((e) => fieldOf(e, 'Event') === 'DialBegin' && fieldOf(e, 'Uniqueid') === `hotline-cb-${id}-1`);

@@ -7,7 +7,7 @@ import { fieldOf } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api, publishFlow } from '../support/api.js';
 import { createAgent, createQueue } from '../support/acd.js';
-import { startAgents, type Agents } from '../support/agents.js';
+import { startAgents, startPhone, type Agents } from '../support/agents.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
@@ -23,19 +23,23 @@ for (const kind of DB_KINDS) {
     let phone: Agents;
     let agentConsole: LiveConsole;
     let otherConsole: LiveConsole;
+    let agentToken: string;
+    let otherToken: string;
+    let agentId: string;
 
     before(async () => {
       ensurePbx();
       hangupAll();
       phone = await startAgents(1, { ringMs: 2000, first: 6 });
       db = await createTestDb(kind);
-      hotline = await startHotline(db.env);
+      hotline = await startHotline({ ...db.env, HOTLINE_OUTBOUND_DIAL: 'PJSIP/callers/sip:{number}@127.0.0.1:5098' });
       ami = await new AmiWatch().start();
       const base = hotline.url;
       const user = await api(base, 'POST', '/api/users', { username: 'pop-agent', password: 'Ringing-Desk-secret-77', role: 'agent', displayName: 'Pop Agent' });
       expect(user.status, JSON.stringify(user.body)).to.equal(201);
       await createQueue(base, 'pop-q', { skills: { pop: 1 } });
       const agent = await createAgent(base, 'popper', 6, { pop: 5 }, { userId: user.body.id });
+      agentId = agent.id;
       const other = await api(base, 'POST', '/api/users', { username: 'other-agent', password: 'Quiet-Desk-secret-78', role: 'agent', displayName: 'Other' });
       expect(other.status).to.equal(201);
       await publishFlow(base, 'pop-flow', {
@@ -46,12 +50,13 @@ for (const kind of DB_KINDS) {
         },
       }, ['7301']);
       const login = async (username: string, password: string) => (await api(base, 'POST', '/api/auth/login', { username, password }, null)).body.token as string;
-      const agentToken = await login('pop-agent', 'Ringing-Desk-secret-77');
+      agentToken = await login('pop-agent', 'Ringing-Desk-secret-77');
+      otherToken = await login('other-agent', 'Quiet-Desk-secret-78');
       // The agent logs themselves in (their own agent only).
       const self = await api(base, 'POST', `/api/acd/agents/${agent.id}/login`, undefined, agentToken);
       expect(self.status, JSON.stringify(self.body)).to.equal(200);
       agentConsole = await openConsole(base, agentToken);
-      otherConsole = await openConsole(base, await login('other-agent', 'Quiet-Desk-secret-78'));
+      otherConsole = await openConsole(base, otherToken);
     });
     afterEach(() => hangupAll());
     after(async () => {
@@ -97,6 +102,36 @@ for (const kind of DB_KINDS) {
       expect(pop.openTickets).to.deep.equal([]);
       await call.hangup();
       await call.done;
+    });
+
+    it("an outbound call the agent places (click-to-dial) pops the customer on that agent's console, rings the agent, then dials the customer", async () => {
+      const customerPhone = await startPhone(5098, 'answer');
+      try {
+        const number = '13700137789';
+        const customer = await api(hotline.url, 'POST', '/api/customers', { name: '李雷', phones: ['137 0013 7789'] });
+        expect(customer.status).to.equal(201);
+        const ticket = await api(hotline.url, 'POST', '/api/tickets', { title: 'Refund promised', customerId: customer.body.id });
+        expect(ticket.status).to.equal(201);
+        const bad = await api(hotline.url, 'POST', `/api/acd/agents/${agentId}/dial`, { number: 'mum' }, agentToken);
+        expect(bad.status).to.equal(400);
+        const notMine = await api(hotline.url, 'POST', `/api/acd/agents/${agentId}/dial`, { number }, otherToken);
+        expect(notMine.status, 'an agent dials from their own device only').to.equal(403);
+
+        const res = await api(hotline.url, 'POST', `/api/acd/agents/${agentId}/dial`, { number, name: '李雷' }, agentToken);
+        expect(res.status, JSON.stringify(res.body)).to.equal(202);
+        const channelId = res.body.channelId as string;
+        const pop = await waitUntil('the outbound pop', () => agentConsole.messages.find((m) => m.type === 'screen.pop' && m.direction === 'outbound' && m.callerNumber === number), 5000);
+        expect(pop.pop.customer.name).to.equal('李雷');
+        expect(pop.openTickets.map((t: { title: string }) => t.title)).to.deep.equal(['Refund promised']);
+        // The agent's phone (ringing 2 s) answers; only then is the customer dialed, and answers.
+        const dialed = await ami.waitFor('DialEnd', { Uniqueid: channelId, DialStatus: 'ANSWER' }, 20_000);
+        expect(fieldOf(dialed, 'DestChannel')).to.match(/^PJSIP\/callers-/);
+        const agentLeg = ami.events.find((e) => fieldOf(e, 'Event') === 'Newstate' && fieldOf(e, 'Uniqueid') === channelId && fieldOf(e, 'ChannelStateDesc') === 'Up');
+        expect(agentLeg, 'the agent answered').to.not.equal(undefined);
+        expect(otherConsole.messages.some((m) => m.type === 'screen.pop' && m.callerNumber === number)).to.equal(false);
+      } finally {
+        customerPhone.stop();
+      }
     });
   });
 }
