@@ -47,7 +47,9 @@ export async function startHotline(env: Record<string, string>, opts: { waitForP
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const health = async () => {
-    const res = await fetch(`${url}/health`);
+    // A pooled keep-alive socket the server closed while this process was blocked (execFileSync
+    // of pbx:down, say) fails once with "other side closed": ask again on a fresh one.
+    const res = await fetch(`${url}/health`).catch(() => fetch(`${url}/health`));
     return { status: res.status, body: await res.json() };
   };
   const proc: HotlineProcess = {
