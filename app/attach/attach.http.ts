@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import type { SecureRouter } from '../auth/permissions.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { parse } from '../http/validate.js';
+import type { Request } from 'express';
+import { input } from '../http/validate.js';
 import { startOfDay } from '../acd/acd.http.js';
 import type { AttachService } from './attach.service.js';
 
@@ -16,8 +17,8 @@ const queueParams = pbxParams.extend({ queue: z.string().regex(/^[^\s/\\]{1,64}$
 const statsQuery = z.object({ tz: z.string().min(1).max(64).default('UTC') });
 
 export function attachRoutes(r: SecureRouter, attach: AttachService): void {
-  const pbxOf = (params: unknown): AttachService => {
-    const { pbx } = parse(pbxParams, params, 'path');
+  const pbxOf = (req: Request, schema: typeof pbxParams | typeof queueParams = pbxParams): AttachService => {
+    const { pbx } = input(req, 'path', schema);
     if (pbx !== attach.name) throw new NotFoundError('attached PBX', pbx);
     return attach;
   };
@@ -25,16 +26,16 @@ export function attachRoutes(r: SecureRouter, attach: AttachService): void {
   r.get('/attach', READ, async (_req, res) => {
     res.json({ items: [await attach.overview()] });
   });
-  r.get('/attach/:pbx', READ, async (req, res) => {
-    res.json(await pbxOf(req.params).overview());
+  r.get('/attach/:pbx', { ...READ, params: pbxParams }, async (req, res) => {
+    res.json(await pbxOf(req).overview());
   });
-  r.get('/attach/:pbx/agents', READ, async (req, res) => {
-    res.json({ items: await pbxOf(req.params).agentList() });
+  r.get('/attach/:pbx/agents', { ...READ, params: pbxParams }, async (req, res) => {
+    res.json({ items: await pbxOf(req).agentList() });
   });
-  r.get('/attach/:pbx/queues/:queue/stats', STATS, async (req, res) => {
-    const svc = pbxOf(req.params);
-    const { queue } = parse(queueParams, req.params, 'path');
-    const { tz } = parse(statsQuery, req.query, 'query');
+  r.get('/attach/:pbx/queues/:queue/stats', { ...STATS, params: queueParams, query: statsQuery }, async (req, res) => {
+    const svc = pbxOf(req, queueParams);
+    const { queue } = input(req, 'path', queueParams);
+    const { tz } = input(req, 'query', statsQuery);
     let since: Date;
     try {
       since = startOfDay(new Date(), tz);
@@ -45,7 +46,7 @@ export function attachRoutes(r: SecureRouter, attach: AttachService): void {
     if (!stats) throw new NotFoundError(`queue of attached PBX ${svc.name}`, queue);
     res.json(stats);
   });
-  r.post('/attach/:pbx/reconcile', { allow: ['admin'] }, async (req, res) => {
-    res.json(await pbxOf(req.params).reconcile());
+  r.post('/attach/:pbx/reconcile', { allow: ['admin'], params: pbxParams }, async (req, res) => {
+    res.json(await pbxOf(req).reconcile());
   });
 }
