@@ -1,0 +1,37 @@
+// The packed posting chunks of the KB search index: round trips, phrase adjacency, unions.
+import { expect } from 'chai';
+import { adjacent, chunkPostings, decodeChunk, emptyList, encodeChunk, union } from '../../app/kb/kb.postings.js';
+
+describe('kb posting chunks', () => {
+  const ps = [
+    { doc: 3, w: 900, pos: [0, 7, 300] },
+    { doc: 4, w: 1, pos: [] },
+    { doc: 70_000, w: 2999, pos: [200_000] },
+  ];
+
+  it('round-trips postings, with or without positions, chunk after chunk', () => {
+    expect(chunkPostings(encodeChunk(ps))).to.deep.equal(ps);
+    const l = decodeChunk(encodeChunk(ps), emptyList());
+    expect(l).to.deep.equal({ docs: [3, 4, 70_000], ws: [900, 1, 2999], pstart: [0, 0, 0, 0], pos: [] });
+    decodeChunk(encodeChunk([{ doc: 70_001, w: 5, pos: [1] }]), l, true);
+    expect(l.docs).to.deep.equal([3, 4, 70_000, 70_001]);
+    expect(l.pos).to.deep.equal([1]);
+  });
+
+  it('finds a phrase only where its tokens are at consecutive positions', () => {
+    const a = decodeChunk(encodeChunk([{ doc: 1, w: 1, pos: [2, 10] }]), emptyList(), true);
+    const b = decodeChunk(encodeChunk([{ doc: 1, w: 1, pos: [4, 11] }]), emptyList(), true);
+    const c = decodeChunk(encodeChunk([{ doc: 1, w: 1, pos: [12] }]), emptyList(), true);
+    expect(adjacent([a, b, c], [0, 0, 0])).to.equal(true);
+    expect(adjacent([a, c], [0, 0])).to.equal(false);
+    expect(adjacent([b, a], [0, 0])).to.equal(false);
+  });
+
+  it('unions lists keeping the larger weight', () => {
+    const a = decodeChunk(encodeChunk([{ doc: 1, w: 5, pos: [] }, { doc: 9, w: 1, pos: [] }]), emptyList());
+    const b = decodeChunk(encodeChunk([{ doc: 2, w: 3, pos: [] }, { doc: 9, w: 7, pos: [] }]), emptyList());
+    const u = union([a, b]);
+    expect([u.docs, u.ws]).to.deep.equal([[1, 2, 9], [5, 3, 7]]);
+    expect(u.pstart).to.have.length(4);
+  });
+});
