@@ -4,7 +4,7 @@
 // tokens, read with FOR UPDATE on MariaDB/MySQL so that a chunk is always rewritten from its
 // latest committed version; two writers touching one token are serialised by its kb_terms row.
 import type { EntityManager } from 'typeorm';
-import { CHUNK_SIZE, chunkPostings, encodeChunk, type Posting } from './kb.postings.js';
+import { CHUNK_SIZE, chunkPostings, decodeHead, encodeChunk, encodeHead, updateHead, type Posting } from './kb.postings.js';
 
 export type Runner = Pick<EntityManager, 'query'>;
 
@@ -60,6 +60,7 @@ export class IndexWriter {
     }
     await this.remove(m, deletes);
     await this.write(m, writes);
+    await this.heads(m, new Map(tokens.map((t) => [t, postings.get(t)!])), new Set());
   }
 
   /** Removes one document's postings of these tokens. */
@@ -77,6 +78,27 @@ export class IndexWriter {
     }
     await this.remove(m, deletes);
     await this.write(m, writes);
+    await this.heads(m, new Map(tokens.map((t) => [t, []])), new Set([doc]));
+  }
+
+  /** Updates the heads (kb.postings.ts) of word tokens (not filters); their kb_terms rows are already locked. */
+  private async heads(m: Runner, add: Map<string, Array<{ w: number; doc: number }>>, drop: Set<number>): Promise<void> {
+    const tokens = [...add.keys()].filter((t) => t.startsWith('t')).sort();
+    const upsert = this.mysql
+      ? 'ON DUPLICATE KEY UPDATE head_floor = VALUES(head_floor), head = VALUES(head)'
+      : 'ON CONFLICT (token) DO UPDATE SET head_floor = excluded.head_floor, head = excluded.head';
+    for (const c of batches(tokens)) {
+      const rows = (await m.query(`SELECT token, head_floor, head FROM kb_terms WHERE token IN (${marks(c.length)})${this.mysql ? ' FOR UPDATE' : ''}`, c)) as Array<{
+        token: string;
+        head_floor: number | string;
+        head: Buffer | null;
+      }>;
+      const values = rows.map((r) => {
+        const h = updateHead({ floor: Number(r.head_floor), entries: decodeHead(r.head) }, add.get(r.token)!, drop);
+        return [r.token, 0, h.floor, encodeHead(h.entries)];
+      });
+      if (values.length) await m.query(`INSERT INTO kb_terms (token, df, head_floor, head) VALUES ${values.map(() => '(?, ?, ?, ?)').join(', ')} ${upsert}`, values.flat());
+    }
   }
 
   /** For each token, the start of its chunk holding `doc` (the last chunk starting at or before it). */

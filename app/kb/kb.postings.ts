@@ -1,8 +1,9 @@
 // The compact posting format of the search index: a token's postings are stored in chunks of at
 // most CHUNK_SIZE documents (rows of kb_chunks), each chunk one byte string of varints, documents
-// in ascending doc_id order:
-//   doc_id delta (the first one absolute), w (BM25 term weight × 1000), the number of positions,
-//   then the positions as deltas (token positions in the article; CJK bigrams only, for phrases).
+// in ascending doc_id order: the number of documents; for each, the doc_id delta (the first one
+// absolute), w (BM25 term weight × 1000) and its number of positions; then all the positions as
+// deltas (token positions in the article; CJK bigrams only, for phrases), last so that a query
+// that needs none stops before them.
 // About 5 bytes a posting instead of a B-tree row (~60 bytes with its secondary index), so the
 // whole index of 100,000 articles stays in a default 128 MB InnoDB buffer pool, and a query reads
 // a few rows per term instead of one row per matching article.
@@ -35,15 +36,18 @@ function put(out: number[], n: number): void {
   out.push(n);
 }
 
-/** Postings (ascending by doc) as one chunk. */
+/** Postings (ascending by doc) as one chunk: the count, then (doc delta, w, position count) each, then all positions. */
 export function encodeChunk(ps: Posting[]): Buffer {
   const out: number[] = [];
+  put(out, ps.length);
   let prev = 0;
   for (const p of ps) {
     put(out, p.doc - prev);
     prev = p.doc;
     put(out, p.w);
     put(out, p.pos.length);
+  }
+  for (const p of ps) {
     let last = 0;
     for (const x of p.pos) put(out, x - last), (last = x);
   }
@@ -52,29 +56,40 @@ export function encodeChunk(ps: Posting[]): Buffer {
 
 /** Appends a chunk's postings to `into` (chunks must come in ascending order); positions only when asked. */
 export function decodeChunk(buf: Uint8Array, into: PostingList, withPos = false): PostingList {
+  const { docs, ws, pstart, pos } = into;
+  // Varints inlined: this runs once per posting of every query term.
   let i = 0;
-  const next = () => {
-    let n = 0;
-    let mul = 1;
-    for (;;) {
-      const b = buf[i++]!;
-      n += (b & 0x7f) * mul;
-      if (b < 0x80) return n;
-      mul *= 128;
-    }
-  };
+  let b = buf[i++]!;
+  let n = b & 0x7f;
+  for (let shift = 7; b >= 0x80; shift += 7) n += ((b = buf[i++]!) & 0x7f) * 2 ** shift;
+  const counts = withPos ? new Array<number>(n) : undefined;
   let doc = 0;
-  while (i < buf.length) {
-    doc += next();
-    into.docs.push(doc);
-    into.ws.push(next());
-    const n = next();
+  for (let k = 0; k < n; k++) {
+    b = buf[i++]!;
+    let d = b & 0x7f;
+    for (let shift = 7; b >= 0x80; shift += 7) d += ((b = buf[i++]!) & 0x7f) * 2 ** shift;
+    doc += d;
+    b = buf[i++]!;
+    let w = b & 0x7f;
+    for (let shift = 7; b >= 0x80; shift += 7) w += ((b = buf[i++]!) & 0x7f) * 2 ** shift;
+    b = buf[i++]!;
+    let c = b & 0x7f;
+    for (let shift = 7; b >= 0x80; shift += 7) c += ((b = buf[i++]!) & 0x7f) * 2 ** shift;
+    docs.push(doc);
+    ws.push(w);
+    if (counts) counts[k] = c;
+    else pstart.push(pos.length);
+  }
+  if (!counts) return into;
+  for (let k = 0; k < n; k++) {
     let at = 0;
-    for (let k = 0; k < n; k++) {
-      at += next();
-      if (withPos) into.pos.push(at);
+    for (let j = 0; j < counts[k]!; j++) {
+      b = buf[i++]!;
+      let d = b & 0x7f;
+      for (let shift = 7; b >= 0x80; shift += 7) d += ((b = buf[i++]!) & 0x7f) * 2 ** shift;
+      pos.push((at += d));
     }
-    into.pstart.push(into.pos.length);
+    pstart.push(pos.length);
   }
   return into;
 }
@@ -121,4 +136,55 @@ export function union(lists: PostingList[]): PostingList {
     out.pstart.push(0);
   }
   return out;
+}
+
+/**
+ * A token's head: every posting with w >= its floor, best first (w, then doc, descending), as
+ * (w, doc) varint pairs. A one-word query pages through it without reading the chunks; a
+ * removed posting leaves it, so it always holds exactly the postings at or above its floor.
+ */
+export const HEAD_SIZE = 256;
+
+export interface Head {
+  floor: number;
+  entries: Array<{ w: number; doc: number }>;
+}
+
+const better = (a: { w: number; doc: number }, b: { w: number; doc: number }) => b.w - a.w || b.doc - a.doc;
+
+export function encodeHead(entries: Head['entries']): Buffer {
+  const out: number[] = [];
+  for (const e of entries) put(out, e.w), put(out, e.doc);
+  return Buffer.from(out);
+}
+
+export function decodeHead(buf: Uint8Array | null): Head['entries'] {
+  const out: Head['entries'] = [];
+  if (!buf) return out;
+  let i = 0;
+  const next = () => {
+    let b = buf[i++]!;
+    let n = b & 0x7f;
+    for (let shift = 7; b >= 0x80; shift += 7) n += ((b = buf[i++]!) & 0x7f) * 2 ** shift;
+    return n;
+  };
+  while (i < buf.length) {
+    const w = next();
+    out.push({ w, doc: next() });
+  }
+  return out;
+}
+
+/** The head after adding postings (those at or above the floor) and dropping docs; trimmed to about HEAD_SIZE. */
+export function updateHead(head: Head, add: Array<{ w: number; doc: number }>, drop: Set<number> = new Set()): Head {
+  let entries = head.entries.filter((e) => !drop.has(e.doc));
+  for (const p of add) if (p.w >= head.floor) entries.push({ w: p.w, doc: p.doc });
+  entries.sort(better);
+  let floor = head.floor;
+  if (entries.length > 2 * HEAD_SIZE) {
+    floor = entries[HEAD_SIZE - 1]!.w;
+    entries = entries.filter((e) => e.w >= floor);
+    if (entries.length > 4 * HEAD_SIZE) (floor += 1), (entries = entries.filter((e) => e.w >= floor)); // one weight shared by very many
+  }
+  return { floor, entries };
 }

@@ -2,14 +2,16 @@
 // SQL on SQLite, MariaDB and MySQL (no FTS engine, no server plugin).
 //   kb_search        one row per published article: doc_id <-> article_id (and its filters)
 //   kb_search_tokens a document's tokens, to take it out of the index again
-//   kb_terms         token -> document frequency (df); the row with token '' holds N, the doc count
+//   kb_terms         token -> document frequency (df), and its head (below); the row with token '' holds N
 //   kb_chunks        (token, start) -> up to 512 postings packed in one blob (kb.postings.ts):
 //                    doc_id, w = the token's BM25 term weight in the document (tf saturated with
 //                    k1 = 1.2, length-normalised with b = 0.75, × 1000, title tokens counted three
 //                    times), and for CJK bigrams their positions.
 // Filters are postings too: token 'f1' / 'f0' (FAQ or not), 'c' + category id.
 // Query: every term must match. score = Σ idf(t) · w(t, d), idf = ln(1 + (N − df + .5)/(df + .5)).
-// The chunks of the query's tokens are read in one statement (a few rows per token: ~190 for a
+// One word without filters pages through the token's head (kb_terms.head: its best postings,
+// w >= head_floor) when it reaches far enough: no chunk is read.
+// Otherwise the chunks of the query's tokens are read in one statement (a few rows per token: ~190 for a
 // token in every one of 100,000 articles), and intersected, checked and ranked here: the rarest
 // list drives, a CJK phrase (3+ characters) is the AND of its bigrams at consecutive positions,
 // a single CJK character matches every token starting with it (the union of their lists), the
@@ -17,7 +19,7 @@
 // Ties break on doc_id (descending) so that pages never overlap.
 import type { DataSource } from 'typeorm';
 import { N_ROW, IndexWriter, batches, marks, type Runner } from './kb.index-write.js';
-import { adjacent, decodeChunk, emptyList, union, type Posting, type PostingList } from './kb.postings.js';
+import { adjacent, decodeChunk, decodeHead, emptyList, union, type Posting, type PostingList } from './kb.postings.js';
 import { encodeToken, isCjk, tokenize, type ParsedQuery } from './kb.text.js';
 
 export interface SearchDoc {
@@ -144,7 +146,7 @@ export class SearchIndex {
     const phrases = q.terms.flatMap((t) => (t.kind === 'phrase' ? [t.tokens] : []));
     if (!words.length && !prefixes.length) return none;
     if (filter.categoryIds && !filter.categoryIds.length) return none;
-    const df = await this.dfOf([N_ROW, ...words]);
+    const { df, heads } = await this.terms([N_ROW, ...words]);
     if (words.some((w) => !df.get(w))) return none;
     const n = Math.max(1, df.get(N_ROW) ?? 0);
     const idf = (t: string) => Math.log(1 + (n - df.get(t)! + 0.5) / (df.get(t)! + 0.5));
@@ -153,6 +155,15 @@ export class SearchIndex {
       const rows = (await this.db.query('SELECT token FROM kb_terms WHERE token >= ? AND token < ? ORDER BY df DESC LIMIT 1000', [p, `${p}g`])) as Array<{ token: string }>;
       if (!rows.length) return none;
       prefixSets.push(rows.map((r) => r.token));
+    }
+    const head = heads.get(words[0]!);
+    if (words.length === 1 && !prefixes.length && !phrases.length && filter.faq === undefined && !filter.categoryIds && head) {
+      // One word: its head holds every posting at or above its floor, best first.
+      const entries = decodeHead(head.data);
+      if (head.floor === 0 || entries.length >= page.offset + page.limit) {
+        const f = idf(words[0]!);
+        return { total: df.get(words[0]!)!, hits: await this.articles(entries.slice(page.offset, page.offset + page.limit).map((e) => ({ doc: e.doc, score: e.w * f }))) };
+      }
     }
     const filters: string[][] = [];
     if (filter.faq !== undefined) filters.push([faqToken(filter.faq)]);
@@ -196,11 +207,15 @@ export class SearchIndex {
       total++;
       top.offer(score, doc);
     }
-    const best = top.sorted().slice(page.offset);
-    if (!best.length) return { total, hits: [] };
+    return { total, hits: await this.articles(top.sorted().slice(page.offset)) };
+  }
+
+  /** The article ids of ranked documents. */
+  private async articles(best: Array<{ doc: number; score: number }>): Promise<SearchHit[]> {
+    if (!best.length) return [];
     const rows = (await this.db.query(`SELECT doc_id, article_id FROM kb_search WHERE doc_id IN (${marks(best.length)})`, best.map((b) => b.doc))) as Array<{ doc_id: number | string; article_id: string }>;
     const article = new Map(rows.map((r) => [Number(r.doc_id), r.article_id]));
-    return { total, hits: best.flatMap((b) => (article.has(b.doc) ? [{ articleId: article.get(b.doc)!, score: round(b.score / 1000) }] : [])) };
+    return best.flatMap((b) => (article.has(b.doc) ? [{ articleId: article.get(b.doc)!, score: round(b.score / 1000) }] : []));
   }
 
   /** The posting lists of these tokens, all chunks in one statement per 500 tokens. */
@@ -217,9 +232,15 @@ export class SearchIndex {
     return out;
   }
 
-  private async dfOf(tokens: string[]): Promise<Map<string, number>> {
-    const rows = (await this.db.query(`SELECT token, df FROM kb_terms WHERE token IN (${marks(tokens.length)})`, tokens)) as Array<{ token: string; df: number | string }>;
-    return new Map(rows.map((r) => [r.token, Number(r.df)]));
+  /** Document frequencies, and the heads of word tokens. */
+  private async terms(tokens: string[]): Promise<{ df: Map<string, number>; heads: Map<string, { floor: number; data: Uint8Array | null }> }> {
+    const rows = (await this.db.query(`SELECT token, df, head_floor, head FROM kb_terms WHERE token IN (${marks(tokens.length)})`, tokens)) as Array<{
+      token: string;
+      df: number | string;
+      head_floor: number | string;
+      head: Uint8Array | null;
+    }>;
+    return { df: new Map(rows.map((r) => [r.token, Number(r.df)])), heads: new Map(rows.map((r) => [r.token, { floor: Number(r.head_floor), data: r.head }])) };
   }
 }
 

@@ -1,6 +1,6 @@
-// The packed posting chunks of the KB search index: round trips, phrase adjacency, unions.
+// The packed posting chunks of the KB search index: round trips, phrase adjacency, unions, heads.
 import { expect } from 'chai';
-import { adjacent, chunkPostings, decodeChunk, emptyList, encodeChunk, union } from '../../app/kb/kb.postings.js';
+import { adjacent, chunkPostings, decodeChunk, decodeHead, emptyList, encodeChunk, encodeHead, HEAD_SIZE, union, updateHead } from '../../app/kb/kb.postings.js';
 
 describe('kb posting chunks', () => {
   const ps = [
@@ -33,5 +33,19 @@ describe('kb posting chunks', () => {
     const u = union([a, b]);
     expect([u.docs, u.ws]).to.deep.equal([[1, 2, 9], [5, 3, 7]]);
     expect(u.pstart).to.have.length(4);
+  });
+});
+
+describe('kb posting heads', () => {
+  it('keep every posting at or above the floor, best first, through adds and drops', () => {
+    const add = Array.from({ length: 2 * HEAD_SIZE + 1 }, (_, doc) => ({ doc, w: doc % 100 }));
+    const head = updateHead({ floor: 0, entries: [] }, add);
+    expect(head.floor).to.be.greaterThan(0);
+    expect(head.entries).to.deep.equal(add.filter((p) => p.w >= head.floor).sort((a, b) => b.w - a.w || b.doc - a.doc).map(({ w, doc }) => ({ w, doc })));
+    expect(decodeHead(encodeHead(head.entries))).to.deep.equal(head.entries);
+    const top = head.entries[0]!;
+    const after = updateHead(head, [{ doc: 5000, w: head.floor - 1 }, { doc: 5001, w: 1000 }], new Set([top.doc]));
+    expect(after.entries[0]).to.deep.equal({ w: 1000, doc: 5001 });
+    expect(after.entries.map((e) => e.doc)).to.not.include.members([5000, top.doc]);
   });
 });

@@ -31,7 +31,9 @@ export class KbChunks1764500000000 implements MigrationInterface {
       }),
     );
     await q.createTable(new Table({ name: 'kb_search_tokens', columns: [docId, { name: 'tokens', type: sqlite ? 'text' : 'mediumtext' }] }));
-    await q.createTable(new Table({ name: 'kb_terms', withoutRowid: sqlite, columns: [token, { name: 'df', type: 'int' }] }));
+    // head: the token's best postings (w >= head_floor), so a one-word query reads no chunk.
+    const head = [{ name: 'head_floor', type: 'int', default: 0 }, { name: 'head', type: sqlite ? 'blob' : 'mediumblob', isNullable: true }];
+    await q.createTable(new Table({ name: 'kb_terms', withoutRowid: sqlite, columns: [token, { name: 'df', type: 'int' }, ...head] }));
     await q.createTable(
       new Table({
         name: 'kb_chunks',
