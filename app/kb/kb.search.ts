@@ -182,28 +182,35 @@ export class SearchIndex {
 
   /** Intersects the lists (the shortest drives), checks phrases, keeps the best offset + limit. */
   private async rank(needs: Need[], phrases: Need[][], page: { limit: number; offset: number }): Promise<{ total: number; hits: SearchHit[] }> {
-    const order = [...needs].sort((a, b) => a.list.docs.length - b.list.docs.length);
-    const [driver, ...rest] = order;
-    const at = new Map<Need, number>(needs.map((x) => [x, 0]));
-    const idx = new Array<number>(rest.length).fill(0);
+    const order = [...needs].sort((a, b) => a.list.n - b.list.n);
+    const lists = order.map((x) => x.list);
+    const idfs = order.map((x) => x.idf);
+    const at = new Int32Array(order.length); // each list's index of the current document
+    const phraseLists = phrases.map((p) => p.map((x) => x.list));
+    const phraseSlots = phrases.map((p) => p.map((x) => order.indexOf(x)));
+    const phraseAt = phrases.map((p) => new Array<number>(p.length).fill(0));
     const top = new TopK(page.offset + page.limit);
     let total = 0;
-    const d0 = driver!.list;
-    next: for (let k = 0; k < d0.docs.length; k++) {
+    const d0 = lists[0]!;
+    next: for (let k = 0; k < d0.n; k++) {
       const doc = d0.docs[k]!;
-      let score = driver!.idf * d0.ws[k]!;
-      at.set(driver!, k);
-      for (let j = 0; j < rest.length; j++) {
-        const l = rest[j]!.list;
-        let i = idx[j]!;
-        while (i < l.docs.length && l.docs[i]! < doc) i++;
-        idx[j] = i;
-        if (i === l.docs.length) break next;
+      let score = idfs[0]! * d0.ws[k]!;
+      at[0] = k;
+      for (let j = 1; j < lists.length; j++) {
+        const l = lists[j]!;
+        let i = at[j]!;
+        while (i < l.n && l.docs[i]! < doc) i++;
+        at[j] = i;
+        if (i === l.n) break next;
         if (l.docs[i] !== doc) continue next;
-        score += rest[j]!.idf * l.ws[i]!;
-        at.set(rest[j]!, i);
+        score += idfs[j]! * l.ws[i]!;
       }
-      for (const p of phrases) if (!adjacent(p.map((x) => x.list), p.map((x) => at.get(x)!))) continue next;
+      for (let p = 0; p < phrases.length; p++) {
+        const slots = phraseSlots[p]!;
+        const idx = phraseAt[p]!;
+        for (let j = 0; j < slots.length; j++) idx[j] = at[slots[j]!]!;
+        if (!adjacent(phraseLists[p]!, idx)) continue next;
+      }
       total++;
       top.offer(score, doc);
     }

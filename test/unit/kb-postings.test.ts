@@ -11,11 +11,11 @@ describe('kb posting chunks', () => {
 
   it('round-trips postings, with or without positions, chunk after chunk', () => {
     expect(chunkPostings(encodeChunk(ps))).to.deep.equal(ps);
-    const l = decodeChunk(encodeChunk(ps), emptyList());
-    expect(l).to.deep.equal({ docs: [3, 4, 70_000], ws: [900, 1, 2999], pstart: [0, 0, 0, 0], pos: [] });
-    decodeChunk(encodeChunk([{ doc: 70_001, w: 5, pos: [1] }]), l, true);
-    expect(l.docs).to.deep.equal([3, 4, 70_000, 70_001]);
-    expect(l.pos).to.deep.equal([1]);
+    const l = decodeChunk(encodeChunk(ps), emptyList(1));
+    expect([l.n, [...l.docs.subarray(0, l.n)], [...l.ws.subarray(0, l.n)], [...l.pstart.subarray(0, l.n + 1)], l.npos]).to.deep.equal([3, [3, 4, 70_000], [900, 1, 2999], [0, 0, 0, 0], 0]);
+    decodeChunk(encodeChunk([{ doc: 70_001, w: 5, pos: [1, 9] }]), l, true);
+    expect([...l.docs.subarray(0, l.n)]).to.deep.equal([3, 4, 70_000, 70_001]);
+    expect([...l.pos.subarray(l.pstart[3], l.pstart[4])]).to.deep.equal([1, 9]);
   });
 
   it('finds a phrase only where its tokens are at consecutive positions', () => {
@@ -31,8 +31,7 @@ describe('kb posting chunks', () => {
     const a = decodeChunk(encodeChunk([{ doc: 1, w: 5, pos: [] }, { doc: 9, w: 1, pos: [] }]), emptyList());
     const b = decodeChunk(encodeChunk([{ doc: 2, w: 3, pos: [] }, { doc: 9, w: 7, pos: [] }]), emptyList());
     const u = union([a, b]);
-    expect([u.docs, u.ws]).to.deep.equal([[1, 2, 9], [5, 3, 7]]);
-    expect(u.pstart).to.have.length(4);
+    expect([u.n, [...u.docs.subarray(0, u.n)], [...u.ws.subarray(0, u.n)], u.pstart[u.n]]).to.deep.equal([3, [1, 2, 9], [5, 3, 7], 0]);
   });
 });
 
