@@ -21,6 +21,7 @@ import { authEntities } from '../auth/auth.entities.js';
 import { Auth1763930000000 } from './migrations/1763930000000-Auth.js';
 import { kbEntities } from '../kb/kb.entities.js';
 import { Kb1764100000000 } from './migrations/1764100000000-Kb.js';
+import { KbChunks1764520000000 } from './migrations/1764520000000-KbChunks.js';
 import { acdEntities } from '../acd/acd.entities.js';
 import { Acd1764400000000 } from './migrations/1764400000000-Acd.js';
 import { Callbacks1764550000000 } from './migrations/1764550000000-Callbacks.js';
@@ -33,7 +34,7 @@ import { attachEntities } from '../attach/attach.entities.js';
 import { Attach1764500000000 } from './migrations/1764500000000-Attach.js';
 
 export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...kbEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities, ...attachEntities];
-export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, Callbacks1764550000000, LiveEvents1764600000000];
+export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, KbChunks1764520000000, Callbacks1764550000000, LiveEvents1764600000000];
 
 export function createDataSource(db: Config['db']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
