@@ -144,6 +144,7 @@ for (const kind of DB_KINDS) {
       // Asterisk keeps LastCall in whole seconds: a 4 s wrap-up lasts 3 to 4 s. Hotline reports the same end.
       expect(gap, `second call connected ${gap} ms after the first ended (wrap-up 4 s)`).to.be.greaterThan(2500);
       expect(Date.now(), 'connected only after the wrap-up Hotline reported').to.be.at.least(wrapupUntil - 200);
+      await waitForAgentState(hotline.url, agents.eve!, 'on_call', 5000); // what the console shows while they talk
       await call2.hangup();
       await Promise.all([call1.done, call2.done]);
       await waitForAgentState(hotline.url, agents.eve!, 'available', 10_000);

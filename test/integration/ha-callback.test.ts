@@ -58,7 +58,7 @@ describe('hot standby: a callback is placed and dialed exactly once across kill 
 
     // A real caller asks for the callback; node-a stores it and places the placeholder.
     const caller = `5557301${String(process.pid % 1000).padStart(3, '0')}`;
-    const call = await startCall({ scenario: 'uac-dtmf', service: '7301', caller, digits: '1', waitBeforeDigitsMs: 8000, hangupAfterMs: 30_000 });
+    const call = await startCall({ scenario: 'uac-dtmf', service: '7301', caller, digits: '1', waitBeforeDigitsMs: 12_000, hangupAfterMs: 40_000 });
     expect((await call.done).events.PBX_BYE).to.equal(1);
     const [cb] = (await api(nodes.a.url, 'GET', '/api/acd/callbacks?queue=cbha')).body.items;
     expect(cb).to.include({ number: caller, status: 'waiting' });
