@@ -78,8 +78,11 @@ export class CallContext {
     await this.calls.digit(this.callId, this.digits, digits);
   }
 
-  private async startPrompt(media: string[]): Promise<string> {
-    const playbackId = `${this.callId}.${randomUUID().slice(0, 8)}`;
+  private newPlaybackId(): string {
+    return `${this.callId}.${randomUUID().slice(0, 8)}`;
+  }
+
+  private async startPrompt(media: string[], playbackId: string): Promise<string> {
     await this.pbx(() => this.control.play(this.session.channelId, media, playbackId));
     const since = this.session.takeLastDigitAt();
     if (since !== undefined) this.hooks.onPromptAfterDigit?.(Number(process.hrtime.bigint() - since) / 1e9);
@@ -91,9 +94,24 @@ export class CallContext {
     return (e: PbxCallEvent) => e.kind === 'playback-finished' && e.playbackId === playbackId;
   }
 
+  /**
+   * Waits for `match` with the wait in place before `media` starts: a playback that ends (or
+   * fails) before the play request's answer comes back is not missed.
+   */
+  private async playWatching(media: string[], match: (playbackId: string) => (e: PbxCallEvent) => boolean): Promise<{ playbackId: string; event: PbxCallEvent | null }> {
+    const playbackId = this.newPlaybackId();
+    const waiting = this.session.waitFor(match(playbackId), MAX_PROMPT_MS);
+    try {
+      await this.startPrompt(media, playbackId);
+    } catch (err) {
+      waiting.catch(() => undefined);
+      throw err;
+    }
+    return { playbackId, event: await waiting };
+  }
+
   async playAndWait(media: string[]): Promise<void> {
-    const playbackId = await this.startPrompt(media);
-    const done = await this.session.waitFor(this.finished(playbackId), MAX_PROMPT_MS);
+    const { event: done } = await this.playWatching(media, (id) => this.finished(id));
     this.calls.prompt(this.callId, media.join(','), done ? 'finished' : 'interrupted');
   }
 
@@ -111,8 +129,7 @@ export class CallContext {
       return 'played';
     }
     if (this.session.hasDigit()) return 'digit';
-    const playbackId = await this.startPrompt(media);
-    const first = await this.session.waitFor((e) => isDigit(e) || this.finished(playbackId)(e), MAX_PROMPT_MS);
+    const { playbackId, event: first } = await this.playWatching(media, (id) => (e) => isDigit(e) || this.finished(id)(e));
     if (first?.kind === 'dtmf') {
       await this.control.stopPlayback(playbackId);
       this.calls.prompt(this.callId, media.join(','), 'interrupted');
