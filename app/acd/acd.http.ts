@@ -30,6 +30,15 @@ export function startOfDay(now: Date, timeZone: string): Date {
   return new Date(Date.UTC(get('year'), get('month') - 1, get('day')) - offset);
 }
 
+/** Midnight today in `tz` (a stats query's `tz`); 400 for a timezone nobody knows. */
+export function todayIn(tz: string, now = new Date()): Date {
+  try {
+    return startOfDay(now, tz);
+  } catch {
+    throw new ValidationError(`invalid query: tz: unknown timezone ${tz}`, [{ field: 'tz', message: 'unknown timezone' }]);
+  }
+}
+
 export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, log: Logger, dialer: AgentDialer): void {
   /** Agents may act on their own agent only. */
   const mayActOn = async (req: Request, agentId: string) => {
@@ -75,12 +84,7 @@ export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, l
   r.get('/acd/queues/:queue/stats', { ...STATS, params: queueParams, query: statsQuery }, async (req, res) => {
     const { queue } = input(req, 'path', queueParams);
     const { tz } = input(req, 'query', statsQuery);
-    let since: Date;
-    try {
-      since = startOfDay(new Date(), tz);
-    } catch {
-      throw new ValidationError(`invalid query: tz: unknown timezone ${tz}`, [{ field: 'tz', message: 'unknown timezone' }]);
-    }
+    const since = todayIn(tz);
     res.json(await acd.stats(queue, since));
   });
 

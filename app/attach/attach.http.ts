@@ -2,10 +2,10 @@
 // stats of its queues. All reads. Thin: parse, call the service, map.
 import { z } from 'zod';
 import type { SecureRouter } from '../auth/permissions.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { Request } from 'express';
 import { input } from '../http/validate.js';
-import { startOfDay } from '../acd/acd.http.js';
+import { todayIn } from '../acd/acd.http.js';
 import type { AttachService } from './attach.service.js';
 
 const READ = { allow: ['admin', 'supervisor', 'readonly'] } as const;
@@ -36,12 +36,7 @@ export function attachRoutes(r: SecureRouter, attach: AttachService): void {
     const svc = pbxOf(req, queueParams);
     const { queue } = input(req, 'path', queueParams);
     const { tz } = input(req, 'query', statsQuery);
-    let since: Date;
-    try {
-      since = startOfDay(new Date(), tz);
-    } catch {
-      throw new ValidationError(`invalid query: tz: unknown timezone ${tz}`, [{ field: 'tz', message: 'unknown timezone' }]);
-    }
+    const since = todayIn(tz);
     const stats = await svc.stats(queue, since);
     if (!stats) throw new NotFoundError(`queue of attached PBX ${svc.name}`, queue);
     res.json(stats);
