@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dtmfPcap } from './dtmf-pcap.js';
+import { cli } from './pbx.js';
 
 export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sipp');
 export type SippScenario = 'uac-dtmf' | 'uac-hangup' | 'uac-wait-bye';
@@ -295,6 +296,19 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
   // MESSAGE can arrive before the wait loop takes it. Poke again until the call ended (5 s at most).
   const finished = (id: string): boolean => eventLines().some(([e, x]) => x === id && (e === 'PBX_BYE' || e === 'CALLER_BYE'));
   const hangup = async (): Promise<void> => {
+    await pokeUntilEnded();
+    await endFromAsterisk();
+  };
+  // A one-call sipp has been seen (under load) to miss every poke and keep talking: if the
+  // caller's channel is still up 2 s after the pokes, Asterisk hangs it up (the caller gets a BYE).
+  const endFromAsterisk = async (): Promise<void> => {
+    if ((opts.calls ?? 1) !== 1 || !opts.caller || exited) return;
+    const channel = () => cli('core show channels concise').split('\n').map((l) => l.split('!')).find((f) => f[0]?.startsWith('PJSIP/callers-') && f[7] === opts.caller)?.[0];
+    for (const until = Date.now() + 2000; Date.now() < until; await sleep(200)) if (exited || !channel()) return;
+    const name = channel();
+    if (name) cli(`channel request hangup ${name}`);
+  };
+  const pokeUntilEnded = async (): Promise<void> => {
     const until = Date.now() + 5000;
     // Each call is poked at most every 2 s: a second MESSAGE while its BYE is under way would fail it.
     const last = new Map<string, number>();
