@@ -1,6 +1,13 @@
 // Validated shapes of the ACD's API bodies and stored documents.
 import { z } from 'zod';
 
+/** A number Hotline can dial: digits, optionally with a leading + (callbacks, click-to-dial). */
+export const DIALABLE_NUMBER = /^\+?[0-9]{3,20}$/;
+const phoneNumber = z.string().trim().regex(DIALABLE_NUMBER, 'a phone number: digits, optionally with a leading +');
+
+/** The Asterisk dial string for `number` from HOTLINE_OUTBOUND_DIAL (`{number}` without its +). */
+export const outboundDialString = (template: string, number: string): string => template.replaceAll('{number}', number.replace(/^\+/, ''));
+
 export const queueName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'queue names: letters, digits, _ and - (max 64)');
 export const skillName = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'skill names: lower-case letters, digits, _ and - (max 32)');
 const level = z.number().int().min(1).max(10);
@@ -80,7 +87,7 @@ export const updateAgentBody = z.strictObject({
 export const agentParams = z.object({ agentId: z.string().uuid() });
 /** Click-to-dial: the customer's number (and the name the agent's phone shows). */
 export const dialBody = z.strictObject({
-  number: z.string().trim().regex(/^\+?[0-9]{3,20}$/, 'a phone number: digits, optionally with a leading +'),
+  number: phoneNumber,
   name: z.string().trim().max(128).default(''),
 });
 export const breakBody = z.strictObject({ reason: z.string().regex(/^[A-Za-z0-9_ -]{1,32}$/, 'a reason code (letters, digits, _ - and spaces, max 32)') });
@@ -135,7 +142,7 @@ export const callbackListQuery = z.strictObject({
 /** A callback asked for by an agent or supervisor (not from a phone key): joins at the back. */
 export const createCallbackBody = z.strictObject({
   queue: queueName,
-  number: z.string().trim().regex(/^\+?[0-9]{3,20}$/, 'a phone number: digits, optionally with a leading +'),
+  number: phoneNumber,
   name: z.string().trim().max(128).default(''),
   priority: z.number().int().min(0).max(100).default(0),
 });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallbackControl } from '../pbx/ports.js';
 import type { AcdConfig } from './acd.config.js';
 import { AgentStateError, PbxUnavailableError } from './acd.errors.js';
+import { outboundDialString } from './acd.schemas.js';
 import { deviceInterface } from './asterisk-config.js';
 
 type DialListener = (agentId: string, number: string, channelId: string) => Promise<void>;
@@ -30,7 +31,7 @@ export class AgentDialer {
     // The pop first: it reaches the console before the agent's phone rings.
     await Promise.allSettled(this.listeners.map((l) => l(agentId, number, channelId)));
     await this.pbx
-      .agentCall({ channelId, device: deviceInterface(a.endpoint), number, name, dial: this.dialTemplate.replaceAll('{number}', number.replace(/^\+/, '')), ringSeconds: 30 })
+      .agentCall({ channelId, device: deviceInterface(a.endpoint), number, name, dial: outboundDialString(this.dialTemplate, number), ringSeconds: 30 })
       .catch((err: Error) => {
         throw new PbxUnavailableError(err.message);
       });

@@ -18,7 +18,7 @@ import type { Logger } from '../logger.js';
 import { FencedError, type CallbackControl, type CallControl, type CallInfo, type QueueEvent } from '../pbx/ports.js';
 import type { AcdConfig } from './acd.config.js';
 import type { LiveHub } from './acd.live.js';
-import type { QueueSettings } from './acd.schemas.js';
+import { DIALABLE_NUMBER, outboundDialString, type QueueSettings } from './acd.schemas.js';
 import { AcdCallback, callbackKey, OPEN_CALLBACK_STATUSES, type CallbackStatus } from './callback.entities.js';
 
 export const CALLBACK_EXIT_CONTEXT = 'hotline-callback-exit';
@@ -80,7 +80,7 @@ export function parseKey(key: string): { id: string; seq: number } | null {
 /** A caller ID that can be dialed back: digits, optionally a leading +. */
 export function dialableNumber(callerNumber: string): string | null {
   const n = callerNumber.replace(/[\s-]/g, '');
-  return /^\+?[0-9]{3,20}$/.test(n) ? n : null;
+  return DIALABLE_NUMBER.test(n) ? n : null;
 }
 
 export class CallbackService {
@@ -142,10 +142,6 @@ export class CallbackService {
   private async settingsOf(queue: string): Promise<CallbackSettings> {
     const q = await this.config.getQueue(queue).catch(() => null);
     return q?.settings.callback ?? DEFAULTS;
-  }
-
-  private dialString(number: string): string {
-    return this.opts.dialTemplate.replaceAll('{number}', number.replace(/^\+/, ''));
   }
 
   private publish(r: AcdCallback): void {
@@ -257,7 +253,7 @@ export class CallbackService {
     }
     const s = await this.settingsOf(r.queue);
     const waitSeconds = Math.max(30, Math.round((r.expiresAt.getTime() - Date.now()) / 1000));
-    const outcome = await this.pbx.place({ key, queue: r.queue, priority: r.priority, position: r.position, number: r.number, name: r.name, dial: this.dialString(r.number), ringSeconds: s.ringSeconds, waitSeconds });
+    const outcome = await this.pbx.place({ key, queue: r.queue, priority: r.priority, position: r.position, number: r.number, name: r.name, dial: outboundDialString(this.opts.dialTemplate, r.number), ringSeconds: s.ringSeconds, waitSeconds });
     await this.repo.update({ id: r.id, seq: r.seq }, { placedSeq: r.seq, updatedAt: new Date() });
     this.log.info({ callbackId: r.id, seq: r.seq, queue: r.queue, position: r.position, outcome }, 'callback placeholder in the queue');
   }

@@ -11,6 +11,8 @@ import { FencedError, type CallbackControl, type CallbackPlacement } from './por
 export const CALLBACK_DIAL_CONTEXT = 'hotline-callback-dial';
 export const CALLBACK_PLACE_CONTEXT = 'hotline-callback-place';
 export const AGENT_DIAL_CONTEXT = 'hotline-agent-dial';
+/** `"Name" <number>` for ARI's callerId (quotes and backslashes dropped from the name). */
+const callerId = (name: string, number: string) => `"${name.replace(/["\\]/g, '')}" <${number}>`;
 const ids = (key: string) => ({ dialer: `hotline-cb-${key}`, waiter: `hotline-cb-${key}-q` });
 
 export class AriCallbackControl implements CallbackControl {
@@ -41,7 +43,7 @@ export class AriCallbackControl implements CallbackControl {
         context: CALLBACK_DIAL_CONTEXT,
         extension: 's',
         priority: 1,
-        callerId: `"${p.name.replace(/["\\]/g, '')}" <${p.number}>`,
+        callerId: callerId(p.name, p.number),
         // The ;1 side "answers" when an agent answers the ;2 side: wait as long as the queue may.
         timeout: p.waitSeconds + 60,
         channelId: dialer,
@@ -99,7 +101,7 @@ export class AriCallbackControl implements CallbackControl {
       context: AGENT_DIAL_CONTEXT,
       extension: 's',
       priority: 1,
-      callerId: `"${p.name.replace(/["\\]/g, '')}" <${p.number}>`,
+      callerId: callerId(p.name, p.number),
       timeout: p.ringSeconds,
       channelId: p.channelId,
     }, { variables: { HOTLINE_DIAL_TARGET: p.dial, HOTLINE_DIAL_NUMBER: p.number, HOTLINE_DIAL_RING: '60' } });
