@@ -7,11 +7,13 @@ import https from 'node:https';
 import { Router } from 'express';
 import { ConfigError, loadConfig, secretValues, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { installProcessGuards } from './process-guards.js';
 import { createMetrics } from './metrics.js';
 import { Database } from './db/database.js';
 import { UnavailableError } from './errors.js';
 import { assertAllRoutesDeclared } from './http/route-check.js';
 import { createHttpApp } from './http/app.js';
+import { answerClientErrorsAsJson } from './http/client-errors.js';
 import { openApiDocument } from './http/openapi.js';
 import { createPbx } from './pbx/pbx.js';
 import { createAttachedPbx } from './pbx/attached.js';
@@ -26,6 +28,9 @@ import { createIvrModule } from './ivr/index.js';
 import { createIoModule } from './io/index.js';
 import { createPromptsModule } from './prompts/index.js';
 import { createAcdModule } from './acd/index.js';
+import { createWallboardModule } from './wallboard/index.js';
+import { logFailure } from './log-failure.js';
+import { createReportsModule } from './reports/index.js';
 import { attachLiveFeed } from './acd/acd.ws.js';
 import { startScreenPops } from './acd/screen-pop.js';
 import { startReminderNotices } from './acd/reminder-notices.js';
@@ -33,7 +38,13 @@ import { startLiveRelay } from './acd/live-relay.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule } from './tickets/index.js';
 import { createKbModule } from './kb/index.js';
+import { createRecordingModule, type RecordingModule } from './recording/index.js';
+import { ownAgentGuard } from './acd/acd.http.js';
+import { createQaModule } from './qa/index.js';
 import { stasisSink } from './acd/callback-stasis.js';
+import { createFaxModule } from './fax/index.js';
+import { faxReturnSink } from './fax/fax.stasis.js';
+import { firstAdminPasswordFile, pbxConnected, settledLinks, startBlock } from './start-block.js';
 
 const VERSION = '0.1.0';
 
@@ -52,6 +63,7 @@ function boot(): Config {
 async function main(): Promise<void> {
   const config = boot();
   const log = createLogger({ level: config.logLevel, secrets: secretValues(config) });
+  installProcessGuards(process, log);
   const metrics = createMetrics();
   const db = new Database(config.db, log.child({ component: 'db' }));
   const pbx = createPbx(config, log, metrics);
@@ -73,11 +85,13 @@ async function main(): Promise<void> {
     tls: config.http.tls !== undefined,
     health: { node: config.nodeName, version: VERSION, links, callsInProgress: () => callsInProgress(), role: () => ({ role: elector.role, since: elector.since }) },
     metrics: config.metricsEnabled ? metrics.registry : undefined,
+    metricsAccess: config.metricsAccess,
     api: [api],
   });
   const server: Server = config.http.tls
     ? https.createServer({ cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) }, app)
     : http.createServer(app);
+  answerClientErrorsAsJson(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.http.port, config.http.host, () => resolve());
@@ -90,6 +104,8 @@ async function main(): Promise<void> {
   let liveRelay: { stop(): Promise<void> } | undefined;
   let notices: { stop(): Promise<void> } | undefined;
   let scheduler: Scheduler | undefined;
+  let recording: RecordingModule | undefined;
+  let fax: ReturnType<typeof createFaxModule> | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -99,11 +115,15 @@ async function main(): Promise<void> {
     } else {
       log.info({ signal }, 'shutting down: no new calls; letting calls in progress finish');
       await calls?.stasis.drain(config.calls.shutdownGraceMs);
+      calls?.sweep?.stop();
     }
     liveFeed?.close();
     await liveRelay?.stop();
     await notices?.stop();
     await scheduler?.stop();
+    await recording?.service.stop();
+    await fax?.collector.stop();
+    await fax?.sender.stop();
     await elector.stop();
     await pbx.stop();
     await attached?.stop();
@@ -130,7 +150,7 @@ async function main(): Promise<void> {
     loginRateLimit: { max: config.auth.loginRatePerMinute, windowMs: 60_000 },
     ldap: config.auth.ldap && ldapOptions(config.auth.ldap),
   });
-  await bootstrapAdmin(auth, config.auth.bootstrapAdminPassword, log);
+  const firstAdmin = await bootstrapAdmin(auth, { password: config.auth.bootstrapAdminPassword, passwordFile: firstAdminPasswordFile(config) }, log);
   const routes = () => auth.secureRouter();
   const prompts = createPromptsModule({ db: db.source, ...config.prompts, log, routes: routes() });
   // The CRM's timeline and screen pop list calls by caller number through the calls module's pager.
@@ -141,18 +161,37 @@ async function main(): Promise<void> {
     pbx: pbx.queues,
     callbackPbx: pbx.callbacks,
     calls: pbx.calls,
+    lines: pbx.lines,
     vip: { vipLevel: async (phone) => Number((await crm.directory.findByPhone(phone))?.vipLevel ?? 0) },
     options: { ...config.acd, readOnly: false },
     log,
     routes: routes(),
   });
-  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, log, metrics, routes: routes() });
-  calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes() });
-  const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes() });
+  // Fax: received faxes are filed by the active node (from AstDB, so a takeover still files them).
+  fax = createFaxModule({
+    db: db.source,
+    pbx: pbx.fax,
+    customers: {
+      findByPhone: (p) => crm.service.findByPhone(p),
+      phonesOf: async (id) => crm.service.get(id),
+      recordInteraction: (i) => crm.service.recordInteraction(i),
+    },
+    options: config.fax,
+    node: config.nodeName,
+    isActive: () => elector.role === 'active',
+    maxCallSeconds: config.calls.maxCallSeconds,
+    log,
+    routes: routes(),
+  });
+  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, fax: fax.intake, log, metrics, routes: routes() });
+  let tickets: ReturnType<typeof createTicketsModule> | undefined;
+  calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes(), ticketsOfCall: (callId) => tickets!.service.listForCall(callId) });
+  acd.useCallRecords(calls.service);
+  const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes(), internalNumbers: config.io.internalNumbers });
   const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, routes: routes() });
   // Timed work (SLA reminders, escalations) runs only on the active node.
   scheduler = createScheduler({ db: db.source, nodeName: config.nodeName, isActive: () => elector.role === 'active', log, leaseMs: config.scheduler.leaseMs });
-  const tickets = createTicketsModule({
+  tickets = createTicketsModule({
     db: db.source,
     customers: crm.service,
     calls: calls.service,
@@ -163,14 +202,57 @@ async function main(): Promise<void> {
     maxAttachmentBytes: config.tickets.maxAttachmentBytes,
   });
   attach = attached && createAttachModule({ db: db.source, pbx: attached, live: acd.live, nodeName: config.nodeName, options: { reconcileMs: config.acd.reconcileMs }, log, routes: routes() });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router);
+  // Reports: rollups written as queue calls finish (Hotline's own PBX and an attached one).
+  const reports = createReportsModule({
+    db: db.source,
+    acd,
+    queueCallLogs: [acd.queueCalls, ...(attach ? [attach.queueCalls] : [])],
+    log,
+    routes: routes(),
+    mail: { scheduler: scheduler.service, smtp: config.reportMail.smtp, from: config.reportMail.from, attempts: config.reportMail.attempts, retryMs: config.reportMail.retryMs },
+  });
+  // Scheduled report e-mail: every enabled schedule has its next run planned (idempotent on every node).
+  void reports.schedules.planAll().catch(logFailure(log, 'reports: planning scheduled e-mail'));
+  // The wallboard's "today" figures are the reports' (one set of definitions, the same rollups).
+  const today = { figures: (queue: string, from: Date, to: Date) => reports.service.queueFigures(queue, from, to), flushed: () => reports.writer.flushed() };
+  const wallboard = createWallboardModule({ acd, monitor: pbx.monitor, isActive: () => elector.role === 'active', today, log, routes: routes() });
+  // Recording: queue calls per the queue's policy (MixMonitor on the active node), stored sealed.
+  const callRecords = calls.service;
+  recording = createRecordingModule({
+    db: db.source,
+    pbx: pbx.recording,
+    options: config.recordings,
+    queues: async () => (await acd.config.snapshot()).queues,
+    queueCalls: acd.queueCalls,
+    agentOfUser: acd.agentOfUser,
+    mayActOn: ownAgentGuard(acd.config),
+    customerOf: async (number) => (await crm.directory.findByPhone(number))?.id ?? null,
+    timeline: (callId, type, detail, at) => callRecords.addEvent(callId, type, detail, at),
+    audit: (e, m) => auth.service.audit(e, m),
+    scheduler: scheduler.service,
+    isActive: () => elector.role === 'active' && config.ownPbx,
+    log,
+    routes: routes(),
+  });
+  const recordings = recording;
+  const qa = createQaModule({
+    db: db.source,
+    recordingById: (id) => recordings.search.find(id),
+    recordingOfCall: (callId) => recordings.search.ofCall(callId),
+    mayHear: (who, r) => recordings.access.check(who, r),
+    agentOfUser: acd.agentOfUser,
+    routes: routes(),
+  });
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router);
   if (attach) api.use(attach.router);
+  api.use(reports.router);
   const pops = startScreenPops(acd.live, {
     customerPop: (phone) => crm.service.screenPop(phone),
     openTickets: (customerId) => tickets.service.listForCustomer(customerId),
     ivrOfChannel: (channelId) => calls!.service.ivrOfChannel(channelId),
   }, () => elector.role === 'active', log);
   acd.dialer.onDial((agentId, number, channelId) => pops.outbound(agentId, number, channelId));
+  acd.agentCalls.popOf = (agentId, c) => pops.forCall(agentId, c);
   notices = startReminderNotices(acd.live, crm.service.reminders, () => elector.role === 'active', log, config.nodeName);
   // HA: consoles on either node get the same feed (the active node's events, relayed through the database).
   if (config.ha.enabled) liveRelay = startLiveRelay(db.source, acd.live, () => elector.role === 'active', log.child({ part: 'live-relay' }));
@@ -189,16 +271,28 @@ async function main(): Promise<void> {
   if (config.ownPbx) log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');
   else log.info('no Asterisk of its own (HOTLINE_OWN_PBX=false): no ARI, no AMI commands');
   pbx.onQueueEvents(acd.service);
-  pbx.start(stasisSink(calls.stasis, acd.callbacks));
+  const faxes = fax;
+  pbx.start(faxReturnSink(stasisSink(calls.stasis, acd.callbacks), { control: pbx.calls, fileNow: () => faxes.collector.tick(), intake: faxes.intake, detectInbox: config.fax.detectInbox, log }));
   if (attached && attach) {
     log.info({ pbx: attached.name, ami: `${config.attach!.host}:${config.attach!.port}`, user: config.attach!.user }, 'attaching read-only to an existing PBX over AMI');
     attached.onEvents(attach.service);
     attached.start();
   }
   // What only the active node does: the ACD (with Hotline's own Asterisk), recording the attached PBX.
-  const duties = [...(config.ownPbx ? [acd.service] : []), ...(attach ? [attach.service] : [])];
-  wireLeadership(elector, pbx, calls.stasis, log, duties);
+  const sweep = calls.sweep;
+  const duties = [...(config.ownPbx ? [acd.service] : []), ...(attach ? [attach.service] : []), ...(sweep ? [{ activate: () => sweep.start(), deactivate: () => sweep.stop() }] : [])];
+  wireLeadership(elector, pbx, calls.stasis, log, duties, config.ownPbx);
   scheduler.start();
+  recording.service.start();
+  fax.collector.start();
+  fax.sender.start();
+  // The start block: console, first admin, which Asterisk (or how to start one). Waits at most
+  // a few seconds for the Asterisk to answer; it never holds up calls or the API.
+  const pbxUp = (l: ReturnType<typeof pbx.links>) => !config.ownPbx || pbxConnected(l, elector.role);
+  void settledLinks(() => pbx.links(), pbxUp, 5000).then(async (l) => {
+    const asteriskVersion = await pbx.version();
+    if (!stopping) process.stderr.write(startBlock(config, { version: VERSION, admin: firstAdmin, links: l, role: elector.role, asteriskVersion }));
+  });
 }
 
 main().catch((err: Error) => {

@@ -10,31 +10,66 @@
 // Env: BENCH_RATES="50,100,150,200,300,400,600,800"  BENCH_STEP_SECONDS=10  BENCH_LIMIT (default
 // rate x 10)  BENCH_RECV_TIMEOUT_MS=15000  BENCH_PATHS="plain,hotline"  BENCH_HOTLINE_NUMBER=9001
 // BENCH_START_HOTLINE (not '0': start `tsx app/main.ts` on SQLite and stop it afterwards)
-// HOTLINE_HTTP_PORT=8080  HOTLINE_PBX_DIR=/var/lib/hotline/pbx
-import { execFileSync } from 'node:child_process';
+// BENCH_OVERLOAD (not '0': after the clean steps, the overload step of bench/overload.ts at 1.5x
+// Hotline's highest clean rate, with HOTLINE_MAX_CALLS_PER_SECOND set to that clean rate, or to
+// BENCH_OVERLOAD_MAX_PER_SECOND)  BENCH_OVERLOAD_HOLD_MS=5000  BENCH_CLEAN_MAX_PER_SECOND (the
+// admission rate limit while the clean rate is measured: 100000, i.e. out of the way)
+// Runs on its OWN Asterisk (bench/calls-env.ts: /var/lib/hotline/pbx-calls, SIP 5260, ARI 8288,
+// AMI 5238; Hotline on HTTP 8380), started for the run and stopped afterwards: the shared Asterisk
+// of the test suites is neither needed nor disturbed.
+import './calls-env.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { CALLS_PBX } from './calls-env.js';
 import { ensureHotline, HOTLINE_NUMBER, killGroup, log, measure, PATHS, pbx, RATES, RECV_TIMEOUT_MS, ROOT, STEP_SECONDS, stopHotline, type PathResult } from './lib.js';
+import { prepareChroot } from './own-pbx.js';
+import { overloadStep, overloadTable, type OverloadResult } from './overload.js';
+import { pbxDown, ensurePbx } from '../test/support/pbx.js';
 
 const env = process.env;
 
+/** Runs `work` with a Hotline started with `extraEnv` (or the one already up), stopped afterwards. */
+async function withHotline<T>(extraEnv: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const hotline = await ensureHotline(extraEnv);
+  const stop = (): void => { if (hotline) killGroup(hotline, 'SIGKILL'); process.exit(130); };
+  process.once('SIGINT', stop);
+  try {
+    return await work();
+  } finally {
+    process.off('SIGINT', stop);
+    await stopHotline(hotline);
+  }
+}
+
 // ---- run ----
 async function main(): Promise<void> {
-  execFileSync('bash', [join(ROOT, 'scripts/pbx-up.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  prepareChroot(CALLS_PBX.dir, (m) => log(`calls bench: ${m}`));
+  ensurePbx();
+  try {
+    await run();
+  } finally {
+    pbxDown();
+  }
+}
+
+async function run(): Promise<void> {
   const asterisk = /Asterisk\s+(\S+)/.exec(pbx('core show version'))?.[1] ?? '?';
   log(`calls bench: rates ${RATES.join(', ')} calls/s, ${STEP_SECONDS} s of calls per step; Asterisk ${asterisk}, ${cpus().length} CPUs`);
   const results: PathResult[] = [];
-  if (PATHS.includes('plain')) results.push(await measure('plain dialplan', '9000'));
+  let overload: OverloadResult | undefined;
+  // A step past capacity leaves thousands of calls that Asterisk, starved of CPU, clears only slowly
+  // (the whole box crawls meanwhile): on this bench's own Asterisk they are hung up at once.
+  const afterFailure = (): void => void pbx('channel request hangup all');
+  if (PATHS.includes('plain')) results.push(await measure('plain dialplan', '9000', { afterFailure }));
   if (PATHS.includes('hotline')) {
-    const hotline = await ensureHotline();
-    const stop = (): void => { if (hotline) killGroup(hotline, 'SIGKILL'); process.exit(130); };
-    process.once('SIGINT', stop);
-    try {
-      results.push(await measure('Hotline Stasis', HOTLINE_NUMBER));
-    } finally {
-      process.off('SIGINT', stop);
-      await stopHotline(hotline);
+    // Hotline's own capacity: the admission rate limit out of the way (BENCH_CLEAN_MAX_PER_SECOND).
+    const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000' }, () => measure('Hotline Stasis', HOTLINE_NUMBER, { afterFailure }));
+    results.push(clean);
+    // Overload: admission set to the capacity just measured (BENCH_OVERLOAD_MAX_PER_SECOND to choose another).
+    if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
+      const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
+      overload = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap }, () => overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap)));
     }
   }
 
@@ -46,6 +81,7 @@ async function main(): Promise<void> {
   const [a, b] = [results.find((r) => r.path === 'plain dialplan'), results.find((r) => r.path === 'Hotline Stasis')];
   const ratio = a && b && a.maxRate > 0 ? Math.round((b.maxRate / a.maxRate) * 100) / 100 : null;
   if (ratio !== null) log(`\nratio Hotline / plain dialplan: ${ratio}`);
+  if (overload) log(`\noverload at 1.5x the clean Hotline rate:\n${overloadTable(overload)}`);
 
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = join(ROOT, 'bench', 'results');
@@ -53,8 +89,8 @@ async function main(): Promise<void> {
   const file = join(outDir, `calls-${date}.json`);
   writeFileSync(file, `${JSON.stringify({
     date: new Date().toISOString(), asterisk, cpus: cpus().length, cpuModel: cpus()[0]?.model,
-    settings: { rates: RATES, stepSeconds: STEP_SECONDS, limit: env.BENCH_LIMIT ?? 'rate x 10', recvTimeoutMs: RECV_TIMEOUT_MS, scenario: 'uac-wait-bye' },
-    results, ratio,
+    settings: { pbx: CALLS_PBX, maxCallsInApp: env.HOTLINE_MAX_CALLS_IN_APP ?? 'default', rates: RATES, stepSeconds: STEP_SECONDS, limit: env.BENCH_LIMIT ?? 'rate x 10', recvTimeoutMs: RECV_TIMEOUT_MS, scenario: 'uac-wait-bye' },
+    results, ratio, overload,
   }, null, 2)}\n`);
   log(`results: ${file}`);
 }

@@ -11,6 +11,15 @@ const STATEMENTS_PER_TX = 25;
 
 export const mobile = (i: number) => String(13_000_000_000 + i * 7); // 11 digits, 13x/14x…, unique
 export const landline = (i: number) => `021${String(60_000_000 + i).padStart(8, '0')}`;
+/** The screen-pop benches' callers: 70 % seeded customers (plain or 0086-prefixed caller ID), 30 % numbers nobody has. */
+export function popCallers(calls: number, customers: number): Array<{ number: string; known: boolean }> {
+  return Array.from({ length: calls }, (_, k) => {
+    if (k % 10 < 3) return { number: String(14_900_000_000 + k * 13), known: false };
+    const n = mobile((k * 7919) % customers);
+    return { number: k % 2 ? n : `0086${n}`, known: true };
+  });
+}
+
 const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /** Multi-row INSERTs, STATEMENTS_PER_TX of them per transaction, on one connection. */

@@ -41,13 +41,18 @@ export function pbx(cmd: string): string {
   return execFileSync('chroot', [PBX_DIR, 'asterisk', '-rx', cmd], { encoding: 'utf8' });
 }
 
+/** Calls Asterisk has up now. */
+export function activeCalls(): number {
+  // "0 active calls", or with a maxcalls limit "0 of 4000 max active calls"
+  return Number(/(\d+)(?: of \d+ max)? active calls?/.exec(pbx('core show channels count'))?.[1] ?? NaN);
+}
+
 /** Wait until Asterisk has no call up (the previous step's calls, or anybody else's). */
 export async function waitForIdlePbx(timeoutMs = 60000): Promise<void> {
   const until = Date.now() + timeoutMs;
   let calls = NaN;
   while (Date.now() < until) {
-    // "0 active calls", or with a maxcalls limit "0 of 4000 max active calls"
-    calls = Number(/(\d+)(?: of \d+ max)? active calls?/.exec(pbx('core show channels count'))?.[1] ?? NaN);
+    calls = activeCalls();
     if (calls === 0) return;
     await sleep(500);
   }
@@ -70,6 +75,8 @@ export interface StepOptions {
   before?: () => Promise<void>;
   /** Rates to step through (default BENCH_RATES). */
   rates?: number[];
+  /** After the step that failed (e.g. hang up what it left behind, on a bench's own Asterisk only). */
+  afterFailure?: () => void;
 }
 
 export async function step(number: string, rate: number, o: StepOptions = {}): Promise<Step> {
@@ -101,7 +108,10 @@ export async function measure(path: string, number: string, o: StepOptions = {})
     const s = await step(number, rate, o);
     res.steps.push(s);
     log(`  ${String(rate).padStart(5)} calls/s: ${s.successful}/${s.attempted} ok, ${s.failed} failed, placed at ${s.achievedRate}/s, ${(s.durationMs / 1000).toFixed(1)} s${s.ok ? '' : `  <- ${s.why}; logs ${s.logDir}`}`);
-    if (!s.ok) break;
+    if (!s.ok) {
+      o.afterFailure?.();
+      break;
+    }
     res.maxRate = rate;
     res.attemptedAtMax = s.attempted;
   }
@@ -130,11 +140,16 @@ export async function ensureHotline(extraEnv: Record<string, string> = {}): Prom
   const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-'));
   const logFile = join(dir, 'hotline.log');
   const fd = openSync(logFile, 'w');
-  log(`starting Hotline (npx tsx app/main.ts, SQLite in ${dir}, log ${logFile})`);
+  // BENCH_HOTLINE_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' (profile Hotline under load):
+  // node itself runs app/main.ts with those flags (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = env.BENCH_HOTLINE_NODE_ARGS?.split(' ').filter(Boolean);
+  const [cmd, args] = nodeArgs ? [process.execPath, [...nodeArgs, '--import', 'tsx', 'app/main.ts']] : ['npx', ['tsx', 'app/main.ts']];
+  log(`starting Hotline (${nodeArgs ? `node ${nodeArgs.join(' ')} --import tsx` : 'npx tsx'} app/main.ts, SQLite in ${dir}, log ${logFile})`);
   // own process group: npx -> tsx -> node, all stopped together (stopHotline)
-  const child = spawn('npx', ['tsx', 'app/main.ts'], {
+  const child = spawn(cmd, args, {
     cwd: ROOT, stdio: ['ignore', fd, fd], detached: true,
-    env: { ...env, HOTLINE_DB_TYPE: 'sqlite', HOTLINE_DB_PATH: join(dir, 'hotline.sqlite'), HOTLINE_HTTP_PORT: HTTP_PORT, HOTLINE_LOG_LEVEL: env.HOTLINE_LOG_LEVEL ?? 'warn', ...extraEnv },
+    env: { ...env, HOTLINE_DB_TYPE: 'sqlite', HOTLINE_DB_PATH: join(dir, 'hotline.sqlite'), HOTLINE_HTTP_PORT: HTTP_PORT, HOTLINE_LOG_LEVEL: env.HOTLINE_LOG_LEVEL ?? 'warn',
+...extraEnv },
   });
   let exit: string | undefined;
   child.once('exit', (code, sig) => { exit = `exited (${code ?? sig})`; });

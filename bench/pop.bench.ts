@@ -21,7 +21,7 @@ import { startHotline, stopAllHotlines, TEST_ADMIN } from '../test/support/hotli
 import { openConsole } from '../test/support/live.js';
 import { ensurePbx, hangupAll } from '../test/support/pbx.js';
 import { startCall } from '../test/support/sipp.js';
-import { mobile, seedCrm } from './crm-seed.js';
+import { popCallers, seedCrm } from './crm-seed.js';
 
 const env = process.env;
 const CUSTOMERS = Number(env.BENCH_POP_CUSTOMERS ?? 1_000_000);
@@ -72,12 +72,7 @@ async function main(): Promise<void> {
     ami.start();
     await ami.waitForConnected(15_000);
 
-    // Callers: 70 % customers (plain or 0086-prefixed caller ID), 30 % numbers nobody has.
-    const callers = Array.from({ length: CALLS }, (_, k) => {
-      if (k % 10 < 3) return { number: String(14_900_000_000 + k * 13), known: false };
-      const n = mobile((k * 7919) % CUSTOMERS);
-      return { number: k % 2 ? n : `0086${n}`, known: true };
-    });
+    const callers = popCallers(CALLS, CUSTOMERS);
     let next = 0;
     let failed = 0;
     const t0 = Date.now();

@@ -17,10 +17,39 @@ STARTED_MARK="$PBX_DIR/.hotline-started-by-pbx-up"
 PIDFILE="$PBX_DIR/run/asterisk/asterisk.pid"
 PBX_LOG="$PBX_DIR/var/log/asterisk/messages"
 
+# The main Asterisk of this chroot: a process whose root is $PBX_DIR, running /usr/sbin/asterisk on
+# the default configuration (no -C: the attach tests' second instance has its own -C), and not a
+# remote console (-r/-R/-x). Decided from /proc, never from the pid file alone: a booting Asterisk
+# on a loaded box writes its pid file late (PBX-LAB.md, "Harness pitfall").
+pbx_pids() {
+  local d pid root args
+  local want; want=$(readlink -f "$PBX_DIR")
+  for d in /proc/[0-9]*; do
+    pid=${d#/proc/}
+    root=$(readlink "$d/root" 2>/dev/null) || continue
+    [ "$root" = "$want" ] || continue
+    args=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+    case " $args" in
+      *" -r"* | *" -R"* | *" -x"* | *" -rx"* | *" -C "*) continue ;;
+    esac
+    case "$args" in
+      asterisk\ * | /usr/sbin/asterisk\ *) echo "$pid" ;;
+    esac
+  done
+}
+
+# The one running main Asterisk's pid; fails when none runs. (More than one is reported by pbx_pids.)
 pbx_pid() {
-  [ -f "$PIDFILE" ] || return 1
-  local pid; pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  local pids; pids=$(pbx_pids)
+  [ -n "$pids" ] || return 1
+  echo "$pids" | head -n 1
+}
+
+# Serializes pbx:up and pbx:down: never two starts on the same configuration at once.
+pbx_lock() {
+  mkdir -p "$(dirname "$PBX_DIR")"
+  exec 9>"$PBX_DIR.lock"
+  flock -w 600 9 || { echo "pbx: another pbx:up/pbx:down still holds $PBX_DIR.lock after 10 min" >&2; exit 75; }
 }
 
 pbx_cli() { chroot "$PBX_DIR" asterisk -rx "$1"; }

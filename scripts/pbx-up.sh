@@ -9,6 +9,8 @@ ROOT="$(dirname "$HERE")"
 . "$HERE/pbx-env.sh"
 
 bash "$HERE/pbx-chroot.sh"
+# One pbx:up (or pbx:down) at a time: a second one waits here instead of starting a second Asterisk.
+pbx_lock
 
 # Without these, Asterisk resolves the host name for every call and stalls (PBX-LAB.md).
 HOSTS="$PBX_DIR/etc/hosts"
@@ -49,14 +51,34 @@ rm -rf "$KEEP"
 chmod 640 "$ETC"/*.conf
 
 # Hotline's prompt library (HOTLINE_PROMPTS_DIR) lives here; Asterisk plays it as sound:hotline/<name>.
-mkdir -p "$PBX_DIR/run/asterisk" "$PBX_DIR/usr/share/asterisk/sounds/hotline" "$PBX_DIR/var/spool/asterisk/recording"
+mkdir -p "$PBX_DIR/run/asterisk" "$PBX_DIR/usr/share/asterisk/sounds/hotline" "$PBX_DIR/var/spool/asterisk/recording" "$PBX_DIR/var/spool/asterisk/fax"
+# Music on hold (musiconhold.conf [default]): Debian's chroot has none; a soft pulsing tone made
+# with sox stands in until a customer installs its own files in that directory.
+MOH="$PBX_DIR/var/lib/asterisk/moh/hotline"
+if [ ! -s "$MOH/hold-tone.wav" ]; then
+  mkdir -p "$MOH"
+  sox -q -n -r 8000 -c 1 -b 16 "$MOH/hold-tone.wav" synth 8 sine 523 tremolo 0.5 60 vol 0.2
+fi
 chroot "$PBX_DIR" chown -R asterisk:asterisk /etc/asterisk /var/lib/asterisk /var/log/asterisk \
   /var/spool/asterisk /var/run/asterisk
 
 start_pbx() {
+  # Never a second instance on the same configuration: whatever runs (booting or not) is ours to reuse.
+  if pbx_pid >/dev/null; then
+    echo "pbx: Asterisk (pid $(pbx_pid)) is already running; not starting another"
+    return 0
+  fi
   echo "pbx: starting Asterisk"
   rm -f "$PIDFILE"
-  setsid nohup chroot "$PBX_DIR" /usr/sbin/asterisk -U asterisk -G asterisk -f >/dev/null 2>&1 &
+  # Asterisk inherits no descriptor but stdio: neither pbx_lock's nor a caller's (flock, test runner),
+  # or a lock would live on in Asterisk and every later pbx:up would wait for it.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      n=${fd##*/}
+      [ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-"
+    done
+    exec setsid nohup chroot "$PBX_DIR" /usr/sbin/asterisk -U asterisk -G asterisk -f >/dev/null 2>&1
+  ) &
   touch "$STARTED_MARK"
 }
 kill_pbx() {
@@ -66,10 +88,27 @@ kill_pbx() {
   kill -9 "$pid" 2>/dev/null || true
   sleep 0.5
 }
+# Whether the running PJSIP tries endpoint identifiers in the order pjsip.conf gives.
+identifiers_current() {
+  local want have
+  want="$(sed -n 's/^endpoint_identifier_order *= *//p' "$ETC/pjsip.conf" | tr -d ' ')"
+  [ -n "$want" ] || return 0
+  have="$(pbx_cli "pjsip show identifiers" | awk 'NR>2 && NF==1 && $1 != "name" {print $1}' | paste -sd, -)"
+  [[ "$have" == "$want"* ]]
+}
 # An Asterisk that was just (re)started may not have its control socket yet: wait for it to
 # finish booting before talking to it, and replace one that never answers.
 booted() { timeout 30 chroot "$PBX_DIR" asterisk -rx "core waitfullybooted" >/dev/null 2>&1; }
 
+# Two main instances (left by an older harness, or started by hand) split ARI/AMI and SIP between
+# them: stop them all and start one.
+pids=$(pbx_pids)
+if [ "$(printf '%s\n' "$pids" | grep -c .)" -gt 1 ]; then
+  echo "pbx: $(printf '%s\n' "$pids" | grep -c .) Asterisk processes run on this configuration (pids $(echo $pids)); stopping them all and starting one" >&2
+  for p in $pids; do kill_pbx "$p"; done
+fi
+
+restarted=no
 if pid=$(pbx_pid); then
   if ! booted; then
     echo "pbx: Asterisk (pid $pid) does not answer on its control socket; restarting it"
@@ -83,6 +122,12 @@ if pid=$(pbx_pid); then
       echo "pbx: reload failed; restarting Asterisk"
       kill_pbx "$pid"
       start_pbx
+    elif ! identifiers_current; then
+      # PJSIP orders its endpoint identifiers only at start: a changed order needs a restart.
+      echo "pbx: endpoint_identifier_order changed; restarting Asterisk"
+      kill_pbx "$pid"
+      start_pbx
+      restarted=yes
     fi
   fi
 else
@@ -90,9 +135,9 @@ else
 fi
 
 deadline=$((SECONDS + 90))
-restarted=no
 # Asterisk has been seen to exit during a reload: start it again (once) rather than wait in vain.
 alive_or_restart() {
+  # pbx_pid looks for the process itself: a booting Asterisk writes its pid file late (PBX-LAB.md pitfall).
   pbx_pid >/dev/null && return 0
   [ "$restarted" = no ] || return 0
   restarted=yes
@@ -114,3 +159,5 @@ until pbx_cli "pjsip show transports" 2>/dev/null | grep -q transport-udp; do
 done
 echo "pbx: Asterisk $(chroot "$PBX_DIR" asterisk -V | awk '{print $2}') up: ARI http://$PBX_BIND:$ARI_PORT (app '$ARI_APP'), AMI $PBX_BIND:$AMI_PORT, SIP udp $PBX_BIND:$SIP_PORT"
 echo "pbx: log: $PBX_LOG"
+# Exactly one Asterisk, answering ARI, AMI and SIP: otherwise say why and fail.
+bash "$HERE/pbx-check.sh" || exit 1

@@ -15,7 +15,7 @@ export class AgentTracker {
   /** interface -> queue -> latest snapshot */
   private readonly rows = new Map<string, Map<string, MemberRow>>();
   /** agent id -> the state last written */
-  private readonly written = new Map<string, { state: string; reason: string; wrapupUntil: number | null }>();
+  private readonly written = new Map<string, { state: string; reason: string; wrapupUntil: number | null; since: Date }>();
   private chain: Promise<void> = Promise.resolve();
   private sweepTimer: NodeJS.Timeout | undefined;
 
@@ -127,22 +127,34 @@ export class AgentTracker {
     return deriveAgentState(rows, (q) => snap.queueMap.get(q)?.wrapupSeconds ?? 0, this.now());
   }
 
-  /** Writes the agent's derived state if it differs from what was written; true if it did. */
+  /**
+   * Writes the agent's derived state if it differs from what was written; true if it did. A new
+   * break reason while the agent stays on break is the same break: its timeline row takes the new
+   * reason (no second break), and `since` stays when the break began.
+   */
   private async write(a: AcdAgent, snap: AcdSnapshot, source: string): Promise<boolean> {
     const d = this.derive(a, snap);
-    const last = this.written.get(a.id) ?? { state: a.state, reason: a.stateReason, wrapupUntil: a.wrapupUntil?.getTime() ?? null };
+    const last = this.written.get(a.id) ?? { state: a.state, reason: a.stateReason, wrapupUntil: a.wrapupUntil?.getTime() ?? null, since: a.stateSince };
     if (last.state === d.state && last.reason === d.reason && last.wrapupUntil === d.wrapupUntil) return false;
     const at = new Date(this.now());
+    const stateChanged = last.state !== d.state;
+    const since = stateChanged ? at : last.since;
     const wrapupUntil = d.wrapupUntil === null ? null : new Date(d.wrapupUntil);
     await this.db.transaction(async (m) => {
       const patch: Partial<AcdAgent> = { stateReason: d.reason, wrapupUntil, updatedAt: at };
-      if (last.state !== d.state) patch.state = d.state;
-      if (last.state !== d.state) patch.stateSince = at;
+      if (stateChanged) patch.state = d.state;
+      if (stateChanged) patch.stateSince = at;
       await m.update(AcdAgent, { id: a.id }, patch);
-      if (last.state !== d.state || last.reason !== d.reason) await m.insert(AcdAgentEvent, { agentId: a.id, state: d.state, reason: d.reason, source, at });
+      if (stateChanged) {
+        await m.insert(AcdAgentEvent, { agentId: a.id, state: d.state, reason: d.reason, source, at });
+      } else if (last.reason !== d.reason) {
+        const open = await m.findOne(AcdAgentEvent, { where: { agentId: a.id }, order: { at: 'DESC', id: 'DESC' } });
+        if (d.state === 'break' && open?.state === 'break') await m.update(AcdAgentEvent, { id: open.id }, { reason: d.reason });
+        else await m.insert(AcdAgentEvent, { agentId: a.id, state: d.state, reason: d.reason, source, at });
+      }
     });
-    this.written.set(a.id, { state: d.state, reason: d.reason, wrapupUntil: d.wrapupUntil });
-    this.live.publish({ type: 'agent.state', agentId: a.id, name: a.name, state: d.state, reason: d.reason, since: at.toISOString(), wrapupUntil: wrapupUntil?.toISOString() ?? null, source });
+    this.written.set(a.id, { state: d.state, reason: d.reason, wrapupUntil: d.wrapupUntil, since });
+    this.live.publish({ type: 'agent.state', agentId: a.id, name: a.name, state: d.state, reason: d.reason, since: since.toISOString(), wrapupUntil: wrapupUntil?.toISOString() ?? null, source });
     return true;
   }
 

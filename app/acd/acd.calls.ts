@@ -4,7 +4,7 @@
 // of order still leave the right outcome (an AgentConnect after the QueueCallerLeave of the
 // same caller still makes the call answered).
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, Like, MoreThanOrEqual, Not, type DataSource } from 'typeorm';
+import { In, IsNull, Like, MoreThan, MoreThanOrEqual, Not, type DataSource } from 'typeorm';
 import type { Logger } from '../logger.js';
 import type { QueueEvent, QueueStatusSnapshot } from '../pbx/ports.js';
 import { AcdQueueCall } from './acd.entities.js';
@@ -26,8 +26,61 @@ export interface QueueTotals {
   averageHoldSeconds: number | null;
 }
 
+/** How many hung-up channels QueueCallLog remembers (for an AgentConnect that arrives after its caller's Hangup). */
+const GONE_REMEMBERED = 5000;
+/** Queue callers remembered until their hangup; past it (hangups lost with the AMI link) the log starts over. */
+const QUEUED_REMEMBERED = 100_000;
+/** An attached PBX's caller who hangs up within this long of QueueCallerAbandon abandoned; later, the queue timed them out. */
+const ABANDON_HANGUP_MS = 1500;
+/** Channels created up to this long after the log began listening are still looked up (Asterisk's clock may run ahead of ours). */
+const CLOCK_MARGIN_S = 10;
+
+/** When Asterisk created a channel, from its Uniqueid (`[system-]<epoch>.<n>`), in epoch seconds; -Infinity if unreadable (then it is always looked up). */
+function createdAt(uniqueid: string): number {
+  const m = /(\d+)\.\d+$/.exec(uniqueid);
+  return m ? Number(m[1]) : Number.NEGATIVE_INFINITY;
+}
+
+/** The calls module's call records, as the ACD reports an agent's part in them. */
+export interface AgentCallRecords {
+  agentAnswered(channelId: string, a: { agentId: string | null; agentInterface: string; agentName: string | null; queue: string; holdSeconds: number | null; at: Date }): Promise<string | null>;
+  agentCompleted(channelId: string, talkSeconds: number | null, at: Date): Promise<void>;
+  byChannel(channelId: string): Promise<{ id: string; channelId: string; agentId: string | null } | null>;
+  brief(id: string): Promise<{ id: string; channelId: string; agentId: string | null } | null>;
+  setDisposition(id: string, d: { agentId: string; code: string; note: string }): Promise<void>;
+}
+
+/** An agent answered a queue caller (Hotline's own PBX): what recording needs to start. */
+export interface AnsweredQueueCall {
+  uniqueid: string;
+  /** The caller's channel name (MixMonitor runs on it); empty when the event did not carry it. */
+  channel: string;
+  queue: string;
+  agentId: string | null;
+  callerNumber: string;
+  /** Hotline's call record of the caller's channel, when it has one. */
+  callId: string | null;
+  at: Date;
+}
+
 export class QueueCallLog {
+  /** Told (in event order, not awaited) after an agent answered a caller, and after such a call ended. */
+  readonly answerListeners: Array<(a: AnsweredQueueCall) => void> = [];
+  readonly endListeners: Array<(uniqueid: string, at: Date) => void> = [];
   private chain: Promise<void> = Promise.resolve();
+  /** Hotline's own call records (set once the calls module exists); attached PBXs build theirs elsewhere. */
+  records: AgentCallRecords | undefined;
+  /** Told, in event order, after a caller's queue legs changed (the reports write their facts then). */
+  onLegsChanged: ((uniqueid: string) => void) | undefined;
+  /** Channels that hung up lately, and when: AMI does not order queue events against channel events. */
+  private readonly gone = new Map<string, Date>();
+  /**
+   * Channels that joined a queue since this log listens (`listeningSince`, epoch seconds). A
+   * channel created after that which never joined one has no queue row to end at its hangup, so
+   * its Hangup costs no query (most calls never reach a queue); older channels are looked up.
+   */
+  private readonly queued = new Set<string>();
+  private listeningSince: number | undefined;
 
   constructor(
     private readonly db: DataSource,
@@ -39,9 +92,53 @@ export class QueueCallLog {
   ) {}
 
   onEvent(e: QueueEvent): void {
+    this.listeningSince ??= Date.now() / 1000;
+    if (e.kind === 'caller-join') {
+      if (this.queued.size >= QUEUED_REMEMBERED) this.stopListening(); // lost hangups: look every older channel up
+      this.listeningSince ??= Date.now() / 1000;
+      this.queued.add(e.uniqueid);
+    }
+    if (e.kind === 'channel-gone' && !this.queued.delete(e.uniqueid) && createdAt(e.uniqueid) > (this.listeningSince ?? Infinity) + CLOCK_MARGIN_S) return;
     this.chain = this.chain
       .then(() => this.apply(e))
+      .then(() => {
+        const uniqueid = e.kind === 'member' ? e.callerUniqueid : e.kind === 'callback' ? undefined : e.uniqueid;
+        if (uniqueid && this.onLegsChanged) this.onLegsChanged(uniqueid);
+      })
       .catch((err: Error) => this.log.error({ err: err.message, kind: e.kind }, 'queue call log update failed'));
+  }
+
+  /** An attached PBX (no dialplan of Hotline's tells a timeout from an abandon there). */
+  private get attached(): boolean {
+    return this.source !== 'hotline';
+  }
+
+  /**
+   * The legs of a queue since `since` as the reports' definitions see them: a leg that timed out
+   * and went on to another queue overflowed; waits in whole seconds as Asterisk counts them.
+   */
+  async factsSince(queue: string, since: Date): Promise<Array<{ outcome: 'answered' | 'abandoned' | 'callback' | 'overflowed' | 'timeout' | 'waiting'; waitSeconds: number; talkSeconds: number }>> {
+    const repo = this.db.getRepository(AcdQueueCall);
+    const rows = await repo.find({ where: { source: this.source, queue, joinedAt: MoreThanOrEqual(since), uniqueid: Not(Like(PLACEHOLDER)) } });
+    const left = rows.filter((r) => r.outcome === 'timeout' || r.outcome === 'left');
+    const later = left.length ? await repo.find({ where: { source: this.source, uniqueid: In(left.map((r) => r.uniqueid)), queue: Not(queue) }, select: { uniqueid: true, joinedAt: true } }) : [];
+    const secs = (a: Date | null, b: Date) => (a ? Math.max(0, Math.round((a.getTime() - b.getTime()) / 1000)) : 0);
+    return rows.map((r) => {
+      const wait = r.holdSeconds ?? secs(r.leftAt ?? r.answeredAt, r.joinedAt);
+      if (r.outcome === 'timeout' || r.outcome === 'left') {
+        const overflowed = later.some((n) => n.uniqueid === r.uniqueid && n.joinedAt.getTime() >= r.joinedAt.getTime());
+        return { outcome: overflowed ? 'overflowed' : 'timeout', waitSeconds: wait, talkSeconds: 0 };
+      }
+      if (r.outcome === 'answered') return { outcome: 'answered', waitSeconds: wait, talkSeconds: r.talkSeconds ?? 0 };
+      if (r.outcome === 'abandoned' || r.outcome === 'callback' || r.outcome === 'waiting') return { outcome: r.outcome, waitSeconds: wait, talkSeconds: 0 };
+      return { outcome: 'timeout', waitSeconds: wait, talkSeconds: 0 };
+    });
+  }
+
+  /** Events stop coming (this node stands by): at the next event, every channel older than it is looked up again. */
+  stopListening(): void {
+    this.listeningSince = undefined;
+    this.queued.clear();
   }
 
   /** Resolves when every event so far is written (tests, shutdown). */
@@ -56,8 +153,11 @@ export class QueueCallLog {
     if (e.kind === 'caller-join') {
       const exists = await repo.findOne({ where: { source, uniqueid: e.uniqueid, queue: e.queue } });
       if (!exists) {
-        await repo.insert({ id: randomUUID(), source, queue: e.queue, uniqueid: e.uniqueid, callerNumber: e.callerNumber.slice(0, 64), joinedAt: at, answeredAt: null, leftAt: null, endedAt: null, outcome: 'waiting', agentId: null, agentInterface: '', holdSeconds: null, talkSeconds: null });
+        await repo.insert({ id: randomUUID(), source, queue: e.queue, uniqueid: e.uniqueid, callerNumber: e.callerNumber.slice(0, 64), joinedAt: at, answeredAt: null, leftAt: null, endedAt: null, outcome: 'waiting', agentId: null, agentInterface: '', holdSeconds: null, talkSeconds: null, disposition: '' });
       }
+      // An attached PBX's caller who "abandoned" another queue and now joins this one was still
+      // connected: that queue let them go (its Queue() timeout, EXITWITHTIMEOUT), not they it.
+      if (this.attached) await repo.update({ source, uniqueid: e.uniqueid, queue: Not(e.queue), outcome: 'abandoned' }, { outcome: 'timeout' });
       this.live.publish({ type: 'queue.caller', queue: e.queue, uniqueid: e.uniqueid, callerNumber: e.callerNumber, event: 'joined', at: at.toISOString(), ...this.pbxField() });
       return;
     }
@@ -81,14 +181,57 @@ export class QueueCallLog {
       this.publish(e.queue, e.uniqueid, 'left', at);
       return;
     }
+    if (e.kind === 'channel-gone' && this.attached) {
+      // Asterisk reports a queue timeout as QueueCallerAbandon too. A caller who really gave up
+      // hangs up as they leave the queue; one still connected well after "abandoning" was let go
+      // by the queue (its Queue() timeout): a timeout, as the PBX's queue_log says.
+      const tentative = await repo.find({ where: { source, uniqueid: e.uniqueid, outcome: 'abandoned' } });
+      for (const r of tentative) if (r.leftAt && at.getTime() - r.leftAt.getTime() > ABANDON_HANGUP_MS) await repo.update({ id: r.id, outcome: 'abandoned' }, { outcome: 'timeout' });
+    }
+    if (e.kind === 'channel-gone') {
+      // Asterisk sends no AgentComplete when the caller's channel is gone before app_queue reports
+      // the end (seen for about 1.5 % of answered calls at 5.6 calls/s): the caller's hangup ends the call.
+      this.gone.set(e.uniqueid, at);
+      if (this.gone.size > GONE_REMEMBERED) this.gone.delete(this.gone.keys().next().value!);
+      const open = await repo.find({ where: { source, uniqueid: e.uniqueid, answeredAt: Not(IsNull()), endedAt: IsNull() } });
+      for (const r of open) {
+        const talk = r.talkSeconds ?? Math.max(0, Math.round((at.getTime() - r.answeredAt!.getTime()) / 1000));
+        await repo.update({ id: r.id, endedAt: IsNull() }, { endedAt: at, talkSeconds: talk });
+        this.publish(r.queue, r.uniqueid, 'completed', at);
+        await this.records?.agentCompleted(r.uniqueid, talk, at);
+      }
+      if (open.length) this.tell(this.endListeners, e.uniqueid, at);
+      return;
+    }
     if (e.kind !== 'member' || !e.callerUniqueid) return;
     if (e.cause === 'connect') {
       const agentId = await this.agentIdOf(e.member.interface);
-      await repo.update({ source, uniqueid: e.callerUniqueid, queue: e.member.queue }, { outcome: 'answered', answeredAt: at, endedAt: null, agentId, agentInterface: e.member.interface, holdSeconds: e.holdSeconds ?? null });
+      // The caller's Hangup may come before this event: then the call ended as it was connected.
+      const goneAt = this.gone.get(e.callerUniqueid);
+      await repo.update({ source, uniqueid: e.callerUniqueid, queue: e.member.queue }, { outcome: 'answered', answeredAt: goneAt ?? at, endedAt: goneAt ?? null, ...(goneAt ? { talkSeconds: 0 } : {}), agentId, agentInterface: e.member.interface, holdSeconds: e.holdSeconds ?? null });
       this.publish(e.member.queue, e.callerUniqueid, 'answered', at, agentId);
+      const callId = (await this.records?.agentAnswered(e.callerUniqueid, { agentId, agentInterface: e.member.interface, agentName: e.member.name || null, queue: e.member.queue, holdSeconds: e.holdSeconds ?? null, at })) ?? null;
+      if (goneAt) await this.records?.agentCompleted(e.callerUniqueid, 0, goneAt);
+      else if (this.source === 'hotline') {
+        const row = await repo.findOne({ where: { source, uniqueid: e.callerUniqueid, queue: e.member.queue }, select: { callerNumber: true } });
+        this.tell(this.answerListeners, { uniqueid: e.callerUniqueid, channel: e.callerChannel ?? '', queue: e.member.queue, agentId, callerNumber: row?.callerNumber || e.callerNumber || '', callId, at });
+      }
     } else if (e.cause === 'complete') {
-      await repo.update({ source, uniqueid: e.callerUniqueid, queue: e.member.queue }, { outcome: 'answered', endedAt: at, talkSeconds: e.talkSeconds ?? null });
+      // AgentComplete carries the wait too: exact for a call adopted at a reconnect (answered unseen).
+      await repo.update({ source, uniqueid: e.callerUniqueid, queue: e.member.queue }, { outcome: 'answered', endedAt: at, talkSeconds: e.talkSeconds ?? null, ...(e.holdSeconds !== undefined ? { holdSeconds: e.holdSeconds } : {}) });
       this.publish(e.member.queue, e.callerUniqueid, 'completed', at);
+      await this.records?.agentCompleted(e.callerUniqueid, e.talkSeconds ?? null, at);
+      this.tell(this.endListeners, e.callerUniqueid, at);
+    }
+  }
+
+  private tell<A extends unknown[]>(listeners: Array<(...a: A) => void>, ...args: A): void {
+    for (const l of listeners) {
+      try {
+        l(...args);
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, 'a queue call listener failed');
+      }
     }
   }
 
@@ -96,9 +239,31 @@ export class QueueCallLog {
     this.live.publish({ type: 'queue.caller', queue, uniqueid, callerNumber: '', event, at: at.toISOString(), ...(agentId !== undefined ? { agentId } : {}), ...this.pbxField() });
   }
 
+  /** The agent's most recent answered queue call (wrap-up codes). */
+  lastAnsweredBy(agentId: string): Promise<AcdQueueCall | null> {
+    return this.db.getRepository(AcdQueueCall).findOne({ where: { source: this.source, agentId, answeredAt: Not(IsNull()) }, order: { answeredAt: 'DESC' } });
+  }
+
+  /** The agent's answered queue call of a caller's channel. */
+  answeredByAgent(agentId: string, uniqueid: string): Promise<AcdQueueCall | null> {
+    return this.db.getRepository(AcdQueueCall).findOne({ where: { source: this.source, agentId, uniqueid, answeredAt: Not(IsNull()) }, order: { answeredAt: 'DESC' } });
+  }
+
+  async setDisposition(id: string, code: string): Promise<void> {
+    await this.db.getRepository(AcdQueueCall).update({ id }, { disposition: code });
+    const row = await this.db.getRepository(AcdQueueCall).findOne({ where: { id }, select: { uniqueid: true } });
+    if (row) this.onLegsChanged?.(row.uniqueid);
+  }
+
+  /** Every leg of one caller's channel (all queues), for the reports. */
+  legsOf(uniqueid: string): Promise<AcdQueueCall[]> {
+    return this.db.getRepository(AcdQueueCall).find({ where: { source: this.source, uniqueid } });
+  }
+
   /** The caller asked for a callback from this queue (whichever of this and their leave comes first). */
   async markCallback(uniqueid: string, queue: string): Promise<void> {
     await this.db.getRepository(AcdQueueCall).update({ source: this.source, uniqueid, queue, answeredAt: IsNull() }, { outcome: 'callback' });
+    this.onLegsChanged?.(uniqueid);
   }
 
   /** Events of an attached PBX name it; Hotline's own carry no `pbx` (as before). */
@@ -132,7 +297,7 @@ export class QueueCallLog {
       for (const e of status.entries) {
         if (await repo.exists({ where: { source: this.source, uniqueid: e.uniqueid, queue: e.queue } })) continue;
         const joinedAt = new Date(takenAt.getTime() - e.waitSeconds * 1000);
-        await repo.insert({ id: randomUUID(), source: this.source, queue: e.queue, uniqueid: e.uniqueid, callerNumber: e.callerNumber.slice(0, 64), joinedAt, answeredAt: null, leftAt: null, endedAt: null, outcome: 'waiting', agentId: null, agentInterface: '', holdSeconds: null, talkSeconds: null });
+        await repo.insert({ id: randomUUID(), source: this.source, queue: e.queue, uniqueid: e.uniqueid, callerNumber: e.callerNumber.slice(0, 64), joinedAt, answeredAt: null, leftAt: null, endedAt: null, outcome: 'waiting', agentId: null, agentInterface: '', holdSeconds: null, talkSeconds: null, disposition: '' });
         n++;
       }
     });
@@ -141,10 +306,36 @@ export class QueueCallLog {
     return n;
   }
 
+  /**
+   * Queue calls an attached PBX answered while no event reached Hotline (seen at a reconnect in
+   * CoreShowChannels: the caller still in Queue(), bridged to a member): counted as answered, with
+   * the times the listing gives (whole seconds); AgentComplete later makes the wait exact.
+   */
+  async adoptAnswered(calls: Array<{ queue: string; uniqueid: string; callerNumber: string; joinedAt: Date; answeredAt: Date; agentInterface: string; holdSeconds: number }>): Promise<number> {
+    let n = 0;
+    const run = this.chain.then(async () => {
+      const repo = this.db.getRepository(AcdQueueCall);
+      for (const c of calls) {
+        if (await repo.exists({ where: { source: this.source, uniqueid: c.uniqueid, queue: c.queue } })) continue;
+        await repo.insert({ id: randomUUID(), source: this.source, queue: c.queue, uniqueid: c.uniqueid, callerNumber: c.callerNumber.slice(0, 64), joinedAt: c.joinedAt, answeredAt: c.answeredAt, leftAt: c.answeredAt, endedAt: null, outcome: 'answered', agentId: null, agentInterface: c.agentInterface.slice(0, 80), holdSeconds: c.holdSeconds, talkSeconds: null, disposition: '' });
+        this.queued.add(c.uniqueid);
+        n++;
+      }
+    });
+    this.chain = run.catch((err: Error) => this.log.error({ err: err.message }, 'adopting answered queue calls failed'));
+    await run;
+    return n;
+  }
+
   async waiting(queue: string, now = new Date()): Promise<{ count: number; longestWaitSeconds: number }> {
     const rows = await this.db.getRepository(AcdQueueCall).find({ where: { source: this.source, queue, outcome: 'waiting', uniqueid: Not(Like(PLACEHOLDER)) }, select: { joinedAt: true } });
     const oldest = rows.reduce((min, r) => Math.min(min, r.joinedAt.getTime()), now.getTime());
     return { count: rows.length, longestWaitSeconds: Math.max(0, Math.round((now.getTime() - oldest) / 1000)) };
+  }
+
+  /** The callers waiting in a queue now, longest-waiting first (callback placeholders are not callers). */
+  async waitingCallers(queue: string): Promise<Array<{ uniqueid: string; callerNumber: string; joinedAt: Date }>> {
+    return this.db.getRepository(AcdQueueCall).find({ where: { source: this.source, queue, outcome: 'waiting', uniqueid: Not(Like(PLACEHOLDER)) }, select: { uniqueid: true, callerNumber: true, joinedAt: true }, order: { joinedAt: 'ASC' }, take: 1000 });
   }
 
   async totalsSince(queue: string, since: Date, serviceLevelSeconds: number): Promise<QueueTotals> {
@@ -176,4 +367,14 @@ export class QueueCallLog {
     const rows = await this.db.getRepository(AcdQueueCall).find({ where: { source: this.source, queue, joinedAt: MoreThanOrEqual(since) }, order: { answeredAt: 'ASC' } });
     return rows.filter((r) => r.answeredAt).map((r) => ({ callerNumber: r.callerNumber, uniqueid: r.uniqueid, answeredAt: r.answeredAt!, agentId: r.agentId }));
   }
+}
+
+/** The queue calls of every PBX, a page at a time in id order (the reports' rebuild). */
+export function queueCallsPage(db: DataSource, afterId: string, limit: number): Promise<AcdQueueCall[]> {
+  return db.getRepository(AcdQueueCall).find({ where: { id: MoreThan(afterId) }, order: { id: 'ASC' }, take: limit });
+}
+
+/** Every leg of one caller's channel on one PBX (the reports' rebuild classifies legs together). */
+export function queueCallLegs(db: DataSource, source: string, uniqueids: string[]): Promise<AcdQueueCall[]> {
+  return uniqueids.length ? db.getRepository(AcdQueueCall).find({ where: { source, uniqueid: In(uniqueids) } }) : Promise.resolve([]);
 }

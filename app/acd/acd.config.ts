@@ -1,12 +1,12 @@
 // Queues, agents and routing documents: CRUD with validation, and a cached view the router
 // and the agent tracker read (refreshed after every write, and every few seconds so that a
 // change made through the other node's API reaches this one).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { AcdAgent, AcdQueue, AcdRouting } from './acd.entities.js';
 import { EndpointTakenError, QueueExistsError, QueueInUseError, UnknownQueueError } from './acd.errors.js';
-import { queueSettings, type QueueSettings, type RegionEntry, type RoutingRule } from './acd.schemas.js';
+import { queueSettings, type LabelledCode, type PhoneKind, type QueueSettings, type RegionEntry, type RoutingRule } from './acd.schemas.js';
 
 export interface QueueView {
   name: string;
@@ -21,6 +21,7 @@ export interface AgentView {
   endpoint: string;
   /** PJSIP/<endpoint> */
   interface: string;
+  phone: PhoneKind;
   contact: string | null;
   hasSipPassword: boolean;
   skills: Record<string, number>;
@@ -39,10 +40,15 @@ export interface AcdSnapshot {
   byInterface: Map<string, AcdAgent>;
   rules: RoutingRule[];
   regions: RegionEntry[];
+  /** The admin-set break reasons (empty: any reason code is accepted). */
+  breakReasons: LabelledCode[];
   loadedAt: number;
 }
 
 const REFRESH_MS = 2000;
+
+/** A SIP password Hotline makes for a WebRTC phone: 192 random bits, URL-safe (nothing Asterisk's config parser treats specially). */
+export const generatedSipPassword = (): string => randomBytes(24).toString('base64url');
 
 export function agentView(a: AcdAgent): AgentView {
   return {
@@ -50,6 +56,7 @@ export function agentView(a: AcdAgent): AgentView {
     name: a.name,
     endpoint: a.endpoint,
     interface: `PJSIP/${a.endpoint}`,
+    phone: a.phone as PhoneKind,
     contact: a.contact || null,
     hasSipPassword: a.sipPassword !== '',
     skills: JSON.parse(a.skills) as Record<string, number>,
@@ -87,6 +94,7 @@ export class AcdConfig {
       byInterface: new Map(agents.map((a) => [`PJSIP/${a.endpoint}`, a])),
       rules: doc('rules') ? (JSON.parse(doc('rules')!.body) as RoutingRule[]) : [],
       regions: doc('regions') ? (JSON.parse(doc('regions')!.body) as RegionEntry[]) : [],
+      breakReasons: doc('break_reasons') ? (JSON.parse(doc('break_reasons')!.body) as LabelledCode[]) : [],
       loadedAt: Date.now(),
     };
     return this.snap;
@@ -145,7 +153,7 @@ export class AcdConfig {
   }
 
   // ---- agents ---------------------------------------------------------------------------
-  async createAgent(input: { name: string; endpoint: string; contact?: string; sipPassword?: string; skills: Record<string, number>; team: string; userId: string | null }): Promise<AgentView> {
+  async createAgent(input: { name: string; endpoint: string; phone: PhoneKind; contact?: string; sipPassword?: string; skills: Record<string, number>; team: string; userId: string | null }): Promise<AgentView> {
     const now = new Date();
     const agent = await this.db.transaction(async (m) => {
       if (await m.findOne(AcdAgent, { where: { endpoint: input.endpoint } })) throw new EndpointTakenError(input.endpoint);
@@ -153,8 +161,9 @@ export class AcdConfig {
         id: randomUUID(),
         name: input.name,
         endpoint: input.endpoint,
-        contact: input.contact ?? '',
-        sipPassword: input.sipPassword ?? '',
+        phone: input.phone,
+        contact: input.phone === 'webrtc' ? '' : (input.contact ?? ''),
+        sipPassword: input.phone === 'webrtc' ? generatedSipPassword() : (input.sipPassword ?? ''),
         skills: JSON.stringify(input.skills),
         team: input.team,
         userId: input.userId,
@@ -178,9 +187,22 @@ export class AcdConfig {
     return a;
   }
 
-  async updateAgent(id: string, patch: { name?: string; contact?: string | null; sipPassword?: string; skills?: Record<string, number>; team?: string; userId?: string | null }): Promise<AcdAgent> {
+  async updateAgent(id: string, patch: { name?: string; phone?: PhoneKind; rotateSipPassword?: true; contact?: string | null; sipPassword?: string; skills?: Record<string, number>; team?: string; userId?: string | null }): Promise<AcdAgent> {
     const a = await this.agent(id);
+    const phone = patch.phone ?? (a.phone as PhoneKind);
+    if (phone === 'webrtc' && (patch.contact || patch.sipPassword !== undefined)) {
+      throw new ValidationError('a WebRTC phone registers from the browser with a password Hotline generates: give no contact or sipPassword', [{ field: 'phone', message: 'webrtc takes no contact or sipPassword' }]);
+    }
+    if (patch.rotateSipPassword && phone !== 'webrtc') throw new ValidationError('rotateSipPassword: only for WebRTC phones (set a desk phone\'s sipPassword)', [{ field: 'rotateSipPassword', message: 'only for phone webrtc' }]);
     if (patch.name !== undefined) a.name = patch.name;
+    if (phone === 'webrtc') {
+      if (a.phone !== 'webrtc' || patch.rotateSipPassword) a.sipPassword = generatedSipPassword();
+      a.contact = '';
+    } else if (a.phone === 'webrtc') {
+      // From the browser to a desk phone: the generated password is not the desk phone's.
+      a.sipPassword = '';
+    }
+    a.phone = phone;
     if (patch.contact !== undefined) a.contact = patch.contact ?? '';
     if (patch.sipPassword !== undefined) a.sipPassword = patch.sipPassword;
     if (patch.skills !== undefined) a.skills = JSON.stringify(patch.skills);
@@ -218,6 +240,10 @@ export class AcdConfig {
 
   async saveRegions(regions: RegionEntry[]): Promise<void> {
     await this.saveDoc('regions', regions);
+  }
+
+  async saveBreakReasons(reasons: LabelledCode[]): Promise<void> {
+    await this.saveDoc('break_reasons', reasons);
   }
 
   private async saveDoc(kind: string, body: unknown): Promise<void> {

@@ -34,6 +34,10 @@ export class AcdAgent {
   @Column({ type: 'varchar', length: 40 })
   endpoint!: string;
 
+  /** webrtc (the agent desktop's browser phone) or desk (a SIP phone). */
+  @Column({ type: 'varchar', length: 8, default: 'desk' })
+  phone!: string;
+
   /** Static contact (a desk phone at a fixed address); empty: the device registers. */
   @Column({ type: 'varchar', length: 255, default: '' })
   contact!: string;
@@ -75,6 +79,7 @@ export class AcdAgent {
 
 @Entity({ name: 'acd_agent_events' })
 @Index('idx_acd_agent_events_agent_at', ['agentId', 'at'])
+@Index('idx_acd_agent_events_at', ['at'])
 export class AcdAgentEvent {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
@@ -144,11 +149,15 @@ export class AcdQueueCall {
 
   @Column({ name: 'talk_seconds', type: 'int', nullable: true })
   talkSeconds!: number | null;
+
+  /** The wrap-up code the agent picked for this call ('' none yet). */
+  @Column({ type: 'varchar', length: 32, default: '' })
+  disposition!: string;
 }
 
 @Entity({ name: 'acd_routing' })
 export class AcdRouting {
-  /** 'rules' or 'regions': each a validated JSON document, replaced whole. */
+  /** 'rules', 'regions' or 'break_reasons': each a validated JSON document, replaced whole. */
   @PrimaryColumn({ type: 'varchar', length: 16 })
   kind!: string;
 

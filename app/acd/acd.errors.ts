@@ -25,8 +25,14 @@ export class EndpointTakenError extends AppError {
 }
 
 export class AgentStateError extends AppError {
-  constructor(code: string, message: string) {
-    super(409, code, message);
+  constructor(code: string, message: string, details?: unknown) {
+    super(409, code, message, details);
+  }
+}
+
+export class UnknownBreakReasonError extends AppError {
+  constructor(reason: string, allowed: string[]) {
+    super(422, 'unknown_break_reason', `break reason ${reason} is not in the list (${allowed.join(', ')})`, { field: 'reason', allowed });
   }
 }
 

@@ -5,21 +5,20 @@ import { principalOf } from '../auth/permissions.js';
 import type { SecureRouter } from '../auth/permissions.js';
 import { input } from '../http/validate.js';
 import { ValidationError } from '../errors.js';
-import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { agentView, type AcdConfig } from './acd.config.js';
 import { NotYourAgentError } from './acd.errors.js';
 import {
-  agentParams, breakBody, dialBody, createAgentBody, createQueueBody, queueParams, queueSettings, regionsBody, routeDryRunBody, routingRulesBody, timelineQuery, updateAgentBody,
+  agentParams, breakBody, dialBody, createAgentBody, createQueueBody, queueParams, queueSettings, regionsBody, routeDryRunBody, routingRulesBody, statsQuery, timelineQuery, updateAgentBody,
 } from './acd.schemas.js';
 import type { AcdService } from './acd.service.js';
 import type { AgentDialer } from './agent-dial.js';
+import { logFailure } from '../log-failure.js';
 
 const CONFIG = { allow: ['admin'], audit: 'config.change' } as const;
 const READ = { allow: ['admin', 'supervisor'] } as const;
 const AGENT_ACTION = { allow: ['admin', 'supervisor', 'agent'] } as const;
 const STATS = { allow: ['admin', 'supervisor', 'agent', 'readonly'] } as const;
-const statsQuery = z.object({ tz: z.string().min(1).max(64).default('UTC') });
 
 /** Midnight today in a timezone, as a Date. */
 export function startOfDay(now: Date, timeZone: string): Date {
@@ -39,14 +38,16 @@ export function todayIn(tz: string, now = new Date()): Date {
   }
 }
 
+/** Agents may act on their own agent only. */
+export const ownAgentGuard = (config: AcdConfig) => async (req: Request, agentId: string) => {
+  const who = principalOf(req);
+  if (who.role !== 'agent') return;
+  const a = await config.agent(agentId);
+  if (who.kind !== 'user' || a.userId !== who.id) throw new NotYourAgentError();
+};
+
 export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, log: Logger, dialer: AgentDialer): void {
-  /** Agents may act on their own agent only. */
-  const mayActOn = async (req: Request, agentId: string) => {
-    const who = principalOf(req);
-    if (who.role !== 'agent') return;
-    const a = await config.agent(agentId);
-    if (who.kind !== 'user' || a.userId !== who.id) throw new NotYourAgentError();
-  };
+  const mayActOn = ownAgentGuard(config);
   const applied = async () => {
     // The model is saved; Asterisk follows when it can (now, or at the next connect).
     try {
@@ -106,7 +107,8 @@ export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, l
   });
   r.delete('/acd/agents/:agentId', { ...CONFIG, params: agentParams }, async (req, res) => {
     const { agentId } = input(req, 'path', agentParams);
-    await acd.logout(agentId).catch(() => undefined);
+    // Logged out of Asterisk's queues first where possible; the agent is deleted either way.
+    await acd.logout(agentId).catch(logFailure(log, 'ACD: logging out an agent being deleted', { context: { agentId } }));
     await config.deleteAgent(agentId);
     await applied();
     res.status(204).end();
@@ -124,7 +126,7 @@ export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, l
   r.post('/acd/agents/:agentId/break', { ...AGENT_ACTION, params: agentParams, body: breakBody }, async (req, res) => {
     const { agentId } = input(req, 'path', agentParams);
     await mayActOn(req, agentId);
-    res.json(await acd.setBreak(agentId, input(req, 'body', breakBody).reason));
+    res.json(await acd.takeBreak(agentId, input(req, 'body', breakBody).reason));
   });
   r.post('/acd/agents/:agentId/dial', { ...AGENT_ACTION, params: agentParams, body: dialBody }, async (req, res) => {
     const { agentId } = input(req, 'path', agentParams);
@@ -135,7 +137,7 @@ export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, l
   r.post('/acd/agents/:agentId/ready', { ...AGENT_ACTION, params: agentParams }, async (req, res) => {
     const { agentId } = input(req, 'path', agentParams);
     await mayActOn(req, agentId);
-    res.json(await acd.setBreak(agentId, null));
+    res.json(await acd.ready(agentId));
   });
   r.get('/acd/agents/:agentId/timeline', { ...AGENT_ACTION, params: agentParams, query: timelineQuery }, async (req, res) => {
     const { agentId } = input(req, 'path', agentParams);

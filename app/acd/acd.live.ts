@@ -11,6 +11,10 @@ export type LiveEvent =
   | { type: 'agent.ringing'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; at: string }
   | { type: 'queue.callback'; callbackId: string; queue: string; number: string; status: string; attempts: number; lastResult: string; agentId: string | null; at: string }
   | { type: 'reminder.due'; userId: string; reminderId: string; customerId: string; customerName: string; text: string; dueAt: string }
+  /** The wallboard's figures of one queue, recomputed on the active node after each of its caller events. */
+  | { type: 'wallboard.queue'; queue: string; figures: unknown; at: string }
+  /** A supervisor's listen / whisper / barge started, changed mode or ended (to supervisors only). */
+  | { type: 'wallboard.monitor'; supervisorUserId: string; agentId: string; mode: string; channelId: string; status: 'ringing' | 'ended'; at: string }
   | { type: 'screen.pop'; direction: 'inbound' | 'outbound'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; ringingAt: string; pop: unknown; ivr: unknown; openTickets: unknown[] };
 
 export class LiveHub extends EventEmitter<{ event: [LiveEvent] }> {

@@ -1,5 +1,6 @@
 // Validated shapes of the ACD's API bodies and stored documents.
 import { z } from 'zod';
+import { SHORT_ABANDON_TREATMENTS } from '../reports/definitions.js';
 
 /** A number Hotline can dial: digits, optionally with a leading + (callbacks, click-to-dial). */
 export const DIALABLE_NUMBER = /^\+?[0-9]{3,20}$/;
@@ -12,6 +13,85 @@ export const queueName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'queue names:
 export const skillName = z.string().regex(/^[a-z0-9_-]{1,32}$/, 'skill names: lower-case letters, digits, _ and - (max 32)');
 const level = z.number().int().min(1).max(10);
 export const STRATEGIES = ['ringall', 'leastrecent', 'fewestcalls', 'random', 'rrmemory', 'linear', 'wrandom'] as const;
+
+/** A short code agents pick (break reasons, dispositions) with its label in both languages. */
+export const labelledCode = z.strictObject({
+  code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'a code: letters, digits, _ and - (max 32)'),
+  labels: z.strictObject({ 'zh-CN': z.string().trim().min(1).max(64), en: z.string().trim().min(1).max(64) }),
+});
+export type LabelledCode = z.infer<typeof labelledCode>;
+const uniqueCodes = (list: LabelledCode[], ctx: z.RefinementCtx, path: string) => {
+  const seen = new Set<string>();
+  list.forEach((c, i) => {
+    if (seen.has(c.code)) ctx.addIssue({ code: 'custom', path: [path, i, 'code'], message: `code ${c.code} appears twice` });
+    seen.add(c.code);
+  });
+};
+
+/** Wrap-up codes of a queue; `required`: an agent may not go Ready before picking one for the last call. */
+export const dispositionSettings = z
+  .strictObject({ required: z.boolean().default(false), codes: z.array(labelledCode).max(100).default([]) })
+  .superRefine((d, ctx) => {
+    uniqueCodes(d.codes, ctx, 'codes');
+    if (d.required && !d.codes.length) ctx.addIssue({ code: 'custom', path: ['required'], message: 'a required disposition needs at least one code' });
+  });
+
+export const breakReasonsBody = z.strictObject({ reasons: z.array(labelledCode).max(50) }).superRefine((b, ctx) => uniqueCodes(b.reasons, ctx, 'reasons'));
+
+const knownTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const threshold = (max: number) => z.number().int().min(0).max(max);
+/** Per queue: the wallboard's day and colours. A figure at or past `warn` shows amber, at or past `alarm` red (service level: at or under). */
+export const wallboardSettings = z
+  .strictObject({
+    timezone: z.string().min(1).max(64).refine(knownTimeZone, 'unknown timezone').default('UTC'),
+    waitingWarn: threshold(1000).default(3),
+    waitingAlarm: threshold(1000).default(6),
+    longestWaitWarnSeconds: threshold(7200).default(30),
+    longestWaitAlarmSeconds: threshold(7200).default(90),
+    /** Service level (0..1) at or under which the figure is amber / red. */
+    serviceLevelWarn: z.number().min(0).max(1).default(0.8),
+    serviceLevelAlarm: z.number().min(0).max(1).default(0.6),
+  })
+  .superRefine((w, ctx) => {
+    if (w.waitingAlarm < w.waitingWarn) ctx.addIssue({ code: 'custom', path: ['waitingAlarm'], message: 'must be at least waitingWarn' });
+    if (w.longestWaitAlarmSeconds < w.longestWaitWarnSeconds) ctx.addIssue({ code: 'custom', path: ['longestWaitAlarmSeconds'], message: 'must be at least longestWaitWarnSeconds' });
+    if (w.serviceLevelAlarm > w.serviceLevelWarn) ctx.addIssue({ code: 'custom', path: ['serviceLevelAlarm'], message: 'must be at most serviceLevelWarn' });
+  });
+export type WallboardSettings = z.infer<typeof wallboardSettings>;
+
+export const RECORDING_MODES = ['all', 'none', 'percent', 'on_demand'] as const;
+/** Call recording of a queue's calls: every call, none, a share of them, or when the agent starts it. */
+export const recordingSettings = z
+  .strictObject({
+    mode: z.enum(RECORDING_MODES).default('none'),
+    /** mode percent: the share of calls recorded (0-100). */
+    percent: z.number().int().min(0).max(100).default(0),
+    /** Recordings are purged this many days after the call (legal holds exempt them). */
+    retentionDays: z.number().int().min(1).max(3650).default(365),
+    /** Supervisors (usernames) who may listen to this queue's calls; empty: every supervisor. */
+    supervisors: z.array(z.string().min(1).max(64)).max(100).default([]),
+    /** Automatic signals past these raise flags on the recording (QA picks flagged calls). */
+    flags: z
+      .strictObject({
+        maxSilenceRatio: z.number().min(0).max(1).optional(),
+        maxLongestSilenceSeconds: z.number().min(0).max(3600).optional(),
+        maxTalkOverSeconds: z.number().min(0).max(3600).optional(),
+        minAgentTalkRatio: z.number().min(0).max(1).optional(),
+        maxAgentTalkRatio: z.number().min(0).max(1).optional(),
+      })
+      .default({}),
+  })
+  .superRefine((r, ctx) => {
+    if (r.mode === 'percent' && r.percent === 0) ctx.addIssue({ code: 'custom', path: ['percent'], message: 'mode percent needs a percent of 1-100' });
+  });
+export type RecordingSettings = z.infer<typeof recordingSettings>;
 
 export const queueSettings = z.strictObject({
   strategy: z.enum(STRATEGIES).default('rrmemory'),
@@ -29,6 +109,10 @@ export const queueSettings = z.strictObject({
   announceFrequency: z.number().int().min(0).max(600).default(0),
   /** Calls answered within this many seconds count toward the service level. */
   serviceLevelSeconds: z.number().int().min(1).max(3600).default(20),
+  /** Reports: an abandon after a wait under this many seconds is a short abandon (default 5). */
+  shortAbandonSeconds: z.number().int().min(0).max(600).optional(),
+  /** Reports: short abandons are counted, excluded (default) or count as meeting the service level (sl2). */
+  shortAbandonTreatment: z.enum(SHORT_ABANDON_TREATMENTS).optional(),
   /** Skills an agent needs (minimum level) to be a member; the penalty is 10 - the agent's lowest level of them. */
   skills: z.record(skillName, level).default({}),
   /** Raise the highest penalty a waiting caller may reach over time (queue rules). */
@@ -39,6 +123,12 @@ export const queueSettings = z.strictObject({
   overflow: z.strictObject({ queue: queueName, afterSeconds: z.number().int().min(5).max(3600) }).optional(),
   /** When no agent is logged in to this queue: send the caller to this queue instead. */
   noAgentsQueue: queueName.optional(),
+  /** Wrap-up codes (dispositions) agents pick after a call of this queue. */
+  dispositions: dispositionSettings.default({ required: false, codes: [] }),
+  /** The live wallboard: the timezone "today" counts in, and its colour thresholds (warn: amber, alarm: red). */
+  wallboard: wallboardSettings.default(wallboardSettings.parse({})),
+  /** Call recording policy and retention. */
+  recording: recordingSettings.default(recordingSettings.parse({})),
   /** Callbacks that keep the caller's place: a waiting caller presses `key`, hangs up, and is
    *  called back (agent first, then the customer) when their turn comes. */
   callback: z.strictObject({
@@ -65,9 +155,14 @@ const endpointName = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'endpoint names: 
 const contactUri = z.string().max(255).regex(/^sips?:[A-Za-z0-9_.+-]+@[A-Za-z0-9.-]+(:\d{1,5})?$/, 'a SIP URI like sip:agent@10.0.0.5:5060');
 const sipPassword = z.string().min(12, 'SIP passwords: at least 12 characters').max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
 
+export const PHONE_KINDS = ['webrtc', 'desk'] as const;
+export type PhoneKind = (typeof PHONE_KINDS)[number];
+
 export const agentFields = {
   name: z.string().trim().min(1).max(128),
   endpoint: endpointName,
+  /** webrtc: the browser phone of the agent desktop (Hotline makes its SIP password); desk: a SIP phone. */
+  phone: z.enum(PHONE_KINDS).default('desk'),
   /** A static device address; without it the device registers with `sipPassword`. */
   contact: contactUri.optional(),
   sipPassword: sipPassword.optional(),
@@ -75,9 +170,15 @@ export const agentFields = {
   team: z.string().max(64).default(''),
   userId: z.string().uuid().nullable().default(null),
 };
-export const createAgentBody = z.strictObject(agentFields).refine((a) => a.contact || a.sipPassword, { message: 'an agent device needs a static contact or a SIP password to register with', path: ['contact'] });
+export const createAgentBody = z
+  .strictObject(agentFields)
+  .refine((a) => a.phone === 'webrtc' || a.contact || a.sipPassword, { message: 'a desk phone needs a static contact or a SIP password to register with', path: ['contact'] })
+  .refine((a) => a.phone === 'desk' || (!a.contact && !a.sipPassword), { message: 'a WebRTC phone registers from the browser with a password Hotline generates: give no contact or sipPassword', path: ['phone'] });
 export const updateAgentBody = z.strictObject({
   name: agentFields.name.optional(),
+  phone: z.enum(PHONE_KINDS).optional(),
+  /** WebRTC phones: replace the generated SIP password (the browser gets the new one from /api/agent-desk/me). */
+  rotateSipPassword: z.literal(true).optional(),
   contact: contactUri.nullable().optional(),
   sipPassword: sipPassword.optional(),
   skills: z.record(skillName, level).optional(),
@@ -91,7 +192,15 @@ export const dialBody = z.strictObject({
   name: z.string().trim().max(128).default(''),
 });
 export const breakBody = z.strictObject({ reason: z.string().regex(/^[A-Za-z0-9_ -]{1,32}$/, 'a reason code (letters, digits, _ - and spaces, max 32)') });
-export const timelineQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+/** A wrap-up code for the agent's call (`callId`: a call record; default: the agent's last queue call). */
+export const dispositionBody = z.strictObject({
+  callId: z.string().uuid().optional(),
+  code: labelledCode.shape.code,
+  note: z.string().trim().max(500).default(''),
+});
+export const timelineQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+/** Live queue stats (Hotline's queues and an attached PBX's): `tz` is the day "today" counts from. */
+export const statsQuery = z.strictObject({ tz: z.string().min(1).max(64).default('UTC') });
 
 // ---- routing --------------------------------------------------------------------------
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');

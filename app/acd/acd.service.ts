@@ -4,16 +4,19 @@
 // Asterisk; every node reads.
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger.js';
-import { FencedError, type QueueControl, type QueueEvent, type QueueEventSink } from '../pbx/ports.js';
+import { FencedError, type QueueControl, type QueueEvent, type QueueEventSink, type QueueMemberSnapshot } from '../pbx/ports.js';
 import { AcdAgentEvent, AcdSync } from './acd.entities.js';
 import { agentView, type AcdConfig, type AgentView } from './acd.config.js';
 import type { AgentTracker } from './acd.agents.js';
 import type { QueueCallLog } from './acd.calls.js';
-import { AgentStateError, PbxUnavailableError } from './acd.errors.js';
-import { DEVICES_FILE, QUEUES_FILE, RULES_FILE, deviceInterface, deviceSections, membershipsOf, queueSections, ruleSections } from './asterisk-config.js';
+import { AgentStateError, PbxUnavailableError, UnknownBreakReasonError } from './acd.errors.js';
+import { DEVICES_FILE, QUEUES_FILE, RULES_FILE, deviceInterface, deviceSections, membershipsOf, queueSections, ruleSections, webrtcTransportOf } from './asterisk-config.js';
+import { Dispositions } from './dispositions.js';
+import { outboundGlobals } from '../pbx/dialplan.js';
 import { route, type RouteDecision, type RouteInput } from './routing.js';
-import { AGENT_STATES } from './agent-state.js';
+import { AGENT_STATES, DISPOSITION_PAUSE, takesCalls } from './agent-state.js';
 import type { CallbackService } from './callback.service.js';
+import { logFailure } from '../log-failure.js';
 
 export interface AcdOptions {
   /** Dialplan context of calls agents' devices place. */
@@ -23,6 +26,12 @@ export interface AcdOptions {
   reconcileMs: number;
   /** Attached read-only to a PBX Hotline does not own: never write to it. */
   readOnly: boolean;
+  /** Where browsers reach Asterisk's SIP over WebSocket (ws:// or wss://: picks the WebRTC phones' transport). */
+  webrtcWsUrl: string;
+  /** HOTLINE_OUTBOUND_DIAL: the agents' context dials outside numbers this way (set as dialplan globals). */
+  outboundDial: string;
+  /** A browser phone that sends no audio this long (its tab closed mid-call) is hung up by Asterisk; 0: never. */
+  agentRtpTimeoutSeconds?: number;
 }
 
 export interface VipLookup {
@@ -33,6 +42,7 @@ export class AcdService implements QueueEventSink {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private active = false;
   private linkUpRunning: Promise<void> | undefined;
+  readonly dispositions: Dispositions;
 
   constructor(
     private readonly db: DataSource,
@@ -44,14 +54,16 @@ export class AcdService implements QueueEventSink {
     private readonly opts: AcdOptions,
     private readonly log: Logger,
     readonly callbacks: CallbackService,
-  ) {}
+  ) {
+    this.dispositions = new Dispositions(config, calls);
+  }
 
   // ---- lifecycle (leadership) ---------------------------------------------------------
   /** This node acts now: sync Asterisk and start tracking. */
   activate(): void {
     this.active = true;
     this.tracker.start();
-    this.reconcileTimer ??= setInterval(() => void this.reconcile().catch(() => undefined), this.opts.reconcileMs);
+    this.reconcileTimer ??= setInterval(() => void this.reconcile().catch(logFailure(this.log, 'ACD: reconciling with QueueStatus (next tick tries again)')), this.opts.reconcileMs);
     this.reconcileTimer.unref();
     this.onQueueLinkUp();
     if (!this.opts.readOnly) this.callbacks.activate();
@@ -63,6 +75,7 @@ export class AcdService implements QueueEventSink {
     this.reconcileTimer = undefined;
     this.tracker.stop();
     this.callbacks.deactivate();
+    this.calls.stopListening();
   }
 
   onQueueEvent(e: QueueEvent): void {
@@ -73,6 +86,7 @@ export class AcdService implements QueueEventSink {
     }
     if (e.kind === 'member') this.tracker.onMemberEvent(e);
     if (e.kind === 'member' && e.cause === 'connect' && e.callerUniqueid) this.callbacks.onAgentConnect(e.callerUniqueid, e.member.interface);
+    if (e.kind === 'member' && e.cause === 'complete' && !this.opts.readOnly) void this.holdForDisposition(e.member.queue, e.member.interface);
     if (e.kind === 'caller-abandon' || e.kind === 'caller-leave') this.tracker.clearRinging(e.uniqueid);
     this.calls.onEvent(e);
   }
@@ -107,7 +121,8 @@ export class AcdService implements QueueEventSink {
     const status = await this.pbx.status();
     const agentsChanged = await this.tracker.reconcile(status);
     const callersClosed = await this.calls.reconcile(status);
-    if (agentsChanged || callersClosed) this.log.info({ agentsChanged, callersClosed }, 'ACD reconciled with QueueStatus');
+    const held = await this.holdMissingDispositions(status.members);
+    if (agentsChanged || callersClosed || held) this.log.info({ agentsChanged, callersClosed, held }, 'ACD reconciled with QueueStatus');
     return { agentsChanged, callersClosed };
   }
 
@@ -124,8 +139,10 @@ export class AcdService implements QueueEventSink {
     const snap = await this.config.snapshot(true);
     await this.guard(this.pbx.writeConfig(RULES_FILE, ruleSections(snap.queues), 'queues'));
     await this.guard(this.pbx.writeConfig(QUEUES_FILE, queueSections(snap.queues), 'queues'));
-    const devices = snap.agents.map((a) => ({ endpoint: a.endpoint, contact: a.contact, sipPassword: a.sipPassword, skills: JSON.parse(a.skills) as Record<string, number> }));
-    await this.guard(this.pbx.writeConfig(DEVICES_FILE, deviceSections(devices, { context: this.opts.deviceContext, mediaAddress: this.opts.mediaAddress }), 'pjsip'));
+    const devices = snap.agents.map((a) => ({ endpoint: a.endpoint, phone: a.phone === 'webrtc' ? ('webrtc' as const) : ('desk' as const), contact: a.contact, sipPassword: a.sipPassword, skills: JSON.parse(a.skills) as Record<string, number> }));
+    const opts = { context: this.opts.deviceContext, mediaAddress: this.opts.mediaAddress, webrtcTransport: webrtcTransportOf(this.opts.webrtcWsUrl), rtpTimeoutSeconds: this.opts.agentRtpTimeoutSeconds ?? 0 };
+    await this.guard(this.pbx.writeConfig(DEVICES_FILE, deviceSections(devices, opts), 'pjsip'));
+    await this.guard(this.pbx.setGlobals(outboundGlobals(this.opts.outboundDial)));
   }
 
   /** Makes every logged-in agent's memberships and penalties match its skills. */
@@ -187,7 +204,64 @@ export class AcdService implements QueueEventSink {
     return this.settle(agentId);
   }
 
-  async setBreak(agentId: string, reason: string | null): Promise<AgentView> {
+  /** A call of a queue that requires a disposition ended: the agent waits in wrap-up (paused) until it gives one. */
+  private async holdForDisposition(queue: string, iface: string): Promise<void> {
+    const snap = await this.config.snapshot();
+    if (!snap.queueMap.get(queue)?.dispositions.required || !snap.byInterface.has(iface)) return;
+    await this.pbx.pause(iface, true, DISPOSITION_PAUSE).catch((err: Error) => this.log.warn({ err: err.message, iface }, 'could not hold the agent for a disposition; the next reconcile holds it'));
+  }
+
+  /**
+   * An agent taking calls while its last call still needs a disposition is held for it: the
+   * AgentComplete that holds it can be lost (AMI link down at that moment, the pause refused, a
+   * restarted Asterisk that got its members back unpaused). The disposition is written before the
+   * agent is released, so this never re-holds an agent that gave it.
+   */
+  private async holdMissingDispositions(members: QueueMemberSnapshot[]): Promise<number> {
+    if (this.opts.readOnly) return 0;
+    const snap = await this.config.snapshot();
+    const byIface = new Map<string, QueueMemberSnapshot[]>();
+    for (const m of members) byIface.set(m.interface, [...(byIface.get(m.interface) ?? []), m]);
+    let held = 0;
+    for (const [iface, rows] of byIface) {
+      const agent = snap.byInterface.get(iface);
+      if (!agent || !rows.some((r) => r.lastCall > 0) || !takesCalls(rows)) continue;
+      const missing = await this.dispositions.missing(agent.id);
+      if (!missing || !missing.endedAt) continue;
+      this.log.warn({ agent: agent.name, queue: missing.queue, uniqueid: missing.uniqueid }, 'agent was taking calls while its last call needs a disposition: held for it');
+      await this.pbx.pause(iface, true, DISPOSITION_PAUSE);
+      held++;
+    }
+    return held;
+  }
+
+  /** The disposition is given: an agent held for it goes on with the queue's wrap-up, then takes calls. */
+  async dispositionGiven(agentId: string): Promise<void> {
+    const a = await this.config.agent(agentId);
+    const iface = deviceInterface(a.endpoint);
+    const rows = (await this.pbx.status()).members.filter((m) => m.interface === iface);
+    if (rows.length && rows.every((r) => r.paused && r.pausedReason === DISPOSITION_PAUSE)) {
+      await this.guard(this.pbx.pause(iface, false));
+      await this.reconcile();
+    }
+  }
+
+  /** Ready (unpause); refused while the last call of a queue that requires a disposition has none. */
+  async ready(agentId: string): Promise<AgentView> {
+    await this.config.agent(agentId);
+    const missing = await this.dispositions.missing(agentId);
+    if (missing) throw new AgentStateError('disposition_required', `pick a disposition for the last call (queue ${missing.queue}) before going Ready`, { queue: missing.queue, uniqueid: missing.uniqueid });
+    return this.setBreak(agentId, null);
+  }
+
+  /** Break with a reason (one of the admin's list, when there is one); a new reason while on break changes the reason of the same break. */
+  async takeBreak(agentId: string, reason: string): Promise<AgentView> {
+    const list = (await this.config.snapshot()).breakReasons;
+    if (reason === DISPOSITION_PAUSE || (list.length && !list.some((r) => r.code === reason))) throw new UnknownBreakReasonError(reason, list.map((r) => r.code));
+    return this.setBreak(agentId, reason);
+  }
+
+  private async setBreak(agentId: string, reason: string | null): Promise<AgentView> {
     const a = await this.config.agent(agentId);
     const iface = deviceInterface(a.endpoint);
     if (!this.tracker.membershipsOf(iface).length && (await this.pbx.status()).members.every((m) => m.interface !== iface)) {
@@ -206,14 +280,14 @@ export class AcdService implements QueueEventSink {
   // ---- routing --------------------------------------------------------------------------
   async route(input: Omit<RouteInput, 'vipLevel' | 'now'> & { now?: Date }): Promise<RouteDecision & { callback?: { key: string; estimatedWaitSeconds: number } }> {
     const snap = await this.config.snapshot();
-    const vipLevel = input.callerNumber ? await this.vip.vipLevel(input.callerNumber).catch(() => 0) : 0;
+    const vipLevel = input.callerNumber ? await this.vip.vipLevel(input.callerNumber).catch(logFailure(this.log, 'ACD: looking up the caller\'s VIP level (routed as not VIP)', { fallback: 0 })) : 0;
     const d = route(
       { ...input, vipLevel, now: input.now ?? new Date() },
       { rules: snap.rules, regions: snap.regions, queues: snap.queueMap, agentsLoggedIn: (q) => this.tracker.loggedInCount(q, snap) },
     );
     const cb = snap.queueMap.get(d.queue)?.callback;
     if (!cb || d.noAgents) return d;
-    const estimatedWaitSeconds = cb.offerAfterSeconds === 0 ? 0 : await this.estimatedWait(d.queue).catch(() => 0);
+    const estimatedWaitSeconds = cb.offerAfterSeconds === 0 ? 0 : await this.estimatedWait(d.queue).catch(logFailure(this.log, 'ACD: estimating the wait (no callback offered)', { context: { queue: d.queue }, fallback: 0 }));
     return estimatedWaitSeconds >= cb.offerAfterSeconds ? { ...d, callback: { key: cb.key, estimatedWaitSeconds } } : d;
   }
 

@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger.js';
 import type { Principal } from '../auth/permissions.js';
 import type { LiveEvent, LiveHub } from './acd.live.js';
+import { logFailure } from '../log-failure.js';
 
 export const LIVE_PATH = '/api/acd/live';
 const AUTH_TIMEOUT_MS = 5000;
@@ -43,7 +44,7 @@ export function attachLiveFeed(server: Server, deps: LiveFeedDeps): { close(): v
       } catch {
         /* not JSON: refused below */
       }
-      const who = token ? await deps.authenticate(token).catch(() => null) : null;
+      const who = token ? await deps.authenticate(token).catch(logFailure(deps.log, 'live feed: checking a token (connection refused)', { fallback: null })) : null;
       if (!who || who.totpEnrolmentPending || !['admin', 'supervisor', 'agent'].includes(who.role)) {
         ws.close(4401, 'not allowed');
         return;
@@ -53,6 +54,8 @@ export function attachLiveFeed(server: Server, deps: LiveFeedDeps): { close(): v
         if (e.type === 'reminder.due' && e.userId !== who.id) return; // personal, whatever the role
         if (who.role === 'agent' && 'agentId' in e && e.type !== 'queue.caller' && e.agentId !== ownAgent) return;
         if (who.role === 'agent' && e.type === 'attach.agent.state') return; // other people's states: supervisors only
+        if (who.role === 'agent' && e.type.startsWith('wallboard.')) return; // the wallboard's figures and monitoring: supervisors only
+        if (e.type === 'wallboard.monitor' && e.supervisorUserId !== who.id) return; // a supervisor's own listening only
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > MAX_BUFFERED) {
           ws.close(4408, 'too slow');

@@ -7,6 +7,12 @@
 import type { QueueMemberSnapshot } from '../pbx/ports.js';
 
 export const AGENT_STATES = ['logged_out', 'available', 'ringing', 'on_call', 'wrap_up', 'break'] as const;
+
+/**
+ * The pause reason Hotline sets when a call of a queue that requires a disposition ends: the
+ * agent is in wrap-up (no countdown) until the disposition is given.
+ */
+export const DISPOSITION_PAUSE = 'hotline-disposition';
 export type AgentState = (typeof AGENT_STATES)[number];
 
 /** Device states (app_queue Status) that mean the agent is talking. */
@@ -32,11 +38,18 @@ export interface Derived {
  */
 export function deriveAgentState(rows: MemberRow[], wrapupSeconds: (queue: string) => number, nowMs: number): Derived {
   if (rows.length === 0) return { state: 'logged_out', reason: '', wrapupUntil: null };
-  const talking = rows.find((r) => r.inCall || TALKING.has(r.status));
-  if (talking) return { state: 'on_call', reason: talking.queue, wrapupUntil: null };
+  // A queue's call (InCall / AgentConnect) names its queue; the device busy with no queue call
+  // (a direct call to the member's phone) is on a call for no queue.
+  const queueCall = rows.find((r) => r.inCall);
+  if (queueCall) return { state: 'on_call', reason: queueCall.queue, wrapupUntil: null };
+  if (rows.some((r) => TALKING.has(r.status))) return { state: 'on_call', reason: '', wrapupUntil: null };
   const ringing = rows.find((r) => RINGING.has(r.status) || (r.ringing && r.ringing.until > nowMs));
   if (ringing) return { state: 'ringing', reason: ringing.queue, wrapupUntil: null };
-  if (rows.every((r) => r.paused)) return { state: 'break', reason: rows.find((r) => r.pausedReason)?.pausedReason ?? '', wrapupUntil: null };
+  if (rows.every((r) => r.paused)) {
+    const reason = rows.find((r) => r.pausedReason)?.pausedReason ?? '';
+    if (reason === DISPOSITION_PAUSE) return { state: 'wrap_up', reason: [...rows].sort((a, b) => b.lastCall - a.lastCall)[0]!.queue, wrapupUntil: null };
+    return { state: 'break', reason, wrapupUntil: null };
+  }
   let until = 0;
   let queue = '';
   for (const r of rows) {
@@ -49,6 +62,11 @@ export function deriveAgentState(rows: MemberRow[], wrapupSeconds: (queue: strin
   }
   if (until > nowMs) return { state: 'wrap_up', reason: queue, wrapupUntil: until };
   return { state: 'available', reason: '', wrapupUntil: null };
+}
+
+/** No membership paused, ringing or on a call: the agent would be offered the next caller. */
+export function takesCalls(rows: QueueMemberSnapshot[]): boolean {
+  return rows.length > 0 && rows.every((r) => !r.paused && !r.inCall && !TALKING.has(r.status) && !RINGING.has(r.status));
 }
 
 /** Whether `next` may replace `prev` for the same membership (CallsTaken never goes back). */

@@ -2,7 +2,7 @@
 // penalty-raising rules (queuerules_hotline.conf), agent devices as PJSIP wizard sections
 // (pjsip_wizard_hotline.conf), and each agent's memberships with their penalties.
 import type { ConfigSection } from '../pbx/ports.js';
-import type { QueueSettings } from './acd.schemas.js';
+import type { PhoneKind, QueueSettings } from './acd.schemas.js';
 
 export const QUEUES_FILE = 'queues_hotline.conf';
 export const RULES_FILE = 'queuerules_hotline.conf';
@@ -10,6 +10,7 @@ export const DEVICES_FILE = 'pjsip_wizard_hotline.conf';
 
 export interface AgentDevice {
   endpoint: string;
+  phone: PhoneKind;
   contact: string;
   sipPassword: string;
   skills: Record<string, number>;
@@ -55,26 +56,70 @@ export function ruleSections(queues: Array<{ name: string; settings: QueueSettin
     }));
 }
 
-export function deviceSections(agents: AgentDevice[], opts: { context: string; mediaAddress?: string }): ConfigSection[] {
-  return agents.map((a) => {
-    const lines: Array<[string, string]> = [
-      ['type', 'wizard'],
-      ['accepts_registrations', a.contact ? 'no' : 'yes'],
-      ['sends_registrations', 'no'],
-      ['accepts_auth', a.sipPassword ? 'yes' : 'no'],
-      ['endpoint/context', opts.context],
-      ['endpoint/disallow', 'all'],
-      ['endpoint/allow', 'ulaw,alaw'],
-      ['endpoint/direct_media', 'no'],
-      ['endpoint/dtmf_mode', 'rfc4733'],
-      ['aor/max_contacts', '1'],
-    ];
-    if (opts.mediaAddress) lines.push(['endpoint/media_address', opts.mediaAddress]);
-    // A static device: the wizard makes the AOR's contact from remote_hosts.
-    if (a.contact) lines.push(['remote_hosts', a.contact.replace(/^sips?:[^@]*@/, '')]);
-    if (a.sipPassword) lines.push(['inbound_auth/username', a.endpoint], ['inbound_auth/password', a.sipPassword]);
-    return { name: a.endpoint, lines };
-  });
+export interface DeviceOptions {
+  context: string;
+  mediaAddress?: string;
+  /** The PJSIP transport WebRTC phones use: transport-ws, or transport-wss when Asterisk serves TLS. */
+  webrtcTransport: 'transport-ws' | 'transport-wss';
+  /** Browser phones: hang up a leg that sends no RTP this long (a tab closed mid-call); 0 or absent: never. Not while the agent holds. */
+  rtpTimeoutSeconds?: number;
+}
+
+/** The PJSIP transport for browsers that reach Asterisk at `wsUrl` (ws:// or wss://). */
+export const webrtcTransportOf = (wsUrl: string): DeviceOptions['webrtcTransport'] => (wsUrl.startsWith('wss:') ? 'transport-wss' : 'transport-ws');
+
+export function deviceSections(agents: AgentDevice[], opts: DeviceOptions): ConfigSection[] {
+  return agents.map((a) => (a.phone === 'webrtc' ? webrtcSection(a, opts) : deskSection(a, opts)));
+}
+
+/** A desk SIP phone: a static contact, or a device that registers with its password. */
+function deskSection(a: AgentDevice, opts: DeviceOptions): ConfigSection {
+  const lines: Array<[string, string]> = [
+    ['type', 'wizard'],
+    ['accepts_registrations', a.contact ? 'no' : 'yes'],
+    ['sends_registrations', 'no'],
+    ['accepts_auth', a.sipPassword ? 'yes' : 'no'],
+    ['endpoint/context', opts.context],
+    ['endpoint/disallow', 'all'],
+    ['endpoint/allow', 'ulaw,alaw'],
+    ['endpoint/direct_media', 'no'],
+    ['endpoint/dtmf_mode', 'rfc4733'],
+    // A device without a password is known by its address only: a request that merely says
+    // From: <its name> must not reach the agents' context (and its outside lines).
+    ['endpoint/identify_by', a.sipPassword ? 'username' : 'ip'],
+    ['aor/max_contacts', '1'],
+  ];
+  if (opts.mediaAddress) lines.push(['endpoint/media_address', opts.mediaAddress]);
+  // A static device: the wizard makes the AOR's contact from remote_hosts.
+  if (a.contact) lines.push(['remote_hosts', a.contact.replace(/^sips?:[^@]*@/, '')]);
+  if (a.sipPassword) lines.push(['inbound_auth/username', a.endpoint], ['inbound_auth/password', a.sipPassword]);
+  return { name: a.endpoint, lines };
+}
+
+/** The agent desktop's browser phone: SIP over WebSocket, DTLS-SRTP, ICE (webrtc = yes), one registration at a time. */
+function webrtcSection(a: AgentDevice, opts: DeviceOptions): ConfigSection {
+  const lines: Array<[string, string]> = [
+    ['type', 'wizard'],
+    ['accepts_registrations', 'yes'],
+    ['sends_registrations', 'no'],
+    ['accepts_auth', 'yes'],
+    ['endpoint/context', opts.context],
+    ['endpoint/transport', opts.webrtcTransport],
+    ['endpoint/webrtc', 'yes'],
+    ['endpoint/disallow', 'all'],
+    ['endpoint/allow', 'opus,ulaw'],
+    ['endpoint/direct_media', 'no'],
+    ['endpoint/dtmf_mode', 'rfc4733'],
+    ['endpoint/identify_by', 'username'],
+    ['aor/max_contacts', '1'],
+    // A reloaded page (or a second tab) takes the registration over instead of being refused.
+    ['aor/remove_existing', 'yes'],
+    ['inbound_auth/username', a.endpoint],
+    ['inbound_auth/password', a.sipPassword],
+  ];
+  if (opts.mediaAddress) lines.push(['endpoint/media_address', opts.mediaAddress]);
+  if (opts.rtpTimeoutSeconds) lines.push(['endpoint/rtp_timeout', String(opts.rtpTimeoutSeconds)]);
+  return { name: a.endpoint, lines };
 }
 
 export const deviceInterface = (endpoint: string) => `PJSIP/${endpoint}`;

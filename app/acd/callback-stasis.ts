@@ -5,7 +5,8 @@ import type { CallEventSink, CallInfo, PbxCallEvent } from '../pbx/ports.js';
 import { CALLBACK_EXIT_CONTEXT, type CallbackService } from './callback.service.js';
 
 export function stasisSink(calls: CallEventSink, callbacks: Pick<CallbackService, 'onStasisRequest'>): CallEventSink {
-  const request = (call: CallInfo, args: string[]) => void callbacks.onStasisRequest(call, args).catch(() => undefined);
+  // onStasisRequest never rejects: it logs a failed request and hands the caller back itself.
+  const request = (call: CallInfo, args: string[]) => void callbacks.onStasisRequest(call, args);
   return {
     onCallEvent(e: PbxCallEvent) {
       if (e.kind === 'entered' && (e.args[0] === 'callback' || e.call.context === CALLBACK_EXIT_CONTEXT)) {

@@ -20,6 +20,8 @@ import type { AcdConfig } from './acd.config.js';
 import type { LiveHub } from './acd.live.js';
 import { DIALABLE_NUMBER, outboundDialString, type QueueSettings } from './acd.schemas.js';
 import { AcdCallback, callbackKey, OPEN_CALLBACK_STATUSES, type CallbackStatus } from './callback.entities.js';
+import { logFailure, settled } from '../log-failure.js';
+import { ignoreChannelGone, isChannelGone } from '../pbx/gone.js';
 
 export const CALLBACK_EXIT_CONTEXT = 'hotline-callback-exit';
 export const PLACEHOLDER_PREFIX = 'hotline-cb-';
@@ -109,7 +111,7 @@ export class CallbackService {
   /** Runs `fn` after everything queued before it: one callback change at a time on this node. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const p = this.chain.then(fn);
-    this.chain = p.catch(() => undefined);
+    this.chain = settled(p); // p's error goes to serial()'s caller
     return p;
   }
 
@@ -140,7 +142,7 @@ export class CallbackService {
   }
 
   private async settingsOf(queue: string): Promise<CallbackSettings> {
-    const q = await this.config.getQueue(queue).catch(() => null);
+    const q = await this.config.getQueue(queue).catch(logFailure(this.log, 'callback: reading the queue\'s settings (defaults used)', { context: { queue }, fallback: null, expected: (e) => e instanceof NotFoundError }));
     return q?.settings.callback ?? DEFAULTS;
   }
 
@@ -162,18 +164,29 @@ export class CallbackService {
   /**
    * A caller pressed the callback key (the channel is in the app, context hotline-callback-exit).
    * `args`: queue, position, priority from the dialplan (empty after a takeover: read from the channel).
+   * Never rejects: a request that fails is logged and the caller goes back to the queue.
    */
   async onStasisRequest(call: CallInfo, args: string[]): Promise<void> {
+    try {
+      await this.takeStasisRequest(call, args);
+    } catch (err) {
+      if (isChannelGone(err)) return this.log.debug({ channelId: call.channelId }, 'callback request: the caller hung up');
+      this.log.error({ err: (err as Error).message, channelId: call.channelId }, 'callback request failed; caller back in the queue');
+      await this.calls.handBack(call.channelId, { context: CALLBACK_EXIT_CONTEXT, extension: 'refused' }).catch(ignoreChannelGone(this.log, 'callback: handing the caller back (failed)', { channelId: call.channelId }));
+    }
+  }
+
+  private async takeStasisRequest(call: CallInfo, args: string[]): Promise<void> {
     let [queue, position, priority] = args;
     if (!queue) {
       const v = await this.pbx.variables(call.channelId, ['HOTLINE_QUEUE', 'HOTLINE_QUEUE_POSITION', 'QUEUE_PRIO']);
       [queue, position, priority] = [v.HOTLINE_QUEUE, v.HOTLINE_QUEUE_POSITION, v.QUEUE_PRIO];
     }
     const number = dialableNumber(call.callerNumber);
-    const q = queue ? await this.config.getQueue(queue).catch(() => null) : null;
+    const q = queue ? await this.config.getQueue(queue).catch(logFailure(this.log, 'callback: reading the queue (request refused)', { context: { queue }, fallback: null, expected: (e) => e instanceof NotFoundError })) : null;
     if (!number || !q?.settings.callback) {
       this.log.info({ queue, hasNumber: Boolean(number) }, 'callback refused: no number to call back or no callbacks in this queue');
-      await this.calls.handBack(call.channelId, { context: CALLBACK_EXIT_CONTEXT, extension: 'refused' }).catch(() => undefined);
+      await this.calls.handBack(call.channelId, { context: CALLBACK_EXIT_CONTEXT, extension: 'refused' }).catch(ignoreChannelGone(this.log, 'callback: handing the caller back (refused)', { channelId: call.channelId }));
       return;
     }
     try {
@@ -194,10 +207,10 @@ export class CallbackService {
     } catch (err) {
       // Not stored: the caller goes back to their place in line rather than lose it.
       this.log.error({ err: (err as Error).message, queue }, 'callback request not stored; caller back in the queue');
-      await this.calls.handBack(call.channelId, { context: CALLBACK_EXIT_CONTEXT, extension: 'refused' }).catch(() => undefined);
+      await this.calls.handBack(call.channelId, { context: CALLBACK_EXIT_CONTEXT, extension: 'refused' }).catch(ignoreChannelGone(this.log, 'callback: handing the caller back (not stored)', { channelId: call.channelId }));
       return;
     }
-    await this.calls.handBack(call.channelId, { context: CALLBACK_EXIT_CONTEXT, extension: 'booked' }).catch(() => undefined);
+    await this.calls.handBack(call.channelId, { context: CALLBACK_EXIT_CONTEXT, extension: 'booked' }).catch(ignoreChannelGone(this.log, 'callback: handing the caller back (booked)', { channelId: call.channelId }));
   }
 
   /** A callback asked for over the API (an agent promised one): joins the queue at the back. */
@@ -267,7 +280,7 @@ export class CallbackService {
     }
     // Expired: given up (a waiting placeholder leaves the queue).
     for (const r of await this.repo.find({ where: { status: In(['waiting', 'retry_wait']), expiresAt: LessThanOrEqual(now) }, take: 50 })) {
-      if (r.status === 'waiting' && r.placedSeq === r.seq) await this.pbx.remove(callbackKey(r.id, r.seq)).catch(() => undefined);
+      if (r.status === 'waiting' && r.placedSeq === r.seq) await this.pbx.remove(callbackKey(r.id, r.seq)).catch(ignoreChannelGone(this.log, 'callback: removing an expired placeholder', { callback: r.id }));
       await this.save(r, { status: 'failed', lastResult: 'EXPIRED', endedAt: now, nextAt: null }, { status: ['waiting', 'retry_wait'] });
     }
     for (const r of await this.repo.find({ where: { status: 'waiting' }, order: { requestedAt: 'ASC' }, take: 200 })) {
@@ -387,6 +400,12 @@ export class CallbackService {
       if (!saved) throw new CallbackStateError('callback_changed', 'the callback changed meanwhile; look again');
       return view(saved);
     });
+  }
+
+  /** Callbacks to these numbers asked for since `since` (the reports' abandoned-call list). */
+  async forNumbers(numbers: string[], since: Date): Promise<AcdCallback[]> {
+    if (!numbers.length) return [];
+    return this.repo.find({ where: { number: In(numbers.map((n) => n.slice(0, 32))), requestedAt: MoreThanOrEqual(since) }, order: { requestedAt: 'ASC' } });
   }
 
   /** The callbacks part of a queue's live stats. */

@@ -3,7 +3,7 @@
 import type { DataSource } from 'typeorm';
 import type { SecureRouter } from '../auth/permissions.js';
 import type { Logger } from '../logger.js';
-import type { CallbackControl, CallControl, QueueControl } from '../pbx/ports.js';
+import type { AgentLines, CallbackControl, CallControl, QueueControl } from '../pbx/ports.js';
 import type { QueueRouting } from '../ivr/runtime/runtime.js';
 import { AcdConfig } from './acd.config.js';
 import { AgentTracker } from './acd.agents.js';
@@ -14,6 +14,10 @@ import { AcdService, type AcdOptions, type VipLookup } from './acd.service.js';
 import { callbackRoutes } from './callback.http.js';
 import { AgentDialer } from './agent-dial.js';
 import { CallbackService } from './callback.service.js';
+import { AgentDeskService } from './agent-desk.js';
+import { agentDeskRoutes } from './agent-desk.http.js';
+import { AgentCallService } from './agent-call.js';
+import type { AgentCallRecords } from './acd.calls.js';
 
 export interface AcdDeps {
   db: DataSource;
@@ -21,8 +25,10 @@ export interface AcdDeps {
   /** Callback placeholders, and handing a caller who asked for one back to the dialplan. */
   callbackPbx: CallbackControl;
   calls: Pick<CallControl, 'handBack'>;
+  /** The agents' calls as Asterisk has them (a reloaded console asks for its call). */
+  lines: AgentLines;
   vip: VipLookup;
-  options: AcdOptions & { outboundDial: string };
+  options: AcdOptions;
   log: Logger;
   routes: SecureRouter;
 }
@@ -39,10 +45,16 @@ export function createAcdModule(deps: AcdDeps) {
   const dialer = new AgentDialer(config, deps.callbackPbx, deps.options.outboundDial);
   acdRoutes(deps.routes, service, config, log, dialer);
   callbackRoutes(deps.routes, callbacks);
+  const agentCalls = new AgentCallService(config, deps.lines, calls, log.child({ part: 'agent-call' }));
+  agentDeskRoutes(deps.routes, new AgentDeskService(config, deps.options.webrtcWsUrl), service, config, agentCalls);
   /** What the IVR's queue node asks. */
   const routing: QueueRouting = { route: (input) => service.route(input) };
   const agentOfUser = async (userId: string) => (await config.snapshot()).agents.find((a) => a.userId === userId)?.id ?? null;
-  return { service, config, live, routing, agentOfUser, callbacks, dialer, router: deps.routes.router };
+  /** Hotline's call records learn who answered, and take the agent's disposition (set once the calls module exists). */
+  const useCallRecords = (records: AgentCallRecords) => {
+    calls.records = records;
+  };
+  return { service, config, live, routing, agentOfUser, callbacks, dialer, agentCalls, useCallRecords, queueCalls: calls, router: deps.routes.router };
 }
 
 export type AcdModule = ReturnType<typeof createAcdModule>;

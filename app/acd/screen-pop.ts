@@ -7,6 +7,7 @@
 // (a standby relays the active node's pops; it does not make its own).
 import type { Logger } from '../logger.js';
 import type { LiveEvent, LiveHub } from './acd.live.js';
+import { logFailure } from '../log-failure.js';
 
 export interface ScreenPopPorts {
   customerPop(phone: string): Promise<{ known: boolean; customer?: { id: string } }>;
@@ -19,6 +20,8 @@ const OPEN = new Set(['new', 'assigned', 'in_progress', 'waiting_on_customer', '
 export interface ScreenPops {
   /** Pops `number` on `agentId`'s console for a call the agent places (no IVR part). */
   outbound(agentId: string, number: string, channelId: string): Promise<void>;
+  /** The pop of a call in progress, as the feed sent it (asked again after a reload or a failover). */
+  forCall(agentId: string, c: { direction: 'inbound' | 'outbound'; queue: string; callerUniqueid: string; callerNumber: string; ringingAt: string }): Promise<Record<string, unknown>>;
   stop(): void;
 }
 
@@ -31,7 +34,7 @@ export function startScreenPops(hub: LiveHub, ports: ScreenPopPorts, isActive: (
   const onEvent = (e: LiveEvent) => {
     if (e.type !== 'agent.ringing' || !isActive()) return;
     void (async () => {
-      const [rec, ivr] = await Promise.all([record(e.callerNumber), ports.ivrOfChannel(e.callerUniqueid).catch(() => null)]);
+      const [rec, ivr] = await Promise.all([record(e.callerNumber), ports.ivrOfChannel(e.callerUniqueid).catch(logFailure(log, 'screen pop: reading the caller\'s IVR path (popped without it)', { context: { agentId: e.agentId }, fallback: null }))]);
       hub.publish({ type: 'screen.pop', direction: 'inbound', agentId: e.agentId, queue: e.queue, callerUniqueid: e.callerUniqueid, callerNumber: e.callerNumber, ringingAt: e.at, ...rec, ivr });
     })().catch((err: Error) => log.warn({ err: err.message, agentId: e.agentId }, 'screen pop failed'));
   };
@@ -40,6 +43,10 @@ export function startScreenPops(hub: LiveHub, ports: ScreenPopPorts, isActive: (
     async outbound(agentId, number, channelId) {
       const rec = await record(number);
       hub.publish({ type: 'screen.pop', direction: 'outbound', agentId, queue: '', callerUniqueid: channelId, callerNumber: number, ringingAt: new Date().toISOString(), ...rec, ivr: null });
+    },
+    async forCall(agentId, c) {
+      const [rec, ivr] = await Promise.all([record(c.callerNumber), c.direction === 'inbound' ? ports.ivrOfChannel(c.callerUniqueid).catch(logFailure(log, 'screen pop of a call in progress: reading the caller\'s IVR path (popped without it)', { context: { agentId }, fallback: null })) : null]);
+      return { type: 'screen.pop', agentId, ...c, ...rec, ivr };
     },
     stop: () => hub.off('event', onEvent),
   };

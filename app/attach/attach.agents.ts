@@ -83,6 +83,12 @@ export class AttachedAgents {
     this.schedule([m.interface], 'ami');
   }
 
+  /** The member's name for a device: their interface, or the phone behind it (`state_interface` of a Local/ member). */
+  nameOfDevice(device: string): string | null {
+    for (const qs of this.rows.values()) for (const r of qs.values()) if ((r.interface === device || r.stateInterface === device) && r.name) return r.name;
+    return null;
+  }
+
   /** A waiting caller left without an agent: no phone rings for them any more. */
   clearRinging(callerUniqueid: string): void {
     const touched: string[] = [];
@@ -125,14 +131,14 @@ export class AttachedAgents {
 
   private enqueue(work: () => Promise<void>): Promise<void> {
     const run = this.chain.then(work);
-    this.chain = run.catch((err: Error) => this.log.error({ err: err.message, pbx: this.source }, 'attached agent state update failed'));
+    this.chain = run.catch((err: Error) => this.log.error({ err: err.message }, 'attached agent state update failed'));
     return this.chain;
   }
 
   /** Writes the member's derived state if it differs from the stored one; true if it did. */
   private async write(iface: string, source: string): Promise<boolean> {
     const memberships = [...(this.rows.get(iface)?.values() ?? [])];
-    // No wrap-up: the PBX's queues' wrap-up times are its own business (see README, limitations).
+    // No wrap-up: the PBX's queues' wrap-up times are its own business (see docs/attach.md, limitations).
     const d = deriveAgentState(memberships, () => 0, this.now());
     const queues: MembershipView[] = memberships
       .map((r) => ({ queue: r.queue, paused: r.paused, pausedReason: r.pausedReason, penalty: r.penalty, status: r.status, inCall: r.inCall, callsTaken: r.callsTaken }))

@@ -35,7 +35,17 @@ export class AttachedCallLog {
   }
 
   /** Applies one event to its call's record (creating it if the event starts one). */
-  async apply(e: AttachEvent): Promise<void> {
+  /**
+   * `priorWait(linkedid, queue)`: seconds the caller waited in other queues before this one (an
+   * overflowed caller's first queue), added to the wait the event reports for its queue.
+   */
+  async apply(
+    e: AttachEvent,
+    nameOfDevice: (device: string) => string | null = () => null,
+    priorWait: (linkedid: string, queue: string) => Promise<number> = async () => 0,
+    /** Whether any of the caller's queue legs ended as an abandon (a timeout reported as one is not). */
+    abandonedInQueue: (linkedid: string) => Promise<boolean> = async () => true,
+  ): Promise<void> {
     const linkedid = linkedidOf(e);
     if (!linkedid) return;
     const channelId = this.channelIdOf(linkedid);
@@ -43,6 +53,14 @@ export class AttachedCallLog {
     const prev = row ? toCall(row) : null;
     const next = applyEvent(prev, e);
     if (!next) return;
+    // A member reached directly (Dial, not a queue) is still a known member: name them.
+    if (next.agentInterface && !next.agentName) next.agentName = nameOfDevice(next.agentInterface)?.slice(0, 128) ?? null;
+    if (next.holdSeconds !== null && next.holdSeconds !== prev?.holdSeconds && next.queue && (e.kind === 'member' || e.kind === 'caller-abandon')) {
+      next.holdSeconds += await priorWait(linkedid, next.queue);
+    }
+    // Ended "abandoned", but the queue log found the caller still connected after leaving (a
+    // timeout): the record follows the queue legs.
+    if (next.endedAt && next.outcome === 'abandoned' && !(await abandonedInQueue(linkedid))) next.outcome = 'unanswered';
     if (!row) return this.insert(channelId, next);
     const patch = changedFields(prev!, next);
     if (Object.keys(patch).length) await this.repo.update({ id: row.id }, { ...patch, handledBy: this.nodeName });
@@ -83,7 +101,7 @@ export class AttachedCallLog {
       await this.insert(channelId, c);
       opened++;
     }
-    if (closed || opened) this.log.info({ pbx: this.source, closed, opened }, 'attached PBX: call records reconciled with CoreShowChannels');
+    if (closed || opened) this.log.info({ closed, opened }, 'attached PBX: call records reconciled with CoreShowChannels');
     return { closed, opened };
   }
 }

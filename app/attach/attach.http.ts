@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors.js';
 import type { Request } from 'express';
 import { input } from '../http/validate.js';
 import { todayIn } from '../acd/acd.http.js';
+import { statsQuery } from '../acd/acd.schemas.js';
 import type { AttachService } from './attach.service.js';
 
 const READ = { allow: ['admin', 'supervisor', 'readonly'] } as const;
@@ -14,7 +15,6 @@ const STATS = { allow: ['admin', 'supervisor', 'agent', 'readonly'] } as const;
 const pbxParams = z.object({ pbx: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'an attached PBX name') });
 // The PBX names its queues as it likes: anything printable but / and \ .
 const queueParams = pbxParams.extend({ queue: z.string().regex(/^[^\s/\\]{1,64}$/, 'a queue name (1-64, no spaces or slashes)') });
-const statsQuery = z.object({ tz: z.string().min(1).max(64).default('UTC') });
 
 export function attachRoutes(r: SecureRouter, attach: AttachService): void {
   const pbxOf = (req: Request, schema: typeof pbxParams | typeof queueParams = pbxParams): AttachService => {

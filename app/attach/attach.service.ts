@@ -4,12 +4,15 @@
 // the port it holds (AttachedPbx) has no command. Only the active node writes; after every
 // (re)connect and on takeover it reconciles with QueueStatus and CoreShowChannels.
 import type { Logger } from '../logger.js';
-import type { AttachedPbx, AttachedPbxSink, ChannelEvent, QueueEvent, QueueParamsSnapshot } from '../pbx/ports.js';
+import type { AttachedPbx, AttachedPbxSink, ChannelEvent, QueueEvent, QueueParamsSnapshot, QueueStatusSnapshot } from '../pbx/ports.js';
+import { deviceOf } from '../pbx/ami/channel-events.js';
 import type { QueueCallLog } from '../acd/acd.calls.js';
 import { AGENT_STATES } from '../acd/agent-state.js';
 import type { AttachedAgents, AttachedAgentView } from './attach.agents.js';
 import type { AttachedCallLog } from './attach.calls.js';
 import { concernsCallRecord, type AttachEvent } from './call-mapping.js';
+import { logFailure } from '../log-failure.js';
+import { addQueueCall, DEFAULT_DEFINITIONS, definitionStatements, emptyQueueCounters, queueFigures, resolveDefinitions } from '../reports/definitions.js';
 
 export interface AttachOptions {
   /** How often states are compared with QueueStatus / CoreShowChannels while all is quiet. */
@@ -67,13 +70,27 @@ export class AttachService implements AttachedPbxSink {
 
   private record(e: AttachEvent): void {
     if (!concernsCallRecord(e)) return;
-    this.enqueue(() => this.calls.apply(e), e.kind);
+    this.enqueue(async () => {
+      await this.queueCalls.flushed(); // the event's queue leg is written before the record reads the legs
+      await this.calls.apply(
+        e,
+        (device) => this.agents.nameOfDevice(device),
+        (linkedid, queue) => this.priorWait(linkedid, queue),
+        async (linkedid) => (await this.queueCalls.legsOf(linkedid)).some((l) => l.outcome === 'abandoned'),
+      );
+    }, e.kind);
+  }
+
+  /** Seconds waited in the caller's other queues that let them go (timeout, overflow) before `queue`. */
+  private async priorWait(linkedid: string, queue: string): Promise<number> {
+    const legs = await this.queueCalls.legsOf(linkedid);
+    return legs.filter((l) => l.queue !== queue && (l.outcome === 'timeout' || l.outcome === 'left' || l.outcome === 'abandoned')).reduce((s, l) => s + (l.holdSeconds ?? 0), 0);
   }
 
   private enqueue(work: () => Promise<unknown>, what: string): Promise<void> {
     this.chain = this.chain.then(work).then(
       () => undefined,
-      (err: Error) => this.log.error({ err: err.message, pbx: this.name, what }, 'attached PBX: call record update failed'),
+      (err: Error) => this.log.error({ err: err.message, what }, 'attached PBX: call record update failed'),
     );
     return this.chain;
   }
@@ -86,7 +103,7 @@ export class AttachService implements AttachedPbxSink {
   onLinkUp(): void {
     if (!this.active || this.reconciling) return;
     this.reconciling = this.reconcile()
-      .catch((err: Error) => this.log.warn({ err: err.message, pbx: this.name }, 'attached PBX: reconcile failed; retried at the next one'))
+      .catch((err: Error) => this.log.warn({ err: err.message }, 'attached PBX: reconcile failed; retried at the next one'))
       .finally(() => (this.reconciling = undefined));
   }
 
@@ -98,10 +115,11 @@ export class AttachService implements AttachedPbxSink {
     await this.queueCalls.flushed();
     const callersClosed = await this.queueCalls.reconcile(status, new Date(), takenAt);
     await this.queueCalls.adoptWaiting(status, takenAt);
+    await this.queueCalls.adoptAnswered(answeredUnseen(channels, status, takenAt));
     let result = { closed: 0, opened: 0 };
     await this.enqueue(async () => (result = await this.calls.reconcile(channels, takenAt)), 'reconcile');
     if (agentsChanged || callersClosed || result.closed || result.opened) {
-      this.log.info({ pbx: this.name, agentsChanged, callersClosed, callsClosed: result.closed, callsOpened: result.opened }, 'attached PBX reconciled');
+      this.log.info({ agentsChanged, callersClosed, callsClosed: result.closed, callsOpened: result.opened }, 'attached PBX reconciled');
     }
     return { agentsChanged, callersClosed, callsClosed: result.closed, callsOpened: result.opened };
   }
@@ -112,8 +130,8 @@ export class AttachService implements AttachedPbxSink {
     if (!this.pbx.link().up) return null;
     try {
       return (await this.pbx.queueStatus(queue)).params ?? [];
-    } catch {
-      return null;
+    } catch (err) {
+      return logFailure(this.log, 'attached PBX: reading queue parameters', { context: { queue }, fallback: null })(err);
     }
   }
 
@@ -130,21 +148,65 @@ export class AttachService implements AttachedPbxSink {
   async stats(queue: string, dayStart: Date): Promise<Record<string, unknown> | null> {
     const params = (await this.params(queue))?.find((p) => p.queue === queue) ?? null;
     const members = (await this.agents.list()).filter((a) => a.queues.some((q) => q.queue === queue));
-    const [waiting, totals] = await Promise.all([this.queueCalls.waiting(queue), this.queueCalls.totalsSince(queue, dayStart, params?.serviceLevelSeconds || 20)]);
+    const [waiting, totals, facts] = await Promise.all([
+      this.queueCalls.waiting(queue),
+      this.queueCalls.totalsSince(queue, dayStart, params?.serviceLevelSeconds || 20),
+      this.queueCalls.factsSince(queue, dayStart),
+    ]);
     // Unknown to the PBX now and never seen: not a queue of this PBX.
-    if (!params && !members.length && !totals.answered && !totals.abandoned && !totals.left && !waiting.count) return null;
+    if (!params && !members.length && !facts.length && !waiting.count) return null;
+    // Availability is per membership: a member paused in this queue is on break here, whatever
+    // their other queues say; a call (or ringing) anywhere keeps them from this queue too.
+    const here = members.map((m) => ({ m, ...stateInQueue(m, queue) }));
     const byState = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<string, number>;
-    for (const m of members) byState[m.state] = (byState[m.state] ?? 0) + 1;
+    for (const h of here) byState[h.state] = (byState[h.state] ?? 0) + 1;
+    // The reports' definitions (app/reports/definitions.ts), with the PBX's own service-level threshold.
+    const definitions = resolveDefinitions({ serviceLevelSeconds: params?.serviceLevelSeconds || DEFAULT_DEFINITIONS.serviceLevelSeconds });
+    const counters = emptyQueueCounters();
+    for (const f of facts) addQueueCall(counters, { queue, ...f }, definitions);
     return {
       pbx: this.name,
       queue,
       waiting: waiting.count,
       longestWaitSeconds: waiting.longestWaitSeconds,
       agents: byState,
-      members: members.map((m) => ({ interface: m.interface, name: m.name, state: m.state, reason: m.reason, since: m.since })),
-      today: { since: dayStart.toISOString(), ...totals, serviceLevelSeconds: params?.serviceLevelSeconds || 20 },
+      members: here.map(({ m, state, reason }) => ({ interface: m.interface, name: m.name, state, reason, since: m.since })),
+      today: { since: dayStart.toISOString(), ...totals, serviceLevelSeconds: definitions.serviceLevelSeconds },
+      /** Today's figures by the reports' definitions, and those definitions in words. */
+      figures: queueFigures(counters, definitions),
+      definitions: { ...definitions, statements: { en: definitionStatements(definitions, 'en'), 'zh-CN': definitionStatements(definitions, 'zh-CN') } },
       /** Asterisk's own counters for the queue (since its last restart or reset), null when it cannot be asked. */
       asterisk: params && { completed: params.completed, abandoned: params.abandoned, waiting: params.calls, holdtime: params.holdtime, talktime: params.talktime, serviceLevelSeconds: params.serviceLevelSeconds, serviceLevelPerf: params.serviceLevelPerf },
     };
   }
+}
+
+/**
+ * Callers whose Queue() is bridged to a member now (CoreShowChannels): their queue, when they
+ * entered it and when the member answered, as far as the listing's durations say.
+ */
+export function answeredUnseen(channels: Awaited<ReturnType<AttachedPbx['channels']>>, status: QueueStatusSnapshot, takenAt: Date) {
+  const out: Parameters<QueueCallLog['adoptAnswered']>[0] = [];
+  const stripped = (iface: string) => iface.replace(/\/n$/, '');
+  for (const caller of channels) {
+    if (caller.uniqueid !== caller.linkedid || caller.application.toLowerCase() !== 'queue' || !caller.bridgeId) continue;
+    const queue = caller.applicationData.split(/[,|]/)[0]!.trim();
+    const agent = channels.find((c) => c.bridgeId === caller.bridgeId && c.uniqueid !== caller.uniqueid);
+    if (!queue || !agent) continue;
+    const device = deviceOf(agent.name);
+    const member = status.members.find((m) => m.queue === queue && (stripped(m.interface) === device || m.stateInterface === device));
+    const answeredAt = new Date(takenAt.getTime() - agent.durationSeconds * 1000);
+    const joinedAt = new Date(takenAt.getTime() - caller.durationSeconds * 1000);
+    out.push({ queue, uniqueid: caller.uniqueid, callerNumber: caller.callerNumber, joinedAt, answeredAt, agentInterface: member?.interface ?? device, holdSeconds: Math.max(0, caller.durationSeconds - agent.durationSeconds) });
+  }
+  return out;
+}
+
+/** A member's state as one queue sees it (their agent-wide state, but their pause in this queue). */
+export function stateInQueue(m: AttachedAgentView, queue: string): { state: string; reason: string } {
+  if (m.state === 'on_call' || m.state === 'ringing' || m.state === 'logged_out') return { state: m.state, reason: m.reason };
+  const membership = m.queues.find((q) => q.queue === queue);
+  if (membership?.paused) return { state: 'break', reason: membership.pausedReason };
+  if (m.state === 'break') return { state: 'available', reason: '' }; // paused elsewhere, not here
+  return { state: m.state, reason: m.reason };
 }

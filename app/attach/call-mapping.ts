@@ -48,6 +48,7 @@ export function concernsCallRecord(e: AttachEvent): boolean {
 export function finalOutcome(c: AttachedCall): CallOutcome {
   if (c.agentInterface) return 'answered';
   if (c.outcome === 'abandoned') return 'abandoned';
+  if (c.outcome === 'unanswered') return 'unanswered'; // a timeout first taken for an abandon
   if (c.queue) return 'unanswered';
   return c.answeredAt ? 'completed' : 'unanswered';
 }

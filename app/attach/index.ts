@@ -20,7 +20,7 @@ export function createAttachModule(deps: { db: DataSource; pbx: AttachedPbx; liv
   const agents = new AttachedAgents(deps.db, source, deps.live, log);
   const service = new AttachService(deps.pbx, calls, queueCalls, agents, deps.options, log);
   attachRoutes(deps.routes, service);
-  return { service, router: deps.routes.router };
+  return { service, queueCalls, router: deps.routes.router };
 }
 
 export type AttachModule = ReturnType<typeof createAttachModule>;

@@ -1,6 +1,6 @@
 // The audit log: append and read, nothing else. There is no update or delete method here
 // or anywhere in Hotline; retention, if ever needed, belongs to the database operator.
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry } from './auth.entities.js';
 
 export interface AuditInput {
@@ -40,8 +40,9 @@ export class AuditLog {
     private readonly now: () => number,
   ) {}
 
-  async append(entry: AuditInput): Promise<void> {
-    await this.db.manager.insert(AuditEntry, {
+  /** `m`: inside the caller's transaction (the entry commits, or not, with its work). */
+  async append(entry: AuditInput, m: EntityManager = this.db.manager): Promise<void> {
+    await m.insert(AuditEntry, {
       at: new Date(this.now()),
       actor: clip(entry.actor, 160) ?? 'anonymous',
       actorIp: clip(entry.actorIp, 64),

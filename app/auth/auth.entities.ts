@@ -161,4 +161,30 @@ export class AuditEntry {
   detail!: string | null;
 }
 
-export const authEntities = [User, Session, ApiKey, AuditEntry];
+/**
+ * Failed logins in a row per username, whether or not a user row exists (a directory user who
+ * never signed in, or a name nobody has): the lockout is keyed on the name typed, so its
+ * answers cannot tell which usernames exist. Keyed by sha256(username) (the name itself may be
+ * 256 characters).
+ */
+@Entity({ name: 'login_lockouts' })
+export class LoginLockout {
+  @PrimaryColumn({ name: 'username_key', type: 'varchar', length: 64 })
+  usernameKey!: string;
+
+  @Column({ name: 'username', type: 'varchar', length: 256 })
+  username!: string;
+
+  /** Failures since the last success or lock. */
+  @Column({ name: 'failed_attempts', type: 'int', default: 0 })
+  failedAttempts!: number;
+
+  @Column({ name: 'locked_until', type: 'datetime', precision: 3, nullable: true })
+  lockedUntil!: Date | null;
+
+  @Index('idx_login_lockouts_updated')
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}
+
+export const authEntities = [User, Session, ApiKey, AuditEntry, LoginLockout];

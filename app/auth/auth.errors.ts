@@ -64,8 +64,15 @@ export class TooManyAttemptsError extends AppError {
 }
 
 export class DirectoryUnavailableError extends AppError {
-  constructor() {
-    super(503, 'directory_unavailable', 'the user directory (LDAP) is not reachable; try again later');
+  /** `serviceBind`: the directory answered but refused Hotline's service account (a setting to fix, not an outage). */
+  constructor(serviceBind = false) {
+    super(
+      503,
+      'directory_unavailable',
+      serviceBind
+        ? "the user directory (LDAP) refused Hotline's service account (the service bind failed); an administrator must fix HOTLINE_LDAP_BIND_DN / HOTLINE_LDAP_BIND_PASSWORD"
+        : 'the user directory (LDAP) is not reachable; try again later',
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from './permissions.js';
+import { ROLES } from './auth.roles.js';
 
 const role = z.enum(ROLES);
 

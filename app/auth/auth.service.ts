@@ -3,7 +3,7 @@
 // Failure messages never tell whether a username exists; passwords never reach a log line,
 // an audit detail or an error.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { IsNull, type DataSource } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { AuditLog, type AuditFilters, type AuditInput } from './audit.js';
@@ -22,6 +22,7 @@ import {
 import { API_KEY_PREFIX, ApiKeyStore, sha256 } from './auth.keys.js';
 import { normalizeUsername, UserStore, userView, type Actor, type NewLocalUser, type UserPatch, type UserView } from './auth.users.js';
 import type { LdapDirectory } from './ldap.js';
+import { LoginLockouts } from './lockout.js';
 import { verifyDummy, verifyPassword } from './password.js';
 import type { Principal, Role } from './permissions.js';
 import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.js';
@@ -38,6 +39,8 @@ export interface AuthServiceOptions {
   totpIssuer?: string;
   /** The clock (tests); default Date.now. */
   now?: () => number;
+  /** The least time a refused login takes (default 250 ms), so that timing tells no names apart. */
+  failureFloorMs?: number;
 }
 
 export interface LoginInput {
@@ -63,6 +66,8 @@ export class AuthService {
   private readonly now: () => number;
   private readonly maxFailed: number;
   private readonly lockoutMs: number;
+  private readonly failureFloorMs: number;
+  private readonly lockouts: LoginLockouts;
 
   constructor(
     private readonly db: DataSource,
@@ -73,6 +78,8 @@ export class AuthService {
     this.now = opts.now ?? Date.now;
     this.maxFailed = opts.maxFailedAttempts ?? 5;
     this.lockoutMs = opts.lockoutMs ?? 15 * 60_000;
+    this.failureFloorMs = opts.failureFloorMs ?? 250;
+    this.lockouts = new LoginLockouts(db, { maxFailed: this.maxFailed, lockoutMs: this.lockoutMs, now: this.now });
     this.auditLog = new AuditLog(db, this.now);
     this.users = new UserStore(db, this.auditLog, this.now);
     this.apiKeys = new ApiKeyStore(db, this.auditLog, this.now);
@@ -81,34 +88,38 @@ export class AuthService {
   // ---- login -------------------------------------------------------------------------------
 
   async login(input: LoginInput): Promise<LoginResult> {
+    const started = performance.now();
     const username = normalizeUsername(input.username).slice(0, 256);
     const ip = input.ip ?? null;
     const fail = async (reason: string, error: AppError, extra: Record<string, unknown> = {}): Promise<never> => {
       this.log.info({ username, ip, reason }, 'login refused');
       await this.audit({ actor: 'anonymous', actorIp: ip, action: 'login.failure', target: username, detail: { reason, ...extra } });
+      // Every refusal takes at least the floor: a local check (scrypt), a directory exchange
+      // and an early "locked" answer then take the same time, whoever the name belongs to.
+      const wait = this.failureFloorMs - (performance.now() - started);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       throw error;
     };
 
+    // The lock is keyed on the name typed: checked before anything tells names apart.
+    const locked = await this.lockouts.lockedUntil(username);
+    if (locked) await fail('locked', new AccountLockedError(locked));
     let user = await this.users.findByUsername(username);
-    if (user?.lockedUntil && user.lockedUntil.getTime() > this.now()) {
-      await fail('locked', new AccountLockedError(user.lockedUntil));
-    }
     if (user && user.source === 'local') {
       const ok = user.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await verifyDummy(input.password);
-      if (!ok) await this.failedAttempt(user, 'bad_password', fail);
+      if (!ok) await this.failedAttempt(username, 'bad_password', fail);
     } else if (this.directory) {
       const r = await this.directory.authenticate(username, input.password);
       if (!r.ok) {
-        if (r.reason === 'directory_unavailable') await fail(r.reason, new DirectoryUnavailableError());
+        if (r.reason === 'directory_unavailable' || r.reason === 'service_bind_failed') await fail(r.reason, new DirectoryUnavailableError(r.reason === 'service_bind_failed'));
         if (r.reason === 'no_role') await fail(r.reason, new NoRoleError(), { source: 'ldap' });
-        if (user) await this.failedAttempt(user, r.reason, fail);
-        await fail(r.reason, new InvalidCredentialsError(), { source: 'ldap' });
+        await this.failedAttempt(username, r.reason, fail, new InvalidCredentialsError(), { source: 'ldap' });
       } else {
         user = await this.users.syncFromDirectory(r.user, ip);
       }
     } else {
       await verifyDummy(input.password);
-      await fail('unknown_user', new InvalidCredentialsError());
+      await this.failedAttempt(username, 'unknown_user', fail);
     }
     if (!user) throw new InvalidCredentialsError(); // unreachable: every branch above set or threw
     if (user.disabled) await fail('disabled', new InvalidCredentialsError());
@@ -117,7 +128,7 @@ export class AuthService {
     if (user.totpEnabled && user.totpSecret) {
       if (!input.otp) await fail('otp_required', new OtpRequiredError());
       const check = verifyTotp(user.totpSecret, input.otp!, { nowMs: this.now(), lastStep: user.totpLastStep });
-      if (!check.ok) await this.failedAttempt(user, `otp_${check.reason}`, fail, new OtpInvalidError(check.reason === 'replayed'));
+      if (!check.ok) await this.failedAttempt(user.username, `otp_${check.reason}`, fail, new OtpInvalidError(check.reason === 'replayed'));
       // Conditional update: of two concurrent logins with the same code, only one wins.
       const step = check.ok ? check.step : -1;
       const won = await this.db.manager
@@ -126,7 +137,7 @@ export class AuthService {
         .set({ totpLastStep: step })
         .where('id = :id AND (totp_last_step IS NULL OR totp_last_step < :step)', { id: user.id, step })
         .execute();
-      if (won.affected === 0) await this.failedAttempt(user, 'otp_replayed', fail, new OtpInvalidError(true));
+      if (won.affected === 0) await this.failedAttempt(user.username, 'otp_replayed', fail, new OtpInvalidError(true));
       user.totpLastStep = step;
     } else if (this.opts.requireTotpFor?.includes(user.role)) {
       purpose = 'totp_enrolment';
@@ -135,6 +146,8 @@ export class AuthService {
     user.failedAttempts = 0;
     user.lockedUntil = null;
     user.lastLoginAt = new Date(this.now());
+    await this.lockouts.clear(username);
+    if (user.username !== username) await this.lockouts.clear(user.username);
     await this.db.manager.update(User, { id: user.id }, { failedAttempts: 0, lockedUntil: null, lastLoginAt: user.lastLoginAt });
     const { token, expiresAt } = await this.createSession(user, purpose, ip, input.userAgent ?? null);
     this.log.info({ username: user.username, ip, source: user.source, role: user.role }, 'login');
@@ -142,18 +155,21 @@ export class AuthService {
     return { token, expiresAt: expiresAt.toISOString(), user: userView(user), totpEnrolmentRequired: purpose !== 'full' };
   }
 
-  /** Counts a failure; the one that reaches the limit locks the account and answers 423. */
-  private async failedAttempt(user: User, reason: string, fail: (r: string, e: AppError) => Promise<never>, error: AppError = new InvalidCredentialsError()): Promise<never> {
-    await this.db.manager.increment(User, { id: user.id }, 'failedAttempts', 1);
-    const fresh = await this.users.get(user.id);
-    if (fresh.failedAttempts >= this.maxFailed) {
-      const until = new Date(this.now() + this.lockoutMs);
-      await this.db.manager.update(User, { id: user.id }, { lockedUntil: until, failedAttempts: 0 });
-      await this.audit({ actor: 'anonymous', action: 'account.locked', target: user.username, detail: { until: until.toISOString(), after: fresh.failedAttempts } });
-      this.log.warn({ username: user.username, until: until.toISOString() }, 'account locked after failed logins');
-      return fail(reason, new AccountLockedError(until));
+  /** Counts a failure on the username; the one that reaches the limit locks it and answers 423. */
+  private async failedAttempt(
+    username: string,
+    reason: string,
+    fail: (r: string, e: AppError, extra?: Record<string, unknown>) => Promise<never>,
+    error: AppError = new InvalidCredentialsError(),
+    extra: Record<string, unknown> = {},
+  ): Promise<never> {
+    const until = await this.lockouts.failed(username);
+    if (until) {
+      await this.audit({ actor: 'anonymous', action: 'account.locked', target: username, detail: { until: until.toISOString(), after: this.maxFailed } });
+      this.log.warn({ username, until: until.toISOString() }, 'account locked after failed logins');
+      return fail(reason, new AccountLockedError(until), extra);
     }
-    return fail(reason, error);
+    return fail(reason, error, extra);
   }
 
   private async createSession(user: User, purpose: Session['purpose'], ip: string | null, userAgent: string | null) {
@@ -262,8 +278,8 @@ export class AuthService {
   }
 
   /** Appends to the audit log (the only write it accepts). */
-  audit(entry: AuditInput): Promise<void> {
-    return this.auditLog.append(entry);
+  audit(entry: AuditInput, m?: EntityManager): Promise<void> {
+    return this.auditLog.append(entry, m);
   }
 
   listAudit(filters: AuditFilters, page: { limit: number; offset: number }) {

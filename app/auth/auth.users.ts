@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { AuditLog } from './audit.js';
-import { Session, User } from './auth.entities.js';
+import { LoginLockout, Session, User } from './auth.entities.js';
+import { usernameKey } from './lockout.js';
 import { UsernameTakenError, WeakPasswordError } from './auth.errors.js';
 import type { DirectoryUser } from './ldap.js';
 import { hashPassword, passwordProblems } from './password.js';
@@ -160,6 +161,7 @@ export class UserStore {
     if (patch.unlock) {
       user.lockedUntil = null;
       user.failedAttempts = 0;
+      await this.db.manager.delete(LoginLockout, { usernameKey: usernameKey(user.username) });
       changed.push('unlock');
     }
     if (patch.resetTotp) {

@@ -9,6 +9,7 @@ import { AuthService } from './auth.service.js';
 import { LdapDirectory, type LdapOptions } from './ldap.js';
 import { RouteRegistry, SecureRouter, resolvePrincipal, type Authenticator, type Role } from './permissions.js';
 import { RateLimiter } from './rate-limit.js';
+import { logFailure } from '../log-failure.js';
 
 export interface AuthModuleDeps {
   db: DataSource;
@@ -43,7 +44,7 @@ export function createAuthModule(deps: AuthModuleDeps) {
   const registry = new RouteRegistry();
   const authenticate: Authenticator = (req) => service.authenticate(bearerToken(req));
   /** A router for any module: its routes must carry an access declaration. */
-  const secureRouter = () => new SecureRouter({ registry, authenticate, mount: deps.mount ?? '/api', audit: (entry) => service.audit(entry) });
+  const secureRouter = () => new SecureRouter({ registry, authenticate, mount: deps.mount ?? '/api', audit: (entry) => service.audit(entry).catch(logFailure(log, 'writing an audit entry', { level: 'error', context: { action: entry.action, actor: entry.actor } })) });
   /** Resolves the bearer token once per request (never rejects by itself; the route guards do). */
   const middleware: RequestHandler = async (req, _res, next) => {
     await resolvePrincipal(req, authenticate);

@@ -2,10 +2,12 @@
 // escaped filter, bind as that entry with the given password (on its own connection), read
 // the groups (memberOf-style attribute or a group search), map them to the highest role.
 // Neither the bind password nor the user's password ever goes into a log line or an error.
+import { randomBytes } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, InvalidCredentialsError as LdapInvalidCredentials, type Entry } from 'ldapts';
+import { Client, InvalidCredentialsError as LdapInvalidCredentials, ResultCodeError, type Entry } from 'ldapts';
 import type { Logger } from '../logger.js';
 import { highestRole, type Role } from './permissions.js';
+import { logFailure } from '../log-failure.js';
 
 export interface LdapOptions {
   /** ldap://host:389 or ldaps://host:636 */
@@ -41,7 +43,7 @@ export interface DirectoryUser {
   role: Role;
 }
 
-export type LdapFailure = 'invalid_credentials' | 'unknown_user' | 'no_role' | 'directory_unavailable';
+export type LdapFailure = 'invalid_credentials' | 'unknown_user' | 'no_role' | 'directory_unavailable' | 'service_bind_failed';
 export type LdapResult = { ok: true; user: DirectoryUser } | { ok: false; reason: LdapFailure };
 
 /**
@@ -96,7 +98,17 @@ export class LdapDirectory {
 
   /** What may be logged about the configuration (no password). */
   describe(): Record<string, unknown> {
-    return { url: this.opts.url, startTls: !!this.opts.startTls, bindDn: this.opts.bindDn, baseDn: this.opts.baseDn };
+    return {
+      url: this.opts.url,
+      startTls: !!this.opts.startTls,
+      bindDn: this.opts.bindDn,
+      baseDn: this.opts.baseDn,
+      userFilter: this.opts.userFilter ?? '(uid={{username}})',
+      groups: this.opts.groupSearch ? { search: this.opts.groupSearch.baseDn, filter: this.opts.groupSearch.filter ?? '(member={{dn}})' } : { attribute: this.opts.groupAttribute ?? 'memberOf' },
+      // The parsed role map, as the directory's group DNs will be compared (normalized).
+      roleMap: this.opts.roleMap.map((m) => `${m.role} <- ${normalizeDn(m.group)}`),
+      timeoutMs: this.timeoutMs,
+    };
   }
 
   private async connect(): Promise<Client> {
@@ -111,7 +123,7 @@ export class LdapDirectory {
       try {
         await client.startTLS(this.opts.tlsOptions ?? {});
       } catch (err) {
-        await client.unbind().catch(() => {});
+        await client.unbind().catch(logFailure(this.log, 'ldap: unbind after a failed StartTLS', { level: 'debug' }));
         throw err;
       }
     }
@@ -125,7 +137,13 @@ export class LdapDirectory {
     let stage = 'service bind';
     try {
       service = await this.connect();
-      await service.bind(this.opts.bindDn, this.opts.bindPassword);
+      try {
+        await service.bind(this.opts.bindDn, this.opts.bindPassword);
+      } catch (err) {
+        if (!(err instanceof LdapInvalidCredentials)) throw err;
+        this.log.error({ bindDn: this.opts.bindDn, url: this.opts.url }, 'ldap: the service bind failed: the directory refused HOTLINE_LDAP_BIND_DN with HOTLINE_LDAP_BIND_PASSWORD');
+        return { ok: false, reason: 'service_bind_failed' };
+      }
       stage = 'user search';
       const filter = buildFilter(this.opts.userFilter ?? '(uid={{username}})', { username });
       const groupAttr = this.opts.groupSearch ? [] : [this.opts.groupAttribute ?? 'memberOf'];
@@ -137,6 +155,12 @@ export class LdapDirectory {
       });
       if (searchEntries.length !== 1) {
         if (searchEntries.length > 1) this.log.warn({ username, filter: this.opts.userFilter }, 'ldap: the user filter matches several entries; refusing');
+        // The same work as for a known name (a bind on its own connection, refused), so that
+        // the answer's time does not tell that the name is not in the directory.
+        stage = 'user bind';
+        await this.bindAsUser(`cn=hotline-no-such-user-${randomBytes(8).toString('hex')},${this.opts.baseDn}`, password).catch((err: unknown) => {
+          if (!(err instanceof ResultCodeError)) throw err; // a refusal of another kind is still a refusal
+        });
         return { ok: false, reason: 'unknown_user' };
       }
       const entry = searchEntries[0]!;
@@ -166,7 +190,7 @@ export class LdapDirectory {
       this.log.error({ err: (err as Error).message, stage, ldap: this.describe() }, 'ldap: directory unavailable');
       return { ok: false, reason: 'directory_unavailable' };
     } finally {
-      await service?.unbind().catch(() => {});
+      await service?.unbind().catch(logFailure(this.log, 'ldap: unbind of the service account', { level: 'debug' }));
     }
   }
 
@@ -180,7 +204,7 @@ export class LdapDirectory {
       if (err instanceof LdapInvalidCredentials) return false;
       throw err;
     } finally {
-      await client.unbind().catch(() => {});
+      await client.unbind().catch(logFailure(this.log, 'ldap: unbind after the user bind', { level: 'debug' }));
     }
   }
 

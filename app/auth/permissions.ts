@@ -8,11 +8,12 @@
 // handlers enforces it: 401 without a valid token, 403 with a role not in `allow`.
 import { Router, type Request, type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
-import { declareInput, type RouteInput } from '../http/validate.js';
+import { declareInput, openInputProblem, type RouteInput } from '../http/validate.js';
 import { ForbiddenError, TotpEnrolmentRequiredError, UnauthenticatedError } from './auth.errors.js';
 
-export const ROLES = ['admin', 'supervisor', 'agent', 'readonly'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from './auth.roles.js';
+
+export { ROLES, type Role };
 /** Higher is more powerful; used to pick one role from several directory groups. */
 export const ROLE_RANK: Record<Role, number> = { admin: 4, supervisor: 3, agent: 2, readonly: 1 };
 export const ANY_ROLE: readonly Role[] = ROLES;
@@ -47,8 +48,9 @@ export type Access = (
       allow: readonly Role[];
       /** Also reachable by a session still waiting for its TOTP enrolment (me, enrol, logout). */
       duringTotpEnrolment?: boolean;
-      /** Writes an audit entry with this action when the request succeeds (config changes, exports). */
-      audit?: 'config.change' | 'export';
+      /** Writes an audit entry with this action when the request succeeds (config changes, exports,
+       *  a supervisor acting on an agent: its validated body is recorded too). */
+      audit?: 'config.change' | 'export' | 'supervisor.action';
     }
 ) &
   RouteInput;
@@ -136,8 +138,10 @@ function validateAccess(access: unknown, where: string): Access {
     if (s !== undefined && typeof s?.safeParse !== 'function') throw new Error(`${where}: ${part} must be a zod schema`);
   }
   if (a.upload !== undefined && a.body !== undefined) throw new Error(`${where}: a route takes a JSON body or an upload, not both`);
+  const open = openInputProblem(a as RouteInput);
+  if (open) throw new Error(`${where}: ${open}`);
   if (a.public === true && a.allow === undefined) return a as unknown as Access;
-  const auditOk = a.audit === undefined || a.audit === 'config.change' || a.audit === 'export';
+  const auditOk = a.audit === undefined || a.audit === 'config.change' || a.audit === 'export' || a.audit === 'supervisor.action';
   if (Array.isArray(a.allow) && a.allow.length > 0 && a.allow.every(isRole) && a.public === undefined && auditOk) return a as unknown as Access;
   throw new Error(`${where}: invalid access declaration ${JSON.stringify(access)}; allow must list roles from ${ROLES.join(', ')}`);
 }
@@ -159,7 +163,7 @@ export function guard(access: Access, authenticate: Authenticator): RequestHandl
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** What a successful audited request writes (see Access.audit). */
+/** What a successful audited request writes (see Access.audit). Never rejects: it logs its own failure. */
 export type AuditWriter = (entry: { actor: string; actorIp: string | null; action: string; target: string; detail: unknown }) => Promise<void>;
 
 export interface SecureRouterOptions {
@@ -223,8 +227,8 @@ function auditOnSuccess(action: string, route: string, write: AuditWriter): Requ
         actorIp: req.ip ?? null,
         action,
         target: `${req.method} ${req.baseUrl}${req.path}`,
-        detail: { route, params: req.params, query: req.query, status: res.statusCode },
-      }).catch(() => {});
+        detail: { route, params: req.params, query: req.query, status: res.statusCode, ...(action === 'supervisor.action' && req.body !== undefined ? { body: req.body as unknown } : {}) },
+      });
     });
     next();
   };

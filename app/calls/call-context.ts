@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { ChannelGoneError, type CallControl, type DialplanTarget, type PbxCallEvent } from '../pbx/ports.js';
 import { CallEnded, type CallSession } from './call-session.js';
 import type { CallsService, PathEntry } from './calls.service.js';
+import { settled } from '../log-failure.js';
 
 const MAX_PROMPT_MS = 5 * 60_000;
 const isDigit = (e: PbxCallEvent) => e.kind === 'dtmf';
@@ -23,6 +24,8 @@ export interface CollectOptions {
 export interface CallContextHooks {
   /** Seconds from the caller's last digit to the next prompt starting (IVR latency metric). */
   onPromptAfterDigit?: (seconds: number) => void;
+  /** Longest wait for a prompt's end (default 5 min); past it the flow goes on, with a warning. */
+  maxPromptMs?: number;
 }
 
 export class CallContext {
@@ -84,6 +87,7 @@ export class CallContext {
 
   private async startPrompt(media: string[], playbackId: string): Promise<string> {
     await this.pbx(() => this.control.play(this.session.channelId, media, playbackId));
+    this.log.debug({ playbackId, media }, 'prompt started');
     const since = this.session.takeLastDigitAt();
     if (since !== undefined) this.hooks.onPromptAfterDigit?.(Number(process.hrtime.bigint() - since) / 1e9);
     this.calls.prompt(this.callId, media.join(','), 'started');
@@ -100,14 +104,19 @@ export class CallContext {
    */
   private async playWatching(media: string[], match: (playbackId: string) => (e: PbxCallEvent) => boolean): Promise<{ playbackId: string; event: PbxCallEvent | null }> {
     const playbackId = this.newPlaybackId();
-    const waiting = this.session.waitFor(match(playbackId), MAX_PROMPT_MS);
-    try {
-      await this.startPrompt(media, playbackId);
-    } catch (err) {
-      waiting.catch(() => undefined);
-      throw err;
+    const maxMs = this.hooks.maxPromptMs ?? MAX_PROMPT_MS;
+    const waiting = this.session.waitFor(match(playbackId), maxMs);
+    // A caller who hangs up while the play request is under way rejects the wait before anyone
+    // awaits it; and if the prompt never starts, its end will not come and the wait means nothing.
+    // Marked handled now (awaited below when the prompt started): never an unhandled rejection.
+    void settled(waiting);
+    await this.startPrompt(media, playbackId);
+    const event = await waiting;
+    // null without a resync: Asterisk never reported the prompt's end (PlaybackFinished) to this call.
+    if (event === null && !this.session.resyncRequested) {
+      this.log.warn({ callId: this.callId, playbackId, media, waitedMs: maxMs }, 'prompt did not report its end in time; the flow goes on');
     }
-    return { playbackId, event: await waiting };
+    return { playbackId, event };
   }
 
   async playAndWait(media: string[]): Promise<void> {

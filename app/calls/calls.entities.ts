@@ -2,18 +2,21 @@
 // entity maps to MariaDB/MySQL and to the embedded SQLite default.
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-export type CallOutcome =
-  | 'completed' // Hotline finished the flow and hung up
-  | 'caller_hangup' // the caller hung up before the flow ended
-  | 'handed_back' // Hotline handed the call back to the dialplan fallback (shutdown, failure)
-  | 'handed_off' // the flow passed the call to a dialplan destination (queue, transfer)
-  | 'failed' // the call ended because of an error
+export const CALL_OUTCOMES = [
+  'completed', // Hotline finished the flow and hung up
+  'caller_hangup', // the caller hung up before the flow ended
+  'handed_back', // Hotline handed the call back to the dialplan fallback (shutdown, failure)
+  'handed_off', // the flow passed the call to a dialplan destination (queue, transfer)
+  'failed', // the call ended because of an error
   // Calls of an attached PBX (source other than 'hotline'), built from its AMI events:
-  | 'answered' // an agent (queue) or a dialed party answered
-  | 'abandoned' // the caller hung up while waiting in a queue
-  | 'unanswered'; // nobody answered (no queue answer, or the PBX never answered)
+  'answered', // an agent (queue) or a dialed party answered
+  'abandoned', // the caller hung up while waiting in a queue
+  'unanswered', // nobody answered (no queue answer, or the PBX never answered)
+] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 @Entity({ name: 'call_records' })
+@Index('idx_call_records_open', ['endedAt', 'startedAt'])
 export class CallRecord {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -100,6 +103,18 @@ export class CallRecord {
   /** Seconds talking with the agent, as Asterisk reports them. */
   @Column({ name: 'talk_seconds', type: 'int', nullable: true })
   talkSeconds!: number | null;
+
+  /** The Hotline agent who answered (Hotline's own queue calls). */
+  @Index('idx_call_records_agent')
+  @Column({ name: 'agent_id', type: 'varchar', length: 36, nullable: true })
+  agentId!: string | null;
+
+  /** The wrap-up code the agent picked, and the agent's note. */
+  @Column({ name: 'disposition', type: 'varchar', length: 32, nullable: true })
+  disposition!: string | null;
+
+  @Column({ name: 'disposition_note', type: 'varchar', length: 500, nullable: true })
+  dispositionNote!: string | null;
 }
 
 @Entity({ name: 'call_events' })

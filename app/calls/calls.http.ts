@@ -30,6 +30,9 @@ const toJson = (r: CallRecord) => ({
   agentName: r.agentName,
   holdSeconds: r.holdSeconds,
   talkSeconds: r.talkSeconds,
+  agentId: r.agentId,
+  disposition: r.disposition,
+  dispositionNote: r.dispositionNote,
 });
 
 const eventJson = (e: CallEvent) => ({
@@ -41,7 +44,10 @@ const eventJson = (e: CallEvent) => ({
 /** Call records: supervisors and admins (agents get their own calls with the ACD's agent link). */
 const READ = { allow: ['admin', 'supervisor', 'readonly'] } as const;
 
-export function callsRoutes(router: SecureRouter, calls: CallsService): void {
+/** Tickets made from a call (the tickets module owns the link: a ticket's callId). */
+export type TicketsOfCall = (callId: string) => Promise<Array<{ id: string; number: string; title: string; status: string }>>;
+
+export function callsRoutes(router: SecureRouter, calls: CallsService, ticketsOfCall: TicketsOfCall): void {
   router.get('/calls', { ...READ, query: callListQuery }, async (req, res) => {
     const q = input(req, 'query', callListQuery);
     const { items, total } = await calls.list(q);
@@ -50,6 +56,6 @@ export function callsRoutes(router: SecureRouter, calls: CallsService): void {
   router.get('/calls/:id', { ...READ, params: callIdParams }, async (req, res) => {
     const { id } = input(req, 'path', callIdParams);
     const { record, events } = await calls.get(id);
-    res.json({ ...toJson(record), events: events.map(eventJson) });
+    res.json({ ...toJson(record), tickets: await ticketsOfCall(record.id), events: events.map(eventJson) });
   });
 }

@@ -1,7 +1,7 @@
 // Call records: created when a call enters Hotline, updated at every step, finished when
 // it ends. The record is the persisted state a standby node resumes a call from.
 import { randomUUID } from 'node:crypto';
-import type { DataSource, Repository } from 'typeorm';
+import { IsNull, LessThan, type DataSource, type Repository } from 'typeorm';
 import { NotFoundError } from '../errors.js';
 import type { CallInfo } from '../pbx/ports.js';
 import { CallEvent, CallRecord, type CallOutcome } from './calls.entities.js';
@@ -24,6 +24,8 @@ export class CallsService {
   private readonly records: Repository<CallRecord>;
   private readonly events: Repository<CallEvent>;
   private readonly writer: EventWriter;
+  /** Answer times waiting for the record's next update, by call id. */
+  private readonly unwrittenAnswers = new Map<string, Date>();
 
   constructor(
     db: DataSource,
@@ -56,7 +58,8 @@ export class CallsService {
       currentStep: null,
       handledBy: this.nodeName,
     });
-    await this.records.insert(record);
+    // No reload of the columns the database filled in (a SELECT per call): the pipeline needs only id and startedAt.
+    await this.records.createQueryBuilder().insert().values(record).updateEntity(false).execute();
     this.addEvent(record.id, 'entered', { flow }, at);
     return record;
   }
@@ -70,13 +73,26 @@ export class CallsService {
     this.addEvent(id, 'resumed', { node: this.nodeName });
   }
 
+  /**
+   * The call was answered. The flow persists its first step right after answering, so the
+   * answer time is written with that update (or with the call's end, whichever comes first)
+   * instead of by a statement of its own.
+   */
   async answered(id: string, at: Date): Promise<void> {
-    await this.records.update({ id }, { answeredAt: at });
+    this.unwrittenAnswers.set(id, at);
     this.addEvent(id, 'answered', undefined, at);
   }
 
+  /** { answeredAt } when the call's answer is not written yet (see answered()). */
+  private answerOf(id: string): { answeredAt?: Date } {
+    const at = this.unwrittenAnswers.get(id);
+    if (!at) return {};
+    this.unwrittenAnswers.delete(id);
+    return { answeredAt: at };
+  }
+
   async step(id: string, path: PathEntry[], step: string, state?: unknown): Promise<void> {
-    await this.records.update({ id }, { currentStep: step.slice(0, 64), ivrPath: JSON.stringify(path), ...(state === undefined ? {} : { variables: JSON.stringify(state) }) });
+    await this.records.update({ id }, { ...this.answerOf(id), currentStep: step.slice(0, 64), ivrPath: JSON.stringify(path), ...(state === undefined ? {} : { variables: JSON.stringify(state) }) });
     this.addEvent(id, 'step', { step });
   }
 
@@ -95,8 +111,24 @@ export class CallsService {
     await this.writer.flushed();
     await this.records.update(
       { id: record.id },
-      { endedAt: at, outcome, hangupCause: cause?.slice(0, 64) ?? null, durationMs: Math.max(0, at.getTime() - record.startedAt.getTime()), currentStep: null },
+      { ...this.answerOf(record.id), endedAt: at, outcome, hangupCause: cause?.slice(0, 64) ?? null, durationMs: Math.max(0, at.getTime() - record.startedAt.getTime()), currentStep: null },
     );
+  }
+
+  /** Open records of Hotline's own calls that started before `before`, oldest first (the orphan sweep). */
+  openRecords(before: Date, limit: number): Promise<CallRecord[]> {
+    return this.records.find({ where: { source: 'hotline', endedAt: IsNull(), startedAt: LessThan(before) }, order: { startedAt: 'ASC' }, take: limit });
+  }
+
+  /** Ends a record only if nothing ended it meanwhile (the flow's own end always wins). */
+  async finishIfOpen(record: { id: string; startedAt: Date }, outcome: CallOutcome, cause: string, at: Date): Promise<boolean> {
+    const r = await this.records.update(
+      { id: record.id, endedAt: IsNull() },
+      { endedAt: at, outcome, hangupCause: cause.slice(0, 64), durationMs: Math.max(0, at.getTime() - record.startedAt.getTime()), currentStep: null },
+    );
+    if (!r.affected) return false;
+    this.addEvent(record.id, 'ended', { outcome, cause }, at);
+    return true;
   }
 
   /** Adds a timeline event; written with the next batch (see EventWriter). */
@@ -125,6 +157,42 @@ export class CallsService {
     const state = r.variables ? (JSON.parse(r.variables) as { vars?: Record<string, string> }) : {};
     const path = (JSON.parse(r.ivrPath || '[]') as Array<{ step: string }>).map((p) => p.step);
     return { callId: r.id, calledNumber: r.calledNumber, digits: r.digits, path, variables: state.vars ?? {} };
+  }
+
+  // ---- the agent's part (reported by the ACD, which knows queues and agents) -------------
+  /** An agent answered the call from a queue: the record names the agent. Returns the record's id (null: no record of that channel). */
+  async agentAnswered(channelId: string, a: { agentId: string | null; agentInterface: string; agentName: string | null; queue: string; holdSeconds: number | null; at: Date }): Promise<string | null> {
+    const r = await this.records.findOne({ where: { channelId }, select: { id: true } });
+    if (!r) return null;
+    await this.records.update({ id: r.id }, { agentId: a.agentId, agentInterface: a.agentInterface.slice(0, 80), agentName: a.agentName?.slice(0, 128) ?? null, queue: a.queue.slice(0, 64), holdSeconds: a.holdSeconds });
+    this.addEvent(r.id, 'agent.answered', { agentId: a.agentId, agent: a.agentName, queue: a.queue }, a.at);
+    return r.id;
+  }
+
+  /** The agent's conversation ended after `talkSeconds`. */
+  async agentCompleted(channelId: string, talkSeconds: number | null, at: Date): Promise<void> {
+    const r = await this.records.findOne({ where: { channelId }, select: { id: true } });
+    if (!r) return;
+    await this.records.update({ id: r.id }, { talkSeconds });
+    this.addEvent(r.id, 'agent.completed', { talkSeconds }, at);
+  }
+
+  /** The record of a channel (id and answering agent), or null. */
+  async byChannel(channelId: string): Promise<{ id: string; channelId: string; agentId: string | null } | null> {
+    const r = await this.records.findOne({ where: { channelId }, select: { id: true, channelId: true, agentId: true } });
+    return r ? { id: r.id, channelId: r.channelId, agentId: r.agentId } : null;
+  }
+
+  /** The record by id (id, channel, answering agent), or null. */
+  async brief(id: string): Promise<{ id: string; channelId: string; agentId: string | null } | null> {
+    const r = await this.records.findOne({ where: { id }, select: { id: true, channelId: true, agentId: true } });
+    return r ? { id: r.id, channelId: r.channelId, agentId: r.agentId } : null;
+  }
+
+  /** The wrap-up code (and note) the agent picked for the call. */
+  async setDisposition(id: string, d: { agentId: string; code: string; note: string }): Promise<void> {
+    await this.records.update({ id }, { disposition: d.code, dispositionNote: d.note || null });
+    this.addEvent(id, 'disposition', { agentId: d.agentId, code: d.code, ...(d.note ? { note: d.note } : {}) });
   }
 
   async get(id: string): Promise<{ record: CallRecord; events: CallEvent[] }> {

@@ -2,8 +2,10 @@
 // resolve number -> create the call record -> pick the flow -> run it,
 // and every way out of it ends in a known state (completed, caller hung up, handed back).
 import type { Logger } from '../logger.js';
+import { logFailure } from '../log-failure.js';
+import { ignoreChannelGone } from '../pbx/gone.js';
 import { FencedError, type CallControl, type CallEventSink, type CallInfo, type PbxCallEvent } from '../pbx/ports.js';
-import type { CallOutcome } from './calls.entities.js';
+import type { CallOutcome, CallRecord } from './calls.entities.js';
 import { CallContext } from './call-context.js';
 import { CallEnded, CallSession } from './call-session.js';
 import type { CallsService, PathEntry } from './calls.service.js';
@@ -22,6 +24,12 @@ export class CallsStasis implements CallEventSink {
   private readonly sessions = new Map<string, CallSession>();
   private readonly running = new Set<Promise<void>>();
   private accepting = true;
+  /**
+   * Asked before a call is handed to the dialplan because something failed (often the database):
+   * false when this node has lost the lease meanwhile (it fenced itself), and then the call stays
+   * in Stasis for the node that takes over, which resumes it from its record. Set by the HA wiring.
+   */
+  confirmActive: () => Promise<boolean> = async () => true;
 
   constructor(
     private readonly control: CallControl,
@@ -32,6 +40,11 @@ export class CallsStasis implements CallEventSink {
     private readonly onOutcome: CallOutcomeListener = () => {},
     private readonly hooks: CallContextHooks = {},
   ) {}
+
+  /** Whether a session of this node drives the call on that channel now. */
+  follows(channelId: string): boolean {
+    return this.sessions.has(channelId);
+  }
 
   get inProgress(): number {
     return this.sessions.size;
@@ -54,7 +67,7 @@ export class CallsStasis implements CallEventSink {
         local.interrupt();
         continue;
       }
-      this.track(this.resume(call));
+      this.track(call.channelId, this.resume(call));
     }
     if (reconnect) this.log.info({ calls: calls.length }, 'ARI link back; calls in the app resumed');
   }
@@ -62,13 +75,15 @@ export class CallsStasis implements CallEventSink {
   private enter(call: CallInfo, at: Date): void {
     if (this.sessions.has(call.channelId)) return;
     if (!this.accepting) {
-      this.control.handBack(call.channelId).catch(() => {});
+      void this.control.handBack(call.channelId).catch(ignoreChannelGone(this.log, 'handing a new call back while draining', { channelId: call.channelId }));
       return;
     }
-    this.track(this.runNew(call, at));
+    this.track(call.channelId, this.runNew(call, at));
   }
 
-  private track(p: Promise<void>): void {
+  /** Every call's work ends here: a failure nobody caught is logged, never an unhandled rejection. */
+  private track(channelId: string, work: Promise<void>): void {
+    const p = work.catch(logFailure(this.log, 'handling the call', { level: 'error', context: { channelId } }));
     this.running.add(p);
     void p.finally(() => this.running.delete(p));
   }
@@ -80,31 +95,60 @@ export class CallsStasis implements CallEventSink {
       flow = await this.flows.forNewCall(call);
       record = await this.calls.start(call, flow?.name ?? 'none', flow?.versionId ?? null, at);
     } catch (err) {
+      if (!(await this.confirmActive())) {
+        this.log.warn({ channelId: call.channelId, err: (err as Error).message }, 'could not start the call and this node lost the lease: call left to the active node');
+        return;
+      }
       this.log.error({ channelId: call.channelId, err: (err as Error).message }, 'could not start the call; handing it to the dialplan fallback');
-      await this.control.handBack(call.channelId).catch(() => {});
+      await this.control.handBack(call.channelId).catch(ignoreChannelGone(this.log, 'handing the call back', { channelId: call.channelId }));
       return;
     }
     const session = new CallSession(record.id, call.channelId, record.startedAt);
     await this.drive(session, flow, call.answered);
   }
 
-  /** A call already in the app when we (re)connected, with no session here. */
+  /**
+   * A call already in the app when we (re)connected, with no session here. If its record
+   * cannot be read or rebuilt (database down, a corrupt row), the call goes to the dialplan
+   * fallback and its record, if any, is closed as handed back.
+   */
   private async resume(call: CallInfo): Promise<void> {
-    const record = await this.calls.findOpenByChannel(call.channelId).catch(() => null);
+    let record: CallRecord | null = null;
+    let path: PathEntry[];
+    try {
+      record = await this.calls.findOpenByChannel(call.channelId);
+      if (record) {
+        await this.calls.adopt(record.id);
+        path = JSON.parse(record.ivrPath) as PathEntry[];
+        if (!Array.isArray(path)) throw new Error('its IVR path is not a list');
+      }
+    } catch (err) {
+      const ids = { channelId: call.channelId, callId: record?.id };
+      if (!(await this.confirmActive())) {
+        this.log.warn({ ...ids, err: (err as Error).message }, 'cannot resume the call and this node lost the lease: call left to the active node');
+        return;
+      }
+      this.log.error({ ...ids, err: (err as Error).message }, 'cannot resume the call; handing it to the dialplan fallback');
+      await this.control.handBack(call.channelId).catch(ignoreChannelGone(this.log, 'handing the call back', ids));
+      if (record) {
+        await this.calls.finish(record, 'handed_back', 'resume failed', new Date()).catch(logFailure(this.log, 'closing the call record', { level: 'error', context: ids }));
+        this.onOutcome('handed_back');
+      }
+      return;
+    }
     if (!record) {
       // Entered while nobody listened (or its record is lost): start it as a new call.
       await this.runNew(call, new Date());
       return;
     }
-    await this.calls.adopt(record.id);
-    this.log.info({ callId: record.id, step: record.currentStep }, 'resuming call from its persisted step');
-    const session = new CallSession(record.id, call.channelId, record.startedAt);
+    const callId = record.id;
+    this.log.info({ callId, step: record.currentStep }, 'resuming call from its persisted step');
+    const session = new CallSession(callId, call.channelId, record.startedAt);
     const flow = await this.flows.forResumedCall(record).catch((err: Error) => {
-      this.log.error({ callId: record.id, err: err.message }, 'cannot rebuild the call state');
+      this.log.error({ callId, err: err.message }, 'cannot rebuild the call state');
       return null;
     });
-    const path = JSON.parse(record.ivrPath) as PathEntry[];
-    await this.drive(session, flow, call.answered, { path, digits: record.digits });
+    await this.drive(session, flow, call.answered, { path: path!, digits: record.digits });
   }
 
   private async drive(session: CallSession, flow: CallFlow | null, answered: boolean, resumed?: { path: PathEntry[]; digits: string }): Promise<void> {
@@ -114,7 +158,7 @@ export class CallsStasis implements CallEventSink {
     const maxAge = this.opts.maxCallSeconds * 1000 - (Date.now() - session.startedAt.getTime());
     const reaper = setTimeout(() => {
       log.warn('call reached the maximum call time; hanging up');
-      void ctx.hangup().catch(() => {});
+      void ctx.hangup().catch(ignoreChannelGone(log, 'hanging up a call past the maximum call time'));
     }, Math.max(0, maxAge));
     let outcome: CallOutcome = 'completed';
     let cause: string | null = null;
@@ -133,11 +177,14 @@ export class CallsStasis implements CallEventSink {
         outcome = err.handedTo === 'fallback' ? 'handed_back' : err.handedTo === 'destination' ? 'handed_off' : 'caller_hangup';
         cause = err.reason;
         if (!err.handedTo) log.info({ cause }, 'caller hung up');
+      } else if (!(await this.confirmActive())) {
+        log.warn({ err: (err as Error).message, step: ctx.state.path.at(-1)?.step }, 'call flow failed and this node lost the lease: call left to the active node');
+        return;
       } else {
         log.error({ err: (err as Error).message, step: ctx.state.path.at(-1)?.step }, 'call flow failed; handing the call to the dialplan fallback');
         outcome = 'handed_back';
         cause = 'flow error';
-        await ctx.handBack().catch(() => {});
+        await ctx.handBack().catch(ignoreChannelGone(log, 'handing the call back after a flow error'));
       }
     } finally {
       clearTimeout(reaper);
@@ -172,7 +219,7 @@ export class CallsStasis implements CallEventSink {
     for (const session of this.sessions.values()) {
       this.log.info({ callId: session.callId }, 'shutting down: handing call back to the dialplan');
       session.expectLeave('handed back at shutdown', 'fallback');
-      await this.control.handBack(session.channelId).catch(() => {});
+      await this.control.handBack(session.channelId).catch(ignoreChannelGone(this.log, 'handing the call back at shutdown', { callId: session.callId }));
       session.end('handed back at shutdown', 'fallback');
     }
     await Promise.allSettled([...this.running]);

@@ -3,6 +3,7 @@
 // — the state a standby resumes from — is never batched.
 import type { DataSource } from 'typeorm';
 import { CallEvent } from './calls.entities.js';
+import { settled } from '../log-failure.js';
 
 type Row = Pick<CallEvent, 'callId' | 'at' | 'type' | 'detail'>;
 
@@ -35,7 +36,7 @@ export class EventWriter {
   private async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.current) await this.current.catch(() => {});
+    if (this.current) await settled(this.current); // its failure went to onError and its waiters
     if (!this.pending.length) return;
     const rows = this.pending;
     const waiters = this.waiters;

@@ -4,14 +4,15 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { CallControl } from '../pbx/ports.js';
-import { callsRoutes } from './calls.http.js';
+import { callsRoutes, type TicketsOfCall } from './calls.http.js';
 import { callRecordPager } from './calls.pager.js';
 import type { SecureRouter } from '../auth/permissions.js';
 import { CallsService } from './calls.service.js';
 import { CallsStasis } from './calls.stasis.js';
+import { OrphanSweep } from './orphan-sweep.js';
 import type { FlowResolver } from './call-flow.js';
 
-export function createCallsModule(deps: { db: DataSource; control: CallControl; flows: FlowResolver; config: Config; log: Logger; metrics: Metrics; routes: SecureRouter }) {
+export function createCallsModule(deps: { db: DataSource; control: CallControl; flows: FlowResolver; config: Config; log: Logger; metrics: Metrics; routes: SecureRouter; ticketsOfCall: TicketsOfCall }) {
   const log = deps.log.child({ module: 'calls' });
   const service = new CallsService(deps.db, deps.config.nodeName, (err, lost) =>
     log.error({ err: err.message, events: lost }, 'could not write call timeline events'),
@@ -25,6 +26,10 @@ export function createCallsModule(deps: { db: DataSource; control: CallControl; 
     (outcome) => deps.metrics.callsTotal.inc({ outcome }),
     { onPromptAfterDigit: (seconds) => deps.metrics.dtmfToPromptSeconds.observe(seconds) },
   );
-  callsRoutes(deps.routes, service);
-  return { service, stasis, router: deps.routes.router, pager: callRecordPager(deps.db) };
+  // Runs only while this node is active (wired to leadership) and only with Hotline's own Asterisk.
+  const sweep = deps.config.ownPbx
+    ? new OrphanSweep(service, deps.control, (ch) => stasis.follows(ch), log, { graceMs: deps.config.calls.orphanGraceMs, everyMs: deps.config.calls.orphanSweepMs })
+    : null;
+  callsRoutes(deps.routes, service, deps.ticketsOfCall);
+  return { service, stasis, sweep, router: deps.routes.router, pager: callRecordPager(deps.db) };
 }

@@ -1,23 +1,33 @@
 // Bulk work on customers for import and export: upsert a batch of rows inside the caller's
 // transaction (or classify it only, for a dry run), and page through customers by keyset.
 // A row matches an existing customer by its ID, else by any of its phone numbers; an update
-// replaces name / company / VIP level (those given) and adds the row's new phone numbers
-// (phones already stored and not in the row are kept).
+// replaces name / company / address / region / VIP level (those given), adds the row's new
+// phone numbers, emails and tags (stored ones not in the row are kept) and sets the custom
+// fields it gives (others are kept).
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Customer, CustomerPhone } from './crm.entities.js';
+import { customFieldsProblem, type CustomFields } from './crm.schemas.js';
+import { parseFields } from './crm.views.js';
 
 export interface CustomerUpsertRow {
   /** Where the row came from (a sheet row number), echoed in the outcome. */
   row: number;
   id?: string;
   name: string;
-  /** undefined: keep the stored value (create: ''). */
+  /** undefined: keep the stored value (create: ''); the same for address and region. */
   company?: string;
+  address?: string;
+  region?: string;
   /** undefined: keep the stored value (create: 0). */
   vipLevel?: number;
   /** Normalized, distinct. */
   phones: string[];
+  /** Normalized (crm.schemas email / tag), distinct; added to the stored ones. */
+  emails?: string[];
+  tags?: string[];
+  /** Custom fields to set (the others are kept). */
+  customFields?: CustomFields;
 }
 
 export type UpsertOutcome =
@@ -31,13 +41,15 @@ export class UpsertContext {
 }
 
 const CHUNK = 500;
+const MAX_TAGS = 50;
+const MAX_EMAILS = 20;
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
-type Stored = { id: string; name: string; company: string; vip_level: number };
+type Stored = { id: string; name: string; company: string; address: string; region: string; vip_level: number; custom_fields: string | null };
 
 /** SELECT ... IN (...) in chunks, with the driver's raw rows (no entity objects: a bulk path). */
 async function selectIn<T>(m: EntityManager, sql: (placeholders: string) => string, values: string[]): Promise<T[]> {
@@ -54,18 +66,39 @@ async function insertMany(m: EntityManager, table: string, columns: string[], ro
   }
 }
 
+/** customer id -> stored values of a (customer_id, value) table. */
+async function storedLists(m: EntityManager, table: 'customer_emails' | 'customer_tags', column: 'email' | 'tag', ids: string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  if (!ids.length) return out;
+  for (const r of await selectIn<{ customer_id: string; v: string }>(m, (p) => `SELECT customer_id, ${column} AS v FROM ${table} WHERE customer_id IN (${p})`, ids)) {
+    const set = out.get(r.customer_id) ?? new Set<string>();
+    set.add(r.v);
+    out.set(r.customer_id, set);
+  }
+  return out;
+}
+
+const fieldsJson = (f: CustomFields) => (Object.keys(f).length ? JSON.stringify(f) : null);
+const sameFields = (a: CustomFields, b: CustomFields) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
 export async function upsertCustomers(m: EntityManager, rows: CustomerUpsertRow[], ctx: UpsertContext, write: boolean): Promise<UpsertOutcome[]> {
   const owners = new Map<string, string>();
   const found = await selectIn<{ phone: string; customer_id: string }>(m, (p) => `SELECT phone, customer_id FROM customer_phones WHERE phone IN (${p})`, rows.flatMap((r) => r.phones));
   for (const p of found) owners.set(p.phone, p.customer_id);
   const ids = [...new Set([...rows.flatMap((r) => (r.id ? [r.id] : [])), ...owners.values()])];
   const customers = new Map<string, Stored>();
-  for (const c of await selectIn<Stored>(m, (p) => `SELECT id, name, company, vip_level FROM customers WHERE id IN (${p}) AND merged_into IS NULL AND deleted_at IS NULL`, ids)) customers.set(c.id, c);
+  const columns = 'id, name, company, address, region, vip_level, custom_fields';
+  for (const c of await selectIn<Stored>(m, (p) => `SELECT ${columns} FROM customers WHERE id IN (${p}) AND merged_into IS NULL AND deleted_at IS NULL`, ids)) customers.set(c.id, c);
+  const wantsLists = rows.some((r) => r.emails?.length || r.tags?.length);
+  const storedEmails = wantsLists ? await storedLists(m, 'customer_emails', 'email', [...customers.keys()]) : new Map<string, Set<string>>();
+  const storedTags = wantsLists ? await storedLists(m, 'customer_tags', 'tag', [...customers.keys()]) : new Map<string, Set<string>>();
 
   const outcomes: UpsertOutcome[] = [];
   const inserts: unknown[][] = [];
   const phoneInserts: unknown[][] = [];
-  const updates: Array<{ id: string; name: string; company: string; vipLevel: number }> = [];
+  const emailInserts: unknown[][] = [];
+  const tagInserts: unknown[][] = [];
+  const updates: unknown[][] = [];
   for (const r of rows) {
     const reject = (message: string) => outcomes.push({ row: r.row, outcome: 'rejected', message });
     const owning = [...new Set(r.phones.flatMap((p) => (owners.has(p) ? [owners.get(p)!] : [])))];
@@ -91,6 +124,26 @@ export async function upsertCustomers(m: EntityManager, rows: CustomerUpsertRow[
         continue;
       }
     }
+    const id = target?.id ?? randomUUID();
+    const stored = target ? parseFields(target.custom_fields) : {};
+    const fields: CustomFields = { ...stored, ...r.customFields };
+    const problem = customFieldsProblem(fields);
+    const haveEmails = storedEmails.get(id) ?? new Set<string>();
+    const haveTags = storedTags.get(id) ?? new Set<string>();
+    const newEmails = (r.emails ?? []).filter((e) => !haveEmails.has(e));
+    const newTags = (r.tags ?? []).filter((t) => !haveTags.has(t));
+    if (problem) {
+      reject(problem);
+      continue;
+    }
+    if (haveTags.size + newTags.length > MAX_TAGS) {
+      reject(`a customer has at most ${MAX_TAGS} tags (has ${haveTags.size}, adding ${newTags.length})`);
+      continue;
+    }
+    if (haveEmails.size + newEmails.length > MAX_EMAILS) {
+      reject(`a customer has at most ${MAX_EMAILS} email addresses (has ${haveEmails.size}, adding ${newEmails.length})`);
+      continue;
+    }
     if (target) {
       const earlier = ctx.touched.get(target.id);
       if (earlier !== undefined) {
@@ -98,32 +151,44 @@ export async function upsertCustomers(m: EntityManager, rows: CustomerUpsertRow[
         continue;
       }
       ctx.touched.set(target.id, r.row);
-      const next = { id: target.id, name: r.name, company: r.company ?? target.company, vipLevel: r.vipLevel ?? Number(target.vip_level) };
-      const changed = next.name !== target.name || next.company !== target.company || next.vipLevel !== Number(target.vip_level);
+      const next = {
+        name: r.name,
+        company: r.company ?? target.company,
+        address: r.address ?? target.address,
+        region: r.region ?? target.region,
+        vipLevel: r.vipLevel ?? Number(target.vip_level),
+      };
+      const changed =
+        next.name !== target.name || next.company !== target.company || next.address !== target.address || next.region !== target.region ||
+        next.vipLevel !== Number(target.vip_level) || !sameFields(fields, stored);
       const added = r.phones.filter((p) => !owners.has(p));
-      if (!changed && added.length === 0) {
+      if (!changed && added.length === 0 && newEmails.length === 0 && newTags.length === 0) {
         outcomes.push({ row: r.row, outcome: 'unchanged', id: target.id });
         continue;
       }
-      updates.push(next); // new phones alone also make it an update (updated_at)
+      // New phones, emails or tags alone also make it an update (updated_at).
+      updates.push([next.name, next.company, next.address, next.region, next.vipLevel, fieldsJson(fields), target.id]);
       for (const phone of added) phoneInserts.push([phone, target.id]);
       outcomes.push({ row: r.row, outcome: 'updated', id: target.id });
     } else {
-      const id = randomUUID();
       ctx.touched.set(id, r.row);
-      inserts.push([id, r.name, r.company ?? '', r.vipLevel ?? 0]);
+      inserts.push([id, r.name, r.company ?? '', r.address ?? '', r.region ?? '', r.vipLevel ?? 0, fieldsJson(fields)]);
       for (const phone of r.phones) phoneInserts.push([phone, id]);
       outcomes.push({ row: r.row, outcome: 'created', id });
     }
+    for (const email of newEmails) emailInserts.push([id, email]);
+    for (const tag of newTags) tagInserts.push([id, tag]);
   }
   if (write) {
     // Timestamps in the form the driver stores them (TypeORM's own conversion for the column).
     const meta = m.connection.getMetadata(Customer);
     const now = m.connection.driver.preparePersistentValue(ctx.now, meta.findColumnWithPropertyName('updatedAt')!);
-    await insertMany(m, 'customers', ['id', 'name', 'company', 'vip_level', 'created_at', 'updated_at'], inserts.map((r) => [...r, now, now]));
+    await insertMany(m, 'customers', ['id', 'name', 'company', 'address', 'region', 'vip_level', 'custom_fields', 'created_at', 'updated_at'], inserts.map((r) => [...r, now, now]));
     await insertMany(m, 'customer_phones', ['phone', 'customer_id'], phoneInserts);
+    await insertMany(m, 'customer_emails', ['customer_id', 'email'], emailInserts);
+    await insertMany(m, 'customer_tags', ['customer_id', 'tag'], tagInserts);
     for (const u of updates) {
-      await m.query('UPDATE customers SET name = ?, company = ?, vip_level = ?, updated_at = ? WHERE id = ?', [u.name, u.company, u.vipLevel, now, u.id]);
+      await m.query('UPDATE customers SET name = ?, company = ?, address = ?, region = ?, vip_level = ?, custom_fields = ?, updated_at = ? WHERE id = ?', [...u.slice(0, 6), now, u[6]]);
     }
   }
   return outcomes;

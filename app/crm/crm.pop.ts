@@ -5,7 +5,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CustomerView } from './crm.views.js';
 import { contactLinks, parseFields } from './crm.views.js';
-import { mergeTimeline, type CallHistoryPort, type TimelineItem } from './crm.timeline.js';
+import { interactionItem, mergeTimeline, type CallHistoryPort } from './crm.timeline.js';
 import { phoneVariants } from './phone.js';
 
 export interface PopReminder {
@@ -57,9 +57,7 @@ export async function popData(m: EntityManager, calls: CallHistoryPort | undefin
     createdAt: toDate(c.created_at),
     updatedAt: toDate(c.updated_at),
   };
-  const items = interactions.map(
-    (r): TimelineItem => ({ id: String(r.id), kind: String(r.kind), at: toDate(r.at), refId: (r.ref_id as string | null) ?? null, summary: String(r.summary), actor: String(r.actor), source: 'interaction' }),
-  );
+  const items = interactions.map((r) => interactionItem({ id: String(r.id), kind: String(r.kind), at: toDate(r.at), refId: (r.ref_id as string | null) ?? null, summary: String(r.summary), actor: String(r.actor) }));
   const openReminders: PopReminder[] = reminders.map((r) => ({ id: String(r.id), agentId: String(r.agent_id), dueAt: toDate(r.due_at), text: String(r.text), status: String(r.status) }));
   return { customer, lastInteractions: mergeTimeline(items, callRows, lastN).items, openReminders };
 }

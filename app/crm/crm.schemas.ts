@@ -33,7 +33,7 @@ export type CustomFields = Record<string, string | number | boolean>;
 export function customFieldsProblem(f: CustomFields): string | null {
   const keys = Object.keys(f).length;
   if (keys > CUSTOM_FIELDS_MAX_KEYS) return `custom fields: ${keys} fields, at most ${CUSTOM_FIELDS_MAX_KEYS}`;
-  const bytes = Buffer.byteLength(JSON.stringify(f));
+  const bytes = new TextEncoder().encode(JSON.stringify(f)).length; // UTF-8 bytes, in Node and in the browser
   if (bytes > CUSTOM_FIELDS_MAX_BYTES) return `custom fields: ${bytes} bytes as JSON, at most ${CUSTOM_FIELDS_MAX_BYTES}`;
   return null;
 }

@@ -10,9 +10,25 @@ export interface TimelineItem {
   kind: string;
   at: Date;
   refId: string | null;
+  /** Stored English text (notes: the agent's own words). */
   summary: string;
   actor: string;
   source: 'interaction' | 'call';
+  /** The same in a form a page translates: `timeline.<key>` with these arguments; absent where `summary` is the words to show (notes, kinds other modules write). */
+  text?: { key: string; args: Record<string, string | number> };
+}
+
+/**
+ * The translatable form of the summaries the CRM and the tickets write (see where they are
+ * written: crm.service.ts, tickets.service.ts) and of call items; anything else has none.
+ */
+export function describe(kind: string, summary: string): TimelineItem['text'] {
+  if (kind === 'created' && summary === 'customer created') return { key: 'created', args: {} };
+  let m = kind === 'updated' ? /^changed: (.*)$/.exec(summary) : null;
+  if (m) return { key: 'updated', args: { fields: m[1]! } };
+  m = kind === 'ticket' ? /^ticket (\S+) opened: (.*)$/s.exec(summary) : null;
+  if (m) return { key: 'ticketOpened', args: { number: m[1]!, title: m[2]! } };
+  return undefined;
 }
 
 export interface CallSummary {
@@ -39,7 +55,16 @@ const newer = (a: TimelineItem, b: TimelineItem) => b.at.getTime() - a.at.getTim
 
 function callItem(c: CallSummary): TimelineItem {
   const secs = c.durationMs === null ? '' : `, ${Math.round(c.durationMs / 1000)} s`;
-  return { id: c.id, kind: 'call', at: c.startedAt, refId: c.id, summary: `call from ${c.callerNumber} to ${c.calledNumber}${c.outcome ? ` (${c.outcome}${secs})` : ''}`, actor: '', source: 'call' };
+  const text: TimelineItem['text'] = c.outcome
+    ? { key: 'callEnded', args: { from: c.callerNumber, to: c.calledNumber, outcome: c.outcome, seconds: c.durationMs === null ? 0 : Math.round(c.durationMs / 1000) } }
+    : { key: 'call', args: { from: c.callerNumber, to: c.calledNumber } };
+  return { id: c.id, kind: 'call', at: c.startedAt, refId: c.id, summary: `call from ${c.callerNumber} to ${c.calledNumber}${c.outcome ? ` (${c.outcome}${secs})` : ''}`, actor: '', source: 'call', text };
+}
+
+/** An interactions row as a timeline item. */
+export function interactionItem(r: { id: string; kind: string; at: Date; refId: string | null; summary: string; actor: string }): TimelineItem {
+  const text = describe(r.kind, r.summary);
+  return { id: r.id, kind: r.kind, at: r.at, refId: r.refId, summary: r.summary, actor: r.actor, source: 'interaction', ...(text ? { text } : {}) };
 }
 
 /** Interactions and calls, newest first, one page of `limit` and the cursor of the next (each source fetched with limit + 1). */
@@ -69,6 +94,5 @@ export async function customerTimeline(
   if (before) qb.andWhere('i.at <= :t AND (i.at < :t OR i.id < :id)', { t: before.at, id: before.id });
   const callers = phones.flatMap(phoneVariants);
   const [rows, callRows] = await Promise.all([qb.getMany(), calls && callers.length ? calls.listByCallers(callers, q.limit + 1, before) : Promise.resolve([])]);
-  const items = rows.map((r): TimelineItem => ({ id: r.id, kind: r.kind, at: r.at, refId: r.refId, summary: r.summary, actor: r.actor, source: 'interaction' }));
-  return mergeTimeline(items, callRows, q.limit);
+  return mergeTimeline(rows.map(interactionItem), callRows, q.limit);
 }

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
+import { takeTurnsOnSqlite } from './sqlite-turns.js';
 import { callEntities } from '../calls/calls.entities.js';
 import { CallRecords1763884800000 } from './migrations/1763884800000-CallRecords.js';
 import { Prompt } from '../prompts/prompts.entities.js';
@@ -17,30 +18,46 @@ import { Customers1763920000000 } from './migrations/1763920000000-Customers.js'
 import { CrmCore1764300000000 } from './migrations/1764300000000-CrmCore.js';
 import { ioEntities } from '../io/io.entities.js';
 import { Io1763940000000 } from './migrations/1763940000000-Io.js';
+import { IoMerged1764710000000 } from './migrations/1764710000000-IoMerged.js';
 import { authEntities } from '../auth/auth.entities.js';
 import { Auth1763930000000 } from './migrations/1763930000000-Auth.js';
 import { kbEntities } from '../kb/kb.entities.js';
 import { Kb1764100000000 } from './migrations/1764100000000-Kb.js';
 import { KbChunks1764520000000 } from './migrations/1764520000000-KbChunks.js';
+import { KbMixedScripts1764720000000 } from './migrations/1764720000000-KbMixedScripts.js';
 import { acdEntities } from '../acd/acd.entities.js';
 import { Acd1764400000000 } from './migrations/1764400000000-Acd.js';
 import { Callbacks1764550000000 } from './migrations/1764550000000-Callbacks.js';
 import { LiveEvents1764600000000 } from './migrations/1764600000000-LiveEvents.js';
+import { AgentDesk1764713130000 } from './migrations/1764713130000-AgentDesk.js';
 import { schedulerEntities } from '../scheduler/scheduler.entities.js';
 import { Scheduler1764150000000 } from './migrations/1764150000000-Scheduler.js';
 import { ticketEntities } from '../tickets/tickets.entities.js';
 import { Tickets1764200000000 } from './migrations/1764200000000-Tickets.js';
 import { attachEntities } from '../attach/attach.entities.js';
+import { reportEntities } from '../reports/reports.entities.js';
+import { Reports1764800000000 } from './migrations/1764800000000-Reports.js';
+import { CallRecordsOpen1764850000000 } from './migrations/1764850000000-CallRecordsOpen.js';
+import { ReportSchedules1764900000000 } from './migrations/1764900000000-ReportSchedules.js';
+import { ReportIndexes1764900000001 } from './migrations/1764900000001-ReportIndexes.js';
+import { ReportSchedule } from '../reports/schedules.entities.js';
 import { Attach1764500000000 } from './migrations/1764500000000-Attach.js';
+import { LoginLockouts1764917170000 } from './migrations/1764917170000-LoginLockouts.js';
+import { recordingEntities } from '../recording/recording.entities.js';
+import { qaEntities } from '../qa/qa.entities.js';
+import { Qa1764910000000 } from './migrations/1764910000000-Qa.js';
+import { Recordings1764900000000 } from './migrations/1764900000000-Recordings.js';
+import { faxEntities } from '../fax/fax.entities.js';
+import { Fax1764900000000 } from './migrations/1764900000000-Fax.js';
 
-export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...kbEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities, ...attachEntities];
-export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, KbChunks1764520000000, Callbacks1764550000000, LiveEvents1764600000000];
+export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...kbEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities, ...attachEntities, ...reportEntities, ReportSchedule, ...recordingEntities, ...qaEntities, ...faxEntities];
+export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, KbChunks1764520000000, Callbacks1764550000000, LiveEvents1764600000000, IoMerged1764710000000, AgentDesk1764713130000, KbMixedScripts1764720000000, Reports1764800000000, CallRecordsOpen1764850000000, LoginLockouts1764917170000, ReportSchedules1764900000000, ReportIndexes1764900000001, Recordings1764900000000, Qa1764910000000, Fax1764900000000];
 
 export function createDataSource(db: Config['db']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
   if (db.type === 'sqlite') {
     if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
-    return new DataSource({
+    const ds = new DataSource({
       ...common,
       type: 'better-sqlite3',
       database: db.path,
@@ -52,6 +69,8 @@ export function createDataSource(db: Config['db']): DataSource {
         conn.pragma('cache_size = -65536'); // 64 MB of page cache (default 2 MB): index lookups of the KB search stay in memory
       },
     });
+    takeTurnsOnSqlite(ds); // one connection: concurrent transactions would nest as savepoints
+    return ds;
   }
   return new DataSource({
     ...common,

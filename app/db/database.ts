@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { Backoff, type LinkState } from '../pbx/backoff.js';
 import { createDataSource } from './data-source.js';
+import { logFailure } from '../log-failure.js';
 
 export class Database {
   readonly source: DataSource;
@@ -40,7 +41,7 @@ export class Database {
         this.pinger = setInterval(() => void this.ping(), 5000);
         return;
       } catch (err) {
-        if (this.source.isInitialized) await this.source.destroy().catch(() => {});
+        if (this.source.isInitialized) await this.source.destroy().catch(logFailure(this.log, 'closing the half-opened database', { level: 'debug' }));
         this.link = { up: false, since: this.link.since, detail: (err as Error).message };
         this.log.warn({ err: (err as Error).message }, 'database not available; retrying');
         await new Promise((r) => setTimeout(r, backoff.next()));

@@ -27,13 +27,16 @@ export interface ActiveDuty {
   deactivate(): void;
 }
 
-export function wireLeadership(elector: LeaderElector, pbx: Pbx, stasis: CallsStasis, log: Logger, duties: ActiveDuty[] = []): void {
+export function wireLeadership(elector: LeaderElector, pbx: Pbx, stasis: CallsStasis, log: Logger, duties: ActiveDuty[] = [], ownPbx = true): void {
   elector.on('elected', () => {
-    log.info('active: opening the Stasis app and taking the calls in it');
+    // Without an Asterisk of its own (HOTLINE_OWN_PBX=false) there is no Stasis app to open.
+    log.info(ownPbx ? 'active: opening the Stasis app and taking the calls in it' : 'active: recording the attached PBX (no Asterisk of its own, no call control)');
     pbx.activate();
     for (const d of duties) d.activate();
   });
   pbx.onAppReplaced(() => elector.yieldLeadership('another node opened the Stasis app'));
+  // A database failure in a call may mean the lease is gone already: ask before handing the call back.
+  stasis.confirmActive = () => elector.confirm();
   elector.on('lost', (reason) => {
     for (const d of duties) d.deactivate();
     stasis.detach();

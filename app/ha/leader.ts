@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import mysql from 'mysql2/promise';
 import type { Logger } from '../logger.js';
+import { logFailure } from '../log-failure.js';
 
 export type Role = 'active' | 'standby';
 
@@ -29,6 +30,12 @@ export interface LeaderElector extends EventEmitter<LeaderElectorEvents> {
   standbyAvailable(): Promise<boolean>;
   /** Steps down now (another node took the Stasis app): fence, then contend again. */
   yieldLeadership(reason: string): void;
+  /**
+   * Whether this node still holds the lease, checked now (not at the next tick). A node that
+   * cannot tell (the database is unreachable) steps down first and answers false: call it before
+   * acting on Asterisk because of a database failure, which may mean the lease is already gone.
+   */
+  confirm(): Promise<boolean>;
 }
 
 /** SQLite, or HA off: the only node is always active. */
@@ -48,6 +55,9 @@ export class SingleNode extends EventEmitter<LeaderElectorEvents> implements Lea
   /** Without HA there is no one to yield to: another Hotline on the same app is a mistake; take the app back after a pause. */
   yieldLeadership(): void {
     setTimeout(() => this.emit('elected'), 5000).unref();
+  }
+  async confirm(): Promise<boolean> {
+    return this.role === 'active';
   }
 }
 
@@ -151,6 +161,19 @@ export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements L
     if (this.role === 'active') this.stepDown(reason);
   }
 
+  async confirm(): Promise<boolean> {
+    if (this.role !== 'active') return false;
+    try {
+      const mine = await this.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID()', [this.o.lockName], (this.o.checkMs ?? 500) * 2);
+      if (Number(mine) === 1) return this.role === 'active';
+      if (this.role === 'active') this.stepDown('the lease is held by another connection');
+    } catch (err) {
+      this.dropConnection();
+      if (this.role === 'active') this.stepDown(`cannot reach the database: ${(err as Error).message}`);
+    }
+    return false;
+  }
+
   private stepDown(reason: string): void {
     this.role = 'standby';
     this.since = new Date();
@@ -164,7 +187,7 @@ export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements L
     clearTimeout(this.timer);
     while (this.busy) await new Promise((r) => setTimeout(r, 20));
     if (this.role === 'active' && this.conn) {
-      await this.conn.query('SELECT RELEASE_LOCK(?)', [this.o.lockName]).catch(() => {});
+      await this.conn.query('SELECT RELEASE_LOCK(?)', [this.o.lockName]).catch(logFailure(this.o.log, 'HA: releasing the lease (it ends with the connection anyway)'));
       this.o.log.info('HA: lease released for a planned switchover');
     }
     this.role = 'standby';
@@ -183,8 +206,8 @@ export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements L
   async standbyAvailable(): Promise<boolean> {
     try {
       return Number(await this.query('SELECT IS_USED_LOCK(?) IS NOT NULL', [this.standbyLock], 1000)) === 1;
-    } catch {
-      return false;
+    } catch (err) {
+      return logFailure(this.o.log, 'HA: asking whether a standby is connected (taken as none)', { fallback: false })(err);
     }
   }
 }

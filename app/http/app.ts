@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 import { errorHandler, notFound } from './error-handler.js';
 import type { HealthSource } from './health.js';
 import { healthRouter } from './health.js';
+import { metricsAccess, type MetricsAccess } from './metrics-access.js';
+import { consoleRouter } from './console.js';
 import { cors, securityHeaders } from './security.js';
 
 export interface HttpDeps {
@@ -14,7 +16,11 @@ export interface HttpDeps {
   tls?: boolean;
   health: HealthSource;
   metrics?: { contentType: string; metrics(): Promise<string> };
+  /** Who may read /metrics (default: this machine only, no token). */
+  metricsAccess?: MetricsAccess;
   api: Router[];
+  /** Serve the web console at `/` (default true). */
+  console?: boolean;
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -27,11 +33,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use(healthRouter(deps.health));
   if (deps.metrics) {
     const registry = deps.metrics;
-    app.get('/metrics', async (_req, res) => {
+    app.get('/metrics', metricsAccess(deps.metricsAccess ?? { allow: ['127.0.0.1', '::1'] }), async (_req, res) => {
       res.type(registry.contentType).send(await registry.metrics());
     });
   }
   for (const router of deps.api) app.use('/api', router);
+  if (deps.console !== false) app.use(consoleRouter());
   app.use(notFound());
   app.use(errorHandler(deps.log));
   return app;

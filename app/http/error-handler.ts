@@ -25,6 +25,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(400).json({ error: { code: 'malformed_json', message: 'request body is not valid JSON' } });
       return;
     }
+    if (err instanceof URIError && e.status === 400) {
+      // The router could not percent-decode a path segment (e.g. %ED%A0%80, a lone surrogate in UTF-8).
+      res.status(400).json({ error: { code: 'malformed_path', message: 'the path is not valid percent-encoded UTF-8' } });
+      return;
+    }
     log.error({ err: e.message, method: req.method, path: req.path }, 'unhandled error in request');
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
   };

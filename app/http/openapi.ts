@@ -4,7 +4,7 @@
 // each route as JSON Schema (2020-12, the dialect of OpenAPI 3.1) generated from the very zod
 // schemas the route validates with (see http/validate): request bodies, query parameters and
 // path parameters. File uploads are described by their media types.
-// Response bodies are described in the README's API tables; their schemas are not in the
+// Response bodies are described in the route tables of docs/api/; their schemas are not in the
 // document.
 import { z } from 'zod';
 import type { DocumentedRoute } from '../auth/permissions.js';

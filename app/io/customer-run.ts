@@ -1,5 +1,6 @@
 // The customer import itself, in the job runner: read and validate every row (staging the
-// rows for the report, refusing duplicates within the file), then classify / write them in
+// rows for the report; the same customer twice in the file is merged into its first row,
+// other duplicates within the file are refused: customer-merge.ts), then classify / write them in
 // batches (one transaction for a real run; read-only for a dry run or an all-or-nothing run
 // that already has bad rows), then the error report.
 //
@@ -13,7 +14,8 @@ import type { CustomerUpsertRow } from '../crm/crm.bulk.js';
 import type { CrmService } from '../crm/crm.service.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { validateCustomerRow, type RowError } from './customer-import.js';
+import { validateCustomerRow, type RowError, type RowOptions } from './customer-import.js';
+import { InFileRows } from './customer-merge.js';
 import type { ImportJob } from './io.entities.js';
 import type { LiveJob } from './jobs.js';
 import type { IoLimits } from './limits.js';
@@ -31,19 +33,17 @@ export interface RunDeps {
   crm: CrmService;
   limits: IoLimits;
   log: Logger;
+  rowOptions: RowOptions;
+}
+
+export interface MergedRow {
+  row: number;
+  into: number;
 }
 
 export interface RunFiles {
   staging: string;
   report: string;
-}
-
-function inFileDuplicate(r: CustomerUpsertRow, phones: Map<string, number>, ids: Map<string, number>): string | null {
-  if (r.id && ids.has(r.id)) return `customer ID ${r.id} is also in row ${ids.get(r.id)}`;
-  for (const p of r.phones) if (phones.has(p)) return `phone ${p} is also in row ${phones.get(p)}`;
-  if (r.id) ids.set(r.id, r.row);
-  for (const p of r.phones) phones.set(p, r.row);
-  return null;
 }
 
 export async function runCustomerImport(deps: RunDeps, live: LiveJob, prepared: PreparedSheet, files: RunFiles): Promise<void> {
@@ -56,11 +56,12 @@ export async function runCustomerImport(deps: RunDeps, live: LiveJob, prepared: 
   const batchSize = deps.limits.batchSize;
   try {
     await live.progress({ status: 'running', phase: 'reading', rowsDone: 0 }, 'now');
-    const { read, valid } = await readRows(prepared, staging, live, note);
-    counts.rejected = read - valid;
+    const { read, valid, inFile, merged } = await readRows(prepared, staging, live, note, deps.rowOptions);
+    counts.rejected = read - valid - inFile.mergedCount;
     await staging.close();
     if (live.cancelRequested) throw new Cancelled();
-    await live.progress({ phase: 'writing', rowsTotal: read, rowsDone: 0, rejectedCount: counts.rejected, errors: JSON.stringify(errors) }, 'now');
+    const mergedPatch = { mergedCount: inFile.mergedCount, merged: JSON.stringify(merged) };
+    await live.progress({ phase: 'writing', rowsTotal: read, rowsDone: 0, rejectedCount: counts.rejected, errors: JSON.stringify(errors), ...mergedPatch }, 'now');
 
     const ctx = deps.crm.newUpsertContext();
     const classify = async (m: EntityManager, write: boolean) => {
@@ -69,7 +70,7 @@ export async function runCustomerImport(deps: RunDeps, live: LiveJob, prepared: 
         let done = read - valid;
         for (let batch = batches.next(batchSize); batch; batch = batches.next(batchSize)) {
           if (live.cancelRequested) throw new Cancelled();
-          for (const o of await deps.crm.upsertBatch(m, batch, ctx, write)) {
+          for (const o of await deps.crm.upsertBatch(m, batch.map((r) => inFile.combined(r)), ctx, write)) {
             if (o.outcome !== 'rejected') counts[o.outcome]++;
             else {
               counts.rejected++;
@@ -118,7 +119,9 @@ export async function runCustomerImport(deps: RunDeps, live: LiveJob, prepared: 
           ['更新 Updated', counts.updated],
           ['未变 Unchanged', counts.unchanged],
           ['拒绝 Rejected', counts.rejected],
+          ['合并 Merged (same customer twice)', inFile.mergedCount],
           ['已写入 Applied', applied ? '是 yes' : '否 no'],
+          ['未导入的列 Columns not imported', prepared.map.ignored.join(', ')],
         ],
       });
     } catch (err) {
@@ -133,7 +136,7 @@ export async function runCustomerImport(deps: RunDeps, live: LiveJob, prepared: 
       message:
         status === 'rejected'
           ? `${counts.rejected} row(s) are invalid; nothing was imported`
-          : `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.rejected} rejected${applied ? '' : ' (dry run: nothing written)'}`,
+          : `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.rejected} rejected, ${inFile.mergedCount} merged${applied ? '' : ' (dry run: nothing written)'}`,
     });
   } catch (err) {
     staging.destroy();
@@ -148,30 +151,40 @@ export async function runCustomerImport(deps: RunDeps, live: LiveJob, prepared: 
   }
 }
 
-/** Pass one: validate and stage every row; duplicates within the file are refused here. */
-async function readRows(prepared: PreparedSheet, staging: StagingWriter, live: LiveJob, note: (e: RowError) => void): Promise<{ read: number; valid: number }> {
-  const phones = new Map<string, number>();
-  const ids = new Map<string, number>();
+/** Pass one: validate and stage every row; the same customer twice is merged, other duplicates within the file are refused. */
+async function readRows(
+  prepared: PreparedSheet,
+  staging: StagingWriter,
+  live: LiveJob,
+  note: (e: RowError) => void,
+  opts: RowOptions,
+): Promise<{ read: number; valid: number; inFile: InFileRows; merged: MergedRow[] }> {
+  const inFile = new InFileRows();
+  const merged: MergedRow[] = [];
   let read = 0;
   let valid = 0;
   for await (const r of prepared.rows()) {
     read++;
-    const v = validateCustomerRow(r, prepared.map);
-    let message: string | null = null;
+    const v = validateCustomerRow(r, prepared.map, opts);
     if ('errors' in v) {
       v.errors.forEach(note);
-      message = v.errors.map((e) => (e.column ? `${e.column}: ${e.message}` : e.message)).join('; ');
-    } else if ((message = inFileDuplicate(v.ok, phones, ids))) note({ row: r.row, message });
-    else valid++;
-    await staging.write(r.row, r.cells, message, message ? undefined : (v as { ok: CustomerUpsertRow }).ok);
+      await staging.write(r.row, r.cells, v.errors.map((e) => (e.column ? `${e.column}: ${e.message}` : e.message)).join('; '));
+    } else {
+      const seen = inFile.add(v.ok);
+      if (seen.kind === 'error') note({ row: r.row, message: seen.message });
+      if (seen.kind === 'merged' && merged.length < MAX_JOB_ERRORS) merged.push({ row: r.row, into: seen.into });
+      if (seen.kind === 'new') valid++;
+      const message = seen.kind === 'error' ? seen.message : null;
+      await staging.write(r.row, r.cells, message, seen.kind === 'new' ? v.ok : undefined, seen.kind === 'merged' ? seen.into : undefined);
+    }
     if (read % 250 === 0) {
       // A turn of the event loop now and then: other requests, and V8's incremental GC tasks.
       await new Promise((r) => setImmediate(r));
       if (live.cancelRequested) throw new Cancelled();
-      await live.progress({ rowsDone: read, rowsTotal: Math.max(live.job.rowsTotal, read), rejectedCount: read - valid });
+      await live.progress({ rowsDone: read, rowsTotal: Math.max(live.job.rowsTotal, read), rejectedCount: read - valid - inFile.mergedCount });
     }
   }
-  return { read, valid };
+  return { read, valid, inFile, merged };
 }
 
 function tally(c: { created: number; updated: number; unchanged: number; rejected: number }, rowsDone: number): Partial<ImportJob> {

@@ -3,12 +3,16 @@
 // (lib/utils/parse-sax.js), so a Chinese character split between two chunks comes out as
 // "��" (exceljs issues #2063 / #2084, fixes never merged). Here lib/utils/parse-sax.js is
 // replaced by the same parser with a StringDecoder, in a copy of exceljs loaded for this
-// module alone (any other user of exceljs keeps its own instance).
+// module alone (any other user of exceljs keeps its own instance). Its errors are
+// XmlSyntaxError, so a reader can tell a damaged part of the file from its own failure.
 import { createRequire, Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
 type ExcelJSModule = typeof import('exceljs');
+/** The XML of a part of the workbook is not well-formed (saxes' message: "line:column: what"). */
+export class XmlSyntaxError extends Error {}
+
 type SaxEvent = { eventType: 'opentag' | 'text' | 'closetag'; value: unknown };
 
 const require = createRequire(import.meta.url);
@@ -19,7 +23,7 @@ function parseSaxFactory(SaxesParser: new () => { on(e: string, f: (v: unknown) 
     const decoder = new StringDecoder('utf8');
     let error: unknown = null;
     let events: SaxEvent[] = [];
-    parser.on('error', (err) => (error = err));
+    parser.on('error', (err) => (error = new XmlSyntaxError((err as Error).message)));
     parser.on('opentag', (value) => events.push({ eventType: 'opentag', value }));
     parser.on('text', (value) => events.push({ eventType: 'text', value }));
     parser.on('closetag', (value) => events.push({ eventType: 'closetag', value }));

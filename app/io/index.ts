@@ -5,6 +5,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
+import type { NumberRange } from '../config.js';
 import type { CrmService } from '../crm/crm.service.js';
 import type { Logger } from '../logger.js';
 import type { CallRecordPager } from '../calls/calls.pager.js';
@@ -30,6 +31,8 @@ export function createIoModule(deps: {
   calls: CallRecordPager;
   /** The auth module's SecureRouter (routes declared admin / supervisor). */
   routes: IoRoutes;
+  /** Customer import: numbers shorter than a phone number accepted as internal numbers (config HOTLINE_IMPORT_INTERNAL_NUMBERS). */
+  internalNumbers?: NumberRange[];
 }) {
   const log = deps.log.child({ module: 'io' });
   const limits: IoLimits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -42,6 +45,7 @@ export function createIoModule(deps: {
     workDir: resolve(deps.workDir ?? join(tmpdir(), 'hotline-io')),
     calls: deps.calls,
     jobs,
+    rowOptions: { internalNumbers: deps.internalNumbers ?? [] },
   });
   service.recoverInterrupted().then(
     (n) => n && log.warn({ jobs: n }, 'imports interrupted by a restart were marked failed'),

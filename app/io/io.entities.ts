@@ -48,6 +48,14 @@ export class ImportJob {
   @Column({ name: 'rejected_count', type: 'int', default: 0 })
   rejectedCount!: number;
 
+  /** Rows merged into an earlier row of the file (the same customer twice). */
+  @Column({ name: 'merged_count', type: 'int', default: 0 })
+  mergedCount!: number;
+
+  /** JSON: the first merged rows [{ row, into }] (all of them are in the report). */
+  @Column({ type: 'text', nullable: true })
+  merged!: string | null;
+
   /** True once the rows were written (committed). */
   @Column({ type: 'boolean', default: false })
   applied!: boolean;

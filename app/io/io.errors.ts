@@ -53,6 +53,22 @@ export class FormulaNotAllowedError extends AppError {
   }
 }
 
+/**
+ * A DTD in any XML part of an .xlsx: Excel and LibreOffice never write one, and it is how XML
+ * carries entities (external ones that read files or URLs, nested ones that expand without
+ * limit: "billion laughs"). Refused before any XML parser sees the part.
+ */
+export class DtdNotAllowedError extends AppError {
+  constructor(entry: string) {
+    super(
+      422,
+      'dtd_not_allowed',
+      `the part ${entry} of the .xlsx file declares a DTD (<!DOCTYPE> or <!ENTITY>), which spreadsheet programs never write; imports refuse it (open the file in Excel or LibreOffice and save it again)`,
+      { entry },
+    );
+  }
+}
+
 export class MissingColumnsError extends AppError {
   constructor(missing: string[], found: string[]) {
     super(422, 'missing_columns', `required column(s) missing: ${missing.join(', ')}; found: ${found.length ? found.join(', ') : '(none)'}`, {

@@ -11,7 +11,7 @@ import type { CrmService } from '../crm/crm.service.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CallExportFilter, CallRecordPager } from '../calls/calls.pager.js';
-import { CUSTOMER_FIELDS, CUSTOMER_IGNORED_HEADERS } from './customer-import.js';
+import { CUSTOMER_FIELDS, CUSTOMER_IGNORED_HEADERS, type RowOptions } from './customer-import.js';
 import { runCustomerImport } from './customer-run.js';
 import { exportCalls, exportCustomers, type Lang } from './exports.js';
 import { HeaderDictionary, normalizeHeader } from './headers.js';
@@ -24,6 +24,7 @@ import { prepareSheet, type PreparedSheet } from './prepare.js';
 import { declaredFormat, detectFormat, type Format } from './sniff.js';
 import { writeCustomerTemplate } from './templates.js';
 import { spoolUpload } from './upload.js';
+import { logFailure } from '../log-failure.js';
 
 export type ImportType = 'customers';
 
@@ -36,6 +37,7 @@ export interface IoServiceDeps {
   workDir: string;
   calls: CallRecordPager;
   jobs: ImportJobs;
+  rowOptions: RowOptions;
 }
 
 export interface ImportRequest {
@@ -65,7 +67,7 @@ export class IoService {
     await mkdir(this.reports, { recursive: true });
     const id = randomUUID();
     const upload = join(this.uploads, `${id}.upload`);
-    await spoolUpload(req.body, upload, this.deps.limits.maxUploadBytes);
+    await spoolUpload(req.body, upload, this.deps.limits.maxUploadBytes, this.deps.log);
     let live: LiveJob;
     let prepared: PreparedSheet | undefined;
     try {
@@ -125,7 +127,8 @@ export class IoService {
     const job = await this.deps.jobs.row(id);
     if (!FINAL.has(job.status)) throw new ReportNotReadyError(id);
     const path = job.reportFile ? join(this.reports, job.reportFile) : null;
-    if (!path || !(await stat(path).catch(() => null))) throw new NotFoundError('error report of import', id);
+    const missing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
+    if (!path || !(await stat(path).catch(logFailure(this.deps.log, 'reading an import report', { context: { id }, fallback: null, expected: missing })))) throw new NotFoundError('error report of import', id);
     return path;
   }
 

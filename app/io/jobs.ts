@@ -6,6 +6,7 @@ import { In, LessThan, type DataSource, type Repository } from 'typeorm';
 import { NotFoundError, type AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ImportJob, type JobStatus } from './io.entities.js';
+import { logFailure } from '../log-failure.js';
 
 export interface JobView {
   id: string;
@@ -16,7 +17,9 @@ export interface JobView {
   status: JobStatus;
   phase: string | null;
   progress: { rowsDone: number; rowsTotal: number };
-  counts: { total: number; created: number; updated: number; unchanged: number; rejected: number };
+  counts: { total: number; created: number; updated: number; unchanged: number; rejected: number; merged: number };
+  /** Rows merged into an earlier row of the file: the same customer twice (the first 100). */
+  merged: Array<{ row: number; into: number }>;
   applied: boolean;
   cancelRequested: boolean;
   errors: Array<{ row: number; column?: string; message: string }>;
@@ -48,7 +51,8 @@ export function jobView(j: ImportJob, cancelRequested = false): JobView {
     status: j.status,
     phase: j.phase,
     progress: { rowsDone: j.rowsDone, rowsTotal: j.rowsTotal },
-    counts: { total: j.rowsTotal, created: j.createdCount, updated: j.updatedCount, unchanged: j.unchangedCount, rejected: j.rejectedCount },
+    counts: { total: j.rowsTotal, created: j.createdCount, updated: j.updatedCount, unchanged: j.unchangedCount, rejected: j.rejectedCount, merged: j.mergedCount },
+    merged: j.merged ? (JSON.parse(j.merged) as JobView['merged']) : [],
     applied: Boolean(j.applied),
     cancelRequested,
     errors: j.errors ? (JSON.parse(j.errors) as JobView['errors']) : [],
@@ -87,11 +91,13 @@ export class LiveJob {
     await this.jobs.save(this.job);
   }
 
+  /** Saves the final state, then shows it (GET, events): a job reads as ended only once that is stored and announced. */
   async finish(patch: Partial<ImportJob>): Promise<void> {
-    Object.assign(this.job, patch, { phase: null, finishedAt: new Date(), updatedAt: new Date() });
+    const final = { ...patch, phase: null, finishedAt: new Date(), updatedAt: new Date() };
     try {
-      await this.jobs.save(this.job);
+      await this.jobs.save(Object.assign(new ImportJob(), this.job, final));
     } finally {
+      Object.assign(this.job, final);
       this.jobs.events.emit('finished', jobView(this.job, this.cancelRequested));
     }
   }
@@ -125,6 +131,8 @@ export class ImportJobs {
       updatedCount: 0,
       unchangedCount: 0,
       rejectedCount: 0,
+      mergedCount: 0,
+      merged: null,
       applied: false,
       errors: null,
       errorCode: null,
@@ -151,7 +159,7 @@ export class ImportJobs {
         this.log.error({ err: (err as Error).message, job: live.job.id }, 'import job failed');
         if (FINAL.has(live.job.status)) return;
         const message = live.job.applied ? 'the import failed after its rows were written' : 'the import failed; nothing was imported';
-        await live.finish({ status: 'failed', errorCode: 'internal', message }).catch(() => {});
+        await live.finish({ status: 'failed', errorCode: 'internal', message }).catch(logFailure(this.log, 'marking the import job failed', { level: 'error', context: { job: live.job.id } }));
       } finally {
         live.settle();
       }

@@ -13,6 +13,8 @@ export interface StagedRow<T = unknown> {
   error: string | null;
   /** The parsed row, when it is valid. */
   ok?: T;
+  /** The earlier row this one was merged into (the same customer twice). */
+  mergedInto?: number;
 }
 
 const shown = (c: Cell): ShownCell => (c instanceof CellError ? c.code : c);
@@ -29,9 +31,9 @@ export class StagingWriter {
     this.out.on('error', (err) => (this.failed = err));
   }
 
-  async write(row: number, cells: Cell[], error: string | null, ok?: unknown): Promise<void> {
+  async write(row: number, cells: Cell[], error: string | null, ok?: unknown, mergedInto?: number): Promise<void> {
     if (this.failed) throw this.failed;
-    const line = JSON.stringify({ row, cells: cells.map(shown), error, ok } satisfies StagedRow);
+    const line = JSON.stringify({ row, cells: cells.map(shown), error, ok, mergedInto } satisfies StagedRow);
     this.pending.push(line);
     this.pendingChars += line.length;
     if (this.pendingChars >= 64 * 1024) await this.flush();

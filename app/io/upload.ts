@@ -8,6 +8,8 @@ import { unlink } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors.js';
 import { UploadTooLargeError } from './io.errors.js';
+import { logFailure } from '../log-failure.js';
+import { type Logger } from '../logger.js';
 
 export class UploadAbortedError extends AppError {
   constructor() {
@@ -28,7 +30,7 @@ export function discardRest(req: IncomingMessage): void {
 }
 
 /** Writes the request body to `file`; returns its size. The file is removed on any failure. */
-export async function spoolUpload(req: IncomingMessage, file: string, maxBytes: number): Promise<number> {
+export async function spoolUpload(req: IncomingMessage, file: string, maxBytes: number, log: Logger): Promise<number> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     discardRest(req);
@@ -64,7 +66,7 @@ export async function spoolUpload(req: IncomingMessage, file: string, maxBytes: 
     return size;
   } catch (err) {
     out.destroy();
-    await unlink(file).catch(() => {});
+    await unlink(file).catch(logFailure(log, 'removing a failed upload', { context: { file }, expected: (e) => (e as NodeJS.ErrnoException).code === 'ENOENT' }));
     throw err;
   }
 }

@@ -1,9 +1,10 @@
 // .xlsx rows with exceljs's streaming WorkbookReader (never the whole workbook in memory):
 // the first worksheet only, cells turned into plain values. Formulas are refused (the guard
-// has normally found them already); Excel error values stay CellError for row validation.
+// has normally found them already); Excel error values stay CellError for row validation;
+// XML that is not well-formed is a 400 (not_a_spreadsheet).
 import type { Row } from 'exceljs';
-import { ExcelJS } from './exceljs.js';
-import { CellTooLongError, FormulaNotAllowedError, TooManyRowsError } from './io.errors.js';
+import { ExcelJS, XmlSyntaxError } from './exceljs.js';
+import { CellTooLongError, FormulaNotAllowedError, NotSpreadsheetError, TooManyRowsError } from './io.errors.js';
 import type { IoLimits } from './limits.js';
 import { CellError, columnLetter, type Cell, type SheetRow } from './cells.js';
 
@@ -59,6 +60,9 @@ export async function* readXlsxRows(file: string, limits: Limits): AsyncGenerato
     // The other sheets are walked to the end so exceljs removes its temporary files.
     await skipRest(sheets);
     finished = true;
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) throw new NotSpreadsheetError(`damaged XML inside the .xlsx file (${err.message.slice(0, 200)})`);
+    throw err;
   } finally {
     if (!finished) void drain(rows, sheets);
   }

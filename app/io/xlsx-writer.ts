@@ -101,7 +101,6 @@ export class SheetWriter {
     const closedEarly = new Promise<void>((resolve, reject) => {
       out.once('close', () => (out.writableFinished ? resolve() : reject(new Error('the output closed before the workbook was written'))));
     });
-    closedEarly.catch(() => {});
     await Promise.race([this.wb.commit(), closedEarly]);
   }
 }

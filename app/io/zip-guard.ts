@@ -1,12 +1,14 @@
 // Checks an uploaded .xlsx before exceljs reads it: the central directory (zip-directory.ts),
 // then every entry inflated as a stream with its actual size counted against what it declared
 // and against the limits (a zip bomb stops at the limit, not at the end), its CRC checked,
-// and the first worksheet scanned for its row count and formulas (sheet-scan.ts).
+// every part searched for a DTD (dtd-scan.ts) and the first worksheet scanned for its row
+// count and formulas (sheet-scan.ts).
 import { createReadStream } from 'node:fs';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw } from 'node:zlib';
 import { AppError } from '../errors.js';
+import { DtdScanner } from './dtd-scan.js';
 import { ArchiveTooLargeError, EmptySheetError, mb, NotSpreadsheetError } from './io.errors.js';
 import type { IoLimits } from './limits.js';
 import { SheetScanner } from './sheet-scan.js';
@@ -45,6 +47,7 @@ async function inflateEntry(path: string, e: ZipEntry, limits: IoLimits, before:
   let actual = 0;
   let crc = 0;
   let tail = Buffer.alloc(0);
+  const dtd = new DtdScanner(e.name);
   const source = createReadStream(path, { start: e.dataStart, end: e.dataEnd - 1, highWaterMark: 64 * 1024 });
   // A streaming reader ends an entry of unknown size at the first descriptor signature.
   const noEarlySignature = new Transform({
@@ -66,6 +69,7 @@ async function inflateEntry(path: string, e: ZipEntry, limits: IoLimits, before:
       }
       crc = crc32(chunk, crc);
       try {
+        dtd.push(chunk);
         scan?.push(chunk);
       } catch (err) {
         return done(err as Error);

@@ -52,6 +52,7 @@ export function edgesOf(node: FlowNode): FlowEdge[] {
     case 'queue':
       return node.noAgents === undefined ? [] : [edge('noAgents', node.noAgents, false)];
     case 'transfer':
+    case 'fax':
     case 'hangup':
     case 'return':
       return [];
@@ -75,11 +76,12 @@ export function promptsOf(node: FlowNode): PromptRef[] {
   return promptUsesOf(node).map((u) => u.ref);
 }
 
-/** True when the call leaves the flow at this node: transfer, queue, hangup, voicemail without next. */
+/** True when the call leaves the flow at this node: transfer, queue, fax, hangup, voicemail without next. */
 export function isTerminal(node: FlowNode): boolean {
   switch (node.type) {
     case 'transfer':
     case 'queue':
+    case 'fax':
     case 'hangup':
     case 'return':
       return true;

@@ -7,7 +7,7 @@ import { ivrRoutes } from './ivr.http.js';
 import type { SecureRouter } from '../auth/permissions.js';
 import { IvrFlows } from './ivr.flows.js';
 import { IvrService } from './ivr.service.js';
-import type { CustomerDirectory, QueueRouting } from './runtime/runtime.js';
+import type { CustomerDirectory, FaxIntake, QueueRouting } from './runtime/runtime.js';
 
 export function createIvrModule(deps: {
   db: DataSource;
@@ -15,6 +15,7 @@ export function createIvrModule(deps: {
   sounds: SoundCatalog;
   customers?: CustomerDirectory;
   acd?: QueueRouting;
+  fax?: FaxIntake;
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
@@ -22,7 +23,7 @@ export function createIvrModule(deps: {
 }) {
   const log = deps.log.child({ module: 'ivr' });
   const service = new IvrService(deps.db, deps.prompts, deps.sounds, log);
-  const flows = new IvrFlows(service, { ivr: service, prompts: deps.prompts, customers: deps.customers, acd: deps.acd, now: deps.now ?? (() => new Date()), log });
+  const flows = new IvrFlows(service, { ivr: service, prompts: deps.prompts, customers: deps.customers, acd: deps.acd, fax: deps.fax, now: deps.now ?? (() => new Date()), log });
   ivrRoutes(deps.routes, service, { prompts: deps.prompts, customers: deps.customers, log });
   return { service, flows, router: deps.routes.router };
 }

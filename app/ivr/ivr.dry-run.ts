@@ -36,7 +36,7 @@ export async function dryRun(
   const call = new DryRunCall(input.digits, deps.log);
   const at = input.at ? new Date(input.at) : undefined;
   const run = new IvrFlowRun(
-    { ivr: deps.ivr, prompts: deps.prompts, customers: deps.customers, now: () => at ?? new Date(), log: deps.log, textMedia: (t) => [`text:${t}`] },
+    { ivr: deps.ivr, prompts: deps.prompts, customers: deps.customers, now: () => at ?? new Date(), log: deps.log, textMedia: (t) => [`text:${t}`], fax: { openInbound: async () => ({ id: 'dry-run', pbxFile: 'dry-run.tif' }) } },
     flow,
     { flowVersionId: flow.versionId, node: flow.definition.entry, vars: { caller: input.caller, called: input.called, ...input.variables }, stack: [] },
   );

@@ -138,6 +138,14 @@ export const voicemailNode = z.strictObject({
   next: nodeId.optional(),
 });
 
+/** Takes a fax: the call leaves for ReceiveFAX; the fax is filed to `queue`'s inbox (none: the number's). */
+export const faxNode = z.strictObject({
+  ...base,
+  type: z.literal('fax'),
+  queue: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  prompt: promptRef.optional(),
+});
+
 export const hangupNode = z.strictObject({ ...base, type: z.literal('hangup'), prompt: promptRef.optional() });
 
 export const subflowNode = z.strictObject({
@@ -161,6 +169,7 @@ export const flowNode = z.discriminatedUnion('type', [
   transferNode,
   queueNode,
   voicemailNode,
+  faxNode,
   hangupNode,
   subflowNode,
   returnNode,

@@ -1,6 +1,9 @@
 // Flows, versions and numbers. Drafts may be incomplete; publishing validates the draft
 // (schemas, graph, prompts that must exist), synthesizes its text prompts, and makes it
 // the version new calls get. Published versions never change, so they are cached by id.
+// Which flow a number gets is cached for RESOLVE_TTL_MS (three queries a call otherwise, the
+// most of a short call's database work): a change made here is seen at once, one made through
+// another node within that time.
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
@@ -11,6 +14,7 @@ import type { FlowDefinition, PromptRef } from './ivr.schemas.js';
 import { validateFlow, type FlowProblem } from './flow-validate.js';
 import { promptsOf } from './flow-graph.js';
 import { hasTemplate } from './template.js';
+import { logFailure } from '../log-failure.js';
 
 export interface FlowSummary {
   name: string;
@@ -22,8 +26,12 @@ export interface FlowSummary {
   updatedAt: Date;
 }
 
+/** How long a number's flow is reused before the database is asked again. */
+export const RESOLVE_TTL_MS = 2000;
+
 export class IvrService {
   private readonly cache = new Map<string, RunnableFlow>();
+  private readonly resolved = new Map<string, { flow: RunnableFlow | null; until: number }>();
 
   constructor(
     private readonly db: DataSource,
@@ -107,8 +115,8 @@ export class IvrService {
   async check(name: string, definition: unknown): Promise<{ ok: true; flow: FlowDefinition } | { ok: false; problems: FlowProblem[] }> {
     const refs = collectRefs(definition);
     const [soundOk, promptOk, flowNames] = await Promise.all([
-      lookupAll(refs.sounds, (s) => this.sounds.exists(s)),
-      lookupAll(refs.prompts, (p) => this.prompts.exists(p)),
+      lookupAll(refs.sounds, (s) => this.sounds.exists(s), this.log),
+      lookupAll(refs.prompts, (p) => this.prompts.exists(p), this.log),
       this.db.manager.find(IvrFlow, { select: { name: true } }).then((fs) => new Set(fs.map((f) => f.name))),
     ]);
     return validateFlow(definition, {
@@ -140,6 +148,7 @@ export class IvrService {
       await m.update(IvrFlowVersion, { id: draft.id }, { status: 'published', publishedAt: now, definition: JSON.stringify(result.flow) });
       await m.update(IvrFlow, { id: flow.id }, { publishedVersion: draft.version, updatedAt: now });
     });
+    this.changed();
     this.log.info({ flow: name, version: draft.version }, 'flow published');
     return { version: draft.version };
   }
@@ -155,6 +164,7 @@ export class IvrService {
       await m.update(IvrFlowVersion, { id: target.id }, { status: 'published' });
       await m.update(IvrFlow, { id: flow.id }, { publishedVersion: version, updatedAt: new Date() });
     });
+    this.changed();
     this.log.info({ flow: name, version }, 'flow rolled back');
     return { version };
   }
@@ -166,6 +176,7 @@ export class IvrService {
       await m.update(IvrFlow, { isDefault: true }, { isDefault: false });
       await m.update(IvrFlow, { id: flow.id }, { isDefault: true });
     });
+    this.changed();
   }
 
   async mapNumber(number: string, name: string): Promise<void> {
@@ -174,10 +185,12 @@ export class IvrService {
       await m.delete(IvrNumber, { number });
       await m.insert(IvrNumber, { number, flowId: flow.id, createdAt: new Date() });
     });
+    this.changed();
   }
 
   async unmapNumber(number: string): Promise<boolean> {
     const res = await this.db.manager.delete(IvrNumber, { number });
+    this.changed();
     return (res.affected ?? 0) > 0;
   }
 
@@ -189,6 +202,20 @@ export class IvrService {
 
   /** The published flow for a called number: its mapping, else the default flow. */
   async resolve(calledNumber: string): Promise<RunnableFlow | null> {
+    const hit = this.resolved.get(calledNumber);
+    if (hit && hit.until > Date.now()) return hit.flow;
+    const flow = await this.resolveNow(calledNumber);
+    if (this.resolved.size > 10_000) this.resolved.clear();
+    this.resolved.set(calledNumber, { flow, until: Date.now() + RESOLVE_TTL_MS });
+    return flow;
+  }
+
+  /** Numbers and the default flow changed: new calls look them up again. */
+  private changed(): void {
+    this.resolved.clear();
+  }
+
+  private async resolveNow(calledNumber: string): Promise<RunnableFlow | null> {
     const mapped = await this.db.manager.findOne(IvrNumber, { where: { number: calledNumber } });
     const flow = mapped
       ? await this.db.manager.findOne(IvrFlow, { where: { id: mapped.flowId } })
@@ -246,7 +273,8 @@ function collectRefs(definition: unknown): { sounds: string[]; prompts: string[]
   return { sounds: [...sounds], prompts: [...prompts], texts: [...texts] };
 }
 
-async function lookupAll(keys: string[], probe: (k: string) => Promise<boolean>): Promise<Map<string, boolean>> {
-  const results = await Promise.all(keys.map(async (k) => [k, await probe(k).catch(() => false)] as const));
+/** Whether each exists; one that cannot be checked (Asterisk down) counts as missing, and is logged. */
+async function lookupAll(keys: string[], probe: (k: string) => Promise<boolean>, log: Logger): Promise<Map<string, boolean>> {
+  const results = await Promise.all(keys.map(async (k) => [k, await probe(k).catch(logFailure(log, 'checking that a prompt or sound exists (reported as missing)', { context: { ref: k }, fallback: false }))] as const));
   return new Map(results);
 }

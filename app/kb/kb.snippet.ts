@@ -1,9 +1,7 @@
 // Highlighted snippets for search results: a window of the text around the best hit,
 // HTML-escaped, with every hit wrapped in <mark>…</mark>. Hits are found the way the index
 // found them: CJK query strings verbatim, Latin words by their stem.
-import { isCjk, normalize, stem, type ParsedQuery } from './kb.text.js';
-
-const WORD = /[\p{L}\p{N}]+/gu;
+import { isCjk, normalize, PIECE, stem, type ParsedQuery } from './kb.text.js';
 
 export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -19,7 +17,7 @@ export function findHits(text: string, q: ParsedQuery): Range[] {
   }
   if (q.stems.length) {
     const stems = new Set(q.stems);
-    for (const m of lower.matchAll(WORD)) {
+    for (const m of lower.matchAll(PIECE)) {
       if (isCjk(m[0][0]!)) continue;
       if (stems.has(stem(m[0]))) hits.push([m.index, m.index + m[0].length]);
     }

@@ -4,14 +4,23 @@
 //    character alone, so every character starts some token: a two-character word like 坐席 is
 //    one token, a longer phrase is a run of consecutive bigrams, one character is a prefix.
 //  - Other letters/digits give lower-cased words, reduced by a light English stemmer
-//    (routing/routed/routes/route -> rout), a few stopwords dropped.
+//    (routing/routed/routes/route -> rout), a few stopwords dropped (unless glued to CJK text,
+//    like the `a` of A类客户). A word ends where a CJK run begins and the other way round:
+//    `VIP客户` is `vip` + `客户`.
 //  - Each token is stored as `t` + the hex of its UTF-8 bytes: pure [a-z0-9], at least three
 //    characters, never a stopword of the database's own list. So the same tokens work in SQLite
 //    FTS5 (unicode61) and in InnoDB FULLTEXT (whose default minimum token length is 3 and whose
 //    built-in parser does not split Chinese), with no server plugin.
 
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const PIECE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[\p{L}\p{N}]+/gu;
+// U+30FC (ー, the kana length mark) is of the Common script but only ever written inside kana words.
+const CJK_CHARS = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u30fc';
+const CJK = new RegExp(`[${CJK_CHARS}]`, 'u');
+/**
+ * A CJK run, or a run of other letters and digits: a piece ends at every change between the
+ * two, so `VIP客户` is `vip` + `客户` and `400电话` is `400` + `电话` (Han characters are letters
+ * too: without the lookahead the Latin branch would swallow the Chinese after it).
+ */
+export const PIECE = new RegExp(`[${CJK_CHARS}]+|(?:(?![${CJK_CHARS}])[\\p{L}\\p{N}])+`, 'gu');
 const MAX_WORD = 40;
 
 export const STOPWORDS = new Set([
@@ -58,16 +67,34 @@ export const isCjk = (s: string) => CJK.test(s);
 /** NFKC (full-width letters and digits become ASCII) and lower case. */
 export const normalize = (text: string) => text.normalize('NFKC').toLowerCase();
 
+const CJK_BEFORE = new RegExp(`[${CJK_CHARS}]$`, 'u');
+const CJK_AFTER = new RegExp(`^[${CJK_CHARS}]`, 'u');
+
+/**
+ * The pieces of a normalized text, in order: CJK runs, and the Latin words that count. A
+ * stopword counts only when it touches CJK text: the `a` of `A类客户` is a label, not an article.
+ */
+function* pieces(norm: string): Generator<{ text: string; cjk: boolean }> {
+  for (const m of norm.matchAll(PIECE)) {
+    const text = m[0];
+    if (isCjk(text[0]!)) yield { text, cjk: true };
+    else if (!STOPWORDS.has(text)) yield { text, cjk: false };
+    else {
+      const end = m.index + text.length;
+      if (CJK_BEFORE.test(norm.slice(Math.max(0, m.index - 2), m.index)) || CJK_AFTER.test(norm.slice(end, end + 2))) yield { text, cjk: false };
+    }
+  }
+}
+
 /** The raw tokens of a text, in order (see the top of this file). */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  for (const m of normalize(text).matchAll(PIECE)) {
-    const piece = m[0];
-    if (isCjk(piece[0]!)) {
+  for (const { text: piece, cjk } of pieces(normalize(text))) {
+    if (cjk) {
       const chars = [...piece];
       for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
       out.push(chars[chars.length - 1]!);
-    } else if (!STOPWORDS.has(piece)) {
+    } else {
       out.push(stem([...piece].slice(0, MAX_WORD).join('')));
     }
   }
@@ -100,11 +127,10 @@ export function parseQuery(q: string): ParsedQuery {
   const cjk: string[] = [];
   const stems: string[] = [];
   const seen = new Set<string>();
-  for (const m of normalize(q).matchAll(PIECE)) {
-    const piece = m[0];
+  for (const { text: piece, cjk: isCjkPiece } of pieces(normalize(q))) {
     if (seen.has(piece)) continue;
     seen.add(piece);
-    if (isCjk(piece[0]!)) {
+    if (isCjkPiece) {
       const chars = [...piece];
       cjk.push(piece);
       if (chars.length === 1) terms.push({ kind: 'prefix', token: encodeToken(piece) });
@@ -114,7 +140,7 @@ export function parseQuery(q: string): ParsedQuery {
         for (let i = 0; i + 1 < chars.length; i++) bigrams.push(encodeToken(chars[i]! + chars[i + 1]!));
         terms.push({ kind: 'phrase', tokens: bigrams });
       }
-    } else if (!STOPWORDS.has(piece)) {
+    } else {
       const s = stem([...piece].slice(0, MAX_WORD).join(''));
       stems.push(s);
       terms.push({ kind: 'word', token: encodeToken(s) });

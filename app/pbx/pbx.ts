@@ -1,6 +1,7 @@
 // The PBX boundary as one object: ARI + AMI clients behind typed ports. Domain code
 // gets `calls` (CallControl) and hands in a CallEventSink; it never sees a client.
 import type { Config } from '../config.js';
+import { logFailure } from '../log-failure.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { AmiClient } from './ami/index.js';
@@ -8,7 +9,13 @@ import { AriClient } from './ari/client.js';
 import { AriCallControl, AriSoundCatalog, CALL_EVENT_TYPES, callInfo, toCallEvent } from './ari/call-control.js';
 import { AmiQueueControl, toQueueEvent } from './ami/queue-control.js';
 import { AriCallbackControl } from './callback-control.js';
-import type { CallbackControl, CallControl, CallEventSink, LinkState, PbxLinks, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
+import { AmiMonitorControl } from './monitor-control.js';
+import { AmiAgentLines } from './agent-lines.js';
+import { AmiRecordingControl } from './recording-control.js';
+import { ADMISSION_VARIABLE, RATE_VARIABLE } from './admission.js';
+import { RateGovernor } from './rate-governor.js';
+import type { AgentLines, CallbackControl, CallControl, CallEventSink, FaxControl, LinkState, MonitorControl, PbxLinks, RecordingControl, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
+import { AmiFaxControl } from './fax-control.js';
 
 export interface Pbx {
   calls: CallControl;
@@ -17,9 +24,19 @@ export interface Pbx {
   queues: QueueControl;
   /** Callback placeholders (commands only while active). */
   callbacks: CallbackControl;
+  /** Supervisor listen / whisper / barge (commands only while active). */
+  monitor: MonitorControl;
+  /** Call recording (MixMonitor): commands only while active. */
+  recording: RecordingControl;
+  /** Agents' lines as Asterisk has them (reads; hang-up only while active). */
+  lines: AgentLines;
+  /** Fax calls: results kept in AstDB (reads on any node), sending only while active. */
+  fax: FaxControl;
   /** Where queue events go (the ACD); called before start(). */
   onQueueEvents(sink: QueueEventSink): void;
   links(): PbxLinks;
+  /** The connected Asterisk's version (ARI /asterisk/info), or null when ARI is down or does not say. */
+  version(): Promise<string | null>;
   /** Connects AMI (events only) and remembers where call events go; calls wait for activate(). */
   start(sink: CallEventSink): void;
   /** This node is the active one: open the Stasis app (ARI) and take the calls in it. */
@@ -51,7 +68,41 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     const ev = toQueueEvent(e as unknown as Record<string, string>);
     if (ev) queueSink.onQueueEvent(ev);
   });
-  ami.on('connected', () => queueSink?.onQueueLinkUp());
+  // Admission: the dialplan sends a call to the fallback instead of into the app while
+  // HOTLINE_MAX_IN_APP calls are inside it, or once HOTLINE_MAX_RATE calls entered it in the
+  // current second (dialplan/extensions.conf, admission.ts). Set by the active node.
+  const setGlobal = (variable: string, value: number): void => {
+    ami.action('Setvar', { Variable: variable, Value: String(value) }).catch((err: Error) =>
+      logger.warn({ err: err.message, variable }, 'could not set an admission limit in Asterisk; the dialplan default applies'),
+    );
+  };
+  // The rate limit follows how fast Asterisk answers ARI commands (rate-governor.ts), up to HOTLINE_MAX_CALLS_PER_SECOND.
+  const governor = new RateGovernor({ max: config.calls.maxPerSecond, tickMs: 500 });
+  let entered = 0; // calls that entered the app since the governor's last tick
+  ari.http.onRoundTrip = (ms) => governor.observe(ms);
+  let governed: NodeJS.Timeout | undefined;
+  let applied = config.calls.maxPerSecond;
+  const govern = (): void => {
+    const limit = governor.tick(ari.http.pendingAges(), entered);
+    entered = 0;
+    if (limit === applied || !calls.active || ami.state !== 'connected') return;
+    if (limit < applied && applied === config.calls.maxPerSecond) logger.warn({ callsPerSecond: limit, max: applied }, 'Asterisk is slow to answer: admitting fewer new calls per second (the others are refused)');
+    if (limit === config.calls.maxPerSecond) logger.info({ callsPerSecond: limit }, 'admission back at the configured calls per second');
+    applied = limit;
+    setGlobal(RATE_VARIABLE, limit);
+  };
+  const applyAdmission = (): void => {
+    if (!own || !calls.active || ami.state !== 'connected') return;
+    setGlobal(ADMISSION_VARIABLE, config.calls.maxInApp);
+    applied = governor.limit;
+    setGlobal(RATE_VARIABLE, applied);
+    governed ??= setInterval(govern, 500);
+    governed.unref();
+  };
+  ami.on('connected', () => {
+    queueSink?.onQueueLinkUp();
+    applyAdmission();
+  });
   let sink: CallEventSink | undefined;
   const replacedListeners: Array<() => void> = [];
 
@@ -64,10 +115,22 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     sounds: new AriSoundCatalog(ari),
     queues,
     callbacks: new AriCallbackControl(ari.http, ami, () => calls.active),
+    monitor: new AmiMonitorControl(ami, ari.http, () => calls.active),
+    lines: new AmiAgentLines(ami, () => calls.active),
+    recording: new AmiRecordingControl(ami, () => calls.active),
+    fax: new AmiFaxControl(ami, () => calls.active),
     onQueueEvents(s) {
       queueSink = s;
     },
     links: () => (own ? { ari: ari.state, ami: amiState() } : { ari: notUsed(), ami: notUsed() }),
+    async version() {
+      if (!own || !ari.state.up) return null;
+      const info = await ari.http
+        .request<{ system?: { version?: string } }>('GET', '/asterisk/info', { only: 'system' })
+        .catch(logFailure(logger, 'reading the Asterisk version (ARI /asterisk/info)', { level: 'debug', fallback: null }));
+      const v = info?.system?.version;
+      return v ? (/^\d+(\.\d+)*/.exec(v)?.[0] ?? v) : null; // 22.10.1, not Debian's 22.10.1+dfsg+~cs6…
+    },
     start(s) {
       sink = s;
       if (!own) return;
@@ -84,6 +147,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
         const started = process.hrtime.bigint();
         const normalized = toCallEvent(event);
         if (!normalized) return;
+        if (normalized.kind === 'entered') entered++;
         try {
           void Promise.resolve(sink.onCallEvent(normalized)).catch((err: Error) =>
             logger.error({ err: err.message, type: event.type }, 'ARI event handler failed'),
@@ -95,6 +159,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
       });
       ari.on('connected', ({ channels, reconnect }) => {
         if (!sink || !calls.active) return;
+        applyAdmission();
         void Promise.resolve(sink.onCallsRecovered(channels.map(callInfo), reconnect)).catch((err: Error) =>
           logger.error({ err: err.message }, 'recovering calls after connect failed'),
         );
@@ -115,6 +180,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     },
     async stop() {
       calls.active = false;
+      clearInterval(governed);
       await Promise.allSettled([ari.stop(), ami.stop()]);
     },
   };

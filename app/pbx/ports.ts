@@ -37,6 +37,8 @@ export interface CallControl {
   hangup(channelId: string): Promise<void>;
   /** Leave Stasis: to `target`, or (none) to the dialplan's fallback branch. */
   handBack(channelId: string, target?: DialplanTarget): Promise<void>;
+  /** The channels Asterisk has now, and which of them are inside the Stasis app (the orphan sweep). */
+  channelsNow(): Promise<{ all: Set<string>; inApp: Set<string> }>;
 }
 
 export interface CallInfo {
@@ -78,8 +80,10 @@ export interface PbxLinks {
 /** One queue member as Asterisk reports it (QueueStatus or an Agent* / QueueMember* event). */
 export interface QueueMemberSnapshot {
   queue: string;
-  /** The device, e.g. PJSIP/agent-1001. */
+  /** The device, e.g. PJSIP/agent-1001 (or Local/101@from-queue/n on a FreePBX-style PBX). */
   interface: string;
+  /** The device whose state stands for the member's (`state_interface`, e.g. PJSIP/101), when it differs. */
+  stateInterface?: string;
   name: string;
   penalty: number;
   paused: boolean;
@@ -143,11 +147,13 @@ export interface QueueControl {
   startedAt(): Promise<string>;
   /** Replaces a whole Asterisk config file Hotline owns (UpdateConfig), then reloads `module`. */
   writeConfig(file: string, sections: ConfigSection[], reload: 'queues' | 'pjsip'): Promise<void>;
+  /** Sets dialplan globals (AMI Setvar without a channel); they live until Asterisk restarts. */
+  setGlobals(vars: Record<string, string>): Promise<void>;
 }
 
 /** `linkedid` / `callerLinkedid`: Asterisk's Linkedid of the caller's channel (the call it belongs to), when the event carries it. */
 export type QueueEvent =
-  | { kind: 'member'; cause: 'added' | 'removed' | 'status' | 'pause' | 'penalty' | 'called' | 'ringnoanswer' | 'connect' | 'complete'; member: QueueMemberSnapshot; callerUniqueid?: string; callerLinkedid?: string; callerNumber?: string; holdSeconds?: number; talkSeconds?: number; at: Date }
+  | { kind: 'member'; cause: 'added' | 'removed' | 'status' | 'pause' | 'penalty' | 'called' | 'ringnoanswer' | 'connect' | 'complete'; member: QueueMemberSnapshot; callerUniqueid?: string; callerLinkedid?: string; callerNumber?: string; /** The caller's channel name (AgentConnect's Channel). */ callerChannel?: string; holdSeconds?: number; talkSeconds?: number; at: Date }
   | { kind: 'caller-join'; queue: string; uniqueid: string; linkedid?: string; callerNumber: string; position: number; priority?: number; at: Date }
   | { kind: 'caller-leave'; queue: string; uniqueid: string; linkedid?: string; at: Date }
   | { kind: 'caller-abandon'; queue: string; uniqueid: string; linkedid?: string; holdSeconds: number; at: Date }
@@ -155,7 +161,9 @@ export type QueueEvent =
   | { kind: 'caller-exit'; queue: string; uniqueid: string; status: string; at: Date }
   /** A callback placeholder reports (dialplan UserEvent HotlineCallback): its queue wait ended
    *  (`queue`, Queue()'s status), an agent answered it (`agent`), the customer's dial ended (`dial`, DIALSTATUS). */
-  | { kind: 'callback'; key: string; stage: 'queue' | 'agent' | 'dial'; status: string; talkSeconds?: number; at: Date };
+  | { kind: 'callback'; key: string; stage: 'queue' | 'agent' | 'dial'; status: string; talkSeconds?: number; at: Date }
+  /** A channel hung up (AMI Hangup): ends an answered queue call whose AgentComplete Asterisk never sent. */
+  | { kind: 'channel-gone'; uniqueid: string; at: Date };
 
 export interface QueueEventSink {
   onQueueEvent(event: QueueEvent): void;
@@ -196,6 +204,22 @@ export interface CallbackControl {
   variables(channelId: string, names: string[]): Promise<Record<string, string>>;
   /** Click-to-dial: rings the agent's `device` (showing the customer), then dials `dial` once the agent answers. */
   agentCall(p: { channelId: string; device: string; number: string; name: string; dial: string; ringSeconds: number }): Promise<void>;
+}
+
+// ---- Supervisor monitoring (listen / whisper / barge) ----------------------------------
+
+export const MONITOR_MODES = ['listen', 'whisper', 'barge'] as const;
+export type MonitorMode = (typeof MONITOR_MODES)[number];
+
+export interface MonitorControl {
+  /** Rings `supervisorDevice` (channel `channelId`); once answered it spies on `targetDevice`'s call in `mode`. */
+  spy(p: { channelId: string; supervisorDevice: string; targetDevice: string; mode: MonitorMode; label: string; ringSeconds: number }): Promise<void>;
+  /** Ends the supervisor's spy channel (gone already: fine). */
+  stop(channelId: string): Promise<void>;
+  /** Is the spy channel still up? (a read) */
+  alive(channelId: string): Promise<boolean>;
+  /** Channels of a device up now (name e.g. PJSIP/agent-1-00000012, and Uniqueid; a read). */
+  activeChannels(device: string): Promise<Array<{ name: string; uniqueid: string }>>;
 }
 
 // ---- An existing PBX Hotline does not own, attached read-only over AMI ------------------
@@ -239,6 +263,81 @@ export interface AttachedPbx {
   stop(): Promise<void>;
   /** QueueStatus (with each queue's parameters), optionally of one queue. */
   queueStatus(queue?: string): Promise<QueueStatusSnapshot>;
-  /** CoreShowChannels: every channel up now, with how long it has existed. */
-  channels(): Promise<Array<ChannelSnapshot & { durationSeconds: number }>>;
+  /** CoreShowChannels: every channel up now, with how long it has existed, its application and bridge. */
+  channels(): Promise<Array<ChannelSnapshot & { durationSeconds: number; application: string; applicationData: string; bridgeId: string }>>;
+}
+
+// ---- An agent's line: the call Asterisk has on an agent's device ------------------------
+
+/** One end of an agent's call as Asterisk lists it (CoreShowChannels). */
+export interface LineEnd {
+  channel: string;
+  uniqueid: string;
+  number: string;
+  name: string;
+}
+
+export interface AgentLine {
+  /** The agent's own channel (PJSIP/<endpoint>-…). */
+  agent: LineEnd & { state: number; durationSeconds: number; bridgeId: string; connectedNumber: string };
+  /** Whom the agent talks to: the channel sharing the agent's bridge; null while not bridged. */
+  peer: LineEnd | null;
+}
+
+export interface AgentLines {
+  /** The call on `device` (PJSIP/<endpoint>) now, from Asterisk itself; null when the device has none. A read. */
+  lineOf(device: string): Promise<AgentLine | null>;
+  /** Hangs up one channel (the agent's own leg: the caller's side follows as Asterisk ends the bridge). */
+  hangup(channel: string): Promise<void>;
+}
+
+// ---- Call recording (MixMonitor) --------------------------------------------------------
+
+/** Where MixMonitor writes one recording, as Asterisk names the paths (it may run in a chroot or on another host). */
+export interface RecordingFiles {
+  /** Both directions mixed. */
+  mixed: string;
+  /** What the recorded channel receives (the customer, when it is the caller's channel). */
+  received: string;
+  /** What the recorded channel hears (the agent). */
+  transmitted: string;
+  /** Touched by Asterisk once all three files are closed (MixMonitor's post-process command). */
+  doneMarker: string;
+}
+
+export interface RecordingControl {
+  /** Starts MixMonitor on `channel` (an Asterisk channel name such as PJSIP/caller-00000012). */
+  start(channel: string, files: RecordingFiles): Promise<void>;
+  /** Mutes (paused: silence is written, so the file keeps its timeline) or unmutes every MixMonitor of `channel`. */
+  mute(channel: string, muted: boolean): Promise<void>;
+  /** Stops MixMonitor on the channel (the files close; the post-process command runs). */
+  stop(channel: string): Promise<void>;
+}
+
+// ---- Fax ---------------------------------------------------------------------------------
+
+/** A fax's result as the dialplan kept it in AstDB (FAXOPT values). */
+export interface FaxResult {
+  /** SUCCESS, FAILED, NOANSWER-<originate reason> ... */
+  status: string;
+  pages: number;
+  rate: number;
+  error: string;
+  remoteStationId: string;
+  statusText: string;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}
+
+export interface FaxControl {
+  /** The kept result of fax `id`, or null while it runs (a read: allowed on any node). */
+  result(id: string): Promise<FaxResult | null>;
+  /** Did the fax call reach the fax application? (a read) */
+  started(id: string): Promise<boolean>;
+  /** Drops the kept result once Hotline has filed it. */
+  forget(id: string): Promise<void>;
+  /** Turns fax-tone detection on for these numbers (dialplan globals; set again after an Asterisk restart). */
+  detectOn(numbers: string[]): Promise<void>;
+  /** Originates a fax call: `dial` (an Asterisk dial string), SendFAX of `file` once answered. */
+  send(p: { id: string; dial: string; file: string; callerNumber: string; callerName: string; ringSeconds: number }): Promise<void>;
 }

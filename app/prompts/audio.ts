@@ -174,7 +174,11 @@ export async function convert(input: string, format: AudioFormat, output: string
     throw err;
   }
   if (DAMAGE.test(stderr)) throw new CorruptAudioError(format, lastLine(stderr.split('\n').filter((l) => DAMAGE.test(l)).join('\n')));
-  const result = await probe(output, 'wav', opts).catch(() => null);
+  // A converted file soxi cannot read is no audio; a tool that cannot run is the server's failure.
+  const result = await probe(output, 'wav', opts).catch((err: unknown) => {
+    if (err instanceof CorruptAudioError) return null;
+    throw err;
+  });
   if (!result?.samples || result.rate !== 8000 || result.channels !== 1) throw new CorruptAudioError(format, 'no audio could be decoded');
   const seconds = result.samples / result.rate;
   // WAV and FLAC headers state the exact length: decoding less than that means truncation.

@@ -13,6 +13,7 @@ import { prepareUpload, synthesize, type PreparedAudio } from './audio.js';
 import { Prompt, type PromptLanguage, type PromptSource } from './prompts.entities.js';
 import { PromptNotFoundError, TooLargeError } from './prompts.errors.js';
 import { promptLanguage, promptName, ttsBody } from './prompts.schemas.js';
+import { logFailure, settled } from '../log-failure.js';
 
 export interface PromptsServiceDeps {
   db: DataSource;
@@ -189,14 +190,14 @@ export class PromptsService {
     try {
       return await fn(work);
     } finally {
-      await rm(work, { recursive: true, force: true }).catch(() => {});
+      await rm(work, { recursive: true, force: true }).catch(logFailure(this.deps.log, 'removing a prompt work directory (swept later)', { context: { work } }));
     }
   }
 
   private async locked<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const before = this.locks.get(name) ?? Promise.resolve();
     const mine = before.then(fn, fn);
-    const tail = mine.catch(() => {});
+    const tail = settled(mine); // the caller of locked() gets mine's error
     this.locks.set(name, tail);
     try {
       return await mine;

@@ -48,4 +48,4 @@ export function createScheduler(deps: SchedulerDeps) {
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>;
-export { SchedulerService, type JobHandler, type JobView } from './scheduler.service.js';
+export { SchedulerService, type JobHandler, type JobView, type JobStatusView, type JobKindOptions } from './scheduler.service.js';

@@ -15,7 +15,6 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { serialTransaction } from '../db/serial.js';
 import { ScheduledJob } from './scheduler.entities.js';
 import { afterFailure, DEFAULT_RETRY, errorText, type RetryPolicy } from './scheduler.policy.js';
 
@@ -29,6 +28,25 @@ export interface JobView<P = unknown> {
 }
 
 export type JobHandler<P = any> = (job: JobView<P>, m: EntityManager) => Promise<void>;
+
+export interface JobKindOptions<P = any> {
+  /** This kind's retries (default: the scheduler's). */
+  retry?: Partial<RetryPolicy>;
+  /** Called once after the last attempt failed and the job was marked failed. */
+  onGiveUp?: (job: JobView<P>, error: string) => Promise<void>;
+}
+
+/** A stored job as status views show it (no claim token). */
+export interface JobStatusView {
+  key: string;
+  status: string;
+  dueAt: Date;
+  attempts: number;
+  lastError: string | null;
+  doneAt: Date | null;
+  claimedBy: string | null;
+  updatedAt: Date;
+}
 
 export interface SchedulerOptions {
   nodeName: string;
@@ -52,6 +70,7 @@ export class UnknownJobKindError extends AppError {
 
 export class SchedulerService {
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly kindOptions = new Map<string, JobKindOptions>();
   private readonly leaseMs: number;
   private readonly retry: RetryPolicy;
   private readonly batchSize: number;
@@ -70,9 +89,21 @@ export class SchedulerService {
     return this.opts.nodeName;
   }
 
-  register<P>(kind: string, handler: JobHandler<P>): void {
+  register<P>(kind: string, handler: JobHandler<P>, options: JobKindOptions<P> = {}): void {
     if (this.handlers.has(kind)) throw new Error(`job kind ${kind} is registered twice`);
     this.handlers.set(kind, handler as JobHandler);
+    this.kindOptions.set(kind, options as JobKindOptions);
+  }
+
+  /** The jobs of a kind whose key starts with `keyPrefix` (no % or _ in it), newest due first (status views). */
+  async list(kind: string, keyPrefix: string, limit = 20): Promise<JobStatusView[]> {
+    const rows = await this.db.manager
+      .createQueryBuilder(ScheduledJob, 'j')
+      .where('j.kind = :kind AND j.job_key LIKE :prefix', { kind, prefix: `${keyPrefix}%` })
+      .orderBy('j.dueAt', 'DESC')
+      .limit(limit)
+      .getMany();
+    return rows.map((j) => ({ key: j.key, status: j.status, dueAt: j.dueAt, attempts: j.attempts, lastError: j.lastError, doneAt: j.doneAt, claimedBy: j.claimedBy, updatedAt: j.updatedAt }));
   }
 
   /** Creates or reschedules the job (kind, key); inside the caller's transaction when `m` is given. */
@@ -152,7 +183,7 @@ export class SchedulerService {
     const handler = this.handlers.get(job.kind);
     const view: JobView = { id: job.id, kind: job.kind, key: job.key, dueAt: job.dueAt, payload: parsePayload(job.payload), attempts: job.attempts };
     try {
-      await serialTransaction(this.db, async (m) => {
+      await this.db.transaction(async (m) => {
         const done = await m
           .createQueryBuilder()
           .update(ScheduledJob)
@@ -177,19 +208,28 @@ export class SchedulerService {
 
   private async failed(job: ScheduledJob, token: string, err: unknown): Promise<void> {
     const now = new Date();
-    const next = afterFailure(job.attempts, now, this.retry);
+    const opts = this.kindOptions.get(job.kind) ?? {};
+    const next = afterFailure(job.attempts, now, { ...this.retry, ...opts.retry });
     const message = errorText(err);
     const set =
       next.status === 'failed'
         ? { status: 'failed' as const, claimToken: null, lastError: message, updatedAt: now }
         : { status: 'pending' as const, dueAt: next.retryAt, claimToken: null, lastError: message, updatedAt: now };
-    await this.db
+    const recorded = await this.db
       .createQueryBuilder()
       .update(ScheduledJob)
       .set(set)
       .where("id = :id AND status = 'running' AND claim_token = :token", { id: job.id, token })
       .execute()
-      .catch((e: Error) => this.opts.log.error({ job: job.id, err: errorText(e) }, 'could not record a job failure'));
+      .then((r) => r.affected === 1)
+      .catch((e: Error) => {
+        this.opts.log.error({ job: job.id, err: errorText(e) }, 'could not record a job failure');
+        return false;
+      });
+    if (recorded && next.status === 'failed' && opts.onGiveUp) {
+      const view: JobView = { id: job.id, kind: job.kind, key: job.key, dueAt: job.dueAt, payload: parsePayload(job.payload), attempts: job.attempts };
+      await opts.onGiveUp(view, message).catch((e: Error) => this.opts.log.error({ job: job.id, kind: job.kind, err: errorText(e) }, 'a job kind\'s give-up step failed'));
+    }
     const fields = { job: job.id, kind: job.kind, key: job.key, attempt: job.attempts, err: message };
     if (next.status === 'failed') this.opts.log.error(fields, `job failed after ${job.attempts} attempts`);
     else this.opts.log.warn({ ...fields, retryAt: next.retryAt.toISOString() }, 'job failed; retrying later');

@@ -1,7 +1,6 @@
 // Attachments: the content type is decided by the bytes (a declared type must agree), the
 // SHA-256 is stored with them, and the upload is one transaction with its history entry.
 import { createHash, randomUUID } from 'node:crypto';
-import { serialTransaction } from '../db/serial.js';
 import { NotFoundError } from '../errors.js';
 import { TicketAttachment, TicketAttachmentData } from './tickets.entities.js';
 import { AttachmentTypeError, TicketMergedError } from './tickets.errors.js';
@@ -23,7 +22,7 @@ export function checkContentType(declared: string | undefined, content: Buffer):
 
 export async function addAttachment(tickets: TicketsService, ref: string, input: { fileName: string; contentType: string | undefined; content: Buffer }, actor: string) {
   const contentType = checkContentType(input.contentType, input.content);
-  return serialTransaction(tickets.sla.db, async (m) => {
+  return tickets.sla.db.transaction(async (m) => {
     const t = await tickets.find(ref, m, true);
     if (t.mergedIntoId) throw new TicketMergedError(t.number, (await tickets.find(t.mergedIntoId, m)).number);
     const now = new Date();

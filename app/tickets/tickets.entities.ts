@@ -2,15 +2,8 @@
 // its field-by-field history, and the SLA policy per priority.
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export const PRIORITY_RANK: Record<Priority, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
-
-export const STATUSES = ['new', 'assigned', 'in_progress', 'waiting_on_customer', 'resolved', 'closed', 'reopened'] as const;
-export type TicketStatus = (typeof STATUSES)[number];
-
-export const TYPES = ['question', 'incident', 'request', 'complaint', 'other'] as const;
-export type TicketType = (typeof TYPES)[number];
+export { PRIORITIES, PRIORITY_RANK, STATUSES, TYPES, type Priority, type TicketStatus, type TicketType } from './tickets.kinds.js';
+import type { Priority, TicketStatus, TicketType } from './tickets.kinds.js';
 
 const ts = (name: string, nullable = false) => ({ name, type: 'datetime' as const, precision: 3, nullable });
 

@@ -1,7 +1,6 @@
 // Merging a duplicate: B is closed with merged_into = A and its SLA jobs cancelled; A shows
 // B's comments, attachments and history (TicketsService.family). Both histories say so.
 import type { EntityManager } from 'typeorm';
-import { serialTransaction } from '../db/serial.js';
 import { Ticket } from './tickets.entities.js';
 import { MergeNotAllowedError, TicketMergedError, UnknownReferenceError } from './tickets.errors.js';
 import type { TicketsService } from './tickets.service.js';
@@ -9,7 +8,7 @@ import { recordHistory } from './tickets.view.js';
 import { NotFoundError } from '../errors.js';
 
 export async function mergeTickets(tickets: TicketsService, targetRef: string, duplicateRef: string, actor: string) {
-  return serialTransaction(tickets.sla.db, async (m: EntityManager) => {
+  return tickets.sla.db.transaction(async (m: EntityManager) => {
     const target = await tickets.find(targetRef, m, true);
     const dup = await tickets.find(duplicateRef, m, true).catch((err: unknown) => {
       throw err instanceof NotFoundError ? new UnknownReferenceError('ticket', duplicateRef) : err;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PRIORITIES, STATUSES, TYPES } from './tickets.entities.js';
+import { PRIORITIES, STATUSES, TYPES } from './tickets.kinds.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalRef = z.uuid().nullable();

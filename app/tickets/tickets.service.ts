@@ -3,7 +3,6 @@
 // comments, and reads. Each write is one transaction; bad input changes nothing.
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { serialTransaction } from '../db/serial.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SchedulerService } from '../scheduler/index.js';
@@ -19,8 +18,11 @@ import { attachmentView, commentView, historyView, recordHistory, ticketView, ty
 /** What the tickets module needs from other modules (their services, never their tables). */
 export interface TicketsDeps {
   db: DataSource;
-  /** CrmService: throws NotFoundError for an unknown customer. */
-  customers: { get(id: string): Promise<unknown> };
+  /** CrmService: throws NotFoundError for an unknown customer; a new ticket goes on the customer's timeline. */
+  customers: {
+    get(id: string): Promise<unknown>;
+    recordInteraction(input: { customerId: string; kind: string; refId?: string | null; summary: string; actor?: string; at?: Date }): Promise<unknown>;
+  };
   /** CallsService: throws NotFoundError for an unknown call record. */
   calls: { get(id: string): Promise<unknown> };
   /** The auth module's user store. */
@@ -69,7 +71,15 @@ export class TicketsService {
     await this.exists('customer', input.customerId, (id) => this.deps.customers.get(id));
     if (input.callId) await this.exists('call', input.callId, (id) => this.deps.calls.get(id));
     if (input.assigneeId) await this.checkAssignee(input.assigneeId);
-    return serialTransaction(this.db, (m) => this.insert(m, input, actor));
+    const ticket = await this.db.transaction((m) => this.insert(m, input, actor));
+    // The customer's timeline shows the ticket (after the commit: the ticket exists either way;
+    // a timeline that could not be written is logged, not a failed create).
+    try {
+      await this.deps.customers.recordInteraction({ customerId: ticket.customerId, kind: 'ticket', refId: ticket.id, summary: `ticket ${ticket.number} opened: ${ticket.title}`, actor, at: new Date(ticket.createdAt) });
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message, ticket: ticket.number }, 'ticket created; its customer timeline entry was not written');
+    }
+    return ticket;
   }
 
   private async insert(m: EntityManager, input: CreateTicketInput, actor: string): Promise<TicketView> {
@@ -119,7 +129,7 @@ export class TicketsService {
   async update(ref: string, patch: UpdateTicketInput, actor: string): Promise<TicketView> {
     if (patch.callId) await this.exists('call', patch.callId, (id) => this.deps.calls.get(id));
     if (patch.assigneeId) await this.checkAssignee(patch.assigneeId);
-    return serialTransaction(this.db, async (m) => {
+    return this.db.transaction(async (m) => {
       const t = await this.find(ref, m, true);
       if (t.mergedIntoId) throw new TicketMergedError(t.number, (await this.find(t.mergedIntoId, m)).number);
       const now = new Date();
@@ -191,7 +201,7 @@ export class TicketsService {
   // ---- comments --------------------------------------------------------------------------
 
   async comment(ref: string, input: { body: string; visibility: 'internal' | 'public' }, actor: string) {
-    return serialTransaction(this.db, async (m) => {
+    return this.db.transaction(async (m) => {
       const t = await this.find(ref, m, true);
       if (t.mergedIntoId) throw new TicketMergedError(t.number, (await this.find(t.mergedIntoId, m)).number);
       const now = new Date();
@@ -266,5 +276,11 @@ export class TicketsService {
     const open = await this.list({ ...base, status: ['new', 'assigned', 'in_progress', 'waiting_on_customer', 'reopened'] });
     const rest = open.items.length < limit ? await this.list({ ...base, limit: limit - open.items.length, status: ['resolved', 'closed'] }) : { items: [] };
     return [...open.items, ...rest.items];
+  }
+
+  /** Tickets made from a call (the call record shows them), oldest first. */
+  async listForCall(callId: string): Promise<Array<{ id: string; number: string; title: string; status: string }>> {
+    const rows = await this.db.manager.find(Ticket, { where: { callId }, order: { createdAt: 'ASC' }, select: { id: true, number: true, title: true, status: true } });
+    return rows.map((t) => ({ id: t.id, number: t.number, title: t.title, status: t.status }));
   }
 }

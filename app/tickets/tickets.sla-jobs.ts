@@ -4,7 +4,6 @@
 // target cancels both. The handlers run in the job's own transaction, so an escalation and
 // its "done" mark commit together: exactly once, also across a restart.
 import type { DataSource, EntityManager } from 'typeorm';
-import { serialTransaction } from '../db/serial.js';
 import type { Logger } from '../logger.js';
 import type { JobView, SchedulerService } from '../scheduler/index.js';
 import { PRIORITIES, Ticket, TicketHistory, TicketSlaPolicy, type Priority } from './tickets.entities.js';
@@ -44,7 +43,7 @@ export class TicketSla {
 
   /** Sets one priority's targets; applies to tickets created or re-prioritised from now on. */
   async setPolicy(priority: Priority, targets: SlaTargets, actor: string): Promise<void> {
-    await serialTransaction(this.db, async (m) => {
+    await this.db.transaction(async (m) => {
       await m.delete(TicketSlaPolicy, { priority });
       await m.insert(TicketSlaPolicy, { priority, ...targets, updatedBy: actor, updatedAt: new Date() });
     });

@@ -161,7 +161,9 @@ for (const kind of ['mariadb', 'sqlite'] as DbKind[]) {
       const all = await waitUntil('5 ended call records from the existing PBX', async () => {
         const rs = await records();
         const mine = rs.filter((r) => [...answered.map((x) => x.caller), abandoned, message].includes(r.callerNumber));
-        return mine.length === 5 && mine.every((r) => r.endedAt && r.outcome) ? mine : undefined;
+        // An answered call's talk time comes with AgentComplete, which AMI may deliver after the caller's Hangup.
+        const talked = mine.filter((r) => answered.some((x) => x.caller === r.callerNumber)).every((r) => r.talkSeconds !== null);
+        return mine.length === 5 && mine.every((r) => r.endedAt && r.outcome) && talked ? mine : undefined;
       }, 20_000, 250);
       const log = queueLog(Q);
       for (const { caller, talkMs } of answered) {

@@ -13,11 +13,30 @@ import { LdapDirectory, type LdapOptions } from '../../app/auth/ldap.js';
 import { createDataSource } from '../../app/db/data-source.js';
 import { serveApi, type Served } from '../support/serve.js';
 import { createLogger } from '../../app/logger.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
+import { ROOT } from '../support/pbx.js';
+import { spawn } from 'node:child_process';
 import { freePort, groupDn, GROUPS, PEOPLE, SERVICE_DN, startSlapd, userDn, USERS, type Slapd } from '../support/slapd.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const pw = (uid: string) => USERS.find((u) => u.uid === uid)!.password;
 const WRONG_BIND_PASSWORD = 'Not-the-service-password-9';
+
+/** `node app/main.ts` with only these settings; it must stop on its own (a config error). */
+function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, stdout });
+    });
+  });
+}
 
 describe('auth: LDAP login against a real OpenLDAP (slapd)', function () {
   this.timeout(60_000);
@@ -100,13 +119,16 @@ describe('auth: LDAP login against a real OpenLDAP (slapd)', function () {
       ['*)(uid=*', pw('alice')],
       ['alice)(|(uid=*', pw('alice')],
       ['\\2a', pw('alice')],
-      ['alice\u0000', pw('alice')],
       ['*', ''],
     ];
     for (const [username, password] of attempts) {
       const res = await login(username, password);
       expect(res, JSON.stringify(username)).to.deep.equal({ status: 401, body: { error: { code: 'invalid_credentials', message: 'invalid username or password' } } });
     }
+    // A NUL never reaches the directory: the one text rule refuses it, whoever the user is.
+    const nul = await login('alice\u0000', pw('alice'));
+    expect(nul.status).to.equal(400);
+    expect((nul.body as { error: { code: string } }).error.code).to.equal('validation_failed');
   });
 
   it('the empty password is refused before any bind (an unauthenticated bind would "succeed")', async () => {
@@ -148,10 +170,107 @@ describe('auth: LDAP login against a real OpenLDAP (slapd)', function () {
     expect(JSON.parse(sync.detail).changed).to.deep.equal(['displayName', 'email', 'role']);
   });
 
-  it('a wrong service-account password: 503 directory_unavailable', async () => {
+  /** A directory user added during the test (in agents), who has never signed in to Hotline. */
+  async function addDirectoryUser(uid: string, password: string) {
+    const admin = await slapd.admin();
+    await admin.add(userDn(uid), { objectClass: ['inetOrgPerson'], uid, cn: `${uid} New`, sn: 'New', displayName: `${uid} N.`, mail: `${uid}@hotline.test`, userPassword: password });
+    await admin.modify(groupDn('agents'), [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [userDn(uid)] }) })]);
+    await admin.unbind();
+  }
+
+  it('a directory user who has never signed in is locked after the configured failures (the right password then gets 423 too)', async () => {
+    await addDirectoryUser('erin', 'Erin-pass-123456');
+    expect(await userRow('erin')).to.equal(undefined);
+    const mod = createAuthModule({ db: ds, log, ldap, sessionTtlMs: 3600_000, lockout: { maxFailedAttempts: 3 }, loginRateLimit: { max: 1000, windowMs: 60_000 } });
+    const served = await serveApi(log, mod.middleware, mod.router);
+    servers.push(served);
+    const post = (password: string) => fetch(`${served.base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'erin', password }) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(`wrong-${i}-password`)).status);
+    const right = await post('Erin-pass-123456');
+    expect([...statuses, right.status]).to.deep.equal([401, 401, 423, 423]);
+    expect(((await right.json()) as Json).error.code).to.equal('account_locked');
+    expect(await userRow('erin'), 'no row is made for a refused directory user').to.equal(undefined);
+  });
+
+  it('known, never-seen and unknown usernames get the same answers, status codes and time (medians within 30 ms)', async () => {
+    // Every LDAP reply arrives 40 ms late (a directory a hop away), so one bind more or less
+    // for one kind of name is a visible difference, not noise.
+    const proxy = await startTcpProxy(Number(new URL(slapd.url).port), '127.0.0.1', { replyDelayMs: 40 });
+    try {
+      await addDirectoryUser('frank', 'Frank-pass-123456');
+      const login = await api({ ...ldap, url: `ldap://127.0.0.1:${proxy.port}` });
+      expect((await login('bob', pw('bob'))).status, 'bob has signed in before').to.equal(200);
+      const names = { known: 'bob', neverSeen: 'frank', unknown: 'nobody-here' } as const;
+      const right: Record<string, string> = { bob: pw('bob'), frank: 'Frank-pass-123456', 'nobody-here': 'Any-pass-123456' };
+      type Kind = keyof typeof names;
+      const answers: Record<Kind, Array<{ status: number; body: string; ms: number }>> = { known: [], neverSeen: [], unknown: [] };
+      // Default limit 5: four 401s, the fifth failure locks (423), then a wrong and the right password.
+      const attempts = ['wrong-pass-1', 'wrong-pass-2', 'wrong-pass-3', 'wrong-pass-4', 'wrong-pass-5', 'wrong-pass-6', 'RIGHT'];
+      for (const attempt of attempts) {
+        for (const kind of Object.keys(names) as Kind[]) {
+          const name = names[kind];
+          const started = performance.now();
+          const res = await login(name, attempt === 'RIGHT' ? right[name]! : attempt);
+          const ms = performance.now() - started;
+          // The lock's end differs by the milliseconds between the attempts: compare its shape.
+          const body = JSON.stringify(res.body).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T').replace(/\d\d:\d\d UTC/g, 'HH:MM UTC');
+          answers[kind].push({ status: res.status, body, ms });
+        }
+      }
+      expect(answers.known.map((a) => a.status)).to.deep.equal([401, 401, 401, 401, 423, 423, 423]);
+      expect(answers.neverSeen.map((a) => [a.status, a.body])).to.deep.equal(answers.known.map((a) => [a.status, a.body]));
+      expect(answers.unknown.map((a) => [a.status, a.body])).to.deep.equal(answers.known.map((a) => [a.status, a.body]));
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+      const TOLERANCE_MS = 30;
+      for (const status of [401, 423]) {
+        const m = Object.fromEntries((Object.keys(names) as Kind[]).map((k) => [k, median(answers[k].filter((a) => a.status === status).map((a) => a.ms))]));
+        const spread = Math.max(...Object.values(m)) - Math.min(...Object.values(m));
+        console.log(`      ${status} medians (ms): ${JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v)])))}, spread ${Math.round(spread)}`);
+        expect(spread, `${status} medians ${JSON.stringify(m)}`).to.be.at.most(TOLERANCE_MS);
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a role map with the docs table escape "\\|" pasted as written stops the start with one line naming the setting', async () => {
+    const dead = String(await freePort()); // were it to start anyway, it must not touch the shared Asterisk
+    const { code, stderr, stdout } = await runMain({
+      HOTLINE_DB_PATH: join(root, 'never.sqlite'),
+      HOTLINE_ARI_URL: `http://127.0.0.1:${dead}`,
+      HOTLINE_AMI_PORT: dead,
+      HOTLINE_LDAP_URL: slapd.url,
+      HOTLINE_LDAP_BIND_DN: SERVICE_DN,
+      HOTLINE_LDAP_BIND_PASSWORD: slapd.servicePassword,
+      HOTLINE_LDAP_BASE_DN: PEOPLE,
+      HOTLINE_LDAP_ROLE_MAP: `admin:${groupDn('admins')}\\|agent:${groupDn('agents')}`,
+    });
+    expect(code).to.equal(78);
+    const lines = stderr.trim().split('\n');
+    expect(lines, stderr).to.have.length(1);
+    expect(lines[0]).to.match(/^hotline: Invalid configuration: HOTLINE_LDAP_ROLE_MAP: contains "\\\|"/);
+    expect(stdout).to.not.contain('listening');
+    expect(stderr + stdout).to.not.contain(slapd.servicePassword);
+  });
+
+  it('the parsed role map is logged when LDAP login is enabled (no password)', async () => {
+    await api(ldap);
+    const line = logLines.filter((l) => l.includes('LDAP login enabled')).at(-1)!;
+    expect(JSON.parse(line).ldap.roleMap).to.deep.equal([
+      `agent <- ${groupDn('agents')}`,
+      `supervisor <- ${groupDn('supervisors')}`,
+      'admin <- cn=admins,ou=groups,dc=hotline,dc=test',
+    ]);
+    expect(line).to.not.contain(slapd.servicePassword);
+  });
+
+  it('a wrong service-account password: 503 directory_unavailable saying that the service bind failed', async () => {
     const res = await (await api({ ...ldap, bindPassword: WRONG_BIND_PASSWORD }))('alice', pw('alice'));
     expect(res.status).to.equal(503);
     expect(res.body.error.code).to.equal('directory_unavailable');
+    expect(res.body.error.message).to.contain('service bind failed');
+    expect(logLines.some((l) => l.includes('ldap: the service bind failed'))).to.equal(true);
     expect(JSON.stringify(res.body)).to.not.contain(WRONG_BIND_PASSWORD);
   });
 

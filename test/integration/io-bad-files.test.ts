@@ -1,11 +1,12 @@
 // Bad uploads get a clear 4xx and change nothing: on real SQLite and MariaDB, every case is
 // checked against a snapshot (row counts + checksum) of the customer tables taken before.
 import { expect } from 'chai';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DB_KINDS } from '../support/db.js';
-import { cellXml, excelFile, minimalXlsx, post, snapshot, startIoApp, workbookParts, worksheet, zeros, zip, XLSX, type IoApp, type Snapshot } from './io-fixtures.test.js';
+import { cellXml, excelFile, rowsXml, minimalXlsx, post, snapshot, startIoApp, workbookParts, worksheet, zeros, zip, XLSX, type IoApp, type Snapshot } from './io-fixtures.test.js';
 
 const MB = 1024 * 1024;
 
@@ -203,6 +204,45 @@ for (const kind of DB_KINDS) {
       encrypted.writeUInt16LE(encrypted.readUInt16LE(cd + 8) | 1, cd + 8);
       expect(await rejected(await post(app.base, encrypted), 400, 'not_a_spreadsheet')).to.contain('encrypted');
       await rejected(await post(app.base, '姓名,电话\n"open,13800000001\n', 'wait=true', 'text/csv'), 400, 'not_a_spreadsheet');
+    });
+
+    it('a DTD in the XML (external entities, "billion laughs"): 422 dtd_not_allowed naming the part, nothing fetched', async () => {
+      let fetched = 0;
+      const bait = createServer((_req, res) => {
+        fetched++;
+        res.end('<!ENTITY leak "leaked">');
+      });
+      await new Promise<void>((r) => bait.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(bait.address() as AddressInfo).port}/evil.dtd`;
+      try {
+        const xxe = workbookParts({
+          sheet: `<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE worksheet [<!ENTITY file SYSTEM "file:///etc/passwd"><!ENTITY web SYSTEM "${url}">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rowsXml([['姓名', '电话']])}<row r="2"><c r="A2" t="inlineStr"><is><t>&file;&web;</t></is></c><c r="B2"><v>13800000001</v></c></row></sheetData></worksheet>`,
+        });
+        const res = await post(app.base, await zip(xxe));
+        expect(await rejected(res, 422, 'dtd_not_allowed')).to.contain('xl/worksheets/sheet1.xml');
+        expect(res.body.error.details).to.deep.equal({ entry: 'xl/worksheets/sheet1.xml' });
+
+        const laughs = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('');
+        const bomb = workbookParts({ rows: [[{ s: 0 }, { s: 1 }], [{ s: 2 }, '13800000001']], sharedStrings: ['姓名', '电话', 'x'] }).map((p) =>
+          p.name === 'xl/sharedStrings.xml' ? { ...p, data: String(p.data).replace('?>', `?><!DOCTYPE sst [${laughs}]>`).replace('<t>x</t>', '<t>&lol9;</t>') } : p,
+        );
+        expect(await rejected(await post(app.base, await zip(bomb)), 422, 'dtd_not_allowed')).to.contain('xl/sharedStrings.xml');
+
+        const external = workbookParts({ rows: [['姓名', '电话'], ['a', '13800000001']] }).map((p) =>
+          p.name === 'xl/workbook.xml' ? { ...p, data: String(p.data).replace('?>', `?><!DOCTYPE workbook SYSTEM "${url}">`) } : p,
+        );
+        expect(await rejected(await post(app.base, await zip(external)), 422, 'dtd_not_allowed')).to.contain('xl/workbook.xml');
+      } finally {
+        await new Promise((r) => bait.close(r));
+      }
+      expect(fetched, 'no entity or DTD was fetched').to.equal(0);
+    });
+
+    it('XML that is not well-formed inside the .xlsx: 400 not_a_spreadsheet, not a 500', async () => {
+      const undefinedEntity = workbookParts({ sheet: worksheet(`${rowsXml([['姓名', '电话']])}<row r="2"><c r="A2" t="inlineStr"><is><t>&nope;</t></is></c><c r="B2"><v>13800000001</v></c></row>`) });
+      expect(await rejected(await post(app.base, await zip(undefinedEntity)), 400, 'not_a_spreadsheet')).to.contain('damaged XML');
+      const unclosed = workbookParts({ sheet: worksheet(`${rowsXml([['姓名', '电话'], ['a', '13800000001']])}<row r="3"><c r="A3"`) });
+      await rejected(await post(app.base, await zip(unclosed)), 400, 'not_a_spreadsheet');
     });
   });
 }

@@ -142,15 +142,16 @@ for (const kind of DB_KINDS) {
       const { rows, sheets, ws } = await readBack(zh.buf);
       expect(sheets).to.deep.equal(['客户', '说明']);
       expect(rows).to.deep.equal([
-        ['姓名*', '电话*', '公司', 'VIP等级'],
-        ['张三', '13800138000, 010-62345678', '北京示例科技有限公司', 1],
+        ['姓名*', '电话*', '公司', 'VIP等级', '地区', '标签', '邮箱', '备注', '注册日期'],
+        ['张三', '13800138000, 010-62345678', '北京示例科技有限公司', 1, '北京', 'VIP、老客户', 'zhangsan@example.com', '周末联系', '2024-05-01'],
       ]);
       expect(ws.getCell('B3').numFmt, 'phone column typed as text').to.equal('@');
       const en = await readBack((await download(`${app.base}/io/templates/customers.xlsx?lang=en`)).buf);
-      expect(en.rows[0]).to.deep.equal(['Name*', 'Phone*', 'Company', 'VIP level']);
+      expect(en.rows[0]).to.deep.equal(['Name*', 'Phone*', 'Company', 'VIP level', 'Region', 'Tags', 'Email', 'Notes', 'Registered on']);
       const imported = await post(app.base, zh.buf, 'wait=true&mode=dry-run');
       expect(imported.status, JSON.stringify(imported.body)).to.equal(200);
       expect(imported.body.counts).to.deep.include({ total: 1, created: 1, rejected: 0 });
+      expect(imported.body.ignoredColumns, 'every template column is imported').to.deep.equal([]);
     });
   });
 }

@@ -7,8 +7,9 @@ import { expect } from 'chai';
 import { callRecordPager } from '../../app/calls/calls.pager.js';
 import { adminRoutes } from '../support/auth.js';
 import { serveApi } from '../support/serve.js';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
@@ -199,7 +200,7 @@ export interface IoApp {
   close(): Promise<void>;
 }
 
-export async function startIoApp(kind: DbKind, limits?: Partial<IoLimits>): Promise<IoApp> {
+export async function startIoApp(kind: DbKind, limits?: Partial<IoLimits>, more: Pick<Parameters<typeof createIoModule>[0], 'internalNumbers'> = {}): Promise<IoApp> {
   const db: TestDb = await createTestDb(kind);
   const ds = createDataSource(dbConfig(db));
   await ds.initialize();
@@ -207,7 +208,7 @@ export async function startIoApp(kind: DbKind, limits?: Partial<IoLimits>): Prom
   const workDir = mkdtempSync(join(tmpdir(), 'hotline-io-test-'));
   const log = createLogger({ level: 'silent', secrets: [] });
   const crm = new CrmService(ds);
-  const io = createIoModule({ db: ds, log, crm, limits, workDir, calls: callRecordPager(ds), routes: adminRoutes() });
+  const io = createIoModule({ db: ds, log, crm, limits, workDir, calls: callRecordPager(ds), routes: adminRoutes(), ...more });
   const served = await serveApi(log, io.router);
   const base = served.base;
   return {
@@ -246,6 +247,24 @@ export async function post(base: string, body: Buffer | string, query = 'wait=tr
   const res = await fetch(`${base}/io/imports/customers?${query}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': type } });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * Converts `input` (a CSV: comma, double quote, UTF-8, from row 1) with LibreOffice (Debian's
+ * libreoffice-calc-nogui, `soffice --headless --convert-to`) into `to` (xlsx, xls, ods) in `dir`.
+ */
+export function soffice(dir: string, input: string, to: string): Buffer {
+  try {
+    execFileSync(
+      'soffice',
+      [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--infilter=CSV:44,34,76,1', '--convert-to', to, '--outdir', dir, input],
+      { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
+    );
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('soffice is not installed: apt-get install -y libreoffice-calc-nogui');
+    throw err;
+  }
+  return readFileSync(join(dir, `${input.replace(/^.*\//, '').replace(/\.[^.]*$/, '')}.${to}`));
 }
 
 export async function download(url: string): Promise<{ status: number; type: string | null; buf: Buffer }> {

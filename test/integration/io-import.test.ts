@@ -3,6 +3,9 @@
 // were written) and skip-bad-rows with its report, matching, mappings, jobs and cancel, and
 // a file aimed at prototype pollution.
 import { expect } from 'chai';
+import type { EntitySubscriberInterface, UpdateEvent } from 'typeorm';
+import { ImportJob } from '../../app/io/io.entities.js';
+import { FINAL } from '../../app/io/jobs.js';
 import { DB_KINDS } from '../support/db.js';
 import { download, excelFile, post, readBack, snapshot, startIoApp, workbookParts, zip, type IoApp } from './io-fixtures.test.js';
 
@@ -36,7 +39,7 @@ for (const kind of DB_KINDS) {
       const first = await post(app.base, file, 'wait=true&fileName=客户.xlsx');
       expect(first.status, JSON.stringify(first.body)).to.equal(200);
       expect(first.body).to.include({ status: 'succeeded', applied: true, fileName: '客户.xlsx', mode: 'all-or-nothing' });
-      expect(first.body.counts).to.deep.equal({ total: 3, created: 3, updated: 0, unchanged: 0, rejected: 0 });
+      expect(first.body.counts).to.deep.equal({ total: 3, created: 3, updated: 0, unchanged: 0, rejected: 0, merged: 0 });
       expect(await customers(app)).to.have.deep.members([
         { name: '张三', company: '北京示例科技有限公司', vip: 2, phone: '01062345678' },
         { name: '张三', company: '北京示例科技有限公司', vip: 2, phone: '13800138000' },
@@ -46,7 +49,7 @@ for (const kind of DB_KINDS) {
       ]);
       const was = await snapshot(app.ds);
       const again = await post(app.base, file);
-      expect(again.body.counts).to.deep.equal({ total: 3, created: 0, updated: 0, unchanged: 3, rejected: 0 });
+      expect(again.body.counts).to.deep.equal({ total: 3, created: 0, updated: 0, unchanged: 3, rejected: 0, merged: 0 });
       const now = await snapshot(app.ds);
       expect({ ...now, jobs: 0 }).to.deep.equal({ ...was, jobs: 0 });
     });
@@ -64,7 +67,7 @@ for (const kind of DB_KINDS) {
       expect(rows.length).to.equal(1 + was.customers);
       const back = await post(app.base, exported.buf, 'wait=true&fileName=export.xlsx');
       expect(back.status, JSON.stringify(back.body)).to.equal(200);
-      expect(back.body.counts).to.deep.equal({ total: was.customers, created: 0, updated: 0, unchanged: was.customers, rejected: 0 });
+      expect(back.body.counts).to.deep.equal({ total: was.customers, created: 0, updated: 0, unchanged: was.customers, rejected: 0, merged: 0 });
       expect({ ...(await snapshot(app.ds)), jobs: 0 }).to.deep.equal({ ...was, jobs: 0 });
       const stored = await app.ds.query(`SELECT name, company FROM customers WHERE name IN ('=1+2', '+cmd', '-minus', '@at')`);
       expect(stored).to.have.deep.members([
@@ -92,7 +95,7 @@ for (const kind of DB_KINDS) {
       const res = await post(app.base, file, 'wait=true&mode=dry-run');
       expect(res.status).to.equal(200);
       expect(res.body).to.include({ status: 'succeeded', applied: false, mode: 'dry-run' });
-      expect(res.body.counts).to.deep.equal({ total: 3, created: 1, updated: 1, unchanged: 0, rejected: 1 });
+      expect(res.body.counts).to.deep.equal({ total: 3, created: 1, updated: 1, unchanged: 0, rejected: 1, merged: 0 });
       expect(res.body.errors).to.deep.equal([{ row: 4, column: '电话', message: '"no phone" is not a phone number' }]);
       expect(await snapshot(app.ds)).to.deep.equal({ ...was, jobs: was.jobs + 1 });
     });
@@ -129,7 +132,7 @@ for (const kind of DB_KINDS) {
       ]);
       const res = await post(app.base, file, 'wait=true&mode=skip-bad-rows');
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
-      expect(res.body.counts).to.deep.equal({ total: 5, created: 2, updated: 0, unchanged: 0, rejected: 3 });
+      expect(res.body.counts).to.deep.equal({ total: 5, created: 2, updated: 0, unchanged: 0, rejected: 3, merged: 0 });
       const now = await snapshot(app.ds);
       expect(now.customers).to.equal(was.customers + 2);
       const report = await download(`${origin}${res.body.links.report}`);
@@ -165,9 +168,9 @@ for (const kind of DB_KINDS) {
       const en = await excelFile([['Customer list 2025'], ['Full Name', 'Mobile', 'Tel', 'Organization', 'VIP level', 'Notes'], ['Bob', '13111111111', '021-5555 1234', 'Bob Inc', 3, 'x']]);
       const res = await post(app.base, en);
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
-      expect(res.body.ignoredColumns).to.deep.equal(['Notes']);
+      expect(res.body.ignoredColumns).to.deep.equal([]);
       const bob = await app.crm.findByPhone('02155551234');
-      expect(bob).to.deep.include({ name: 'Bob', company: 'Bob Inc', vipLevel: 3, phones: ['02155551234', '13111111111'] });
+      expect(bob).to.deep.include({ name: 'Bob', company: 'Bob Inc', vipLevel: 3, phones: ['02155551234', '13111111111'], customFields: { notes: 'x' } });
 
       // "姓名;电话\r\n老王;13222222222" in GB18030 (as Chinese Excel saves CSV), sent as octet-stream.
       const gb = (hex: string) => Buffer.from(hex, 'hex');
@@ -234,6 +237,48 @@ for (const kind of DB_KINDS) {
       expect(again.status).to.equal(409);
       expect((await fetch(`${app.base}/io/imports/00000000-0000-4000-8000-000000000000`)).status).to.equal(404);
       expect((await fetch(`${app.base}/io/imports/not-an-id`)).status).to.equal(400);
+    });
+
+    it('a job reads as ended only once its end is stored and announced (asked while the final save is held)', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let held = false;
+      const hold: EntitySubscriberInterface<ImportJob> = {
+        listenTo: () => ImportJob,
+        async beforeUpdate(e: UpdateEvent<ImportJob>) {
+          if (held || !e.entity || !FINAL.has((e.entity as ImportJob).status)) return;
+          held = true;
+          await gate;
+        },
+      };
+      const finished: string[] = [];
+      const onFinished = (j: { status: string }) => finished.push(j.status);
+      app.ds.subscribers.push(hold);
+      app.io.events.on('finished', onFinished);
+      try {
+        const started = await post(app.base, await excelFile([HEAD, ['等待', '13500000099', '', 0]]), 'mode=dry-run');
+        expect(started.status).to.equal(202);
+        const self = `${origin}${started.body.links.self}`;
+        for (const until = Date.now() + 30_000; !held && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+        expect(held, 'the final save was reached').to.equal(true);
+        const during = await (await fetch(self)).json();
+        expect(during.status, 'not ended while its end is not stored').to.equal('running');
+        expect(finished).to.deep.equal([]);
+        release();
+        let job = during;
+        for (const until = Date.now() + 30_000; job.status === 'running' && Date.now() < until; ) {
+          await new Promise((r) => setTimeout(r, 20));
+          job = await (await fetch(self)).json();
+        }
+        expect(job.status).to.equal('succeeded');
+        expect(finished, 'announced by the time it reads as ended').to.deep.equal(['succeeded']);
+        const [stored] = await app.ds.query('SELECT status FROM io_import_jobs WHERE id = ?', [job.id]);
+        expect(stored.status).to.equal('succeeded');
+      } finally {
+        release();
+        app.ds.subscribers.splice(app.ds.subscribers.indexOf(hold), 1);
+        app.io.events.off('finished', onFinished);
+      }
     });
 
     it('a job left running by a stopped process is marked failed on start', async () => {

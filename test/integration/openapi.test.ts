@@ -2,34 +2,31 @@
 // request bodies, query and path parameters are there with their schemas, uploads say what
 // they take, and the document tells the truth: a body or query it says is valid is accepted,
 // one it says is invalid gets 400 validation_failed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { api } from '../support/api.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { freePort } from '../support/ports.js';
+import type { HotlineProcess } from '../support/hotline.js';
 import { schemaProblems } from '../support/json-schema.js';
-
-type Schema = Record<string, any>;
-interface Parameter { name: string; in: 'path' | 'query'; required: boolean; schema: Schema }
-interface Operation { parameters?: Parameter[]; requestBody?: { required: boolean; content: Record<string, { schema?: Schema }> }; 'x-hotline-roles': unknown }
+import { concrete, operations as operationsOf, startWithoutPbx, type OpenApiDoc, type Operation, type Schema } from '../support/openapi-cases.js';
 
 /** POST/PUT/PATCH routes that take no body at all (actions named by their path). */
 const BODYLESS = [
   'post /api/auth/logout', 'post /api/auth/totp/enrol', 'post /api/acd/reconcile',
   'post /api/acd/agents/{agentId}/login', 'post /api/acd/agents/{agentId}/logout', 'post /api/acd/agents/{agentId}/ready',
+  'post /api/wallboard/agents/{agentId}/logout', 'post /api/wallboard/agents/{agentId}/ready',
+  'post /api/acd/agents/{agentId}/call/hangup',
   'post /api/io/imports/{jobId}/cancel', 'post /api/ivr/flows/{name}/default', 'post /api/ivr/flows/{name}/publish',
   'post /api/ivr/flows/{name}/validate', 'post /api/reminders/{id}/complete',
+  'post /api/reports/schedules/{id}/send',
+  'post /api/recordings/keys/rotate', 'post /api/qa/evaluations/{id}/acknowledge',
 ];
 
 describe('OpenAPI document: input schemas from the zod schemas the routes validate with', function () {
   this.timeout(120_000);
   let db: TestDb;
-  let prompts: string;
   let hotline: HotlineProcess;
-  let doc: { openapi: string; paths: Record<string, Record<string, Operation>> };
+  let doc: OpenApiDoc;
+  let stop: (() => Promise<void>) | undefined;
 
   const op = (method: string, path: string): Operation => {
     const o = doc.paths[path]?.[method];
@@ -42,31 +39,15 @@ describe('OpenAPI document: input schemas from the zod schemas the routes valida
     return schema;
   };
   const queryParams = (path: string) => new Map((op('get', path).parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p]));
-  /** A value for a path parameter, chosen from what the document says it is. */
-  const pathValue = (p: Parameter): string => {
-    const s = p.schema;
-    if (s.enum) return String(s.enum[0]);
-    if (s.type === 'integer') return String(s.minimum ?? 1);
-    const fit = ['00000000-0000-4000-8000-000000000000', 'zz-openapi-test', '000999'].find((v) => schemaProblems(s, v).length === 0);
-    if (!fit) throw new Error(`no test value fits path parameter ${p.name}: ${JSON.stringify(s)}`);
-    return fit;
-  };
-  const concrete = (path: string, o: Operation) => path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(pathValue(o.parameters!.find((p) => p.in === 'path' && p.name === name)!)));
-  const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, o]) => ({ path, method, o })));
+  const operations = () => operationsOf(doc);
 
   before(async () => {
     db = await createTestDb('sqlite');
-    prompts = mkdtempSync(join(tmpdir(), 'hotline-openapi-prompts-'));
-    const dead = String(await freePort()); // no Asterisk: nothing listens there
-    hotline = await startHotline({ ...db.env, HOTLINE_ARI_URL: `http://127.0.0.1:${dead}`, HOTLINE_AMI_PORT: dead, HOTLINE_PROMPTS_DIR: prompts }, { waitForPbx: false });
-    const res = await api(hotline.url, 'GET', '/api/openapi.json', undefined, null);
-    expect(res.status).to.equal(200);
-    doc = res.body;
+    ({ hotline, doc, stop } = await startWithoutPbx(db));
   });
   after(async () => {
-    await stopAllHotlines();
+    await stop?.();
     await db?.drop();
-    if (prompts) rmSync(prompts, { recursive: true, force: true });
   });
 
   it('is OpenAPI 3.1 and lists exactly the declared routes', async () => {

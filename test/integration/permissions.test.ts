@@ -26,7 +26,8 @@ function concrete(path: string): string {
     .replace(':articleId', '00000000-0000-4000-8000-000000000000')
         .replace(':name', 'zz-permission-test')
     .replace(':number', '000999')
-    .replace(':version', '1');
+    .replace(':version', '1')
+    .replace(':kind', 'summary');
 }
 
 describe('permission matrix (every declared route × every role)', function () {

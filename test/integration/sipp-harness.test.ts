@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertCallsSucceeded, runSipp, SippError, startCall } from '../support/sipp.js';
+import { assertCallsSucceeded, runSipp, SippError, poke, startCall } from '../support/sipp.js';
 import type { SippCall } from '../support/sipp.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -113,6 +113,20 @@ describe('sipp harness against the real Asterisk', function () {
     expect(r.callIds).to.have.length(1);
   });
 
+  it("Asterisk's BYE landing while a caller waits in a loop (before its digits, before hanging up itself) ends the call as PBX_BYE, never as an unexpected message", async () => {
+    // 9000 hangs up after a beep (about 1 s): the uac-dtmf callers are still in their pre-digit
+    // wait (5 s), the uac-wait-bye callers in their 100 ms hang-up loop (20 s). Before the BYE was
+    // taken at any step, every uac-dtmf call here failed with "unexpected BYE".
+    const [dtmf, waiting] = await Promise.all([
+      runSipp({ scenario: 'uac-dtmf', service: '9000', digits: '1', waitBeforeDigitsMs: 5000, hangupAfterMs: 20_000, calls: 5, rate: 10 }),
+      runSipp({ scenario: 'uac-wait-bye', service: '9000', hangupAfterMs: 20_000, calls: 10, rate: 20 }),
+    ]);
+    assertCallsSucceeded(dtmf, 5);
+    assertCallsSucceeded(waiting, 10);
+    expect(dtmf.events).to.include({ PBX_BYE: 5, CALLER_BYE: 0 });
+    expect(waiting.events).to.include({ PBX_BYE: 10, CALLER_BYE: 0 });
+  });
+
   it('carries several calls at a rate with their own ports', async () => {
     const [a, b] = await Promise.all([
       runSipp({ scenario: 'uac-wait-bye', service: '9000', calls: 5, rate: 10 }),
@@ -174,6 +188,18 @@ describe('sipp harness against the real Asterisk', function () {
     await ami.hungUp(await ami.channelOf(caller)); // sipp sent BYE when it gave up
   });
 
+  it('a burst of "hang up now" MESSAGEs, landing at whatever step the caller stands, ends the call once and fails nothing', async () => {
+    const caller = nextCaller();
+    call = await startCall({ scenario: 'uac-hangup', service: FALLBACK_NUMBER, caller, hangupAfterMs: 60000 });
+    const callId = await call.waitFor('ANSWERED');
+    const channel = await ami.channelOf(caller);
+    await poke(call.sipPort, Array.from({ length: 30 }, () => callId));
+    const r = await call.done;
+    assertCallsSucceeded(r);
+    expect(r.events).to.include({ ANSWERED: 1, CALLER_BYE: 1 });
+    await ami.hungUp(channel);
+  });
+
   it('startCall: waits for the answer, and stop() ends a call that would wait for ever', async () => {
     const caller = nextCaller();
     call = await startCall({ scenario: 'uac-wait-bye', service: FALLBACK_NUMBER, caller });
@@ -182,7 +208,7 @@ describe('sipp harness against the real Asterisk', function () {
     const channel = await ami.channelOf(caller);
     const r = await call.stop();
     expect(r.stopped).to.equal(true);
-    expect(r.events.CALLER_BYE).to.equal(1);
+    expect(r.events.CALLER_BYE, `events ${JSON.stringify(r.events)}, failures ${JSON.stringify(r.failures)}, exit ${r.exitCode}/${r.signal}, errors ${r.errors.slice(0, 600)}, logs ${r.logDir}`).to.equal(1);
     await ami.hungUp(channel);
   });
 });

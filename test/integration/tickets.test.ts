@@ -54,6 +54,15 @@ for (const kind of DB_KINDS) {
       expect((await call('GET', `/tickets/T-000001`)).body.id).to.equal(t.id);
     });
 
+    it("puts a new ticket on its customer's timeline (and only theirs)", async () => {
+      const t = await create({ title: '发票抬头错误' });
+      const timeline = (await app.crm.timeline(customerId, { limit: 50 })).items;
+      const entry = timeline.find((i) => i.refId === t.id);
+      expect(entry, JSON.stringify(timeline)).to.deep.include({ kind: 'ticket', summary: `ticket ${t.number} opened: 发票抬头错误`, actor: 'test-admin' });
+      const other = (await app.crm.timeline(otherCustomer, { limit: 50 })).items;
+      expect(other.some((i) => i.refId === t.id)).to.equal(false);
+    });
+
     it('refuses bad input with a 4xx that names the problem, and writes nothing', async () => {
       const was = await snapshot(app.ds);
       const cases: Array<[unknown, number, string, RegExp]> = [

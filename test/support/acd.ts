@@ -38,15 +38,23 @@ export function waitForAgentState(base: string, agent: TestAgent, state: string,
   return waitUntil(`agent ${agent.endpoint} to be ${state}`, async () => (await agentState(base, agent)) === state || undefined, timeoutMs);
 }
 
-/** A flow that sends every caller of `number` to `queue` (and to a hang-up leaf when nobody is logged in). */
+/** A flow that sends every caller of `number` to `queue` (and to a "nobody is here" leaf when nobody is logged in). */
 export async function queueFlow(base: string, name: string, queue: string, number: string, node: Record<string, unknown> = {}): Promise<void> {
   await publishFlow(base, name, {
     entry: 'q',
     nodes: {
       q: { type: 'queue', queue, noAgents: 'nobody', ...node },
-      // No prompt on this leaf: in full-suite runs the first prompt of the ACD test's Hotline has
-      // been seen (about 1 run in 3) never to report its end; the branch itself is what is tested.
-      nobody: { type: 'hangup' },
+      nobody: { type: 'hangup', prompt: { sound: 'vm-nobodyavail' } },
     },
   }, [number]);
+}
+
+/** A user of `role` and a session token for it (the agent desktop's tests act as that user). */
+export async function userToken(base: string, username: string, role: string): Promise<{ id: string; token: string }> {
+  const password = 'Kiwi-Orange-Secret-9';
+  const created = await api(base, 'POST', '/api/users', { username, password, role });
+  if (created.status !== 201) throw new Error(`creating user ${username}: ${created.status} ${JSON.stringify(created.body)}`);
+  const login = await api(base, 'POST', '/api/auth/login', { username, password }, null);
+  if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${JSON.stringify(login.body)}`);
+  return { id: created.body.id as string, token: login.body.token as string };
 }

@@ -58,3 +58,38 @@ export async function startPhone(port: number, mode: 'answer' | 'busy'): Promise
     },
   };
 }
+
+/**
+ * An agent phone on `port` that answers one call, talks `talkMs`, then blind-transfers it with a
+ * SIP REFER to `target` (an extension of the agents' dialplan context). `done` settles with
+ * sipp's exit code when its leg has ended (0: REFER accepted and the BYE came).
+ */
+export function startReferringAgent(port: number, target: string, talkMs: number): Promise<OneCallAgent> {
+  return startOneCallAgent('uas-refer', port, talkMs, ['-key', 'target', target]);
+}
+
+/** An agent phone on `port` that answers one call, talks `talkMs`, holds it 2 s (re-INVITE sendonly), takes it back, and hangs up 1 s later. */
+export function startHoldingAgent(port: number, talkMs: number): Promise<OneCallAgent> {
+  return startOneCallAgent('uas-hold', port, talkMs, []);
+}
+
+export interface OneCallAgent {
+  /** sipp's exit code once its one call ended (0: every step of the scenario happened). */
+  done: Promise<number | null>;
+  stop(): void;
+}
+
+async function startOneCallAgent(scenario: string, port: number, talkMs: number, extra: string[]): Promise<OneCallAgent> {
+  if (!(await udpFree(port))) throw new Error(`agent port ${port} is taken (a sipp UAS left running?)`);
+  const log = `/tmp/hotline-${scenario}-${port}`;
+  const child = spawn('sipp', ['-sf', join(SCENARIOS, `${scenario}.xml`), '-i', '127.0.0.1', '-p', String(port), '-mp', String(30000 + (port % 100) * 4), '-m', '1', '-d', String(talkMs), ...extra, '-nostdin', '-trace_err', '-error_file', `${log}.err`, '-trace_msg', '-message_file', `${log}.msg`], { stdio: 'ignore' });
+  const done = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 5000;
+  while ((await udpFree(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return {
+    done,
+    stop() {
+      child.kill('SIGKILL');
+    },
+  };
+}

@@ -4,6 +4,8 @@ import { waitUntil } from './pbx.js';
 
 export class AmiWatch {
   readonly events: AmiMessage[] = [];
+  /** When this process received each event (Date.now()): latency measurements start here. */
+  readonly receivedAt = new WeakMap<AmiMessage, number>();
   private readonly client = new AmiClient({
     host: '127.0.0.1',
     port: Number(process.env.HOTLINE_AMI_PORT ?? 5038),
@@ -13,7 +15,11 @@ export class AmiWatch {
   });
 
   async start(): Promise<this> {
-    this.client.on('event', (e) => this.events.push(e as unknown as AmiMessage));
+    this.client.on('event', (e) => {
+      const m = e as unknown as AmiMessage;
+      this.receivedAt.set(m, Date.now());
+      this.events.push(m);
+    });
     this.client.start();
     await this.client.waitForConnected(15_000);
     return this;
@@ -24,6 +30,11 @@ export class AmiWatch {
     return waitUntil(`AMI ${event} ${JSON.stringify(fields)}`, () =>
       this.events.find((e) => fieldOf(e, 'Event') === event && Object.entries(fields).every(([k, v]) => fieldOf(e, k) === v)),
     timeoutMs);
+  }
+
+  /** Sends one action (MixMonitor, StopMixMonitor ...) on the watcher's own connection. */
+  action(name: string, fields: Record<string, string>): Promise<AmiMessage> {
+    return this.client.action(name, fields) as Promise<AmiMessage>;
   }
 
   stop(): Promise<void> {

@@ -1,5 +1,6 @@
 // The databases integration tests run on: the embedded SQLite default and a real
-// MariaDB (HOTLINE_TEST_MARIADB_*, default root@127.0.0.1:3306 with no password).
+// MariaDB (HOTLINE_TEST_MARIADB_*, default hotline_ci@127.0.0.1:3306, the account `npm test`
+// creates: scripts/test-setup.sh).
 // Each test database is created fresh and dropped afterwards.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,8 @@ export const DB_KINDS: DbKind[] = (process.env.HOTLINE_TEST_DBS ?? 'sqlite,maria
 const maria = {
   host: process.env.HOTLINE_TEST_MARIADB_HOST ?? '127.0.0.1',
   port: Number(process.env.HOTLINE_TEST_MARIADB_PORT ?? 3306),
-  user: process.env.HOTLINE_TEST_MARIADB_USER ?? 'root',
-  password: process.env.HOTLINE_TEST_MARIADB_PASSWORD ?? '',
+  user: process.env.HOTLINE_TEST_MARIADB_USER ?? 'hotline_ci',
+  password: process.env.HOTLINE_TEST_MARIADB_PASSWORD ?? 'hotline-ci-db',
 };
 
 export interface TestDb {
@@ -25,6 +26,8 @@ export interface TestDb {
   /** HOTLINE_DB_* settings that point Hotline at this database. */
   env: Record<string, string>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a statement that changes data (query() is read-only on SQLite). */
+  exec(sql: string, params?: unknown[]): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -41,6 +44,15 @@ export async function createTestDb(kind: DbKind): Promise<TestDb> {
         const db = new Sqlite(path, { readonly: true });
         try {
           return db.prepare(sql).all(...params) as T[];
+        } finally {
+          db.close();
+        }
+      },
+      async exec(sql: string, params: unknown[] = []) {
+        const db = new Sqlite(path);
+        try {
+          db.pragma('busy_timeout = 5000');
+          db.prepare(sql).run(...params);
         } finally {
           db.close();
         }
@@ -69,6 +81,14 @@ export async function createTestDb(kind: DbKind): Promise<TestDb> {
       try {
         const [rows] = await conn.query(sql, params);
         return rows as T[];
+      } finally {
+        await conn.end();
+      }
+    },
+    async exec(sql: string, params: unknown[] = []) {
+      const conn = await mysql.createConnection({ ...maria, database: name, timezone: 'Z' });
+      try {
+        await conn.query(sql, params);
       } finally {
         await conn.end();
       }

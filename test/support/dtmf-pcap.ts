@@ -6,6 +6,7 @@
 //
 // Layout of each record: Ethernet II / IPv4 (checksum computed) / UDP (checksum 0: sipp
 // recomputes it when it rewrites the ports) / RTP (PT 101) / telephone-event (4 bytes).
+import { ipv4Checksum, pcapHeader, pcapRecord, rtpFrame } from './rtp-pcap.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,10 +46,6 @@ const SSRC = 0x484f544c; // "HOTL"
 const FIRST_SEQ = 1000;
 const FIRST_TS = 16000;
 const BASE_TIME_S = 1_700_000_000; // fixed, so the same digits give the same bytes
-const SRC_PORT = 40000;
-const DST_PORT = 10000;
-const RTP_EVENT_LEN = 12 + 4;
-const FRAME_LEN = 14 + 20 + 8 + RTP_EVENT_LEN;
 
 const EVENT_CODES: Record<string, number> = {
   '*': 10, '#': 11, A: 12, B: 13, C: 14, D: 15,
@@ -70,48 +67,13 @@ export function dtmfChar(event: number): string {
   return hit[0];
 }
 
-function ipv4Checksum(header: Buffer): number {
-  let sum = 0;
-  for (let i = 0; i < header.length; i += 2) sum += header.readUInt16BE(i);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
-
-function frame(seq: number, ts: number, event: number, end: boolean, marker: boolean,
-  volume: number, duration: number, payloadType: number, ipId: number): Buffer {
-  const b = Buffer.alloc(FRAME_LEN);
-  // Ethernet II: dst MAC, src MAC (locally administered), type IPv4
-  Buffer.from([0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01]).copy(b, 0);
-  b.writeUInt16BE(0x0800, 12);
-  // IPv4
-  const ip = 14;
-  b.writeUInt8(0x45, ip); // version 4, IHL 5
-  b.writeUInt8(0xb8, ip + 1); // DSCP EF, as voice
-  b.writeUInt16BE(20 + 8 + RTP_EVENT_LEN, ip + 2);
-  b.writeUInt16BE(ipId & 0xffff, ip + 4);
-  b.writeUInt16BE(0x4000, ip + 6); // don't fragment
-  b.writeUInt8(64, ip + 8); // TTL
-  b.writeUInt8(17, ip + 9); // UDP
-  b.writeUInt32BE(0x7f000001, ip + 12);
-  b.writeUInt32BE(0x7f000001, ip + 16);
-  b.writeUInt16BE(ipv4Checksum(b.subarray(ip, ip + 20)), ip + 10);
-  // UDP, checksum left 0
-  const udp = ip + 20;
-  b.writeUInt16BE(SRC_PORT, udp);
-  b.writeUInt16BE(DST_PORT, udp + 2);
-  b.writeUInt16BE(8 + RTP_EVENT_LEN, udp + 4);
-  // RTP
-  const rtp = udp + 8;
-  b.writeUInt8(0x80, rtp); // V=2
-  b.writeUInt8((marker ? 0x80 : 0) | (payloadType & 0x7f), rtp + 1);
-  b.writeUInt16BE(seq & 0xffff, rtp + 2);
-  b.writeUInt32BE(ts >>> 0, rtp + 4);
-  b.writeUInt32BE(SSRC, rtp + 8);
-  // telephone-event
-  b.writeUInt8(event, rtp + 12);
-  b.writeUInt8((end ? 0x80 : 0) | (volume & 0x3f), rtp + 13);
-  b.writeUInt16BE(Math.min(duration, 0xffff), rtp + 14);
-  return b;
+/** One telephone-event packet (RFC 4733) of the capture's stream. */
+function frame(seq: number, ts: number, event: number, end: boolean, marker: boolean, volume: number, duration: number, payloadType: number): Buffer {
+  const payload = Buffer.alloc(4);
+  payload.writeUInt8(event, 0);
+  payload.writeUInt8((end ? 0x80 : 0) | (volume & 0x3f), 1);
+  payload.writeUInt16BE(Math.min(duration, 0xffff), 2);
+  return rtpFrame({ payloadType, marker, seq, timestamp: ts, ssrc: SSRC, payload });
 }
 
 /** The pcap bytes for a digit string. */
@@ -124,27 +86,12 @@ export function buildDtmfPcap(digits: string, opts: DtmfPcapOptions = {}): Buffe
   if (toneMs < PACKET_MS || toneMs > 8000) throw new Error(`dtmfPcap: toneMs ${toneMs} out of 20..8000`);
   if (gapMs < 0) throw new Error(`dtmfPcap: gapMs ${gapMs} < 0`);
 
-  const global = Buffer.alloc(24);
-  global.writeUInt32LE(0xa1b2c3d4, 0); // microsecond pcap, little endian
-  global.writeUInt16LE(2, 4);
-  global.writeUInt16LE(4, 6);
-  global.writeInt32LE(0, 8);
-  global.writeUInt32LE(0, 12);
-  global.writeUInt32LE(65535, 16); // snaplen
-  global.writeUInt32LE(1, 20); // DLT_EN10MB
-
-  const records: Buffer[] = [global];
+  const records: Buffer[] = [pcapHeader()];
   let seq = FIRST_SEQ;
   let ts = FIRST_TS;
   let timeUs = 0;
   const push = (f: Buffer): void => {
-    const h = Buffer.alloc(16);
-    const abs = BASE_TIME_S * 1e6 + timeUs;
-    h.writeUInt32LE(Math.floor(abs / 1e6), 0);
-    h.writeUInt32LE(abs % 1e6, 4);
-    h.writeUInt32LE(f.length, 8);
-    h.writeUInt32LE(f.length, 12);
-    records.push(h, f);
+    records.push(...pcapRecord(BASE_TIME_S * 1e6 + timeUs, f));
   };
 
   for (const ch of digits) {
@@ -152,12 +99,12 @@ export function buildDtmfPcap(digits: string, opts: DtmfPcapOptions = {}): Buffe
     const updates = Math.floor(toneMs / PACKET_MS);
     const total = toneMs * SAMPLES_PER_MS;
     for (let i = 0; i < updates - 1; i++) {
-      push(frame(seq, ts, event, false, i === 0, volume, (i + 1) * PACKET_MS * SAMPLES_PER_MS, payloadType, seq));
+      push(frame(seq, ts, event, false, i === 0, volume, (i + 1) * PACKET_MS * SAMPLES_PER_MS, payloadType));
       seq++;
       timeUs += PACKET_MS * 1000;
     }
     for (let r = 0; r < END_REPEATS; r++) {
-      push(frame(seq, ts, event, true, updates === 1 && r === 0, volume, total, payloadType, seq));
+      push(frame(seq, ts, event, true, updates === 1 && r === 0, volume, total, payloadType));
       seq++;
       if (r < END_REPEATS - 1) timeUs += PACKET_MS * 1000;
     }

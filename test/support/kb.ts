@@ -1,10 +1,10 @@
 // The knowledge base served on its own (serveApi) over a real SQLite or MariaDB database,
 // with five fixed callers (two agents, two supervisors, an admin) chosen by bearer token, and
 // the real audit log behind the routes' `audit` declarations.
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { RouteRegistry, SecureRouter, type Principal } from '../../app/auth/permissions.js';
 import { createAuthModule } from '../../app/auth/index.js';
-import { createDataSource } from '../../app/db/data-source.js';
+import { createDataSource, migrations } from '../../app/db/data-source.js';
 import { createKbModule } from '../../app/kb/index.js';
 import { createLogger } from '../../app/logger.js';
 import { api, type ApiResponse } from './api.js';
@@ -30,9 +30,19 @@ export interface KbApp {
   close(): Promise<void>;
 }
 
-export async function startKbApp(kind: DbKind, opts: { maxAttachmentBytes?: number } = {}): Promise<KbApp> {
-  const db: TestDb = await createTestDb(kind);
-  const ds = createDataSource(dbConfig(db));
+export interface KbAppOptions {
+  maxAttachmentBytes?: number;
+  /** An existing database (kept on close: its creator drops it); default a new one. */
+  db?: TestDb;
+  /** Migrations (by name) not to run: a database as an older release left it. */
+  without?: string[];
+}
+
+export async function startKbApp(kind: DbKind, opts: KbAppOptions = {}): Promise<KbApp> {
+  const db: TestDb = opts.db ?? (await createTestDb(kind));
+  const full = createDataSource(dbConfig(db));
+  const without = opts.without ?? [];
+  const ds = without.length ? new DataSource({ ...full.options, migrations: migrations.filter((m) => !without.includes(m.name)) } as typeof full.options) : full;
   await ds.initialize();
   await ds.runMigrations();
   const log = createLogger({ level: 'silent', secrets: [] });
@@ -64,7 +74,7 @@ export async function startKbApp(kind: DbKind, opts: { maxAttachmentBytes?: numb
     async close() {
       await served.close();
       if (ds.isInitialized) await ds.destroy();
-      await db.drop();
+      if (!opts.db) await db.drop();
     },
   };
 }

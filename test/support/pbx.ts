@@ -12,10 +12,31 @@ export const PBX_PROMPTS_DIR = `${PBX_DIR}/usr/share/asterisk/sounds/hotline`;
 
 let up = false;
 
+/**
+ * Asterisk started (or reused) and fit for calls: exactly one main Asterisk whose ARI, AMI and SIP
+ * all answer (scripts/pbx-check.sh). Checked in every call-test file's before hook; a broken
+ * precondition is repaired once by pbx-up (which stops duplicates) and otherwise fails here, once,
+ * with its cause, instead of as twenty call timeouts.
+ */
 export function ensurePbx(): void {
-  if (up && cli('core show uptime').includes('System uptime')) return;
+  if (up && pbxCheck().ok) return;
   execFileSync('bash', [`${ROOT}/scripts/pbx-up.sh`], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 });
+  const check = pbxCheck();
+  if (!check.ok) {
+    up = false;
+    throw new Error(`Asterisk is not fit for call tests after pbx-up:\n${check.report}\nlog: ${PBX_LOG}`);
+  }
   up = true;
+}
+
+/** scripts/pbx-check.sh: one line per problem, or one "ok" line. */
+export function pbxCheck(): { ok: boolean; report: string } {
+  try {
+    return { ok: true, report: execFileSync('bash', [`${ROOT}/scripts/pbx-check.sh`], { encoding: 'utf8', timeout: 20_000 }).trim() };
+  } catch (err) {
+    const e = err as { stdout?: string; message: string };
+    return { ok: false, report: String(e.stdout ?? '').trim() || e.message };
+  }
 }
 
 export function pbxDown(): void {

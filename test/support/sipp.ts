@@ -11,9 +11,9 @@ import { dtmfPcap } from './dtmf-pcap.js';
 import { cli } from './pbx.js';
 
 export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sipp');
-export type SippScenario = 'uac-dtmf' | 'uac-hangup' | 'uac-wait-bye';
+export type SippScenario = 'uac-dtmf' | 'uac-hangup' | 'uac-wait-bye' | 'uac-overload';
 /** Lines the scenarios log per call (followed by the Call-ID). */
-export type SippEvent = 'ANSWERED' | 'DIGITS' | 'PBX_BYE' | 'CALLER_BYE';
+export type SippEvent = 'ANSWERED' | 'DIGITS' | 'PBX_BYE' | 'CALLER_BYE' | 'REFUSED';
 
 export interface SippOptions {
   /** A scenario of test/support/sipp, or the path of another XML file. */
@@ -150,7 +150,8 @@ export interface SippCall {
 }
 
 /** Send a SIP MESSAGE for each Call-ID to sipp: the scenarios' wait loops take it as "hang up now". */
-async function poke(port: number, callIds: string[]): Promise<void> {
+/** Send the "hang up now" MESSAGE for these Call-IDs to a sipp caller (every uac scenario takes it at any step). */
+export async function poke(port: number, callIds: string[]): Promise<void> {
   if (callIds.length === 0) return;
   const sock = createSocket('udp4');
   try {
@@ -188,10 +189,10 @@ function parseStats(file: string): { created: number; successful: number; failed
 }
 
 function parseEvents(file: string): { events: Record<SippEvent, number>; lines: Array<[SippEvent, string]> } {
-  const events: Record<SippEvent, number> = { ANSWERED: 0, DIGITS: 0, PBX_BYE: 0, CALLER_BYE: 0 };
+  const events: Record<SippEvent, number> = { ANSWERED: 0, DIGITS: 0, PBX_BYE: 0, CALLER_BYE: 0, REFUSED: 0 };
   const lines: Array<[SippEvent, string]> = [];
   for (const l of readText(file).split('\n')) {
-    const m = /^(ANSWERED|DIGITS|PBX_BYE|CALLER_BYE) (\S+)/.exec(l.trim());
+    const m = /^(ANSWERED|DIGITS|PBX_BYE|CALLER_BYE|REFUSED) (\S+)/.exec(l.trim());
     if (m) { events[m[1] as SippEvent]++; lines.push([m[1] as SippEvent, m[2]]); }
   }
   return { events, lines };

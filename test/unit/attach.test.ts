@@ -11,6 +11,8 @@ import { AmiParser, fieldOf } from '../../app/pbx/ami/parser.js';
 import { deviceOf, durationSeconds, parseChannels, toChannelEvent } from '../../app/pbx/ami/channel-events.js';
 import { toQueueEvent } from '../../app/pbx/ami/queue-control.js';
 import { READ_ONLY_ACTIONS } from '../../app/pbx/attached.js';
+import { answeredUnseen, stateInQueue } from '../../app/attach/attach.service.js';
+import { deriveAgentState } from '../../app/acd/agent-state.js';
 import type { ChannelSnapshot, QueueMemberSnapshot } from '../../app/pbx/ports.js';
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 9, 0, s));
@@ -177,5 +179,42 @@ describe('attach: the read-only AMI client', () => {
 
   it('an allow-list without Ping while pinging is a programming error', () => {
     expect(() => new AmiClient({ host: 'h', port: 1, username: 'u', secret: 's', allowedActions: ['QueueStatus'] })).to.throw(TypeError, /Ping/);
+  });
+});
+
+describe('attach: FreePBX-style members and calls answered unseen', () => {
+  const member = (queue: string, over: Partial<QueueMemberSnapshot> = {}): QueueMemberSnapshot => ({
+    queue, interface: 'Local/101@from-queue/n', stateInterface: 'PJSIP/101', name: 'Alice', penalty: 0, paused: false, pausedReason: '', inCall: false, status: 1, callsTaken: 0, lastCall: 0, dynamic: false, ...over,
+  });
+
+  it('availability per membership: paused in one queue is a break there and available in the other', () => {
+    const view = { interface: 'Local/101@from-queue/n', name: 'Alice', state: 'available', reason: '', since: new Date(), queues: [
+      { queue: 'q-sales', paused: true, pausedReason: 'lunch', penalty: 0, status: 1, inCall: false, callsTaken: 0 },
+      { queue: 'q-support', paused: false, pausedReason: '', penalty: 0, status: 1, inCall: false, callsTaken: 0 },
+    ] };
+    expect(stateInQueue(view, 'q-sales')).to.deep.equal({ state: 'break', reason: 'lunch' });
+    expect(stateInQueue(view, 'q-support')).to.deep.equal({ state: 'available', reason: '' });
+    expect(stateInQueue({ ...view, state: 'on_call', reason: '' }, 'q-sales')).to.deep.equal({ state: 'on_call', reason: '' });
+  });
+
+  it('the phone busy without a queue call is on_call for no queue; a queue call names its queue', () => {
+    expect(deriveAgentState([member('q-sales', { status: 2 }), member('q-support', { status: 2 })], () => 0, 0)).to.include({ state: 'on_call', reason: '' });
+    expect(deriveAgentState([member('q-sales', { status: 2 }), member('q-support', { status: 2, inCall: true })], () => 0, 0)).to.include({ state: 'on_call', reason: 'q-support' });
+  });
+
+  it('a caller in Queue() bridged to a Local member is an answered queue call, with the waits the listing gives', () => {
+    const ch = (uniqueid: string, name: string, duration: number, over: Record<string, string> = {}) => ({
+      uniqueid, linkedid: '1700000000.1', name, state: 6, callerNumber: '5551', callerName: '', context: '', exten: '', durationSeconds: duration, application: '', applicationData: '', bridgeId: '', ...over,
+    });
+    const takenAt = new Date(1_700_000_100_000);
+    const channels = [
+      ch('1700000000.1', 'PJSIP/trunk-00000001', 30, { application: 'Queue', applicationData: 'q-support,r,,,60', bridgeId: 'b1' }),
+      ch('1700000000.2', 'Local/101@from-queue-00000002;1', 26, { bridgeId: 'b1' }),
+      ch('1700000000.3', 'PJSIP/trunk-00000003', 5, { linkedid: '1700000000.3', application: 'Queue', applicationData: 'q-sales,r,,,8' }),
+    ];
+    const status = { members: [member('q-support')], entries: [], params: [] } as unknown as Parameters<typeof answeredUnseen>[1];
+    expect(answeredUnseen(channels, status, takenAt)).to.deep.equal([{
+      queue: 'q-support', uniqueid: '1700000000.1', callerNumber: '5551', joinedAt: new Date(takenAt.getTime() - 30_000), answeredAt: new Date(takenAt.getTime() - 26_000), agentInterface: 'Local/101@from-queue/n', holdSeconds: 4,
+    }]);
   });
 });

@@ -23,6 +23,7 @@ function fakes(menuTimeoutMs = 1000) {
     async handBack() { actions.push('handBack'); },
     async setVariable(_c, name, value) { actions.push(`set:${name}=${value}`); },
     async record() { actions.push('record'); },
+    async channelsNow() { return { all: new Set<string>(), inApp: new Set<string>() }; },
   };
   const calls = new Proxy({}, { get: () => async () => {} }) as unknown as CallsService;
   const log = pino({ level: 'silent' });
@@ -111,5 +112,19 @@ describe('IVR runtime on the welcome menu (fake PBX)', () => {
     };
     await f.ctx.handOff({ context: 'hotline-queue', extension: 's' }, {});
     expect(f.session.ended?.handedTo).to.equal('destination');
+  });
+
+  it('a prompt whose end never comes is not silent: a warning names it, and the flow goes on', async () => {
+    const session = new CallSession('call-2', 'chan-2', new Date());
+    const played: string[] = [];
+    const control = { async play(_c: string, _m: string[], id: string) { played.push(id); } } as unknown as CallControl;
+    const calls = new Proxy({}, { get: () => () => {} }) as unknown as CallsService;
+    const lines: Array<{ level: number; msg: string; playbackId?: string }> = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => lines.push(JSON.parse(l)) });
+    const ctx = new CallContext(session, control, calls, log, undefined, { maxPromptMs: 30 });
+    await ctx.playAndWait(['sound:vm-nobodyavail']);
+    const warning = lines.find((l) => l.level === 40);
+    expect(warning?.msg).to.match(/did not report its end/);
+    expect(warning?.playbackId).to.equal(played[0]);
   });
 });

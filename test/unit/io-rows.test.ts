@@ -25,10 +25,11 @@ describe('io: headers', () => {
       'name', 'name', 'name', 'phones', 'phones', 'vipLevel', 'company', 'phones', 'name',
     ]);
     expect(d.resolve('姓名/电话'), 'parts naming two fields').to.equal(null);
-    const attempt = mapHeaderRow(['姓名', '手机', '座机', '备注', '创建时间'], CUSTOMER_FIELDS, d);
+    const attempt = mapHeaderRow(['姓名', '手机', '座机', '备注', '创建时间', '客户来源'], CUSTOMER_FIELDS, d);
     expect(attempt.missing).to.deep.equal([]);
     expect(attempt.map.fields.get('phones')).to.deep.equal([1, 2]);
-    expect(attempt.map.ignored).to.deep.equal(['备注', '创建时间']);
+    expect(attempt.map.fields.get('notes')).to.deep.equal([3]);
+    expect(attempt.map.ignored).to.deep.equal(['创建时间', '客户来源']);
   });
 
   it('reports missing and duplicate columns; a saved mapping wins; __proto__ is just a header', () => {
@@ -80,6 +81,15 @@ describe('io: customer rows', () => {
       errors: [
         { row: 7, column: '姓名', message: 'the cell holds the error value #REF!' },
         { row: 7, column: 'VIP等级', message: 'VIP level "2.5" is not a whole number from 0 to 9' },
+      ],
+    });
+  });
+
+  it('a cell holding a NUL or an unpaired surrogate is an error of its row (the API\'s text rule)', () => {
+    expect(row(['', 'Ann\u0000Lee', '13800138000', 'A\ud800CME', null])).to.deep.equal({
+      errors: [
+        { row: 7, column: '姓名', message: 'the text contains a NUL character (U+0000)' },
+        { row: 7, column: '公司', message: 'the text contains an unpaired UTF-16 surrogate (not valid Unicode text)' },
       ],
     });
   });

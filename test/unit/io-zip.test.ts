@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type IoLimits } from '../../app/io/limits.js';
+import { DtdScanner } from '../../app/io/dtd-scan.js';
 import { SheetScanner } from '../../app/io/sheet-scan.js';
 import { guardXlsx } from '../../app/io/zip-guard.js';
 import { cellXml, rowsXml, workbookParts, worksheet, zeros, zip, type ZipInput } from '../integration/io-fixtures.test.js';
@@ -108,6 +109,33 @@ describe('io: .xlsx guard', () => {
       }
       expect(error?.message, `chunk ${size}`).to.contain('cell AB2');
       expect(s.rows).to.equal(2);
+    }
+  });
+
+  it('a DTD in any part (sheet, rels, docProps), any case, UTF-16 too: 422 dtd_not_allowed naming the part', async () => {
+    const xxe = `<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&x;</t></is></c></row></sheetData></worksheet>`;
+    await refused(zip(sheetOf(xxe)), 'dtd_not_allowed', /xl\/worksheets\/sheet1\.xml/);
+    const rels = workbookParts({ rows: [['a']] }).map((p) => (p.name === '_rels/.rels' ? { ...p, data: `<?xml version="1.0"?><!doctype r SYSTEM "http://127.0.0.1:9/x.dtd">${String(p.data).replace(/^<\?xml[^>]*>/, '')}` } : p));
+    await refused(zip(rels), 'dtd_not_allowed', /_rels\/\.rels/);
+    const utf16 = workbookParts({ rows: [['a']] });
+    utf16.push({ name: 'docProps/core.xml', data: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE c><c/>', 'utf16le')]) });
+    await refused(zip(utf16), 'dtd_not_allowed', /docProps\/core\.xml/);
+    // Text that merely mentions it is escaped in XML, and "!" elsewhere is harmless.
+    await check(zip(workbookParts({ rows: [['<!DOCTYPE html> and <!ENTITY>', 'Hi!']] })));
+  });
+
+  it('the DTD scanner finds the declaration cut across chunks, in UTF-8 and UTF-16', () => {
+    for (const xml of [Buffer.from('<a>x!y</a><!-- ! --><!DOCTYPE a []>'), Buffer.from('<a>!</a><!ENTITY lol "lol">', 'utf16le')]) {
+      for (let size = 1; size < 24; size++) {
+        const s = new DtdScanner('part.xml');
+        let error: Error | null = null;
+        try {
+          for (let i = 0; i < xml.length; i += size) s.push(xml.subarray(i, i + size));
+        } catch (err) {
+          error = err as Error;
+        }
+        expect((error as { code?: string } | null)?.code, `chunk ${size}`).to.equal('dtd_not_allowed');
+      }
     }
   });
 });

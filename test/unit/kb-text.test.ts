@@ -30,6 +30,40 @@ describe('kb text analysis', () => {
     expect(tokenize('的')).to.deep.equal(['的']);
   });
 
+  it('splits tokens at every change between CJK and Latin letters or digits (issue 12)', () => {
+    expect(tokenize('VIP客户优先处理，3个工作日内回复，400电话，App登录失败')).to.deep.equal([
+      'vip', '客户', '户优', '优先', '先处', '处理', '理',
+      '3', '个工', '工作', '作日', '日内', '内回', '回复', '复',
+      '400', '电话', '话',
+      'app', '登录', '录失', '失败', '败',
+    ]);
+    expect(tokenize('类Unix环境')).to.deep.equal(['类', 'unix', '环境', '境']);
+    expect(tokenize('共3个坐席在线')).to.deep.equal(['共', '3', '个坐', '坐席', '席在', '在线', '线']);
+    // Latin letters and digits stay together (a model number is one word); kana and Hangul split the same way.
+    expect(tokenize('SIP2协议 ＧＢ１８０３０编码 データabc 한국어ok')).to.deep.equal(['sip2', '协议', '议', 'gb18030', '编码', '码', 'デー', 'ータ', 'タ', 'abc', '한국', '국어', '어', 'ok']);
+    // A stem is found the same way inside mixed text; a stopword glued to CJK is a label (A类客户), kept.
+    expect(tokenize('坐席routing')).to.deep.equal(['坐席', '席', 'rout']);
+    expect(tokenize('A类客户 and B类, a call to 坐席 ＩＳ in 𠀀in')).to.deep.equal(['a', '类客', '客户', '户', 'b', '类', 'call', '坐席', '席', '𠀀', 'in']);
+  });
+
+  it('parses a mixed query the same way: each part a term, all required', () => {
+    const p = parseQuery('VIP客户');
+    expect(p.terms).to.deep.equal([{ kind: 'word', token: encodeToken('vip') }, { kind: 'word', token: encodeToken('客户') }]);
+    expect(p.cjk).to.deep.equal(['客户']);
+    expect(p.stems).to.deep.equal(['vip']);
+    expect(parseQuery('类Unix环境').terms.map((t) => t.kind)).to.deep.equal(['prefix', 'word', 'word']);
+    expect(parseQuery('A类 客户').terms).to.deep.equal([{ kind: 'word', token: encodeToken('a') }, { kind: 'prefix', token: encodeToken('类') }, { kind: 'word', token: encodeToken('客户') }]);
+    expect(parseQuery('a 类').terms.map((t) => t.kind)).to.deep.equal(['prefix']);
+    expect(parseQuery('App登录失败').terms).to.deep.equal([
+      { kind: 'word', token: encodeToken('app') },
+      { kind: 'phrase', tokens: ['登录', '录失', '失败'].map(encodeToken) },
+    ]);
+  });
+
+  it('highlights a Latin word glued to Chinese', () => {
+    expect(highlight('VIP客户优先处理，App登录失败', parseQuery('vip 登录 apps'))).to.equal('<mark>VIP</mark>客户优先处理,<mark>App登录</mark>失败');
+  });
+
   it('encodes tokens as [a-z0-9] of at least three characters', () => {
     for (const t of ['a', '坐席', 'rout', '😀']) expect(encodeToken(t)).to.match(/^t[0-9a-f]{2,}$/);
     expect(encodeToken('a')).to.equal('t61');

@@ -1,7 +1,7 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { SearchIndex, weigh, type SearchDoc } from '../../kb/kb.search.js';
+import { publishedDocs, reindexPublished } from '../../kb/kb.reindex.js';
+import { weigh } from '../../kb/kb.search.js';
 import { normalize } from '../../kb/kb.text.js';
-import { parseTags } from '../../kb/kb.views.js';
 
 /**
  * The knowledge-base search index packs each token's postings into chunks (kb_chunks, see
@@ -41,7 +41,7 @@ export class KbChunks1764520000000 implements MigrationInterface {
         columns: [token, { name: 'start', type: sqlite ? 'integer' : 'bigint', isPrimary: true }, { name: 'data', type: sqlite ? 'blob' : 'mediumblob' }],
       }),
     );
-    await rebuild(q);
+    await reindexPublished(q);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -57,7 +57,7 @@ export class KbChunks1764520000000 implements MigrationInterface {
     await q.createTable(new Table({ name: 'kb_terms', withoutRowid: sqlite, columns: [{ ...token, isPrimary: true }, { name: 'df', type: 'int' }] }));
     await q.createTable(new Table({ name: 'kb_postings', withoutRowid: sqlite, columns: [{ ...token, isPrimary: true }, { ...docId, isPrimary: true }, { name: 'w', type: 'int' }] }));
     await q.query('CREATE INDEX idx_kb_postings_rank ON kb_postings (token, w, doc_id)');
-    await published(q, async (docs) => {
+    await publishedDocs(q, async (docs) => {
       const df = new Map<string, number>([['', docs.length]]);
       for (const d of docs) {
         const weights = weigh(d);
@@ -73,25 +73,5 @@ export class KbChunks1764520000000 implements MigrationInterface {
       const upsert = sqlite ? 'ON CONFLICT (token) DO UPDATE SET df = df + excluded.df' : 'ON DUPLICATE KEY UPDATE df = df + VALUES(df)';
       for (const [t, n] of df) await q.query(`INSERT INTO kb_terms (token, df) VALUES (?, ?) ${upsert}`, [t, n]);
     });
-  }
-}
-
-/** Indexes every published version again. */
-function rebuild(q: QueryRunner): Promise<void> {
-  const index = new SearchIndex(q.connection);
-  return published(q, (docs) => index.putMany(q, docs));
-}
-
-/** Every published version as a search document, 500 articles at a time. */
-async function published(q: QueryRunner, each: (docs: SearchDoc[]) => Promise<void>): Promise<void> {
-  for (let after = ''; ; ) {
-    const rows = (await q.query(
-      'SELECT a.id, v.title, v.body, v.tags, v.faq, v.category_id FROM kb_articles a JOIN kb_article_versions v ON v.article_id = a.id AND v.version = a.published_version WHERE a.id > ? ORDER BY a.id LIMIT 500',
-      [after],
-    )) as Array<{ id: string; title: string; body: string; tags: string; faq: number | boolean; category_id: string | null }>;
-    if (!rows.length) return;
-    const docs: SearchDoc[] = rows.map((r) => ({ articleId: r.id, categoryId: r.category_id, faq: Boolean(r.faq), title: r.title, body: `${r.body}\n${parseTags(r.tags).join(' ')}` }));
-    await each(docs);
-    after = rows[rows.length - 1]!.id;
   }
 }

@@ -6,7 +6,7 @@ import { condition } from './condition.js';
 import { lookup } from './lookup.js';
 import { menu } from './menu.js';
 import { play } from './play.js';
-import { hangup, hours, queue, returnFromSubflow, set, subflow, transfer, voicemail } from './simple.js';
+import { fax, hangup, hours, queue, returnFromSubflow, set, subflow, transfer, voicemail } from './simple.js';
 
 export const NODE_HANDLERS: { [T in NodeType]: NodeHandler<Extract<FlowNode, { type: T }>> } = {
   play,
@@ -19,6 +19,7 @@ export const NODE_HANDLERS: { [T in NodeType]: NodeHandler<Extract<FlowNode, { t
   transfer,
   queue,
   voicemail,
+  fax,
   hangup,
   subflow,
   return: returnFromSubflow,

@@ -3,6 +3,7 @@ import type { NodeHandler } from '../runtime/runtime.js';
 import type { FlowNode } from '../ivr.schemas.js';
 import { isOpen } from '../hours.js';
 import { render } from '../template.js';
+import { FAX_RECEIVE_CONTEXT, faxVariables } from '../../pbx/fax-control.js';
 
 type N<T extends FlowNode['type']> = Extract<FlowNode, { type: T }>;
 
@@ -80,6 +81,18 @@ export const queue: NodeHandler<N<'queue'>> = {
       vars.HOTLINE_OVERFLOW_TIMEOUT = String(d.overflow.timeoutSeconds);
     }
     await rt.ctx.handOff({ context: 'hotline-queue', extension: 's' }, vars);
+    return { end: 'handoff' };
+  },
+};
+
+/** Hands the call to ReceiveFAX (dialplan hotline-fax-receive) with its fax opened in the inbox first. */
+export const fax: NodeHandler<N<'fax'>> = {
+  async exec(node, rt) {
+    if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
+    const opened = rt.fax ? await rt.fax.openInbound({ callId: rt.ctx.callId, caller: rt.vars.caller ?? '', called: rt.vars.called ?? '', queue: node.queue ?? '' }) : null;
+    if (!opened) throw new Error('this Hotline takes no faxes (no fax module)');
+    rt.vars['fax.id'] = opened.id;
+    await rt.ctx.handOff({ context: FAX_RECEIVE_CONTEXT, extension: 's' }, faxVariables(opened.id, opened.pbxFile));
     return { end: 'handoff' };
   },
 };

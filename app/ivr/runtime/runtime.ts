@@ -25,6 +25,11 @@ export interface CustomerDirectory {
   findByPhone(phone: string): Promise<Record<string, string> | null>;
 }
 
+/** The fax inbox (app/fax implements it): opens the inbound fax of a call before it leaves for ReceiveFAX. */
+export interface FaxIntake {
+  openInbound(input: { callId: string; caller: string; called: string; queue: string }): Promise<{ id: string; pbxFile: string }>;
+}
+
 /** The call as a flow sees it: implemented by CallContext, and by DryRunCall for dry runs. */
 export interface FlowCall {
   readonly callId: string;
@@ -51,6 +56,7 @@ export interface Runtime {
   media(ref: PromptRef): Promise<string[]>;
   customers?: CustomerDirectory;
   acd?: QueueRouting;
+  fax?: FaxIntake;
 }
 
 /** Where the flow goes after a node. */

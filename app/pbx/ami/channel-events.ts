@@ -58,12 +58,21 @@ export function durationSeconds(v: string | undefined): number {
 }
 
 /** The items of a CoreShowChannels list. */
-export function parseChannels(items: AmiMessage[]): Array<ChannelSnapshot & { durationSeconds: number }> {
+export function parseChannels(items: AmiMessage[]): ChannelListing[] {
   return items
     .filter((e) => fieldOf(e, 'Event') === 'CoreShowChannel')
-    .map((e) => ({ ...channelOf(e), durationSeconds: durationSeconds(fieldOf(e, 'Duration')) }))
+    .map((e) => ({
+      ...channelOf(e),
+      durationSeconds: durationSeconds(fieldOf(e, 'Duration')),
+      application: fieldOf(e, 'Application') ?? '',
+      applicationData: fieldOf(e, 'ApplicationData') ?? '',
+      bridgeId: fieldOf(e, 'BridgeId') ?? '',
+    }))
     .filter((c) => c.uniqueid !== '');
 }
+
+/** A channel as CoreShowChannels lists it: how long it exists, what it runs, the bridge it is in. */
+export type ChannelListing = ChannelSnapshot & { durationSeconds: number; application: string; applicationData: string; bridgeId: string };
 
 /** The device of a channel name: PJSIP/agent1-0000002a -> PJSIP/agent1. */
 export function deviceOf(channel: string): string {

@@ -15,6 +15,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { AmiParser, AmiProtocolError, DEFAULT_MAX_MESSAGE_BYTES, encodeAction, fieldOf, type AmiFrame } from './parser.js';
 import { AmiError } from './types.js';
+import { OutageLog } from '../outage-log.js';
 import type { AmiClientEventMap, AmiClientOptions, AmiEvent, AmiFields, AmiListResult, AmiLogger, AmiMessage, AmiState } from './types.js';
 
 interface Pending {
@@ -64,6 +65,8 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
   private running = false;
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** A down link is logged once, then at most once a minute with a count. */
+  private readonly outage = new OutageLog();
 
   constructor(options: AmiClientOptions) {
     super();
@@ -238,7 +241,6 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
     if (!conn.ready && id !== undefined && id === conn.loginId && response !== undefined) {
       if (response === 'Success') return this.loggedIn(conn);
       const err = new AmiError('login_rejected', `AMI login rejected for user ${this.opts.username}: ${fieldOf(msg, 'Message') ?? response}`, 'Login', id, msg);
-      this.log.error({ host: this.opts.host, port: this.opts.port, username: this.opts.username }, err.message);
       this.safeEmit('loginFailed', err);
       return this.drop(conn, err);
     }
@@ -274,7 +276,8 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
     this.attempt = 0;
     this.lastError = null;
     this.setState('connected');
-    this.log.info({ host: this.opts.host, port: this.opts.port, username: this.opts.username }, 'AMI connected and logged in');
+    const outage = this.outage.recovered();
+    this.log.info({ host: this.opts.host, port: this.opts.port, username: this.opts.username, ...outage }, 'AMI connected and logged in');
     if (this.opts.pingIntervalMs > 0) conn.ping = setInterval(() => this.ping(conn), this.opts.pingIntervalMs);
     for (const p of this.pending.values()) if (!p.sent) this.write(conn, p);
     this.safeEmit('connected');
@@ -305,9 +308,13 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
     this.lastError = reason;
     this.setState('disconnected');
     const delayMs = this.scheduleReconnect();
-    const log = { host: this.opts.host, port: this.opts.port, attempt: this.attempt, delayMs, reason: reason.message };
-    if (wasConnected) this.log.warn(log, 'AMI connection lost; reconnecting');
-    else this.log.warn(log, 'AMI connection attempt failed; retrying');
+    const log = { host: this.opts.host, port: this.opts.port, username: this.opts.username, attempt: this.attempt, delayMs, reason: reason.message };
+    if (wasConnected) this.outage.recovered();
+    const note = this.outage.failed();
+    const rejected = reason instanceof AmiError && reason.code === 'login_rejected';
+    if (wasConnected) this.log.warn(log, 'AMI connection lost; reconnecting (further failures logged at most once a minute)');
+    else if (note?.first) this.log[rejected ? 'error' : 'warn'](log, rejected ? reason.message : 'AMI connection attempt failed; retrying (further failures logged at most once a minute)');
+    else if (note) this.log[rejected ? 'error' : 'warn']({ ...log, failedAttempts: note.failedAttempts, downForSeconds: Math.round(note.downForMs / 1000) }, rejected ? `${reason.message} (still, retrying)` : 'AMI still not reachable; retrying');
     this.safeEmit('disconnected', reason);
   }
 

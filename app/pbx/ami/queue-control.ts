@@ -19,6 +19,7 @@ export function memberOf(e: AmiMessage): QueueMemberSnapshot {
   return {
     queue: f('Queue') ?? '',
     interface: f('Interface') ?? f('Location') ?? '',
+    stateInterface: f('StateInterface') ?? '',
     name: f('MemberName') ?? f('Name') ?? '',
     penalty: num(f('Penalty')),
     paused: truthy(f('Paused')),
@@ -53,6 +54,7 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
       ev.callerUniqueid = fieldOf(e, 'Uniqueid');
       ev.callerLinkedid = fieldOf(e, 'Linkedid');
       ev.callerNumber = fieldOf(e, 'CallerIDNum');
+      ev.callerChannel = fieldOf(e, 'Channel');
     }
     if (cause === 'connect' || cause === 'complete') ev.holdSeconds = num(fieldOf(e, 'HoldTime'));
     if (cause === 'complete') ev.talkSeconds = num(fieldOf(e, 'TalkTime'));
@@ -70,6 +72,7 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
     const talk = fieldOf(e, 'Talk');
     return { kind: 'callback', key: fieldOf(e, 'Key') ?? '', stage, status: fieldOf(e, 'Status') ?? '', ...(talk ? { talkSeconds: num(talk) } : {}), at };
   }
+  if (name === 'Hangup') return { kind: 'channel-gone', uniqueid, at };
   if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, linkedid, holdSeconds: num(fieldOf(e, 'HoldTime')), at };
   return null;
 }
@@ -141,11 +144,17 @@ export class AmiQueueControl implements QueueControl {
     return `${fieldOf(r, 'CoreStartupDate') ?? ''} ${fieldOf(r, 'CoreStartupTime') ?? ''}`.trim();
   }
 
+  async setGlobals(vars: Record<string, string>): Promise<void> {
+    for (const [name, value] of Object.entries(vars)) await this.act('Setvar', { Variable: name, Value: value });
+  }
+
   async writeConfig(file: string, sections: ConfigSection[], reload: 'queues' | 'pjsip'): Promise<void> {
     if (!/^[a-z0-9_]+\.conf$/.test(file)) throw new Error(`refusing to write config file ${file}`);
     if (!this.mayAct()) throw new FencedError();
-    // The file may not exist yet (a fresh Asterisk): create it; "already exists" is fine.
-    await this.ami.action('CreateConfig', { Filename: file }).catch(() => undefined);
+    // The file may not exist yet (a fresh Asterisk): create it; "File exists" is fine.
+    await this.ami.action('CreateConfig', { Filename: file }).catch((err: unknown) => {
+      if (!(err instanceof AmiError && /file exists/i.test(String(fieldOf(err.response ?? {}, 'Message') ?? err.message)))) throw err;
+    });
     const existing = await this.ami.action('ListCategories', { Filename: file });
     const old = Object.keys(existing).filter((k) => k.startsWith('Category-')).map((k) => fieldOf(existing, k) ?? '');
     // Asterisk takes at most 128 header lines per message: send the edits in batches (the file

@@ -63,6 +63,13 @@ export class AriCallControl implements CallControl {
     if (target) Object.assign(query, { context: target.context, extension: target.extension, priority: target.priority ?? 1 });
     return this.channelCommand(channelId, 'POST', '/continue', query);
   }
+
+  async channelsNow() {
+    if (!this.active) throw new FencedError();
+    const app = await this.ari.http.request<{ channel_ids: string[] }>('GET', `/applications/${encodeURIComponent(this.ari.app)}`);
+    const all = await this.ari.http.request<Array<{ id: string }>>('GET', '/channels');
+    return { all: new Set(all.map((c) => c.id)), inApp: new Set(app.channel_ids) };
+  }
 }
 
 /** Sounds Asterisk has installed (`GET /sounds/{id}`), cached for a minute. */

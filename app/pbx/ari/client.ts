@@ -6,8 +6,10 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { Logger } from '../../logger.js';
 import { Backoff, type LinkState } from '../backoff.js';
+import { OutageLog } from '../outage-log.js';
 import { AriHttp } from './http.js';
 import type { AriApplication, AriChannel, AriEvent } from './types.js';
+import { ignoreChannelGone } from '../gone.js';
 
 export interface AriClientOptions {
   url: string;
@@ -29,13 +31,18 @@ export interface AriClientEvents {
 
 export class AriClient extends EventEmitter<AriClientEvents> {
   readonly http: AriHttp;
+  /** The Stasis app's name. */
+  get app(): string {
+    return this.opts.app;
+  }
   private ws: WebSocket | undefined;
   private readonly backoff = new Backoff(250, 5000);
   private retryTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private stopped = true;
   private everConnected = false;
-  private outageLogged = false;
+  /** An unreachable ARI is logged once, then at most once a minute with a count. */
+  private readonly outage = new OutageLog();
   private link: LinkState = { up: false, since: new Date(), detail: 'not started' };
 
   constructor(private readonly opts: AriClientOptions) {
@@ -86,9 +93,8 @@ export class AriClient extends EventEmitter<AriClientEvents> {
     let alive = true;
 
     ws.on('open', () => {
-      this.opts.logger.info({ url: `${base.host}`, app: this.opts.app }, 'ARI WebSocket connected');
+      this.opts.logger.info({ url: `${base.host}`, app: this.opts.app, ...this.outage.recovered() }, 'ARI WebSocket connected');
       this.backoff.reset();
-      this.outageLogged = false;
       clearInterval(this.pingTimer);
       this.pingTimer = setInterval(() => {
         if (!alive) return ws.terminate();
@@ -107,6 +113,11 @@ export class AriClient extends EventEmitter<AriClientEvents> {
         this.opts.logger.warn('ARI sent a message that is not JSON; ignored');
         return;
       }
+      if (this.opts.logger.isLevelEnabled('debug')) {
+        // Which events reached Hotline (a prompt that never reports its end: did its PlaybackFinished arrive?).
+        const e = event as { channel?: { id?: string }; playback?: { id?: string; target_uri?: string; state?: string } };
+        this.opts.logger.debug({ type: event.type, channel: e.channel?.id, playback: e.playback?.id, target: e.playback?.target_uri, state: e.playback?.state }, 'ARI event');
+      }
       if (event.type === 'ApplicationReplaced') {
         this.opts.logger.error({ app: this.opts.app }, 'another client took over the ARI app; this node stops receiving events');
       }
@@ -118,11 +129,10 @@ export class AriClient extends EventEmitter<AriClientEvents> {
       ws.terminate();
     });
     ws.on('error', (err) => {
-      // Say once per outage that Asterisk is unreachable; the retries stay quiet.
-      if (!this.outageLogged) {
-        this.outageLogged = true;
-        this.opts.logger.warn({ err: err.message }, 'Asterisk ARI not reachable; calls are not handled until it is (retrying)');
-      }
+      // Say once per outage that Asterisk is unreachable, then at most once a minute with a count.
+      const note = this.outage.failed();
+      if (note?.first) this.opts.logger.warn({ err: err.message }, 'Asterisk ARI not reachable; calls are not handled until it is (retrying)');
+      else if (note) this.opts.logger.warn({ err: err.message, failedAttempts: note.failedAttempts, downForSeconds: Math.round(note.downForMs / 1000) }, 'Asterisk ARI still not reachable; retrying');
       this.setLink(false, err.message);
     });
     ws.on('close', () => {
@@ -161,11 +171,9 @@ export class AriClient extends EventEmitter<AriClientEvents> {
       const app = await this.http.request<AriApplication>('GET', `/applications/${encodeURIComponent(this.opts.app)}`);
       const channels: AriChannel[] = [];
       for (const id of app.channel_ids) {
-        try {
-          channels.push(await this.http.request<AriChannel>('GET', `/channels/${encodeURIComponent(id)}`));
-        } catch {
-          /* hung up meanwhile: nothing to recover */
-        }
+        // Hung up meanwhile (404): nothing to recover.
+        const channel = await this.http.request<AriChannel>('GET', `/channels/${encodeURIComponent(id)}`).catch(ignoreChannelGone(this.opts.logger, 'ARI: reading a channel already in the app', { channelId: id }));
+        if (channel) channels.push(channel);
       }
       if (this.ws !== ws) return;
       this.setLink(true);

@@ -23,6 +23,10 @@ export class AriHttp {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000 });
   private readonly base: URL;
   private readonly auth: string;
+  /** Start times (performance.now()) of the requests under way. */
+  private readonly started = new Set<{ at: number }>();
+  /** Told every request's round trip in ms, answered or failed (admission, rate-governor.ts). */
+  onRoundTrip: ((ms: number) => void) | undefined;
 
   constructor(url: string, user: string, password: string, private readonly timeoutMs = 5000) {
     this.base = new URL(url);
@@ -34,6 +38,12 @@ export class AriHttp {
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) qs.set(k, String(v));
     const fullPath = `/ari${path}${qs.size ? `?${qs}` : ''}`;
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const mark = { at: performance.now() };
+    this.started.add(mark);
+    const done = (): void => {
+      if (!this.started.delete(mark)) return;
+      this.onRoundTrip?.(performance.now() - mark.at);
+    };
     return new Promise<T>((resolve, reject) => {
       const req = http.request(
         {
@@ -53,6 +63,7 @@ export class AriHttp {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
+            done();
             const text = Buffer.concat(chunks).toString('utf8');
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) {
@@ -71,13 +82,25 @@ export class AriHttp {
             }
             reject(new AriHttpError(method, path, status, message));
           });
-          res.on('error', reject);
+          res.on('error', (err) => {
+            done();
+            reject(err);
+          });
         },
       );
       req.on('timeout', () => req.destroy(new Error(`ARI ${method} ${path} timed out after ${this.timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', (err) => {
+        done();
+        reject(err);
+      });
       req.end(payload);
     });
+  }
+
+  /** How long (ms) each request still under way has been waiting. */
+  pendingAges(): number[] {
+    const now = performance.now();
+    return [...this.started].map((m) => now - m.at);
   }
 
   close(): void {

@@ -1,0 +1,52 @@
+// The reports' query strings. Range rules (from < to, the longest range per interval, a known
+// timezone, known queues and agents) are checked by the service, which knows the queues.
+import { z } from 'zod';
+import { INTERVALS } from './report-time.js';
+
+const when = z.string().min(1).max(40).describe("'YYYY-MM-DD' (midnight in tz) or an ISO instant with offset, e.g. 2026-12-03T08:00:00+08:00");
+const list = (what: string, item: RegExp) =>
+  z.string().max(4000).transform((s, ctx) => {
+    const items = s.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = items.find((x) => !item.test(x));
+    if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `not a ${what}: ${bad.slice(0, 80)}` });
+    return [...new Set(items)];
+  }).describe(`comma-separated ${what}s`);
+
+export const QUEUE_ITEM = /^[A-Za-z0-9_-]{1,64}$/;
+export const AGENT_ITEM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+
+const base = {
+  from: when,
+  to: when.describe('end of the range (exclusive), same forms as from'),
+  tz: z.string().min(1).max(64).default('UTC'),
+  queues: list('queue name', QUEUE_ITEM).optional(),
+  locale: z.enum(LOCALES).default('en'),
+};
+
+export const summaryQuery = z.strictObject({ ...base, interval: z.enum(INTERVALS).default('day') });
+export const queuesQuery = z.strictObject(base);
+export const agentsQuery = z.strictObject({ ...base, agents: list('agent id', AGENT_ITEM).optional() });
+export const regionsQuery = z.strictObject({ ...base, level: z.enum(['province', 'city']).default('province') });
+export const dispositionsQuery = z.strictObject(base);
+export const fcrQuery = z.strictObject(base);
+export const heatmapQuery = z.strictObject(base);
+export const abandonedQuery = z.strictObject({
+  ...base,
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const REPORT_KINDS = ['summary', 'queues', 'agents', 'regions', 'dispositions', 'abandoned', 'heatmap'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+export const exportParams = z.object({ kind: z.enum(REPORT_KINDS) });
+/** The export takes every filter of every report; each report reads the ones it has. */
+export const exportQuery = z.strictObject({
+  ...base,
+  interval: z.enum(INTERVALS).default('day'),
+  agents: list('agent id', AGENT_ITEM).optional(),
+  level: z.enum(['province', 'city']).default('province'),
+});
+
+export type BaseQuery = z.infer<typeof queuesQuery>;
+export type ExportQuery = z.infer<typeof exportQuery>;

@@ -1,0 +1,274 @@
+// The reports: every figure read from the 15-minute rollups (a month's report reads buckets,
+// not calls), the abandoned-call list from the facts, agent time from the agent timeline.
+// Each report carries the definitions it was computed with (definitions.ts), in the reader's
+// language. Bad filters are refused with a 400 naming the field.
+import { Brackets, type DataSource } from 'typeorm';
+import { ValidationError } from '../errors.js';
+import { agentFigures, centerCounters, firstCallResolution, type RepeatCall, DEFAULT_DEFINITIONS, definitionStatements, emptyAgentCounters, emptyQueueCounters, queueFigures, resolveDefinitions, sumQueueCounters, QUEUE_COUNTER_KEYS, type QueueCounters, type QueueDefinitions, type QueueFigures } from './definitions.js';
+import { agentTimes, type StateChange } from './agent-time.js';
+import { regionLabel } from './region.js';
+import { localParts, parseReportTime, periodOf, validTimezone, type Interval } from './report-time.js';
+import { ReportCallFact, ReportRollup } from './reports.entities.js';
+import type { BaseQuery } from './reports.schemas.js';
+import { countersOf } from './rollup.js';
+import { toDate } from './rollup.writer.js';
+
+/** What the reports need from the ACD. */
+export interface ReportsAcd {
+  /** Each queue's definitions and its disposition codes' labels. */
+  queues(): Promise<Map<string, { defs: QueueDefinitions; dispositions: Map<string, { 'zh-CN': string; en: string }> }>>;
+  agents(): Promise<Map<string, { name: string }>>;
+  timeline(agentIds: string[], from: Date, to: Date): Promise<StateChange[]>;
+  /** Callbacks to these numbers asked for since `since` (the abandoned-call list). */
+  callbacks(numbers: string[], since: Date): Promise<Array<{ number: string; status: string; requestedAt: Date; endedAt: Date | null; agentId: string | null; attempts: number }>>;
+}
+
+/** The longest range a report covers: hourly reports 31 days, others 366. */
+export const MAX_RANGE_DAYS: Record<Interval, number> = { hour: 31, day: 366, week: 366, month: 366 };
+const DAY = 86_400_000;
+
+type Locale = 'zh-CN' | 'en';
+interface Range { from: Date; to: Date; tz: string; queues: string[] | null; locale: Locale }
+
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const sums = QUEUE_COUNTER_KEYS.map((k) => (k === 'maxAnsweredWaitSeconds' ? `MAX(r.${snake(k)}) AS "${k}"` : `SUM(r.${snake(k)}) AS "${k}"`)).join(', ');
+
+export class ReportsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly acd: ReportsAcd,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Checks a report's filters: dates, timezone, range, queues (400 with the field named). */
+  async range(q: BaseQuery, interval: Interval = 'day'): Promise<Range & { queueDefs: Map<string, QueueDefinitions> }> {
+    const bad = (field: string, message: string): never => {
+      throw new ValidationError(`invalid query: ${field}: ${message}`, [{ field, message }]);
+    };
+    if (!validTimezone(q.tz)) bad('tz', `unknown timezone ${q.tz.slice(0, 64)}`);
+    const from = parseReportTime(q.from, q.tz) ?? bad('from', "not a date: give 'YYYY-MM-DD' or an ISO time with offset (2026-12-03T08:00:00+08:00)");
+    const to = parseReportTime(q.to, q.tz) ?? bad('to', "not a date: give 'YYYY-MM-DD' or an ISO time with offset (2026-12-03T08:00:00+08:00)");
+    if (to <= from) bad('to', 'the end of the range must be after its start');
+    const max = MAX_RANGE_DAYS[interval];
+    if (to - from > max * DAY) bad('to', `the range is longer than ${max} days (the longest for interval ${interval})`);
+    const queues = await this.acd.queues();
+    const unknown = (q.queues ?? []).filter((n) => !queues.has(n));
+    if (unknown.length) bad('queues', `unknown queue${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 10).join(', ')}`);
+    const queueDefs = new Map([...queues].map(([n, v]) => [n, v.defs]));
+    return { from: new Date(from), to: new Date(to), tz: q.tz, queues: q.queues?.length ? q.queues : null, locale: q.locale, queueDefs };
+  }
+
+  async checkAgents(ids: string[] | undefined): Promise<string[] | null> {
+    if (!ids?.length) return null;
+    const known = await this.acd.agents();
+    const unknown = ids.filter((id) => !known.has(id));
+    if (unknown.length) throw new ValidationError(`invalid query: agents: unknown agent${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 10).join(', ')}`, [{ field: 'agents', message: 'unknown agent' }]);
+    return ids;
+  }
+
+  /** Rollup rows of a dimension in the range, summed by the given columns. */
+  private async rollups(dimension: string, r: Range, groupBy: Array<'bucket_at' | 'queue' | 'dim_key'>, dimKeys?: string[] | null): Promise<Array<QueueCounters & { bucket_at?: string | Date; queue?: string; dim_key?: string }>> {
+    const qb = this.db.getRepository(ReportRollup).createQueryBuilder('r')
+      .select(groupBy.map((g) => `r.${g} AS ${g}`).join(', ') + (groupBy.length ? ', ' : '') + sums)
+      .where('r.dimension = :dimension', { dimension })
+      .andWhere('r.bucket_at >= :from AND r.bucket_at < :to', { from: r.from, to: r.to });
+    if (r.queues) qb.andWhere('r.queue IN (:...queues)', { queues: r.queues });
+    if (dimKeys) qb.andWhere('r.dim_key IN (:...keys)', { keys: dimKeys.length ? dimKeys : [''] });
+    for (const g of groupBy) qb.addGroupBy(`r.${g}`);
+    const raw = await qb.getRawMany<Record<string, string | number | Date | null>>();
+    return raw.map((row) => ({ ...(row as object), ...countersOf(Object.fromEntries(QUEUE_COUNTER_KEYS.map((k) => [k, Number(row[k] ?? 0)])) as unknown as QueueCounters) }));
+  }
+
+  /** The center's definitions (the short-abandon treatment of a multi-queue figure); each queue's thresholds apply to its own calls. */
+  private centerDefs(): QueueDefinitions {
+    return resolveDefinitions(DEFAULT_DEFINITIONS);
+  }
+
+  private definitionsBlock(r: Range & { queueDefs: Map<string, QueueDefinitions> }) {
+    const center = this.centerDefs();
+    const queues = [...r.queueDefs].filter(([n]) => !r.queues || r.queues.includes(n)).map(([queue, d]) => ({ queue, ...d }));
+    return { center, queues, statements: definitionStatements(center, r.locale) };
+  }
+
+  /** Counters of the selected queues, each call once: legs that overflowed to another selected queue are taken out. */
+  private inSet(c: QueueCounters, overflowInside: QueueCounters | undefined): QueueCounters {
+    if (!overflowInside) return c;
+    return { ...c, offered: c.offered - overflowInside.overflowed, overflowed: c.overflowed - overflowInside.overflowed };
+  }
+
+  /** One queue's figures over [from, to) under its own definitions: the wallboard's "today" (live equals historical). */
+  async queueFigures(queue: string, from: Date, to: Date): Promise<{ figures: QueueFigures; definitions: QueueDefinitions }> {
+    const definitions = (await this.acd.queues()).get(queue)?.defs ?? this.centerDefs();
+    const [row] = await this.rollups('queue', { from, to, tz: 'UTC', queues: [queue], locale: 'en' }, ['queue']);
+    return { figures: queueFigures(row ? countersOf(row) : emptyQueueCounters(), definitions), definitions };
+  }
+
+  async summary(q: BaseQuery & { interval: Interval }) {
+    const r = await this.range(q, q.interval);
+    const inside = r.queues ?? [...r.queueDefs.keys()];
+    const [rows, ovf] = await Promise.all([this.rollups('queue', r, ['bucket_at']), this.rollups('overflow', r, ['bucket_at'], r.queues ? inside : null)]);
+    const periods = new Map<string, QueueCounters[]>();
+    const overflowByPeriod = new Map<string, QueueCounters[]>();
+    for (const row of rows) {
+      const p = periodOf(toDate(row.bucket_at!).getTime(), q.interval, r.tz);
+      periods.set(p, [...(periods.get(p) ?? []), row]);
+    }
+    for (const row of ovf) {
+      const p = periodOf(toDate(row.bucket_at!).getTime(), q.interval, r.tz);
+      overflowByPeriod.set(p, [...(overflowByPeriod.get(p) ?? []), row]);
+    }
+    const d = this.centerDefs();
+    const figures = (c: QueueCounters[], o: QueueCounters[] | undefined) => queueFigures(this.inSet(sumQueueCounters(c), o ? sumQueueCounters(o) : undefined), d);
+    const items = [...periods.keys()].sort().map((period) => ({ period, ...figures(periods.get(period)!, overflowByPeriod.get(period)) }));
+    const total = figures(rows, ovf);
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, interval: q.interval, queues: r.queues, items, total, definitions: this.definitionsBlock(r) };
+  }
+
+  /**
+   * Service level and abandons by weekday and hour (heat map): every 15-minute bucket of the
+   * range falls in the cell of its local weekday (1 = Monday … 7) and hour in `tz`; each cell's
+   * figures are the center's (each call once) under the same definitions as the summary.
+   */
+  async heatmap(q: BaseQuery) {
+    const r = await this.range(q);
+    const inside = r.queues ?? [...r.queueDefs.keys()];
+    const [rows, ovf] = await Promise.all([this.rollups('queue', r, ['bucket_at']), this.rollups('overflow', r, ['bucket_at'], r.queues ? inside : null)]);
+    const cellOf = (b: string | Date) => {
+      const p = localParts(toDate(b).getTime(), r.tz);
+      const weekday = ((new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay() + 6) % 7) + 1;
+      return `${weekday}|${p.hour}`;
+    };
+    const cells = new Map<string, { c: QueueCounters[]; o: QueueCounters[] }>();
+    const cell = (k: string) => cells.get(k) ?? (cells.set(k, { c: [], o: [] }).get(k)!);
+    for (const row of rows) cell(cellOf(row.bucket_at!)).c.push(row);
+    for (const row of ovf) cell(cellOf(row.bucket_at!)).o.push(row);
+    const d = this.centerDefs();
+    const items = [...cells].map(([k, v]) => {
+      const [weekday, hour] = k.split('|').map(Number) as [number, number];
+      return { weekday, hour, ...pick(queueFigures(this.inSet(sumQueueCounters(v.c), v.o.length ? sumQueueCounters(v.o) : undefined), d)) };
+    }).filter((i) => i.offered > 0).sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
+    const cellText = r.locale === 'zh-CN'
+      ? `每格：在 ${r.tz} 时区该星期几、该小时内进入队列的来电（整个中心，每通一次）；服务水平和放弃率的口径见下。`
+      : `Each cell: the calls that entered a queue in that hour of that weekday in ${r.tz} (the whole center, each call once); service level and abandon rate as defined below.`;
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, queues: r.queues, items, cellDefinition: cellText, definitions: this.definitionsBlock(r) };
+  }
+
+  async queues(q: BaseQuery) {
+    const r = await this.range(q);
+    const [rows, ovf] = await Promise.all([this.rollups('queue', r, ['queue']), this.rollups('overflow', r, [], r.queues ?? [...r.queueDefs.keys()])]);
+    const items = rows
+      .map((row) => ({ queue: row.queue!, serviceLevelSeconds: (r.queueDefs.get(row.queue!) ?? this.centerDefs()).serviceLevelSeconds, ...queueFigures(countersOf(row), r.queueDefs.get(row.queue!) ?? this.centerDefs()) }))
+      .sort((a, b) => a.queue.localeCompare(b.queue));
+    const total = queueFigures(this.inSet(sumQueueCounters(rows), ovf[0]), this.centerDefs());
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, items, total, definitions: this.definitionsBlock(r) };
+  }
+
+  async agents(q: BaseQuery & { agents?: string[] }) {
+    const r = await this.range(q);
+    const only = await this.checkAgents(q.agents);
+    const known = await this.acd.agents();
+    const rows = await this.rollups('agent', r, ['dim_key'], only);
+    const calls = new Map(rows.map((row) => [row.dim_key!, row]));
+    const ids = only ?? [...new Set([...known.keys(), ...calls.keys()])];
+    const times = agentTimes(await this.acd.timeline(ids, r.from, r.to), r.from.getTime(), r.to.getTime(), this.now().getTime());
+    const items = ids.map((id) => {
+      const c = calls.get(id);
+      const t = times.get(id);
+      const counters = { ...emptyAgentCounters(), handled: c?.answered ?? 0, talkSeconds: c?.talkSeconds ?? 0, holdSeconds: c?.holdSeconds ?? 0, wrapupSeconds: t?.wrapupSeconds ?? 0, loggedInSeconds: t?.loggedInSeconds ?? 0, breakSeconds: t?.breakSeconds ?? 0, readySeconds: t?.readySeconds ?? 0 };
+      return {
+        agentId: id,
+        name: known.get(id)?.name ?? '',
+        ...agentFigures(counters),
+        breakByReason: t?.breakByReason ?? {},
+        onCallSeconds: t?.onCallSeconds ?? 0,
+        ringingSeconds: t?.ringingSeconds ?? 0,
+        answeredWaitSeconds: c?.answeredWaitSeconds ?? 0,
+      };
+    }).filter((a) => only || a.handled > 0 || a.loggedInSeconds > 0).sort((a, b) => a.name.localeCompare(b.name) || a.agentId.localeCompare(b.agentId));
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, items, definitions: this.definitionsBlock(r) };
+  }
+
+  async regions(q: BaseQuery & { level: 'province' | 'city' }) {
+    const r = await this.range(q);
+    const rows = await this.rollups(q.level === 'city' ? 'city' : 'region', r, ['dim_key']);
+    const d = this.centerDefs();
+    const items = rows
+      // Over all queues each call counts once (its overflowed leg is not offered again).
+      .map((row) => ({ region: row.dim_key!, label: regionLabel(row.dim_key!, r.locale), ...pick(queueFigures(r.queues ? countersOf(row) : centerCounters([countersOf(row)]), d)) }))
+      .sort((a, b) => b.offered - a.offered || a.region.localeCompare(b.region));
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, level: q.level, items, definitions: this.definitionsBlock(r) };
+  }
+
+  async dispositions(q: BaseQuery) {
+    const r = await this.range(q);
+    const labels = await this.acd.queues();
+    const rows = await this.rollups('disposition', r, ['queue', 'dim_key']);
+    const items = rows
+      .map((row) => ({ queue: row.queue!, code: row.dim_key!, label: row.dim_key ? labels.get(row.queue!)?.dispositions.get(row.dim_key)?.[r.locale] ?? row.dim_key : r.locale === 'zh-CN' ? '未选择' : 'none', calls: row.answered, talkSeconds: row.talkSeconds }))
+      .sort((a, b) => a.queue.localeCompare(b.queue) || b.calls - a.calls || a.code.localeCompare(b.code));
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, items, definitions: this.definitionsBlock(r) };
+  }
+
+  /**
+   * First-call resolution by the repeat-caller window: the answered calls that entered in the
+   * range, judged by the calls of the same numbers up to the window after the range's end. Reads
+   * the call facts (one per caller per queue; a caller's legs are one call), not the rollups.
+   */
+  async fcr(q: BaseQuery) {
+    const r = await this.range(q);
+    const d = this.centerDefs();
+    const windowMs = d.repeatWindowHours * 3_600_000;
+    const qb = this.db.getRepository(ReportCallFact).createQueryBuilder('f')
+      .select(['f.uniqueid', 'f.source', 'f.callerNumber', 'f.joinedAt', 'f.outcome', 'f.queue'])
+      .where('f.joined_at >= :from AND f.joined_at < :until', { from: r.from, until: new Date(r.to.getTime() + windowMs) });
+    const facts = await qb.getMany();
+    const calls = new Map<string, RepeatCall & { queues: string[] }>();
+    for (const f of facts) {
+      const k = `${f.source}\u0000${f.uniqueid}`;
+      const c = calls.get(k) ?? { callerNumber: f.callerNumber, at: f.joinedAt.getTime(), answered: false, queues: [] };
+      c.at = Math.min(c.at, f.joinedAt.getTime());
+      c.answered ||= f.outcome === 'answered';
+      c.queues.push(f.queue);
+      calls.set(k, c);
+    }
+    const all = [...calls.values()].filter((c) => c.at >= r.from.getTime());
+    // Calls before the range do not count; calls of the selected queues are judged against every later call of the number.
+    const judged = r.queues ? all.filter((c) => c.queues.some((x) => r.queues!.includes(x))) : all;
+    const later = [...calls.values()];
+    const result = firstCallResolution([...judged, ...later.filter((c) => !judged.includes(c)).map((c) => ({ ...c, answered: false }))], d.repeatWindowHours, r.to.getTime());
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, repeatWindowHours: d.repeatWindowHours, ...result, definitions: this.definitionsBlock(r) };
+  }
+
+  async abandoned(q: BaseQuery & { limit: number; offset: number }) {
+    const r = await this.range(q);
+    const qb = this.db.getRepository(ReportCallFact).createQueryBuilder('f')
+      .where('f.outcome = :o', { o: 'abandoned' })
+      .andWhere(new Brackets((w) => w.where('f.joined_at >= :from', { from: r.from }).andWhere('f.joined_at < :to', { to: r.to })));
+    if (r.queues) qb.andWhere('f.queue IN (:...queues)', { queues: r.queues });
+    const [rows, total] = await qb.orderBy('f.joined_at', 'DESC').addOrderBy('f.id', 'DESC').skip(q.offset).take(q.limit).getManyAndCount();
+    const oldest = rows.reduce((m, f) => Math.min(m, f.joinedAt.getTime()), Number.POSITIVE_INFINITY);
+    const cbs = rows.length ? await this.acd.callbacks([...new Set(rows.map((f) => f.callerNumber).filter(Boolean))], new Date(oldest)) : [];
+    const d = (queue: string) => r.queueDefs.get(queue) ?? this.centerDefs();
+    const items = rows.map((f) => {
+      const cb = cbs.filter((c) => c.number === f.callerNumber && c.requestedAt.getTime() >= f.joinedAt.getTime()).sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime())[0];
+      return {
+        id: f.id,
+        at: f.joinedAt.toISOString(),
+        queue: f.queue,
+        callerNumber: f.callerNumber,
+        waitSeconds: f.waitSeconds,
+        short: f.waitSeconds < d(f.queue).shortAbandonSeconds,
+        region: f.region,
+        regionLabel: regionLabel(f.city, r.locale),
+        callback: cb ? { status: cb.status, requestedAt: cb.requestedAt.toISOString(), endedAt: cb.endedAt?.toISOString() ?? null, agentId: cb.agentId, attempts: cb.attempts } : null,
+      };
+    });
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, total, limit: q.limit, offset: q.offset, items, definitions: this.definitionsBlock(r) };
+  }
+}
+
+function pick(f: ReturnType<typeof queueFigures>) {
+  return { offered: f.offered, answered: f.answered, abandoned: f.abandoned, abandonedShort: f.abandonedShort, callbacks: f.callbacks, serviceLevel: f.serviceLevel, abandonRate: f.abandonRate, asaSeconds: f.asaSeconds };
+}
+
+export type SummaryReport = Awaited<ReturnType<ReportsService['summary']>>;

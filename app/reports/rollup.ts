@@ -1,0 +1,177 @@
+// From the ACD's queue calls to report facts and 15-minute rollup rows. Pure: the service
+// reads and writes, this decides. A caller's legs are classified together (a leg that left
+// queue A and was followed by a leg of the same channel in queue B overflowed), so the rows
+// of a bucket are always a function of the facts in it: writing them again is idempotent.
+import { addQueueCall, bucketStart, emptyQueueCounters, QUEUE_COUNTER_KEYS, type QueueCallOutcome, type QueueCounters, type QueueDefinitions } from './definitions.js';
+import type { CallerRegion } from './region.js';
+import { cityKey, regionKey } from './region.js';
+
+/** One caller's leg in one queue, as the ACD records it (acd_queue_calls). */
+export interface QueueLeg {
+  id: string;
+  source: string;
+  queue: string;
+  uniqueid: string;
+  callerNumber: string;
+  joinedAt: Date;
+  answeredAt: Date | null;
+  leftAt: Date | null;
+  endedAt: Date | null;
+  /** waiting, answered, abandoned, left, timeout, callback. */
+  outcome: string;
+  agentId: string | null;
+  /** Asterisk's HoldTime: seconds waited in the queue. */
+  holdSeconds: number | null;
+  talkSeconds: number | null;
+  disposition: string;
+}
+
+export interface FactRow {
+  id: string;
+  source: string;
+  queue: string;
+  uniqueid: string;
+  callerNumber: string;
+  region: string;
+  city: string;
+  joinedAt: Date;
+  bucketAt: Date;
+  outcome: QueueCallOutcome;
+  waitSeconds: number;
+  talkSeconds: number;
+  holdSeconds: number;
+  wrapupSeconds: number;
+  agentId: string | null;
+  disposition: string;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  overflowTo: string;
+}
+
+/** Callback placeholders wait in queues as callers; they are not callers. */
+export const isPlaceholder = (uniqueid: string): boolean => uniqueid.startsWith('hotline-cb-');
+
+const secondsBetween = (a: Date, b: Date | null): number => (b ? Math.max(0, Math.round((b.getTime() - a.getTime()) / 1000)) : 0);
+
+/** Whether the leg is over (a leg still waiting or still talking is not yet a fact). */
+export function legSettled(l: QueueLeg): boolean {
+  if (l.outcome === 'waiting') return false;
+  if (l.outcome === 'answered') return l.endedAt !== null;
+  return true;
+}
+
+/** The facts of one caller's legs (all queues of one channel). Unsettled legs and placeholders give none. */
+export function factsFromLegs(legs: QueueLeg[], regionOf: (number: string) => CallerRegion): FactRow[] {
+  const sorted = [...legs].sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime());
+  const out: FactRow[] = [];
+  sorted.forEach((l, i) => {
+    if (isPlaceholder(l.uniqueid) || !legSettled(l)) return;
+    let outcome: QueueCallOutcome;
+    let wait: number;
+    let overflowTo = '';
+    if (l.outcome === 'answered') {
+      outcome = 'answered';
+      wait = l.holdSeconds ?? secondsBetween(l.joinedAt, l.answeredAt);
+    } else if (l.outcome === 'abandoned') {
+      outcome = 'abandoned';
+      wait = l.holdSeconds ?? secondsBetween(l.joinedAt, l.leftAt ?? l.endedAt);
+    } else if (l.outcome === 'callback') {
+      outcome = 'callback';
+      wait = secondsBetween(l.joinedAt, l.leftAt ?? l.endedAt);
+    } else {
+      const next = sorted.slice(i + 1).find((n) => n.queue !== l.queue && n.source === l.source);
+      outcome = next ? 'overflowed' : 'timeout';
+      overflowTo = next?.queue ?? '';
+      wait = secondsBetween(l.joinedAt, l.leftAt ?? l.endedAt);
+    }
+    const r = regionOf(l.callerNumber);
+    out.push({
+      id: l.id,
+      source: l.source,
+      queue: l.queue,
+      uniqueid: l.uniqueid,
+      callerNumber: l.callerNumber,
+      region: regionKey(r),
+      city: cityKey(r),
+      joinedAt: l.joinedAt,
+      bucketAt: new Date(bucketStart(l.joinedAt.getTime())),
+      outcome,
+      waitSeconds: wait,
+      talkSeconds: outcome === 'answered' ? Math.max(0, l.talkSeconds ?? secondsBetween(l.answeredAt ?? l.joinedAt, l.endedAt)) : 0,
+      holdSeconds: 0, // Hotline's queue calls record no on-hold time yet (stated in docs/reports.md)
+      wrapupSeconds: 0, // the agent's wrap-up is counted from the agent timeline (agent statistics)
+      agentId: outcome === 'answered' ? l.agentId : null,
+      disposition: outcome === 'answered' ? l.disposition : '',
+      answeredAt: l.answeredAt,
+      endedAt: l.endedAt,
+      overflowTo,
+    });
+  });
+  return out;
+}
+
+/** `overflow`: overflowed legs by the queue they moved to (dim_key), so a report over a set of queues counts a call that moved inside the set once. */
+export const DIMENSIONS = ['queue', 'agent', 'region', 'city', 'disposition', 'overflow'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export interface RollupRow extends QueueCounters {
+  dimension: Dimension;
+  bucketAt: Date;
+  dimKey: string;
+  queue: string;
+}
+
+/** The rollup rows of a set of facts (normally: all facts of one bucket). */
+export function rollupRows(facts: FactRow[], defsOf: (queue: string) => QueueDefinitions): RollupRow[] {
+  const rows = new Map<string, RollupRow>();
+  const add = (f: FactRow, dimension: Dimension, dimKey: string) => {
+    const k = `${dimension}\u0000${f.bucketAt.getTime()}\u0000${dimKey}\u0000${f.queue}`;
+    let row = rows.get(k);
+    if (!row) {
+      row = { dimension, bucketAt: f.bucketAt, dimKey, queue: f.queue, ...emptyQueueCounters() };
+      rows.set(k, row);
+    }
+    addQueueCall(row, { queue: f.queue, outcome: f.outcome, waitSeconds: f.waitSeconds, talkSeconds: f.talkSeconds, holdSeconds: f.holdSeconds, wrapupSeconds: f.wrapupSeconds }, defsOf(f.queue));
+  };
+  for (const f of facts) {
+    add(f, 'queue', '');
+    add(f, 'region', f.region);
+    add(f, 'city', f.city);
+    if (f.agentId) add(f, 'agent', f.agentId);
+    if (f.outcome === 'answered') add(f, 'disposition', f.disposition);
+    if (f.outcome === 'overflowed') add(f, 'overflow', f.overflowTo);
+  }
+  return [...rows.values()];
+}
+
+const rowKey = (r: RollupRow) => `${r.dimension}\u0000${r.bucketAt.getTime()}\u0000${r.dimKey}\u0000${r.queue}`;
+
+/**
+ * What replacing a caller's facts `before` by `after` adds to the stored rollup rows: per row,
+ * the counters of `after` minus those of `before` (rows whose change is nil are left out).
+ * Counters add up, so applying the delta to the stored rows equals recomputing the bucket —
+ * except the longest wait, which cannot be taken back: `shrink` lists the rows that lose
+ * answered calls, with the longest wait among them. The writer keeps the stored maximum when it
+ * is above that (another call holds it) and recomputes the bucket otherwise.
+ */
+export function rollupDelta(before: FactRow[], after: FactRow[], defsOf: (queue: string) => QueueDefinitions): { rows: RollupRow[]; shrink: Array<RollupRow & { removedMaxWait: number }> } {
+  const out = new Map<string, RollupRow>();
+  for (const r of rollupRows(after, defsOf)) out.set(rowKey(r), r);
+  const shrink: Array<RollupRow & { removedMaxWait: number }> = [];
+  for (const r of rollupRows(before, defsOf)) {
+    const k = rowKey(r);
+    const d = out.get(k) ?? { ...r, ...emptyQueueCounters() };
+    for (const c of QUEUE_COUNTER_KEYS) if (c !== 'maxAnsweredWaitSeconds') d[c] -= r[c];
+    if (d.answered < 0) shrink.push({ ...d, removedMaxWait: r.maxAnsweredWaitSeconds });
+    out.set(k, d);
+  }
+  const rows = [...out.values()].filter((r) => QUEUE_COUNTER_KEYS.some((c) => c !== 'maxAnsweredWaitSeconds' && r[c] !== 0));
+  return { rows, shrink };
+}
+
+/** The counters of a stored rollup row (or any object with the counter fields). */
+export function countersOf(row: QueueCounters): QueueCounters {
+  const c = emptyQueueCounters();
+  for (const k of QUEUE_COUNTER_KEYS) c[k] = Number(row[k]);
+  return c;
+}

@@ -1,0 +1,68 @@
+// The one HTTP client of the console: JSON in and out, the session token on every request,
+// and every failure as an ApiError the page can show (a 4xx with the server's own message,
+// a 5xx or a network failure as a readable notice — never a thrown blank page).
+import { session } from '../session/session';
+
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+  /** Field-level problems from a validation error, as "field: message" lines. */
+  get fieldMessages(): string[] {
+    if (!Array.isArray(this.details)) return [];
+    return (this.details as Array<{ field?: string; path?: string; message?: string }>).map((d) => `${d.field ?? d.path ?? ''}${d.field || d.path ? ': ' : ''}${d.message ?? ''}`);
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, opts: { query?: Query; anonymous?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = session.token.value;
+  if (token && !opts.anonymous) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, opts.query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  const text = await res.text();
+  let json: any = undefined;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  if (!res.ok) {
+    const err = json?.error as { code?: string; message?: string; details?: unknown } | undefined;
+    const e = new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, err?.details);
+    if (res.status === 401 && token && !opts.anonymous) session.expired();
+    throw e;
+  }
+  return json as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, { query }),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
+  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),
+  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body),
+  del: <T>(path: string) => request<T>('DELETE', path),
+};

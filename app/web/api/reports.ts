@@ -1,0 +1,60 @@
+// The reports API as the console uses it (GET /api/reports/*), and the .xlsx export as a download.
+import { session } from '../session/session';
+import { api, ApiError, withQuery } from './client';
+
+export const REPORT_TABS = ['summary', 'queues', 'agents', 'regions', 'dispositions', 'abandoned', 'heatmap'] as const;
+export type ReportTab = (typeof REPORT_TABS)[number];
+
+export interface ReportFilter {
+  from: string;
+  to: string;
+  tz: string;
+  queues: string[];
+  interval: 'hour' | 'day' | 'week' | 'month';
+  locale: 'zh-CN' | 'en';
+}
+
+export interface Statement { key: string; name: string; text: string }
+export interface ReportBody {
+  items: Array<Record<string, any>>;
+  total?: Record<string, any>;
+  /** The heat map: what one cell holds, in the reader's language. */
+  cellDefinition?: string;
+  definitions: { statements: Statement[] };
+}
+
+function query(tab: ReportTab, f: ReportFilter): Record<string, string> {
+  const q: Record<string, string> = { from: f.from, to: f.to, tz: f.tz, locale: f.locale };
+  if (f.queues.length) q.queues = f.queues.join(',');
+  if (tab === 'summary') q.interval = f.interval;
+  if (tab === 'abandoned') q.limit = '200';
+  return q;
+}
+
+export const reportsApi = {
+  get: (tab: ReportTab, f: ReportFilter) => api.get<ReportBody>(`/api/reports/${tab}`, query(tab, f)),
+  queues: () => api.get<{ items: Array<{ name: string }> }>('/api/acd/queues'),
+  /** Downloads the report as .xlsx (the server's 4xx message on refusal). */
+  async export(tab: ReportTab, f: ReportFilter): Promise<void> {
+    const q = query(tab, f);
+    delete q.limit;
+    const res = await fetch(withQuery(`/api/reports/${tab}/export.xlsx`, q), { headers: { authorization: `Bearer ${session.token.value ?? ''}` } }).catch(() => {
+      throw new ApiError(0, 'network', 'network');
+    });
+    if (!res.ok) {
+      let body: { error?: { code?: string; message?: string; details?: unknown } } | undefined;
+      try {
+        body = await res.json();
+      } catch {
+        body = undefined; // not JSON (a proxy's page): the status text is the message
+      }
+      throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? res.statusText, body?.error?.details);
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `report-${tab}.xlsx`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
+};

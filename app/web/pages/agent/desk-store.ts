@@ -1,0 +1,262 @@
+// The agent desktop's state, all of it from the server: who the agent is and its state (GET
+// /api/agent-desk/me, re-asked after every reconnect), the live feed's events (state changes,
+// ringing, screen pop, reminders), and the phone. The page renders this; it never guesses.
+import { inject, reactive, shallowRef, type InjectionKey } from 'vue';
+import { ElNotification } from 'element-plus';
+import { agentState, deskApi, loadDesk, type AgentServerState, type DeskMe, type ServerCall } from '../../api/desk';
+import type { ScreenPopData, Ticket } from '../../api/work';
+import { authApi } from '../../api/auth';
+import { LiveFeed, type LiveMessage } from '../../live/feed';
+import type { Softphone } from '../../phone/softphone';
+import { session, type SessionUser } from '../../session/session';
+import { i18n } from '../../i18n';
+import { logFailure, reportError } from '../../components/notify';
+
+export interface ScreenPopEvent {
+  direction: 'inbound' | 'outbound';
+  queue: string;
+  callerUniqueid: string;
+  callerNumber: string;
+  ringingAt: string;
+  pop: ScreenPopData;
+  ivr: { callId: string; calledNumber: string; digits: string; path: string[]; variables: Record<string, string> } | null;
+  openTickets: Ticket[];
+  receivedAt: number;
+}
+
+/** The call the agent is working on: from the pop, kept through wrap-up for the ticket and the disposition. */
+export interface CallContext {
+  callerNumber: string;
+  queue: string;
+  callerUniqueid: string;
+  callId: string | null;
+  customerId: string | null;
+  customerName: string;
+}
+
+export interface DueReminder {
+  reminderId: string;
+  customerId: string;
+  customerName: string;
+  text: string;
+  dueAt: string;
+}
+
+export type Desk = ReturnType<typeof createDesk>;
+export const DESK: InjectionKey<Desk> = Symbol('desk');
+export const useDesk = (): Desk => inject(DESK)!;
+
+export function createDesk(user: SessionUser) {
+  const s = reactive({
+    loading: true,
+    loadError: null as unknown,
+    me: null as DeskMe | null,
+    agent: { state: 'logged_out', reason: '', since: null, wrapupUntil: null } as AgentServerState,
+    pop: null as ScreenPopEvent | null,
+    call: null as CallContext | null,
+    joinedAt: {} as Record<string, number>,
+    dueReminders: [] as DueReminder[],
+    /** Bumped when callbacks or reminders change (the lists refetch). */
+    listsVersion: 0,
+    lastTicket: null as Ticket | null,
+    dispositionDone: false,
+    /** The call Asterisk has on the agent's device while this page's phone has none (after a reload, a failover). */
+    serverCall: null as ServerCall | null,
+    /** Every agent's state as the feed last sent it (the transfer picker shows it). */
+    agentStates: {} as Record<string, { state: string; reason: string }>,
+  });
+  const phone = shallowRef<Softphone | null>(null);
+
+  /** Live agent.state events for this agent so far (a GET answered meanwhile is older than they are). */
+  let stateEvents = 0;
+  const applyState = (st: AgentServerState) => {
+    const was = s.agent.state;
+    s.agent = st;
+    if (st.state === 'ringing' && was !== 'ringing') s.dispositionDone = false;
+    if (st.state !== was) void askCall();
+  };
+
+  /** The pop of a call: from the feed's screen.pop, or from the server's call after a reload. */
+  const showPop = (e: Omit<ScreenPopEvent, 'receivedAt'>) => {
+    s.pop = { ...e, receivedAt: Date.now() };
+    s.call = {
+      callerNumber: e.callerNumber,
+      queue: e.queue,
+      callerUniqueid: e.callerUniqueid,
+      callId: e.ivr?.callId ?? null,
+      customerId: e.pop?.known ? e.pop.customer!.id : null,
+      customerName: e.pop?.known ? e.pop.customer!.name : '',
+    };
+  };
+
+  /**
+   * Asks the server for the agent's call when this page's phone has none: a reload or a failover
+   * lost the browser's SIP session, the call goes on in Asterisk. Shown from the server's answer only.
+   */
+  let asking = 0;
+  async function askCall() {
+    if (!s.me) return;
+    if (phone.value?.current) {
+      s.serverCall = null;
+      return;
+    }
+    const mine = ++asking;
+    try {
+      const c = await deskApi.call(s.me.agent.id);
+      if (mine !== asking || phone.value?.current) return;
+      s.serverCall = c;
+      if (c?.pop && s.pop?.callerUniqueid !== c.callerUniqueid) showPop(c.pop as unknown as ScreenPopEvent);
+    } catch (err) {
+      logFailure('asking the server for the agent\'s call')(err);
+    }
+  }
+
+  /**
+   * Click-to-dial: the server pops the customer (outbound) and has Asterisk ring this agent's
+   * phone, then dial the customer. A browser phone answers that ring itself (it is the agent's own call).
+   */
+  async function dialOut(number: string, name = '') {
+    if (!s.me) return;
+    const p = phone.value;
+    p?.expectOutbound(number);
+    try {
+      await deskApi.dial(s.me.agent.id, number, name);
+    } catch (err) {
+      p?.cancelExpected();
+      throw err;
+    }
+  }
+
+  /** Hangs up the server's call (through Asterisk: this page has no SIP session for it). */
+  async function hangupServerCall() {
+    if (!s.me || !s.serverCall) return;
+    await deskApi.hangupCall(s.me.agent.id);
+    s.serverCall = null;
+    await resync();
+  }
+
+  const onEvent = (e: LiveMessage) => {
+    const agentId = s.me?.agent.id;
+    switch (e.type) {
+      case 'agent.state':
+        s.agentStates[e.agentId] = { state: e.state, reason: e.reason ?? '' };
+        if (e.agentId === agentId) {
+          stateEvents++;
+          applyState({ state: e.state, reason: e.reason ?? '', since: e.since ?? null, wrapupUntil: e.wrapupUntil ?? null });
+        }
+        break;
+      case 'queue.caller':
+        if (e.event === 'joined') s.joinedAt[e.uniqueid] = Date.parse(e.at);
+        if (Object.keys(s.joinedAt).length > 500) s.joinedAt = {};
+        break;
+      case 'screen.pop':
+        if (e.agentId !== agentId) break;
+        showPop(e as unknown as ScreenPopEvent);
+        s.lastTicket = null;
+        s.dispositionDone = false;
+        break;
+      case 'reminder.due':
+        if (!s.dueReminders.some((r) => r.reminderId === e.reminderId)) {
+          s.dueReminders.unshift({ reminderId: e.reminderId, customerId: e.customerId, customerName: e.customerName, text: e.text, dueAt: e.dueAt });
+          ElNotification({ type: 'warning', title: i18n.global.t('reminders.due'), message: `${e.customerName}: ${e.text}`, duration: 8000 });
+        }
+        s.listsVersion++;
+        break;
+      case 'queue.callback':
+        s.listsVersion++;
+        break;
+    }
+  };
+
+  const resync = async () => {
+    if (!s.me) return;
+    try {
+      // A live state event that came while the GET was under way is newer than its answer (seen:
+      // the phone's end asked for the state, the caller's abandon turned it to available meanwhile,
+      // and the late answer put "ringing" back for good).
+      const seen = stateEvents;
+      const st = await agentState(s.me.agent.id);
+      if (stateEvents === seen) applyState(st);
+      await askCall();
+    } catch (err) {
+      reportError(err);
+    }
+  };
+
+  const feed = new LiveFeed({
+    token: () => session.token.value,
+    onEvent,
+    onReady: (reconnected) => {
+      if (reconnected) {
+        void resync();
+        s.listsVersion++;
+      }
+    },
+    // The feed refused the token: ask the API, whose 401 sends the user to login.
+    onRefused: () => void authApi.me().then(() => feed.start(), reportError),
+  });
+
+  let phoneModule: Promise<typeof import('../../phone/softphone')> | null = null;
+
+  async function startPhone() {
+    const creds = s.me?.phone;
+    if (creds?.kind !== 'webrtc') return;
+    const { Softphone } = await (phoneModule ??= import('../../phone/softphone'));
+    const p = new Softphone({ ended: () => void resync() });
+    phone.value = p;
+    window.__hotlinePhone = p;
+    await p.start(creds).catch(reportError);
+  }
+
+  async function load() {
+    s.loading = true;
+    s.loadError = null;
+    // SIP.js downloads while the desk's data loads (most agents have a browser phone).
+    phoneModule ??= import('../../phone/softphone');
+    try {
+      s.me = await loadDesk(user.id);
+      applyState(s.me.state);
+      feed.start();
+      void startPhone();
+      void askCall();
+    } catch (err) {
+      s.loadError = err;
+    } finally {
+      s.loading = false;
+    }
+  }
+
+  /** Runs an action that answers with the agent's state (login, ready, break). */
+  async function act(f: (agentId: string) => Promise<AgentServerState>) {
+    if (!s.me) return;
+    try {
+      applyState(await f(s.me.agent.id));
+    } catch (err) {
+      reportError(err);
+      await resync();
+    }
+  }
+
+  return {
+    s,
+    phone,
+    feed,
+    load,
+    resync,
+    askCall,
+    hangupServerCall,
+    dialOut,
+    stop() {
+      feed.stop();
+      void phone.value?.stop().catch(logFailure('phone stop'));
+      phone.value = null;
+    },
+    login: () => act(deskApi.login),
+    logout: () => act(deskApi.logout),
+    ready: () => act(deskApi.ready),
+    takeBreak: (reason: string) => act((id) => deskApi.break(id, reason)),
+    dispositionsFor(queue: string) {
+      return s.me?.dispositions?.[queue] ?? null;
+    },
+  };
+}

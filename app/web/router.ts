@@ -1,0 +1,34 @@
+// Pages by role: agents land on the agent desktop, supervisors and admins on theirs (their own
+// issues fill them in). A page that needs a session sends the user to login and back.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { session, type SessionUser } from './session/session';
+
+type Role = SessionUser['role'];
+
+export const HOME_OF: Record<Role, string> = { agent: '/agent', supervisor: '/supervisor', admin: '/admin', readonly: '/supervisor' };
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+  { path: '/agent', name: 'agent', component: () => import('./pages/AgentDesk.vue'), meta: { roles: ['agent', 'supervisor', 'admin'] } },
+  { path: '/supervisor', name: 'supervisor', component: () => import('./pages/Wallboard.vue'), meta: { roles: ['supervisor', 'admin', 'readonly'] } },
+  { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
+  { path: '/admin', name: 'admin', component: () => import('./pages/ComingSoon.vue'), props: { area: 'admin' }, meta: { roles: ['admin'] } },
+  { path: '/', name: 'home', redirect: () => (session.user.value ? HOME_OF[session.user.value.role] : '/login') },
+  { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue'), meta: { public: true } },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach((to) => {
+  if (to.meta.public) return true;
+  const user = session.user.value;
+  if (!session.token.value || !user) return { path: '/login', query: { next: to.fullPath } };
+  const roles = to.meta.roles as Role[] | undefined;
+  if (roles && !roles.includes(user.role)) return HOME_OF[user.role];
+  return true;
+});
+
+session.onExpired(() => {
+  const here = router.currentRoute.value;
+  if (here.name !== 'login') void router.push({ path: '/login', query: { next: here.fullPath, expired: '1' } });
+});

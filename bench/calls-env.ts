@@ -1,0 +1,9 @@
+// Imported FIRST by bench/calls.bench.ts: the calls bench runs on its OWN Asterisk (bench/own-pbx.ts)
+// and its own Hotline HTTP port, so it neither needs nor disturbs the shared Asterisk of the test
+// suites. Defaults (override with BENCH_PBX_* and HOTLINE_HTTP_PORT):
+//   BENCH_PBX_DIR /var/lib/hotline/pbx-calls   BENCH_PBX_ARI_PORT 8288   BENCH_PBX_AMI_PORT 5238
+//   BENCH_PBX_SIP_PORT 5260   BENCH_PBX_ARI_APP hotline-calls   HOTLINE_HTTP_PORT 8380
+import { ownPbx } from './own-pbx.js';
+
+export const CALLS_PBX = ownPbx('bench:calls', { dir: '/var/lib/hotline/pbx-calls', ariPort: '8288', amiPort: '5238', sipPort: '5260', app: 'hotline-calls' });
+process.env.HOTLINE_HTTP_PORT ??= '8380';

@@ -1,0 +1,184 @@
+// The overload step of `npm run bench:calls` (issue 12, item 8): offer 1.5x the highest clean
+// Hotline rate and check that Hotline sheds what it cannot take instead of collapsing:
+//   - every call Hotline admitted (it entered the Stasis app) completes: Asterisk's BYE after the
+//     flow's prompt, none hung up by a caller who waited too long, none failed;
+//   - every other call is refused (UserEvent HotlineRefused, SIP 503: admission by rate) or handed
+//     to the dialplan's fallback (UserEvent HotlineFallback: admission by count) within 1 s of
+//     reaching Asterisk (time from AMI Newchannel to the UserEvent, per call);
+//   - completed calls/s stay >= 90 % of the clean rate.
+// Callers (test/support/sipp/uac-overload.xml) hang up themselves BENCH_OVERLOAD_HOLD_MS (5000) after the
+// answer unless Asterisk's BYE came first (fallback callers wait in the fallback queue until then).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AmiClient, fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
+import { runSipp } from '../test/support/sipp.js';
+import { achievedRate, activeCalls, env, log, pbx, RECV_TIMEOUT_MS, STEP_SECONDS, waitForIdlePbx } from './lib.js';
+
+const HOLD_MS = Number(env.BENCH_OVERLOAD_HOLD_MS ?? 5000);
+const CALLER = '5550198';
+
+export interface OverloadResult {
+  cleanRate: number;
+  /** HOTLINE_MAX_CALLS_PER_SECOND during the step. */
+  maxPerSecond: number;
+  offeredRate: number;
+  placedRate: number;
+  attempted: number;
+  /** Channels Asterisk created for the bench's callers (AMI Newchannel). */
+  arrived: number;
+  sippFailed: number;
+  sippFailures: Record<string, number>;
+  /** Calls Hotline admitted (no HotlineFallback for them). */
+  admitted: number;
+  /** Admitted calls that ended with Asterisk's BYE after the flow (sipp PBX_BYE). */
+  completed: number;
+  /** Admitted calls whose caller hung up first (waited past HOLD_MS after the answer). */
+  admittedNotCompleted: number;
+  /** Refused (HotlineRefused) / handed to the fallback (HotlineFallback), by reason. */
+  refusedByReason: Record<string, number>;
+  fallbackByReason: Record<string, number>;
+  /** Calls sipp saw refused (503). */
+  sippRefused: number;
+  /** Asterisk BYEs sipp called unexpected (its wait loop between polls): counted as completed, and as failed in sipp. */
+  byeRaces: number;
+  /** ms from Newchannel to HotlineRefused or HotlineFallback, over the calls not admitted. */
+  toFallbackMs: { p50: number; p95: number; p99: number; max: number; over1s: number };
+  /** Completed calls per second, from the first call's arrival to the last completed call's hangup. */
+  completedPerSecond: number;
+  ratioToClean: number;
+  ok: boolean;
+  why: string[];
+  logDir: string;
+}
+
+interface Track { arrivedAt: number; shedAt?: number; shed?: 'refused' | 'fallback'; reason?: string; hungupAt?: number }
+
+/** Newchannel, HotlineFallback and Hangup of the bench's callers, timed as the bench receives them. */
+class OverloadWatch {
+  readonly byUid = new Map<string, Track>();
+  private readonly client = new AmiClient({
+    host: '127.0.0.1', port: Number(env.HOTLINE_AMI_PORT ?? 5038),
+    username: env.HOTLINE_AMI_USER ?? 'hotline', secret: env.HOTLINE_AMI_PASSWORD ?? 'hotline-dev-ami',
+    events: 'call,user',
+  });
+
+  async start(): Promise<void> {
+    this.client.on('event', (e) => this.onEvent(e as unknown as AmiMessage));
+    this.client.start();
+    await this.client.waitForConnected(15_000);
+    // Only the events this needs, filtered in Asterisk: the watch must not load the box it measures
+    // ('Hangup[^R]': not HangupRequest).
+    for (const filter of ['Event: Newchannel', 'UserEvent: HotlineFallback', 'UserEvent: HotlineRefused', 'Event: Hangup[^R]']) {
+      await this.client.action('Filter', { Operation: 'Add', Filter: filter }).catch((err: Error) => log(`  (AMI filter ${filter} refused: ${err.message}; watching unfiltered)`));
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.client.stop();
+  }
+
+  private onEvent(e: AmiMessage): void {
+    const ev = fieldOf(e, 'Event');
+    const uid = fieldOf(e, 'Uniqueid') ?? '';
+    const now = Date.now();
+    if (ev === 'Newchannel') {
+      if (fieldOf(e, 'CallerIDNum') === CALLER && (fieldOf(e, 'Channel') ?? '').startsWith('PJSIP/')) this.byUid.set(uid, { arrivedAt: now });
+      return;
+    }
+    const t = this.byUid.get(uid);
+    if (!t) return;
+    const user = ev === 'UserEvent' ? fieldOf(e, 'UserEvent') : undefined;
+    if ((user === 'HotlineFallback' || user === 'HotlineRefused') && t.shed === undefined) {
+      t.shedAt = now;
+      t.shed = user === 'HotlineRefused' ? 'refused' : 'fallback';
+      t.reason = fieldOf(e, 'Reason') ?? '?';
+    } else if (ev === 'Hangup') t.hungupAt = now;
+  }
+}
+
+const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+
+export async function overloadStep(number: string, cleanRate: number, maxPerSecond: number): Promise<OverloadResult> {
+  const rate = Math.round(cleanRate * 1.5);
+  const attempted = Math.max(1, Math.round(rate * STEP_SECONDS));
+  log(`\noverload: ${rate} calls/s (1.5 x ${cleanRate}) to ${number}, ${attempted} calls, HOTLINE_MAX_CALLS_PER_SECOND=${maxPerSecond}; callers hang up ${HOLD_MS} ms after the answer unless Asterisk's BYE comes first`);
+  // The bench's own Asterisk: calls a collapsed clean step left behind go now, not into this step.
+  pbx('channel request hangup all');
+  await waitForIdlePbx(120_000);
+  const leftover = activeCalls();
+  // The Hotline was just started: 3 s at half the clean rate first, as the clean steps had (JIT, caches).
+  const warm = await runSipp({ scenario: 'uac-overload', service: number, caller: '5550197', calls: Math.ceil(cleanRate * 1.5), rate: Math.ceil(cleanRate / 2), hangupAfterMs: HOLD_MS, recvTimeoutMs: RECV_TIMEOUT_MS });
+  log(`  warm-up: ${warm.events.PBX_BYE}/${Math.ceil(cleanRate * 1.5)} completed`);
+  await waitForIdlePbx();
+  const watch = new OverloadWatch();
+  await watch.start();
+  let r;
+  try {
+    r = await runSipp({
+      scenario: 'uac-overload', service: number, caller: CALLER, calls: attempted, rate, hangupAfterMs: HOLD_MS,
+      limit: Number(env.BENCH_LIMIT ?? rate * 10), recvTimeoutMs: RECV_TIMEOUT_MS,
+      deadlineMs: STEP_SECONDS * 3000 + RECV_TIMEOUT_MS * 2 + HOLD_MS + 30000,
+    });
+    await waitForIdlePbx();
+  } finally {
+    await watch.stop();
+  }
+  const tracks = [...watch.byUid.values()];
+  const shed = tracks.filter((t) => t.shed !== undefined);
+  const admittedTracks = tracks.filter((t) => t.shed === undefined);
+  const refusedByReason: Record<string, number> = {};
+  const fallbackByReason: Record<string, number> = {};
+  for (const t of shed) {
+    const m = t.shed === 'refused' ? refusedByReason : fallbackByReason;
+    m[t.reason!] = (m[t.reason!] ?? 0) + 1;
+  }
+  const waits = shed.map((t) => t.shedAt! - t.arrivedAt).sort((a, b) => a - b);
+  const sippRefused = r.events.REFUSED;
+  // Asterisk's BYE arriving while sipp's wait loop is between two 100 ms polls is "unexpected"
+  // to sipp (the call counts as failed there; plain dialplan shows the same at 400 calls/s): it
+  // is still Asterisk ending the call after the prompt, so it counts as completed, and is shown.
+  const errors = join(r.logDir, 'errors.log');
+  const byeRaces = existsSync(errors) ? (readFileSync(errors, 'utf8').match(/unexpected BYE for call/g) ?? []).length : 0;
+  const completed = r.events.PBX_BYE + byeRaces;
+  const first = Math.min(...tracks.map((t) => t.arrivedAt));
+  const lastDone = Math.max(...admittedTracks.map((t) => t.hungupAt ?? 0));
+  const completedPerSecond = lastDone > first ? completed / ((lastDone - first) / 1000) : 0;
+  const res: OverloadResult = {
+    cleanRate, maxPerSecond, offeredRate: rate, placedRate: Math.round(achievedRate(r, attempted) * 10) / 10, attempted, arrived: tracks.length,
+    sippFailed: r.failed, sippFailures: r.failures, admitted: admittedTracks.length, completed,
+    admittedNotCompleted: admittedTracks.length - completed, refusedByReason, fallbackByReason, sippRefused, byeRaces,
+    toFallbackMs: { p50: pct(waits, 50), p95: pct(waits, 95), p99: pct(waits, 99), max: waits.at(-1) ?? 0, over1s: waits.filter((w) => w >= 1000).length },
+    completedPerSecond: Math.round(completedPerSecond * 10) / 10,
+    ratioToClean: Math.round((completedPerSecond / cleanRate) * 100) / 100,
+    ok: false, why: [], logDir: r.logDir,
+  };
+  // Measured on an Asterisk still busy with the clean steps' calls, the step says nothing.
+  if (leftover > 0) res.why.push(`VOID: Asterisk still had ${leftover} calls of the clean steps when the overload began`);
+  if (r.failed > byeRaces) res.why.push(`${r.failed - byeRaces} calls failed in sipp ${JSON.stringify(r.failures)}`);
+  if (tracks.length < attempted) res.why.push(`${attempted - tracks.length} calls never reached Asterisk`);
+  if (res.admittedNotCompleted > 0) res.why.push(`${res.admittedNotCompleted} admitted calls did not complete`);
+  if (res.toFallbackMs.over1s > 0) res.why.push(`${res.toFallbackMs.over1s} calls were refused or reached the fallback after 1 s or more`);
+  if (res.ratioToClean < 0.9) res.why.push(`completed ${res.completedPerSecond}/s < 90 % of the clean ${cleanRate}/s`);
+  res.ok = res.why.length === 0;
+  return res;
+}
+
+export function overloadTable(o: OverloadResult): string {
+  const rows: Array<[string, string]> = [
+    ['clean Hotline rate (calls/s)', String(o.cleanRate)],
+    ['HOTLINE_MAX_CALLS_PER_SECOND', String(o.maxPerSecond)],
+    ['offered (1.5x) / placed by sipp (calls/s)', `${o.offeredRate} / ${o.placedRate}`],
+    ['calls placed / reached Asterisk', `${o.attempted} / ${o.arrived}`],
+    ['admitted into Hotline', String(o.admitted)],
+    ['admitted and completed (Asterisk BYE after the prompt)', `${o.completed} (${o.admittedNotCompleted} not)`],
+    ['refused (503), by reason / seen by sipp', `${Object.entries(o.refusedByReason).map(([k, v]) => `${k} ${v}`).join(', ') || '0'} / ${o.sippRefused}`],
+    ['handed to the fallback queue, by reason', Object.entries(o.fallbackByReason).map(([k, v]) => `${k} ${v}`).join(', ') || '0'],
+    ['time to refusal or fallback p50 / p95 / p99 / max (ms)', `${o.toFallbackMs.p50} / ${o.toFallbackMs.p95} / ${o.toFallbackMs.p99} / ${o.toFallbackMs.max}`],
+    ['refused or handed over after >= 1 s', String(o.toFallbackMs.over1s)],
+    ['failed in sipp (of them: Asterisk BYE between two polls of sipp)', `${o.sippFailed}${o.sippFailed ? ` ${JSON.stringify(o.sippFailures)}` : ''} (${o.byeRaces})`],
+    ['completed calls/s (ratio to the clean rate)', `${o.completedPerSecond} (${o.ratioToClean})`],
+    ['verdict', o.ok ? 'degrades gracefully' : `NOT graceful: ${o.why.join('; ')}`],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([k, v]) => `| ${k.padEnd(w)} | ${v} |`).join('\n');
+}

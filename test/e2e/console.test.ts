@@ -1,0 +1,165 @@
+// The web console without calls (no Asterisk): served by Hotline itself, sign-in and navigation
+// by role in both languages with no missing translation, a session that expires mid-work and
+// comes back with the unsaved note, the server's own messages for bad input, a 5xx and a dead
+// server that never blank the page, and axe-core on the login page and the agent desktop.
+import { expect } from 'chai';
+import { api } from '../support/api.js';
+import { appText, axeViolations, missingKeys, openConsole, signIn, type ConsolePage } from '../support/browser.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { waitUntil } from '../support/pbx.js';
+
+const AGENT = { username: 'zhang.wei', password: 'Desk-console-secret-31', displayName: '张伟' };
+
+describe('web console (no calls)', function () {
+  this.timeout(120_000);
+  let db: TestDb;
+  let hotline: HotlineProcess;
+  let base: string;
+  const pages: ConsolePage[] = [];
+  const open = async (locale: 'zh-CN' | 'en') => {
+    const p = await openConsole(locale);
+    pages.push(p);
+    return p;
+  };
+
+  before(async () => {
+    db = await createTestDb('mariadb');
+    // No Asterisk for this file: ARI and AMI point at closed ports (the shared lab Asterisk is left alone).
+    hotline = await startHotline({ ...db.env, HOTLINE_ARI_URL: `http://127.0.0.1:${await freePort()}`, HOTLINE_AMI_PORT: String(await freePort()) }, { waitForPbx: false });
+    base = hotline.url;
+    const user = await api(base, 'POST', '/api/users', { ...AGENT, role: 'agent' });
+    expect(user.status, JSON.stringify(user.body)).to.equal(201);
+    const agent = await api(base, 'POST', '/api/acd/agents', { name: '张伟', endpoint: 'e2e-zhangwei', sipPassword: 'desk-phone-pass-123', skills: {}, userId: user.body.id });
+    expect(agent.status, JSON.stringify(agent.body)).to.equal(201);
+  });
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close();
+  });
+  after(async () => {
+    await stopAllHotlines();
+    await db?.drop();
+  });
+
+  it('is served by Hotline at / with a CSP that allows no inline script; API paths stay JSON', async () => {
+    const res = await fetch(`${base}/agent`, { headers: { accept: 'text/html' } });
+    expect(res.status).to.equal(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).to.include("script-src 'self'");
+    expect(csp).to.not.match(/script-src[^;]*unsafe-inline/);
+    const html = await res.text();
+    expect(html).to.not.match(/<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script in index.html');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const js = await fetch(`${base}${asset}`);
+    expect(js.status).to.equal(200);
+    expect(js.headers.get('cache-control')).to.include('immutable');
+    const missing = await fetch(`${base}/api/no-such-route`, { headers: { accept: 'text/html' } });
+    expect(missing.status).to.equal(404);
+    expect(await missing.json()).to.have.nested.property('error.code', 'route_not_found');
+  });
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`signs an agent in and shows the desktop in ${locale}, every string translated; other roles' pages are not blank`, async () => {
+      const { page, errors } = await open(locale);
+      await signIn(page, base, AGENT.username, AGENT.password);
+      expect(new URL(page.url()).pathname).to.equal('/agent');
+      await page.locator('[data-test=agent-state]').waitFor();
+      const text = await appText(page);
+      if (locale === 'zh-CN') expect(text).to.include('统一工作台').and.include('来电弹屏').and.include('未签入');
+      else expect(text).to.include('Agent desktop').and.include('Caller').and.include('Logged out');
+      // The server's state, not a guess: logged out until the agent logs in to the queues.
+      expect(await page.locator('[data-test=agent-state]').getAttribute('data-state')).to.equal('logged_out');
+      // An agent who types the supervisor's address is sent back to the desktop.
+      await page.goto(`${base}/supervisor`);
+      await page.waitForURL(`${base}/agent`);
+      // Each tab of the work area and of "my day" rendered once.
+      for (const tab of await page.getByRole('tab').all()) await tab.click();
+      expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+      // The admin sees the desktop link and a "coming" page, not a blank one.
+      const admin = await open(locale);
+      await signIn(admin.page, base, 'admin', 'Test-Hotline-passw0rd!', '/admin');
+      expect(await appText(admin.page)).to.include(locale === 'zh-CN' ? '即将推出' : 'Coming soon');
+      expect(await missingKeys(admin.page)).to.deep.equal([]);
+    });
+  }
+
+  it("a wrong password, a locked account, an empty search: the server's own rules and messages, readable", async () => {
+    const lockMe = await api(base, 'POST', '/api/users', { username: 'lock.me', password: 'Locked-out-secret-45', role: 'agent' });
+    expect(lockMe.status).to.equal(201);
+    const { page } = await open('en');
+    await page.goto(`${base}/login`);
+    const tryPassword = async (pw: string) => {
+      await page.locator('input[name=username]').fill('lock.me');
+      await page.locator('input[name=password]').fill(pw);
+      await page.locator('button[type=submit]').click();
+      return (await page.getByRole('alert').waitFor(), page.getByRole('alert').innerText());
+    };
+    expect(await tryPassword('not-the-password')).to.include('Wrong username or password');
+    for (let i = 0; i < 4; i++) await tryPassword('not-the-password');
+    // Locked: the page shows the server's message (with the time the lock ends).
+    await waitUntil('the lock message', async () => /account locked until \d\d:\d\d UTC/.test(await page.getByRole('alert').innerText()));
+    expect(await appText(page)).to.include('Sign-in refused');
+    // A form validates with the server's schema: an empty KB query is refused with its message.
+    await signIn(page, base, AGENT.username, AGENT.password);
+    await page.getByRole('tab', { name: 'Knowledge base' }).click();
+    await page.locator('[data-test=kb-go]').click();
+    expect(await page.locator('[data-test=kb-search] [role=alert]').innerText()).to.equal('q must not be empty');
+  });
+
+  it('an expired session goes to login and back to the desktop with the unsaved note', async () => {
+    const { page } = await open('zh-CN');
+    await signIn(page, base, AGENT.username, AGENT.password);
+    await page.getByRole('tab', { name: '备注' }).click();
+    await page.locator('[data-test=note-text]').fill('客户说周五前回电，别忘了');
+    // The session ends on the server (as an expiry or an admin's logout would).
+    const token = await page.evaluate(() => sessionStorage.getItem('hotline.token'));
+    expect((await api(base, 'POST', '/api/auth/logout', undefined, token)).status).to.equal(204);
+    await page.getByRole('tab', { name: '知识库' }).click();
+    await page.locator('[data-test=kb-query]').fill('退款');
+    await page.locator('[data-test=kb-go]').click();
+    await page.waitForURL((u) => u.pathname === '/login');
+    expect(await appText(page)).to.include('登录已过期');
+    await page.locator('input[name=username]').fill(AGENT.username);
+    await page.locator('input[name=password]').fill(AGENT.password);
+    await page.locator('button[type=submit]').click();
+    await page.waitForURL(`${base}/agent`);
+    await page.getByRole('tab', { name: '备注' }).click();
+    expect(await page.locator('[data-test=note-text]').inputValue()).to.equal('客户说周五前回电，别忘了');
+  });
+
+  it('has no serious or critical accessibility violation (axe-core) on the login page and the desktop', async () => {
+    const { page } = await open('zh-CN');
+    await page.goto(`${base}/login`);
+    await page.locator('input[name=username]').waitFor();
+    const login = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(login, JSON.stringify(login, null, 1)).to.deep.equal([]);
+    await signIn(page, base, AGENT.username, AGENT.password);
+    await page.locator('[data-test=agent-state]').waitFor();
+    const desk = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(desk, JSON.stringify(desk, null, 1)).to.deep.equal([]);
+  });
+
+  it('a 5xx and then a dead server leave the desktop on screen with a readable notice', async () => {
+    const { page, errors } = await open('zh-CN');
+    await signIn(page, base, AGENT.username, AGENT.password);
+    await page.getByRole('tab', { name: '知识库' }).click();
+    // A real 500: the search index's table is gone from under the running server.
+    await db.query('RENAME TABLE kb_terms TO kb_terms_gone');
+    try {
+      await page.locator('[data-test=kb-query]').fill('退款');
+      await page.locator('[data-test=kb-go]').click();
+      await page.locator('.hl-error-notice').filter({ hasText: '服务器出现问题（500）' }).waitFor();
+    } finally {
+      await db.query('RENAME TABLE kb_terms_gone TO kb_terms');
+    }
+    expect(await appText(page)).to.include('来电弹屏');
+    // The server dies: the feed says it is reconnecting, an action says the server is unreachable.
+    await hotline.stop('SIGKILL');
+    await page.locator('[data-test=reconnecting]').waitFor();
+    await page.locator('[data-test=kb-go]').click();
+    await page.locator('.hl-error-notice').filter({ hasText: '无法连接服务器' }).waitFor();
+    expect(await appText(page)).to.include('来电弹屏').and.include('知识库');
+    expect(errors).to.deep.equal([]);
+  });
+});

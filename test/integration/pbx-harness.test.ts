@@ -1,0 +1,93 @@
+// The harness never runs two Asterisks on one configuration (issue 12, item 1). A full run once
+// ended with 18 failures from one cause: a restart saw no pid file yet (Asterisk writes it late
+// under load), "started it again", and two Asterisks split ARI/AMI and SIP between them.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { expect } from 'chai';
+import { ensurePbx, pbxCheck, PBX_DIR, ROOT, waitUntil } from '../support/pbx.js';
+
+const PIDFILE = `${PBX_DIR}/run/asterisk/asterisk.pid`;
+const CTL = `${PBX_DIR}/run/asterisk/asterisk.ctl`;
+
+/** Main Asterisk processes on the default configuration, from /proc (scripts/pbx-env.sh). */
+function mainPids(): number[] {
+  const out = execFileSync('bash', ['-c', `. "${ROOT}/scripts/pbx-env.sh"; pbx_pids`], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean).map(Number);
+}
+
+function runScript(name: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', [`${ROOT}/scripts/${name}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe('Asterisk harness: exactly one Asterisk, checked before call tests', function () {
+  this.timeout(240_000);
+
+  before(() => ensurePbx());
+  // Whatever happens here, the next file gets one healthy Asterisk.
+  after(() => {
+    rmSync(`${CTL}.hidden`, { force: true });
+    ensurePbx();
+  });
+
+  it('pbx-up does not start a second Asterisk while the pid file is missing (a booting Asterisk writes it late)', async () => {
+    const [pid] = mainPids();
+    expect(pid, 'an Asterisk before the test').to.be.a('number');
+    rmSync(PIDFILE, { force: true });
+    const run = await runScript('pbx-up.sh');
+    expect(run.code, run.out).to.equal(0);
+    expect(mainPids(), run.out).to.deep.equal([pid]);
+    expect(pbxCheck().ok).to.equal(true);
+  });
+
+  it('two pbx-up started together while Asterisk is stopped start one Asterisk, and both succeed', async () => {
+    const down = await runScript('pbx-down.sh');
+    expect(down.code, down.out).to.equal(0);
+    expect(mainPids(), 'stopped').to.deep.equal([]);
+    const [a, b] = await Promise.all([runScript('pbx-up.sh'), runScript('pbx-up.sh')]);
+    expect(a.code, a.out).to.equal(0);
+    expect(b.code, b.out).to.equal(0);
+    expect(mainPids(), `${a.out}\n${b.out}`).to.have.length(1);
+    expect(pbxCheck().ok).to.equal(true);
+  });
+
+  it('two Asterisks on one configuration (as the old harness left them) are named by pbx-check and replaced by one healthy Asterisk', async () => {
+    ensurePbx();
+    const [first] = mainPids();
+    // What the old harness did: start Asterisk again while the first was still booting. A booting
+    // Asterisk has no control socket yet, so the second does not see it: hide the socket to get there.
+    renameSync(CTL, `${CTL}.hidden`);
+    spawn('setsid', ['nohup', 'chroot', PBX_DIR, '/usr/sbin/asterisk', '-U', 'asterisk', '-G', 'asterisk', '-f'], { stdio: 'ignore', detached: true }).unref();
+    await waitUntil('a second Asterisk process with its own control socket', () => mainPids().length === 2 && existsSync(CTL), 20_000, 50);
+    const both = mainPids();
+    expect(both).to.include(first);
+    const check = pbxCheck();
+    expect(check.ok).to.equal(false);
+    expect(check.report).to.match(/2 Asterisk processes run on the same configuration/);
+    expect(check.report).to.include(String(both[0])).and.include(String(both[1]));
+
+    ensurePbx();
+    const pids = mainPids();
+    expect(pids).to.have.length(1);
+    expect(both).to.not.include(pids[0]);
+    const after = pbxCheck();
+    expect(after.ok, after.report).to.equal(true);
+    expect(after.report).to.include(`pid ${pids[0]}`);
+  });
+
+  it('pbx-check says plainly when no Asterisk runs', async () => {
+    const down = await runScript('pbx-down.sh');
+    expect(down.code, down.out).to.equal(0);
+    const check = pbxCheck();
+    expect(check.ok).to.equal(false);
+    expect(check.report).to.match(/no Asterisk runs/);
+    ensurePbx();
+    expect(existsSync(PIDFILE)).to.equal(true);
+    expect(pbxCheck().ok).to.equal(true);
+  });
+});

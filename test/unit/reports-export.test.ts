@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { PassThrough } from 'node:stream';
+import { ExcelJS } from '../../app/io/exceljs.js';
+import { writeReportXlsx } from '../../app/reports/reports.export.js';
+import { definitionStatements, DEFAULT_DEFINITIONS } from '../../app/reports/definitions.js';
+
+async function xlsx(kind: Parameters<typeof writeReportXlsx>[1], report: Parameters<typeof writeReportXlsx>[2], locale: 'zh-CN' | 'en') {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await writeReportXlsx(out, kind, report, locale);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.concat(chunks) as never);
+  return wb;
+}
+
+describe('report .xlsx export', () => {
+  const definitions = { statements: definitionStatements({ ...DEFAULT_DEFINITIONS }, 'zh-CN') };
+
+  it('writes the abandoned list one row per call (its total is a count, not a totals row), with the callback', async () => {
+    const items = [
+      { at: '2026-12-03T01:00:00.000Z', queue: 'sales', callerNumber: '13800138000', waitSeconds: 3, regionLabel: '北京市', callback: null },
+      { at: '2026-12-03T01:05:00.000Z', queue: 'sales', callerNumber: '13912345678', waitSeconds: 40, regionLabel: '江苏省常州市', callback: { status: 'completed', endedAt: '2026-12-03T02:00:00.000Z' } },
+    ];
+    const wb = await xlsx('abandoned', { items, total: 2, definitions } as never, 'zh-CN');
+    const ws = wb.worksheets[0]!;
+    expect(ws.name).to.equal('呼损列表');
+    expect(ws.actualRowCount).to.equal(3);
+    expect((ws.getRow(3).values as unknown[]).slice(1)).to.deep.equal(['2026-12-03T01:05:00.000Z', 'sales', '13912345678', 40, '江苏省常州市', 'completed', '2026-12-03T02:00:00.000Z']);
+    expect(wb.worksheets[1]!.name).to.equal('口径说明');
+    expect(wb.worksheets[1]!.actualRowCount).to.equal(1 + definitions.statements.length);
+  });
+
+  it('writes a totals row after the queues', async () => {
+    const wb = await xlsx('queues', { items: [{ queue: 'a', offered: 3, serviceLevel: 0.5 }], total: { offered: 3, serviceLevel: 0.5 }, definitions } as never, 'en');
+    const ws = wb.worksheets[0]!;
+    expect(ws.actualRowCount).to.equal(3);
+    expect((ws.getRow(3).values as unknown[])[1]).to.equal('Total');
+  });
+});
