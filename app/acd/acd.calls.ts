@@ -101,11 +101,13 @@ export class QueueCallLog {
     if (e.kind === 'channel-gone' && !this.queued.delete(e.uniqueid) && createdAt(e.uniqueid) > (this.listeningSince ?? Infinity) + CLOCK_MARGIN_S) return;
     this.chain = this.chain
       .then(() => this.apply(e))
+      .catch((err: Error) => this.log.error({ err: err.message, kind: e.kind }, 'queue call log update failed'))
+      // Told even when the update failed part-way: what it did write (a leg's talk time, say,
+      // before the call record's update failed) reaches the reports, which re-read the legs.
       .then(() => {
         const uniqueid = e.kind === 'member' ? e.callerUniqueid : e.kind === 'callback' ? undefined : e.uniqueid;
         if (uniqueid && this.onLegsChanged) this.onLegsChanged(uniqueid);
-      })
-      .catch((err: Error) => this.log.error({ err: err.message, kind: e.kind }, 'queue call log update failed'));
+      });
   }
 
   /** An attached PBX (no dialplan of Hotline's tells a timeout from an abandon there). */

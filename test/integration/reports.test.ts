@@ -76,6 +76,13 @@ for (const kind of DB_KINDS) {
       for (const a of agents) await agentAction(base, a, 'login');
       for (const a of agents) await waitForAgentState(base, a, 'available');
     });
+    // Every later figure is compared with the scripted mix: when it did not complete, its failure
+    // is the one cause, stated once (the rest of the file is not run against half a mix).
+    let mixDone = false;
+    beforeEach(function () {
+      if (this.currentTest?.title.startsWith('runs a scripted mix')) return;
+      if (!mixDone) throw new Error('the scripted mix of calls did not complete (its failure above is the cause): no figure can be compared');
+    });
     afterEach(async function () {
       if (this.currentTest?.state !== 'failed' || !hotline) return;
       const states = await Promise.all(agents.map(async (a) => `${a.endpoint}: ${JSON.stringify((await api(hotline.url, 'GET', `/api/acd/agents/${a.id}`)).body)}`));
@@ -100,6 +107,23 @@ for (const kind of DB_KINDS) {
     const agentTalk = () => {
       const completes = ami.events.filter((e) => fieldOf(e, 'Event') === 'AgentComplete' && [A, B].includes(String(fieldOf(e, 'Queue'))));
       return { calls: completes.length, seconds: completes.reduce((sum, e) => sum + Number(fieldOf(e, 'TalkTime')), 0) };
+    };
+
+    /** Calls whose talk time differs between Asterisk's AgentComplete, Hotline's queue call and its report fact (a failed wait says which). */
+    const talkMismatches = async (): Promise<string> => {
+      const rows = await db.query<{ uniqueid: string; queue: string; outcome: string; talk_seconds: number | null; ended_at: unknown }>('SELECT uniqueid, queue, outcome, talk_seconds, ended_at FROM acd_queue_calls WHERE queue IN (?, ?)', [A, B]);
+      const facts = await db.query<{ uniqueid: string; queue: string; talk_seconds: number }>('SELECT uniqueid, queue, talk_seconds FROM report_call_facts WHERE queue IN (?, ?)', [A, B]);
+      const out: string[] = [];
+      for (const e of ami.events.filter((x) => fieldOf(x, 'Event') === 'AgentComplete' && [A, B].includes(String(fieldOf(x, 'Queue'))))) {
+        const u = String(fieldOf(e, 'Uniqueid'));
+        const q = String(fieldOf(e, 'Queue'));
+        const row = rows.find((r) => r.uniqueid === u && r.queue === q);
+        const fact = facts.find((f) => f.uniqueid === u && f.queue === q);
+        const talk = Number(fieldOf(e, 'TalkTime'));
+        if (row?.talk_seconds !== talk || fact?.talk_seconds !== talk) out.push(`${u} ${q}: AgentComplete ${talk} s, queue call ${JSON.stringify(row)}, fact ${JSON.stringify(fact)}`);
+      }
+      const log = hotline.logLines().filter((l) => l.level >= 40 || /AMI|rollup|queue call/.test(l.msg)).slice(-15).map((l) => JSON.stringify(l));
+      return `talk mismatches:\n${out.join('\n') || '(none)'}\nhotline log (warnings, errors, AMI, rollups):\n${log.join('\n') || '(none)'}`;
     };
 
     it('runs a scripted mix of 42 calls over two queues', async () => {
@@ -153,11 +177,16 @@ for (const kind of DB_KINDS) {
       // ...and Asterisk's talk time: when the caller's Hangup reaches Hotline before AgentComplete
       // (AMI does not order the two), the leg first ends with the talk time Hotline measured
       // itself, then AgentComplete's TalkTime replaces it.
+      let last: Record<string, unknown> | undefined;
       await waitUntil('the reports to count every call of queue_log and the talk time of every AgentComplete', async () => {
         const s = await get(`/api/reports/summary?${range}&interval=hour`);
+        last = { offered: s.total.offered, answered: s.total.answered, abandoned: s.total.abandoned, talkSeconds: s.total.talkSeconds, agentComplete: agentTalk(), queueLogCallers: callers.size };
         const counted = s.total.offered === callers.size && s.total.answered + s.total.abandoned === legs.filter((l) => l.outcome === 'answered' || l.outcome === 'abandoned').length;
         return counted && s.total.talkSeconds === agentTalk().seconds ? s : undefined;
-      }, 30_000);
+      }, 30_000).catch(async (err: Error) => {
+        throw new Error(`${err.message}\nreport: ${JSON.stringify(last)}\n${await talkMismatches()}`);
+      });
+      mixDone = true;
     });
 
     const FIGURES = ['offered', 'answered', 'answeredInSl', 'abandoned', 'abandonedShort', 'overflowed', 'timeouts', 'serviceLevel', 'abandonRate', 'asaSeconds', 'maxAnsweredWaitSeconds'];
