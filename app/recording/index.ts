@@ -11,6 +11,7 @@ import { logFailure } from '../log-failure.js';
 import type { Logger } from '../logger.js';
 import type { RecordingControl } from '../pbx/ports.js';
 import { KeyRing } from './key-ring.js';
+import { PlayTickets } from './play-ticket.js';
 import { RecordingAccess } from './recording.access.js';
 import { recordingRoutes } from './recording.http.js';
 import { RecordingPlayer } from './recording.player.js';
@@ -56,7 +57,7 @@ export function createRecordingModule(deps: RecordingModuleDeps) {
   const queuesOf = async (supervisor: string) => (await deps.queues()).filter((q) => !q.settings.recording.supervisors.length || q.settings.recording.supervisors.includes(supervisor)).map((q) => q.name);
   const retention = new RecordingRetention(deps.db, deps.scheduler, store, deps.audit, deps.options.purgeAt, log);
   void retention.ensureScheduled().catch(logFailure(log, 'scheduling the nightly recording purge', { level: 'error' }));
-  recordingRoutes(deps.routes, { service, search, access, player, keys, retention, audit: deps.audit, mayActOn: deps.mayActOn, queuesOf });
+  recordingRoutes(deps.routes, { service, search, access, player, keys, tickets: new PlayTickets(keys), retention, audit: deps.audit, mayActOn: deps.mayActOn, queuesOf });
   return { service, search, access, keys, store, retention, router: deps.routes.router };
 }
 

@@ -54,6 +54,11 @@ export class KeyRing {
     return this.load().at(-1)!;
   }
 
+  /** The oldest key (kept as long as files sealed with it exist): derived keys that must outlive rotations. */
+  first(): Key {
+    return this.load()[0]!;
+  }
+
   byId(id: string): Key {
     const k = this.load().find((x) => x.id === id);
     if (!k) throw new KeyFileError(`recording key ${id} is not in ${this.file}`);

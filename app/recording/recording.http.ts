@@ -1,14 +1,16 @@
-// Recording routes: search, metadata, playback (Range) and downloads — each listen and download
+// Recording routes: search, metadata, playback (Range; the console's player through a play
+// ticket) and downloads — each listen and download
 // audited — the agent's record / pause / resume button, and the key rotation.
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { AuditInput } from '../auth/audit.js';
 import { principalOf, type SecureRouter } from '../auth/permissions.js';
 import { input } from '../http/validate.js';
 import type { RecordingAccess } from './recording.access.js';
-import type { RecordingLeg } from './recording.entities.js';
+import type { Recording, RecordingLeg } from './recording.entities.js';
+import type { PlayTickets } from './play-ticket.js';
 import { RecordingNotStoredError, RecordingPurgedError } from './recording.errors.js';
 import type { RecordingPlayer } from './recording.player.js';
-import { audioQuery, holdBody, holdIdParams, liveRecordingBody, recordingAgentParams, recordingIdParams, recordingListQuery } from './recording.schemas.js';
+import { audioQuery, holdBody, playBody, streamQuery, holdIdParams, liveRecordingBody, recordingAgentParams, recordingIdParams, recordingListQuery } from './recording.schemas.js';
 import { recordingJson, type RecordingSearch } from './recording.search.js';
 import type { RecordingService } from './recording.service.js';
 import type { KeyRing } from './key-ring.js';
@@ -22,6 +24,7 @@ export interface RecordingRouteDeps {
   access: RecordingAccess;
   player: RecordingPlayer;
   keys: KeyRing;
+  tickets: PlayTickets;
   retention: RecordingRetention;
   audit: (e: AuditInput) => Promise<void>;
   /** Agents may act on their own agent only (the ACD's guard). */
@@ -67,23 +70,46 @@ export function recordingRoutes(r: SecureRouter, d: RecordingRouteDeps): void {
     const who = principalOf(req);
     const rec = await d.search.get(id);
     await d.access.check(who, rec);
+    await send(rec, q.leg, q.format, who.name, req, res);
+  });
+
+  // The player's URL: an <audio> element sends no bearer header, so the signed-in user gets a
+  // ticket for one recording and leg (access checked now) and the player streams with it.
+  r.post('/recordings/:id/play', { ...HEAR, params: recordingIdParams, body: playBody }, async (req, res) => {
+    const { id } = input(req, 'path', recordingIdParams);
+    const { leg } = input(req, 'body', playBody);
+    const who = principalOf(req);
+    const rec = await d.search.get(id);
+    await d.access.check(who, rec);
     if (rec.status === 'purged') throw new RecordingPurgedError(id);
     if (rec.status !== 'stored') throw new RecordingNotStoredError(id, rec.status);
-    const leg = (JSON.parse(rec.legs) as RecordingLeg[]).find((l) => l.leg === q.leg)!;
-    const name = `recording-${rec.id}-${q.leg}`;
-    const actor = { actor: who.name, actorIp: req.ip ?? null, target: `recording:${rec.id}` };
-    if (q.format !== 'ogg') {
-      await d.audit({ ...actor, action: 'recording.download', detail: { leg: q.leg, format: q.format, callId: rec.callId, queue: rec.queue } });
-      await d.player.download(leg, q.format, res, name);
+    const { ticket, expiresAt } = d.tickets.issue({ r: rec.id, leg, u: who.name, role: who.role });
+    res.set('Cache-Control', 'no-store').json({ url: `/api/recordings/${rec.id}/stream?ticket=${encodeURIComponent(ticket)}`, expiresAt });
+  });
+  r.get('/recordings/:id/stream', { public: true, params: recordingIdParams, query: streamQuery }, async (req, res) => {
+    const { id } = input(req, 'path', recordingIdParams);
+    const t = d.tickets.verify(input(req, 'query', streamQuery).ticket, id);
+    await send(await d.search.get(id), t.leg, 'ogg', t.u, req, res);
+  });
+
+  async function send(rec: Recording, legName: RecordingLeg['leg'], format: 'ogg' | 'wav' | 'mp3', actorName: string, req: Request, res: Response): Promise<void> {
+    if (rec.status === 'purged') throw new RecordingPurgedError(rec.id);
+    if (rec.status !== 'stored') throw new RecordingNotStoredError(rec.id, rec.status);
+    const leg = (JSON.parse(rec.legs) as RecordingLeg[]).find((l) => l.leg === legName)!;
+    const name = `recording-${rec.id}-${legName}`;
+    const actor = { actor: actorName, actorIp: req.ip ?? null, target: `recording:${rec.id}` };
+    if (format !== 'ogg') {
+      await d.audit({ ...actor, action: 'recording.download', detail: { leg: legName, format, callId: rec.callId, queue: rec.queue } });
+      await d.player.download(leg, format, res, name);
       return;
     }
     // A player asks for many ranges while it plays and seeks: the listen is audited when it
     // starts (no Range, or one from the first byte), not at every seek.
     const range = req.headers.range;
     const starts = !range || /^bytes=0-/.test(range.trim());
-    if (starts) await d.audit({ ...actor, action: 'recording.listen', detail: { leg: q.leg, callId: rec.callId, queue: rec.queue } });
+    if (starts) await d.audit({ ...actor, action: 'recording.listen', detail: { leg: legName, callId: rec.callId, queue: rec.queue } });
     await d.player.stream(leg, range, res, name);
-  });
+  }
 
   // The agent desktop's button: the current call's recording (state, start on demand, pause, resume).
   r.get('/acd/agents/:agentId/recording', { ...HEAR, params: recordingAgentParams }, async (req, res) => {

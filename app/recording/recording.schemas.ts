@@ -9,6 +9,10 @@ export const audioQuery = z.strictObject({
   format: z.enum(['ogg', 'wav', 'mp3']).default('ogg'),
 });
 
+/** The console player's ticket: one leg of one recording. */
+export const playBody = z.strictObject({ leg: z.enum(['mixed', 'caller', 'agent']).default('mixed') });
+export const streamQuery = z.strictObject({ ticket: z.string().min(10).max(2000) });
+
 export const recordingListQuery = z
   .strictObject({
     limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -1,7 +1,7 @@
 // English. Every key here exists in zh-CN.ts too (test/unit/web-i18n.test.ts checks both ways).
 export default {
   app: { name: 'Hotline', language: 'Language', logout: 'Sign out' },
-  nav: { label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Administration', reports: 'Reports' },
+  nav: { label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Administration', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations' },
   roles: { admin: 'Administrator', supervisor: 'Supervisor', agent: 'Agent', readonly: 'Read-only' },
   common: { cancel: 'Cancel', retry: 'Try again' },
   errors: {
@@ -263,5 +263,47 @@ export default {
       occupancy: 'Occupancy', calls: 'Calls', at: 'Time', callerNumber: 'Number', waitSeconds: 'Wait (s)', regionLabel: 'Region', callback: 'Callback', weekday: 'Weekday', hour: 'Hour',
     },
     callback: { none: 'Not called back', waiting: 'Callback waiting', connecting: 'Calling back now', retry_wait: 'Callback retrying', completed: 'Called back', failed: 'Callback failed', cancelled: 'Callback cancelled' },
+  },
+  qa: {
+    title: 'Quality inspection',
+    score: 'Score',
+    criticalFailed: 'Critical item failed (the card scores 0)',
+    anyStatus: 'Any status',
+    statusLabel: 'Status',
+    status: { submitted: 'Awaiting agent', acknowledged: 'Acknowledged', disputed: 'Disputed', resolved: 'Resolved' },
+    recStatus: { idle: 'Not recorded', recording: 'Recording', storing: 'Being stored', stored: 'Stored', failed: 'Recording failed', purged: 'Purged (retention ended)' },
+    flags: { silence: 'Much silence', long_silence: 'Long silence', talk_over: 'Talk-over', agent_quiet: 'Agent quiet', agent_dominates: 'Agent dominates', keyword: 'Keyword' },
+    tabs: { mine: 'My evaluations', disputes: 'Disputes', all: 'All evaluations', report: 'QA report' },
+    recordings: {
+      title: 'Recordings and QA',
+      agent: 'Agent', anyAgent: 'Any agent', queue: 'Queue', anyQueue: 'Any queue', number: 'Customer number', flags: 'Flags', anyFlag: 'Any flags',
+      flaggedOnly: 'Flagged only', unflaggedOnly: 'Not flagged', search: 'Search', empty: 'No recordings match', time: 'Time', duration: 'Duration',
+      status: 'Status', open: 'Open', close: 'Close', detail: 'The open recording', evaluations: 'Evaluations of this call', count: '{n} recording(s)',
+    },
+    signals: { agentTalk: 'agent talks {p}%', silence: 'silence {p}%', talkOver: 'talk-over {s} s', longestSilence: 'longest silence {s} s' },
+    player: {
+      audio: 'Recording player', timeline: 'Timeline: who talked when', caller: 'Customer', agent: 'Agent', paused: 'Recording paused', markers: 'Comment markers',
+      seekTo: 'Play from {at}: {text}', keys: 'Timeline keys: ← → 5 s (Shift: 10 s), Space plays or pauses',
+      failedTitle: 'The recording cannot be played', failed: 'The audio could not be loaded. Close and open the recording again.',
+    },
+    form: {
+      title: 'Score this call', scorecard: 'Scorecard', noCards: 'No scorecard yet: an administrator or supervisor creates one (POST /api/qa/scorecards).',
+      weight: 'weight {w}', critical: 'Critical', yes: 'Yes', no: 'No', na: 'N/A', comments: 'Comments at times of the call',
+      commentPlaceholder: 'A comment at the current playback time (Enter adds it)', commentAt: 'Comment at {at}', removeComment: 'Remove this comment',
+      summary: 'Summary', submit: 'Submit evaluation', unanswered: '{n} item(s) not answered yet',
+      invalid: 'The evaluation does not fit the scorecard', noRecording: 'This call has no stored recording to evaluate',
+    },
+    card: {
+      by: 'scored by {who}', unknownCard: 'Scorecard', acknowledge: 'Acknowledge', disputeAction: 'Dispute', sendDispute: 'Send dispute',
+      disputePlaceholder: 'Why do you disagree? (required)', resolvePlaceholder: 'Your resolution (required)', resolve: 'Resolve',
+      commentNeeded: 'Write a comment first.', dispute: 'Agent\'s dispute', resolution: 'Resolution by {who}',
+    },
+    mine: { title: 'My evaluations', empty: 'No evaluations yet.', summary: '{n} evaluation(s), average score {avg}', you: 'You' },
+    disputes: { empty: 'No disputed evaluations.' },
+    report: {
+      by: 'Group by', byOption: { agent: 'Agent', queue: 'Queue', item: 'Scorecard item' }, evaluations: 'Evaluations', answers: 'Answers',
+      average: 'Average score', averageValue: 'Average answer', empty: 'No evaluations in this range',
+      note: 'Average of the evaluations\' scores (0–100; a failed critical item counts as 0).', itemNote: 'Per item: the average answer (yes = 1, no = 0, scale value); N/A is not counted.',
+    },
   },
 };

@@ -1,7 +1,7 @@
 // 简体中文。每个键在 en.ts 中也存在（test/unit/web-i18n.test.ts 双向检查）。
 export default {
   app: { name: 'Hotline 呼叫中心', language: '语言', logout: '退出登录' },
-  nav: { label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表' },
+  nav: { label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表', recordings: '录音质检', qa: '质检管理', myEvaluations: '我的质检' },
   roles: { admin: '管理员', supervisor: '班长', agent: '坐席', readonly: '只读' },
   common: { cancel: '取消', retry: '重试' },
   errors: {
@@ -263,5 +263,47 @@ export default {
       occupancy: '占用率', calls: '通话数', at: '时间', callerNumber: '号码', waitSeconds: '等待 (秒)', regionLabel: '地区', callback: '回拨', weekday: '星期', hour: '小时',
     },
     callback: { none: '未回拨', waiting: '等待回拨', connecting: '正在回拨', retry_wait: '回拨重试中', completed: '已回拨', failed: '回拨失败', cancelled: '回拨已取消' },
+  },
+  qa: {
+    title: '质检',
+    score: '得分',
+    criticalFailed: '致命项未通过（整张评分表记 0 分）',
+    anyStatus: '全部状态',
+    statusLabel: '状态',
+    status: { submitted: '待坐席确认', acknowledged: '已确认', disputed: '申诉中', resolved: '已处理' },
+    recStatus: { idle: '未录音', recording: '录音中', storing: '正在存储', stored: '已存储', failed: '录音失败', purged: '已清除（超过保存期）' },
+    flags: { silence: '静音过多', long_silence: '长时间静音', talk_over: '抢话', agent_quiet: '坐席说话过少', agent_dominates: '坐席说话过多', keyword: '关键词' },
+    tabs: { mine: '我的质检', disputes: '申诉处理', all: '全部质检记录', report: '质检报表' },
+    recordings: {
+      title: '录音质检',
+      agent: '坐席', anyAgent: '全部坐席', queue: '技能组', anyQueue: '全部技能组', number: '客户号码', flags: '标记', anyFlag: '全部标记',
+      flaggedOnly: '仅有标记的', unflaggedOnly: '无标记的', search: '查询', empty: '没有符合条件的录音', time: '时间', duration: '时长',
+      status: '状态', open: '打开', close: '关闭', detail: '当前打开的录音', evaluations: '本通话的质检记录', count: '共 {n} 条录音',
+    },
+    signals: { agentTalk: '坐席说话 {p}%', silence: '静音 {p}%', talkOver: '抢话 {s} 秒', longestSilence: '最长静音 {s} 秒' },
+    player: {
+      audio: '录音播放器', timeline: '时间轴：谁在何时说话', caller: '客户', agent: '坐席', paused: '录音暂停', markers: '评语标记',
+      seekTo: '从 {at} 播放：{text}', keys: '时间轴按键：← → 5 秒（Shift：10 秒），空格播放/暂停',
+      failedTitle: '录音无法播放', failed: '音频加载失败，请关闭后重新打开该录音。',
+    },
+    form: {
+      title: '为本通话评分', scorecard: '评分表', noCards: '还没有评分表：请管理员或班长先创建（POST /api/qa/scorecards）。',
+      weight: '权重 {w}', critical: '致命项', yes: '是', no: '否', na: '不适用', comments: '按时间点的评语',
+      commentPlaceholder: '在当前播放时间添加评语（回车添加）', commentAt: '在 {at} 添加评语', removeComment: '删除这条评语',
+      summary: '总评', submit: '提交质检', unanswered: '还有 {n} 项未评',
+      invalid: '质检内容与评分表不符', noRecording: '该通话没有已存储的录音，无法质检',
+    },
+    card: {
+      by: '质检员 {who}', unknownCard: '评分表', acknowledge: '确认', disputeAction: '申诉', sendDispute: '提交申诉',
+      disputePlaceholder: '请说明申诉理由（必填）', resolvePlaceholder: '处理意见（必填）', resolve: '处理申诉',
+      commentNeeded: '请先填写意见。', dispute: '坐席申诉', resolution: '{who} 的处理意见',
+    },
+    mine: { title: '我的质检', empty: '暂无质检记录。', summary: '共 {n} 条质检，平均分 {avg}', you: '我' },
+    disputes: { empty: '没有申诉中的质检记录。' },
+    report: {
+      by: '统计维度', byOption: { agent: '坐席', queue: '技能组', item: '评分项' }, evaluations: '质检数', answers: '评分次数',
+      average: '平均分', averageValue: '平均得分值', empty: '该时间段内没有质检记录',
+      note: '质检得分的平均值（0–100；致命项未通过记 0 分）。', itemNote: '按评分项：平均得分值（是 = 1，否 = 0，量表取分值）；不适用不计入。',
+    },
   },
 };
