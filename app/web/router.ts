@@ -12,6 +12,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/agent', name: 'agent', component: () => import('./pages/AgentDesk.vue'), meta: { roles: ['agent', 'supervisor', 'admin'] } },
   { path: '/supervisor', name: 'supervisor', component: () => import('./pages/Wallboard.vue'), meta: { roles: ['supervisor', 'admin', 'readonly'] } },
   { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
+  { path: '/fax', name: 'fax', component: () => import('./pages/FaxPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
   { path: '/admin', name: 'admin', component: () => import('./pages/ComingSoon.vue'), props: { area: 'admin' }, meta: { roles: ['admin'] } },
   { path: '/', name: 'home', redirect: () => (session.user.value ? HOME_OF[session.user.value.role] : '/login') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue'), meta: { public: true } },
