@@ -39,6 +39,6 @@ export const faxWorkBody = z
     assignedTo: z.string().trim().max(128).optional(),
     customerId: z.uuid().nullable().optional(),
     /** A ticket's id or number (e.g. T-000123); null clears it. */
-    ticketId: z.string().trim().min(1).max(64).nullable().optional(),
+    ticketId: z.union([z.uuid(), z.string().regex(/^T-\d{6,}$/, 'a ticket id or number like T-000123')]).nullable().optional(),
   })
   .refine((b) => b.assignedTo !== undefined || b.customerId !== undefined || b.ticketId !== undefined, 'give assignedTo, customerId or ticketId');

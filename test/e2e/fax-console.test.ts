@@ -114,6 +114,17 @@ describe('fax console: notice, inbox, thumbnails, PDF, link, send from the custo
     const fax = (await api(hotline.url, 'GET', '/api/fax?direction=in')).body.items[0];
     expect(fax).to.include({ customerId, pages: 2, status: 'received', queue: QUEUE });
     await row.filter({ hasText: 'Fax Partner' }).waitFor();
+    // The small routes the page uses refuse bad input and change nothing.
+    const refusals = [
+      [await api(hotline.url, 'PATCH', `/api/fax/${fax.id}`, { customerId: '00000000-0000-4000-8000-000000000000' }), 400, 'unknown_customer'],
+      [await api(hotline.url, 'PATCH', `/api/fax/${fax.id}`, { ticketId: 'T-999999' }), 400, 'unknown_ticket'],
+      [await api(hotline.url, 'PATCH', `/api/fax/${fax.id}`, { assignedTo: 'nobody.here' }), 400, 'unknown_user'],
+      [await api(hotline.url, 'PATCH', `/api/fax/${fax.id}`, {}), 400, 'validation_failed'],
+      [await api(hotline.url, 'GET', `/api/fax/${fax.id}/pages/3`), 404, 'no_such_page'],
+      [await api(hotline.url, 'POST', `/api/fax/${fax.id}/resend`), 400, 'not_outbound'],
+    ] as const;
+    for (const [r, status, code] of refusals) expect([r.status, r.body?.error?.code], JSON.stringify(r.body)).to.deep.equal([status, code]);
+    expect((await api(hotline.url, 'GET', `/api/fax/${fax.id}`)).body).to.include({ customerId, ticketId: null, assignedTo: '' });
     expect(await missingKeys(page)).to.deep.equal([]);
     expect(desk.errors).to.deep.equal([]);
   });
@@ -139,8 +150,9 @@ describe('fax console: notice, inbox, thumbnails, PDF, link, send from the custo
     await shot('send-refused');
 
     await dialog.locator('[data-test=fax-send-file]').setInputFiles(pngWithText(work, 'REPLY', 'reply'));
-    await dialog.locator('[data-test=fax-send-cover] input').uncheck({ force: true });
-    await dialog.locator('[data-test=fax-send-subject] input').fill('回复 reply');
+    await dialog.locator('[data-test=fax-send-cover]').click();
+    expect(await dialog.locator('[data-test=fax-send-cover] input').isChecked(), 'no cover page').to.equal(false);
+    await dialog.locator('[data-test=fax-send-subject]').fill('回复 reply');
     await dialog.locator('[data-test=fax-send-submit]').click();
     await dialog.locator('[data-test=fax-send-queued]').waitFor({ timeout: 60_000 });
     await dialog.locator('[data-test=fax-send-outbox]').click();

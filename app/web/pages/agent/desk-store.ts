@@ -183,7 +183,7 @@ export function createDesk(user: SessionUser) {
         if (!s.faxNotices.some((f) => f.faxId === e.faxId)) {
           s.faxNotices.unshift({ faxId: e.faxId, queue: e.queue, status: e.status, pages: e.pages, remoteNumber: e.remoteNumber, at: e.at });
           s.faxNotices.splice(5);
-          ElNotification({ type: 'info', title: i18n.global.t('fax.notice.title', { queue: e.queue }), message: i18n.global.t('fax.notice.text', { from: e.remoteNumber || '—', pages: e.pages }), duration: 8000, customClass: 'hl-fax-notice' });
+          ElNotification({ type: 'info', title: i18n.global.t('fax.notice.title', { queue: e.queue }), message: i18n.global.t('fax.notice.text', { from: e.remoteNumber || '—', pages: e.pages }), duration: 8000, position: 'bottom-left', customClass: 'hl-fax-notice' });
         }
         break;
     }
