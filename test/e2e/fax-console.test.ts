@@ -10,11 +10,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, publishFlow } from '../support/api.js';
-import { appText, missingKeys, openConsole, signIn, type ConsolePage } from '../support/browser.js';
+import { appText, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { faxTiff, numberedPdf, pngWithText } from '../support/fax-docs.js';
 import { FAX_ENV, farReceived, farSendFax, farSendResult, farSpoolDir, startFaxFar, stopFaxFar } from '../support/fax-far.js';
-import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { startHotline, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 
 const USER = { username: 'fax.agent', password: 'Fax-desk-secret-61', displayName: '钱芳' };
@@ -31,7 +31,10 @@ describe('fax console: notice, inbox, thumbnails, PDF, link, send from the custo
   let customerId: string;
   const work = mkdtempSync(join(tmpdir(), 'fax-console-'));
   const caller = `86135${String(Date.now()).slice(-8)}`;
-  const shot = (name: string) => desk.page.screenshot({ path: `/tmp/fax-${name}.png`, fullPage: true });
+  const shot = async (name: string) => {
+    await desk.page.screenshot({ path: `/tmp/fax-${name}.png`, fullPage: true });
+    await screenshot(desk.page, `fax-${name}-zh-CN`);
+  };
 
   before(async () => {
     ensurePbx();
@@ -167,9 +170,34 @@ describe('fax console: notice, inbox, thumbnails, PDF, link, send from the custo
     expect(out).to.have.length(1);
     expect(out[0]).to.include({ status: 'sent', remoteNumber: CUSTOMER_FAX, customerId, subject: '回复 reply', createdBy: USER.username });
     expect(await appText(page)).to.include('回复 reply');
-    await page.keyboard.press('Escape');
+    // The open fax follows the server too.
+    await page.locator('.el-drawer [data-test=fax-detail-status][data-status=sent]').waitFor({ timeout: 10_000 });
+    await waitUntil('the page thumbnail', async () => ((await page.locator('.el-drawer img[data-test=fax-thumb]').count()) === 1 ? true : undefined), 10_000, 200);
     await shot('outbox-sent');
+    await page.keyboard.press('Escape');
+    await page.locator('.el-drawer').waitFor({ state: 'hidden' });
     expect(await missingKeys(page)).to.deep.equal([]);
     expect(desk.errors).to.deep.equal([]);
+  });
+
+  it('an admin (en) sees every inbox: the fax in queue Q among all, its pages, no missing text', async () => {
+    const admin = await openConsole('en');
+    try {
+      const { page, errors } = admin;
+      await signIn(page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/fax');
+      const row = page.locator('[data-test=fax-table] .el-table__row').first();
+      await row.filter({ hasText: 'Received' }).filter({ hasText: QUEUE }).waitFor();
+      expect(await page.locator('[data-test=fax-inbox-select]').innerText()).to.include('All inboxes');
+      await row.locator('[data-test=fax-open]').focus();
+      await page.keyboard.press('Enter');
+      await waitUntil('both page thumbnails', async () => ((await page.locator('.el-drawer img[data-test=fax-thumb]').count()) === 2 ? true : undefined), 10_000, 200);
+      expect(await page.locator('.el-drawer [data-test=fax-detail-customer]').innerText()).to.equal('Fax Partner 传真伙伴');
+      await page.screenshot({ path: '/tmp/fax-inbox-admin-en.png', fullPage: true });
+      await screenshot(page, 'fax-inbox-en');
+      expect(await missingKeys(page)).to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await admin.close();
+    }
   });
 });
