@@ -10,7 +10,7 @@ import { createLogger } from './logger.js';
 import { installProcessGuards } from './process-guards.js';
 import { createMetrics } from './metrics.js';
 import { Database } from './db/database.js';
-import { UnavailableError } from './errors.js';
+import { NotFoundError, UnavailableError } from './errors.js';
 import { assertAllRoutesDeclared } from './http/route-check.js';
 import { createHttpApp } from './http/app.js';
 import { answerClientErrorsAsJson } from './http/client-errors.js';
@@ -35,6 +35,7 @@ import { attachLiveFeed } from './acd/acd.ws.js';
 import { startScreenPops } from './acd/screen-pop.js';
 import { startReminderNotices } from './acd/reminder-notices.js';
 import { startLiveRelay } from './acd/live-relay.js';
+import { membershipsOf } from './acd/asterisk-config.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule } from './tickets/index.js';
 import { createKbModule } from './kb/index.js';
@@ -176,6 +177,15 @@ async function main(): Promise<void> {
       phonesOf: async (id) => crm.service.get(id),
       recordInteraction: (i) => crm.service.recordInteraction(i),
     },
+    userExists: async (username) => (await auth.service.users.findByUsername(username)) !== null,
+    ticketIdOf: async (ref) => {
+      try {
+        return (await tickets!.service.get(ref)).id;
+      } catch (err) {
+        if (err instanceof NotFoundError) return null;
+        throw err;
+      }
+    },
     options: config.fax,
     node: config.nodeName,
     isActive: () => elector.role === 'active',
@@ -183,6 +193,8 @@ async function main(): Promise<void> {
     log,
     routes: routes(),
   });
+  // The live notice of a filed fax (the collector runs on the active node; the relay carries it to the other).
+  fax.service.onFiled((f) => acd.live.publish({ type: 'fax.received', faxId: f.id, queue: f.queue, status: f.status, pages: f.pages, remoteNumber: f.remoteNumber, remoteStationId: f.remoteStationId, customerId: f.customerId, at: (f.finishedAt ?? new Date()).toISOString() }));
   const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, fax: fax.intake, log, metrics, routes: routes() });
   let tickets: ReturnType<typeof createTicketsModule> | undefined;
   calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes(), ticketsOfCall: (callId) => tickets!.service.listForCall(callId) });
@@ -256,7 +268,11 @@ async function main(): Promise<void> {
   notices = startReminderNotices(acd.live, crm.service.reminders, () => elector.role === 'active', log, config.nodeName);
   // HA: consoles on either node get the same feed (the active node's events, relayed through the database).
   if (config.ha.enabled) liveRelay = startLiveRelay(db.source, acd.live, () => elector.role === 'active', log.child({ part: 'live-relay' }));
-  liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, log });
+  liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, queuesOfAgent: async (agentId) => {
+    const snap = await acd.config.snapshot();
+    const a = snap.agents.find((x) => x.id === agentId);
+    return a ? [...membershipsOf(JSON.parse(a.skills) as Record<string, number>, snap.queues).keys()] : [];
+  }, log });
   const docs = routes();
   let openApi: Record<string, unknown> | null = null;
   docs.get('/openapi.json', { public: true }, (_req, res) => {

@@ -20,6 +20,8 @@ export interface LiveFeedDeps {
   authenticate(token: string): Promise<Principal | null>;
   /** The agent id of a user (agents see their own events only). */
   agentOfUser(userId: string): Promise<string | null>;
+  /** The queues an agent is a member of (a fax notice goes to the agents of its inbox's queue). */
+  queuesOfAgent?(agentId: string): Promise<string[]>;
   log: Logger;
 }
 
@@ -50,18 +52,27 @@ export function attachLiveFeed(server: Server, deps: LiveFeedDeps): { close(): v
         return;
       }
       const ownAgent = who.role === 'agent' && who.kind === 'user' ? await deps.agentOfUser(who.id) : null;
-      listener = (e) => {
-        if (e.type === 'reminder.due' && e.userId !== who.id) return; // personal, whatever the role
-        if (who.role === 'agent' && 'agentId' in e && e.type !== 'queue.caller' && e.agentId !== ownAgent) return;
-        if (who.role === 'agent' && e.type === 'attach.agent.state') return; // other people's states: supervisors only
-        if (who.role === 'agent' && e.type.startsWith('wallboard.')) return; // the wallboard's figures and monitoring: supervisors only
-        if (e.type === 'wallboard.monitor' && e.supervisorUserId !== who.id) return; // a supervisor's own listening only
+      const send = (e: LiveEvent) => {
         if (ws.readyState !== ws.OPEN) return;
         if (ws.bufferedAmount > MAX_BUFFERED) {
           ws.close(4408, 'too slow');
           return;
         }
         ws.send(JSON.stringify(e));
+      };
+      listener = (e) => {
+        if (e.type === 'fax.received' && who.role === 'agent') {
+          // Only the agents of the inbox's queue (asked at the time: memberships change).
+          if (!ownAgent || !e.queue || !deps.queuesOfAgent) return;
+          void deps.queuesOfAgent(ownAgent).then((qs) => qs.includes(e.queue) && send(e), logFailure(deps.log, 'live feed: the queues of an agent (fax notice not sent)', { level: 'warn' }));
+          return;
+        }
+        if (e.type === 'reminder.due' && e.userId !== who.id) return; // personal, whatever the role
+        if (who.role === 'agent' && 'agentId' in e && e.type !== 'queue.caller' && e.agentId !== ownAgent) return;
+        if (who.role === 'agent' && e.type === 'attach.agent.state') return; // other people's states: supervisors only
+        if (who.role === 'agent' && e.type.startsWith('wallboard.')) return; // the wallboard's figures and monitoring: supervisors only
+        if (e.type === 'wallboard.monitor' && e.supervisorUserId !== who.id) return; // a supervisor's own listening only
+        send(e);
       };
       deps.hub.on('event', listener);
       ws.send(JSON.stringify({ type: 'ready', role: who.role, agentId: ownAgent }));

@@ -86,6 +86,14 @@ export class Fax {
   @Column({ name: 'claimed_at', type: 'datetime', precision: 3, nullable: true })
   claimedAt!: Date | null;
 
+  /** The user (username) working on it; '' = nobody yet. */
+  @Column({ name: 'assigned_to', type: 'varchar', length: 128, default: '' })
+  assignedTo!: string;
+
+  /** The ticket it belongs to (tickets.id), linked from the console. */
+  @Column({ name: 'ticket_id', type: 'varchar', length: 36, nullable: true })
+  ticketId!: string | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 

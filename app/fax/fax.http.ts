@@ -4,7 +4,8 @@ import { principalOf, type SecureRouter } from '../auth/permissions.js';
 import { FaxDocumentError } from './fax.documents.js';
 import { input } from '../http/validate.js';
 import type { Fax, FaxStatus } from './fax.entities.js';
-import { faxListQuery, faxParams, sendFaxQuery } from './fax.schemas.js';
+import { faxListQuery, faxPageParams, faxParams, faxWorkBody, sendFaxQuery } from './fax.schemas.js';
+import type { FaxThumbnails } from './fax.thumbnails.js';
 import type { z } from 'zod';
 
 type SendFaxQuery = z.infer<typeof sendFaxQuery>;
@@ -34,7 +35,37 @@ export const faxJson = (f: Fax) => ({
   nextAttemptAt: f.nextAttemptAt,
   createdAt: f.createdAt,
   finishedAt: f.finishedAt,
+  assignedTo: f.assignedTo,
+  ticketId: f.ticketId,
 });
+
+export type FaxWorkPatch = z.infer<typeof faxWorkBody>;
+
+/** The console's routes on one fax: work on it (assign, customer, ticket), resend, page thumbnails. */
+export function faxWorkRoutes(
+  r: SecureRouter,
+  faxes: FaxService,
+  thumbs: FaxThumbnails,
+  act: { update(id: string, patch: FaxWorkPatch, actor: string): Promise<Fax>; resend(id: string, actor: string): Promise<Fax> },
+): void {
+  r.get('/fax/:id/pages/:page', { ...READ, params: faxPageParams }, async (req, res) => {
+    const { id, page } = input(req, 'path', faxPageParams);
+    const fax = await faxes.get(id);
+    if (page > fax.pages) throw new FaxDocumentError('no_such_page', `the fax has ${fax.pages} page(s)`, 404);
+    const png = await thumbs.page(id, page, () => faxes.pdf(id));
+    res.setHeader('content-type', 'image/png');
+    res.setHeader('cache-control', 'private, max-age=86400');
+    res.send(png);
+  });
+  r.patch('/fax/:id', { allow: ['admin', 'supervisor', 'agent'], params: faxParams, body: faxWorkBody }, async (req, res) => {
+    const { id } = input(req, 'path', faxParams);
+    res.json(faxJson(await act.update(id, input(req, 'body', faxWorkBody), principalOf(req).name)));
+  });
+  r.post('/fax/:id/resend', { ...WRITE, params: faxParams }, async (req, res) => {
+    const { id } = input(req, 'path', faxParams);
+    res.status(202).json(faxJson(await act.resend(id, principalOf(req).name)));
+  });
+}
 
 export function faxRoutes(r: SecureRouter, faxes: FaxService): void {
   r.get('/fax', { ...READ, query: faxListQuery }, async (req, res) => {

@@ -28,3 +28,17 @@ export const sendFaxQuery = z
     coverNote: line(2000).default(''),
   })
   .refine((q) => q.to !== undefined || q.customerId !== undefined, 'give `to` (a fax number) or `customerId`');
+
+/** GET /api/fax/:id/pages/:page — a page thumbnail (PNG). */
+export const faxPageParams = z.strictObject({ id: z.uuid(), page: z.coerce.number().int().min(1).max(1000) });
+
+/** PATCH /api/fax/:id — the console's work on a fax; null (or '') clears a link. */
+export const faxWorkBody = z
+  .strictObject({
+    /** A username, '' = unassigned. */
+    assignedTo: z.string().trim().max(128).optional(),
+    customerId: z.uuid().nullable().optional(),
+    /** A ticket's id or number (e.g. T-000123); null clears it. */
+    ticketId: z.union([z.uuid(), z.string().regex(/^T-\d{6,}$/, 'a ticket id or number like T-000123')]).nullable().optional(),
+  })
+  .refine((b) => b.assignedTo !== undefined || b.customerId !== undefined || b.ticketId !== undefined, 'give assignedTo, customerId or ticketId');

@@ -221,6 +221,17 @@ export class FaxService {
     return { items, total };
   }
 
+  /** The console's work on a fax: assigned user, customer, ticket (checked by the caller). */
+  async updateWork(id: string, patch: { assignedTo?: string; customerId?: string | null; ticketId?: string | null }): Promise<Fax> {
+    await this.get(id);
+    const set: Partial<Fax> = { updatedAt: new Date() };
+    if (patch.assignedTo !== undefined) set.assignedTo = patch.assignedTo.slice(0, 128);
+    if (patch.customerId !== undefined) set.customerId = patch.customerId;
+    if (patch.ticketId !== undefined) set.ticketId = patch.ticketId;
+    await this.db.manager.update(Fax, { id }, set);
+    return this.get(id);
+  }
+
   async get(id: string): Promise<Fax> {
     const fax = await this.db.manager.findOne(Fax, { where: { id } });
     if (!fax) throw new NotFoundError('fax', id);

@@ -8,7 +8,9 @@ import type { FaxControl } from '../pbx/ports.js';
 import type { FaxIntake } from '../ivr/runtime/runtime.js';
 import { FaxDocumentError, prepareDocument } from './fax.documents.js';
 import { FaxCollector } from './fax.inbound.js';
-import { faxRoutes, faxSendRoutes } from './fax.http.js';
+import { faxRoutes, faxSendRoutes, faxWorkRoutes } from './fax.http.js';
+import { FaxThumbnails } from './fax.thumbnails.js';
+import { NotFoundError } from '../errors.js';
 import { FaxSender } from './fax.outbound.js';
 import { checkFaxNumber } from './fax.rules.js';
 import { FaxService, type FaxCustomers } from './fax.service.js';
@@ -17,6 +19,10 @@ export function createFaxModule(deps: {
   db: DataSource;
   pbx: FaxControl;
   customers?: FaxCustomers;
+  /** Whether a user of this username exists (assigning a fax). */
+  userExists?: (username: string) => Promise<boolean>;
+  /** A ticket's id from its id or number, null when there is none (linking a fax). */
+  ticketIdOf?: (ref: string) => Promise<string | null>;
   options: Config['fax'];
   node: string;
   isActive: () => boolean;
@@ -61,6 +67,51 @@ export function createFaxModule(deps: {
     void sender.tick();
     return fax;
   }, o.maxBytes);
+  const exists = async (what: string, f: () => Promise<unknown>) => {
+    try {
+      await f();
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new FaxDocumentError(`unknown_${what}`, `there is no such ${what}`);
+      throw err;
+    }
+  };
+  faxWorkRoutes(deps.routes, service, new FaxThumbnails(), {
+    update: async (id, p, actor) => {
+      const before = await service.get(id);
+      const patch: { assignedTo?: string; customerId?: string | null; ticketId?: string | null } = {};
+      if (p.assignedTo !== undefined) {
+        if (p.assignedTo && !(await deps.userExists?.(p.assignedTo))) throw new FaxDocumentError('unknown_user', `there is no user ${p.assignedTo}`);
+        patch.assignedTo = p.assignedTo;
+      }
+      if (p.customerId !== undefined) {
+        if (p.customerId) await exists('customer', () => deps.customers!.phonesOf(p.customerId!));
+        patch.customerId = p.customerId;
+      }
+      if (p.ticketId !== undefined) {
+        if (p.ticketId) {
+          const tid = await deps.ticketIdOf?.(p.ticketId);
+          if (!tid) throw new FaxDocumentError('unknown_ticket', `there is no ticket ${p.ticketId}`);
+          patch.ticketId = tid;
+        } else patch.ticketId = null;
+      }
+      const fax = await service.updateWork(id, patch);
+      if (patch.customerId && patch.customerId !== before.customerId && deps.customers) {
+        await deps.customers.recordInteraction({ customerId: patch.customerId, kind: 'fax', refId: id, summary: `fax ${fax.direction === 'in' ? 'from' : 'to'} ${fax.remoteNumber} linked: ${fax.pages} page(s), ${fax.status}`, actor });
+      }
+      log.info({ faxId: id, by: actor, ...patch }, 'fax updated');
+      return fax;
+    },
+    resend: async (id, actor) => {
+      const old = await service.get(id);
+      if (old.direction !== 'out') throw new FaxDocumentError('not_outbound', 'only a sent (outbound) fax can be sent again');
+      if (old.status === 'queued' || old.status === 'sending') throw new FaxDocumentError('still_sending', 'the fax is still being sent', 409);
+      const to = checkFaxNumber(old.remoteNumber, o);
+      const fax = await service.queueOutbound({ to, customerId: old.customerId, subject: old.subject, createdBy: actor, pdf: await service.pdf(id), pages: old.pages, maxAttempts: o.attempts });
+      log.info({ faxId: fax.id, resendOf: id, to, by: actor }, 'fax queued again');
+      void sender.tick();
+      return fax;
+    },
+  });
   const intake: FaxIntake = { openInbound: (i) => service.openInbound(i) };
   return { service, collector, sender, intake, router: deps.routes.router };
 }

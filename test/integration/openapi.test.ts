@@ -18,7 +18,7 @@ const BODYLESS = [
   'post /api/io/imports/{jobId}/cancel', 'post /api/ivr/flows/{name}/default', 'post /api/ivr/flows/{name}/publish',
   'post /api/ivr/flows/{name}/validate', 'post /api/reminders/{id}/complete',
   'post /api/reports/schedules/{id}/send',
-  'post /api/recordings/keys/rotate', 'post /api/qa/evaluations/{id}/acknowledge',
+  'post /api/recordings/keys/rotate', 'post /api/qa/evaluations/{id}/acknowledge', 'post /api/fax/{id}/resend',
 ];
 
 describe('OpenAPI document: input schemas from the zod schemas the routes validate with', function () {

@@ -59,6 +59,34 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   return json as T;
 }
 
+/**
+ * A request whose body or answer is not JSON (an uploaded file, a PDF, an image): the same token
+ * and the same ApiError on failure; resolves with the answer's bytes.
+ */
+export async function requestBytes(method: string, path: string, opts: { query?: Query; body?: Blob } = {}): Promise<Blob> {
+  const headers: Record<string, string> = {};
+  const token = session.token.value;
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (opts.body) headers['content-type'] = opts.body.type || 'application/octet-stream';
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, opts.query), { method, headers, body: opts.body });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  if (!res.ok) {
+    let err: { code?: string; message?: string; details?: unknown } | undefined;
+    try {
+      err = ((await res.json()) as { error?: typeof err }).error;
+    } catch {
+      err = undefined;
+    }
+    if (res.status === 401 && token) session.expired();
+    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, err?.details);
+  }
+  return res.blob();
+}
+
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, { query }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),

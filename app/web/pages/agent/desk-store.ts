@@ -4,7 +4,7 @@
 import { inject, reactive, shallowRef, type InjectionKey } from 'vue';
 import { ElNotification } from 'element-plus';
 import { agentState, deskApi, loadDesk, type AgentServerState, type DeskMe, type ServerCall } from '../../api/desk';
-import type { ScreenPopData, Ticket } from '../../api/work';
+import { workApi, type ScreenPopData, type Ticket } from '../../api/work';
 import { authApi } from '../../api/auth';
 import { LiveFeed, type LiveMessage } from '../../live/feed';
 import type { Softphone } from '../../phone/softphone';
@@ -13,7 +13,8 @@ import { i18n } from '../../i18n';
 import { logFailure, reportError } from '../../components/notify';
 
 export interface ScreenPopEvent {
-  direction: 'inbound' | 'outbound';
+  /** `lookup`: a customer opened on the desk without a call (from a fax, for instance). */
+  direction: 'inbound' | 'outbound' | 'lookup';
   queue: string;
   callerUniqueid: string;
   callerNumber: string;
@@ -42,6 +43,16 @@ export interface DueReminder {
   dueAt: string;
 }
 
+/** A fax filed in one of the agent's queues' inboxes (the live feed's fax.received). */
+export interface FaxNotice {
+  faxId: string;
+  queue: string;
+  status: string;
+  pages: number;
+  remoteNumber: string;
+  at: string;
+}
+
 export type Desk = ReturnType<typeof createDesk>;
 export const DESK: InjectionKey<Desk> = Symbol('desk');
 export const useDesk = (): Desk => inject(DESK)!;
@@ -64,6 +75,8 @@ export function createDesk(user: SessionUser) {
     serverCall: null as ServerCall | null,
     /** Every agent's state as the feed last sent it (the transfer picker shows it). */
     agentStates: {} as Record<string, { state: string; reason: string }>,
+    /** Faxes that arrived in the agent's inboxes since the page opened (newest first, until dismissed). */
+    faxNotices: [] as FaxNotice[],
   });
   const phone = shallowRef<Softphone | null>(null);
 
@@ -165,6 +178,14 @@ export function createDesk(user: SessionUser) {
       case 'queue.callback':
         s.listsVersion++;
         break;
+      case 'fax.received':
+        // The server sends an agent only its own queues' faxes.
+        if (!s.faxNotices.some((f) => f.faxId === e.faxId)) {
+          s.faxNotices.unshift({ faxId: e.faxId, queue: e.queue, status: e.status, pages: e.pages, remoteNumber: e.remoteNumber, at: e.at });
+          s.faxNotices.splice(5);
+          ElNotification({ type: 'info', title: i18n.global.t('fax.notice.title', { queue: e.queue }), message: i18n.global.t('fax.notice.text', { from: e.remoteNumber || '—', pages: e.pages }), duration: 8000, position: 'bottom-left', customClass: 'hl-fax-notice' });
+        }
+        break;
     }
   };
 
@@ -237,9 +258,19 @@ export function createDesk(user: SessionUser) {
     }
   }
 
+  /** Shows a customer's card without a call (the desk's `?customer=` link). Never over a call's pop. */
+  async function openCustomer(customerId: string) {
+    if (s.pop && s.pop.direction !== 'lookup') return;
+    const c = await workApi.customer(customerId);
+    const pop: ScreenPopData = c.phones[0] ? await workApi.screenPop(c.phones[0]) : { known: true, phone: null, customer: c, lastInteractions: [] };
+    if (s.pop && s.pop.direction !== 'lookup') return;
+    s.pop = { direction: 'lookup', queue: '', callerUniqueid: `lookup-${c.id}`, callerNumber: c.phones[0] ?? '', ringingAt: new Date().toISOString(), pop: pop.known ? pop : { known: true, phone: null, customer: c, lastInteractions: [] }, ivr: null, openTickets: [], receivedAt: Date.now() };
+  }
+
   return {
     s,
     phone,
+    openCustomer,
     feed,
     load,
     resync,
