@@ -147,7 +147,13 @@ for (const kind of DB_KINDS) {
       const call1 = await startCall({ scenario: 'uac-wait-bye', service: '7104', caller: first, hangupAfterMs: 30_000 });
       await connected(first);
       await call1.hangup();
-      await ami.waitFor('AgentComplete', { CallerIDNum: first });
+      // The conversation's end: AgentComplete, or — when the caller's channel is gone before
+      // app_queue reports the end, which Asterisk then never does (app/acd/acd.calls.ts) — the
+      // caller's Hangup, which ends the call for Hotline too.
+      await waitUntil(`the first call to end (AgentComplete or the caller's Hangup of ${first})`, () => ami.events.find((e) => {
+        const ev = fieldOf(e, 'Event');
+        return fieldOf(e, 'CallerIDNum') === first && (ev === 'AgentComplete' || (ev === 'Hangup' && String(fieldOf(e, 'Channel')).startsWith('PJSIP/callers-')));
+      }), 15_000);
       const completedAt = Date.now();
       await waitForAgentState(hotline.url, agents.eve!, 'wrap_up', 3000);
       const wrapupUntil = Date.parse((await api(hotline.url, 'GET', `/api/acd/agents/${agents.eve!.id}`)).body.wrapupUntil);
