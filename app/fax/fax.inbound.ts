@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { logFailure } from '../log-failure.js';
 import type { Logger } from '../logger.js';
+import { FaxLoop } from './fax.loop.js';
 import type { FaxControl } from '../pbx/ports.js';
 import { pdfInfo, tiffToPdf } from './fax.convert.js';
 import type { FaxCustomers, FaxService } from './fax.service.js';
@@ -25,8 +26,7 @@ export interface FaxCollectorOptions {
 const STALE_CLAIM_MS = 120_000;
 
 export class FaxCollector {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
+  private readonly loop: FaxLoop;
 
   constructor(
     private readonly faxes: FaxService,
@@ -34,25 +34,21 @@ export class FaxCollector {
     private readonly log: Logger,
     private readonly opts: FaxCollectorOptions,
     private readonly customers?: FaxCustomers,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), this.opts.everyMs ?? 1000);
-    this.timer.unref();
+  ) {
+    this.loop = new FaxLoop(() => this.pass(), { isActive: () => this.opts.isActive(), everyMs: this.opts.everyMs, log: this.log, what: 'filing received faxes' });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass now (also when a call comes back from ReceiveFAX). */
   tick(): Promise<void> {
-    if (!this.opts.isActive()) return Promise.resolve();
-    this.running ??= this.pass()
-      .catch(logFailure(this.log, 'filing received faxes', { level: 'warn' }))
-      .finally(() => (this.running = null));
-    return this.running;
+    return this.loop.tick();
   }
 
   private detectSetAt = 0;

@@ -5,6 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { logFailure } from '../log-failure.js';
 import type { Logger } from '../logger.js';
+import { FaxLoop } from './fax.loop.js';
 import type { FaxControl } from '../pbx/ports.js';
 import { writeFaxImage } from './fax.documents.js';
 import type { Fax } from './fax.entities.js';
@@ -30,32 +31,27 @@ export function retryDelayMs(retrySeconds: number, attemptsMade: number): number
 }
 
 export class FaxSender {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
+  private readonly loop: FaxLoop;
 
   constructor(
     private readonly faxes: FaxService,
     private readonly pbx: FaxControl,
     private readonly log: Logger,
     private readonly opts: FaxSenderOptions,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.tick(), this.opts.everyMs ?? 1000);
-    this.timer.unref();
+  ) {
+    this.loop = new FaxLoop(() => this.pass(), { isActive: () => this.opts.isActive(), everyMs: this.opts.everyMs, log: this.log, what: 'sending faxes' });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   tick(): Promise<void> {
-    if (!this.opts.isActive()) return Promise.resolve();
-    this.running ??= this.pass()
-      .catch(logFailure(this.log, 'sending faxes', { level: 'warn' }))
-      .finally(() => (this.running = null));
-    return this.running;
+    return this.loop.tick();
   }
 
   private async pass(): Promise<void> {

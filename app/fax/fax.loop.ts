@@ -1,0 +1,33 @@
+// The fax collector's and sender's loop: a pass every `everyMs` and on demand (tick), one pass
+// at a time (a tick during a pass joins it), only while this node is active; a failed pass is
+// logged and the next tick tries again.
+import { logFailure } from '../log-failure.js';
+import type { Logger } from '../logger.js';
+
+export class FaxLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly pass: () => Promise<void>,
+    private readonly opts: { isActive: () => boolean; everyMs?: number; log: Logger; what: string },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.opts.everyMs ?? 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  tick(): Promise<void> {
+    if (!this.opts.isActive()) return Promise.resolve();
+    this.running ??= this.pass()
+      .catch(logFailure(this.opts.log, this.opts.what, { level: 'warn' }))
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+}
