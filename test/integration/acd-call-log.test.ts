@@ -19,6 +19,8 @@ const ev = {
   leave: (uid: string) => ({ Event: 'QueueCallerLeave', Queue: 'soak', ...caller(uid) }),
   connect: (uid: string) => ({ Event: 'AgentConnect', ...member, ...caller(uid), DestUniqueid: `${uid}-agent`, HoldTime: '1', RingTime: '1' }),
   complete: (uid: string, talk: number) => ({ Event: 'AgentComplete', ...member, ...caller(uid), DestUniqueid: `${uid}-agent`, HoldTime: '1', TalkTime: String(talk), Reason: 'agent' }),
+  // Asterisk leaves the caller's fields out when the caller's channel was gone as app_queue reported the end.
+  completeGone: (uid: string, talk: number) => ({ Event: 'AgentComplete', ...member, DestUniqueid: `${uid}-agent`, HoldTime: '1', TalkTime: String(talk), Reason: 'caller' }),
   hangup: (uid: string) => ({ Event: 'Hangup', Cause: '16', 'Cause-txt': 'Normal Clearing', ...caller(uid) }),
 };
 
@@ -75,6 +77,16 @@ for (const kind of DB_KINDS) {
         expect(row.ended_at, 'ended').to.not.equal(null);
         expect(row.talk_seconds).to.equal(7);
       }
+    });
+
+    it("an AgentComplete without the caller's fields (caller already gone) still gives the call Asterisk's talk time", async () => {
+      const row = await play('u-6', [ev.join('u-6'), ev.leave('u-6'), ev.connect('u-6'), ev.hangup('u-6'), ev.completeGone('u-6', 3)]);
+      expect(row.outcome).to.equal('answered');
+      expect(row.ended_at, 'ended').to.not.equal(null);
+      expect(row.talk_seconds, "AgentComplete's TalkTime, not the 1 s Hotline measured to the Hangup").to.equal(3);
+      // ...and only that call: the agent's earlier calls keep theirs.
+      const [earlier] = await db.query<{ talk_seconds: number }>('SELECT talk_seconds FROM acd_queue_calls WHERE uniqueid = ?', ['u-4']);
+      expect(earlier!.talk_seconds).to.equal(7);
     });
 
     it('a hangup of a channel that never queued changes nothing', async () => {

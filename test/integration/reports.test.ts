@@ -115,6 +115,11 @@ for (const kind of DB_KINDS) {
       const facts = await db.query<{ uniqueid: string; queue: string; talk_seconds: number }>('SELECT uniqueid, queue, talk_seconds FROM report_call_facts WHERE queue IN (?, ?)', [A, B]);
       const out: string[] = [];
       for (const e of ami.events.filter((x) => fieldOf(x, 'Event') === 'AgentComplete' && [A, B].includes(String(fieldOf(x, 'Queue'))))) {
+        if (fieldOf(e, 'Uniqueid') === undefined) {
+          // Asterisk leaves the caller's fields out when the caller's channel was already gone.
+          out.push(`AgentComplete without the caller's fields (Hotline matches it by the agent): ${JSON.stringify(e)}`);
+          continue;
+        }
         const u = String(fieldOf(e, 'Uniqueid'));
         const q = String(fieldOf(e, 'Queue'));
         const row = rows.find((r) => r.uniqueid === u && r.queue === q);
