@@ -17,6 +17,8 @@ export class AgentTracker {
   /** agent id -> the state last written */
   private readonly written = new Map<string, { state: string; reason: string; wrapupUntil: number | null; since: Date }>();
   private chain: Promise<void> = Promise.resolve();
+  /** Told when an agent's wrap-up ended (began and ended as written in the timeline): the call it followed gets its wrap-up time. */
+  onWrapupEnded: ((agentId: string, began: Date, ended: Date) => void) | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -154,6 +156,7 @@ export class AgentTracker {
       }
     });
     this.written.set(a.id, { state: d.state, reason: d.reason, wrapupUntil: d.wrapupUntil, since });
+    if (stateChanged && last.state === 'wrap_up') this.onWrapupEnded?.(a.id, last.since, at);
     this.live.publish({ type: 'agent.state', agentId: a.id, name: a.name, state: d.state, reason: d.reason, since: since.toISOString(), wrapupUntil: wrapupUntil?.toISOString() ?? null, source });
     return true;
   }

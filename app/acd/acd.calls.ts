@@ -36,6 +36,8 @@ const ABANDON_HANGUP_MS = 1500;
 const CLOCK_MARGIN_S = 10;
 /** AgentComplete's TalkTime and Hotline's clock are whole seconds apart from each other at most this much. */
 const COMPLETE_SLACK_MS = 2000;
+/** A wrap-up follows the call that ended at most this long before or after it began (event order, clocks). */
+const WRAPUP_SLACK_MS = 5000;
 
 /** When Asterisk created a channel, from its Uniqueid (`[system-]<epoch>.<n>`), in epoch seconds; -Infinity if unreadable (then it is always looked up). */
 function createdAt(uniqueid: string): number {
@@ -101,6 +103,8 @@ export class QueueCallLog {
       this.queued.add(e.uniqueid);
     }
     if (e.kind === 'channel-gone' && !this.queued.delete(e.uniqueid) && createdAt(e.uniqueid) > (this.listeningSince ?? Infinity) + CLOCK_MARGIN_S) return;
+    // Music on hold of a channel that never queued (IVR, parked, direct calls) concerns no queue call.
+    if (e.kind === 'caller-hold' && !this.queued.has(e.uniqueid) && createdAt(e.uniqueid) > (this.listeningSince ?? Infinity) + CLOCK_MARGIN_S) return;
     this.chain = this.chain
       .then(() => this.apply(e))
       .catch((err: Error) => {
@@ -183,6 +187,12 @@ export class QueueCallLog {
       this.publish(e.queue, e.uniqueid, 'abandoned', at);
       return;
     }
+    if (e.kind === 'caller-hold') {
+      // The queue's own music while the caller waits is not a hold: only after the answer.
+      if (e.held) await repo.update({ source, uniqueid: e.uniqueid, answeredAt: Not(IsNull()), endedAt: IsNull(), holdStartedAt: IsNull() }, { holdStartedAt: at });
+      else await this.endHold(e.uniqueid, at);
+      return;
+    }
     if (e.kind === 'caller-exit') {
       if (e.status === 'CONTINUE') return; // answered and the agent hung up first
       await repo.update({ source, uniqueid: e.uniqueid, queue: e.queue, answeredAt: IsNull() }, { outcome: 'timeout', endedAt: at });
@@ -201,6 +211,7 @@ export class QueueCallLog {
       // without the caller's fields, late, or (link lost) not at all: the caller's hangup ends the call.
       this.gone.set(e.uniqueid, at);
       if (this.gone.size > GONE_REMEMBERED) this.gone.delete(this.gone.keys().next().value!);
+      await this.endHold(e.uniqueid, at);
       const open = await repo.find({ where: { source, uniqueid: e.uniqueid, answeredAt: Not(IsNull()), endedAt: IsNull() } });
       for (const r of open) {
         const talk = r.talkSeconds ?? Math.max(0, Math.round((at.getTime() - r.answeredAt!.getTime()) / 1000));
@@ -226,11 +237,41 @@ export class QueueCallLog {
         this.tell(this.answerListeners, { uniqueid: e.callerUniqueid, channel: e.callerChannel ?? '', queue: e.member.queue, agentId, callerNumber: row?.callerNumber || e.callerNumber || '', callId, at });
       }
     } else if (e.cause === 'complete') {
+      await this.endHold(e.callerUniqueid, at);
       // AgentComplete carries the wait too: exact for a call adopted at a reconnect (answered unseen).
       await repo.update({ source, uniqueid: e.callerUniqueid, queue: e.member.queue }, { outcome: 'answered', endedAt: at, talkSeconds: e.talkSeconds ?? null, ...(e.holdSeconds !== undefined ? { holdSeconds: e.holdSeconds } : {}) });
       this.publish(e.member.queue, e.callerUniqueid, 'completed', at);
       await this.records?.agentCompleted(e.callerUniqueid, e.talkSeconds ?? null, at);
       this.tell(this.endListeners, e.callerUniqueid, at);
+    }
+  }
+
+  /**
+   * The agent's wrap-up (began → ended) followed its latest answered call: that call's wrap-up
+   * time, written once; the reports rewrite the caller's facts (AHT = talk + hold + wrap-up).
+   */
+  wrapupEnded(agentId: string, began: Date, ended: Date): void {
+    this.chain = this.chain
+      .then(async () => {
+        const repo = this.db.getRepository(AcdQueueCall);
+        const row = await repo.findOne({ where: { source: this.source, agentId, answeredAt: Not(IsNull()) }, order: { answeredAt: 'DESC' } });
+        // Only the call that ended as the wrap-up began (not one still open, nor an older one).
+        if (!row?.endedAt || row.wrapupSeconds !== null || row.endedAt.getTime() > began.getTime() + WRAPUP_SLACK_MS || row.endedAt.getTime() < began.getTime() - WRAPUP_SLACK_MS) return;
+        const secs = Math.max(0, Math.round((ended.getTime() - began.getTime()) / 1000));
+        await repo.update({ id: row.id, wrapupSeconds: IsNull() }, { wrapupSeconds: secs });
+        this.onLegsChanged?.(row.uniqueid);
+      })
+      .catch((err: Error) => this.log.error({ err: err.message }, 'queue call wrap-up update failed'));
+  }
+
+  /** Ends the caller's hold under way (music stopped, the call ended): its whole seconds add to the call's time on hold. */
+  private async endHold(uniqueid: string, at: Date): Promise<void> {
+    const repo = this.db.getRepository(AcdQueueCall);
+    const held = await repo.find({ where: { source: this.source, uniqueid, holdStartedAt: Not(IsNull()) }, select: { id: true, holdStartedAt: true, onHoldSeconds: true } });
+    for (const r of held) {
+      const secs = Math.max(0, Math.round((at.getTime() - r.holdStartedAt!.getTime()) / 1000));
+      // Conditional on the start read: a second end of the same hold (music stop, then the hangup) adds nothing.
+      await repo.update({ id: r.id, holdStartedAt: r.holdStartedAt! }, { holdStartedAt: null, onHoldSeconds: r.onHoldSeconds + secs });
     }
   }
 
@@ -249,6 +290,7 @@ export class QueueCallLog {
     // Not a call answered after this one ended (the talk time would not fit in it).
     const talk = e.talkSeconds ?? null;
     if (talk !== null && row.answeredAt.getTime() > e.at.getTime() - talk * 1000 + COMPLETE_SLACK_MS) return undefined;
+    await this.endHold(row.uniqueid, e.at);
     await repo.update({ id: row.id }, { outcome: 'answered', endedAt: row.endedAt ?? e.at, talkSeconds: talk, ...(e.holdSeconds !== undefined ? { holdSeconds: e.holdSeconds } : {}) });
     if (!row.endedAt) {
       this.publish(row.queue, row.uniqueid, 'completed', e.at);

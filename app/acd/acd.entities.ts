@@ -150,6 +150,18 @@ export class AcdQueueCall {
   @Column({ name: 'talk_seconds', type: 'int', nullable: true })
   talkSeconds!: number | null;
 
+  /** Whole seconds the agent held the caller (music on hold after the answer), over every hold of the call. */
+  @Column({ name: 'on_hold_seconds', type: 'int', default: 0 })
+  onHoldSeconds!: number;
+
+  /** When the hold under way began (null: not on hold). Kept in the database: a standby that takes over ends it. */
+  @Column({ name: 'hold_started_at', type: 'datetime', precision: 3, nullable: true })
+  holdStartedAt!: Date | null;
+
+  /** Whole seconds of the answering agent's wrap-up after this call (null: none yet, or still in wrap-up). */
+  @Column({ name: 'wrapup_seconds', type: 'int', nullable: true })
+  wrapupSeconds!: number | null;
+
   /** The wrap-up code the agent picked for this call ('' none yet). */
   @Column({ type: 'varchar', length: 32, default: '' })
   disposition!: string;

@@ -39,6 +39,7 @@ export function createAcdModule(deps: AcdDeps) {
   const live = new LiveHub();
   const tracker = new AgentTracker(deps.db, config, live, log);
   const calls = new QueueCallLog(deps.db, live, log, async (iface) => (await config.snapshot()).byInterface.get(iface)?.id ?? null);
+  tracker.onWrapupEnded = (agentId, began, ended) => calls.wrapupEnded(agentId, began, ended);
   const agentIdOf = async (iface: string) => (await config.snapshot()).byInterface.get(iface)?.id ?? null;
   const callbacks = new CallbackService(deps.db, config, deps.callbackPbx, deps.calls, live, { dialTemplate: deps.options.outboundDial }, log.child({ part: 'callbacks' }), agentIdOf, (u, q) => calls.markCallback(u, q));
   const service = new AcdService(deps.db, config, tracker, calls, deps.pbx, deps.vip, deps.options, log, callbacks);

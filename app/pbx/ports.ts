@@ -156,6 +156,8 @@ export type QueueEvent =
   | { kind: 'member'; cause: 'added' | 'removed' | 'status' | 'pause' | 'penalty' | 'called' | 'ringnoanswer' | 'connect' | 'complete'; member: QueueMemberSnapshot; callerUniqueid?: string; callerLinkedid?: string; callerNumber?: string; /** The caller's channel name (AgentConnect's Channel). */ callerChannel?: string; holdSeconds?: number; talkSeconds?: number; at: Date }
   | { kind: 'caller-join'; queue: string; uniqueid: string; linkedid?: string; callerNumber: string; position: number; priority?: number; at: Date }
   | { kind: 'caller-leave'; queue: string; uniqueid: string; linkedid?: string; at: Date }
+  /** Music on hold began (`held`) or ended on a channel (AMI MusicOnHoldStart/Stop): after the answer, the agent holds the caller. */
+  | { kind: 'caller-hold'; uniqueid: string; held: boolean; at: Date }
   | { kind: 'caller-abandon'; queue: string; uniqueid: string; linkedid?: string; holdSeconds: number; at: Date }
   /** The caller left the queue still connected (Hotline's dialplan): TIMEOUT, JOINEMPTY, LEAVEEMPTY ... */
   | { kind: 'caller-exit'; queue: string; uniqueid: string; status: string; at: Date }

@@ -44,7 +44,7 @@ export function definitionStatements(d: QueueDefinitions, locale: Locale): Defin
       { key: 'overflow', name: '溢出', text: '来电从队列 A 转入队列 B（溢出或无坐席）：在 A 计为进线和溢出（不算接通、不算放弃、不计入 A 的服务水平），在 B 按普通来电统计。' },
       { key: 'timeout', name: '超时离开', text: '来电者未接通而因其他原因离开队列（最长等待、无坐席且无处溢出）：计入服务水平分母。' },
       { key: 'asa', name: '平均应答速度 (ASA)', text: '接通来电的等待时长之和 ÷ 接通量（全中心按接通队列中的等待计）。' },
-      { key: 'aht', name: '平均处理时长 (AHT)', text: '（通话 + 保持 + 话后处理）÷ 接通量。' },
+      { key: 'aht', name: '平均处理时长 (AHT)', text: '（通话 + 保持 + 话后处理）÷ 接通量。通话 = 接通到挂机的时长减去保持时长；保持 = 坐席保持来电（来电听等待音乐）的时长；话后处理 = 该通话结束后坐席的话后处理时长。' },
       { key: 'occupancy', name: '占用率', text: '（通话 + 保持 + 话后处理）÷（登录时长 − 小休时长）。' },
       { key: 'fcr', name: '首次解决率 (FCR)', text: `接通的来电中，同一号码在之后 ${w} 小时内没有再次来电的比例（匿名号码不参与）。` },
     ];
@@ -59,7 +59,7 @@ export function definitionStatements(d: QueueDefinitions, locale: Locale): Defin
     { key: 'overflow', name: 'Overflow', text: "A call that moved from queue A to queue B (overflow or no agents) counts in A as offered and overflowed (not answered, not abandoned, not in A's service level) and in B as a normal call." },
     { key: 'timeout', name: 'Timed out', text: 'The caller left the queue unanswered for another reason (maximum wait, no agents and nowhere to overflow): in the service-level base.' },
     { key: 'asa', name: 'ASA (average speed of answer)', text: "Total wait of answered calls ÷ answered (the center counts the wait in the queue that answered)." },
-    { key: 'aht', name: 'AHT (average handling time)', text: '(talk + hold + wrap-up) ÷ answered.' },
+    { key: 'aht', name: 'AHT (average handling time)', text: '(talk + hold + wrap-up) ÷ answered. Talk: answer to hang-up minus hold; hold: the time the agent held the caller (music on hold); wrap-up: the agent\'s wrap-up after the call.' },
     { key: 'occupancy', name: 'Occupancy', text: '(talk + hold + wrap-up) ÷ (logged in − break).' },
     { key: 'fcr', name: 'FCR (first-call resolution)', text: `Share of answered calls whose number did not call again within ${w} h after (anonymous numbers are not judged).` },
   ];

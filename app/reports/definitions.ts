@@ -38,6 +38,8 @@
 // - Service level = answered within serviceLevelSeconds (wait <= threshold)
 //                   ÷ (answered + abandoned + timed out), short abandons as the treatment says.
 // - ASA = total wait of answered calls ÷ answered.  AHT = (talk + hold + wrap-up) ÷ answered.
+//   Talk is Asterisk's talk time (answer to end) minus the time the agent held the caller;
+//   wrap-up is the agent's wrap-up after the call.
 // - Occupancy = (talk + hold + wrap-up) ÷ (logged in − break).
 // - FCR (repeat-caller window): an answered call is resolved on first contact when the same
 //   number does not call again (any queue) within windowHours after it.

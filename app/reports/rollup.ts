@@ -23,6 +23,10 @@ export interface QueueLeg {
   /** Asterisk's HoldTime: seconds waited in the queue. */
   holdSeconds: number | null;
   talkSeconds: number | null;
+  /** Seconds the agent held the caller after the answer (music on hold). */
+  onHoldSeconds?: number;
+  /** Seconds of the agent's wrap-up after the call (null until it ended). */
+  wrapupSeconds?: number | null;
   disposition: string;
 }
 
@@ -85,6 +89,7 @@ export function factsFromLegs(legs: QueueLeg[], regionOf: (number: string) => Ca
       wait = secondsBetween(l.joinedAt, l.leftAt ?? l.endedAt);
     }
     const r = regionOf(l.callerNumber);
+    const held = outcome === 'answered' ? Math.max(0, l.onHoldSeconds ?? 0) : 0;
     out.push({
       id: l.id,
       source: l.source,
@@ -97,9 +102,10 @@ export function factsFromLegs(legs: QueueLeg[], regionOf: (number: string) => Ca
       bucketAt: new Date(bucketStart(l.joinedAt.getTime())),
       outcome,
       waitSeconds: wait,
-      talkSeconds: outcome === 'answered' ? Math.max(0, l.talkSeconds ?? secondsBetween(l.answeredAt ?? l.joinedAt, l.endedAt)) : 0,
-      holdSeconds: 0, // Hotline's queue calls record no on-hold time yet (stated in docs/reports.md)
-      wrapupSeconds: 0, // the agent's wrap-up is counted from the agent timeline (agent statistics)
+      // Asterisk's talk time runs from the answer to the end, holds included: talk is the rest.
+      talkSeconds: outcome === 'answered' ? Math.max(0, (l.talkSeconds ?? secondsBetween(l.answeredAt ?? l.joinedAt, l.endedAt)) - held) : 0,
+      holdSeconds: held,
+      wrapupSeconds: outcome === 'answered' ? Math.max(0, l.wrapupSeconds ?? 0) : 0,
       agentId: outcome === 'answered' ? l.agentId : null,
       disposition: outcome === 'answered' ? l.disposition : '',
       answeredAt: l.answeredAt,

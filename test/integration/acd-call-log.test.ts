@@ -4,8 +4,9 @@
 // the end), and AMI may deliver the caller's Hangup before its AgentConnect. Either way the call
 // must end; it must not stay "answered" and open for ever.
 import { expect } from 'chai';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { QueueCallLog } from '../../app/acd/acd.calls.js';
+import { AcdQueueCall } from '../../app/acd/acd.entities.js';
 import { LiveHub } from '../../app/acd/acd.live.js';
 import { createDataSource } from '../../app/db/data-source.js';
 import { createLogger } from '../../app/logger.js';
@@ -21,6 +22,7 @@ const ev = {
   complete: (uid: string, talk: number) => ({ Event: 'AgentComplete', ...member, ...caller(uid), DestUniqueid: `${uid}-agent`, HoldTime: '1', TalkTime: String(talk), Reason: 'agent' }),
   // Asterisk leaves the caller's fields out when the caller's channel was gone as app_queue reported the end.
   completeGone: (uid: string, talk: number) => ({ Event: 'AgentComplete', ...member, DestUniqueid: `${uid}-agent`, HoldTime: '1', TalkTime: String(talk), Reason: 'caller' }),
+  moh: (uid: string, on: boolean) => ({ Event: on ? 'MusicOnHoldStart' : 'MusicOnHoldStop', ...caller(uid), ...(on ? { Class: 'default' } : {}) }),
   hangup: (uid: string) => ({ Event: 'Hangup', Cause: '16', 'Cause-txt': 'Normal Clearing', ...caller(uid) }),
 };
 
@@ -87,6 +89,48 @@ for (const kind of DB_KINDS) {
       // ...and only that call: the agent's earlier calls keep theirs.
       const [earlier] = await db.query<{ talk_seconds: number }>('SELECT talk_seconds FROM acd_queue_calls WHERE uniqueid = ?', ['u-4']);
       expect(earlier!.talk_seconds).to.equal(7);
+    });
+
+    it("time on hold counts only after the answer (the queue's music while waiting is no hold), each hold once", async () => {
+      // One event a second: t0 join, t1 the queue's music, t2 connect, t3 music stops, t4 hold,
+      // t5 unhold, t6 hold, t7-t8 (other events), t9 unhold, t10 complete, t11 hangup.
+      const uid = 'u-7';
+      await play(uid, [
+        ev.join(uid), ev.moh(uid, true), ev.connect(uid), ev.moh(uid, false), ev.moh(uid, true), ev.moh(uid, false),
+        ev.moh(uid, true), ev.leave(uid), ev.leave(uid), ev.moh(uid, false), ev.complete(uid, 8), ev.hangup(uid),
+      ]);
+      const [row] = await db.query<{ on_hold_seconds: number; hold_started_at: unknown; talk_seconds: number }>('SELECT on_hold_seconds, hold_started_at, talk_seconds FROM acd_queue_calls WHERE uniqueid = ?', [uid]);
+      // The queue's music (t1-t3) is before the answer; holds t4-t5 (1 s) and t6-t9 (3 s).
+      expect(row!.on_hold_seconds, 'seconds on hold').to.equal(4);
+      expect(row!.hold_started_at, 'no hold left open').to.equal(null);
+      expect(row!.talk_seconds).to.equal(8);
+    });
+
+    it('a hold still under way when the caller hangs up ends with the call', async () => {
+      const uid = 'u-8';
+      await play(uid, [ev.join(uid), ev.leave(uid), ev.connect(uid), ev.moh(uid, true), ev.leave(uid), ev.hangup(uid), ev.moh(uid, false)]);
+      const [row] = await db.query<{ on_hold_seconds: number; hold_started_at: unknown }>('SELECT on_hold_seconds, hold_started_at FROM acd_queue_calls WHERE uniqueid = ?', [uid]);
+      expect(row!.on_hold_seconds, 'from the hold to the hangup').to.equal(2);
+      expect(row!.hold_started_at).to.equal(null);
+    });
+
+    it("the agent's wrap-up after a call is that call's, once; not an older call's", async () => {
+      const uid = 'u-9';
+      const rows = () => db.query<{ uniqueid: string; wrapup_seconds: number | null }>("SELECT uniqueid, wrapup_seconds FROM acd_queue_calls WHERE uniqueid IN ('u-9', 'u-6')");
+      await play(uid, [ev.join(uid), ev.leave(uid), ev.connect(uid), ev.complete(uid, 1)]);
+      await ds.getRepository(AcdQueueCall).update({ uniqueid: In(['u-9', 'u-6']) }, { agentId: 'agent-9' });
+      const ended = (await ds.getRepository(AcdQueueCall).findOneByOrFail({ uniqueid: uid })).endedAt!;
+      const began = new Date(ended.getTime() + 200);
+      log.wrapupEnded('agent-9', began, new Date(began.getTime() + 6400));
+      log.wrapupEnded('agent-9', began, new Date(began.getTime() + 9000)); // told twice (a takeover): the first stands
+      await log.flushed();
+      const byUid = Object.fromEntries((await rows()).map((r) => [r.uniqueid, r.wrapup_seconds]));
+      expect(byUid['u-9'], 'the call the wrap-up followed').to.equal(6);
+      expect(byUid['u-6'], 'an older call of the agent').to.equal(null);
+      // A wrap-up that began long after the call ended (the agent's next pause) is no call's.
+      log.wrapupEnded('agent-9', new Date(began.getTime() + 60_000), new Date(began.getTime() + 70_000));
+      await log.flushed();
+      expect(Object.fromEntries((await rows()).map((r) => [r.uniqueid, r.wrapup_seconds]))['u-9']).to.equal(6);
     });
 
     it('a hangup of a channel that never queued changes nothing', async () => {

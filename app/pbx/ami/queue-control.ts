@@ -73,6 +73,7 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
     return { kind: 'callback', key: fieldOf(e, 'Key') ?? '', stage, status: fieldOf(e, 'Status') ?? '', ...(talk ? { talkSeconds: num(talk) } : {}), at };
   }
   if (name === 'Hangup') return { kind: 'channel-gone', uniqueid, at };
+  if (name === 'MusicOnHoldStart' || name === 'MusicOnHoldStop') return { kind: 'caller-hold', uniqueid, held: name === 'MusicOnHoldStart', at };
   if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, linkedid, holdSeconds: num(fieldOf(e, 'HoldTime')), at };
   return null;
 }
