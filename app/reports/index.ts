@@ -10,6 +10,8 @@ import { agentTimeline } from '../acd/agent-timeline.js';
 import { resolveDefinitions, type QueueDefinitions } from './definitions.js';
 import { RollupWriter, type RollupSource } from './rollup.writer.js';
 import { reportRoutes } from './reports.http.js';
+import { IvrFunnel } from './ivr-funnel.js';
+import { ivrFunnelRoutes } from './ivr-funnel.http.js';
 import { ReportsService, type ReportsAcd } from './reports.service.js';
 import type { SchedulerService } from '../scheduler/index.js';
 import { smtpMailer, type Mailer, type SmtpSettings } from './mailer.js';
@@ -56,6 +58,7 @@ export function createReportsModule(deps: { db: DataSource; acd: AcdModule; queu
   const schedules = new ReportSchedulesService(deps.db, deps.mail.scheduler, service, mailer, { from: deps.mail.from, attempts: deps.mail.attempts, retryMs: deps.mail.retryMs, log });
   // Registered before the report routes: /reports/schedules is not a report kind.
   scheduleRoutes(deps.routes, schedules);
+  ivrFunnelRoutes(deps.routes, service, new IvrFunnel(deps.db));
   reportRoutes(deps.routes, service);
   return { service, writer, schedules, mailer, router: deps.routes.router };
 }

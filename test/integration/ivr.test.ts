@@ -231,5 +231,57 @@ for (const kind of DB_KINDS) {
       });
       expect(((await stored.json()) as { format: string }).format).to.equal('wav');
     });
+
+    it('IVR funnel: each node reached by the callers who went through it, and where calls ended, as the callers keyed it', async () => {
+      // l1 {1: l2, 2: bye} → l2 {1: l3, 2: bye} → l3 {1: leafA, 2: leafB}; a menu left unanswered goes to bye.
+      await publishFlow(hotline.url, 'funnel', deepFlow(3), ['6009']);
+      const since = new Date(Date.now() - 1000).toISOString();
+      const dial = (digits: string, hangupAfterMs?: number) => runSipp({ scenario: 'uac-dtmf', service: '6009', caller: nextCaller(), digits, waitBeforeDigitsMs: 800, ...(hangupAfterMs ? { hangupAfterMs } : {}) });
+      const results = await Promise.all([dial('111'), dial('112'), dial('12'), dial('2'), dial('11', 3500)]);
+      for (const r of results) assertCallsSucceeded(r);
+      const q = `flow=funnel&from=${encodeURIComponent(since)}&to=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`;
+      const f = await waitUntil('the five calls of the funnel ended', async () => {
+        const res = await api(hotline.url, 'GET', `/api/reports/ivr?${q}`);
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        return res.body.calls === 5 && res.body.ended.inProgress === 0 ? res.body : undefined;
+      }, 30_000);
+      const byNode = Object.fromEntries(f.nodes.map((n: { node: string }) => [n.node, n]));
+      // In the flow's order (breadth first from the entry), with each node's type.
+      expect(f.nodes.map((n: { node: string }) => n.node)).to.deep.equal(['l1', 'l2', 'bye', 'l3', 'leafA', 'leafB']);
+      expect(byNode.l1.type).to.equal('menu');
+      const reached = Object.fromEntries(f.nodes.map((n: { node: string; reached: number }) => [n.node, n.reached]));
+      expect(reached).to.deep.equal({ l1: 5, l2: 4, bye: 2, l3: 3, leafA: 1, leafB: 1 });
+      // The caller who keyed 1, 1 and hung up while l3 waited for a key dropped at l3.
+      expect(byNode.l3.ended.hungUp, 'hung up at l3').to.equal(1);
+      expect(byNode.l3.dropRate).to.equal(0.3333);
+      expect(byNode.l3.continued).to.equal(2);
+      expect([byNode.leafA.ended.completed, byNode.leafB.ended.completed, byNode.bye.ended.completed]).to.deep.equal([1, 1, 2]);
+      expect(f.ended).to.deep.include({ hungUp: 1, completed: 4, handedOff: 0, failed: 0 });
+      expect(f.statements.map((x: { key: string }) => x.key)).to.include.members(['ivr_reached', 'ivr_ended', 'ivr_drop']);
+      const zh = await api(hotline.url, 'GET', `/api/reports/ivr?${q}&locale=zh-CN`);
+      expect(zh.body.statements[1].name).to.equal('到达');
+      // The .xlsx holds the same rows.
+      const x = await api<Buffer>(hotline.url, 'GET', `/api/reports/ivr/export.xlsx?${q}&locale=zh-CN`);
+      expect(x.status).to.equal(200);
+      const { ExcelJS } = await import('../../app/io/exceljs.js');
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(x.body as never);
+      const ws = wb.worksheets[0]!;
+      expect(ws.name).to.equal('IVR 漏斗');
+      const header = (ws.getRow(1).values as unknown[]).slice(1);
+      const l3 = (ws.getRow(5).values as unknown[]).slice(1);
+      expect([l3[0], l3[header.indexOf('到达')], l3[header.indexOf('来电挂机')]]).to.deep.equal(['l3', 3, 1]);
+      expect(wb.worksheets.map((w) => w.name)).to.include('口径说明');
+      // Bad input: 400 naming the field, 404 for an unknown flow.
+      const bad = async (query: string) => (await api(hotline.url, 'GET', `/api/reports/ivr?${query}`));
+      const missing = await bad(q.replace('flow=funnel&', ''));
+      expect(missing.status).to.equal(400);
+      expect(JSON.stringify(missing.body)).to.match(/flow/);
+      expect((await bad(q.replace('flow=funnel', 'flow=nope'))).status).to.equal(404);
+      const long = await bad(`flow=funnel&from=2026-01-01&to=2026-03-01`);
+      expect(long.status).to.equal(400);
+      expect(long.body.error.message).to.match(/31 days/);
+      expect((await bad(`${q}&queues=x`)).status, 'no queue filter on the funnel').to.equal(400);
+    });
   });
 }

@@ -31,30 +31,51 @@ function query(tab: ReportTab, f: ReportFilter): Record<string, string> {
   return q;
 }
 
+export interface FunnelNode {
+  node: string;
+  type: string | null;
+  name: string | null;
+  reached: number;
+  continued: number;
+  dropRate: number | null;
+  ended: { hungUp: number; handedOff: number; completed: number; failed: number; inProgress: number };
+}
+export interface FunnelBody { flow: string; calls: number; nodes: FunnelNode[]; statements: Statement[] }
+
+const funnelQuery = (flow: string, f: ReportFilter) => ({ flow, from: f.from, to: f.to, tz: f.tz, locale: f.locale });
+
+/** Downloads an .xlsx the server builds (the server's 4xx message on refusal). */
+async function download(path: string, q: Record<string, string>, file: string): Promise<void> {
+  const res = await fetch(withQuery(path, q), { headers: { authorization: `Bearer ${session.token.value ?? ''}` } }).catch(() => {
+    throw new ApiError(0, 'network', 'network');
+  });
+  if (!res.ok) {
+    let body: { error?: { code?: string; message?: string; details?: unknown } } | undefined;
+    try {
+      body = await res.json();
+    } catch {
+      body = undefined; // not JSON (a proxy's page): the status text is the message
+    }
+    throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? res.statusText, body?.error?.details);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export const reportsApi = {
   get: (tab: ReportTab, f: ReportFilter) => api.get<ReportBody>(`/api/reports/${tab}`, query(tab, f)),
+  flows: () => api.get<{ items: Array<{ name: string; publishedVersion: number | null }> }>('/api/ivr/flows'),
+  funnel: (flow: string, f: ReportFilter) => api.get<FunnelBody>('/api/reports/ivr', funnelQuery(flow, f)),
+  exportFunnel: (flow: string, f: ReportFilter) => download('/api/reports/ivr/export.xlsx', funnelQuery(flow, f), `report-ivr-${flow}.xlsx`),
   queues: () => api.get<{ items: Array<{ name: string }> }>('/api/acd/queues'),
   /** Downloads the report as .xlsx (the server's 4xx message on refusal). */
-  async export(tab: ReportTab, f: ReportFilter): Promise<void> {
+  export(tab: ReportTab, f: ReportFilter): Promise<void> {
     const q = query(tab, f);
     delete q.limit;
-    const res = await fetch(withQuery(`/api/reports/${tab}/export.xlsx`, q), { headers: { authorization: `Bearer ${session.token.value ?? ''}` } }).catch(() => {
-      throw new ApiError(0, 'network', 'network');
-    });
-    if (!res.ok) {
-      let body: { error?: { code?: string; message?: string; details?: unknown } } | undefined;
-      try {
-        body = await res.json();
-      } catch {
-        body = undefined; // not JSON (a proxy's page): the status text is the message
-      }
-      throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? res.statusText, body?.error?.details);
-    }
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `report-${tab}.xlsx`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return download(`/api/reports/${tab}/export.xlsx`, q, `report-${tab}.xlsx`);
   },
 };

@@ -1,0 +1,56 @@
+// The IVR funnel's routes: GET /api/reports/ivr (JSON) and GET /api/reports/ivr/export.xlsx.
+// Registered before the other report routes (/reports/:kind/export.xlsx would take the export).
+import { z } from 'zod';
+import type { SecureRouter } from '../auth/permissions.js';
+import { input } from '../http/validate.js';
+import { SheetWriter } from '../io/xlsx-writer.js';
+import { flowName } from '../ivr/ivr.schemas.js';
+import { FUNNEL_ENDINGS, type IvrFunnel } from './ivr-funnel.js';
+import { LOCALES } from './reports.schemas.js';
+import type { ReportsService } from './reports.service.js';
+
+const when = z.string().min(1).max(40).describe("'YYYY-MM-DD' (midnight in tz) or an ISO instant with offset");
+export const ivrFunnelQuery = z.strictObject({
+  flow: flowName.describe('the IVR flow'),
+  from: when,
+  to: when.describe('end of the range (exclusive); at most 31 days after from'),
+  tz: z.string().min(1).max(64).default('UTC'),
+  locale: z.enum(LOCALES).default('en'),
+});
+
+const READ = { allow: ['admin', 'supervisor'] } as const;
+const EXPORT = { allow: ['admin', 'supervisor'], audit: 'export' } as const;
+
+const COLS: Array<{ key: string; zh: string; en: string }> = [
+  { key: 'node', zh: '节点', en: 'Node' }, { key: 'name', zh: '名称', en: 'Name' }, { key: 'type', zh: '类型', en: 'Type' },
+  { key: 'reached', zh: '到达', en: 'Reached' }, { key: 'continued', zh: '继续', en: 'Went on' },
+  { key: 'hungUp', zh: '来电挂机', en: 'Hung up' }, { key: 'handedOff', zh: '转出', en: 'Passed on' }, { key: 'completed', zh: '流程结束', en: 'Flow finished' },
+  { key: 'failed', zh: '失败', en: 'Failed' }, { key: 'inProgress', zh: '进行中', en: 'In progress' }, { key: 'dropRate', zh: '流失率', en: 'Drop rate' },
+];
+
+export function ivrFunnelRoutes(r: SecureRouter, reports: ReportsService, funnel: IvrFunnel): void {
+  const run = async (q: z.infer<typeof ivrFunnelQuery>) => {
+    // The reports' range rules (dates, timezone, order); the funnel reads calls, so 31 days at most.
+    const range = await reports.range({ from: q.from, to: q.to, tz: q.tz, locale: q.locale }, 'hour');
+    return { from: range.from.toISOString(), to: range.to.toISOString(), tz: q.tz, ...(await funnel.funnel(q.flow, range.from, range.to, q.locale)) };
+  };
+  r.get('/reports/ivr', { ...READ, query: ivrFunnelQuery }, async (req, res) => {
+    res.json(await run(input(req, 'query', ivrFunnelQuery)));
+  });
+  r.get('/reports/ivr/export.xlsx', { ...EXPORT, query: ivrFunnelQuery }, async (req, res) => {
+    const q = input(req, 'query', ivrFunnelQuery);
+    const f = await run(q);
+    const zh = q.locale === 'zh-CN';
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', 'attachment; filename="report-ivr.xlsx"');
+    const w = new SheetWriter(res, zh ? 'IVR 漏斗' : 'IVR funnel', COLS.map((c) => ({ header: zh ? c.zh : c.en })));
+    for (const n of f.nodes) {
+      const row: Record<string, unknown> = { ...n, ...n.ended };
+      w.add(COLS.map((c) => (row[c.key] ?? null) as string | number | null));
+      await w.drain();
+    }
+    w.add(COLS.map((c, i) => (i === 0 ? (zh ? '合计' : 'Total') : c.key === 'reached' ? f.calls : (FUNNEL_ENDINGS as readonly string[]).includes(c.key) ? f.ended[c.key as (typeof FUNNEL_ENDINGS)[number]] : null)));
+    w.addSheet(zh ? '口径说明' : 'Definitions', [[zh ? '指标' : 'Figure', zh ? '口径' : 'Definition'], ...f.statements.map((s) => [s.name, s.text])]);
+    await w.finish();
+  });
+}
