@@ -384,15 +384,19 @@ export class QueueCallLog {
   /**
    * Queue calls an attached PBX answered while no event reached Hotline (seen at a reconnect in
    * CoreShowChannels: the caller still in Queue(), bridged to a member): counted as answered, with
-   * the times the listing gives (whole seconds); AgentComplete later makes the wait exact.
+   * the times the PBX gives (app/attach/pbx-times.ts); AgentComplete later makes the wait exact.
+   * A caller last seen waiting keeps the join Hotline saw and is answered now.
    */
   async adoptAnswered(calls: Array<{ queue: string; uniqueid: string; callerNumber: string; joinedAt: Date; answeredAt: Date; agentInterface: string; holdSeconds: number }>): Promise<number> {
     let n = 0;
     const run = this.chain.then(async () => {
       const repo = this.db.getRepository(AcdQueueCall);
       for (const c of calls) {
-        if (await repo.exists({ where: { source: this.source, uniqueid: c.uniqueid, queue: c.queue } })) continue;
-        await repo.insert({ id: randomUUID(), source: this.source, queue: c.queue, uniqueid: c.uniqueid, callerNumber: c.callerNumber.slice(0, 64), joinedAt: c.joinedAt, answeredAt: c.answeredAt, leftAt: c.answeredAt, endedAt: null, outcome: 'answered', agentId: null, agentInterface: c.agentInterface.slice(0, 80), holdSeconds: c.holdSeconds, talkSeconds: null, disposition: '' });
+        const leg = await repo.findOne({ where: { source: this.source, uniqueid: c.uniqueid, queue: c.queue } });
+        if (leg && leg.outcome !== 'waiting') continue;
+        const answered = { answeredAt: c.answeredAt, leftAt: c.answeredAt, outcome: 'answered' as const, agentInterface: c.agentInterface.slice(0, 80), holdSeconds: c.holdSeconds };
+        if (leg) await repo.update({ id: leg.id, outcome: 'waiting' }, answered);
+        else await repo.insert({ id: randomUUID(), source: this.source, queue: c.queue, uniqueid: c.uniqueid, callerNumber: c.callerNumber.slice(0, 64), joinedAt: c.joinedAt, endedAt: null, agentId: null, talkSeconds: null, disposition: '', ...answered });
         this.queued.add(c.uniqueid);
         n++;
       }
@@ -400,6 +404,12 @@ export class QueueCallLog {
     this.chain = run.catch((err: Error) => this.log.error({ err: err.message }, 'adopting answered queue calls failed'));
     await run;
     return n;
+  }
+
+  /** Whether any of these callers' legs is not yet recorded as answered (a reconcile then asks the PBX for times). */
+  async anyNotAnswered(calls: Array<{ queue: string; uniqueid: string }>): Promise<boolean> {
+    for (const c of calls) if (!(await this.db.getRepository(AcdQueueCall).exists({ where: { source: this.source, uniqueid: c.uniqueid, queue: c.queue, outcome: 'answered' } }))) return true;
+    return false;
   }
 
   async waiting(queue: string, now = new Date()): Promise<{ count: number; longestWaitSeconds: number }> {

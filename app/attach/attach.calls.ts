@@ -8,6 +8,10 @@ import type { Logger } from '../logger.js';
 import type { ChannelSnapshot } from '../pbx/ports.js';
 import { CallRecord } from '../calls/calls.entities.js';
 import { applyEvent, changedFields, endUnseen, linkedidOf, type AttachedCall, type AttachEvent } from './call-mapping.js';
+import type { PbxTimes } from './pbx-times.js';
+
+/** Channel state Up. */
+const UP = 6;
 
 const FIELDS: Array<keyof AttachedCall> = [
   'callerNumber', 'callerName', 'calledNumber', 'startedAt', 'answeredAt', 'endedAt', 'durationMs', 'outcome', 'hangupCause',
@@ -74,17 +78,40 @@ export class AttachedCallLog {
   }
 
   /**
+   * Whether a call in progress needs the PBX's times: a caller's channel with no record (it began
+   * unseen) or up with a record that has no answer time (it was answered unseen).
+   */
+  async needsTimes(channels: Array<ChannelSnapshot & { durationSeconds: number }>): Promise<boolean> {
+    for (const ch of channels) {
+      if (ch.uniqueid !== ch.linkedid) continue;
+      const r = await this.repo.findOne({ where: { channelId: this.channelIdOf(ch.linkedid) }, select: { id: true, answeredAt: true, endedAt: true } });
+      if (!r || (ch.state === UP && !r.answeredAt && !r.endedAt)) return true;
+    }
+    return false;
+  }
+
+  /**
    * After a reconnect or a takeover: the PBX's channels now (CoreShowChannels, asked for at
    * `takenAt`). A call still open in the database with no channel left ended unseen; a call in
-   * progress with no record (it began while nobody listened) gets one.
+   * progress with no record (it began while nobody listened) gets one, and an open record of a
+   * caller now up gets its answer time; both with the PBX's times (`times`, pbx-times.ts).
    */
-  async reconcile(channels: Array<ChannelSnapshot & { durationSeconds: number }>, takenAt: Date, now = new Date()): Promise<{ closed: number; opened: number }> {
-    const live = new Set(channels.map((c) => c.linkedid));
+  async reconcile(channels: Array<ChannelSnapshot & { durationSeconds: number }>, takenAt: Date, times: Map<string, PbxTimes> = new Map(), now = new Date()): Promise<{ closed: number; opened: number; answered: number }> {
+    const live = new Map(channels.filter((c) => c.uniqueid === c.linkedid).map((c) => [c.linkedid, c]));
+    const liveCalls = new Set(channels.map((c) => c.linkedid));
     const open = await this.repo.find({ where: { source: this.source, endedAt: IsNull() } });
     let closed = 0;
+    let answered = 0;
     for (const r of open) {
       const linkedid = r.channelId.slice(this.source.length + 1);
-      if (live.has(linkedid) || r.startedAt.getTime() >= takenAt.getTime()) continue;
+      const caller = live.get(linkedid);
+      // Answered while nobody listened: the PBX's answer time if it gives one, else the earliest it can be (the start).
+      if (caller && caller.state === UP && !r.answeredAt) {
+        const answeredAt = times.get(caller.uniqueid)?.answeredAt ?? r.startedAt;
+        await this.repo.update({ id: r.id }, { answeredAt, handledBy: this.nodeName });
+        answered++;
+      }
+      if (liveCalls.has(linkedid) || r.startedAt.getTime() >= takenAt.getTime()) continue;
       const prev = toCall(r);
       await this.repo.update({ id: r.id }, { ...changedFields(prev, endUnseen(prev, now)), handledBy: this.nodeName });
       closed++;
@@ -94,14 +121,15 @@ export class AttachedCallLog {
       if (ch.uniqueid !== ch.linkedid) continue;
       const channelId = this.channelIdOf(ch.linkedid);
       if (await this.repo.exists({ where: { channelId } })) continue;
-      const startedAt = new Date(takenAt.getTime() - ch.durationSeconds * 1000);
-      const c = applyEvent(null, { kind: 'channel', cause: 'state', channel: ch, at: startedAt });
+      const t = times.get(ch.uniqueid) ?? { startedAt: new Date(takenAt.getTime() - ch.durationSeconds * 1000), answeredAt: null };
+      const c = applyEvent(null, { kind: 'channel', cause: 'state', channel: ch, at: t.startedAt });
       if (!c) continue;
-      // When it was answered is not known (it happened unseen); that it was is.
+      // Up: answered at the PBX's answer time; without one (no CDR on the PBX) at the earliest it can be, its start.
+      if (c.answeredAt) c.answeredAt = t.answeredAt ?? t.startedAt;
       await this.insert(channelId, c);
       opened++;
     }
-    if (closed || opened) this.log.info({ closed, opened }, 'attached PBX: call records reconciled with CoreShowChannels');
-    return { closed, opened };
+    if (closed || opened || answered) this.log.info({ closed, opened, answered }, 'attached PBX: call records reconciled with CoreShowChannels');
+    return { closed, opened, answered };
   }
 }

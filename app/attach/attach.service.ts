@@ -11,6 +11,7 @@ import { AGENT_STATES } from '../acd/agent-state.js';
 import type { AttachedAgents, AttachedAgentView } from './attach.agents.js';
 import type { AttachedCallLog } from './attach.calls.js';
 import { concernsCallRecord, type AttachEvent } from './call-mapping.js';
+import { channelTimes, type PbxTimes } from './pbx-times.js';
 import { logFailure } from '../log-failure.js';
 import { addQueueCall, DEFAULT_DEFINITIONS, definitionStatements, emptyQueueCounters, queueFigures, resolveDefinitions } from '../reports/definitions.js';
 
@@ -113,15 +114,36 @@ export class AttachService implements AttachedPbxSink {
     const [status, channels] = await Promise.all([this.pbx.queueStatus(), this.pbx.channels()]);
     const agentsChanged = await this.agents.reconcile(status);
     await this.queueCalls.flushed();
+    const times = await this.timesIfNeeded(channels, status, takenAt);
+    // Answered unseen first: a caller seen waiting and answered meanwhile is answered, not gone.
+    await this.queueCalls.adoptAnswered(answeredUnseen(channels, status, takenAt, times));
     const callersClosed = await this.queueCalls.reconcile(status, new Date(), takenAt);
     await this.queueCalls.adoptWaiting(status, takenAt);
-    await this.queueCalls.adoptAnswered(answeredUnseen(channels, status, takenAt));
-    let result = { closed: 0, opened: 0 };
-    await this.enqueue(async () => (result = await this.calls.reconcile(channels, takenAt)), 'reconcile');
-    if (agentsChanged || callersClosed || result.closed || result.opened) {
-      this.log.info({ agentsChanged, callersClosed, callsClosed: result.closed, callsOpened: result.opened }, 'attached PBX reconciled');
+    let result = { closed: 0, opened: 0, answered: 0 };
+    await this.enqueue(async () => (result = await this.calls.reconcile(channels, takenAt, times)), 'reconcile');
+    if (agentsChanged || callersClosed || result.closed || result.opened || result.answered) {
+      this.log.info({ agentsChanged, callersClosed, callsClosed: result.closed, callsOpened: result.opened, callsAnswered: result.answered }, 'attached PBX reconciled');
     }
     return { agentsChanged, callersClosed, callsClosed: result.closed, callsOpened: result.opened };
+  }
+
+  /**
+   * The PBX's own times of the channels (one Status, pbx-times.ts), asked only when a call in
+   * progress needs them: a record to open or to mark answered, a queue call answered unseen.
+   */
+  private async timesIfNeeded(channels: Awaited<ReturnType<AttachedPbx['channels']>>, status: QueueStatusSnapshot, takenAt: Date): Promise<Map<string, PbxTimes>> {
+    const unseen = answeredUnseen(channels, status, takenAt);
+    const needed = (await this.calls.needsTimes(channels)) || (await this.queueCalls.anyNotAnswered(unseen));
+    if (!needed) return new Map();
+    try {
+      const { times, clock } = channelTimes(channels, await this.pbx.channelClocks(), takenAt);
+      if (clock && !clock.agrees) this.log.warn({ offsetMs: clock.offsetMs }, 'attached PBX: its clock differs from this one; its call times are moved onto this clock');
+      if (!clock) this.log.warn('attached PBX: no CDR times from Status (CDR off on the PBX?); calls found in progress get times in whole seconds and no answer time');
+      return times;
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'attached PBX: Status (channel times) failed; calls found in progress get times in whole seconds');
+      return channelTimes(channels, null, takenAt).times;
+    }
   }
 
   // ---- reads (any node) -----------------------------------------------------------------
@@ -183,9 +205,11 @@ export class AttachService implements AttachedPbxSink {
 
 /**
  * Callers whose Queue() is bridged to a member now (CoreShowChannels): their queue, when they
- * entered it and when the member answered, as far as the listing's durations say.
+ * entered it and when the member answered. With the PBX's times (`times`, pbx-times.ts): the
+ * member's channel's answer, and the wait app_queue set on the caller (QUEUEWAIT, the figure its
+ * queue_log CONNECT line holds); without: the listing's ages in whole seconds.
  */
-export function answeredUnseen(channels: Awaited<ReturnType<AttachedPbx['channels']>>, status: QueueStatusSnapshot, takenAt: Date) {
+export function answeredUnseen(channels: Awaited<ReturnType<AttachedPbx['channels']>>, status: QueueStatusSnapshot, takenAt: Date, times: Map<string, PbxTimes> = new Map()) {
   const out: Parameters<QueueCallLog['adoptAnswered']>[0] = [];
   const stripped = (iface: string) => iface.replace(/\/n$/, '');
   for (const caller of channels) {
@@ -195,9 +219,11 @@ export function answeredUnseen(channels: Awaited<ReturnType<AttachedPbx['channel
     if (!queue || !agent) continue;
     const device = deviceOf(agent.name);
     const member = status.members.find((m) => m.queue === queue && (stripped(m.interface) === device || m.stateInterface === device));
-    const answeredAt = new Date(takenAt.getTime() - agent.durationSeconds * 1000);
-    const joinedAt = new Date(takenAt.getTime() - caller.durationSeconds * 1000);
-    out.push({ queue, uniqueid: caller.uniqueid, callerNumber: caller.callerNumber, joinedAt, answeredAt, agentInterface: member?.interface ?? device, holdSeconds: Math.max(0, caller.durationSeconds - agent.durationSeconds) });
+    const callerStart = times.get(caller.uniqueid)?.startedAt ?? new Date(takenAt.getTime() - caller.durationSeconds * 1000);
+    const answeredAt = times.get(agent.uniqueid)?.answeredAt ?? new Date(takenAt.getTime() - agent.durationSeconds * 1000);
+    const holdSeconds = times.get(caller.uniqueid)?.queueWaitSeconds ?? Math.max(0, caller.durationSeconds - agent.durationSeconds);
+    const joinedAt = new Date(Math.max(callerStart.getTime(), answeredAt.getTime() - holdSeconds * 1000));
+    out.push({ queue, uniqueid: caller.uniqueid, callerNumber: caller.callerNumber, joinedAt, answeredAt, agentInterface: member?.interface ?? device, holdSeconds });
   }
   return out;
 }

@@ -5,7 +5,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { AmiClient } from './ami/index.js';
-import { parseChannels, toChannelEvent } from './ami/channel-events.js';
+import { CLOCK_VARIABLES, parseChannels, parseStatusClocks, toChannelEvent } from './ami/channel-events.js';
 import { parseQueueStatus, toQueueEvent } from './ami/queue-control.js';
 import type { AmiMessage } from './ami/types.js';
 import type { AttachedPbx, AttachedPbxSink, LinkState } from './ports.js';
@@ -53,6 +53,12 @@ export function createAttachedPbx(config: NonNullable<Config['attach']>, logger:
     async channels() {
       const r = await ami.actionList('CoreShowChannels', {}, { timeoutMs: 15_000 });
       return parseChannels(r.events);
+    },
+    async channelClocks() {
+      // Status reads: its Variables are evaluated as reads of the CDR functions, nothing is set.
+      const sentAt = Date.now();
+      const r = await ami.actionList('Status', { Variables: CLOCK_VARIABLES }, { timeoutMs: 15_000 });
+      return { sentAt, receivedAt: Date.now(), channels: parseStatusClocks(r.events) };
     },
   };
 }

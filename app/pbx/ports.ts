@@ -242,6 +242,26 @@ export interface ChannelSnapshot {
   exten: string;
 }
 
+/** One channel of a Status answer: its age (whole seconds) and what its CDR says (epoch ms, PBX clock; null: none). */
+export interface ChannelClock {
+  uniqueid: string;
+  /** Status `Seconds`: whole seconds the channel has existed. */
+  seconds: number;
+  /** `CDR(uniqueid)`: whose CDR the times are (the channel's own, or they are not used). */
+  cdrUniqueid: string;
+  cdrStartMs: number | null;
+  cdrAnswerMs: number | null;
+  /** `QUEUEWAIT`: whole seconds a caller waited in the queue whose member it is bridged to (app_queue sets it at the connect); null: unset. */
+  queueWaitSeconds: number | null;
+}
+
+export interface ChannelClocks {
+  /** Hotline's clock (epoch ms) when the Status action was sent and when its list was complete. */
+  sentAt: number;
+  receivedAt: number;
+  channels: ChannelClock[];
+}
+
 export type ChannelEvent =
   | { kind: 'channel'; cause: 'new' | 'state' | 'hangup'; channel: ChannelSnapshot; hangupCause?: string; at: Date }
   /** The caller's channel finished dialing `destChannel` (ANSWER, BUSY, NOANSWER, CANCEL ...). */
@@ -267,6 +287,11 @@ export interface AttachedPbx {
   queueStatus(queue?: string): Promise<QueueStatusSnapshot>;
   /** CoreShowChannels: every channel up now, with how long it has existed, its application and bridge. */
   channels(): Promise<Array<ChannelSnapshot & { durationSeconds: number; application: string; applicationData: string; bridgeId: string }>>;
+  /**
+   * Status with each channel's CDR start and answer (`CDR(start,u)`, `CDR(answer,u)`: the PBX's
+   * clock, microseconds), and when Hotline sent the action and had the whole answer (its clock).
+   */
+  channelClocks(): Promise<ChannelClocks>;
 }
 
 // ---- An agent's line: the call Asterisk has on an agent's device ------------------------

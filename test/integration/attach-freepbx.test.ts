@@ -2,13 +2,15 @@
 // (test/fixtures/freepbx-pbx: Local-channel members with state_interface, GoSub dialplan,
 // q-sales ringall whose Queue() timeout of 8 s overflows callers to q-support, leastrecent).
 // Real calls from sipp; every per-queue figure and every call record Hotline shows is compared
-// with what this test computes from that PBX's own queue_log — also after Hotline was stopped
+// with what this test computes from that PBX's own queue_log, and every record's start, answer
+// and end with that PBX's own CDR (cdr_custom, raw times) — also after Hotline was stopped
 // during calls and started again.
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { api } from '../support/api.js';
 import { startAgents, type Agents } from '../support/agents.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { FREEPBX, FREEPBX_QUEUE_LOG, freepbxCli, startFreepbx, stopFreepbx } from '../support/freepbx-pbx.js';
+import { FREEPBX, FREEPBX_CDR, FREEPBX_QUEUE_LOG, freepbxCli, startFreepbx, stopFreepbx } from '../support/freepbx-pbx.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { waitUntil } from '../support/pbx.js';
 import { expectedFigures, legsOf, readQueueLog, type LogLeg } from '../support/queue-log.js';
@@ -20,7 +22,18 @@ const [ALICE, BOB, CAROL] = FREEPBX.agents;
 const SHORT_ABANDON = 5; // the reports' default definitions
 const SL = { [SALES]: 20, [SUPPORT]: 30 } as Record<string, number>;
 
+/** How far a record's start, answer and end may be from the PBX's CDR (seconds). */
+const CDR_TOLERANCE_S = 0.5;
+
 type Rec = Record<string, any>;
+
+/** The PBX's CDR lines of a caller's own channel (uniqueid = the call's Linkedid), first first. */
+function cdrOf(callid: string): Array<{ start: number; answer: number | null; end: number }> {
+  return readFileSync(FREEPBX_CDR, 'utf8').split('\n').filter(Boolean).map((l) => l.split(','))
+    .filter((f) => f[0] === callid)
+    .map((f) => ({ start: Number(f[6]), answer: Number(f[7]) > 0 ? Number(f[7]) : null, end: Number(f[8]) }))
+    .sort((a, b) => a.start - b.start);
+}
 let seq = 0;
 const nextCaller = () => `5558${String(process.pid % 1000).padStart(3, '0')}${String(++seq).padStart(2, '0')}`;
 const call = (opts: Omit<SippOptions, 'target'>): Promise<SippCall> => startCall({ ...opts, target: FREEPBX.sipTarget });
@@ -72,9 +85,13 @@ describe('attached read-only to a FreePBX-style PBX: figures and records equal i
     }, 15_000, 250);
     for (const queue of [SALES, SUPPORT]) {
       const want = expectedFigures(all.filter((l) => l.queue === queue), SL[queue]!, SHORT_ABANDON, false);
-      const got = (await stats(queue)).figures;
-      const pick = Object.fromEntries(Object.keys(want).map((k) => [k, got[k]]));
-      expect(pick, `${queue} figures vs queue_log`).to.deep.equal(want);
+      const picked = async () => {
+        const got = (await stats(queue)).figures;
+        return Object.fromEntries(Object.keys(want).map((k) => [k, got[k]]));
+      };
+      // The queue_log has a call's end (COMPLETECALLER) before Hotline has its AgentComplete: wait a little for it.
+      await waitUntil(`${queue} figures equal to the queue_log`, async () => (JSON.stringify(await picked()) === JSON.stringify(want) ? true : undefined), 5000, 250).catch(() => undefined);
+      expect(await picked(), `${queue} figures vs queue_log`).to.deep.equal(want);
     }
     // Records: one per caller (queue_log callid = the caller's channel = the call's Linkedid).
     const recs = await records();
@@ -98,7 +115,40 @@ describe('attached read-only to a FreePBX-style PBX: figures and records equal i
       expect(got, `record of ${callid}`).to.deep.equal(want);
       // Start and answer as the PBX gives them: the queue_log's first ENTERQUEUE is within a second of the start.
       expect(Math.abs(Date.parse(r!.startedAt) / 1000 - mine[0]!.enteredAt), `start of ${callid}`).to.be.lessThan(2);
+      expectCdrTimes(r!, callid);
     }
+  }
+
+  /** The record's start, answer (the PBX answered the caller) and end equal the PBX's CDR of the caller's channel. */
+  function expectCdrTimes(r: Rec, callid: string): void {
+    const cdr = cdrOf(callid);
+    expect(cdr, `CDR lines of ${callid}`).to.not.deep.equal([]);
+    const first = cdr[0]!;
+    const secs = (iso: string | null) => (iso ? Date.parse(iso) / 1000 : null);
+    expect(Math.abs(secs(r.startedAt)! - first.start), `start of ${callid}: record ${r.startedAt}, CDR ${first.start}`).to.be.lessThan(CDR_TOLERANCE_S);
+    expect(first.answer, `the CDR of ${callid} has an answer`).to.not.equal(null);
+    expect(r.answeredAt, `answer of ${callid}`).to.not.equal(null);
+    expect(Math.abs(secs(r.answeredAt)! - first.answer!), `answer of ${callid}: record ${r.answeredAt}, CDR ${first.answer}`).to.be.lessThan(CDR_TOLERANCE_S);
+    const end = Math.max(...cdr.map((c) => c.end));
+    expect(Math.abs(secs(r.endedAt)! - end), `end of ${callid}: record ${r.endedAt}, CDR ${end}`).to.be.lessThan(CDR_TOLERANCE_S);
+  }
+
+  /** The queue leg Hotline holds for a caller (answered at, wait), straight from its database. */
+  async function legOf(callid: string, queue: string): Promise<Rec> {
+    const rows = await db.query(`SELECT outcome, answered_at AS answeredAt, hold_seconds AS holdSeconds FROM acd_queue_calls WHERE source = ? AND uniqueid = ? AND queue = ?`, [PBX, callid, queue]);
+    expect(rows, `queue legs of ${callid} in ${queue}`).to.have.length(1);
+    return rows[0]!;
+  }
+
+  /** A leg answered while Hotline was stopped: answered when the queue_log says CONNECT (whole seconds), with its wait. */
+  async function expectAnsweredLeg(leg: LogLeg): Promise<void> {
+    const mine = await legOf(leg.callid, leg.queue);
+    const connect = readQueueLog([leg.queue], 0, FREEPBX_QUEUE_LOG).find((l) => l.callid === leg.callid && l.event === 'CONNECT')!;
+    expect(mine.outcome).to.equal('answered');
+    expect(Number(mine.holdSeconds), `wait of ${leg.callid}`).to.equal(leg.wait);
+    // queue_log stamps whole seconds (time(NULL)): the answer lies within that second.
+    const at = new Date(mine.answeredAt as string | Date).getTime() / 1000;
+    expect(at - connect.time, `answer of ${leg.callid} in ${leg.queue}: ${at} vs CONNECT at ${connect.time}`).to.be.within(-0.05, 1 + 0.05);
   }
 
   before(async () => {
@@ -178,10 +228,37 @@ describe('attached read-only to a FreePBX-style PBX: figures and records equal i
     await hotline.stop();
     // Answered in q-support while Hotline is not watching; still talking when it starts again.
     const unseen = await call({ scenario: 'uac-hangup', service: FREEPBX.supportNumber, caller: nextCaller(), hangupAfterMs: 14_000 });
-    await waitUntil('the unseen call answered on the PBX', async () => (legs().some((l) => l.outcome === 'answered' && l.queue === SUPPORT && l.enteredAt >= Date.now() / 1000 - 10) ? true : undefined), 10_000, 250);
+    const leg = await waitUntil('the unseen call answered on the PBX', async () => legs().find((l) => l.outcome === 'answered' && l.queue === SUPPORT && l.enteredAt >= Date.now() / 1000 - 10), 10_000, 250);
     await new Promise((r) => setTimeout(r, 2000));
     await start();
+    // While it is still in progress: its record has the PBX's start and answer, and it is answered in today's figures.
+    const rec = await waitUntil('the record rebuilt at the start', async () => (await records()).find((r) => r.channelId === `${PBX}:${leg.callid}`), 10_000, 200);
+    expect(rec.endedAt, 'still in progress').to.equal(null);
+    await expectAnsweredLeg(leg);
     assertCallsSucceeded(await unseen.done);
+    await compareWithQueueLog();
+    // Rebuilt from the PBX's own times: equal to its CDR to the millisecond's rounding, not to the whole second.
+    const cdr = cdrOf(leg.callid)[0]!;
+    expect(Math.abs(Date.parse(rec.startedAt) / 1000 - cdr.start), `rebuilt start ${rec.startedAt} vs CDR ${cdr.start}`).to.be.lessThan(0.002);
+    expect(Math.abs(Date.parse(rec.answeredAt) / 1000 - cdr.answer!), `rebuilt answer ${rec.answeredAt} vs CDR ${cdr.answer}`).to.be.lessThan(0.002);
+  });
+
+  it('a caller waiting when Hotline stopped and answered before it started again is answered in today\'s figures', async () => {
+    pause(ALICE.interface, SUPPORT, 'meeting');
+    pause(CAROL.interface, SUPPORT, 'meeting');
+    await waitMember(SUPPORT, 'Carol', 'break');
+    const caller = nextCaller();
+    const waiting = await call({ scenario: 'uac-hangup', service: FREEPBX.supportNumber, caller, hangupAfterMs: 22_000 });
+    await waitUntil('Hotline sees the caller waiting', async () => ((await stats(SUPPORT)).waiting === 1 ? true : undefined), 10_000, 200);
+    await hotline.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+    unpause(CAROL.interface, SUPPORT);
+    const leg = await waitUntil('answered on the PBX while Hotline is stopped', async () => legs().find((l) => l.caller === caller && l.outcome === 'answered'), 10_000, 250);
+    await start();
+    await expectAnsweredLeg(leg);
+    expect((await stats(SUPPORT)).waiting, 'no longer waiting').to.equal(0);
+    assertCallsSucceeded(await waiting.done);
+    unpause(ALICE.interface, SUPPORT);
     await compareWithQueueLog();
   });
 });

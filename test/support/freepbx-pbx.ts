@@ -4,6 +4,7 @@
 // run/log/spool/lib/cache directories. AMI 127.0.0.1:5042 (a read-only account for Hotline),
 // SIP udp 127.0.0.1:5082, no HTTP/ARI. Extensions 101-103 are sipp UAS on 5181-5183. Started
 // fresh and stopped by its own control socket (`-C /etc/asterisk-freepbx/asterisk.conf`).
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './pbx.js';
 import { SidePbx } from './side-pbx.js';
@@ -42,6 +43,11 @@ export async function startFreepbx(): Promise<void> {
     readyWhat: 'its SIP transport and queue',
     ready: () => /transport-udp/.test(freepbxCli('pjsip show transports')) && freepbxCli(`queue show ${FREEPBX.support}`).includes('Carol'),
     freshLogs: ['queue_log'],
+    // cdr_custom writes into a directory it does not create; a fresh CDR file per run.
+    clean: () => {
+      rmSync(FREEPBX_CDR, { force: true });
+      mkdirSync(join(FREEPBX_LOG_DIR, 'cdr-custom'), { recursive: true });
+    },
   });
 }
 
@@ -53,3 +59,6 @@ export function stopFreepbx(): Promise<void> {
 /** This PBX's queue_log (read with test/support/queue-log.ts's readQueueLog). */
 export const FREEPBX_QUEUE_LOG = `${FREEPBX_LOG_DIR}/queue_log`;
 
+
+/** This PBX's CDR (cdr_custom, test/fixtures/freepbx-pbx/cdr_custom.conf): a file Hotline never reads. */
+export const FREEPBX_CDR = `${FREEPBX_LOG_DIR}/cdr-custom/Master.csv`;

@@ -1,6 +1,6 @@
 // Channel events of a PBX watched over AMI (Newchannel, Newstate, Hangup, DialEnd), and the
 // items of CoreShowChannels, normalized to ChannelEvent / ChannelSnapshot. Pure.
-import type { ChannelEvent, ChannelSnapshot } from '../ports.js';
+import type { ChannelClock, ChannelEvent, ChannelSnapshot } from '../ports.js';
 import { fieldOf } from './parser.js';
 import type { AmiMessage } from './types.js';
 
@@ -69,6 +69,33 @@ export function parseChannels(items: AmiMessage[]): ChannelListing[] {
       bridgeId: fieldOf(e, 'BridgeId') ?? '',
     }))
     .filter((c) => c.uniqueid !== '');
+}
+
+/** The variables Hotline asks Status for: the channel's CDR, times raw (epoch.microseconds), and app_queue's wait. */
+export const CLOCK_VARIABLES = 'CDR(uniqueid),CDR(start,u),CDR(answer,u),QUEUEWAIT';
+
+/** A raw CDR time (`1796336228.626386`; `0.000000` or empty: not set) as epoch ms. */
+const cdrMs = (v: string | undefined): number | null => {
+  const n = Number(v ?? '');
+  return v && Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : null;
+};
+
+/** The items of a Status list asked with CLOCK_VARIABLES. */
+export function parseStatusClocks(items: AmiMessage[]): ChannelClock[] {
+  return items
+    .filter((e) => fieldOf(e, 'Event') === 'Status' && fieldOf(e, 'Uniqueid'))
+    .map((e) => {
+      const raw = e.Variable ?? e.variable ?? [];
+      const vars = new Map((Array.isArray(raw) ? raw : [raw]).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+      return {
+        uniqueid: fieldOf(e, 'Uniqueid')!,
+        seconds: num(fieldOf(e, 'Seconds')),
+        cdrUniqueid: vars.get('CDR(uniqueid)') ?? '',
+        cdrStartMs: cdrMs(vars.get('CDR(start,u)')),
+        cdrAnswerMs: cdrMs(vars.get('CDR(answer,u)')),
+        queueWaitSeconds: /^\d+$/.test(vars.get('QUEUEWAIT') ?? '') ? Number(vars.get('QUEUEWAIT')) : null,
+      };
+    });
 }
 
 /** A channel as CoreShowChannels lists it: how long it exists, what it runs, the bridge it is in. */
