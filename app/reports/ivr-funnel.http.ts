@@ -12,6 +12,7 @@ import type { ReportsService } from './reports.service.js';
 const when = z.string().min(1).max(40).describe("'YYYY-MM-DD' (midnight in tz) or an ISO instant with offset");
 export const ivrFunnelQuery = z.strictObject({
   flow: flowName.describe('the IVR flow'),
+  version: z.coerce.number().int().min(1).max(1_000_000).optional().describe('only the calls that ran this version of the flow (default: every version)'),
   from: when,
   to: when.describe('end of the range (exclusive); at most 31 days after from'),
   tz: z.string().min(1).max(64).default('UTC'),
@@ -32,7 +33,7 @@ export function ivrFunnelRoutes(r: SecureRouter, reports: ReportsService, funnel
   const run = async (q: z.infer<typeof ivrFunnelQuery>) => {
     // The reports' range rules (dates, timezone, order); the funnel reads calls, so 31 days at most.
     const range = await reports.range({ from: q.from, to: q.to, tz: q.tz, locale: q.locale }, 'hour');
-    return { from: range.from.toISOString(), to: range.to.toISOString(), tz: q.tz, ...(await funnel.funnel(q.flow, range.from, range.to, q.locale)) };
+    return { from: range.from.toISOString(), to: range.to.toISOString(), tz: q.tz, ...(await funnel.funnel(q.flow, range.from, range.to, q.locale, q.version)) };
   };
   r.get('/reports/ivr', { ...READ, query: ivrFunnelQuery }, async (req, res) => {
     res.json(await run(input(req, 'query', ivrFunnelQuery)));

@@ -121,12 +121,17 @@ const PAGE = 5000;
 export class IvrFunnel {
   constructor(private readonly db: DataSource) {}
 
-  /** The funnel of the flow named `flow` over [from, to); 404 for an unknown flow. */
-  async funnel(flow: string, from: Date, to: Date, locale: Locale) {
+  /**
+   * The funnel of the flow named `flow` over [from, to): of the calls that ran `version` of it
+   * (its definition gives the nodes), or of every call of the flow (the published version's
+   * definition). 404 for an unknown flow or version.
+   */
+  async funnel(flow: string, from: Date, to: Date, locale: Locale, onlyVersion?: number) {
     const f = await this.db.getRepository(IvrFlow).findOne({ where: { name: flow } });
     if (!f) throw new NotFoundError('IVR flow', flow);
-    const version = f.publishedVersion ?? f.latestVersion;
+    const version = onlyVersion ?? f.publishedVersion ?? f.latestVersion;
     const v = await this.db.getRepository(IvrFlowVersion).findOne({ where: { flowId: f.id, version } });
+    if (onlyVersion !== undefined && !v) throw new NotFoundError(`version of IVR flow ${flow}`, String(onlyVersion));
     let def: FlowDefinition | null = null;
     try {
       def = v ? (JSON.parse(v.definition) as FlowDefinition) : null;
@@ -139,14 +144,14 @@ export class IvrFunnel {
     for (;;) {
       const qb = this.db.getRepository(CallRecord).createQueryBuilder('c')
         .select(['c.id', 'c.startedAt', 'c.ivrPath', 'c.outcome', 'c.endedAt'])
-        .where({ flow, source: 'hotline', startedAt: Between(from, new Date(to.getTime() - 1)) });
+        .where({ flow, source: 'hotline', startedAt: Between(from, new Date(to.getTime() - 1)), ...(onlyVersion !== undefined ? { flowVersionId: v!.id } : {}) });
       if (after) qb.andWhere('(c.started_at > :at OR (c.started_at = :at AND c.id > :id))', { at: after.at, id: after.id });
       const rows = await qb.orderBy('c.started_at', 'ASC').addOrderBy('c.id', 'ASC').take(PAGE).getMany();
       for (const r of rows) calls.push({ steps: stepsOf(r.ivrPath), outcome: r.endedAt ? (r.outcome ?? 'failed') : null });
       if (rows.length < PAGE) break;
       after = { at: rows.at(-1)!.startedAt, id: rows.at(-1)!.id };
     }
-    return { flow, version: v?.version ?? null, ...funnelOf(calls, def), statements: funnelStatements(locale) };
+    return { flow, version: onlyVersion ?? null, nodesOfVersion: v?.version ?? null, ...funnelOf(calls, def), statements: funnelStatements(locale) };
   }
 }
 

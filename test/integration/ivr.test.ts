@@ -272,6 +272,20 @@ for (const kind of DB_KINDS) {
       const l3 = (ws.getRow(5).values as unknown[]).slice(1);
       expect([l3[0], l3[header.indexOf('到达')], l3[header.indexOf('来电挂机')]]).to.deep.equal(['l3', 3, 1]);
       expect(wb.worksheets.map((w) => w.name)).to.include('口径说明');
+      // Per version: v2 of the flow has one menu level fewer (l2's 2 is leafB); one call runs it.
+      const v2 = await publishFlow(hotline.url, 'funnel', deepFlow(2), ['6009']);
+      assertCallsSucceeded(await dial('12'));
+      const of = async (extra: string) => waitUntil(`the funnel ${extra}`, async () => {
+        const b = (await api(hotline.url, 'GET', `/api/reports/ivr?${q}${extra}`)).body;
+        return b.ended?.inProgress === 0 && b.calls >= (extra ? 1 : 6) ? b : undefined;
+      }, 30_000);
+      const first = await of('&version=1');
+      expect([first.calls, first.nodes.map((n: { node: string }) => n.node)]).to.deep.equal([5, ['l1', 'l2', 'bye', 'l3', 'leafA', 'leafB']]);
+      const second = await of(`&version=${v2}`);
+      expect(second.calls).to.equal(1);
+      expect(second.nodes.map((n: { node: string; reached: number }) => [n.node, n.reached])).to.deep.equal([['l1', 1], ['l2', 1], ['bye', 0], ['leafA', 0], ['leafB', 1]]);
+      expect((await of('')).calls, 'every version').to.equal(6);
+      expect((await api(hotline.url, 'GET', `/api/reports/ivr?${q}&version=99`)).status).to.equal(404);
       // Bad input: 400 naming the field, 404 for an unknown flow.
       const bad = async (query: string) => (await api(hotline.url, 'GET', `/api/reports/ivr?${query}`));
       const missing = await bad(q.replace('flow=funnel&', ''));

@@ -1,8 +1,8 @@
 import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /** A queue call's time on hold (after the answer) and the agent's wrap-up after it: AHT = talk + hold + wrap-up. */
-export class QueueCallHoldWrapup1765000000000 implements MigrationInterface {
-  name = 'QueueCallHoldWrapup1765000000000';
+export class QueueCallHoldWrapup1765000000001 implements MigrationInterface {
+  name = 'QueueCallHoldWrapup1765000000001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.addColumns('acd_queue_calls', [
