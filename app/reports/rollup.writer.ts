@@ -1,9 +1,10 @@
-// Writes the reports' facts and 15-minute rollups as queue calls finish, and rebuilds them all
-// from the ACD's queue calls (`npm run reports:rebuild`). Idempotent: a caller's facts are
-// replaced whole, and the rollup rows get the difference between the caller's old and new
-// facts (rollupDelta: nothing when they are the same), added in place (one upsert); when that
-// cannot be exact (a row loses an answered call: its maximum wait), the touched buckets are
-// recomputed from all their facts. So an event applied twice, a rebuild, or a write after a
+// Writes the reports' facts and rollups (15-minute rows, and the agents' UTC day rows) as queue
+// calls finish, and rebuilds them all from the ACD's queue calls (`npm run reports:rebuild`).
+// Idempotent: a caller's facts are replaced whole, and the rollup rows, 15-minute and day rows
+// alike, get the difference between the caller's old and new facts (rollupDelta: nothing when
+// they are the same), added in place (one upsert); when that cannot be exact (a row loses an
+// answered call: its maximum wait), the touched buckets are recomputed from all their facts and
+// the touched day rows from the day's 15-minute rows. So an event applied twice, a rebuild, or a write after a
 // rebuild give the same figures.
 import { Brackets, In, Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
@@ -74,15 +75,21 @@ export class RollupWriter {
 
   /** Rewrites the facts of these callers (one PBX) and adds the change to the rollups, in one transaction. */
   async writeMany(source: string, uniqueids: string[]): Promise<void> {
-    const legs = await this.src.legs(source, uniqueids);
-    const defs = await this.defsOf();
+    // The legs and the stored facts are read together, before the transaction: inside it a plain
+    // read would be no more than the same snapshot (not a lock), and a write that changes nothing
+    // (an event applied twice) then costs no transaction. A call written alone: these two reads,
+    // then START TRANSACTION, its facts (one insert or upsert), its rollup rows (one upsert) and COMMIT.
+    const [legs, defs, old] = await Promise.all([
+      this.src.legs(source, uniqueids),
+      this.defsOf(),
+      this.db.manager.find(ReportCallFact, { where: { source, uniqueid: In(uniqueids) } }) as unknown as Promise<FactRow[]>,
+    ]);
     const byCaller = new Map<string, QueueLeg[]>();
     for (const l of legs) byCaller.set(l.uniqueid, [...(byCaller.get(l.uniqueid) ?? []), l]);
     const facts = [...byCaller.values()].flatMap((ls) => factsFromLegs(ls, callerRegionSync));
+    const delta = rollupDelta(old, facts, defs);
+    if (!delta.rows.length && sameFacts(old, facts)) return;
     await this.atomically(async (m) => {
-      const old = (await m.find(ReportCallFact, { where: { source, uniqueid: In(uniqueids) } })) as unknown as FactRow[];
-      const delta = rollupDelta(old, facts, defs);
-      if (!delta.rows.length && sameFacts(old, facts)) return;
       await this.replaceFacts(m, old, facts);
       if (await this.maxStillHeld(m, delta.shrink, delta.rows)) {
         await this.addRows(m, delta.rows);
