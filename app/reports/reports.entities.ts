@@ -1,7 +1,7 @@
 // The reports' own tables: one fact per caller leg in a queue (the queue call as the reports
 // classify it: overflow, region, wait), and the rollups the reports read (15-minute rows, and
-// the agents' UTC day rows). Both are
-// derived data: `npm run reports:rebuild` writes them again from the ACD's queue calls.
+// the agents' UTC day rows). Both are derived data: `npm run reports:rebuild` writes them again
+// from the ACD's queue calls.
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'report_call_facts' })
