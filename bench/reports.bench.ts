@@ -4,18 +4,20 @@
 //      queue), generated in the server with INSERT … SELECT over MariaDB's sequence engine:
 //      80 % answered, 10 % abandoned, 2 % overflowed, 1 % callbacks, 1 % timeouts … Then the
 //      15-minute rollups of the dimensions the measured reports read (queue, agent, region,
-//      overflow) with INSERT … SELECT … GROUP BY, and 5 agent state changes per agent per day.
+//      overflow) with INSERT … SELECT … GROUP BY, the agents' day rows from those, and 5 agent
+//      state changes per agent per day.
 //   2. Timed through ReportsService (the code the API runs), BENCH_REPORTS_RUNS (20) each:
 //      a month's call summary for all queues (by day), agent statistics for all 500 agents over
-//      a month, the first page (50) of a month's abandoned-call list and a deep page (offset
+//      a month (UTC, and local days in Asia/Shanghai), the first page (50) of a month's abandoned-call list and a deep page (offset
 //      10,000). p50/p95/max.
 //   3. The rollup's cost per call: BENCH_REPORTS_WRITES (500) finished queue calls put in the
 //      ACD's table (in buckets already holding their share of the 5 M calls) and written one
-//      by one by RollupWriter.write (facts replaced, the bucket's rows recomputed), mean ms.
+//      by one by RollupWriter.write (facts upserted, the change added to the rows: one upsert), mean ms,
+//      and the floor of this box: BENCH_REPORTS_WRITES transactions of one tiny insert and a commit.
 //   4. EXPLAIN of every SELECT the timed reports ran.
 // Env: BENCH_REPORTS_CALLS, BENCH_REPORTS_RUNS, BENCH_REPORTS_WRITES, BENCH_REPORTS_KEEP=1
 // (keep the database and print its name), BENCH_REPORTS_DB=<name> (reuse a kept database:
-// skips step 1).
+// skips step 1 but runs the migrations it lacks).
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
@@ -114,6 +116,13 @@ async function generate(ds: DataSource): Promise<void> {
       }
     });
   }
+  // The agents' day rows (UTC days), as the rollup writer keeps them and the migration writes them.
+  await timed('rollups: agent days', async () => {
+    await ds.query(`INSERT INTO report_rollups ${ROLLUP_COLS} SELECT 'agent_day', CAST(DATE(bucket_at) AS DATETIME(3)), dim_key, queue, SUM(offered), SUM(answered), SUM(answered_in_sl),
+        SUM(abandoned), SUM(abandoned_short), SUM(callbacks), SUM(overflowed), SUM(timeouts), SUM(waiting), SUM(answered_wait_seconds), SUM(abandoned_wait_seconds),
+        MAX(max_answered_wait_seconds), SUM(talk_seconds), SUM(hold_seconds), SUM(wrapup_seconds)
+      FROM report_rollups WHERE dimension = 'agent' GROUP BY CAST(DATE(bucket_at) AS DATETIME(3)), dim_key, queue`);
+  });
   // Each agent each day: logged in 08:00, ready 08:01, lunch break 12:00-13:00, logged out 17:00.
   await timed('agent state changes', async () => {
     const n = AGENTS * DAYS * 5;
@@ -139,7 +148,11 @@ async function main() {
   const ds = createDataSource(cfg);
   await ds.initialize();
   try {
-    if (!env.BENCH_REPORTS_DB) {
+    if (env.BENCH_REPORTS_DB) {
+      // A kept database from an older Hotline: its pending migrations (e.g. the agents' day rows) run on it.
+      const pending = await ds.showMigrations();
+      if (pending) await timed('pending migrations on the kept database', () => ds.runMigrations());
+    } else {
       await ds.runMigrations();
       out(`## generating (${(cfg as { database?: string }).database}), load average ${loadavg()[0]!.toFixed(1)}`);
       await generate(ds);
@@ -161,9 +174,11 @@ async function main() {
     // Capture the SQL the reports run (for EXPLAIN).
     const captured = new Map<string, { sql: string; params: unknown[] }>();
     let capturing = '';
+    let statements = 0;
     const logger = (ds as unknown as { logger: Record<string, unknown> }).logger;
     const original = logger.logQuery as (q: string, p?: unknown[]) => void;
     logger.logQuery = (q: string, p?: unknown[]) => {
+      statements += 1;
       if (capturing && /^\s*SELECT/i.test(q)) captured.set(`${capturing} #${captured.size + 1}: ${q.replace(/\s+/g, " ").slice(0, 70)}`, { sql: q, params: p ?? [] });
       original?.call(logger, q, p);
     };
@@ -174,6 +189,8 @@ async function main() {
     const cases: Array<[string, number, () => Promise<unknown>]> = [
       ['month summary, all queues (by day)', 500, () => reports.summary({ ...base, interval: 'day' })],
       ['agent statistics, 500 agents, month', 1000, () => reports.agents(base)],
+      // Local days in Asia/Shanghai: 29 whole UTC days from day rows, 8 + 16 hours of 15-minute rows at the ends.
+      ['agent statistics, 500 agents, month, Asia/Shanghai', 1000, () => reports.agents({ ...base, from: monthFrom.slice(0, 10), to: monthTo.slice(0, 10), tz: 'Asia/Shanghai' })],
       ['abandoned list, month, first page', 200, () => reports.abandoned({ ...base, limit: 50, offset: 0 })],
       ['abandoned list, month, offset 10,000', 200, () => reports.abandoned({ ...base, limit: 50, offset: 10_000 })],
     ];
@@ -215,11 +232,13 @@ async function main() {
     const [{ perBucket }] = await ds.query(`SELECT COUNT(*) / COUNT(DISTINCT bucket_at) AS perBucket FROM report_call_facts WHERE bucket_at >= ?`, [sqlTime(end - DAY)]);
     // One by one: each call its own transaction (a quiet center: a call ends, the next one later).
     const ws: number[] = [];
+    statements = 0;
     for (let n = 0; n < WRITES; n++) {
       const t = performance.now();
       await writer.write('hotline', `${tag}-u${n}`);
       ws.push(performance.now() - t);
     }
+    const perWrite = statements / WRITES;
     // A burst: calls finishing while the writer is busy are written together (legsChanged batches them).
     const t0 = performance.now();
     for (let n = WRITES; n < 2 * WRITES; n++) writer.legsChanged('hotline', `${tag}-u${n}`);
@@ -231,6 +250,26 @@ async function main() {
     out('|---|---|---|---|---|---|');
     out(`| one by one (own transaction each) | ${mean.toFixed(2)} | ${pct(ws, 50).toFixed(2)} | ${pct(ws, 95).toFixed(2)} | ${Math.max(...ws).toFixed(2)} | < 1 ms |`);
     out(`| burst (legsChanged, batched) | ${burst.toFixed(2)} | | | | < 1 ms |`);
+    out(`statements per call one by one (START TRANSACTION and COMMIT included): ${perWrite.toFixed(1)}`);
+    // The floor of a call written in its own transaction on this box: a round trip, and a
+    // transaction of one tiny insert and its commit (InnoDB flushes its log at each commit:
+    // innodb_flush_log_at_trx_commit = 1, the default).
+    await ds.query('CREATE TABLE IF NOT EXISTS bench_floor_t (id INT PRIMARY KEY) ENGINE=InnoDB');
+    await ds.query('DELETE FROM bench_floor_t');
+    const trips: number[] = [];
+    const commits: number[] = [];
+    for (let n = 0; n < WRITES; n++) {
+      let t = performance.now();
+      await ds.query('SELECT 1');
+      trips.push(performance.now() - t);
+      t = performance.now();
+      await ds.transaction((m) => m.query('INSERT INTO bench_floor_t (id) VALUES (?)', [n]));
+      commits.push(performance.now() - t);
+    }
+    await ds.query('DROP TABLE bench_floor_t');
+    const [flush] = await ds.query("SHOW VARIABLES LIKE 'innodb_flush_log_at_trx_commit'");
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    out(`floor on this box: a round trip (SELECT 1) mean ${avg(trips).toFixed(2)} ms, p50 ${pct(trips, 50).toFixed(2)}; a transaction of one tiny insert + commit mean ${avg(commits).toFixed(2)} ms, p50 ${pct(commits, 50).toFixed(2)}, p95 ${pct(commits, 95).toFixed(2)} (innodb_flush_log_at_trx_commit = ${flush?.Value})`);
     const [{ check }] = await ds.query(`SELECT COUNT(*) AS \`check\` FROM report_call_facts WHERE id LIKE '${tag}-%'`);
     out(`facts written: ${check} of ${2 * WRITES}`);
 

@@ -1,4 +1,4 @@
-// npm run reports:rebuild — drops the reports' facts and 15-minute rollups and writes them
+// npm run reports:rebuild — drops the reports' facts and rollups (15-minute and day rows) and writes them
 // again from the ACD's queue calls (after a definition changed, or to repair them). Safe to run
 // while Hotline runs: it replaces everything in one transaction; calls that finish meanwhile
 // are written again by the running service.

@@ -24,7 +24,11 @@ const empty = (): AgentTime => ({ loggedInSeconds: 0, readySeconds: 0, breakSeco
 export function agentTimes(changes: StateChange[], fromMs: number, toMs: number, nowMs: number): Map<string, AgentTime> {
   const end = Math.min(toMs, nowMs);
   const byAgent = new Map<string, StateChange[]>();
-  for (const c of changes) byAgent.set(c.agentId, [...(byAgent.get(c.agentId) ?? []), c]);
+  for (const c of changes) {
+    const list = byAgent.get(c.agentId);
+    if (list) list.push(c);
+    else byAgent.set(c.agentId, [c]);
+  }
   const out = new Map<string, AgentTime>();
   for (const [agentId, list] of byAgent) {
     list.sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -1,6 +1,7 @@
 // The reports' own tables: one fact per caller leg in a queue (the queue call as the reports
-// classify it: overflow, region, wait), and the 15-minute rollups the reports read. Both are
-// derived data: `npm run reports:rebuild` writes them again from the ACD's queue calls.
+// classify it: overflow, region, wait), and the rollups the reports read (15-minute rows, and
+// the agents' UTC day rows). Both are derived data: `npm run reports:rebuild` writes them again
+// from the ACD's queue calls.
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'report_call_facts' })
@@ -74,11 +75,15 @@ export class ReportCallFact {
   overflowTo!: string;
 }
 
-/** One 15-minute bucket of one dimension value of one queue: additive counters (definitions.ts QueueCounters). */
+/**
+ * One 15-minute bucket of one dimension value of one queue: additive counters (definitions.ts
+ * QueueCounters). Dimension 'agent_day': one UTC day (bucket_at its midnight), the sum of the
+ * day's 'agent' rows (rollup.ts DAY_DIMENSIONS).
+ */
 @Entity({ name: 'report_rollups' })
 @Index('idx_report_rollups_bucket', ['bucketAt'])
 export class ReportRollup {
-  /** queue, agent, region, city, disposition. */
+  /** queue, agent, region, city, disposition, overflow; agent_day (day rows). */
   @PrimaryColumn({ type: 'varchar', length: 16 })
   dimension!: string;
 

@@ -1,16 +1,17 @@
-// Writes the reports' facts and 15-minute rollups as queue calls finish, and rebuilds them all
-// from the ACD's queue calls (`npm run reports:rebuild`). Idempotent: a caller's facts are
-// replaced whole, and the rollup rows get the difference between the caller's old and new
-// facts (rollupDelta: nothing when they are the same), added in place (one upsert); when that
-// cannot be exact (a row loses an answered call: its maximum wait), the touched buckets are
-// recomputed from all their facts. So an event applied twice, a rebuild, or a write after a
+// Writes the reports' facts and rollups (15-minute rows, and the agents' UTC day rows) as queue
+// calls finish, and rebuilds them all from the ACD's queue calls (`npm run reports:rebuild`).
+// Idempotent: a caller's facts are replaced whole, and the rollup rows, 15-minute and day rows
+// alike, get the difference between the caller's old and new facts (rollupDelta: nothing when
+// they are the same), added in place (one upsert); when that cannot be exact (a row loses an
+// answered call: its maximum wait), the touched buckets are recomputed from all their facts and
+// the touched day rows from the day's 15-minute rows. So an event applied twice, a rebuild, or a write after a
 // rebuild give the same figures.
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { Brackets, In, Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
 import { DEFAULT_DEFINITIONS, resolveDefinitions, type QueueDefinitions } from './definitions.js';
 import { callerRegionSync } from './region.js';
 import { ReportCallFact, ReportRollup } from './reports.entities.js';
-import { factsFromLegs, rollupDelta, rollupRows, type FactRow, type QueueLeg, type RollupRow } from './rollup.js';
+import { DAY_DIMENSIONS, DAY_MS, factsFromLegs, rollupDelta, rollupRows, utcDay, type FactRow, type QueueLeg, type RollupRow } from './rollup.js';
 
 /** Where the writer reads queue calls and each queue's definitions (the ACD). */
 export interface RollupSource {
@@ -74,64 +75,63 @@ export class RollupWriter {
 
   /** Rewrites the facts of these callers (one PBX) and adds the change to the rollups, in one transaction. */
   async writeMany(source: string, uniqueids: string[]): Promise<void> {
-    const legs = await this.src.legs(source, uniqueids);
-    const defs = await this.defsOf();
+    // The legs and the stored facts are read together, before the transaction: inside it a plain
+    // read would be no more than the same snapshot (not a lock), and a write that changes nothing
+    // (an event applied twice) then costs no transaction. A call written alone: these two reads,
+    // then START TRANSACTION, its facts (one insert or upsert), its rollup rows (one upsert) and COMMIT.
+    const [legs, defs, old] = await Promise.all([
+      this.src.legs(source, uniqueids),
+      this.defsOf(),
+      this.db.manager.find(ReportCallFact, { where: { source, uniqueid: In(uniqueids) } }) as unknown as Promise<FactRow[]>,
+    ]);
     const byCaller = new Map<string, QueueLeg[]>();
     for (const l of legs) byCaller.set(l.uniqueid, [...(byCaller.get(l.uniqueid) ?? []), l]);
     const facts = [...byCaller.values()].flatMap((ls) => factsFromLegs(ls, callerRegionSync));
+    const delta = rollupDelta(old, facts, defs);
+    if (!delta.rows.length && sameFacts(old, facts)) return;
     await this.atomically(async (m) => {
-      const old = (await m.find(ReportCallFact, { where: { source, uniqueid: In(uniqueids) } })) as unknown as FactRow[];
-      const delta = rollupDelta(old, facts, defs);
-      if (!delta.rows.length && sameFacts(old, facts)) return;
-      await this.replaceFacts(m, old.map((o) => o.id), facts);
-      if (await this.maxStillHeld(m, delta.shrink)) {
+      await this.replaceFacts(m, old, facts);
+      if (await this.maxStillHeld(m, delta.shrink, delta.rows)) {
         await this.addRows(m, delta.rows);
         // A row left with no call (a disposition changed, say) goes, as a recompute would leave it out.
-        for (const r of delta.rows.filter((x) => x.offered < 0)) {
-          await m.createQueryBuilder().delete().from(ReportRollup)
-            .where('dimension = :d AND bucket_at = :b AND dim_key = :k AND queue = :q AND offered = 0', { d: r.dimension, b: r.bucketAt, k: r.dimKey, q: r.queue })
-            .execute();
-        }
+        await this.dropEmpty(m, delta.rows.filter((x) => x.offered < 0));
         return;
       }
       const buckets = new Map<number, Date>();
       for (const f of [...old, ...facts]) buckets.set(f.bucketAt.getTime(), f.bucketAt);
       for (const b of buckets.values()) await this.recompute(m, b, defs);
+      const agents = [...new Set([...old, ...facts].map((f) => f.agentId).filter((a): a is string => !!a))];
+      const days = new Set([...buckets.keys()].map(utcDay));
+      if (agents.length) for (const d of days) await this.recomputeDay(m, new Date(d), agents);
     });
   }
 
-  /** Whether every row losing answered calls keeps a longest wait held by another call (stored maximum above the removed ones). */
-  private async maxStillHeld(m: EntityManager, shrink: Array<RollupRow & { removedMaxWait: number }>): Promise<boolean> {
+  /**
+   * Whether every row losing answered calls keeps a longest wait held by another call (stored
+   * maximum above the removed ones), or goes altogether (no call left in it).
+   */
+  private async maxStillHeld(m: EntityManager, shrink: Array<RollupRow & { removedMaxWait: number }>, rows: RollupRow[]): Promise<boolean> {
     for (const r of shrink) {
-      const row = await m.findOne(ReportRollup, { where: { dimension: r.dimension, bucketAt: r.bucketAt, dimKey: r.dimKey, queue: r.queue }, select: { maxAnsweredWaitSeconds: true, dimension: true } });
-      if (!row || row.maxAnsweredWaitSeconds <= r.removedMaxWait) return false;
+      const row = await m.findOne(ReportRollup, { where: { dimension: r.dimension, bucketAt: r.bucketAt, dimKey: r.dimKey, queue: r.queue }, select: { maxAnsweredWaitSeconds: true, offered: true, dimension: true } });
+      if (!row) return false;
+      const change = rows.find((x) => x.dimension === r.dimension && x.bucketAt.getTime() === r.bucketAt.getTime() && x.dimKey === r.dimKey && x.queue === r.queue);
+      if (change && row.offered + change.offered === 0) continue;
+      if (row.maxAnsweredWaitSeconds <= r.removedMaxWait) return false;
     }
     return true;
   }
 
+  /** Deletes these rows where no call is left in them (one statement). */
+  private async dropEmpty(m: EntityManager, rows: RollupRow[]): Promise<void> {
+    if (!rows.length) return;
+    const qb = m.createQueryBuilder().delete().from(ReportRollup).where('offered = 0');
+    qb.andWhere(new Brackets((w) => rows.forEach((r, i) => w.orWhere(`(dimension = :d${i} AND bucket_at = :b${i} AND dim_key = :k${i} AND queue = :q${i})`, { [`d${i}`]: r.dimension, [`b${i}`]: r.bucketAt, [`k${i}`]: r.dimKey, [`q${i}`]: r.queue }))));
+    await qb.execute();
+  }
+
   /** Adds counters to rollup rows in place, creating the rows that are missing (one statement per chunk). */
   private async addRows(m: EntityManager, rows: RollupRow[]): Promise<void> {
-    if (!rows.length) return;
-    const meta = m.connection.getMetadata(ReportRollup);
-    const cols = meta.columns;
-    const names = cols.map((c) => c.databaseName);
-    const counters = names.filter((n) => !['dimension', 'bucket_at', 'dim_key', 'queue'].includes(n));
-    const q = (n: string) => m.connection.driver.escape(n);
-    const mysql = m.connection.options.type !== 'better-sqlite3';
-    const set = counters.map((n) => {
-      if (n === 'max_answered_wait_seconds') return mysql ? `${q(n)} = GREATEST(${q(n)}, VALUES(${q(n)}))` : `${q(n)} = MAX(${q(n)}, excluded.${q(n)})`;
-      return mysql ? `${q(n)} = ${q(n)} + VALUES(${q(n)})` : `${q(n)} = ${q(n)} + excluded.${q(n)}`;
-    }).join(', ');
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const params: unknown[] = [];
-      const values = chunk.map((r) => {
-        for (const c of cols) params.push(m.connection.driver.preparePersistentValue(c.getEntityValue(r as unknown as ReportRollup), c));
-        return `(${cols.map(() => '?').join(', ')})`;
-      });
-      const head = `INSERT INTO ${q(meta.tableName)} (${names.map(q).join(', ')}) VALUES ${values.join(', ')}`;
-      await m.query(mysql ? `${head} ON DUPLICATE KEY UPDATE ${set}` : `${head} ON CONFLICT (${['dimension', 'bucket_at', 'dim_key', 'queue'].map(q).join(', ')}) DO UPDATE SET ${set}`, params);
-    }
+    await upsert(m, ReportRollup, rows as unknown as ReportRollup[], (n, mine, theirs) => (n === 'max_answered_wait_seconds' ? `${mine}` : `${theirs} + ${mine}`), true);
   }
 
   /** Drops every fact and rollup and writes them again from the ACD's queue calls. */
@@ -166,8 +166,13 @@ export class RollupWriter {
         }
       }
       const buckets = await m.createQueryBuilder(ReportCallFact, 'f').select('DISTINCT f.bucket_at', 'b').getRawMany<{ b: string | Date }>();
-      let rows = 0;
-      for (const { b } of buckets) rows += await this.recompute(m, toDate(b), defs);
+      const days = new Set<number>();
+      for (const { b } of buckets) {
+        await this.recompute(m, toDate(b), defs);
+        days.add(utcDay(toDate(b).getTime()));
+      }
+      for (const d of days) await this.recomputeDay(m, new Date(d));
+      const rows = Number((await m.createQueryBuilder(ReportRollup, 'r').select('COUNT(*)', 'n').getRawOne<{ n: string | number }>())?.n ?? 0);
       return { facts, buckets: buckets.length, rows };
     });
   }
@@ -186,19 +191,77 @@ export class RollupWriter {
     return (q) => map.get(q) ?? resolveDefinitions(DEFAULT_DEFINITIONS);
   }
 
-  private async replaceFacts(m: EntityManager, oldIds: string[], facts: FactRow[]): Promise<void> {
-    const ids = [...new Set([...oldIds, ...facts.map((f) => f.id)])];
-    for (let i = 0; i < ids.length; i += INSERT_CHUNK) await m.delete(ReportCallFact, { id: In(ids.slice(i, i + INSERT_CHUNK)) });
-    for (let i = 0; i < facts.length; i += INSERT_CHUNK) await m.insert(ReportCallFact, facts.slice(i, i + INSERT_CHUNK));
+  /** Replaces a caller's stored facts (`old`) by `facts`: the ones gone are deleted, the new and changed ones upserted. */
+  private async replaceFacts(m: EntityManager, old: FactRow[], facts: FactRow[]): Promise<void> {
+    const keep = new Set(facts.map((f) => f.id));
+    const gone = old.map((o) => o.id).filter((id) => !keep.has(id));
+    for (let i = 0; i < gone.length; i += INSERT_CHUNK) await m.delete(ReportCallFact, { id: In(gone.slice(i, i + INSERT_CHUNK)) });
+    const byId = new Map(old.map((o) => [o.id, o]));
+    const changed = facts.filter((f) => !byId.has(f.id) || !sameFacts([byId.get(f.id)!], [f]));
+    if (changed.some((f) => byId.has(f.id))) await upsert(m, ReportCallFact, changed as unknown as ReportCallFact[], () => null, false);
+    else for (let i = 0; i < changed.length; i += INSERT_CHUNK) await m.insert(ReportCallFact, changed.slice(i, i + INSERT_CHUNK));
   }
 
-  /** The rows of one bucket, recomputed from all its facts. */
+  /** The 15-minute rows of one bucket, recomputed from all its facts (the day rows are recomputeDay's). */
   private async recompute(m: EntityManager, bucketAt: Date, defsOf: (q: string) => QueueDefinitions): Promise<number> {
     const facts = (await m.find(ReportCallFact, { where: { bucketAt } })) as unknown as FactRow[];
-    await m.delete(ReportRollup, { bucketAt });
+    await m.delete(ReportRollup, { bucketAt, dimension: Not(In(Object.values(DAY_DIMENSIONS))) });
     const rows = rollupRows(facts, defsOf);
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) await m.insert(ReportRollup, rows.slice(i, i + INSERT_CHUNK));
     return rows.length;
+  }
+
+  /** The day rows of one UTC day (of these dimension keys, or all), summed again from the day's 15-minute rows. */
+  private async recomputeDay(m: EntityManager, day: Date, keys?: string[]): Promise<void> {
+    const meta = m.connection.getMetadata(ReportRollup);
+    const q = (n: string) => m.connection.driver.escape(n);
+    const at = (d: Date) => m.connection.driver.preparePersistentValue(d, meta.findColumnWithDatabaseName('bucket_at')!);
+    const names = meta.columns.map((c) => c.databaseName);
+    const select = names.map((n) => {
+      if (n === 'dimension' || n === 'bucket_at') return '?';
+      if (n === 'dim_key' || n === 'queue') return q(n);
+      return n === 'max_answered_wait_seconds' ? `MAX(${q(n)})` : `SUM(${q(n)})`;
+    });
+    for (const [dimension, dayDimension] of Object.entries(DAY_DIMENSIONS)) {
+      const del = m.createQueryBuilder().delete().from(ReportRollup).where('dimension = :d AND bucket_at = :b', { d: dayDimension, b: day });
+      if (keys) del.andWhere('dim_key IN (:...keys)', { keys });
+      await del.execute();
+      const only = keys ? ` AND ${q('dim_key')} IN (${keys.map(() => '?').join(', ')})` : '';
+      await m.query(
+        `INSERT INTO ${q(meta.tableName)} (${names.map(q).join(', ')}) SELECT ${select.join(', ')} FROM ${q(meta.tableName)}
+          WHERE ${q('dimension')} = ? AND ${q('bucket_at')} >= ? AND ${q('bucket_at')} < ?${only} GROUP BY ${q('dim_key')}, ${q('queue')}`,
+        [dayDimension, at(day), dimension, at(day), at(new Date(day.getTime() + DAY_MS)), ...(keys ?? [])],
+      );
+    }
+  }
+}
+
+/**
+ * Inserts rows, or updates the ones already there (one statement per chunk): each non-key
+ * column is set to `set(name, new value, stored value)`, or to the new value when that gives
+ * null. `keepMax`: max_answered_wait_seconds keeps the larger of the two.
+ */
+async function upsert<T extends object>(m: EntityManager, entity: { new (): T }, rows: T[], set: (name: string, mine: string, theirs: string) => string | null, keepMax: boolean): Promise<void> {
+  if (!rows.length) return;
+  const meta = m.connection.getMetadata(entity);
+  const cols = meta.columns;
+  const keys = meta.primaryColumns.map((c) => c.databaseName);
+  const q = (n: string) => m.connection.driver.escape(n);
+  const mysql = m.connection.options.type !== 'better-sqlite3';
+  const assign = cols.map((c) => c.databaseName).filter((n) => !keys.includes(n)).map((n) => {
+    const mine = mysql ? `VALUES(${q(n)})` : `excluded.${q(n)}`;
+    if (keepMax && n === 'max_answered_wait_seconds') return `${q(n)} = ${mysql ? 'GREATEST' : 'MAX'}(${q(n)}, ${mine})`;
+    return `${q(n)} = ${set(n, mine, q(n)) ?? mine}`;
+  }).join(', ');
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    const params: unknown[] = [];
+    const values = chunk.map((r) => {
+      for (const c of cols) params.push(m.connection.driver.preparePersistentValue(c.getEntityValue(r), c));
+      return `(${cols.map(() => '?').join(', ')})`;
+    });
+    const head = `INSERT INTO ${q(meta.tableName)} (${cols.map((c) => q(c.databaseName)).join(', ')}) VALUES ${values.join(', ')}`;
+    await m.query(mysql ? `${head} ON DUPLICATE KEY UPDATE ${assign}` : `${head} ON CONFLICT (${keys.map(q).join(', ')}) DO UPDATE SET ${assign}`, params);
   }
 }
 
