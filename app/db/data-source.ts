@@ -50,9 +50,10 @@ import { Recordings1764900000000 } from './migrations/1764900000000-Recordings.j
 import { faxEntities } from '../fax/fax.entities.js';
 import { Fax1764900000000 } from './migrations/1764900000000-Fax.js';
 import { FaxWork1764990000000 } from './migrations/1764990000000-FaxWork.js';
+import { RecordingKeywords1765000000000 } from './migrations/1765000000000-RecordingKeywords.js';
 
 export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...kbEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities, ...attachEntities, ...reportEntities, ReportSchedule, ...recordingEntities, ...qaEntities, ...faxEntities];
-export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, KbChunks1764520000000, Callbacks1764550000000, LiveEvents1764600000000, IoMerged1764710000000, AgentDesk1764713130000, KbMixedScripts1764720000000, Reports1764800000000, CallRecordsOpen1764850000000, LoginLockouts1764917170000, ReportSchedules1764900000000, ReportIndexes1764900000001, Recordings1764900000000, Qa1764910000000, Fax1764900000000, FaxWork1764990000000];
+export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, KbChunks1764520000000, Callbacks1764550000000, LiveEvents1764600000000, IoMerged1764710000000, AgentDesk1764713130000, KbMixedScripts1764720000000, Reports1764800000000, CallRecordsOpen1764850000000, LoginLockouts1764917170000, ReportSchedules1764900000000, ReportIndexes1764900000001, Recordings1764900000000, Qa1764910000000, Fax1764900000000, FaxWork1764990000000, RecordingKeywords1765000000000];
 
 export function createDataSource(db: Config['db']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
