@@ -101,7 +101,7 @@ describe('Must-show 7: an English phrase spoken on the agent\'s leg is found by 
     const hit = rec.keywords[0];
     // "cancel" comes after "I want to" in the sentence the phone starts at 2 s after answering; the
     // recording starts as the agent answers (MixMonitor, within a fraction of a second)
-    expect(hit.from, `said ${said.from}–${said.to} s on the phone, found ${hit.from}–${hit.to} s in the recording`).to.be.within(said.from - 0.5, said.from + 1.5);
+    expect(hit.from, `said ${said.from}–${said.to} s on the phone, found ${hit.from}–${hit.to} s in the recording`).to.be.within(said.from - 0.3, said.from + 1.2);
     expect(hit.to).to.be.within(hit.from + 0.4, said.to + 0.5);
     expect(rec.flags).to.deep.equal(['keyword']);
     expect((await api(hotline.url, 'GET', '/api/recordings?flag=keyword')).body.items.map((r: any) => r.id)).to.deep.equal([rec.id]);
