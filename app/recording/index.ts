@@ -20,6 +20,7 @@ import { RecordingService } from './recording.service.js';
 import { RecordingStore } from './recording.store.js';
 import { RecordingSignals } from './recording.signals.js';
 import { RecordingRetention } from './recording.retention.js';
+import { KeywordService } from './keyword.service.js';
 import type { EntityManager } from 'typeorm';
 import type { SchedulerService } from '../scheduler/index.js';
 
@@ -47,8 +48,9 @@ export function createRecordingModule(deps: RecordingModuleDeps) {
   keys.current(); // a bad key file stops start-up here, not at the first call
   const settingsOf = async (queue: string) => (await deps.queues()).find((q) => q.name === queue)?.settings.recording ?? null;
   const store = new RecordingStore(deps.options.dir, deps.options.spoolDir, keys);
-  const signals = new RecordingSignals(deps.db, settingsOf, deps.timeline);
-  const service = new RecordingService({ db: deps.db, pbx: deps.pbx, store, asteriskSpoolDir: deps.options.asteriskSpoolDir, settingsOf, customerOf: deps.customerOf, timeline: deps.timeline, isActive: deps.isActive, onStored: (rec, stored) => signals.onStored(rec, stored), log });
+  const keywords = new KeywordService(deps.db, async () => (await deps.queues()).map((q) => q.name));
+  const signals = new RecordingSignals(settingsOf, (queue) => keywords.forQueue(queue), log);
+  const service = new RecordingService({ db: deps.db, pbx: deps.pbx, store, asteriskSpoolDir: deps.options.asteriskSpoolDir, settingsOf, customerOf: deps.customerOf, timeline: deps.timeline, isActive: deps.isActive, analyse: (rec, stored) => signals.analyse(rec, stored), log });
   deps.queueCalls.answerListeners.push((a) => void service.onAnswered(a).catch(logFailure(log, 'starting a recording', { level: 'error', context: { queue: a.queue } })));
   deps.queueCalls.endListeners.push((u, at) => void service.onEnded(u, at).catch(logFailure(log, 'ending a recording', { level: 'error' })));
   const access = new RecordingAccess({ settingsOf, agentOfUser: deps.agentOfUser });
@@ -57,8 +59,8 @@ export function createRecordingModule(deps: RecordingModuleDeps) {
   const queuesOf = async (supervisor: string) => (await deps.queues()).filter((q) => !q.settings.recording.supervisors.length || q.settings.recording.supervisors.includes(supervisor)).map((q) => q.name);
   const retention = new RecordingRetention(deps.db, deps.scheduler, store, deps.audit, deps.options.purgeAt, log);
   void retention.ensureScheduled().catch(logFailure(log, 'scheduling the nightly recording purge', { level: 'error' }));
-  recordingRoutes(deps.routes, { service, search, access, player, keys, tickets: new PlayTickets(keys), retention, audit: deps.audit, mayActOn: deps.mayActOn, queuesOf });
-  return { service, search, access, keys, store, retention, router: deps.routes.router };
+  recordingRoutes(deps.routes, { service, search, access, player, keys, tickets: new PlayTickets(keys), retention, keywords, audit: deps.audit, mayActOn: deps.mayActOn, queuesOf });
+  return { service, search, access, keys, store, retention, keywords, router: deps.routes.router };
 }
 
 export type RecordingModule = ReturnType<typeof createRecordingModule>;

@@ -1,6 +1,7 @@
 // Recordings of queue calls: one row per recording (mixed file plus one file per leg), and legal
 // holds that exempt calls or customers from the retention purge. Explicit column types everywhere.
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { RecordingKeyword } from './keyword.entities.js';
 
 /**
  * idle: an on-demand queue's call, not recorded unless the agent starts it; recording: MixMonitor
@@ -94,6 +95,10 @@ export class Recording {
   @Column({ name: 'signals', type: 'text', nullable: true })
   signals!: string | null;
 
+  /** Keywords found (JSON KeywordHit[]); null: not searched. */
+  @Column({ name: 'keywords', type: 'text', nullable: true })
+  keywords!: string | null;
+
   /** Flags raised by the automatic signals and keywords, comma-separated (`,silence,talk_over,`). */
   @Column({ name: 'flags', type: 'varchar', length: 255, default: '' })
   flags!: string;
@@ -134,4 +139,4 @@ export class RecordingHold {
   createdAt!: Date;
 }
 
-export const recordingEntities = [Recording, RecordingHold];
+export const recordingEntities = [Recording, RecordingHold, RecordingKeyword];

@@ -23,3 +23,22 @@ export class RecordingPurgedError extends AppError {
     super(410, 'recording_purged', `recording ${id} was purged after its retention period`);
   }
 }
+
+/** A keyword the recogniser cannot spot (empty, too long, not English, a word not in its dictionary). */
+export class InvalidKeywordError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(400, 'invalid_keyword', message, details);
+  }
+}
+
+export class KeywordExistsError extends AppError {
+  constructor(phrase: string, queue: string | null) {
+    super(409, 'keyword_exists', `"${phrase}" is already a keyword ${queue ? `of queue ${queue}` : 'of every queue'}`);
+  }
+}
+
+export class KeywordSpottingUnavailableError extends AppError {
+  constructor() {
+    super(503, 'keyword_spotting_unavailable', 'keyword spotting is not installed on this node (Debian packages pocketsphinx and pocketsphinx-en-us)');
+  }
+}

@@ -10,11 +10,12 @@ import type { Recording, RecordingLeg } from './recording.entities.js';
 import type { PlayTickets } from './play-ticket.js';
 import { RecordingNotStoredError, RecordingPurgedError } from './recording.errors.js';
 import type { RecordingPlayer } from './recording.player.js';
-import { audioQuery, holdBody, playBody, streamQuery, holdIdParams, liveRecordingBody, recordingAgentParams, recordingIdParams, recordingListQuery } from './recording.schemas.js';
+import { audioQuery, holdBody, keywordBody, keywordIdParams, keywordListQuery, playBody, streamQuery, holdIdParams, liveRecordingBody, recordingAgentParams, recordingIdParams, recordingListQuery } from './recording.schemas.js';
 import { recordingJson, type RecordingSearch } from './recording.search.js';
 import type { RecordingService } from './recording.service.js';
 import type { KeyRing } from './key-ring.js';
 import type { RecordingRetention } from './recording.retention.js';
+import { keywordJson, type KeywordService } from './keyword.service.js';
 
 const HEAR = { allow: ['admin', 'supervisor', 'agent'] } as const;
 
@@ -26,6 +27,7 @@ export interface RecordingRouteDeps {
   keys: KeyRing;
   tickets: PlayTickets;
   retention: RecordingRetention;
+  keywords: KeywordService;
   audit: (e: AuditInput) => Promise<void>;
   /** Agents may act on their own agent only (the ACD's guard). */
   mayActOn: (req: Request, agentId: string) => Promise<void>;
@@ -54,6 +56,21 @@ export function recordingRoutes(r: SecureRouter, d: RecordingRouteDeps): void {
     const { id } = input(req, 'path', holdIdParams);
     const who = principalOf(req);
     await d.retention.release(id, { name: who.name, ip: req.ip ?? null });
+    res.status(204).end();
+  });
+
+  // Keywords spotted in recordings (before /recordings/:id too).
+  r.get('/recordings/keywords', { allow: ['admin', 'supervisor'], query: keywordListQuery }, async (req, res) => {
+    const { queue } = input(req, 'query', keywordListQuery);
+    res.json({ items: (await d.keywords.list(queue)).map(keywordJson) });
+  });
+  r.post('/recordings/keywords', { allow: ['admin'], body: keywordBody, audit: 'config.change' }, async (req, res) => {
+    const k = input(req, 'body', keywordBody);
+    res.status(201).json(keywordJson(await d.keywords.create(k, principalOf(req).name)));
+  });
+  r.delete('/recordings/keywords/:id', { allow: ['admin'], params: keywordIdParams, audit: 'config.change' }, async (req, res) => {
+    const { id } = input(req, 'path', keywordIdParams);
+    await d.keywords.remove(id);
     res.status(204).end();
   });
 

@@ -43,3 +43,16 @@ export const holdBody = z.strictObject({
   reason: z.string().trim().min(1).max(255),
 });
 export const holdIdParams = z.object({ id: z.uuid() });
+
+/** A keyword to spot in recordings: an English phrase (checked against the recogniser's dictionary by the service). */
+export const keywordBody = z.strictObject({
+  phrase: z.string().max(200),
+  /** The queue whose recordings are searched; omitted or null: every queue. */
+  queue: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a queue name').nullable().optional(),
+  /** The leg listened to: the agent's, the caller's, or both. */
+  leg: z.enum(['agent', 'caller', 'both']).default('both'),
+  /** pocketsphinx's detection threshold: smaller finds more (and more false hits). Default 1e-30. */
+  threshold: z.number().min(1e-60).max(1e-1).optional(),
+});
+export const keywordListQuery = z.strictObject({ queue: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a queue name').optional() });
+export const keywordIdParams = z.object({ id: z.uuid() });

@@ -3,6 +3,7 @@
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../errors.js';
 import { Recording, type PausedSpan, type RecordingLeg } from './recording.entities.js';
+import type { KeywordHit } from './keyword.entities.js';
 import type { z } from 'zod';
 import type { recordingListQuery } from './recording.schemas.js';
 
@@ -25,6 +26,8 @@ export function recordingJson(r: Recording) {
     pauses: JSON.parse(r.pauses) as PausedSpan[],
     signals: r.signals ? (JSON.parse(r.signals) as unknown) : null,
     flags: r.flags.split(',').filter(Boolean),
+    /** Keywords found: which phrase, on which leg, from / to which second; null: not searched. */
+    keywords: r.keywords ? (JSON.parse(r.keywords) as KeywordHit[]) : null,
     purgeAfter: r.purgeAfter,
     error: r.error,
   };

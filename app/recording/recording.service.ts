@@ -15,6 +15,7 @@ import { ChannelGoneError, FencedError, type RecordingControl } from '../pbx/por
 import { NoLiveRecordingError, RecordingPbxError } from './recording.errors.js';
 import { Recording, type PausedSpan } from './recording.entities.js';
 import { spoolNames, type RecordingStore, type StoredRecording } from './recording.store.js';
+import type { Analysis } from './recording.signals.js';
 
 /** A claim on a recording's move older than this belongs to a node that died: it is taken again. */
 const STALE_CLAIM_MS = 5 * 60_000;
@@ -31,8 +32,8 @@ export interface RecordingDeps {
   timeline: (callId: string, type: string, detail: unknown, at: Date) => void;
   /** Only the active node records and moves files. */
   isActive: () => boolean;
-  /** Told once a recording is stored (signals, flags). */
-  onStored?: (rec: Recording, stored: StoredRecording) => Promise<void>;
+  /** Analyses the moved files before the recording is marked stored (signals, keywords, flags). */
+  analyse?: (rec: Recording, stored: StoredRecording) => Promise<Analysis>;
   log: Logger;
   random?: () => number;
 }
@@ -66,7 +67,7 @@ export class RecordingService {
       id: randomUUID(), callId: a.callId, uniqueid: a.uniqueid, channel: a.channel.slice(0, 128), queue: a.queue, agentId: a.agentId,
       customerNumber: a.callerNumber.slice(0, 64), customerId: await this.d.customerOf(a.callerNumber).catch(logFailure(this.d.log, 'looking up the recorded caller', { fallback: null })),
       status: decision === 'record' ? 'recording' : 'idle', answeredAt: a.at, startedAt: null, endedAt: null, durationMs: null,
-      legs: '[]', pauses: '[]', signals: null, flags: '', claimedAt: null, purgeAfter: null, error: null,
+      legs: '[]', pauses: '[]', signals: null, keywords: null, flags: '', claimedAt: null, purgeAfter: null, error: null,
     };
     await this.repo.insert(row);
     if (decision === 'record') await this.begin(row);
@@ -177,14 +178,20 @@ export class RecordingService {
   private async storeOne(r: Recording): Promise<void> {
     try {
       const stored = await this.d.store.store(r.id, r.answeredAt);
+      // Analysed under the storing claim: a node that dies here leaves the recording `storing`
+      // with its spool files, and the next active node redoes the move and the analysis.
+      const analysis = this.d.analyse ? await this.d.analyse(r, stored).catch(logFailure(this.d.log, 'analysing a stored recording', { level: 'error', context: { recording: r.id }, fallback: null })) : null;
       const settings = await this.d.settingsOf(r.queue);
       const endedAt = r.endedAt ?? new Date();
       const purgeAfter = new Date(endedAt.getTime() + (settings?.retentionDays ?? 365) * 86_400_000);
-      await this.repo.update({ id: r.id, status: 'storing' }, { status: 'stored', legs: JSON.stringify(stored.legs), durationMs: stored.durationMs, endedAt, purgeAfter, error: null });
+      await this.repo.update({ id: r.id, status: 'storing' }, { status: 'stored', legs: JSON.stringify(stored.legs), durationMs: stored.durationMs, endedAt, purgeAfter, error: null, ...(analysis?.columns ?? {}) });
       await this.d.store.clearSpool(r.id);
-      if (r.callId) this.d.timeline(r.callId, 'recording.stored', { recordingId: r.id, durationMs: stored.durationMs }, new Date());
-      const row = await this.repo.findOneBy({ id: r.id });
-      if (row && this.d.onStored) await this.d.onStored(row, stored).catch(logFailure(this.d.log, 'analysing a stored recording', { level: 'error', context: { recording: r.id } }));
+      const now = new Date();
+      if (r.callId) this.d.timeline(r.callId, 'recording.stored', { recordingId: r.id, durationMs: stored.durationMs }, now);
+      if (r.callId && analysis?.flags.length) {
+        const keywords = analysis.keywords.map((k) => ({ phrase: k.phrase, leg: k.leg, at: k.from }));
+        this.d.timeline(r.callId, 'recording.flagged', { recordingId: r.id, flags: analysis.flags, ...(keywords.length ? { keywords } : {}) }, new Date(now.getTime() + 1));
+      }
     } catch (err) {
       this.d.log.error({ err: (err as Error).message, recording: r.id }, 'storing a recording failed');
       await this.repo.update({ id: r.id }, { status: 'failed', error: (err as Error).message.slice(0, 255) });

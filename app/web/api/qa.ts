@@ -3,7 +3,15 @@
 // and their workflow, and the QA report (/api/qa/*).
 import { api } from './client';
 
-export const FLAGS = ['silence', 'long_silence', 'talk_over', 'agent_quiet', 'agent_dominates'] as const;
+export const FLAGS = ['silence', 'long_silence', 'talk_over', 'agent_quiet', 'agent_dominates', 'keyword'] as const;
+
+/** A keyword the recogniser found (English phrases only): which phrase, which leg, seconds from the start. */
+export interface KeywordHit {
+  phrase: string;
+  leg: 'agent' | 'caller';
+  from: number;
+  to: number;
+}
 
 export interface RecordingSignals {
   durationSeconds: number;
@@ -28,6 +36,8 @@ export interface RecordingRow {
   pauses: Array<{ from: number; to: number | null }>;
   signals: RecordingSignals | null;
   flags: string[];
+  /** null: not searched for keywords. */
+  keywords: KeywordHit[] | null;
 }
 
 export interface RecordingFilter {

@@ -286,6 +286,7 @@ export default {
       flaggedOnly: 'Flagged only', unflaggedOnly: 'Not flagged', search: 'Search', empty: 'No recordings match', time: 'Time', duration: 'Duration',
       status: 'Status', open: 'Open', close: 'Close', detail: 'The open recording', evaluations: 'Evaluations of this call', count: '{n} recording(s)',
     },
+    keywords: { title: 'Keywords heard (English only)', hit: '“{phrase}” — {leg}, at {at}' },
     signals: { agentTalk: 'agent talks {p}%', silence: 'silence {p}%', talkOver: 'talk-over {s} s', longestSilence: 'longest silence {s} s' },
     player: {
       audio: 'Recording player', timeline: 'Timeline: who talked when', caller: 'Customer', agent: 'Agent', paused: 'Recording paused', markers: 'Comment markers',

@@ -286,6 +286,7 @@ export default {
       flaggedOnly: '仅有标记的', unflaggedOnly: '无标记的', search: '查询', empty: '没有符合条件的录音', time: '时间', duration: '时长',
       status: '状态', open: '打开', close: '关闭', detail: '当前打开的录音', evaluations: '本通话的质检记录', count: '共 {n} 条录音',
     },
+    keywords: { title: '识别到的关键词（仅支持英文）', hit: '“{phrase}” — {leg}，{at}' },
     signals: { agentTalk: '坐席说话 {p}%', silence: '静音 {p}%', talkOver: '抢话 {s} 秒', longestSilence: '最长静音 {s} 秒' },
     player: {
       audio: '录音播放器', timeline: '时间轴：谁在何时说话', caller: '客户', agent: '坐席', paused: '录音暂停', markers: '评语标记',
