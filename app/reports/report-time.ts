@@ -73,3 +73,17 @@ export function periodOf(ms: number, interval: Interval, tz: string): string {
   const monday = new Date(utcDay.getTime() - back * 86_400_000);
   return `${monday.getUTCFullYear()}-${pad(monday.getUTCMonth() + 1)}-${pad(monday.getUTCDate())}`;
 }
+
+/** The instants [start, end) of a period label of `periodOf` in tz; null when the label is not one of the interval's. */
+export function periodBounds(period: string, interval: Interval, tz: string): [number, number] | null {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2})(?: (\d{2}):00)?)?$/.exec(period);
+  if (!m) return null;
+  const [y, mo, d, h] = [Number(m[1]), Number(m[2]), m[3] === undefined ? undefined : Number(m[3]), m[4] === undefined ? undefined : Number(m[4])];
+  const shape = interval === 'month' ? d === undefined : interval === 'hour' ? h !== undefined : d !== undefined && h === undefined;
+  if (!shape || mo < 1 || mo > 12 || (d !== undefined && (d < 1 || d > 31)) || (h !== undefined && h > 23)) return null;
+  if (periodOf(interval === 'month' ? zonedTime(y, mo, 1, 0, 0, tz) : zonedTime(y, mo, d!, h ?? 0, 0, tz), interval, tz) !== period) return null;
+  if (interval === 'hour') return [zonedTime(y, mo, d!, h!, 0, tz), zonedTime(y, mo, d!, h! + 1, 0, tz)];
+  if (interval === 'day') return [zonedTime(y, mo, d!, 0, 0, tz), zonedTime(y, mo, d! + 1, 0, 0, tz)];
+  if (interval === 'week') return [zonedTime(y, mo, d!, 0, 0, tz), zonedTime(y, mo, d! + 7, 0, 0, tz)];
+  return [zonedTime(y, mo, 1, 0, 0, tz), zonedTime(y, mo + 1, 1, 0, 0, tz)];
+}

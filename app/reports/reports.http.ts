@@ -2,7 +2,7 @@
 import type { SecureRouter } from '../auth/permissions.js';
 import { input } from '../http/validate.js';
 import { buildReport, writeReportXlsx } from './reports.export.js';
-import { abandonedQuery, fcrQuery, heatmapQuery, agentsQuery, dispositionsQuery, exportParams, exportQuery, queuesQuery, regionsQuery, summaryQuery } from './reports.schemas.js';
+import { abandonedQuery, callsQuery, fcrQuery, heatmapQuery, agentsQuery, dispositionsQuery, exportParams, exportQuery, queuesQuery, regionsQuery, summaryQuery } from './reports.schemas.js';
 import type { ReportsService } from './reports.service.js';
 
 const READ = { allow: ['admin', 'supervisor'] } as const;
@@ -33,6 +33,9 @@ export function reportRoutes(r: SecureRouter, reports: ReportsService): void {
   });
   r.get('/reports/abandoned', { ...READ, query: abandonedQuery }, async (req, res) => {
     res.json(await reports.abandoned(input(req, 'query', abandonedQuery)));
+  });
+  r.get('/reports/calls', { ...READ, query: callsQuery }, async (req, res) => {
+    res.json(await reports.calls(input(req, 'query', callsQuery)));
   });
   r.get('/reports/:kind/export.xlsx', { ...EXPORT, params: exportParams, query: exportQuery }, async (req, res) => {
     const { kind } = input(req, 'path', exportParams);

@@ -2,6 +2,7 @@
 // timezone, known queues and agents) are checked by the service, which knows the queues.
 import { z } from 'zod';
 import { INTERVALS } from './report-time.js';
+import { DRILL_FIGURES } from './report-figures.js';
 
 const when = z.string().min(1).max(40).describe("'YYYY-MM-DD' (midnight in tz) or an ISO instant with offset, e.g. 2026-12-03T08:00:00+08:00");
 const list = (what: string, item: RegExp) =>
@@ -37,6 +38,17 @@ export const abandonedQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+/** The calls behind a figure: of the range, or of one period of the summary (`period` as the summary labels it, with its `interval`). */
+export const callsQuery = z.strictObject({
+  ...base,
+  figure: z.enum(DRILL_FIGURES).describe('which figure: offered, answered, answeredInSl, answeredOutSl, abandoned, abandonedShort, callbacks, overflowed, timeouts'),
+  period: z.string().min(4).max(20).optional().describe("a period label of the summary: '2026-12-03 14:00', '2026-12-03', a week's Monday, '2026-12'"),
+  interval: z.enum(INTERVALS).default('day'),
+  agents: list('agent id', AGENT_ITEM).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type CallsQuery = z.infer<typeof callsQuery>;
 export const REPORT_KINDS = ['summary', 'queues', 'agents', 'regions', 'dispositions', 'abandoned', 'heatmap'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export const exportParams = z.object({ kind: z.enum(REPORT_KINDS) });

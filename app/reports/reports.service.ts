@@ -9,7 +9,8 @@ import { agentTimes, type StateChange } from './agent-time.js';
 import { regionLabel } from './region.js';
 import { localParts, parseReportTime, periodOf, validTimezone, type Interval } from './report-time.js';
 import { ReportCallFact, ReportRollup } from './reports.entities.js';
-import type { BaseQuery } from './reports.schemas.js';
+import type { BaseQuery, CallsQuery } from './reports.schemas.js';
+import { drillDown } from './report-calls.js';
 import { countersOf, DAY_DIMENSIONS, DAY_MS, utcDay, type Dimension } from './rollup.js';
 import { toDate } from './rollup.writer.js';
 
@@ -290,6 +291,15 @@ export class ReportsService {
       };
     });
     return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, total, limit: q.limit, offset: q.offset, items, definitions: this.definitionsBlock(r) };
+  }
+
+  /** The calls behind a figure of a report, a page at a time (report-calls.ts). */
+  async calls(q: CallsQuery) {
+    const r = await this.range(q, 'day');
+    const agents = await this.checkAgents(q.agents);
+    const names = new Map([...(await this.acd.agents())].map(([id, a]) => [id, a.name]));
+    const queueDefs = r.queues ? new Map([...r.queueDefs].filter(([n]) => r.queues!.includes(n))) : r.queueDefs;
+    return drillDown(this.db, { ...r, queueDefs, figure: q.figure, ...(q.period ? { period: { label: q.period, interval: q.interval } } : {}), agents, agentNames: names, limit: q.limit, offset: q.offset }, this.centerDefs());
   }
 }
 

@@ -135,6 +135,43 @@ describe('reports page', function () {
     });
   }
 
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`a figure opens the calls behind it: the queue's abandoned call, an hour's offered calls (${locale})`, async () => {
+      const p = await openConsole(locale);
+      pages.push(p);
+      const { page, errors } = p;
+      await page.addInitScript({ content: 'const f = Intl.DateTimeFormat.prototype.resolvedOptions; Intl.DateTimeFormat.prototype.resolvedOptions = function () { return { ...f.call(this), timeZone: "UTC" }; };' });
+      await signIn(page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/reports');
+      await page.getByRole('tab', { name: locale === 'zh-CN' ? '技能组对比' : 'Queue comparison' }).click();
+      const support = page.locator('.hl-report-table .el-table__row').filter({ hasText: 'support' });
+      await support.getByRole('button', { name: locale === 'zh-CN' ? '放弃通话明细：1 通' : 'Calls behind Abandoned: 1', exact: true }).click();
+      const drawer = page.locator('.hl-drill-drawer');
+      await drawer.locator('.hl-drill-table .el-table__row').first().waitFor();
+      const rowsOf = async () => (await drawer.locator('.hl-drill-table .el-table__row').allInnerTexts()).map((r) => r.split(/\t|\n/).map((c) => c.trim()).filter(Boolean));
+      // The one abandoned call of support in the seeded morning: 13800138001, 40 s in the queue.
+      const abandoned = rows.filter(([q, , o]) => q === 'support' && o === 'abandoned');
+      expect((await rowsOf()).map((r) => r.slice(1, 5))).to.deep.equal(abandoned.map(([q, n, , w]) => [q, n, locale === 'zh-CN' ? '放弃' : 'Abandoned', String(w)]));
+      expect(await drawer.innerText()).to.include(locale === 'zh-CN' ? '共 1 通' : '1 call(s)');
+      await screenshot(page, `reports-drill-${locale}`);
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+      // The call summary by hour: an hour's offered calls are the calls that entered a queue in that hour.
+      await page.getByRole('tab', { name: locale === 'zh-CN' ? '通话报表' : 'Call summary' }).click();
+      await page.locator('.hl-report-filters .el-select').last().click();
+      await page.locator('.el-select-dropdown__item').filter({ hasText: locale === 'zh-CN' ? '按小时' : 'By hour' }).click();
+      await page.getByRole('button', { name: locale === 'zh-CN' ? '查询' : 'Show', exact: true }).click();
+      const hourRow = page.locator('.hl-report-table .el-table__row').filter({ hasText: `${day} 01:00` });
+      await hourRow.waitFor();
+      await hourRow.locator('.hl-drill').first().click();
+      await drawer.locator('.hl-drill-table .el-table__row').first().waitFor();
+      // Calls i enter at 01:00 + 20 i minutes: 01:00, 01:20, 01:40 are the 01:00 hour's.
+      const inHour = rows.filter((_, i) => i * 20 < 60).map(([, n]) => n).sort();
+      expect((await rowsOf()).map((r) => r[2]).sort()).to.deep.equal(inHour);
+      expect(await missingKeys(page)).to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    });
+  }
+
   it('a bad filter shows the server message and keeps the page', async () => {
     const p = await openConsole('en');
     pages.push(p);

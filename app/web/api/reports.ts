@@ -66,7 +66,25 @@ async function download(path: string, q: Record<string, string>, file: string): 
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+export interface DrillItem {
+  id: string; at: string; queue: string; callerNumber: string; outcome: string; waitSeconds: number; talkSeconds: number;
+  holdSeconds: number; wrapupSeconds: number; agentName: string | null; regionLabel: string; overflowTo: string | null; callId: string | null;
+}
+export interface DrillBody { total: number; items: DrillItem[] }
+export interface DrillTarget { figure: string; period?: string; queue?: string }
+
 export const reportsApi = {
+  /** The calls behind a figure: of a period of the summary, or of a queue of the comparison. */
+  calls: (f: ReportFilter, d: DrillTarget, offset: number) => {
+    const q: Record<string, string> = { from: f.from, to: f.to, tz: f.tz, locale: f.locale, figure: d.figure, limit: '100', offset: String(offset) };
+    const queues = d.queue ? [d.queue] : f.queues;
+    if (queues.length) q.queues = queues.join(',');
+    if (d.period) {
+      q.period = d.period;
+      q.interval = f.interval;
+    }
+    return api.get<DrillBody>('/api/reports/calls', q);
+  },
   get: (tab: ReportTab, f: ReportFilter) => api.get<ReportBody>(`/api/reports/${tab}`, query(tab, f)),
   flows: () => api.get<{ items: Array<{ name: string; publishedVersion: number | null }> }>('/api/ivr/flows'),
   funnel: (flow: string, f: ReportFilter) => api.get<FunnelBody>('/api/reports/ivr', funnelQuery(flow, f)),
