@@ -334,8 +334,9 @@ describe('recording queue calls: three files, played with Range to whom may hear
     expect(s.agentTalk[0][0]).to.be.closeTo(20, 0.5);
     expect(rec.flags.sort(), 'talk-over 3 s > 2 s, longest silence 10 s > 8 s').to.deep.equal(['long_silence', 'talk_over']);
     expect((await api(hotline.url, 'GET', '/api/recordings?flag=talk_over')).body.items.map((r: any) => r.id)).to.include(rec.id);
-    const timeline = (await api(hotline.url, 'GET', `/api/calls/${rec.callId}`)).body.events;
-    expect(timeline.find((e: any) => e.type === 'recording.flagged')?.detail.flags.sort()).to.deep.equal(['long_silence', 'talk_over']);
+    // The call's timeline events are written in batches: the flag reaches it within moments of the recording.
+    const flagged = await waitUntil('the flag on the call\'s timeline', async () => (await api(hotline.url, 'GET', `/api/calls/${rec.callId}`)).body.events.find((e: any) => e.type === 'recording.flagged'), 5000, 100);
+    expect(flagged.detail.flags.sort()).to.deep.equal(['long_silence', 'talk_over']);
   });
 
   it('QA and Must-show 8: a card scored with a critical item failed is 0, the agent disputes, the supervisor resolves, the report shows it; bad cards, unknown items and calls without a recording get 4xx and store nothing', async () => {
