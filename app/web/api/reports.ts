@@ -72,6 +72,8 @@ export const reportsApi = {
   funnel: (flow: string, f: ReportFilter) => api.get<FunnelBody>('/api/reports/ivr', funnelQuery(flow, f)),
   exportFunnel: (flow: string, f: ReportFilter) => download('/api/reports/ivr/export.xlsx', funnelQuery(flow, f), `report-ivr-${flow}.xlsx`),
   queues: () => api.get<{ items: Array<{ name: string }> }>('/api/acd/queues'),
+  /** Asks for a callback to an abandoned caller in the queue they left (the callback API: it checks number and queue). */
+  callBack: (queue: string, number: string) => api.post<{ id: string; status: string }>('/api/acd/callbacks', { queue, number }),
   /** Downloads the report as .xlsx (the server's 4xx message on refusal). */
   export(tab: ReportTab, f: ReportFilter): Promise<void> {
     const q = query(tab, f);
