@@ -167,6 +167,8 @@ describe('reports page', function () {
       const cells = async (number: string) => (await row(number).innerText()).split(/\t|\n/).map((c) => c.trim()).filter(Boolean);
       // Time, queue, number, wait, position joined, position at hang-up, region, callback, action.
       expect(header.slice(4, 6)).to.deep.equal([L.joined, L.gaveUp]);
+      // The list's total is its number of calls (not a totals row of figures).
+      expect(await page.locator('.hl-report-total').innerText()).to.equal(locale === 'zh-CN' ? '该时段共 2 通放弃来电' : '2 abandoned call(s) in the range');
       expect((await cells('02087654321')).slice(1, 6)).to.deep.equal(['sales', '02087654321', '2', '3', '1']);
       expect((await cells('13800138001')).slice(1, 6)).to.deep.equal(['support', '13800138001', '40', '5', '2']);
       // Called back already: said so, with when, and it cannot be asked for again.

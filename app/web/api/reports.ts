@@ -17,7 +17,8 @@ export interface ReportFilter {
 export interface Statement { key: string; name: string; text: string }
 export interface ReportBody {
   items: Array<Record<string, any>>;
-  total?: Record<string, any>;
+  /** A totals row; the abandoned list: its row count. */
+  total?: Record<string, any> | number;
   /** The heat map: what one cell holds, in the reader's language. */
   cellDefinition?: string;
   definitions: { statements: Statement[] };

@@ -268,6 +268,7 @@ export default {
       occupancy: 'Occupancy', calls: 'Calls', at: 'Time', callerNumber: 'Number', waitSeconds: 'Wait (s)', joinPosition: 'Position joined', abandonPosition: 'Position at hang-up', regionLabel: 'Region', callback: 'Callback', actions: 'Actions', weekday: 'Weekday', hour: 'Hour',
       node: 'Node', reached: 'Reached', continued: 'Went on', hungUp: 'Hung up here', handedOff: 'Passed on (queue, transfer)', completed: 'Flow finished here', failed: 'Failed here', dropRate: 'Drop rate',
     },
+    abandonedTotal: '{n} abandoned call(s) in the range',
     callBack: {
       action: 'Call back', cancel: 'Cancel', title: 'Call back this caller',
       confirm: 'Ask for a callback to {number} in queue {queue}? It waits in the queue for the next free agent, who then calls the number.',

@@ -268,6 +268,7 @@ export default {
       occupancy: '占用率', calls: '通话数', at: '时间', callerNumber: '号码', waitSeconds: '等待 (秒)', joinPosition: '进线排位', abandonPosition: '放弃时排位', regionLabel: '地区', callback: '回拨', actions: '操作', weekday: '星期', hour: '小时',
       node: '节点', reached: '到达', continued: '继续', hungUp: '在此挂机', handedOff: '转出（队列、转接）', completed: '在此结束流程', failed: '在此失败', dropRate: '流失率',
     },
+    abandonedTotal: '该时段共 {n} 通放弃来电',
     callBack: {
       action: '回拨', cancel: '取消', title: '回拨该来电',
       confirm: '为 {number} 在队列 {queue} 预约回拨？回拨在队列中排队，由下一位空闲客服拨打该号码。',
