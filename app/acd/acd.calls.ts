@@ -165,7 +165,7 @@ export class QueueCallLog {
     if (e.kind === 'caller-join') {
       const exists = await repo.findOne({ where: { source, uniqueid: e.uniqueid, queue: e.queue } });
       if (!exists) {
-        await repo.insert({ id: randomUUID(), source, queue: e.queue, uniqueid: e.uniqueid, callerNumber: e.callerNumber.slice(0, 64), joinedAt: at, answeredAt: null, leftAt: null, endedAt: null, outcome: 'waiting', agentId: null, agentInterface: '', holdSeconds: null, talkSeconds: null, disposition: '' });
+        await repo.insert({ id: randomUUID(), source, queue: e.queue, uniqueid: e.uniqueid, callerNumber: e.callerNumber.slice(0, 64), joinedAt: at, answeredAt: null, leftAt: null, endedAt: null, outcome: 'waiting', agentId: null, agentInterface: '', holdSeconds: null, talkSeconds: null, disposition: '', joinPosition: e.position > 0 ? e.position : null });
       }
       // An attached PBX's caller who "abandoned" another queue and now joins this one was still
       // connected: that queue let them go (its Queue() timeout, EXITWITHTIMEOUT), not they it.
@@ -183,7 +183,11 @@ export class QueueCallLog {
     if (e.kind === 'caller-abandon') {
       // Asterisk also reports a queue timeout as an abandon; the dialplan's HotlineQueueResult
       // (caller-exit) tells the two apart and wins whichever comes first.
-      await repo.update({ source, uniqueid: e.uniqueid, queue: e.queue, answeredAt: IsNull(), outcome: In(['waiting', 'left']) }, { outcome: 'abandoned', holdSeconds: e.holdSeconds, leftAt: at, endedAt: at });
+      // Its Position is the caller's place as they hung up (1: next to be answered).
+      const abandonPosition = e.position && e.position > 0 ? e.position : null;
+      await repo.update({ source, uniqueid: e.uniqueid, queue: e.queue, answeredAt: IsNull(), outcome: In(['waiting', 'left']) }, { outcome: 'abandoned', holdSeconds: e.holdSeconds, leftAt: at, endedAt: at, abandonPosition });
+      // A caller whose join was not seen (adopted at a reconnect): OriginalPosition is where they joined.
+      if (e.originalPosition && e.originalPosition > 0) await repo.update({ source, uniqueid: e.uniqueid, queue: e.queue, outcome: 'abandoned', joinPosition: IsNull() }, { joinPosition: e.originalPosition });
       this.publish(e.queue, e.uniqueid, 'abandoned', at);
       return;
     }

@@ -162,6 +162,14 @@ export class AcdQueueCall {
   @Column({ name: 'wrapup_seconds', type: 'int', nullable: true })
   wrapupSeconds!: number | null;
 
+  /** The caller's place in the queue when they joined (QueueCallerJoin Position, 1 = first; null: not seen). */
+  @Column({ name: 'join_position', type: 'int', nullable: true, default: null })
+  joinPosition!: number | null;
+
+  /** The caller's place in the queue when they hung up waiting (QueueCallerAbandon Position; null: did not abandon). */
+  @Column({ name: 'abandon_position', type: 'int', nullable: true, default: null })
+  abandonPosition!: number | null;
+
   /** The wrap-up code the agent picked for this call ('' none yet). */
   @Column({ type: 'varchar', length: 32, default: '' })
   disposition!: string;

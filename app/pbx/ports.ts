@@ -158,7 +158,8 @@ export type QueueEvent =
   | { kind: 'caller-leave'; queue: string; uniqueid: string; linkedid?: string; at: Date }
   /** Music on hold began (`held`) or ended on a channel (AMI MusicOnHoldStart/Stop): after the answer, the agent holds the caller. */
   | { kind: 'caller-hold'; uniqueid: string; held: boolean; at: Date }
-  | { kind: 'caller-abandon'; queue: string; uniqueid: string; linkedid?: string; holdSeconds: number; at: Date }
+  /** `position`: the caller's place in the queue as they hung up; `originalPosition`: their place when they joined (AMI QueueCallerAbandon). */
+  | { kind: 'caller-abandon'; queue: string; uniqueid: string; linkedid?: string; holdSeconds: number; position?: number; originalPosition?: number; at: Date }
   /** The caller left the queue still connected (Hotline's dialplan): TIMEOUT, JOINEMPTY, LEAVEEMPTY ... */
   | { kind: 'caller-exit'; queue: string; uniqueid: string; status: string; at: Date }
   /** A callback placeholder reports (dialplan UserEvent HotlineCallback): its queue wait ended

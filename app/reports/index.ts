@@ -51,7 +51,7 @@ export function createReportsModule(deps: { db: DataSource; acd: AcdModule; queu
     queues: () => queueDefinitions(deps.acd),
     agents: async () => new Map((await deps.acd.config.snapshot()).agents.map((a) => [a.id, { name: a.name }])),
     timeline: (ids, from, to) => agentTimeline(deps.db, ids, from, to),
-    callbacks: async (numbers, since) => (await deps.acd.callbacks.forNumbers(numbers, since)).map((c) => ({ number: c.number, status: c.status, requestedAt: c.requestedAt, endedAt: c.endedAt, agentId: c.agentId, attempts: c.attempts })),
+    callbacks: async (numbers, since) => (await deps.acd.callbacks.forNumbers(numbers, since)).map((c) => ({ number: c.number, queue: c.queue, status: c.status, requestedAt: c.requestedAt, endedAt: c.endedAt, agentId: c.agentId, attempts: c.attempts })),
   };
   const service = new ReportsService(deps.db, port);
   const mailer: Mailer | null = deps.mail.smtp ? smtpMailer(deps.mail.smtp) : null;

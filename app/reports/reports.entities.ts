@@ -70,6 +70,14 @@ export class ReportCallFact {
   @Column({ name: 'ended_at', type: 'datetime', precision: 3, nullable: true })
   endedAt!: Date | null;
 
+  /** The caller's place in the queue when they joined (null: not seen). */
+  @Column({ name: 'join_position', type: 'int', nullable: true, default: null })
+  joinPosition!: number | null;
+
+  /** An abandoned leg: the caller's place in the queue when they hung up (null otherwise). */
+  @Column({ name: 'abandon_position', type: 'int', nullable: true, default: null })
+  abandonPosition!: number | null;
+
   /** The queue an overflowed leg moved to ('' otherwise). */
   @Column({ name: 'overflow_to', type: 'varchar', length: 64 })
   overflowTo!: string;

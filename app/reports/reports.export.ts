@@ -42,7 +42,9 @@ const COLUMNS: Record<ReportKind, Col[]> = {
   ],
   abandoned: [
     { key: 'at', zh: '时间', en: 'Time' }, { key: 'queue', zh: '队列', en: 'Queue' }, { key: 'callerNumber', zh: '号码', en: 'Number' }, { key: 'waitSeconds', zh: '等待 (秒)', en: 'Wait (s)' },
+    { key: 'joinPosition', zh: '进线排位', en: 'Position joined' }, { key: 'abandonPosition', zh: '放弃时排位', en: 'Position abandoned' },
     { key: 'regionLabel', zh: '地区', en: 'Region' }, { key: 'callbackStatus', zh: '回拨状态', en: 'Callback' }, { key: 'callbackAt', zh: '回拨时间', en: 'Called back at' },
+    { key: 'callbackBy', zh: '回拨客服', en: 'Called back by' },
   ],
 };
 
@@ -57,8 +59,8 @@ export function reportSheetName(kind: ReportKind, locale: Locale): string {
 
 function flatten(kind: ReportKind, item: Row): Row {
   if (kind !== 'abandoned') return item;
-  const cb = item.callback as { status: string; endedAt: string | null } | null;
-  return { ...item, callbackStatus: cb?.status ?? '', callbackAt: cb?.endedAt ?? '' };
+  const cb = item.callback as { status: string; endedAt: string | null; agentName?: string | null } | null;
+  return { ...item, callbackStatus: cb?.status ?? '', callbackAt: cb?.endedAt ?? '', callbackBy: cb?.agentName ?? '' };
 }
 
 export async function writeReportXlsx(out: Writable, kind: ReportKind, report: { items: Row[]; total?: Row | number; definitions: { statements: Array<{ name: string; text: string }> } }, locale: Locale): Promise<number> {

@@ -21,7 +21,7 @@ export interface ReportsAcd {
   agents(): Promise<Map<string, { name: string }>>;
   timeline(agentIds: string[], from: Date, to: Date): Promise<StateChange[]>;
   /** Callbacks to these numbers asked for since `since` (the abandoned-call list). */
-  callbacks(numbers: string[], since: Date): Promise<Array<{ number: string; status: string; requestedAt: Date; endedAt: Date | null; agentId: string | null; attempts: number }>>;
+  callbacks(numbers: string[], since: Date): Promise<Array<{ number: string; queue: string; status: string; requestedAt: Date; endedAt: Date | null; agentId: string | null; attempts: number }>>;
 }
 
 /** The longest range a report covers: hourly reports 31 days, others 366. */
@@ -275,19 +275,23 @@ export class ReportsService {
     const [rows, total] = await qb.orderBy('f.joined_at', 'DESC').addOrderBy('f.id', 'DESC').skip(q.offset).take(q.limit).getManyAndCount();
     const oldest = rows.reduce((m, f) => Math.min(m, f.joinedAt.getTime()), Number.POSITIVE_INFINITY);
     const cbs = rows.length ? await this.acd.callbacks([...new Set(rows.map((f) => f.callerNumber).filter(Boolean))], new Date(oldest)) : [];
+    const agents = cbs.some((c) => c.agentId) ? await this.acd.agents() : new Map<string, { name: string }>();
     const d = (queue: string) => r.queueDefs.get(queue) ?? this.centerDefs();
     const items = rows.map((f) => {
-      const cb = cbs.filter((c) => c.number === f.callerNumber && c.requestedAt.getTime() >= f.joinedAt.getTime()).sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime())[0];
+      // The latest callback to the number since the call (one that failed may have been asked for again).
+      const cb = cbs.filter((c) => c.number === f.callerNumber && c.requestedAt.getTime() >= f.joinedAt.getTime()).sort((a, b) => b.requestedAt.getTime() - a.requestedAt.getTime())[0];
       return {
         id: f.id,
         at: f.joinedAt.toISOString(),
         queue: f.queue,
         callerNumber: f.callerNumber,
         waitSeconds: f.waitSeconds,
+        joinPosition: f.joinPosition,
+        abandonPosition: f.abandonPosition,
         short: f.waitSeconds < d(f.queue).shortAbandonSeconds,
         region: f.region,
         regionLabel: regionLabel(f.city, r.locale),
-        callback: cb ? { status: cb.status, requestedAt: cb.requestedAt.toISOString(), endedAt: cb.endedAt?.toISOString() ?? null, agentId: cb.agentId, attempts: cb.attempts } : null,
+        callback: cb ? { status: cb.status, queue: cb.queue, requestedAt: cb.requestedAt.toISOString(), endedAt: cb.endedAt?.toISOString() ?? null, agentId: cb.agentId, agentName: cb.agentId ? (agents.get(cb.agentId)?.name ?? null) : null, attempts: cb.attempts } : null,
       };
     });
     return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, total, limit: q.limit, offset: q.offset, items, definitions: this.definitionsBlock(r) };

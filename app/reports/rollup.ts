@@ -28,6 +28,9 @@ export interface QueueLeg {
   /** Seconds of the agent's wrap-up after the call (null until it ended). */
   wrapupSeconds?: number | null;
   disposition: string;
+  /** The caller's place in the queue when they joined, and when they hung up waiting (null: not known). */
+  joinPosition?: number | null;
+  abandonPosition?: number | null;
 }
 
 export interface FactRow {
@@ -49,6 +52,8 @@ export interface FactRow {
   disposition: string;
   answeredAt: Date | null;
   endedAt: Date | null;
+  joinPosition: number | null;
+  abandonPosition: number | null;
   overflowTo: string;
 }
 
@@ -110,6 +115,8 @@ export function factsFromLegs(legs: QueueLeg[], regionOf: (number: string) => Ca
       disposition: outcome === 'answered' ? l.disposition : '',
       answeredAt: l.answeredAt,
       endedAt: l.endedAt,
+      joinPosition: l.joinPosition ?? null,
+      abandonPosition: outcome === 'abandoned' ? (l.abandonPosition ?? null) : null,
       overflowTo,
     });
   });

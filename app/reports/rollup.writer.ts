@@ -271,7 +271,7 @@ export function toDate(v: string | Date): Date {
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
 }
 
-const FACT_FIELDS: Array<keyof FactRow> = ['id', 'queue', 'uniqueid', 'callerNumber', 'region', 'city', 'joinedAt', 'bucketAt', 'outcome', 'waitSeconds', 'talkSeconds', 'holdSeconds', 'wrapupSeconds', 'agentId', 'disposition', 'answeredAt', 'endedAt', 'overflowTo'];
+const FACT_FIELDS: Array<keyof FactRow> = ['id', 'queue', 'uniqueid', 'callerNumber', 'region', 'city', 'joinedAt', 'bucketAt', 'outcome', 'waitSeconds', 'talkSeconds', 'holdSeconds', 'wrapupSeconds', 'agentId', 'disposition', 'answeredAt', 'endedAt', 'joinPosition', 'abandonPosition', 'overflowTo'];
 const same = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? (a as Date | null)?.getTime?.() === (b as Date | null)?.getTime?.() : (a ?? null) === (b ?? null));
 
 /** Whether the stored facts are the new ones already (a write applied twice changes nothing). */

@@ -20,6 +20,8 @@ describe('reports page', function () {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   /** The queue calls put in the ACD's table: queue, caller, outcome, wait, talk; call i enters at 01:00 UTC + 20 i minutes. */
   let rows: Array<[string, string, string, number, number | null]> = [];
+  /** The abandoned callers' places in the queue: when they joined, when they hung up. */
+  const POSITIONS: Record<string, [number, number]> = { '02087654321': [3, 1], '13800138001': [5, 2] };
 
   before(async () => {
     db = await createTestDb('mariadb');
@@ -35,9 +37,11 @@ describe('reports page', function () {
       const joined = at(i * 20);
       const answered = outcome === 'answered' ? new Date(joined.getTime() + wait * 1000) : null;
       const ended = new Date(joined.getTime() + (wait + (talk ?? 0)) * 1000);
+      // Where each caller was in the queue when they joined, and (abandons) when they hung up.
+      const [joinPosition, abandonPosition] = POSITIONS[caller] ?? [1, null];
       await db.exec(
-        'INSERT INTO acd_queue_calls (id, source, queue, uniqueid, caller_number, joined_at, answered_at, left_at, ended_at, outcome, agent_id, agent_interface, hold_seconds, talk_seconds, disposition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)',
-        [randomUUID(), 'hotline', queue, `e2e-rep-${i}`, caller, joined, answered, answered ?? ended, ended, outcome, outcome === 'answered' ? 'PJSIP/x' : '', wait, talk, ''],
+        'INSERT INTO acd_queue_calls (id, source, queue, uniqueid, caller_number, joined_at, answered_at, left_at, ended_at, outcome, agent_id, agent_interface, hold_seconds, talk_seconds, disposition, join_position, abandon_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)',
+        [randomUUID(), 'hotline', queue, `e2e-rep-${i}`, caller, joined, answered, answered ?? ended, ended, outcome, outcome === 'answered' ? 'PJSIP/x' : '', wait, talk, '', joinPosition, abandonPosition],
       );
     }
     const code = await new Promise<number | null>((resolve) => spawn('npm', ['run', '--silent', 'reports:rebuild'], { cwd: ROOT, env: { ...process.env, ...db.env }, stdio: 'ignore' }).on('exit', resolve));
@@ -134,6 +138,68 @@ describe('reports page', function () {
       expect(errors).to.deep.equal([]);
     });
   }
+
+  it('shows where abandoned callers were in the queue, and calls one back from the list (zh-CN; both languages complete)', async () => {
+    const list = (await api(hotline.url, 'GET', `/api/reports/abandoned?from=${day}&to=${tomorrow}&tz=UTC&limit=50`)).body;
+    expect(list.items.map((i: Record<string, unknown>) => [i.callerNumber, i.joinPosition, i.abandonPosition])).to.deep.equal([['13800138001', 5, 2], ['02087654321', 3, 1]]);
+    // The support caller was called back already (a callback asked for through the API, then done).
+    const done = await api(hotline.url, 'POST', '/api/acd/callbacks', { queue: 'support', number: '13800138001' });
+    expect(done.status, JSON.stringify(done.body)).to.equal(201);
+    const endedAt = new Date(Date.parse(`${day}T03:00:00Z`));
+    await db.exec("UPDATE acd_callbacks SET status = 'completed', last_result = 'ANSWER', requested_at = ?, ended_at = ? WHERE id = ?", [new Date(Date.parse(`${day}T02:50:00Z`)), endedAt, done.body.id]);
+    // The callback API's own checks stand behind the button: a number it cannot dial is refused, nothing stored.
+    const bad = await api(hotline.url, 'POST', '/api/acd/callbacks', { queue: 'sales', number: 'not-a-number' });
+    expect(bad.status).to.equal(400);
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const L = locale === 'zh-CN'
+        ? { tab: '呼损列表', none: '未回拨', waiting: '等待回拨', completed: '已回拨', action: '回拨', cancel: '取消', joined: '进线排位', gaveUp: '放弃时排位', ended: '结束' }
+        : { tab: 'Abandoned calls', none: 'Not called back', waiting: 'Callback waiting', completed: 'Called back', action: 'Call back', cancel: 'Cancel', joined: 'Position joined', gaveUp: 'Position at hang-up', ended: 'ended' };
+      const p = await openConsole(locale);
+      pages.push(p);
+      const { page, errors } = p;
+      await page.addInitScript({ content: 'const f = Intl.DateTimeFormat.prototype.resolvedOptions; Intl.DateTimeFormat.prototype.resolvedOptions = function () { return { ...f.call(this), timeZone: "UTC" }; };' });
+      await signIn(page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/reports');
+      await page.locator('.hl-report-table').waitFor();
+      await page.getByRole('tab', { name: L.tab }).click();
+      const row = (number: string) => page.locator('.hl-report-table .el-table__row', { hasText: number });
+      await row('02087654321').waitFor();
+      const header = (await page.locator('.hl-report-table thead').innerText()).split(/\t|\n/).map((c) => c.trim()).filter(Boolean);
+      const cells = async (number: string) => (await row(number).innerText()).split(/\t|\n/).map((c) => c.trim()).filter(Boolean);
+      // Time, queue, number, wait, position joined, position at hang-up, region, callback, action.
+      expect(header.slice(4, 6)).to.deep.equal([L.joined, L.gaveUp]);
+      // The list's total is its number of calls (not a totals row of figures).
+      expect(await page.locator('.hl-report-total').innerText()).to.equal(locale === 'zh-CN' ? '该时段共 2 通放弃来电' : '2 abandoned call(s) in the range');
+      expect((await cells('02087654321')).slice(1, 6)).to.deep.equal(['sales', '02087654321', '2', '3', '1']);
+      expect((await cells('13800138001')).slice(1, 6)).to.deep.equal(['support', '13800138001', '40', '5', '2']);
+      // Called back already: said so, with when, and it cannot be asked for again.
+      expect((await cells('13800138001')).join(' ')).to.include(`${L.completed} · `).and.include(L.ended);
+      expect(await row('13800138001').getByRole('button', { name: L.action }).isDisabled()).to.equal(true);
+      expect((await cells('02087654321')).join(' ')).to.include(L.none);
+      const button = row('02087654321').getByRole('button', { name: L.action });
+      expect(await button.isDisabled()).to.equal(false);
+      await button.click();
+      const box = page.locator('.el-message-box');
+      await box.waitFor();
+      expect(await box.innerText()).to.include('02087654321').and.include('sales');
+      if (locale === 'en') {
+        // Not confirmed: nothing is asked for.
+        await screenshot(page, `reports-abandoned-confirm-${locale}`);
+        await box.getByRole('button', { name: L.cancel }).click();
+        await box.waitFor({ state: 'hidden' });
+        expect((await api(hotline.url, 'GET', '/api/acd/callbacks?queue=sales')).body.items).to.deep.equal([]);
+      } else {
+        await box.getByRole('button', { name: L.action }).click();
+        // The row now shows the callback waiting, and its button is off.
+        await row('02087654321').getByText(L.waiting).waitFor();
+        expect(await row('02087654321').getByRole('button', { name: L.action }).isDisabled()).to.equal(true);
+        const asked = (await api(hotline.url, 'GET', '/api/acd/callbacks?queue=sales')).body.items;
+        expect(asked.map((c: { number: string; queue: string }) => [c.queue, c.number])).to.deep.equal([['sales', '02087654321']]);
+        await screenshot(page, `reports-abandoned-${locale}`);
+      }
+      expect(await missingKeys(page)).to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    }
+  });
 
   for (const locale of ['zh-CN', 'en'] as const) {
     it(`a figure opens the calls behind it: the queue's abandoned call, an hour's offered calls (${locale})`, async () => {

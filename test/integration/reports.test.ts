@@ -283,6 +283,11 @@ for (const kind of DB_KINDS) {
       expect(all.items.map((i: { callerNumber: string; waitSeconds: number; queue: string }) => `${i.queue}|${i.callerNumber}|${i.waitSeconds}`).sort())
         .to.deep.equal(abandoned.map((l) => `${l.queue}|${l.caller}|${l.wait}`).sort());
       expect(all.items.filter((i: { short: boolean }) => i.short).length).to.equal(abandoned.filter((l) => l.wait < SHORT).length);
+      // Each call's place in the queue when it joined and when it hung up: queue_log's ABANDON origposition and position.
+      type Item = { callerNumber: string; queue: string; joinPosition: number | null; abandonPosition: number | null };
+      expect(all.items.map((i: Item) => `${i.queue}|${i.callerNumber}|joined ${i.joinPosition}|abandoned ${i.abandonPosition}`).sort())
+        .to.deep.equal(abandoned.map((l) => `${l.queue}|${l.caller}|joined ${l.joinPosition}|abandoned ${l.abandonPosition}`).sort());
+      expect(abandoned.every((l) => l.joinPosition! >= 1 && l.abandonPosition! >= 1), 'queue_log gives both positions').to.equal(true);
       const d = await get(`/api/reports/dispositions?${range}`);
       for (const name of [A, B]) {
         const rows = d.items.filter((i: { queue: string }) => i.queue === name);
@@ -381,6 +386,15 @@ for (const kind of DB_KINDS) {
       await wb2.xlsx.load(ab.body as never);
       expect(wb2.worksheets[0]!.name).to.equal('呼损列表');
       expect(wb2.worksheets[0]!.actualRowCount - 1).to.equal(legs.filter((l) => l.outcome === 'abandoned').length);
+      // ...with the caller's positions, as queue_log's ABANDON lines give them.
+      const h2 = (wb2.worksheets[0]!.getRow(1).values as unknown[]).slice(1);
+      const [num, joined, gaveUp] = ['号码', '进线排位', '放弃时排位'].map((h) => h2.indexOf(h) + 1);
+      expect(joined * gaveUp, 'position columns').to.be.above(0);
+      const sheetRows: string[] = [];
+      wb2.worksheets[0]!.eachRow((row, n) => {
+        if (n > 1) sheetRows.push(`${row.getCell(num!).value}|${row.getCell(joined!).value}|${row.getCell(gaveUp!).value}`);
+      });
+      expect(sheetRows.sort()).to.deep.equal(legs.filter((l) => l.outcome === 'abandoned').map((l) => `${l.caller}|${l.joinPosition}|${l.abandonPosition}`).sort());
     });
   });
 }

@@ -29,6 +29,9 @@ export interface LogLeg {
   wait: number;
   talk: number;
   agent: string;
+  /** An abandoned leg: ABANDON's position (the caller's place as they hung up) and origposition (their place when they joined). */
+  abandonPosition?: number;
+  joinPosition?: number;
 }
 
 export function legsOf(lines: QueueLogLine[]): LogLeg[] {
@@ -46,7 +49,8 @@ export function legsOf(lines: QueueLogLine[]): LogLeg[] {
     if (!leg) continue;
     if (l.event === 'CONNECT') Object.assign(leg, { outcome: 'answered', wait: Number(l.data[0]), agent: l.agent });
     else if (l.event === 'COMPLETECALLER' || l.event === 'COMPLETEAGENT') leg.talk = Number(l.data[1]);
-    else if (l.event === 'ABANDON') Object.assign(leg, { outcome: 'abandoned', wait: Number(l.data[2]) });
+    // ABANDON|position|origposition|waittime
+    else if (l.event === 'ABANDON') Object.assign(leg, { outcome: 'abandoned', abandonPosition: Number(l.data[0]), joinPosition: Number(l.data[1]), wait: Number(l.data[2]) });
     else if (l.event === 'EXITWITHTIMEOUT' || l.event === 'EXITEMPTY') Object.assign(leg, { outcome: 'timeout', wait: Number(l.data[2]) });
   }
   // A leg that timed out of one queue and went on in another overflowed.

@@ -98,6 +98,7 @@ describe('attach: AMI events and lists normalized', () => {
 
   it('queue events carry the Linkedid of the caller\'s call', () => {
     expect(toQueueEvent({ Event: 'QueueCallerJoin', Queue: 'q', Uniqueid: 'u.2', Linkedid: 'u.1', CallerIDNum: '1', Position: '1' })).to.include({ kind: 'caller-join', linkedid: 'u.1' });
+    expect(toQueueEvent({ Event: 'QueueCallerAbandon', Queue: 'q', Uniqueid: 'u.2', Position: '2', OriginalPosition: '5', HoldTime: '9' })).to.include({ kind: 'caller-abandon', position: 2, originalPosition: 5, holdSeconds: 9 });
     expect(toQueueEvent({ Event: 'AgentConnect', Queue: 'q', Uniqueid: 'u.2', Linkedid: 'u.1', Interface: 'PJSIP/a', MemberName: 'A', HoldTime: '4' })).to.include({ callerLinkedid: 'u.1', holdSeconds: 4 });
   });
 });

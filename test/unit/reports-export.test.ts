@@ -20,13 +20,14 @@ describe('report .xlsx export', () => {
   it('writes the abandoned list one row per call (its total is a count, not a totals row), with the callback', async () => {
     const items = [
       { at: '2026-12-03T01:00:00.000Z', queue: 'sales', callerNumber: '13800138000', waitSeconds: 3, regionLabel: '北京市', callback: null },
-      { at: '2026-12-03T01:05:00.000Z', queue: 'sales', callerNumber: '13912345678', waitSeconds: 40, regionLabel: '江苏省常州市', callback: { status: 'completed', endedAt: '2026-12-03T02:00:00.000Z' } },
+      { at: '2026-12-03T01:05:00.000Z', queue: 'sales', callerNumber: '13912345678', waitSeconds: 40, joinPosition: 3, abandonPosition: 1, regionLabel: '江苏省常州市', callback: { status: 'completed', endedAt: '2026-12-03T02:00:00.000Z', agentName: '王芳' } },
     ];
     const wb = await xlsx('abandoned', { items, total: 2, definitions } as never, 'zh-CN');
     const ws = wb.worksheets[0]!;
     expect(ws.name).to.equal('呼损列表');
     expect(ws.actualRowCount).to.equal(3);
-    expect((ws.getRow(3).values as unknown[]).slice(1)).to.deep.equal(['2026-12-03T01:05:00.000Z', 'sales', '13912345678', 40, '江苏省常州市', 'completed', '2026-12-03T02:00:00.000Z']);
+    expect((ws.getRow(1).values as unknown[]).slice(1)).to.deep.equal(['时间', '队列', '号码', '等待 (秒)', '进线排位', '放弃时排位', '地区', '回拨状态', '回拨时间', '回拨客服']);
+    expect((ws.getRow(3).values as unknown[]).slice(1)).to.deep.equal(['2026-12-03T01:05:00.000Z', 'sales', '13912345678', 40, 3, 1, '江苏省常州市', 'completed', '2026-12-03T02:00:00.000Z', '王芳']);
     expect(wb.worksheets[1]!.name).to.equal('口径说明');
     expect(wb.worksheets[1]!.actualRowCount).to.equal(1 + definitions.statements.length);
   });

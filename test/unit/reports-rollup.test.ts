@@ -34,6 +34,14 @@ describe('report rollups', () => {
     expect(factsFromLegs([leg({ outcome: 'callback', leftAt: t('10:00:30') })], callerRegionSync)[0]).to.include({ outcome: 'callback', waitSeconds: 30 });
   });
 
+  it("keeps the caller's queue positions: where they joined on every leg, where they hung up on an abandon only", () => {
+    const [ab] = factsFromLegs([leg({ outcome: 'abandoned', holdSeconds: 9, leftAt: t('10:00:09'), joinPosition: 4, abandonPosition: 2 })], callerRegionSync);
+    expect(ab).to.include({ outcome: 'abandoned', joinPosition: 4, abandonPosition: 2 });
+    const [answered] = factsFromLegs([leg({ outcome: 'answered', holdSeconds: 3, answeredAt: t('10:00:03'), endedAt: t('10:01:00'), joinPosition: 1, abandonPosition: 5 })], callerRegionSync);
+    expect(answered).to.include({ joinPosition: 1, abandonPosition: null });
+    expect(factsFromLegs([leg({ outcome: 'abandoned', holdSeconds: 2 })], callerRegionSync)[0]).to.include({ joinPosition: null, abandonPosition: null });
+  });
+
   it('rows of a bucket are a function of its facts: split or whole, the same figures', () => {
     const legs = Array.from({ length: 12 }, (_, i) => leg({ id: `l${i}`, uniqueid: `u${i}`, joinedAt: new Date(t('10:00:00').getTime() + i * 120_000), outcome: i % 3 ? 'answered' : 'abandoned', holdSeconds: i * 2, talkSeconds: 30, answeredAt: t('10:00:05'), endedAt: t('10:01:00') }));
     const facts = legs.flatMap((l) => factsFromLegs([l], callerRegionSync));

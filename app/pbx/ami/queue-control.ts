@@ -74,7 +74,7 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
   }
   if (name === 'Hangup') return { kind: 'channel-gone', uniqueid, at };
   if (name === 'MusicOnHoldStart' || name === 'MusicOnHoldStop') return { kind: 'caller-hold', uniqueid, held: name === 'MusicOnHoldStart', at };
-  if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, linkedid, holdSeconds: num(fieldOf(e, 'HoldTime')), at };
+  if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, linkedid, holdSeconds: num(fieldOf(e, 'HoldTime')), position: num(fieldOf(e, 'Position')), originalPosition: num(fieldOf(e, 'OriginalPosition')), at };
   return null;
 }
 

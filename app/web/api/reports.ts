@@ -17,7 +17,8 @@ export interface ReportFilter {
 export interface Statement { key: string; name: string; text: string }
 export interface ReportBody {
   items: Array<Record<string, any>>;
-  total?: Record<string, any>;
+  /** A totals row; the abandoned list: its row count. */
+  total?: Record<string, any> | number;
   /** The heat map: what one cell holds, in the reader's language. */
   cellDefinition?: string;
   definitions: { statements: Statement[] };
@@ -90,6 +91,8 @@ export const reportsApi = {
   funnel: (flow: string, f: ReportFilter) => api.get<FunnelBody>('/api/reports/ivr', funnelQuery(flow, f)),
   exportFunnel: (flow: string, f: ReportFilter) => download('/api/reports/ivr/export.xlsx', funnelQuery(flow, f), `report-ivr-${flow}.xlsx`),
   queues: () => api.get<{ items: Array<{ name: string }> }>('/api/acd/queues'),
+  /** Asks for a callback to an abandoned caller in the queue they left (the callback API: it checks number and queue). */
+  callBack: (queue: string, number: string) => api.post<{ id: string; status: string }>('/api/acd/callbacks', { queue, number }),
   /** Downloads the report as .xlsx (the server's 4xx message on refusal). */
   export(tab: ReportTab, f: ReportFilter): Promise<void> {
     const q = query(tab, f);
