@@ -47,6 +47,16 @@ describe('reports page', function () {
     const code = await new Promise<number | null>((resolve) => spawn('npm', ['run', '--silent', 'reports:rebuild'], { cwd: ROOT, env: { ...process.env, ...db.env }, stdio: 'ignore' }).on('exit', resolve));
     expect(code).to.equal(0);
   });
+  /** The reports page as the test admin, its timezone field pinned to UTC (the seeded figures are UTC days). */
+  async function openReports(locale: 'zh-CN' | 'en') {
+    const p = await openConsole(locale);
+    pages.push(p);
+    // A string: tsx's helpers do not exist in the page.
+    await p.page.addInitScript({ content: 'const f = Intl.DateTimeFormat.prototype.resolvedOptions; Intl.DateTimeFormat.prototype.resolvedOptions = function () { return { ...f.call(this), timeZone: "UTC" }; };' });
+    await signIn(p.page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/reports');
+    return p;
+  }
+
   afterEach(async () => {
     for (const p of pages.splice(0)) await p.close();
   });
@@ -59,12 +69,7 @@ describe('reports page', function () {
     it(`shows the call summary and the queue comparison with the API's figures (${locale})`, async () => {
       const api1 = (await api(hotline.url, 'GET', `/api/reports/queues?from=${day}&to=${tomorrow}&tz=UTC`)).body;
       expect(api1.items.map((i: { queue: string; offered: number }) => [i.queue, i.offered])).to.deep.equal([['sales', 3], ['support', 3]]);
-      const p = await openConsole(locale);
-      pages.push(p);
-      const { page, errors } = p;
-      // Pin the page's timezone field to UTC (the figures above are UTC days). A string: tsx's helpers do not exist in the page.
-      await page.addInitScript({ content: 'const f = Intl.DateTimeFormat.prototype.resolvedOptions; Intl.DateTimeFormat.prototype.resolvedOptions = function () { return { ...f.call(this), timeZone: "UTC" }; };' });
-      await signIn(page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/reports');
+      const { page, errors } = await openReports(locale);
       expect(new URL(page.url()).pathname).to.equal('/reports');
       await page.locator('.hl-report-table').waitFor();
       await page.locator('.hl-report-chart canvas').waitFor();
@@ -112,11 +117,7 @@ describe('reports page', function () {
           [randomUUID(), `e2e-ivr-${locale}-${i}`, '13800138000', '6001', flowName, at, at, new Date(at.getTime() + 9000), 9000, outcome, '', JSON.stringify(steps.map((step) => ({ step, at: at.toISOString() }))), 'e2e', 'hotline'],
         );
       }
-      const p = await openConsole(locale);
-      pages.push(p);
-      const { page, errors } = p;
-      await page.addInitScript({ content: 'const f = Intl.DateTimeFormat.prototype.resolvedOptions; Intl.DateTimeFormat.prototype.resolvedOptions = function () { return { ...f.call(this), timeZone: "UTC" }; };' });
-      await signIn(page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/reports');
+      const { page, errors } = await openReports(locale);
       await page.getByRole('tab', { name: locale === 'zh-CN' ? 'IVR 漏斗' : 'IVR funnel' }).click();
       await page.locator('[data-test=report-flow]').click();
       await page.locator('.el-select-dropdown__item').filter({ hasText: new RegExp(`^${flowName}$`) }).click();
@@ -154,11 +155,7 @@ describe('reports page', function () {
       const L = locale === 'zh-CN'
         ? { tab: '呼损列表', none: '未回拨', waiting: '等待回拨', completed: '已回拨', action: '回拨', cancel: '取消', joined: '进线排位', gaveUp: '放弃时排位', ended: '结束' }
         : { tab: 'Abandoned calls', none: 'Not called back', waiting: 'Callback waiting', completed: 'Called back', action: 'Call back', cancel: 'Cancel', joined: 'Position joined', gaveUp: 'Position at hang-up', ended: 'ended' };
-      const p = await openConsole(locale);
-      pages.push(p);
-      const { page, errors } = p;
-      await page.addInitScript({ content: 'const f = Intl.DateTimeFormat.prototype.resolvedOptions; Intl.DateTimeFormat.prototype.resolvedOptions = function () { return { ...f.call(this), timeZone: "UTC" }; };' });
-      await signIn(page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/reports');
+      const { page, errors } = await openReports(locale);
       await page.locator('.hl-report-table').waitFor();
       await page.getByRole('tab', { name: L.tab }).click();
       const row = (number: string) => page.locator('.hl-report-table .el-table__row', { hasText: number });
@@ -203,11 +200,7 @@ describe('reports page', function () {
 
   for (const locale of ['zh-CN', 'en'] as const) {
     it(`a figure opens the calls behind it: the queue's abandoned call, an hour's offered calls (${locale})`, async () => {
-      const p = await openConsole(locale);
-      pages.push(p);
-      const { page, errors } = p;
-      await page.addInitScript({ content: 'const f = Intl.DateTimeFormat.prototype.resolvedOptions; Intl.DateTimeFormat.prototype.resolvedOptions = function () { return { ...f.call(this), timeZone: "UTC" }; };' });
-      await signIn(page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/reports');
+      const { page, errors } = await openReports(locale);
       await page.getByRole('tab', { name: locale === 'zh-CN' ? '技能组对比' : 'Queue comparison' }).click();
       const support = page.locator('.hl-report-table .el-table__row').filter({ hasText: 'support' });
       await support.getByRole('button', { name: locale === 'zh-CN' ? '放弃通话明细：1 通' : 'Calls behind Abandoned: 1', exact: true }).click();
@@ -318,11 +311,7 @@ describe('reports page', function () {
     expect(res.body.items.map((i: Record<string, number>) => ({ weekday: i.weekday, hour: i.hour, offered: i.offered, answered: i.answered, serviceLevel: i.serviceLevel, abandonRate: i.abandonRate }))).to.deep.equal(expected);
     expect(res.body.cellDefinition).to.include('UTC');
     for (const locale of ['zh-CN', 'en'] as const) {
-      const p = await openConsole(locale);
-      pages.push(p);
-      const { page, errors } = p;
-      await page.addInitScript({ content: 'const f = Intl.DateTimeFormat.prototype.resolvedOptions; Intl.DateTimeFormat.prototype.resolvedOptions = function () { return { ...f.call(this), timeZone: "UTC" }; };' });
-      await signIn(page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/reports');
+      const { page, errors } = await openReports(locale);
       await page.locator('.hl-report-table').waitFor();
       await page.getByRole('tab', { name: locale === 'zh-CN' ? '服务水平热力图' : 'SL heat map' }).click();
       await page.locator('.hl-report-chart canvas').first().waitFor();
