@@ -135,7 +135,9 @@ describe('QA editors: scorecards and the keyword list in the console', function 
         expect(await err.innerText()).to.include(expected);
       };
       await refused('cancel my accountzz', '"accountzz" is not in the recogniser\'s English dictionary');
+      expect(await page.locator('[data-test=keyword-error]').innerText()).to.include(zh ? '“accountzz”不在识别器的英文词典中' : '“accountzz” is not in the recogniser\'s English dictionary.');
       await refused('取消账户', 'only English phrases can be spotted');
+      expect(await page.locator('[data-test=keyword-error]').innerText()).to.include(zh ? '不支持中文' : 'Only English phrases can be spotted');
       await screenshot(page, `recordings-keyword-refused-${locale}`);
       expect((await api(hotline.url, 'GET', '/api/recordings/keywords')).body.items, 'nothing stored').to.deep.equal([]);
 

@@ -312,6 +312,10 @@ export default {
       createdBy: 'Added by', delete: 'Delete', deleteNamed: 'Delete keyword {phrase}', readOnly: 'Only an administrator changes the keyword list.',
       addTitle: 'Add a keyword', add: 'Add keyword', refused: 'The server refused this keyword', badThreshold: 'The threshold must be a number, e.g. 1e-30',
       added: 'Keyword “{phrase}” added', removed: 'Keyword “{phrase}” deleted',
+      problems: {
+        empty: 'Write a phrase first.', too_long: 'The phrase is too long: at most 6 words and 80 characters.',
+        not_english: 'Only English phrases can be spotted (numbers written as words).', unknown_word: '“{word}” is not in the recogniser\'s English dictionary.',
+      },
       thresholdNote: 'Threshold (optional): smaller finds more and more false hits; empty uses the default 1e-30. Only English words in the recogniser\'s dictionary can be spotted.',
     },
     form: {

@@ -312,6 +312,10 @@ export default {
       createdBy: '添加人', delete: '删除', deleteNamed: '删除关键词 {phrase}', readOnly: '只有管理员可以修改关键词列表。',
       addTitle: '添加关键词', add: '添加关键词', refused: '服务器拒绝了该关键词', badThreshold: '阈值必须是数字，例如 1e-30',
       added: '已添加关键词“{phrase}”', removed: '已删除关键词“{phrase}”',
+      problems: {
+        empty: '请先填写短语。', too_long: '短语过长：最多 6 个单词、80 个字符。',
+        not_english: '只能识别英文短语（数字请用英文单词书写），不支持中文。', unknown_word: '“{word}”不在识别器的英文词典中，无法识别。',
+      },
       thresholdNote: '阈值（可选）：越小识别到的越多，误报也越多；留空则使用默认值 1e-30。只能识别识别器词典中的英文单词。',
     },
     form: {
