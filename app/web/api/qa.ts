@@ -70,6 +70,31 @@ export interface Scorecard {
   sections: Array<{ title: string; weight: number; items: ScorecardItem[] }>;
 }
 
+/** What POST /api/qa/scorecards and PUT /api/qa/scorecards/:id take (a PUT makes a new version). */
+export interface ScorecardInput {
+  name: string;
+  queue: string | null;
+  sections: Array<{ title: string; weight: number; items: ScorecardItem[] }>;
+}
+
+/** A phrase spotted in recordings (English only): for one queue or all (null), on a leg. */
+export type KeywordLeg = 'agent' | 'caller' | 'both';
+export interface Keyword {
+  id: string;
+  phrase: string;
+  queue: string | null;
+  leg: KeywordLeg;
+  threshold: number;
+  createdBy: string;
+  createdAt: string;
+}
+export interface NewKeyword {
+  phrase: string;
+  queue: string | null;
+  leg: KeywordLeg;
+  threshold?: number;
+}
+
 export interface QaComment {
   at: number;
   text: string;
@@ -121,10 +146,15 @@ export const recordingsApi = {
   playUrl: (id: string, leg: 'mixed' | 'caller' | 'agent' = 'mixed') => api.post<{ url: string; expiresAt: string }>(`/api/recordings/${id}/play`, { leg }),
   agents: () => api.get<{ items: Array<{ id: string; name: string }> }>('/api/acd/agents'),
   queues: () => api.get<{ items: Array<{ name: string }> }>('/api/acd/queues'),
+  keywords: () => api.get<{ items: Keyword[] }>('/api/recordings/keywords'),
+  addKeyword: (k: NewKeyword) => api.post<Keyword>('/api/recordings/keywords', k),
+  removeKeyword: (id: string) => api.del<void>(`/api/recordings/keywords/${id}`),
 };
 
 export const qaApi = {
   scorecards: () => api.get<{ items: Scorecard[] }>('/api/qa/scorecards'),
+  createScorecard: (c: ScorecardInput) => api.post<Scorecard>('/api/qa/scorecards', c),
+  reviseScorecard: (id: string, c: ScorecardInput) => api.put<Scorecard>(`/api/qa/scorecards/${id}`, c),
   evaluations: (q: { agentId?: string; recordingId?: string; status?: EvaluationStatus; limit?: number } = {}) => api.get<{ items: Evaluation[] }>('/api/qa/evaluations', { ...q }),
   evaluate: (b: NewEvaluation) => api.post<Evaluation>('/api/qa/evaluations', b),
   acknowledge: (id: string) => api.post<Evaluation>(`/api/qa/evaluations/${id}/acknowledge`),
