@@ -102,15 +102,16 @@ describe('reports against queue_log: breaks, wrap-up, a callback, a transfer (ma
     await agentAction(hotline.url, wb, 'login');
     await available(wa);
     await available(wb);
-    // 1. wa on a break (meeting): one caller of A asks for a callback (key 1 after 3 s), one hangs up after ~7 s.
+    // 1. wa on a break (meeting): one caller of A asks for a callback (key 1, 10 s after the answer:
+    //    the offer is announced first, ~5 s), one hangs up while waiting (12 s after the answer).
     await agentAction(hotline.url, wa, 'break', 'meeting');
     await waitForAgentState(hotline.url, wa, 'break');
     const cbCaller = nextCaller();
-    const cb = await startCall({ scenario: 'uac-dtmf', service: '7601', caller: cbCaller, digits: '1', waitBeforeDigitsMs: 3000, hangupAfterMs: 30_000 });
+    const cb = await startCall({ scenario: 'uac-dtmf', service: '7601', caller: cbCaller, digits: '1', waitBeforeDigitsMs: 10_000, hangupAfterMs: 30_000 });
     calls.push(cb);
     await ami.waitFor('QueueCallerJoin', { CallerIDNum: cbCaller, Queue: A });
-    const gone = await call('7601', 7000);
-    const item = await waitUntil('the callback to be asked for', async () => ((await get(`/api/acd/callbacks?queue=${A}`)).items as Array<{ id: string; number: string; status: string }>).find((i) => i.number === cbCaller && i.status === 'waiting'), 20_000);
+    const gone = await call('7601', 12_000);
+    const item = await waitUntil('the callback to be asked for', async () => ((await get(`/api/acd/callbacks?queue=${A}`)).items as Array<{ id: string; number: string; status: string }>).find((i) => i.number === cbCaller && i.status === 'waiting'), 30_000);
     expect((await cb.done).events.PBX_BYE, 'the callback caller hears the confirmation and is hung up').to.equal(1);
     await gone.c.done;
     // This test's callback is not placed: cancelled, its placeholder leaves the queue before wa is back.
@@ -120,16 +121,20 @@ describe('reports against queue_log: breaks, wrap-up, a callback, a transfer (ma
     await agentAction(hotline.url, wa, 'ready');
     await available(wa);
     // 2. Answered calls with wrap-up: two on A (wa, one after the other's wrap-up), one on B (wb).
-    const a1 = await call('7601', 3000);
+    //    A's callers hear the callback offer (~5 s) before they queue: they hang up a set time after the answer.
+    const talkThenHangUp = async (x: { caller: string; c: SippCall }, queue: string, ms: number) => {
+      await connected(x.caller, queue);
+      await sleep(ms);
+      await x.c.hangup();
+      await x.c.done;
+    };
+    const a1 = await call('7601', 60_000);
     const b1 = await call('7602', 3000);
-    await connected(a1.caller, A);
     await connected(b1.caller, B);
-    await a1.c.done;
+    await talkThenHangUp(a1, A, 3000);
     await waitForAgentState(hotline.url, wa, 'wrap_up', 10_000);
     await available(wa);
-    const a2 = await call('7601', 4000);
-    await connected(a2.caller, A);
-    await a2.c.done;
+    await talkThenHangUp(await call('7601', 60_000), A, 4000);
     await b1.c.done;
     await available(wa);
     await available(wb);
@@ -139,7 +144,7 @@ describe('reports against queue_log: breaks, wrap-up, a callback, a transfer (ma
     referring = await startReferringAgent(5091, `queue-${B}`, 1500);
     await agentAction(hotline.url, ta, 'login');
     await available(ta);
-    const t = await call('7601', 12_000);
+    const t = await call('7601', 60_000);
     const first = await connected(t.caller, A);
     const uniqueid = fieldOf(first, 'Uniqueid')!;
     expect(fieldOf(first, 'Interface')).to.equal(ta.interface);
@@ -148,6 +153,8 @@ describe('reports against queue_log: breaks, wrap-up, a callback, a transfer (ma
     const second = await connected(t.caller, B);
     expect(fieldOf(second, 'Interface')).to.equal(wb.interface);
     expect(await referring.done, "ta's phone: REFER accepted, its leg ended").to.equal(0);
+    await sleep(4000);
+    await t.c.hangup();
     await t.c.done;
     // Every wrap-up over, every break ended: the reports' figures are final.
     await available(ta);
