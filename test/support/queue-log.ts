@@ -24,7 +24,7 @@ export interface LogLeg {
   queue: string;
   caller: string;
   enteredAt: number;
-  /** answered, abandoned, overflowed, timeout, waiting */
+  /** answered, abandoned, callback (left with the queue's exit key), overflowed, timeout, waiting */
   outcome: string;
   wait: number;
   talk: number;
@@ -49,6 +49,10 @@ export function legsOf(lines: QueueLogLine[]): LogLeg[] {
     if (!leg) continue;
     if (l.event === 'CONNECT') Object.assign(leg, { outcome: 'answered', wait: Number(l.data[0]), agent: l.agent });
     else if (l.event === 'COMPLETECALLER' || l.event === 'COMPLETEAGENT') leg.talk = Number(l.data[1]);
+    // BLINDTRANSFER|exten|context|holdtime|calltime|origpos; ATTENDEDTRANSFER|method|data|holdtime|calltime|origpos
+    else if (l.event === 'BLINDTRANSFER' || l.event === 'ATTENDEDTRANSFER') leg.talk = Number(l.data[3]);
+    // EXITWITHKEY|key|position|origpos|waittime: the caller pressed the queue's exit key (the callback key).
+    else if (l.event === 'EXITWITHKEY') Object.assign(leg, { outcome: 'callback', wait: Number(l.data[3]) });
     // ABANDON|position|origposition|waittime
     else if (l.event === 'ABANDON') Object.assign(leg, { outcome: 'abandoned', abandonPosition: Number(l.data[0]), joinPosition: Number(l.data[1]), wait: Number(l.data[2]) });
     else if (l.event === 'EXITWITHTIMEOUT' || l.event === 'EXITEMPTY') Object.assign(leg, { outcome: 'timeout', wait: Number(l.data[2]) });
@@ -62,7 +66,7 @@ export function legsOf(lines: QueueLogLine[]): LogLeg[] {
 }
 
 export interface Expected {
-  offered: number; answered: number; answeredInSl: number; abandoned: number; abandonedShort: number; overflowed: number; timeouts: number;
+  offered: number; answered: number; answeredInSl: number; abandoned: number; abandonedShort: number; callbacks: number; overflowed: number; timeouts: number;
   serviceLevel: number | null; abandonRate: number | null; asaSeconds: number | null; talkSeconds: number; maxAnsweredWaitSeconds: number;
 }
 
@@ -72,7 +76,7 @@ const r1 = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10) / 10 : nu
 /**
  * Figures of a set of legs, short abandons excluded (the default treatment): SL = answered within
  * `sl` s ÷ (answered + long abandons + timeouts); abandon rate = long abandons ÷ (offered −
- * overflowed − short abandons). `center`: each call once (overflowed legs not offered).
+ * overflowed − callbacks − short abandons); callbacks are in neither base. `center`: each call once (overflowed legs not offered).
  */
 export function expectedFigures(legs: LogLeg[], sl: number, shortAbandon: number, center: boolean): Expected {
   const answered = legs.filter((l) => l.outcome === 'answered');
@@ -80,6 +84,7 @@ export function expectedFigures(legs: LogLeg[], sl: number, shortAbandon: number
   const short = abandoned.filter((l) => l.wait < shortAbandon).length;
   const overflowed = legs.filter((l) => l.outcome === 'overflowed').length;
   const timeouts = legs.filter((l) => l.outcome === 'timeout').length;
+  const callbacks = legs.filter((l) => l.outcome === 'callback').length;
   const offered = legs.length - (center ? overflowed : 0);
   const inSl = answered.filter((l) => l.wait <= sl).length;
   const longAbandons = abandoned.length - short;
@@ -89,12 +94,36 @@ export function expectedFigures(legs: LogLeg[], sl: number, shortAbandon: number
     answeredInSl: inSl,
     abandoned: abandoned.length,
     abandonedShort: short,
+    callbacks,
     overflowed: center ? 0 : overflowed,
     timeouts,
     serviceLevel: r4(inSl, answered.length + longAbandons + timeouts),
-    abandonRate: r4(longAbandons, offered - (center ? 0 : overflowed) - short),
+    abandonRate: r4(longAbandons, offered - (center ? 0 : overflowed) - callbacks - short),
     asaSeconds: r1(answered.reduce((s, l) => s + l.wait, 0), answered.length),
     talkSeconds: answered.reduce((s, l) => s + l.talk, 0),
     maxAnsweredWaitSeconds: answered.reduce((m, l) => Math.max(m, l.wait), 0),
   };
+}
+
+/**
+ * A member's breaks from the PAUSE / UNPAUSE lines of one queue (PAUSE's data is the reason):
+ * seconds by reason and the number of breaks, a break still open counted up to `untilSec`.
+ */
+export function breaksOf(lines: QueueLogLine[], queue: string, member: string, untilSec: number): { seconds: number; byReason: Record<string, number>; count: number } {
+  const byReason: Record<string, number> = {};
+  let open: { at: number; reason: string } | undefined;
+  let count = 0;
+  const close = (at: number) => {
+    if (!open) return;
+    byReason[open.reason] = (byReason[open.reason] ?? 0) + (at - open.at);
+    count++;
+    open = undefined;
+  };
+  for (const l of lines) {
+    if (l.queue !== queue || l.agent !== member) continue;
+    if (l.event === 'PAUSE' && !open) open = { at: l.time, reason: l.data[0] || '-' };
+    else if (l.event === 'UNPAUSE' || l.event === 'REMOVEMEMBER') close(l.time);
+  }
+  close(untilSec);
+  return { seconds: Object.values(byReason).reduce((a, b) => a + b, 0), byReason, count };
 }
