@@ -34,8 +34,16 @@ export async function agentState(base: string, agent: TestAgent): Promise<string
   return (await api(base, 'GET', `/api/acd/agents/${agent.id}`)).body.state;
 }
 
-export function waitForAgentState(base: string, agent: TestAgent, state: string, timeoutMs = 15_000): Promise<true> {
-  return waitUntil(`agent ${agent.endpoint} to be ${state}`, async () => (await agentState(base, agent)) === state || undefined, timeoutMs);
+export async function waitForAgentState(base: string, agent: TestAgent, state: string, timeoutMs = 15_000): Promise<true> {
+  let seen: unknown;
+  return waitUntil(`agent ${agent.endpoint} to be ${state}`, async () => {
+    const a = (await api(base, 'GET', `/api/acd/agents/${agent.id}`)).body;
+    seen = { state: a?.state, reason: a?.stateReason, since: a?.stateSince };
+    return a?.state === state || undefined;
+  }, timeoutMs).catch((err: Error) => {
+    // Which state it stayed in, since when: the cause of a wait that timed out.
+    throw new Error(`${err.message}; it was ${JSON.stringify(seen)}`);
+  });
 }
 
 /** A flow that sends every caller of `number` to `queue` (and to a "nobody is here" leaf when nobody is logged in). */
