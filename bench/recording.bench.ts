@@ -5,8 +5,9 @@
 // call (Node and sox together) and disk per hour of calls. Keyword spotting (pocketsphinx per leg,
 // one keyword list on both legs) runs on spoken legs (espeak-ng sentences in turns, as the keyword
 // tests use) of the same length, through the same RecordingSignals as a real call; its CPU counts
-// pocketsphinx_continuous (a waited-for child). Not measured here (needs the PBX): 100 recorded
-// calls at once through Asterisk.
+// pocketsphinx_continuous (a waited-for child). With BENCH_RECORDING_CALLS_AT_ONCE=N (needs the lab
+// Asterisk, run under flock -o /tmp/hotline-pbx.lock): N recorded calls at once through Asterisk,
+// every file checked (bench/recording-at-once.ts).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,3 +167,8 @@ row('disk per hour of calls (3 sealed Ogg files)', `${((storedBytes / minutes) *
 row('the same as WAV (MixMonitor spool)', `${((wavBytes / minutes) * 60 / 1e6).toFixed(1)} MB`);
 console.log(`\n(keyword spotting on ${KWS_CALLS} call(s) of spoken legs: ${kwsHits} hits; BENCH_KWS_CALLS changes it)`);
 rmSync(work, { recursive: true, force: true });
+const atOnce = Number(process.env.BENCH_RECORDING_CALLS_AT_ONCE ?? 0);
+if (atOnce > 0) {
+  const { callsAtOnce } = await import('./recording-at-once.js');
+  await callsAtOnce(atOnce);
+}
