@@ -72,7 +72,23 @@ export async function callsAtOnce(n: number): Promise<void> {
   const ami = await new AmiWatch().start();
   const control = new AmiRecordingControl({ action: (a: string, f: Record<string, string>) => ami.action(a, f) } as never, () => true);
   const ids = Array.from({ length: n }, (_, i) => `rb${process.pid}-${i}`);
-  const ev = (event: string, id: string): AmiMessage | undefined => ami.events.find((e) => fieldOf(e, 'Event') === event && fieldOf(e, 'Uniqueid') === id);
+  // AMI events of our calls, indexed as they arrive (a scan of every event per poll would load this process and delay the receipt times)
+  const index = new Map<string, AmiMessage>();
+  let cursor = 0;
+  const mine = new Set(ids);
+  const indexNew = (): void => {
+    for (; cursor < ami.events.length; cursor++) {
+      const e = ami.events[cursor]!;
+      const id = fieldOf(e, 'Uniqueid');
+      if (!id || !mine.has(id)) continue;
+      const key = `${fieldOf(e, 'Event')}${fieldOf(e, 'Event') === 'Newstate' ? `:${fieldOf(e, 'ChannelStateDesc')}` : ''}|${id}`;
+      if (!index.has(key)) index.set(key, e);
+    }
+  };
+  const ev = (event: string, id: string): AmiMessage | undefined => index.get(`${event}|${id}`);
+  /** When MixMonitor was asked for, per call (Hotline asks once the agent answered, as here). */
+  const askedAt = new Map<string, number>();
+  const failed: string[] = [];
   const pid = asteriskPid();
   const astStat = () => cpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')).own / 100;
   const load0 = loadavg();
@@ -81,26 +97,31 @@ export async function callsAtOnce(n: number): Promise<void> {
   let maxLoad = 0;
   const sampler = setInterval(() => { maxLoad = Math.max(maxLoad, loadavg()[0]!); }, 1000);
   try {
-    // ring all callers within a few seconds (20 a second), then record each once it is answered
-    const started = new Set<string>();
-    const recordWhenUp = async (): Promise<void> => {
+    // ring all callers within a few seconds (20 a second); each is recorded as soon as it is answered
+    const recorder = setInterval(() => {
+      indexNew();
       for (const id of ids) {
-        if (started.has(id)) continue;
-        const up = ami.events.find((e) => fieldOf(e, 'Event') === 'Newstate' && fieldOf(e, 'Uniqueid') === id && fieldOf(e, 'ChannelStateDesc') === 'Up');
+        if (askedAt.has(id)) continue;
+        const up = ev('Newstate:Up', id);
         if (!up) continue;
-        started.add(id);
+        askedAt.set(id, Date.now());
         const names = spoolNames(id);
-        await control.start(fieldOf(up, 'Channel')!, { mixed: `${seen}/${names.mixed}`, received: `${seen}/${names.caller}`, transmitted: `${seen}/${names.agent}`, doneMarker: `${seen}/${names.done}` });
+        control.start(fieldOf(up, 'Channel')!, { mixed: `${seen}/${names.mixed}`, received: `${seen}/${names.caller}`, transmitted: `${seen}/${names.agent}`, doneMarker: `${seen}/${names.done}` })
+          .catch((err: Error) => failed.push(`${id}: MixMonitor failed: ${err.message}`));
       }
-    };
+    }, 20);
     for (let i = 0; i < n; i++) {
       await ami.action('Originate', { Channel: 'PJSIP/lab-agent5', ChannelId: ids[i]!, OtherChannelId: `${ids[i]}-b`, Application: 'Dial', Data: `PJSIP/lab-agent6,30,S(${HOLD})`, Async: 'true', CallerID: `bench <${1000 + i}>` });
-      if (i % 20 === 19) { await new Promise((r) => setTimeout(r, 1000)); await recordWhenUp(); }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    await waitUntil('every caller answered and recorded', async () => { await recordWhenUp(); return started.size === n || null; }, 60_000, 200);
+    try {
+      await waitUntil('every caller answered and recorded', () => askedAt.size === n || null, 60_000, 200);
+    } finally {
+      clearInterval(recorder);
+    }
     const allBridged = Date.now();
     const bridged = ids.filter((id) => ev('BridgeEnter', id)).length;
-    await waitUntil('every call hung up', () => ids.every((id) => ev('Hangup', id)) || null, (HOLD + 60) * 1000, 500);
+    await waitUntil('every call hung up', () => (indexNew(), ids.every((id) => ev('Hangup', id))) || null, (HOLD + 60) * 1000, 500);
     const callsCpu = astStat() - a0;
     const callsWall = (Date.now() - t0) / 1000;
     await waitUntil('every done marker', () => ids.every((id) => existsSync(join(spool, spoolNames(id).done))) || null, 60_000, 200);
@@ -112,14 +133,19 @@ export async function callsAtOnce(n: number): Promise<void> {
     const storeCpu = selfCpu() - c0;
     clearInterval(sampler);
     // every file complete?
+    indexNew();
     let complete = 0;
-    const bad: string[] = [];
+    const bad: string[] = [...failed];
     let worst = 0;
+    let missedHead = 0;
     for (const id of ids) {
       const enter = ev('BridgeEnter', id);
       const leave = ev('BridgeLeave', id);
       if (!enter || !leave) { bad.push(`${id}: no bridge`); continue; }
-      const bridge = (ami.receivedAt.get(leave)! - ami.receivedAt.get(enter)!) / 1000;
+      // what was recorded: from the later of the bridge and the MixMonitor request to the bridge's end (option b)
+      const from = Math.max(ami.receivedAt.get(enter)!, askedAt.get(id)!);
+      const bridge = (ami.receivedAt.get(leave)! - from) / 1000;
+      missedHead = Math.max(missedHead, (from - ami.receivedAt.get(enter)!) / 1000);
       for (const leg of stored.get(id)!.legs) {
         const file = join(store.dir, leg.file);
         if (!existsSync(file)) { bad.push(`${id} ${leg.leg}: missing`); continue; }
@@ -129,12 +155,22 @@ export async function callsAtOnce(n: number): Promise<void> {
         else bad.push(`${id} ${leg.leg}: ${secs.toFixed(2)} s of ${bridge.toFixed(2)} s bridged`);
       }
     }
+    // the most calls bridged at the same moment (AMI BridgeEnter/BridgeLeave of the callers)
+    const marks = ids.flatMap((id) => {
+      const a = ev('BridgeEnter', id);
+      const b = ev('BridgeLeave', id);
+      return a && b ? [[ami.receivedAt.get(a)!, 1], [ami.receivedAt.get(b)!, -1]] : [];
+    }).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
+    let now = 0;
+    let most = 0;
+    for (const [, d] of marks) most = Math.max(most, (now += d!));
     const minutes = (n * HOLD) / 60;
     const row = (k: string, v: string) => console.log(`| ${k} | ${v} |`);
     console.log(`\nrecording: ${n} calls at once through Asterisk (${HOLD} s each, MixMonitor per leg as Hotline starts it)\n`);
     console.log('| figure | value |\n|---|---|');
-    row('calls bridged at once', `${bridged} of ${n} (all up ${((allBridged - t0) / 1000).toFixed(1)} s after the first ring)`);
+    row('calls bridged at the same moment (most)', `${most} (${bridged} of ${n} bridged; all up ${((allBridged - t0) / 1000).toFixed(1)} s after the first ring)`);
     row('files complete (exist, sealed, open with the key, within 0.5 s of the bridge)', `${complete} of ${n * 3} (worst ${worst.toFixed(2)} s off)`);
+    row('bridge before MixMonitor was asked for (most; Hotline also asks once the agent answered)', `${missedHead.toFixed(2)} s`);
     row('Asterisk CPU over the calls', `${callsCpu.toFixed(1)} s in ${callsWall.toFixed(1)} s (${((callsCpu / minutes)).toFixed(2)} s per minute of call)`);
     row(`time to store all ${n} (one after another)`, `${storeWall.toFixed(1)} s (CPU ${storeCpu.toFixed(1)} s, ${(storeCpu / minutes).toFixed(3)} s per minute of call)`);
     row('load average (1 min) before / highest during', `${load0[0]!.toFixed(2)} / ${maxLoad.toFixed(2)}`);
