@@ -162,10 +162,10 @@ console.log(`\nrecording: ${CALLS} calls of ${MINUTES} min (three files each: mi
 console.log('| figure | value |\n|---|---|');
 row('CPU to store (sox Ogg + seal + SHA-256), per minute of call', `${(storeCpu / minutes).toFixed(3)} s`);
 row('CPU to analyse signals, per minute of call', `${(analyseCpu / minutes).toFixed(3)} s`);
-row(`CPU to spot keywords (pocketsphinx, 3 phrases on both legs), per minute of call`, `${(kwsCpu / kwsMinutes).toFixed(2)} s`);
+if (kwsMinutes) row(`CPU to spot keywords (pocketsphinx, 3 phrases on both legs), per minute of call`, `${(kwsCpu / kwsMinutes).toFixed(2)} s`);
 row('disk per hour of calls (3 sealed Ogg files)', `${((storedBytes / minutes) * 60 / 1e6).toFixed(1)} MB`);
 row('the same as WAV (MixMonitor spool)', `${((wavBytes / minutes) * 60 / 1e6).toFixed(1)} MB`);
-console.log(`\n(keyword spotting on ${KWS_CALLS} call(s) of spoken legs: ${kwsHits} hits; BENCH_KWS_CALLS changes it)`);
+if (kwsMinutes) console.log(`\n(keyword spotting on ${KWS_CALLS} call(s) of spoken legs: ${kwsHits} hits; BENCH_KWS_CALLS changes it)`);
 rmSync(work, { recursive: true, force: true });
 const atOnce = Number(process.env.BENCH_RECORDING_CALLS_AT_ONCE ?? 0);
 if (atOnce > 0) {
