@@ -69,11 +69,6 @@ describe('scheduled report e-mail (two nodes, real SMTP, MariaDB)', function () 
     });
     a = await startHotline(env('node-a'), { waitForPbx: false });
     b = await startHotline(env('node-b'), { waitForPbx: false });
-    // Yesterday (UTC) holds the figures the daily report covers; the day before must not count.
-    const yesterday = Date.parse(`${utcDay(Date.now() - DAY)}T00:00:00Z`);
-    await seedBucket(db, new Date(yesterday + 9 * 3_600_000), 'mail-q', 17, 13);
-    await seedBucket(db, new Date(yesterday + 15 * 3_600_000 + 45 * 60_000), 'mail-q', 6, 2);
-    await seedBucket(db, new Date(yesterday - 3 * 3_600_000), 'mail-q', 50, 50);
   });
   after(async () => {
     await stopAllHotlines();
@@ -85,6 +80,12 @@ describe('scheduled report e-mail (two nodes, real SMTP, MariaDB)', function () 
     // The next whole minute at least 10 s away, in UTC.
     const run = Math.ceil((Date.now() + 10_000) / 60_000) * 60_000;
     const time = new Date(run).toISOString().slice(11, 16);
+    // The day before the run (UTC) holds the figures the daily report covers; the day before that must
+    // not count. Seeded from the run's day, not the clock's: a run at 00:00 covers the day just ended.
+    const yesterday = Date.parse(`${utcDay(run - DAY)}T00:00:00Z`);
+    await seedBucket(db, new Date(yesterday + 9 * 3_600_000), 'mail-q', 17, 13);
+    await seedBucket(db, new Date(yesterday + 15 * 3_600_000 + 45 * 60_000), 'mail-q', 6, 2);
+    await seedBucket(db, new Date(yesterday - 3 * 3_600_000), 'mail-q', 50, 50);
     const created = await api(a.url, 'POST', '/api/reports/schedules', {
       name: '每日通话报表', frequency: 'daily', time, tz: 'UTC', reports: ['summary', 'queues'], locale: 'zh-CN', recipients: ['boss@example.com', 'ops@example.com'],
     });
@@ -102,8 +103,8 @@ describe('scheduled report e-mail (two nodes, real SMTP, MariaDB)', function () 
     expect((mail.to as { value: Array<{ address: string }> }).value.map((v) => v.address).sort()).to.deep.equal(['boss@example.com', 'ops@example.com']);
 
     // The figures: the attached summary's total equals the API's for yesterday (and not the day before).
-    const from = utcDay(Date.now() - DAY);
-    const to = utcDay(Date.now());
+    const from = utcDay(run - DAY);
+    const to = utcDay(run);
     const summary = await api(a.url, 'GET', `/api/reports/summary?from=${from}&to=${to}&tz=UTC&interval=hour&locale=zh-CN`);
     expect(summary.status).to.equal(200);
     expect(summary.body.total.offered).to.equal(23);
