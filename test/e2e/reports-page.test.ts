@@ -16,8 +16,10 @@ describe('reports page', function () {
   let db: TestDb;
   let hotline: HotlineProcess;
   const pages: ConsolePage[] = [];
-  const day = new Date().toISOString().slice(0, 10);
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  // The seeded calls are yesterday's (UTC), so that they are in the past at any time of day: a
+  // callback asked for now comes after them (today's 01:00–02:40 would be ahead of a run at 00:30).
+  const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const tomorrow = new Date().toISOString().slice(0, 10); // the day after `day`
   /** The queue calls put in the ACD's table: queue, caller, outcome, wait, talk; call i enters at 01:00 UTC + 20 i minutes. */
   let rows: Array<[string, string, string, number, number | null]> = [];
   /** The abandoned callers' places in the queue: when they joined, when they hung up. */
