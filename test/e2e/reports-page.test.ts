@@ -27,7 +27,9 @@ describe('reports page', function () {
 
   before(async () => {
     db = await createTestDb('mariadb');
-    hotline = await startHotline({ ...db.env, HOTLINE_ARI_URL: `http://127.0.0.1:${await freePort()}`, HOTLINE_AMI_PORT: String(await freePort()) }, { waitForPbx: false });
+    // This file signs the same admin in through the login page a dozen times within a minute, from one
+    // address: past the default login limit (10 a minute per address and username), the 11th got 429.
+    hotline = await startHotline({ ...db.env, HOTLINE_ARI_URL: `http://127.0.0.1:${await freePort()}`, HOTLINE_AMI_PORT: String(await freePort()), HOTLINE_AUTH_LOGIN_RATE_PER_MINUTE: '60' }, { waitForPbx: false });
     for (const name of ['sales', 'support']) expect((await api(hotline.url, 'POST', '/api/acd/queues', { name, settings: { serviceLevelSeconds: 20 } })).status).to.equal(201);
     // A morning of queue calls: answered within and after 20 s, abandoned short and long, from four numbers.
     const at = (min: number) => new Date(Date.parse(`${day}T01:00:00Z`) + min * 60_000);

@@ -67,7 +67,11 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.locator('input[name=username]').fill(username);
   await page.locator('input[name=password]').fill(password);
   await page.locator('button[type=submit]').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 });
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15_000 }).catch(async (err: Error) => {
+    // Still on the login page: what it says (a refusal, the login limit) is the cause.
+    const said = await page.locator('[role=alert]').allInnerTexts().catch(() => []);
+    throw new Error(`signing in as ${username} did not leave the login page: ${said.join(' | ') || '(no message shown)'}; ${err.message.split('\n')[0]}`);
+  });
 }
 
 /** Translation keys the page asked for that its language lacks (recorded by app/web/i18n). */
