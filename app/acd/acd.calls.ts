@@ -102,9 +102,9 @@ export class QueueCallLog {
       this.listeningSince ??= Date.now() / 1000;
       this.queued.add(e.uniqueid);
     }
-    if (e.kind === 'channel-gone' && !this.queued.delete(e.uniqueid) && createdAt(e.uniqueid) > (this.listeningSince ?? Infinity) + CLOCK_MARGIN_S) return;
+    if (e.kind === 'channel-gone' && !this.queued.delete(e.uniqueid) && this.createdSinceListening(e.uniqueid)) return;
     // Music on hold of a channel that never queued (IVR, parked, direct calls) concerns no queue call.
-    if (e.kind === 'caller-hold' && !this.queued.has(e.uniqueid) && createdAt(e.uniqueid) > (this.listeningSince ?? Infinity) + CLOCK_MARGIN_S) return;
+    if (e.kind === 'caller-hold' && !this.queued.has(e.uniqueid) && this.createdSinceListening(e.uniqueid)) return;
     this.chain = this.chain
       .then(() => this.apply(e))
       .catch((err: Error) => {
@@ -117,6 +117,11 @@ export class QueueCallLog {
         const uniqueid = e.kind === 'member' ? (e.callerUniqueid ?? found) : e.kind === 'callback' ? undefined : e.uniqueid;
         if (uniqueid && this.onLegsChanged) this.onLegsChanged(uniqueid);
       });
+  }
+
+  /** A channel created since this log listens: had it joined a queue, `queued` would hold it. */
+  private createdSinceListening(uniqueid: string): boolean {
+    return createdAt(uniqueid) > (this.listeningSince ?? Infinity) + CLOCK_MARGIN_S;
   }
 
   /** An attached PBX (no dialplan of Hotline's tells a timeout from an abandon there). */
@@ -226,7 +231,12 @@ export class QueueCallLog {
       if (open.length) this.tell(this.endListeners, e.uniqueid, at);
       return;
     }
-    if (e.kind === 'member' && e.cause === 'complete' && !e.callerUniqueid) return this.completeWithoutCaller(e);
+    if (e.kind === 'member' && e.cause === 'complete' && !e.callerUniqueid) {
+      // Completed as any AgentComplete, once the member named the call.
+      const found = await this.callOfMember(e);
+      if (found) await this.apply({ ...e, callerUniqueid: found });
+      return found;
+    }
     if (e.kind !== 'member' || !e.callerUniqueid) return;
     if (e.cause === 'connect') {
       const agentId = await this.agentIdOf(e.member.interface);
@@ -280,27 +290,18 @@ export class QueueCallLog {
   }
 
   /**
-   * An AgentComplete without the caller's fields: Asterisk leaves them out when the caller's channel
-   * was already gone as app_queue reported the end (seen for 2 of 36 answered calls in the reports
-   * test; about 1.5 % at 5.6 calls/s). The member still names the call: an agent takes one queue
-   * call at a time, so it is the agent's latest answered call of that queue. Asterisk's TalkTime
-   * replaces the talk time Hotline measured at the caller's Hangup. Returns the caller's Uniqueid.
+   * The call of an AgentComplete without the caller's fields: Asterisk leaves them out when the
+   * caller's channel was already gone as app_queue reported the end (seen for 2 of 36 answered calls
+   * in the reports test; about 1.5 % at 5.6 calls/s). The member still names the call: an agent takes
+   * one queue call at a time, so it is the agent's latest answered call of that queue, if the talk
+   * time fits in it. Its caller's Uniqueid, or undefined.
    */
-  private async completeWithoutCaller(e: Extract<QueueEvent, { kind: 'member' }>): Promise<string | undefined> {
+  private async callOfMember(e: Extract<QueueEvent, { kind: 'member' }>): Promise<string | undefined> {
     if (!e.member.interface || !e.member.queue) return undefined;
-    const repo = this.db.getRepository(AcdQueueCall);
-    const row = await repo.findOne({ where: { source: this.source, queue: e.member.queue, agentInterface: e.member.interface, answeredAt: Not(IsNull()) }, order: { answeredAt: 'DESC' } });
+    const row = await this.db.getRepository(AcdQueueCall).findOne({ where: { source: this.source, queue: e.member.queue, agentInterface: e.member.interface, answeredAt: Not(IsNull()) }, order: { answeredAt: 'DESC' }, select: { uniqueid: true, answeredAt: true } });
     if (!row?.answeredAt) return undefined;
     // Not a call answered after this one ended (the talk time would not fit in it).
-    const talk = e.talkSeconds ?? null;
-    if (talk !== null && row.answeredAt.getTime() > e.at.getTime() - talk * 1000 + COMPLETE_SLACK_MS) return undefined;
-    await this.endHold(row.uniqueid, e.at);
-    await repo.update({ id: row.id }, { outcome: 'answered', endedAt: row.endedAt ?? e.at, talkSeconds: talk, ...(e.holdSeconds !== undefined ? { holdSeconds: e.holdSeconds } : {}) });
-    if (!row.endedAt) {
-      this.publish(row.queue, row.uniqueid, 'completed', e.at);
-      this.tell(this.endListeners, row.uniqueid, e.at);
-    }
-    await this.records?.agentCompleted(row.uniqueid, talk, e.at);
+    if (e.talkSeconds !== undefined && row.answeredAt.getTime() > e.at.getTime() - e.talkSeconds * 1000 + COMPLETE_SLACK_MS) return undefined;
     return row.uniqueid;
   }
 
