@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import type { SecureRouter } from '../auth/permissions.js';
 import { input } from '../http/validate.js';
-import { SheetWriter } from '../io/xlsx-writer.js';
 import { flowName } from '../ivr/ivr.schemas.js';
-import { FUNNEL_ENDINGS, type IvrFunnel } from './ivr-funnel.js';
+import type { IvrFunnel } from './ivr-funnel.js';
+import { writeSheetXlsx, type Col } from './reports.export.js';
 import { LOCALES } from './reports.schemas.js';
 import type { ReportsService } from './reports.service.js';
 
@@ -22,7 +22,7 @@ export const ivrFunnelQuery = z.strictObject({
 const READ = { allow: ['admin', 'supervisor'] } as const;
 const EXPORT = { allow: ['admin', 'supervisor'], audit: 'export' } as const;
 
-const COLS: Array<{ key: string; zh: string; en: string }> = [
+const COLS: Col[] = [
   { key: 'node', zh: '节点', en: 'Node' }, { key: 'name', zh: '名称', en: 'Name' }, { key: 'type', zh: '类型', en: 'Type' },
   { key: 'reached', zh: '到达', en: 'Reached' }, { key: 'continued', zh: '继续', en: 'Went on' },
   { key: 'hungUp', zh: '来电挂机', en: 'Hung up' }, { key: 'handedOff', zh: '转出', en: 'Passed on' }, { key: 'completed', zh: '流程结束', en: 'Flow finished' },
@@ -41,17 +41,9 @@ export function ivrFunnelRoutes(r: SecureRouter, reports: ReportsService, funnel
   r.get('/reports/ivr/export.xlsx', { ...EXPORT, query: ivrFunnelQuery }, async (req, res) => {
     const q = input(req, 'query', ivrFunnelQuery);
     const f = await run(q);
-    const zh = q.locale === 'zh-CN';
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', 'attachment; filename="report-ivr.xlsx"');
-    const w = new SheetWriter(res, zh ? 'IVR 漏斗' : 'IVR funnel', COLS.map((c) => ({ header: zh ? c.zh : c.en })));
-    for (const n of f.nodes) {
-      const row: Record<string, unknown> = { ...n, ...n.ended };
-      w.add(COLS.map((c) => (row[c.key] ?? null) as string | number | null));
-      await w.drain();
-    }
-    w.add(COLS.map((c, i) => (i === 0 ? (zh ? '合计' : 'Total') : c.key === 'reached' ? f.calls : (FUNNEL_ENDINGS as readonly string[]).includes(c.key) ? f.ended[c.key as (typeof FUNNEL_ENDINGS)[number]] : null)));
-    w.addSheet(zh ? '口径说明' : 'Definitions', [[zh ? '指标' : 'Figure', zh ? '口径' : 'Definition'], ...f.statements.map((s) => [s.name, s.text])]);
-    await w.finish();
+    const rows = f.nodes.map((n) => ({ ...n, ...n.ended }));
+    await writeSheetXlsx(res, q.locale === 'zh-CN' ? 'IVR 漏斗' : 'IVR funnel', COLS, rows, { reached: f.calls, ...f.ended }, f.statements, q.locale);
   });
 }

@@ -7,7 +7,7 @@ import type { ReportsService } from './reports.service.js';
 
 type Locale = 'zh-CN' | 'en';
 type Row = Record<string, unknown>;
-interface Col { key: string; zh: string; en: string }
+export interface Col { key: string; zh: string; en: string }
 
 const FIG: Col[] = [
   { key: 'offered', zh: '进线', en: 'Offered' },
@@ -64,17 +64,21 @@ function flatten(kind: ReportKind, item: Row): Row {
 }
 
 export async function writeReportXlsx(out: Writable, kind: ReportKind, report: { items: Row[]; total?: Row | number; definitions: { statements: Array<{ name: string; text: string }> } }, locale: Locale): Promise<number> {
-  const cols = COLUMNS[kind];
+  // The abandoned list's `total` is its row count, not a totals row.
+  const total = report.total && typeof report.total === 'object' ? report.total : undefined;
+  return writeSheetXlsx(out, reportSheetName(kind, locale), COLUMNS[kind], report.items.map((item) => flatten(kind, item)), total, report.definitions.statements, locale);
+}
+
+/** One sheet of rows (a column per key, headed in the reader's language), a totals row when given, and the definitions sheet. */
+export async function writeSheetXlsx(out: Writable, sheetName: string, cols: Col[], rows: Row[], total: Row | undefined, statements: Array<{ name: string; text: string }>, locale: Locale): Promise<number> {
   const columns: SheetColumn[] = cols.map((c) => ({ header: locale === 'zh-CN' ? c.zh : c.en }));
-  const writer = new SheetWriter(out, reportSheetName(kind, locale), columns);
-  for (const item of report.items) {
-    const row = flatten(kind, item);
+  const writer = new SheetWriter(out, sheetName, columns);
+  for (const row of rows) {
     writer.add(cols.map((c) => row[c.key] ?? null));
     await writer.drain();
   }
-  // The abandoned list's `total` is its row count, not a totals row.
-  if (report.total && typeof report.total === 'object') writer.add(cols.map((c, i) => (i === 0 ? (locale === 'zh-CN' ? '合计' : 'Total') : ((report.total as Row)[c.key] ?? null))));
-  writer.addSheet(locale === 'zh-CN' ? '口径说明' : 'Definitions', [[locale === 'zh-CN' ? '指标' : 'Figure', locale === 'zh-CN' ? '口径' : 'Definition'], ...report.definitions.statements.map((s) => [s.name, s.text])]);
+  if (total) writer.add(cols.map((c, i) => (i === 0 ? (locale === 'zh-CN' ? '合计' : 'Total') : (total[c.key] ?? null))));
+  writer.addSheet(locale === 'zh-CN' ? '口径说明' : 'Definitions', [[locale === 'zh-CN' ? '指标' : 'Figure', locale === 'zh-CN' ? '口径' : 'Definition'], ...statements.map((s) => [s.name, s.text])]);
   await writer.finish();
   return writer.rows;
 }
