@@ -6,15 +6,14 @@ import { input } from '../http/validate.js';
 import { flowName } from '../ivr/ivr.schemas.js';
 import type { IvrFunnel } from './ivr-funnel.js';
 import { writeSheetXlsx, type Col } from './reports.export.js';
-import { LOCALES } from './reports.schemas.js';
+import { LOCALES, reportTime } from './reports.schemas.js';
 import type { ReportsService } from './reports.service.js';
 
-const when = z.string().min(1).max(40).describe("'YYYY-MM-DD' (midnight in tz) or an ISO instant with offset");
 export const ivrFunnelQuery = z.strictObject({
   flow: flowName.describe('the IVR flow'),
   version: z.coerce.number().int().min(1).max(1_000_000).optional().describe('only the calls that ran this version of the flow (default: every version)'),
-  from: when,
-  to: when.describe('end of the range (exclusive); at most 31 days after from'),
+  from: reportTime,
+  to: reportTime.describe('end of the range (exclusive); at most 31 days after from'),
   tz: z.string().min(1).max(64).default('UTC'),
   locale: z.enum(LOCALES).default('en'),
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { INTERVALS } from './report-time.js';
 import { DRILL_FIGURES } from './report-figures.js';
 
-const when = z.string().min(1).max(40).describe("'YYYY-MM-DD' (midnight in tz) or an ISO instant with offset, e.g. 2026-12-03T08:00:00+08:00");
+export const reportTime = z.string().min(1).max(40).describe("'YYYY-MM-DD' (midnight in tz) or an ISO instant with offset, e.g. 2026-12-03T08:00:00+08:00");
 const list = (what: string, item: RegExp) =>
   z.string().max(4000).transform((s, ctx) => {
     const items = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -19,8 +19,8 @@ export const AGENT_ITEM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 export const LOCALES = ['zh-CN', 'en'] as const;
 
 const base = {
-  from: when,
-  to: when.describe('end of the range (exclusive), same forms as from'),
+  from: reportTime,
+  to: reportTime.describe('end of the range (exclusive), same forms as from'),
   tz: z.string().min(1).max(64).default('UTC'),
   queues: list('queue name', QUEUE_ITEM).optional(),
   locale: z.enum(LOCALES).default('en'),
