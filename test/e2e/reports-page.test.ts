@@ -235,6 +235,30 @@ describe('reports page', function () {
     });
   }
 
+  it('a slow answer for the tab just left never replaces the tab shown (CI once saw the summary under the queue tab)', async () => {
+    const p = await openConsole('en');
+    pages.push(p);
+    const { page, errors } = p;
+    // The call summary answers slowly; the queue comparison at once. The summary's answer comes last.
+    let held = 0;
+    await page.route('**/api/reports/summary?*', async (route) => {
+      held += 1;
+      await new Promise((r) => setTimeout(r, 2500));
+      await route.continue().catch(() => undefined);
+    });
+    await page.addInitScript({ content: 'const f = Intl.DateTimeFormat.prototype.resolvedOptions; Intl.DateTimeFormat.prototype.resolvedOptions = function () { return { ...f.call(this), timeZone: "UTC" }; };' });
+    await signIn(page, hotline.url, TEST_ADMIN.username, TEST_ADMIN.password, '/reports');
+    await page.getByRole('tab', { name: 'Queue comparison' }).click();
+    const support = page.locator('.hl-report-table .el-table__row').filter({ hasText: 'support' });
+    await support.waitFor();
+    // Past the summary's answer: still the queues, with their drill-down.
+    await page.waitForTimeout(3500);
+    expect(held, 'the summary was asked for while the queue tab opened').to.be.greaterThan(0);
+    expect((await page.locator('.hl-report-table .el-table__row').allInnerTexts()).map((r) => r.split(/\t|\n/)[0].trim()).sort()).to.deep.equal(['sales', 'support']);
+    expect(await support.getByRole('button', { name: 'Calls behind Abandoned: 1', exact: true }).isVisible()).to.equal(true);
+    expect(errors).to.deep.equal([]);
+  });
+
   it('a bad filter shows the server message and keeps the page', async () => {
     const p = await openConsole('en');
     pages.push(p);
