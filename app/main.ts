@@ -236,6 +236,7 @@ async function main(): Promise<void> {
     options: config.recordings,
     queues: async () => (await acd.config.snapshot()).queues,
     queueCalls: acd.queueCalls,
+    armWith: acd.useRecordingArmer,
     agentOfUser: acd.agentOfUser,
     mayActOn: ownAgentGuard(acd.config),
     customerOf: async (number) => (await crm.directory.findByPhone(number))?.id ?? null,

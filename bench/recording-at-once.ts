@@ -2,10 +2,12 @@
 // flock -o /tmp/hotline-pbx.lock): N recorded calls at once through the real Asterisk, every file
 // checked. Set-up, cheaper than N agents behind a queue but with the same recording path: each
 // call is two SIP legs bridged by Asterisk — AMI Originate rings lab-agent5 (a SIPp UAS on
-// 127.0.0.1:5095 playing 440 Hz: "the caller") and, once it answers, Dial()s lab-agent6 (a SIPp UAS
-// on :5096 playing 600 Hz: "the agent"), hanging up HOLD seconds after the answer. MixMonitor is
-// started on the caller's channel exactly as Hotline starts it (AmiRecordingControl: same action,
-// options b r() t(), done-marker command). When all done markers are there, Hotline's
+// 127.0.0.1:5095 playing 440 Hz: "the caller") and, once it answers, runs the dialplan's
+// hotline-bench-record: the queue hand-off's own hotline-record subroutine sets MixMonitor (b r()
+// t(), done-marker command) on the caller's channel, then Dial()s lab-agent6 (a SIPp UAS on :5096
+// playing 600 Hz: "the agent"), hanging up HOLD seconds after the answer. With
+// BENCH_RECORDING_AFTER_ANSWER=1, MixMonitor is asked for over AMI once the call is up instead
+// (AmiRecordingControl, as on-demand recordings start). When all done markers are there, Hotline's
 // RecordingStore stores every spool set (sox Ogg, seal, SHA-256). Checked per call: the three
 // sealed files exist, open with the key, and decode to audio within 0.5 s of the bridge time
 // (HOLD s: Dial's S() timer). Measured: Asterisk's CPU (its
@@ -26,6 +28,7 @@ import { patternPcap, startTalkingAgent } from '../test/support/recording-lab.js
 
 const HOLD = Number(process.env.BENCH_AT_ONCE_SECONDS ?? 20);
 const TOLERANCE_S = 0.5;
+const AFTER_ANSWER = process.env.BENCH_RECORDING_AFTER_ANSWER === '1';
 
 function cpuTicks(stat: string): { own: number; children: number } {
   const f = stat.split(') ')[1]!.split(' ');
@@ -97,27 +100,38 @@ export async function callsAtOnce(n: number): Promise<void> {
   let maxLoad = 0;
   const sampler = setInterval(() => { maxLoad = Math.max(maxLoad, loadavg()[0]!); }, 1000);
   try {
-    // ring all callers within a few seconds (20 a second); each is recorded as soon as it is answered
-    const recorder = setInterval(() => {
-      indexNew();
-      for (const id of ids) {
-        if (askedAt.has(id)) continue;
-        const up = ev('Newstate:Up', id);
-        if (!up) continue;
-        askedAt.set(id, Date.now());
-        const names = spoolNames(id);
-        control.start(fieldOf(up, 'Channel')!, { mixed: `${seen}/${names.mixed}`, received: `${seen}/${names.caller}`, transmitted: `${seen}/${names.agent}`, doneMarker: `${seen}/${names.done}` })
-          .catch((err: Error) => failed.push(`${id}: MixMonitor failed: ${err.message}`));
+    // ring all callers within a few seconds (20 a second)
+    if (AFTER_ANSWER) {
+      // The old way (BENCH_RECORDING_AFTER_ANSWER=1): MixMonitor asked for over AMI once the call is up, as Hotline
+      // still does for on-demand recordings; under this burst it starts up to a second late.
+      const recorder = setInterval(() => {
+        indexNew();
+        for (const id of ids) {
+          if (askedAt.has(id)) continue;
+          const up = ev('Newstate:Up', id);
+          if (!up) continue;
+          askedAt.set(id, Date.now());
+          const names = spoolNames(id);
+          control.start(fieldOf(up, 'Channel')!, { mixed: `${seen}/${names.mixed}`, received: `${seen}/${names.caller}`, transmitted: `${seen}/${names.agent}`, doneMarker: `${seen}/${names.done}` })
+            .catch((err: Error) => failed.push(`${id}: MixMonitor failed: ${err.message}`));
+        }
+      }, 20);
+      for (let i = 0; i < n; i++) {
+        await ami.action('Originate', { Channel: 'PJSIP/lab-agent5', ChannelId: ids[i]!, OtherChannelId: `${ids[i]}-b`, Application: 'Dial', Data: `PJSIP/lab-agent6,30,S(${HOLD})`, Async: 'true', CallerID: `bench <${1000 + i}>` });
+        await new Promise((r) => setTimeout(r, 50));
       }
-    }, 20);
-    for (let i = 0; i < n; i++) {
-      await ami.action('Originate', { Channel: 'PJSIP/lab-agent5', ChannelId: ids[i]!, OtherChannelId: `${ids[i]}-b`, Application: 'Dial', Data: `PJSIP/lab-agent6,30,S(${HOLD})`, Async: 'true', CallerID: `bench <${1000 + i}>` });
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    try {
-      await waitUntil('every caller answered and recorded', () => askedAt.size === n || null, 60_000, 200);
-    } finally {
-      clearInterval(recorder);
+      try {
+        await waitUntil('every caller answered and recorded', () => askedAt.size === n || null, 60_000, 200);
+      } finally {
+        clearInterval(recorder);
+      }
+    } else {
+      // As queue calls are recorded: the dialplan's hotline-record sets MixMonitor (only while bridged) before the agent is dialed.
+      for (let i = 0; i < n; i++) {
+        await ami.action('Originate', { Channel: 'PJSIP/lab-agent5', ChannelId: ids[i]!, OtherChannelId: `${ids[i]}-b`, Context: 'hotline-bench-record', Exten: 's', Priority: '1', Variable: `HOTLINE_REC_KEY=${ids[i]},HOTLINE_REC_DIR=${seen},BENCH_HOLD=${HOLD}`, Async: 'true', CallerID: `bench <${1000 + i}>` });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await waitUntil('every caller answered', () => (indexNew(), ids.every((id) => ev('Newstate:Up', id))) || null, 60_000, 200);
     }
     const allBridged = Date.now();
     const bridged = ids.filter((id) => ev('BridgeEnter', id)).length;
@@ -167,7 +181,7 @@ export async function callsAtOnce(n: number): Promise<void> {
     for (const [, d] of marks) most = Math.max(most, (now += d!));
     const minutes = (n * HOLD) / 60;
     const row = (k: string, v: string) => console.log(`| ${k} | ${v} |`);
-    console.log(`\nrecording: ${n} calls at once through Asterisk (${HOLD} s each, MixMonitor per leg as Hotline starts it)\n`);
+    console.log(`\nrecording: ${n} calls at once through Asterisk (${HOLD} s each, MixMonitor per leg ${AFTER_ANSWER ? 'asked for over AMI after the answer (BENCH_RECORDING_AFTER_ANSWER=1)' : 'set by the dialplan before the agent is dialed, as queue calls are recorded'})\n`);
     console.log('| figure | value |\n|---|---|');
     row('calls bridged at the same moment (most)', `${most} (${bridged} of ${n} bridged; all up ${((allBridged - t0) / 1000).toFixed(1)} s after the first ring)`);
     row('files complete (exist, sealed, open with the key, within 0.5 s of the bridge)', `${complete} of ${n * 3}`);

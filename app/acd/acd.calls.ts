@@ -68,8 +68,9 @@ export interface AnsweredQueueCall {
 }
 
 export class QueueCallLog {
-  /** Told (in event order, not awaited) after an agent answered a caller, and after such a call ended. */
+  /** Told (in event order, not awaited) after an agent answered a caller. */
   readonly answerListeners: Array<(a: AnsweredQueueCall) => void> = [];
+  /** Told after a queue call ended: answered and completed, or its caller hung up (answered or not). */
   readonly endListeners: Array<(uniqueid: string, at: Date) => void> = [];
   private chain: Promise<void> = Promise.resolve();
   /** Hotline's own call records (set once the calls module exists); attached PBXs build theirs elsewhere. */
@@ -228,7 +229,8 @@ export class QueueCallLog {
         this.publish(r.queue, r.uniqueid, 'completed', at);
         await this.records?.agentCompleted(r.uniqueid, talk, at);
       }
-      if (open.length) this.tell(this.endListeners, e.uniqueid, at);
+      // Answered or not (a recording armed for a caller who hung up in the queue is discarded).
+      if (open.length || (await repo.count({ where: { source, uniqueid: e.uniqueid } }))) this.tell(this.endListeners, e.uniqueid, at);
       return;
     }
     if (e.kind === 'member' && e.cause === 'complete' && !e.callerUniqueid) {

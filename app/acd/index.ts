@@ -49,13 +49,18 @@ export function createAcdModule(deps: AcdDeps) {
   const agentCalls = new AgentCallService(config, deps.lines, calls, log.child({ part: 'agent-call' }));
   agentDeskRoutes(deps.routes, new AgentDeskService(config, deps.options.webrtcWsUrl), service, config, agentCalls);
   /** What the IVR's queue node asks. */
-  const routing: QueueRouting = { route: (input) => service.route(input) };
+  let armer: NonNullable<QueueRouting['armRecording']> | undefined;
+  const routing: QueueRouting = { route: (input) => service.route(input), armRecording: (call, queues) => (armer ? armer(call, queues) : Promise.resolve({})) };
+  /** The recording module arms recordings as callers are handed to queues (set once it exists). */
+  const useRecordingArmer = (arm: NonNullable<QueueRouting['armRecording']>) => {
+    armer = arm;
+  };
   const agentOfUser = async (userId: string) => (await config.snapshot()).agents.find((a) => a.userId === userId)?.id ?? null;
   /** Hotline's call records learn who answered, and take the agent's disposition (set once the calls module exists). */
   const useCallRecords = (records: AgentCallRecords) => {
     calls.records = records;
   };
-  return { service, config, live, routing, agentOfUser, callbacks, dialer, agentCalls, useCallRecords, queueCalls: calls, router: deps.routes.router };
+  return { service, config, live, routing, useRecordingArmer, agentOfUser, callbacks, dialer, agentCalls, useCallRecords, queueCalls: calls, router: deps.routes.router };
 }
 
 export type AcdModule = ReturnType<typeof createAcdModule>;

@@ -48,6 +48,10 @@ export class CallContext {
     return this.session.callId;
   }
 
+  get channelId(): string {
+    return this.session.channelId;
+  }
+
   /** Runs a PBX command; a channel that is gone means the caller has hung up. */
   private async pbx(run: () => Promise<void>): Promise<void> {
     if (this.session.ended) throw this.session.ended;

@@ -321,6 +321,13 @@ export interface AgentLines {
 
 // ---- Call recording (MixMonitor) --------------------------------------------------------
 
+/** Paths Hotline hands to Asterisk: no characters the dialplan or the shell would read. */
+const SAFE_PATH = /^\/[A-Za-z0-9_./-]+$/;
+/** Throws unless `p` is an absolute path of plain characters (it goes into dialplan and shell). */
+export function assertSafeRecordingPath(p: string): void {
+  if (!SAFE_PATH.test(p) || p.includes('..')) throw new TypeError(`unsafe recording path: ${p}`);
+}
+
 /** Where MixMonitor writes one recording, as Asterisk names the paths (it may run in a chroot or on another host). */
 export interface RecordingFiles {
   /** Both directions mixed. */

@@ -5,14 +5,11 @@
 // touches a marker once every file is closed: the finalizer moves the files only then.
 import type { AmiClient } from './ami/client.js';
 import { AmiError } from './ami/types.js';
-import { ChannelGoneError, FencedError, type RecordingControl, type RecordingFiles } from './ports.js';
-
-/** Paths Hotline hands to Asterisk: no characters the dialplan or the shell would read. */
-const SAFE_PATH = /^\/[A-Za-z0-9_./-]+$/;
+import { assertSafeRecordingPath, ChannelGoneError, FencedError, type RecordingControl, type RecordingFiles } from './ports.js';
 
 /** MixMonitor's Options for the per-leg files (b: only while bridged). */
 export function mixMonitorOptions(f: RecordingFiles): string {
-  for (const p of [f.mixed, f.received, f.transmitted, f.doneMarker]) if (!SAFE_PATH.test(p) || p.includes('..')) throw new TypeError(`unsafe recording path: ${p}`);
+  for (const p of [f.mixed, f.received, f.transmitted, f.doneMarker]) assertSafeRecordingPath(p);
   return `br(${f.received})t(${f.transmitted})`;
 }
 

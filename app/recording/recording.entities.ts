@@ -4,10 +4,15 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { RecordingKeyword } from './keyword.entities.js';
 
 /**
- * idle: an on-demand queue's call, not recorded unless the agent starts it; recording: MixMonitor
+ * armed: MixMonitor was set on the caller's channel before the queue rang anyone (it writes only
+ * while bridged), no agent has answered yet; discarding: an armed recording whose call ended
+ * unanswered (or was answered in another queue), its spool files to be removed; idle: an
+ * on-demand queue's call, not recorded unless the agent starts it; recording: MixMonitor
  * runs; storing: a node is moving the files; stored: in Hotline's store; failed; purged.
  */
-export type RecordingStatus = 'idle' | 'recording' | 'storing' | 'stored' | 'failed' | 'purged';
+export type RecordingStatus = 'armed' | 'discarding' | 'idle' | 'recording' | 'storing' | 'stored' | 'failed' | 'purged';
+/** Rows that are not (yet) recordings of a conversation: never listed, never played. */
+export const NOT_A_RECORDING: RecordingStatus[] = ['armed', 'discarding', 'idle'];
 
 /** One stored file of a recording: `mixed`, `caller` (the customer) or `agent`. */
 export interface RecordingLeg {

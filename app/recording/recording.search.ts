@@ -2,7 +2,7 @@
 // asker may hear (recording.access.ts).
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../errors.js';
-import { Recording, type PausedSpan, type RecordingLeg } from './recording.entities.js';
+import { NOT_A_RECORDING, Recording, type PausedSpan, type RecordingLeg } from './recording.entities.js';
 import type { KeywordHit } from './keyword.entities.js';
 import type { z } from 'zod';
 import type { recordingListQuery } from './recording.schemas.js';
@@ -45,7 +45,7 @@ export class RecordingSearch {
   /** The recording (stored first) of a call, or null. */
   async ofCall(callId: string): Promise<Recording | null> {
     const rows = await this.db.getRepository(Recording).find({ where: { callId }, order: { answeredAt: 'DESC' } });
-    return rows.find((r) => r.status === 'stored') ?? rows.find((r) => r.status !== 'idle') ?? null;
+    return rows.find((r) => r.status === 'stored') ?? rows.find((r) => !NOT_A_RECORDING.includes(r.status)) ?? null;
   }
 
   find(id: string): Promise<Recording | null> {
@@ -54,7 +54,7 @@ export class RecordingSearch {
 
   /** `queues`: only these queues (a supervisor's); `agentId`: only this agent's (null: none at all). */
   async list(q: RecordingListQuery, scope: { agentId?: string | null; queues?: string[] }): Promise<{ items: Recording[]; total: number }> {
-    const b = this.db.getRepository(Recording).createQueryBuilder('r').where("r.status <> 'idle'");
+    const b = this.db.getRepository(Recording).createQueryBuilder('r').where('r.status NOT IN (:...notRecordings)', { notRecordings: NOT_A_RECORDING });
     if (scope.agentId === null || (scope.queues && !scope.queues.length)) return { items: [], total: 0 };
     if (scope.agentId) b.andWhere('r.agent_id = :own', { own: scope.agentId });
     if (scope.queues) b.andWhere('r.queue IN (:...queues)', { queues: scope.queues });

@@ -56,9 +56,50 @@ export class RecordingService {
 
   // ---- the call's side --------------------------------------------------------------------
 
-  /** An agent answered a queue caller: record per the queue's policy. */
+  /**
+   * A caller is handed to queues (the queue, then its overflow): for each queue whose policy
+   * records this call, a recording is armed and its spool name returned. The dialplan sets
+   * MixMonitor (only while bridged) on the caller's channel before Queue() rings anyone, so the
+   * file starts at the bridge however late Hotline hears of the answer (a burst of answers
+   * delays AgentConnect by a second and more). Returns the key per queue ('' where none).
+   */
+  async arm(call: { callId: string | null; uniqueid: string; callerNumber: string }, queues: string[]): Promise<string[]> {
+    if (!this.d.isActive() || !call.uniqueid) return queues.map(() => '');
+    const keys: string[] = [];
+    for (const queue of queues) {
+      const s = queue ? await this.d.settingsOf(queue) : null;
+      if (!s || shouldRecord(s, this.d.random ?? Math.random) !== 'record') {
+        keys.push('');
+        continue;
+      }
+      const id = randomUUID();
+      await this.repo.insert({
+        id, callId: call.callId, uniqueid: call.uniqueid.slice(0, 128), channel: '', queue, agentId: null, customerNumber: call.callerNumber.slice(0, 64), customerId: null,
+        status: 'armed', answeredAt: new Date(), startedAt: null, endedAt: null, durationMs: null,
+        legs: '[]', pauses: '[]', signals: null, keywords: null, flags: '', claimedAt: null, purgeAfter: null, error: null,
+      });
+      keys.push(id);
+    }
+    return keys;
+  }
+
+  /** An agent answered a queue caller: the recording armed for this queue goes on; otherwise record per the queue's policy. */
   async onAnswered(a: AnsweredQueueCall): Promise<void> {
     if (!this.d.isActive() || !a.channel) return;
+    const armed = await this.repo.find({ where: { uniqueid: a.uniqueid, status: 'armed' } });
+    const mine = armed.find((r) => r.queue === a.queue);
+    // Armed for a queue the caller left (overflow): the dialplan stopped its MixMonitor; its empty files go.
+    const others = armed.filter((r) => r !== mine).map((r) => r.id);
+    if (others.length) await this.repo.update({ id: In(others), status: 'armed' }, { status: 'discarding', endedAt: a.at });
+    if (mine) {
+      const customerId = await this.d.customerOf(a.callerNumber).catch(logFailure(this.d.log, 'looking up the recorded caller', { fallback: null }));
+      // The file's time 0 is the bridge: the answer.
+      const taken = await this.repo.update({ id: mine.id, status: 'armed' }, {
+        status: 'recording', callId: a.callId ?? mine.callId, channel: a.channel.slice(0, 128), agentId: a.agentId, customerNumber: a.callerNumber.slice(0, 64), customerId, answeredAt: a.at, startedAt: a.at,
+      });
+      if (taken.affected && (a.callId ?? mine.callId)) this.d.timeline((a.callId ?? mine.callId)!, 'recording.started', { recordingId: mine.id }, a.at);
+      return;
+    }
     const s = await this.d.settingsOf(a.queue);
     if (!s) return;
     const decision = shouldRecord(s, this.d.random ?? Math.random);
@@ -76,6 +117,8 @@ export class RecordingService {
   /** The call of `uniqueid` ended: an on-demand call never recorded leaves nothing behind; the rest waits for Asterisk's files. */
   async onEnded(uniqueid: string, at: Date): Promise<void> {
     await this.repo.delete({ uniqueid, status: 'idle' });
+    // Armed and never answered: Asterisk closes the (empty) files as the channel goes; the sweep removes them.
+    await this.repo.update({ uniqueid, status: 'armed' }, { status: 'discarding', endedAt: at });
     await this.repo.update({ uniqueid, status: In(['recording']), endedAt: IsNull() }, { endedAt: at });
     this.kick();
   }
@@ -166,12 +209,34 @@ export class RecordingService {
       ...(await this.repo.find({ where: { status: 'recording' }, take: 200 })),
       ...(await this.repo.find({ where: { status: 'storing', claimedAt: LessThan(stale) }, take: 50 })),
     ];
+    await this.discard();
     for (const r of candidates) {
       if (r.status === 'recording' && !existsSync(join(this.d.store.spoolDir, spoolNames(r.id).done))) continue;
       const claimedAt = new Date();
       const claim = await this.repo.update({ id: r.id, status: r.status, ...(r.status === 'storing' ? { claimedAt: LessThan(stale) } : {}) }, { status: 'storing', claimedAt });
       if (!claim.affected) continue; // another node has it
       await this.storeOne({ ...r, claimedAt });
+    }
+  }
+
+  /**
+   * Removes the spool files of armed recordings that never became one (the call ended unanswered,
+   * or was answered in another queue) once Asterisk has closed them; also armed rows whose files
+   * Asterisk closed while Hotline never heard of the answer (the call is over: nothing to attach them to).
+   */
+  private async discard(): Promise<void> {
+    const stale = new Date(Date.now() - STALE_CLAIM_MS);
+    const rows = [
+      ...(await this.repo.find({ where: { status: 'discarding' }, take: 200 })),
+      ...(await this.repo.find({ where: { status: 'armed', answeredAt: LessThan(stale) }, take: 200 })),
+    ];
+    for (const r of rows) {
+      const closed = existsSync(join(this.d.store.spoolDir, spoolNames(r.id).done));
+      // Never armed in Asterisk (the hand-off failed) leaves no done marker: gone after the claim age.
+      if (!closed && (r.endedAt ?? r.answeredAt) > stale) continue;
+      if (r.status === 'armed' && !closed) continue;
+      await this.d.store.clearSpool(r.id);
+      await this.repo.delete({ id: r.id, status: r.status });
     }
   }
 

@@ -179,6 +179,39 @@ describe('recording queue calls: three files, played with Range to whom may hear
     expect(audit.body.items[0].detail).to.include({ leg: 'mixed', queue: 'recq' });
   });
 
+  it('the recording is armed in Asterisk before the queue rings anyone; a caller who hangs up unanswered leaves no recording and no spool file', async () => {
+    // Nobody to answer: the agent on break. The caller waits in recq, then hangs up.
+    await agentAction(hotline.url, agent, 'break', 'lunch');
+    await waitForAgentState(hotline.url, agent, 'break');
+    const caller = `55571${String(process.pid % 1000).padStart(3, '0')}09`;
+    const spool = join(PBX_DIR, 'var/spool/asterisk/monitor', SPOOL_NAME);
+    try {
+      const call = await startCall({ scenario: 'uac-dtmf', service: '7601', caller, dtmfFile: callerPcapFile, waitBeforeDigitsMs: 0, hangupAfterMs: 6000 });
+      const join0 = await ami.waitFor('QueueCallerJoin', { CallerIDNum: caller }, 20_000);
+      const uniqueid = fieldOf(join0, 'Uniqueid')!;
+      // Armed: a row for recq, and MixMonitor on the caller's channel already (before any answer).
+      const [armed] = await db.query<{ id: string; status: string; queue: string }>('SELECT id, status, queue FROM recordings WHERE uniqueid = ?', [uniqueid]);
+      expect(armed, 'a recording armed as the caller was handed to the queue').to.include({ status: 'armed', queue: 'recq' });
+      const mixMonitor = await ami.action('Getvar', { Channel: fieldOf(join0, 'Channel')!, Variable: 'MIXMONITOR_FILENAME' });
+      expect(fieldOf(mixMonitor, 'Value'), 'MixMonitor set on the waiting caller').to.include(armed!.id);
+      await call.done;
+      // Hung up unanswered: the row and Asterisk's (empty) files go, nothing is listed.
+      let seen = '';
+      await waitUntil('the armed recording to be discarded', async () => {
+        const rows = await db.query<{ status: string }>('SELECT status FROM recordings WHERE id = ?', [armed!.id]);
+        seen = `row ${rows[0]?.status ?? 'gone'}; spool: ${readdir(spool).filter((f) => f.startsWith(armed!.id)).join(' ') || 'empty'}`;
+        return rows.length === 0 ? true : undefined;
+      }, 20_000, 250).catch((err: Error) => {
+        throw new Error(`${err.message}: ${seen}`);
+      });
+      await waitUntil('the spool to be cleared', () => (readdir(spool).some((f) => f.startsWith(armed!.id)) ? undefined : true), 10_000, 250);
+      expect((await api(hotline.url, 'GET', `/api/recordings?number=${caller}`)).body.items).to.deep.equal([]);
+    } finally {
+      await agentAction(hotline.url, agent, 'ready');
+      await waitForAgentState(hotline.url, agent, 'available');
+    }
+  });
+
   it('Must-show 4: the file on disk is not audio (no RIFF/Ogg header, high entropy); after a key rotation new files use the new key and old ones still play', async () => {
     expect(firstRecording, 'the first test stored a recording').to.be.a('string');
     const before = (await api(hotline.url, 'GET', `/api/recordings/${firstRecording}`)).body;

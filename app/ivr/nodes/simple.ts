@@ -80,6 +80,12 @@ export const queue: NodeHandler<N<'queue'>> = {
       vars.HOTLINE_OVERFLOW_PRIO = String(d.overflow.priority);
       vars.HOTLINE_OVERFLOW_TIMEOUT = String(d.overflow.timeoutSeconds);
     }
+    if (rt.acd?.armRecording) {
+      // A failure here costs the recording's first second (Hotline then starts it at the answer), never the call.
+      const armed = await rt.acd.armRecording({ callId: rt.ctx.callId, uniqueid: rt.ctx.channelId, callerNumber: rt.vars.caller ?? '' }, [d.queue, vars.HOTLINE_OVERFLOW_QUEUE ?? ''])
+        .catch((err: Error) => (rt.log.error({ err: err.message, queue: d.queue }, 'arming the recording failed; it starts when an agent answers'), {}));
+      Object.assign(vars, armed);
+    }
     await rt.ctx.handOff({ context: 'hotline-queue', extension: 's' }, vars);
     return { end: 'handoff' };
   },

@@ -14,6 +14,7 @@ export interface DryRunResult {
 
 export class DryRunCall implements FlowCall {
   readonly callId = 'dry-run';
+  readonly channelId = 'dry-run';
   readonly result: DryRunResult = { path: [], played: [], end: { kind: 'unfinished' }, variables: {} };
   private readonly keys: string[];
 

@@ -18,6 +18,11 @@ export interface QueueRouting {
     /** The caller may press `key` while waiting to be called back, keeping their place. */
     callback?: { key: string; estimatedWaitSeconds: number };
   }>;
+  /**
+   * Recordings armed for the caller in these queues (the queue, then its overflow): the
+   * dialplan's variables that set MixMonitor before Queue() rings anyone ({} when none records).
+   */
+  armRecording?(call: { callId: string; uniqueid: string; callerNumber: string }, queues: string[]): Promise<Record<string, string>>;
 }
 
 export interface CustomerDirectory {
@@ -33,6 +38,8 @@ export interface FaxIntake {
 /** The call as a flow sees it: implemented by CallContext, and by DryRunCall for dry runs. */
 export interface FlowCall {
   readonly callId: string;
+  /** The caller's channel (ARI channel id: Asterisk's Uniqueid). */
+  readonly channelId: string;
   readonly log: Logger;
   answer(): Promise<void>;
   step(step: string, state?: unknown): Promise<void>;
