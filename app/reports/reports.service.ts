@@ -1,8 +1,9 @@
 // The reports: every figure read from the 15-minute rollups (a month's report reads buckets,
 // not calls; agent statistics read day rows for the whole UTC days of the range), the abandoned-call list from the facts, agent time from the agent timeline.
 // Each report carries the definitions it was computed with (definitions.ts), in the reader's
-// language. Bad filters are refused with a 400 naming the field.
-import { Brackets, type DataSource } from 'typeorm';
+// language, with the filters applied (range, weekdays and times of day as UTC windows, queues
+// and skill groups). Bad filters are refused with a 400 naming the field.
+import type { DataSource } from 'typeorm';
 import { ValidationError } from '../errors.js';
 import { agentFigures, centerCounters, firstCallResolution, type RepeatCall, DEFAULT_DEFINITIONS, definitionStatements, emptyAgentCounters, emptyQueueCounters, queueFigures, resolveDefinitions, sumQueueCounters, QUEUE_COUNTER_KEYS, type QueueCounters, type QueueDefinitions, type QueueFigures } from './definitions.js';
 import { agentTimes, type StateChange } from './agent-time.js';
@@ -38,7 +39,6 @@ type Locale = 'zh-CN' | 'en';
  * queues (the skill groups' queues, intersected with `queues` when both are given); null: all.
  */
 export interface Range { from: Date; to: Date; tz: string; queues: string[] | null; locale: Locale; windows: Window[]; day?: DayFilter; skillGroups?: string[] | null }
-type FilterQuery = BaseQuery & { skillGroups?: string[]; weekdays?: string[]; dayStart?: string; dayEnd?: string };
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const sums = QUEUE_COUNTER_KEYS.map((k) => (k === 'maxAnsweredWaitSeconds' ? `MAX(r.${snake(k)}) AS "${k}"` : `SUM(r.${snake(k)}) AS "${k}"`)).join(', ');
@@ -51,7 +51,7 @@ export class ReportsService {
   ) {}
 
   /** Checks a report's filters: dates, timezone, range, queues, skill groups, weekdays and times of day (400 with the field named). */
-  async range(q: FilterQuery, interval: Interval = 'day'): Promise<Range & { queueDefs: Map<string, QueueDefinitions>; skillGroupOf: Map<string, string | null> }> {
+  async range(q: BaseQuery, interval: Interval = 'day'): Promise<Range & { queueDefs: Map<string, QueueDefinitions>; skillGroupOf: Map<string, string | null> }> {
     const bad = (field: string, message: string): never => {
       throw new ValidationError(`invalid query: ${field}: ${message}`, [{ field, message }]);
     };
@@ -84,7 +84,7 @@ export class ReportsService {
   }
 
   /** The weekday and time-of-day filter of a query (400 naming the field when the end is not after the start). */
-  private dayFilter(q: FilterQuery, bad: (field: string, message: string) => never): DayFilter {
+  private dayFilter(q: BaseQuery, bad: (field: string, message: string) => never): DayFilter {
     const weekdays = q.weekdays?.length ? [...new Set(q.weekdays.map(Number))].sort((a, b) => a - b) : null;
     const dayStart = q.dayStart === undefined ? 0 : (parseDayTime(q.dayStart, false) ?? bad('dayStart', `${q.dayStart.slice(0, 8)} is not a start of day: 00:00 to 23:45 on a 15-minute boundary`));
     const dayEnd = q.dayEnd === undefined ? 1440 : (parseDayTime(q.dayEnd, true) ?? bad('dayEnd', `${q.dayEnd.slice(0, 8)} is not an end of day: 00:15 to 24:00 on a 15-minute boundary`));
