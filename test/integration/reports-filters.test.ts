@@ -210,6 +210,29 @@ for (const kind of DB_KINDS) {
       expect(total[1]).to.equal(calls(sub));
     });
 
+    it('the IVR funnel counts the calls that started in the filtered hours', async () => {
+      const created = await api(hotline.url, 'POST', '/api/ivr/flows', { name: 'flt-flow', definition: { entry: 'main', language: 'en', nodes: {
+        main: { type: 'menu', name: 'Main', prompt: { sound: 'digits/1' }, options: { '1': 'sales' }, timeoutMs: 5000, retries: 0, onExhausted: 'sales', bargeIn: true },
+        sales: { type: 'queue', queue: 'sales' },
+      } } });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      // One call at each local time of each day; the filter keeps those of Mon–Fri 08:00–18:00.
+      const started = DAYS.flatMap((date) => TIMES.map((time) => ({ date, time, at: Date.parse(`${date}T${time}:00${offset(date)}`) })));
+      for (const [i, c] of started.entries()) {
+        const at = kind === 'sqlite' ? new Date(c.at).toISOString().replace('T', ' ').replace('Z', '') : new Date(c.at);
+        const end = kind === 'sqlite' ? new Date(c.at + 9000).toISOString().replace('T', ' ').replace('Z', '') : new Date(c.at + 9000);
+        await db.exec(
+          'INSERT INTO call_records (id, channel_id, caller_number, called_number, flow, started_at, answered_at, ended_at, duration_ms, outcome, digits, ivr_path, handled_by, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [randomUUID(), `flt-ivr-${i}`, '13800138000', '6001', 'flt-flow', at, at, end, 9000, 'handed_off', '', JSON.stringify([{ step: 'main' }, { step: 'sales' }]), 'test', 'hotline'],
+        );
+      }
+      const want = started.filter((c) => WEEKDAY[c.date]! <= 5 && minuteOf(c.time) >= 480 && minuteOf(c.time) < 1080).length;
+      const f = await get(`/api/reports/ivr?flow=flt-flow&${range}&${FILTER}`);
+      expect([f.calls, f.nodes[0].reached]).to.deep.equal([want, want]);
+      expect(f.statements.find((x: { key: string }) => x.key === 'filter').text).to.include('Weekdays Mon–Fri, 08:00–18:00');
+      expect((await get(`/api/reports/ivr?flow=flt-flow&${range}`)).calls).to.equal(started.length);
+    });
+
     it('refuses bad filter values with a 400 naming the field, and no report', async () => {
       for (const [q, field, message] of [
         ['weekdays=0', 'weekdays', /not a weekday \(1 = Monday … 7 = Sunday\): 0/],
