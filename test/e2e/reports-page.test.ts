@@ -377,7 +377,8 @@ describe('reports page', function () {
       await page.locator('.hl-report-table').waitFor();
       const pick = async (select: string, option: string) => {
         await page.locator(`[data-test=${select}]`).click();
-        await page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^${option}$`) }).click();
+        // The option in this select's own list (another list may still be fading out with the same text).
+        await page.locator(`.hl-pop-${select} .el-select-dropdown__item`).filter({ hasText: new RegExp(`^${option}$`) }).click();
         await page.keyboard.press('Escape');
       };
       await pick('report-weekdays', L.day);
