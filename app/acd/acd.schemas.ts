@@ -113,6 +113,8 @@ export const queueSettings = z.strictObject({
   shortAbandonSeconds: z.number().int().min(0).max(600).optional(),
   /** Reports: short abandons are counted, excluded (default) or count as meeting the service level (sl2). */
   shortAbandonTreatment: z.enum(SHORT_ABANDON_TREATMENTS).optional(),
+  /** Reports: the skill group (技能组) the queue belongs to, a short label; reports filter and total by it. */
+  skillGroup: z.string().trim().min(1).max(64).regex(/^[^,]+$/, 'a skill group: a short label without commas').optional(),
   /** Skills an agent needs (minimum level) to be a member; the penalty is 10 - the agent's lowest level of them. */
   skills: z.record(skillName, level).default({}),
   /** Raise the highest penalty a waiting caller may reach over time (queue rules). */

@@ -1,6 +1,8 @@
 // Agent time from the state timeline: logged in, ready, on break (by reason), ringing, on call
-// and in wrap-up, clipped to a range. Pure. A state lasts until the agent's next change, the
-// end of the range, or now, whichever comes first.
+// and in wrap-up, clipped to a range (and, with a weekday or time-of-day filter, to its windows).
+// Pure. A state lasts until the agent's next change, the end of the range, or now, whichever
+// comes first.
+import { overlapMs, type Window } from './report-windows.js';
 
 export interface StateChange {
   agentId: string;
@@ -21,7 +23,8 @@ export interface AgentTime {
 
 const empty = (): AgentTime => ({ loggedInSeconds: 0, readySeconds: 0, breakSeconds: 0, breakByReason: {}, ringingSeconds: 0, onCallSeconds: 0, wrapupSeconds: 0 });
 
-export function agentTimes(changes: StateChange[], fromMs: number, toMs: number, nowMs: number): Map<string, AgentTime> {
+/** `windows`: only time inside them counts (default: the whole range). */
+export function agentTimes(changes: StateChange[], fromMs: number, toMs: number, nowMs: number, windows: Window[] = [[fromMs, toMs]]): Map<string, AgentTime> {
   const end = Math.min(toMs, nowMs);
   const byAgent = new Map<string, StateChange[]>();
   for (const c of changes) {
@@ -36,7 +39,7 @@ export function agentTimes(changes: StateChange[], fromMs: number, toMs: number,
     list.forEach((c, i) => {
       const start = Math.max(fromMs, c.at.getTime());
       const stop = Math.min(end, i + 1 < list.length ? list[i + 1]!.at.getTime() : end);
-      const s = Math.max(0, (stop - start) / 1000);
+      const s = stop > start ? overlapMs(start, stop, windows) / 1000 : 0;
       if (!s || c.state === 'logged_out') return;
       t.loggedInSeconds += s;
       if (c.state === 'available') t.readySeconds += s;

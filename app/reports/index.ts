@@ -19,11 +19,12 @@ import { scheduleRoutes } from './schedules.http.js';
 import { ReportSchedulesService } from './schedules.service.js';
 
 /** Each queue's report definitions from its ACD settings. */
-async function queueDefinitions(acd: { config: Pick<AcdConfig, 'snapshot'> }): Promise<Map<string, { defs: QueueDefinitions; dispositions: Map<string, { 'zh-CN': string; en: string }> }>> {
+async function queueDefinitions(acd: { config: Pick<AcdConfig, 'snapshot'> }): Promise<Map<string, { defs: QueueDefinitions; dispositions: Map<string, { 'zh-CN': string; en: string }>; skillGroup: string | null }>> {
   const snap = await acd.config.snapshot();
   return new Map(snap.queues.map((q) => [q.name, {
     defs: resolveDefinitions({ serviceLevelSeconds: q.settings.serviceLevelSeconds, shortAbandonSeconds: q.settings.shortAbandonSeconds, shortAbandonTreatment: q.settings.shortAbandonTreatment }),
     dispositions: new Map(q.settings.dispositions.codes.map((c) => [c.code, c.labels])),
+    skillGroup: q.settings.skillGroup ?? null,
   }]));
 }
 

@@ -6,7 +6,8 @@ import { input } from '../http/validate.js';
 import { flowName } from '../ivr/ivr.schemas.js';
 import type { IvrFunnel } from './ivr-funnel.js';
 import { writeSheetXlsx, type Col } from './reports.export.js';
-import { LOCALES, reportTime } from './reports.schemas.js';
+import { dayFilterFields, LOCALES, reportTime } from './reports.schemas.js';
+import { dayFilterText } from './report-windows.js';
 import type { ReportsService } from './reports.service.js';
 
 export const ivrFunnelQuery = z.strictObject({
@@ -15,6 +16,7 @@ export const ivrFunnelQuery = z.strictObject({
   from: reportTime,
   to: reportTime.describe('end of the range (exclusive); at most 31 days after from'),
   tz: z.string().min(1).max(64).default('UTC'),
+  ...dayFilterFields,
   locale: z.enum(LOCALES).default('en'),
 });
 
@@ -31,8 +33,13 @@ const COLS: Col[] = [
 export function ivrFunnelRoutes(r: SecureRouter, reports: ReportsService, funnel: IvrFunnel): void {
   const run = async (q: z.infer<typeof ivrFunnelQuery>) => {
     // The reports' range rules (dates, timezone, order); the funnel reads calls, so 31 days at most.
-    const range = await reports.range({ from: q.from, to: q.to, tz: q.tz, locale: q.locale }, 'hour');
-    return { from: range.from.toISOString(), to: range.to.toISOString(), tz: q.tz, ...(await funnel.funnel(q.flow, range.from, range.to, q.locale, q.version)) };
+    const range = await reports.range({ from: q.from, to: q.to, tz: q.tz, locale: q.locale, weekdays: q.weekdays, dayStart: q.dayStart, dayEnd: q.dayEnd }, 'hour');
+    const f = await funnel.funnel(q.flow, range.windows, q.locale, q.version);
+    const day = dayFilterText(range.day!, q.tz, q.locale);
+    const filter = q.locale === 'zh-CN'
+      ? { key: 'filter', name: '筛选条件', text: `${day}：只统计在这些时段开始的通话。` }
+      : { key: 'filter', name: 'Filter', text: `${day[0]!.toUpperCase()}${day.slice(1)}: only calls that started in these hours count.` };
+    return { from: range.from.toISOString(), to: range.to.toISOString(), tz: q.tz, ...f, statements: [...f.statements, filter] };
   };
   r.get('/reports/ivr', { ...READ, query: ivrFunnelQuery }, async (req, res) => {
     res.json(await run(input(req, 'query', ivrFunnelQuery)));

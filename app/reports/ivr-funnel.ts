@@ -3,7 +3,9 @@
 // transfer, finished by the flow, failed. Read from the call records (their IVR path and
 // outcome) of the calls that entered the flow in the range; the node order, names and types come
 // from the flow's published definition. `funnelOf` is pure (unit-tested); `IvrFunnel` reads.
-import { Between, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { Window } from './report-windows.js';
+import { windowsWhere } from './window-sql.js';
 import { NotFoundError } from '../errors.js';
 import { CallRecord } from '../calls/calls.entities.js';
 import { IvrFlow, IvrFlowVersion } from '../ivr/ivr.entities.js';
@@ -122,11 +124,11 @@ export class IvrFunnel {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * The funnel of the flow named `flow` over [from, to): of the calls that ran `version` of it
+   * The funnel of the flow named `flow` over the windows (the range, or its chosen weekdays and times of day): of the calls that ran `version` of it
    * (its definition gives the nodes), or of every call of the flow (the published version's
    * definition). 404 for an unknown flow or version.
    */
-  async funnel(flow: string, from: Date, to: Date, locale: Locale, onlyVersion?: number) {
+  async funnel(flow: string, windows: Window[], locale: Locale, onlyVersion?: number) {
     const f = await this.db.getRepository(IvrFlow).findOne({ where: { name: flow } });
     if (!f) throw new NotFoundError('IVR flow', flow);
     const version = onlyVersion ?? f.publishedVersion ?? f.latestVersion;
@@ -144,7 +146,8 @@ export class IvrFunnel {
     for (;;) {
       const qb = this.db.getRepository(CallRecord).createQueryBuilder('c')
         .select(['c.id', 'c.startedAt', 'c.ivrPath', 'c.outcome', 'c.endedAt'])
-        .where({ flow, source: 'hotline', startedAt: Between(from, new Date(to.getTime() - 1)), ...(onlyVersion !== undefined ? { flowVersionId: v!.id } : {}) });
+        .where({ flow, source: 'hotline', ...(onlyVersion !== undefined ? { flowVersionId: v!.id } : {}) })
+        .andWhere(windowsWhere('c.started_at', windows));
       if (after) qb.andWhere('(c.started_at > :at OR (c.started_at = :at AND c.id > :id))', { at: after.at, id: after.id });
       const rows = await qb.orderBy('c.started_at', 'ASC').addOrderBy('c.id', 'ASC').take(PAGE).getMany();
       for (const r of rows) calls.push({ steps: stepsOf(r.ivrPath), outcome: r.endedAt ? (r.outcome ?? 'failed') : null });

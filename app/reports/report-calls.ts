@@ -8,6 +8,8 @@ import { ValidationError } from '../errors.js';
 import type { QueueDefinitions } from './definitions.js';
 import { regionLabel } from './region.js';
 import { periodBounds, type Interval } from './report-time.js';
+import { clipWindows, type Window } from './report-windows.js';
+import { windowsWhere } from './window-sql.js';
 import { ReportCallFact } from './reports.entities.js';
 import { CallRecord } from '../calls/calls.entities.js';
 
@@ -21,6 +23,8 @@ const OUTCOME: Partial<Record<DrillFigure, string>> = {
 export interface DrillQuery {
   from: Date;
   to: Date;
+  /** The windows of the range on the chosen weekdays and times of day (the range itself without a day filter). */
+  windows: Window[];
   tz: string;
   locale: 'zh-CN' | 'en';
   queues: string[] | null;
@@ -58,7 +62,7 @@ export async function drillDown(db: DataSource, q: DrillQuery, fallback: QueueDe
     to = new Date(Math.min(b[1], q.to.getTime()));
   }
   const qb = db.getRepository(ReportCallFact).createQueryBuilder('f')
-    .where('f.joined_at >= :from AND f.joined_at < :to', { from, to });
+    .where(windowsWhere('f.joined_at', clipWindows(q.windows, from.getTime(), to.getTime())));
   if (q.queues) qb.andWhere('f.queue IN (:...queues)', { queues: q.queues });
   const outcome = OUTCOME[q.figure];
   if (outcome) qb.andWhere('f.outcome = :outcome', { outcome });

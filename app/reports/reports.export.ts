@@ -27,7 +27,7 @@ const FIG: Col[] = [
 
 const COLUMNS: Record<ReportKind, Col[]> = {
   summary: [{ key: 'period', zh: '时段', en: 'Period' }, ...FIG],
-  queues: [{ key: 'queue', zh: '队列', en: 'Queue' }, { key: 'serviceLevelSeconds', zh: '服务水平阈值 (秒)', en: 'SL threshold (s)' }, ...FIG],
+  queues: [{ key: 'queue', zh: '队列', en: 'Queue' }, { key: 'skillGroup', zh: '技能组', en: 'Skill group' }, { key: 'serviceLevelSeconds', zh: '服务水平阈值 (秒)', en: 'SL threshold (s)' }, ...FIG],
   agents: [
     { key: 'name', zh: '坐席', en: 'Agent' }, { key: 'agentId', zh: '坐席 ID', en: 'Agent id' }, { key: 'handled', zh: '接听', en: 'Calls' },
     { key: 'loggedInSeconds', zh: '登录 (秒)', en: 'Logged in (s)' }, { key: 'readySeconds', zh: '就绪 (秒)', en: 'Ready (s)' }, { key: 'breakSeconds', zh: '小休 (秒)', en: 'Break (s)' },

@@ -16,13 +16,27 @@ const list = (what: string, item: RegExp) =>
 export const QUEUE_ITEM = /^[A-Za-z0-9_-]{1,64}$/;
 export const AGENT_ITEM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const SKILL_GROUP_ITEM = /^[^,]{1,64}$/;
+export const WEEKDAY_ITEM = /^[1-7]$/;
+
 export const LOCALES = ['zh-CN', 'en'] as const;
+
+const dayTime = (what: string) => z.string().max(5).regex(/^(([01]\d|2[0-3]):(00|15|30|45)|24:00)$/, `${what}: a local time of day on a 15-minute boundary, HH:MM with minutes 00, 15, 30 or 45 (the reports count in 15-minute buckets)`);
+
+/** The weekday and time-of-day filter (local to tz): every report with a time range takes it. */
+export const dayFilterFields = {
+  weekdays: list('weekday (1 = Monday … 7 = Sunday)', WEEKDAY_ITEM).optional(),
+  dayStart: dayTime('dayStart').optional().describe("only calls from this local time of day on, e.g. '08:00'"),
+  dayEnd: dayTime('dayEnd').optional().describe("only calls before this local time of day, e.g. '18:00' ('24:00': midnight)"),
+};
 
 const base = {
   from: reportTime,
   to: reportTime.describe('end of the range (exclusive), same forms as from'),
   tz: z.string().min(1).max(64).default('UTC'),
   queues: list('queue name', QUEUE_ITEM).optional(),
+  skillGroups: list('skill group', SKILL_GROUP_ITEM).optional(),
+  ...dayFilterFields,
   locale: z.enum(LOCALES).default('en'),
 };
 

@@ -1,23 +1,26 @@
 // The reports: every figure read from the 15-minute rollups (a month's report reads buckets,
 // not calls; agent statistics read day rows for the whole UTC days of the range), the abandoned-call list from the facts, agent time from the agent timeline.
 // Each report carries the definitions it was computed with (definitions.ts), in the reader's
-// language. Bad filters are refused with a 400 naming the field.
-import { Brackets, type DataSource } from 'typeorm';
+// language, with the filters applied (range, weekdays and times of day as UTC windows, queues
+// and skill groups). Bad filters are refused with a 400 naming the field.
+import type { DataSource } from 'typeorm';
 import { ValidationError } from '../errors.js';
 import { agentFigures, centerCounters, firstCallResolution, type RepeatCall, DEFAULT_DEFINITIONS, definitionStatements, emptyAgentCounters, emptyQueueCounters, queueFigures, resolveDefinitions, sumQueueCounters, QUEUE_COUNTER_KEYS, type QueueCounters, type QueueDefinitions, type QueueFigures } from './definitions.js';
 import { agentTimes, type StateChange } from './agent-time.js';
 import { regionLabel } from './region.js';
 import { localParts, parseReportTime, periodOf, validTimezone, type Interval } from './report-time.js';
+import { allDay, dayFilterText, dayWindows, inWindows, parseDayTime, type DayFilter, type Window } from './report-windows.js';
 import { ReportCallFact, ReportRollup } from './reports.entities.js';
 import type { BaseQuery, CallsQuery } from './reports.schemas.js';
 import { drillDown } from './report-calls.js';
+import { windowsWhere } from './window-sql.js';
 import { countersOf, DAY_DIMENSIONS, DAY_MS, utcDay, type Dimension } from './rollup.js';
 import { toDate } from './rollup.writer.js';
 
 /** What the reports need from the ACD. */
 export interface ReportsAcd {
-  /** Each queue's definitions and its disposition codes' labels. */
-  queues(): Promise<Map<string, { defs: QueueDefinitions; dispositions: Map<string, { 'zh-CN': string; en: string }> }>>;
+  /** Each queue's definitions, its disposition codes' labels and its skill group (null: none). */
+  queues(): Promise<Map<string, { defs: QueueDefinitions; dispositions: Map<string, { 'zh-CN': string; en: string }>; skillGroup?: string | null }>>;
   agents(): Promise<Map<string, { name: string }>>;
   timeline(agentIds: string[], from: Date, to: Date): Promise<StateChange[]>;
   /** Callbacks to these numbers asked for since `since` (the abandoned-call list). */
@@ -29,7 +32,13 @@ export const MAX_RANGE_DAYS: Record<Interval, number> = { hour: 31, day: 366, we
 const DAY = 86_400_000;
 
 type Locale = 'zh-CN' | 'en';
-interface Range { from: Date; to: Date; tz: string; queues: string[] | null; locale: Locale }
+/**
+ * A report's checked filters. `windows`: the UTC windows [start, end) of the range on the chosen
+ * weekdays and times of day (the whole range when there is no day filter); every figure counts
+ * only calls that entered a queue in them, and agent time inside them. `queues`: the selected
+ * queues (the skill groups' queues, intersected with `queues` when both are given); null: all.
+ */
+export interface Range { from: Date; to: Date; tz: string; queues: string[] | null; locale: Locale; windows: Window[]; day?: DayFilter; skillGroups?: string[] | null }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const sums = QUEUE_COUNTER_KEYS.map((k) => (k === 'maxAnsweredWaitSeconds' ? `MAX(r.${snake(k)}) AS "${k}"` : `SUM(r.${snake(k)}) AS "${k}"`)).join(', ');
@@ -41,8 +50,8 @@ export class ReportsService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Checks a report's filters: dates, timezone, range, queues (400 with the field named). */
-  async range(q: BaseQuery, interval: Interval = 'day'): Promise<Range & { queueDefs: Map<string, QueueDefinitions> }> {
+  /** Checks a report's filters: dates, timezone, range, queues, skill groups, weekdays and times of day (400 with the field named). */
+  async range(q: BaseQuery, interval: Interval = 'day'): Promise<Range & { queueDefs: Map<string, QueueDefinitions>; skillGroupOf: Map<string, string | null> }> {
     const bad = (field: string, message: string): never => {
       throw new ValidationError(`invalid query: ${field}: ${message}`, [{ field, message }]);
     };
@@ -56,7 +65,31 @@ export class ReportsService {
     const unknown = (q.queues ?? []).filter((n) => !queues.has(n));
     if (unknown.length) bad('queues', `unknown queue${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 10).join(', ')}`);
     const queueDefs = new Map([...queues].map(([n, v]) => [n, v.defs]));
-    return { from: new Date(from), to: new Date(to), tz: q.tz, queues: q.queues?.length ? q.queues : null, locale: q.locale, queueDefs };
+    const skillGroupOf = new Map([...queues].map(([n, v]) => [n, v.skillGroup ?? null]));
+    let selected = q.queues?.length ? q.queues : null;
+    const groups = q.skillGroups?.length ? q.skillGroups : null;
+    if (groups) {
+      const known = new Set([...skillGroupOf.values()].filter((g): g is string => !!g));
+      const unknownGroups = groups.filter((g) => !known.has(g));
+      if (unknownGroups.length) bad('skillGroups', `unknown skill group${unknownGroups.length > 1 ? 's' : ''} (no queue has it): ${unknownGroups.slice(0, 10).join(', ')}`);
+      // Both given: the queues that are in the list and in one of the groups (intersection).
+      const ofGroups = [...skillGroupOf].filter(([, g]) => g && groups.includes(g)).map(([n]) => n);
+      const both = selected ? ofGroups.filter((n) => selected!.includes(n)) : ofGroups;
+      if (!both.length) bad('skillGroups', `none of the queues ${selected!.slice(0, 10).join(', ')} is in the skill group${groups.length > 1 ? 's' : ''} ${groups.slice(0, 10).join(', ')}`);
+      selected = both.sort();
+    }
+    const day = this.dayFilter(q, bad);
+    const windows = dayWindows(from, to, q.tz, day);
+    return { from: new Date(from), to: new Date(to), tz: q.tz, queues: selected, locale: q.locale, queueDefs, skillGroupOf, windows, day, skillGroups: groups };
+  }
+
+  /** The weekday and time-of-day filter of a query (400 naming the field when the end is not after the start). */
+  private dayFilter(q: BaseQuery, bad: (field: string, message: string) => never): DayFilter {
+    const weekdays = q.weekdays?.length ? [...new Set(q.weekdays.map(Number))].sort((a, b) => a - b) : null;
+    const dayStart = q.dayStart === undefined ? 0 : (parseDayTime(q.dayStart, false) ?? bad('dayStart', `${q.dayStart.slice(0, 8)} is not a start of day: 00:00 to 23:45 on a 15-minute boundary`));
+    const dayEnd = q.dayEnd === undefined ? 1440 : (parseDayTime(q.dayEnd, true) ?? bad('dayEnd', `${q.dayEnd.slice(0, 8)} is not an end of day: 00:15 to 24:00 on a 15-minute boundary`));
+    if (dayEnd <= dayStart) bad('dayEnd', `the end of the day (${q.dayEnd ?? '24:00'}) must be after its start (${q.dayStart ?? '00:00'}); a range over midnight is two reports`);
+    return { weekdays, dayStart, dayEnd };
   }
 
   async checkAgents(ids: string[] | undefined): Promise<string[] | null> {
@@ -72,7 +105,7 @@ export class ReportsService {
     const qb = this.db.getRepository(ReportRollup).createQueryBuilder('r')
       .select(groupBy.map((g) => `r.${g} AS ${g}`).join(', ') + (groupBy.length ? ', ' : '') + sums)
       .where('r.dimension = :dimension', { dimension })
-      .andWhere('r.bucket_at >= :from AND r.bucket_at < :to', { from: r.from, to: r.to });
+      .andWhere(windowsWhere('r.bucket_at', r.windows));
     if (r.queues) qb.andWhere('r.queue IN (:...queues)', { queues: r.queues });
     if (dimKeys) qb.andWhere('r.dim_key IN (:...keys)', { keys: dimKeys.length ? dimKeys : [''] });
     for (const g of groupBy) qb.addGroupBy(`r.${g}`);
@@ -89,13 +122,15 @@ export class ReportsService {
    */
   private async rollupsByKey(dimension: Dimension, r: Range, groupBy: Array<'queue' | 'dim_key'>, dimKeys?: string[] | null): Promise<Array<QueueCounters & { queue?: string; dim_key?: string }>> {
     const day = (DAY_DIMENSIONS as Partial<Record<Dimension, string>>)[dimension];
+    // A weekday or time-of-day filter cuts days: only the 15-minute rows can be filtered.
+    if (r.day && !allDay(r.day)) return this.rollups(dimension, r, groupBy, dimKeys);
     const first = Math.ceil(r.from.getTime() / DAY_MS) * DAY_MS;
     const last = utcDay(r.to.getTime());
     if (!day || first >= last) return this.rollups(dimension, r, groupBy, dimKeys);
     const parts = await Promise.all([
-      this.rollups(day, { ...r, from: new Date(first), to: new Date(last) }, groupBy, dimKeys),
-      first > r.from.getTime() ? this.rollups(dimension, { ...r, to: new Date(first) }, groupBy, dimKeys) : [],
-      last < r.to.getTime() ? this.rollups(dimension, { ...r, from: new Date(last) }, groupBy, dimKeys) : [],
+      this.rollups(day, { ...r, windows: [[first, last]] }, groupBy, dimKeys),
+      first > r.from.getTime() ? this.rollups(dimension, { ...r, windows: [[r.from.getTime(), first]] }, groupBy, dimKeys) : [],
+      last < r.to.getTime() ? this.rollups(dimension, { ...r, windows: [[last, r.to.getTime()]] }, groupBy, dimKeys) : [],
     ]);
     const out = new Map<string, QueueCounters & { queue?: string; dim_key?: string }>();
     for (const row of parts.flat()) {
@@ -114,7 +149,7 @@ export class ReportsService {
   private definitionsBlock(r: Range & { queueDefs: Map<string, QueueDefinitions> }) {
     const center = this.centerDefs();
     const queues = [...r.queueDefs].filter(([n]) => !r.queues || r.queues.includes(n)).map(([queue, d]) => ({ queue, ...d }));
-    return { center, queues, statements: definitionStatements(center, r.locale) };
+    return { center, queues, filter: filterBlock(r), statements: [...definitionStatements(center, r.locale), filterStatement(r)] };
   }
 
   /** Counters of the selected queues, each call once: legs that overflowed to another selected queue are taken out. */
@@ -126,7 +161,7 @@ export class ReportsService {
   /** One queue's figures over [from, to) under its own definitions: the wallboard's "today" (live equals historical). */
   async queueFigures(queue: string, from: Date, to: Date): Promise<{ figures: QueueFigures; definitions: QueueDefinitions }> {
     const definitions = (await this.acd.queues()).get(queue)?.defs ?? this.centerDefs();
-    const [row] = await this.rollups('queue', { from, to, tz: 'UTC', queues: [queue], locale: 'en' }, ['queue']);
+    const [row] = await this.rollups('queue', { from, to, tz: 'UTC', queues: [queue], locale: 'en', windows: [[from.getTime(), to.getTime()]] }, ['queue']);
     return { figures: queueFigures(row ? countersOf(row) : emptyQueueCounters(), definitions), definitions };
   }
 
@@ -180,14 +215,27 @@ export class ReportsService {
     return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, queues: r.queues, items, cellDefinition: cellText, definitions: this.definitionsBlock(r) };
   }
 
+  /**
+   * The queue comparison: each queue's figures under its own definitions with its skill group,
+   * a total per skill group and the total (each call once: a call that overflowed between two
+   * queues of the set counts once).
+   */
   async queues(q: BaseQuery) {
     const r = await this.range(q);
-    const [rows, ovf] = await Promise.all([this.rollups('queue', r, ['queue']), this.rollups('overflow', r, [], r.queues ?? [...r.queueDefs.keys()])]);
+    const [rows, ovf] = await Promise.all([this.rollups('queue', r, ['queue']), this.rollups('overflow', r, ['queue', 'dim_key'], r.queues ?? [...r.queueDefs.keys()])]);
+    const groupOf = (queue: string) => r.skillGroupOf.get(queue) ?? null;
     const items = rows
-      .map((row) => ({ queue: row.queue!, serviceLevelSeconds: (r.queueDefs.get(row.queue!) ?? this.centerDefs()).serviceLevelSeconds, ...queueFigures(countersOf(row), r.queueDefs.get(row.queue!) ?? this.centerDefs()) }))
+      .map((row) => ({ queue: row.queue!, skillGroup: groupOf(row.queue!), serviceLevelSeconds: (r.queueDefs.get(row.queue!) ?? this.centerDefs()).serviceLevelSeconds, ...queueFigures(countersOf(row), r.queueDefs.get(row.queue!) ?? this.centerDefs()) }))
       .sort((a, b) => a.queue.localeCompare(b.queue));
-    const total = queueFigures(this.inSet(sumQueueCounters(rows), ovf[0]), this.centerDefs());
-    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, items, total, definitions: this.definitionsBlock(r) };
+    /** The figures of a set of queues, each call once (overflow from one queue of the set to another taken out). */
+    const setFigures = (inSet: (queue: string) => boolean) => {
+      const moved = ovf.filter((o) => inSet(o.queue!) && inSet(o.dim_key!));
+      return queueFigures(this.inSet(sumQueueCounters(rows.filter((row) => inSet(row.queue!))), moved.length ? sumQueueCounters(moved) : undefined), this.centerDefs());
+    };
+    const groups = [...new Set(rows.map((row) => groupOf(row.queue!)).filter((g): g is string => !!g))].sort((a, b) => a.localeCompare(b));
+    const skillGroups = groups.map((skillGroup) => ({ skillGroup, queues: items.filter((i) => i.skillGroup === skillGroup).map((i) => i.queue), ...setFigures((queue) => groupOf(queue) === skillGroup) }));
+    const total = setFigures(() => true);
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, items, skillGroups, total, definitions: this.definitionsBlock(r) };
   }
 
   async agents(q: BaseQuery & { agents?: string[] }) {
@@ -197,7 +245,7 @@ export class ReportsService {
     const rows = await this.rollupsByKey('agent', r, ['dim_key'], only);
     const calls = new Map(rows.map((row) => [row.dim_key!, row]));
     const ids = only ?? [...new Set([...known.keys(), ...calls.keys()])];
-    const times = agentTimes(await this.acd.timeline(ids, r.from, r.to), r.from.getTime(), r.to.getTime(), this.now().getTime());
+    const times = agentTimes(await this.acd.timeline(ids, r.from, r.to), r.from.getTime(), r.to.getTime(), this.now().getTime(), r.windows);
     const items = ids.map((id) => {
       const c = calls.get(id);
       const t = times.get(id);
@@ -258,7 +306,8 @@ export class ReportsService {
       c.queues.push(f.queue);
       calls.set(k, c);
     }
-    const all = [...calls.values()].filter((c) => c.at >= r.from.getTime());
+    // The calls judged: those that entered in the range's windows (weekdays, times of day); a repeat call counts at any time.
+    const all = [...calls.values()].filter((c) => c.at >= r.from.getTime() && inWindows(c.at, r.windows));
     // Calls before the range do not count; calls of the selected queues are judged against every later call of the number.
     const judged = r.queues ? all.filter((c) => c.queues.some((x) => r.queues!.includes(x))) : all;
     const later = [...calls.values()];
@@ -270,7 +319,7 @@ export class ReportsService {
     const r = await this.range(q);
     const qb = this.db.getRepository(ReportCallFact).createQueryBuilder('f')
       .where('f.outcome = :o', { o: 'abandoned' })
-      .andWhere(new Brackets((w) => w.where('f.joined_at >= :from', { from: r.from }).andWhere('f.joined_at < :to', { to: r.to })));
+      .andWhere(windowsWhere('f.joined_at', r.windows));
     if (r.queues) qb.andWhere('f.queue IN (:...queues)', { queues: r.queues });
     const [rows, total] = await qb.orderBy('f.joined_at', 'DESC').addOrderBy('f.id', 'DESC').skip(q.offset).take(q.limit).getManyAndCount();
     const oldest = rows.reduce((m, f) => Math.min(m, f.joinedAt.getTime()), Number.POSITIVE_INFINITY);
@@ -312,3 +361,24 @@ function pick(f: ReturnType<typeof queueFigures>) {
 }
 
 export type SummaryReport = Awaited<ReturnType<ReportsService['summary']>>;
+
+const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+
+/** The filters applied, as a report returns them. */
+function filterBlock(r: Range) {
+  const d = r.day ?? { weekdays: null, dayStart: 0, dayEnd: 1440 };
+  return { weekdays: d.weekdays, dayStart: hhmm(d.dayStart), dayEnd: hhmm(d.dayEnd), skillGroups: r.skillGroups ?? null, queues: r.queues };
+}
+
+/** The statement of the filters applied (printed with the definitions, on screen and in the .xlsx). */
+function filterStatement(r: Range): { key: string; name: string; text: string } {
+  const day = dayFilterText(r.day ?? { weekdays: null, dayStart: 0, dayEnd: 1440 }, r.tz, r.locale);
+  const groups = r.skillGroups?.length ? r.skillGroups.join(r.locale === 'zh-CN' ? '、' : ', ') : null;
+  const queues = r.queues ? r.queues.join(r.locale === 'zh-CN' ? '、' : ', ') : null;
+  if (r.locale === 'zh-CN') {
+    const q = groups ? `技能组 ${groups}（队列：${queues}）` : queues ? `队列 ${queues}` : '全部队列';
+    return { key: 'filter', name: '筛选条件', text: `${day}：只统计在这些时段进入队列的来电，坐席时长也只计这些时段内的部分。范围：${q}。` };
+  }
+  const q = groups ? `skill group${r.skillGroups!.length > 1 ? 's' : ''} ${groups} (queues ${queues})` : queues ? `queues ${queues}` : 'all queues';
+  return { key: 'filter', name: 'Filter', text: `${day[0]!.toUpperCase()}${day.slice(1)}: only calls that entered a queue in these hours count, and agent time only inside them. Scope: ${q}.` };
+}

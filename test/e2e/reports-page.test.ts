@@ -87,7 +87,7 @@ describe('reports page', function () {
         const row = rows.find((r) => r.startsWith(item.queue));
         expect(row, item.queue).to.not.equal(undefined);
         const cells = row!.split(/\t|\n/).map((c) => c.trim()).filter(Boolean);
-        expect(cells.slice(0, 4)).to.deep.equal([item.queue, String(item.offered), String(item.answered), String(item.abandoned)]);
+        expect(cells.slice(0, 5)).to.deep.equal([item.queue, item.skillGroup ?? '—', String(item.offered), String(item.answered), String(item.abandoned)]);
         expect(cells).to.include(`${(item.serviceLevel * 100).toFixed(1)}%`);
       }
       await screenshot(page, `reports-queues-${locale}`);
@@ -354,6 +354,52 @@ describe('reports page', function () {
       expect(text).to.include(locale === 'zh-CN' ? '每格：在 UTC 时区' : 'Each cell: the calls that entered a queue in that hour of that weekday in UTC');
       expect(text).to.include(locale === 'zh-CN' ? '统计口径' : 'Definitions used');
       await screenshot(page, `reports-heatmap-${locale}`);
+      expect(await missingKeys(page)).to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    }
+  });
+  it('filters by weekday, time of day and skill group: the figures, the stated filter and the export follow them (both languages)', async () => {
+    // Yesterday's calls entered at 01:00, 01:20, 01:40 (sales) and 02:00, 02:20, 02:40 (support) UTC.
+    const weekday = ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+    const put = await api(hotline.url, 'PUT', '/api/acd/queues/sales', { serviceLevelSeconds: 20, skillGroup: '售前' });
+    expect(put.status, JSON.stringify(put.body)).to.equal(200);
+    const filtered = `from=${day}&to=${tomorrow}&tz=UTC&weekdays=${weekday}&dayStart=01:15&dayEnd=02:30`;
+    const summary = (await api(hotline.url, 'GET', `/api/reports/summary?${filtered}`)).body;
+    // 01:20, 01:40, 02:00, 02:20: four of the six calls.
+    expect(summary.total.offered).to.equal(4);
+    const sales = (await api(hotline.url, 'GET', `/api/reports/queues?${filtered}&skillGroups=${encodeURIComponent('售前')}`)).body;
+    expect(sales.items.map((i: { queue: string; offered: number }) => [i.queue, i.offered])).to.deep.equal([['sales', 2]]);
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const L = locale === 'zh-CN'
+        ? { day: ['星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'][weekday - 1]!, stated: `仅${['周一', '周二', '周三', '周四', '周五', '周六', '周日'][weekday - 1]}，01:15–02:30（UTC 当地时间）`, queues: '技能组对比', totals: '按技能组合计', group: '技能组 售前（队列：sales）' }
+        : { day: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'][weekday - 1]!, stated: `Weekdays ${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][weekday - 1]}, 01:15–02:30 (local time in UTC)`, queues: 'Queue comparison', totals: 'Totals by skill group', group: 'skill group 售前 (queues sales)' };
+      const { page, errors } = await openReports(locale);
+      await page.locator('.hl-report-table').waitFor();
+      const pick = async (select: string, option: string) => {
+        await page.locator(`[data-test=${select}]`).click();
+        // The option in this select's own list (another list may still be fading out with the same text).
+        await page.locator(`.hl-pop-${select} .el-select-dropdown__item`).filter({ hasText: new RegExp(`^${option}$`) }).click();
+        await page.keyboard.press('Escape');
+      };
+      await pick('report-weekdays', L.day);
+      await pick('report-day-start', '01:15');
+      await pick('report-day-end', '02:30');
+      await page.getByRole('button', { name: locale === 'zh-CN' ? '查询' : 'Show' }).click();
+      await page.locator('.hl-report-total').filter({ hasText: new RegExp(`${locale === 'zh-CN' ? '进线' : 'Offered'} 4 `) }).waitFor();
+      await page.locator('.hl-report-defs').getByText(L.stated).waitFor();
+      // The queue comparison of the skill group: sales only, with its group and the group's total.
+      await pick('report-skill-groups', '售前');
+      await page.getByRole('tab', { name: L.queues }).click();
+      await page.locator('.hl-skill-group-table .el-table__row').first().waitFor();
+      const rows = (await page.locator('.hl-report-table .el-table__row').allInnerTexts()).map((r) => r.split(/\t|\n/).map((c) => c.trim()).filter(Boolean));
+      expect(rows.map((r) => r.slice(0, 3))).to.deep.equal([['sales', '售前', '2']]);
+      expect((await page.locator('.hl-skill-group-table .el-table__row').allInnerTexts()).map((r) => r.split(/\t|\n/).map((c) => c.trim()).filter(Boolean).slice(0, 2))).to.deep.equal([['售前', '2']]);
+      expect(await appText(page)).to.include(L.totals).and.include(L.group);
+      // The export asks for the same filters.
+      const [request] = await Promise.all([page.waitForRequest(/\/api\/reports\/queues\/export\.xlsx/), page.getByRole('button', { name: locale === 'zh-CN' ? '导出 .xlsx' : 'Export .xlsx' }).click()]);
+      const q = new URL(request.url()).searchParams;
+      expect([q.get('weekdays'), q.get('dayStart'), q.get('dayEnd'), q.get('skillGroups')]).to.deep.equal([String(weekday), '01:15', '02:30', '售前']);
+      await screenshot(page, `reports-filters-${locale}`);
       expect(await missingKeys(page)).to.deep.equal([]);
       expect(errors).to.deep.equal([]);
     }

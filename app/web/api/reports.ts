@@ -10,8 +10,24 @@ export interface ReportFilter {
   to: string;
   tz: string;
   queues: string[];
+  /** Skill groups (the queues' `skillGroup`): their queues, intersected with `queues`. */
+  skillGroups: string[];
+  /** ISO weekdays (1 = Monday … 7); none: every day. */
+  weekdays: number[];
+  /** Local times of day 'HH:MM' on 15-minute boundaries; '': the whole day. */
+  dayStart: string;
+  dayEnd: string;
   interval: 'hour' | 'day' | 'week' | 'month';
   locale: 'zh-CN' | 'en';
+}
+
+/** The weekday and time-of-day filter as query parameters (every report with a range takes them). */
+function dayParams(f: ReportFilter): Record<string, string> {
+  const q: Record<string, string> = {};
+  if (f.weekdays.length && f.weekdays.length < 7) q.weekdays = [...f.weekdays].sort().join(',');
+  if (f.dayStart) q.dayStart = f.dayStart;
+  if (f.dayEnd) q.dayEnd = f.dayEnd;
+  return q;
 }
 
 export interface Statement { key: string; name: string; text: string }
@@ -21,12 +37,15 @@ export interface ReportBody {
   total?: Record<string, any> | number;
   /** The heat map: what one cell holds, in the reader's language. */
   cellDefinition?: string;
+  /** The queue comparison: a total per skill group. */
+  skillGroups?: Array<Record<string, any> & { skillGroup: string; queues: string[] }>;
   definitions: { statements: Statement[] };
 }
 
 function query(tab: ReportTab, f: ReportFilter): Record<string, string> {
-  const q: Record<string, string> = { from: f.from, to: f.to, tz: f.tz, locale: f.locale };
+  const q: Record<string, string> = { from: f.from, to: f.to, tz: f.tz, locale: f.locale, ...dayParams(f) };
   if (f.queues.length) q.queues = f.queues.join(',');
+  if (f.skillGroups.length) q.skillGroups = f.skillGroups.join(',');
   if (tab === 'summary') q.interval = f.interval;
   if (tab === 'abandoned') q.limit = '200';
   return q;
@@ -43,7 +62,7 @@ export interface FunnelNode {
 }
 export interface FunnelBody { flow: string; calls: number; nodes: FunnelNode[]; statements: Statement[] }
 
-const funnelQuery = (flow: string, f: ReportFilter) => ({ flow, from: f.from, to: f.to, tz: f.tz, locale: f.locale });
+const funnelQuery = (flow: string, f: ReportFilter) => ({ flow, from: f.from, to: f.to, tz: f.tz, locale: f.locale, ...dayParams(f) });
 
 /** Downloads an .xlsx the server builds (the server's 4xx message on refusal). */
 async function download(path: string, q: Record<string, string>, file: string): Promise<void> {
@@ -77,9 +96,10 @@ export interface DrillTarget { figure: string; period?: string; queue?: string }
 export const reportsApi = {
   /** The calls behind a figure: of a period of the summary, or of a queue of the comparison. */
   calls: (f: ReportFilter, d: DrillTarget, offset: number) => {
-    const q: Record<string, string> = { from: f.from, to: f.to, tz: f.tz, locale: f.locale, figure: d.figure, limit: '100', offset: String(offset) };
+    const q: Record<string, string> = { from: f.from, to: f.to, tz: f.tz, locale: f.locale, figure: d.figure, limit: '100', offset: String(offset), ...dayParams(f) };
     const queues = d.queue ? [d.queue] : f.queues;
     if (queues.length) q.queues = queues.join(',');
+    if (f.skillGroups.length) q.skillGroups = f.skillGroups.join(',');
     if (d.period) {
       q.period = d.period;
       q.interval = f.interval;
@@ -90,7 +110,7 @@ export const reportsApi = {
   flows: () => api.get<{ items: Array<{ name: string; publishedVersion: number | null }> }>('/api/ivr/flows'),
   funnel: (flow: string, f: ReportFilter) => api.get<FunnelBody>('/api/reports/ivr', funnelQuery(flow, f)),
   exportFunnel: (flow: string, f: ReportFilter) => download('/api/reports/ivr/export.xlsx', funnelQuery(flow, f), `report-ivr-${flow}.xlsx`),
-  queues: () => api.get<{ items: Array<{ name: string }> }>('/api/acd/queues'),
+  queues: () => api.get<{ items: Array<{ name: string; settings?: { skillGroup?: string } }> }>('/api/acd/queues'),
   /** Asks for a callback to an abandoned caller in the queue they left (the callback API: it checks number and queue). */
   callBack: (queue: string, number: string) => api.post<{ id: string; status: string }>('/api/acd/callbacks', { queue, number }),
   /** Downloads the report as .xlsx (the server's 4xx message on refusal). */

@@ -241,6 +241,14 @@ export default {
     empty: 'No calls in this range',
     total: 'Total',
     definitions: 'Definitions used',
+    weekdays: 'Weekdays',
+    everyDay: 'Every day',
+    dayStart: 'Day starts',
+    dayEnd: 'Day ends',
+    skillGroups: 'Skill groups',
+    allSkillGroups: 'All skill groups',
+    skillGroupTotals: 'Totals by skill group',
+    dayTimeNote: 'Times of day are local to the timezone; only calls that entered a queue then count',
     schedules: {
       title: 'Scheduled e-mail',
       what: 'Daily: the previous day, sent at the time given. Weekly: the previous week (Monday to Monday), sent on the weekday given. Each report is attached as .xlsx with its definitions; a failed send is retried and shown here.',
@@ -264,6 +272,7 @@ export default {
     drill: { open: 'Calls behind {figure}: {n}', count: '{n} call(s)', more: 'Show more' },
     outcomes: { answered: 'Answered', abandoned: 'Abandoned', callback: 'Asked for a callback', overflowed: 'Overflowed', timeout: 'Timed out' },
     col: {
+      skillGroup: 'Skill group',
       period: 'Period', queue: 'Queue', name: 'Agent', label: 'Name', offered: 'Offered', answered: 'Answered', abandoned: 'Abandoned', abandonedShort: 'Short abandons',
       overflowed: 'Overflowed', callbacks: 'Callbacks', serviceLevel: 'Service level', abandonRate: 'Abandon rate', asaSeconds: 'ASA (s)', ahtSeconds: 'AHT (s)',
       handled: 'Calls', loggedInSeconds: 'Logged in (s)', readySeconds: 'Ready (s)', breakSeconds: 'Break (s)', talkSeconds: 'Talk (s)', wrapupSeconds: 'Wrap-up (s)',

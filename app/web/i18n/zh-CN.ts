@@ -241,6 +241,14 @@ export default {
     empty: '该时间段没有通话',
     total: '合计',
     definitions: '统计口径',
+    weekdays: '星期',
+    everyDay: '每天',
+    dayStart: '每日开始',
+    dayEnd: '每日结束',
+    skillGroups: '技能组',
+    allSkillGroups: '全部技能组',
+    skillGroupTotals: '按技能组合计',
+    dayTimeNote: '每日时段按所选时区的当地时间；只统计在该时段进入队列的来电',
     schedules: {
       title: '定时发送',
       what: '每日：发送前一天的报表，于所设时间发送。每周：发送上一周（周一至周一），于所设星期几发送。每张报表以 .xlsx 附件发送并附口径说明；发送失败会重试，并在此显示。',
@@ -264,6 +272,7 @@ export default {
     drill: { open: '{figure}通话明细：{n} 通', count: '共 {n} 通', more: '加载更多' },
     outcomes: { answered: '接通', abandoned: '放弃', callback: '预约回拨', overflowed: '溢出', timeout: '超时离开' },
     col: {
+      skillGroup: '技能组',
       period: '时段', queue: '队列', name: '坐席', label: '名称', offered: '进线', answered: '接通', abandoned: '放弃', abandonedShort: '短时放弃',
       overflowed: '溢出', callbacks: '预约回拨', serviceLevel: '服务水平', abandonRate: '放弃率', asaSeconds: 'ASA (秒)', ahtSeconds: 'AHT (秒)',
       handled: '接听数', loggedInSeconds: '登录 (秒)', readySeconds: '就绪 (秒)', breakSeconds: '小休 (秒)', talkSeconds: '通话 (秒)', wrapupSeconds: '话后处理 (秒)',
