@@ -83,7 +83,7 @@ export class OutboundCallLog {
       id: randomUUID(),
       source: this.source,
       uniqueid: e.uniqueid.slice(0, 64),
-      kind: KINDS[e.via] ?? 'device',
+      kind: KINDS[e.via] ?? (e.uniqueid.startsWith('hotline-out-') ? 'click_to_dial' : 'device'),
       agentId: e.endpoint ? await this.agentOfEndpoint(e.endpoint) : null,
       number: e.number.slice(0, 64),
       placedAt,
