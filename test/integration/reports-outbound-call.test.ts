@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fieldOf } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
-import { createAgent } from '../support/acd.js';
+import { createAgent, createQueue } from '../support/acd.js';
 import { startAgents, startPhone, type Agents } from '../support/agents.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
@@ -37,7 +37,8 @@ for (const kind of DB_KINDS) {
       ami = await new AmiWatch().start();
       const user = await api(hotline.url, 'POST', '/api/users', { username: 'out-agent', password: 'Dialling-Desk-secret-81', role: 'agent', displayName: 'Out Agent' });
       expect(user.status, JSON.stringify(user.body)).to.equal(201);
-      agentId = (await createAgent(hotline.url, 'dialler', 6, {}, { userId: user.body.id })).id;
+      await createQueue(hotline.url, 'out-q', { skills: { out: 1 } });
+      agentId = (await createAgent(hotline.url, 'dialler', 6, { out: 5 }, { userId: user.body.id })).id;
       token = (await api(hotline.url, 'POST', '/api/auth/login', { username: 'out-agent', password: 'Dialling-Desk-secret-81' }, null)).body.token;
       expect((await api(hotline.url, 'POST', `/api/acd/agents/${agentId}/login`, undefined, token)).status).to.equal(200);
     });
@@ -80,7 +81,8 @@ for (const kind of DB_KINDS) {
         customer.stop();
       }
       // 2. The customer's line is busy.
-      customer = await startPhone(5098, 'busy');
+      // The answering phone's port is free again a moment after it stopped.
+      customer = await waitUntil('the customer phone port free again', () => startPhone(5098, 'busy').catch(() => undefined), 10_000);
       try {
         await waitUntil('the agent is free again', async () => (await get(`/api/acd/agents/${agentId}`)).state !== 'on_call' || undefined, 15_000);
         const ch = await dial('13700137002');
