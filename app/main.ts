@@ -19,7 +19,7 @@ import { createPbx } from './pbx/pbx.js';
 import { createAttachedPbx } from './pbx/attached.js';
 import { createAttachModule } from './attach/index.js';
 import { createElector, handOver, wireLeadership } from './ha/index.js';
-import { createCallsModule } from './calls/index.js';
+import { callsByIds, callsOfNumbers, createCallsModule } from './calls/index.js';
 import { callRecordPager } from './calls/calls.pager.js';
 import { createAuthModule } from './auth/index.js';
 import { bootstrapAdmin, ldapOptions } from './auth/bootstrap.js';
@@ -37,7 +37,7 @@ import { startReminderNotices } from './acd/reminder-notices.js';
 import { startLiveRelay } from './acd/live-relay.js';
 import { membershipsOf } from './acd/asterisk-config.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
-import { createTicketsModule } from './tickets/index.js';
+import { createTicketsModule, ticketsOpenedFromCalls } from './tickets/index.js';
 import { createKbModule } from './kb/index.js';
 import { createRecordingModule, type RecordingModule } from './recording/index.js';
 import { ownAgentGuard } from './acd/acd.http.js';
@@ -222,6 +222,12 @@ async function main(): Promise<void> {
     log,
     routes: routes(),
     mail: { scheduler: scheduler.service, smtp: config.reportMail.smtp, from: config.reportMail.from, attempts: config.reportMail.attempts, retryMs: config.reportMail.retryMs },
+    // First-call resolution by tickets: the tickets' and the call records' own reads.
+    contacts: {
+      ticketsFromCalls: (from, to) => ticketsOpenedFromCalls(db.source, from, to),
+      callsByIds: (ids) => callsByIds(db.source, ids),
+      callsOfNumbers: (numbers, since, until) => callsOfNumbers(db.source, numbers, since, until),
+    },
   });
   // Scheduled report e-mail: every enabled schedule has its next run planned (idempotent on every node).
   void reports.schedules.planAll().catch(logFailure(log, 'reports: planning scheduled e-mail'));

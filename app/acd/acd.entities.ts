@@ -3,6 +3,7 @@
 // small sync state (when Asterisk last started, to tell a restart from a reconnect).
 import { AcdCallback } from './callback.entities.js';
 import { LiveEventRow } from './live-relay.entities.js';
+import { AcdOutboundCall } from './outbound.entities.js';
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'acd_queues' })
@@ -197,4 +198,4 @@ export class AcdSync {
   value!: string;
 }
 
-export const acdEntities = [AcdQueue, AcdAgent, AcdAgentEvent, AcdQueueCall, AcdRouting, AcdSync, AcdCallback, LiveEventRow];
+export const acdEntities = [AcdQueue, AcdAgent, AcdAgentEvent, AcdQueueCall, AcdRouting, AcdSync, AcdCallback, LiveEventRow, AcdOutboundCall];

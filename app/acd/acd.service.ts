@@ -13,6 +13,7 @@ import { AgentStateError, PbxUnavailableError, UnknownBreakReasonError } from '.
 import { DEVICES_FILE, QUEUES_FILE, RULES_FILE, deviceInterface, deviceSections, membershipsOf, queueSections, ruleSections, webrtcTransportOf } from './asterisk-config.js';
 import { Dispositions } from './dispositions.js';
 import { outboundGlobals } from '../pbx/dialplan.js';
+import type { OutboundCallLog } from './outbound-calls.js';
 import { route, type RouteDecision, type RouteInput } from './routing.js';
 import { AGENT_STATES, DISPOSITION_PAUSE, takesCalls } from './agent-state.js';
 import type { CallbackService } from './callback.service.js';
@@ -43,6 +44,8 @@ export class AcdService implements QueueEventSink {
   private active = false;
   private linkUpRunning: Promise<void> | undefined;
   readonly dispositions: Dispositions;
+  /** The agents' outbound calls (set by the module: outbound-calls.ts). */
+  outbound: OutboundCallLog | undefined;
 
   constructor(
     private readonly db: DataSource,
@@ -82,6 +85,10 @@ export class AcdService implements QueueEventSink {
     if (!this.active) return;
     if (e.kind === 'callback') {
       this.callbacks.onEvent(e);
+      return;
+    }
+    if (e.kind === 'outbound') {
+      this.outbound?.onEvent(e);
       return;
     }
     if (e.kind === 'member') this.tracker.onMemberEvent(e);

@@ -17,6 +17,7 @@ import { CallbackService } from './callback.service.js';
 import { AgentDeskService } from './agent-desk.js';
 import { agentDeskRoutes } from './agent-desk.http.js';
 import { AgentCallService } from './agent-call.js';
+import { OutboundCallLog } from './outbound-calls.js';
 import type { AgentCallRecords } from './acd.calls.js';
 
 export interface AcdDeps {
@@ -43,6 +44,8 @@ export function createAcdModule(deps: AcdDeps) {
   const agentIdOf = async (iface: string) => (await config.snapshot()).byInterface.get(iface)?.id ?? null;
   const callbacks = new CallbackService(deps.db, config, deps.callbackPbx, deps.calls, live, { dialTemplate: deps.options.outboundDial }, log.child({ part: 'callbacks' }), agentIdOf, (u, q) => calls.markCallback(u, q));
   const service = new AcdService(deps.db, config, tracker, calls, deps.pbx, deps.vip, deps.options, log, callbacks);
+  const outboundCalls = new OutboundCallLog(deps.db, async (endpoint) => (await config.snapshot()).byInterface.get(`PJSIP/${endpoint}`)?.id ?? null, log.child({ part: 'outbound-calls' }));
+  service.outbound = outboundCalls;
   const dialer = new AgentDialer(config, deps.callbackPbx, deps.options.outboundDial);
   acdRoutes(deps.routes, service, config, log, dialer);
   callbackRoutes(deps.routes, callbacks);
@@ -60,7 +63,7 @@ export function createAcdModule(deps: AcdDeps) {
   const useCallRecords = (records: AgentCallRecords) => {
     calls.records = records;
   };
-  return { service, config, live, routing, useRecordingArmer, agentOfUser, callbacks, dialer, agentCalls, useCallRecords, queueCalls: calls, router: deps.routes.router };
+  return { service, config, live, routing, useRecordingArmer, agentOfUser, callbacks, dialer, agentCalls, useCallRecords, queueCalls: calls, outboundCalls, router: deps.routes.router };
 }
 
 export type AcdModule = ReturnType<typeof createAcdModule>;

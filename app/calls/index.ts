@@ -33,3 +33,4 @@ export function createCallsModule(deps: { db: DataSource; control: CallControl; 
   callsRoutes(deps.routes, service, deps.ticketsOfCall);
   return { service, stasis, sweep, router: deps.routes.router, pager: callRecordPager(deps.db) };
 }
+export { callsByIds, callsOfNumbers } from './calls.contacts.js';

@@ -165,6 +165,9 @@ export type QueueEvent =
   /** A callback placeholder reports (dialplan UserEvent HotlineCallback): its queue wait ended
    *  (`queue`, Queue()'s status), an agent answered it (`agent`), the customer's dial ended (`dial`, DIALSTATUS). */
   | { kind: 'callback'; key: string; stage: 'queue' | 'agent' | 'dial'; status: string; talkSeconds?: number; at: Date }
+  /** An agent's outbound call (dialplan UserEvent HotlineOutbound at the dial, HotlineOutboundEnd at the hang-up):
+   *  `uniqueid` the agent's channel; at the end Dial()'s DIALSTATUS, ANSWEREDTIME and DIALEDTIME (whole seconds). */
+  | { kind: 'outbound'; stage: 'start' | 'end'; uniqueid: string; number: string; via: string; endpoint: string; status: string; answeredSeconds: number; dialedSeconds: number; at: Date }
   /** A channel hung up (AMI Hangup): ends an answered queue call whose AgentComplete Asterisk never sent. */
   | { kind: 'channel-gone'; uniqueid: string; at: Date };
 

@@ -4,7 +4,7 @@
 import type { QueueDefinitions } from './definitions.js';
 
 export interface DefinitionStatement {
-  /** Stable key: offered, answered, service_level, abandoned, short_abandon, callback, overflow, timeout, asa, aht, occupancy, fcr. */
+  /** Stable key: offered, answered, service_level, abandoned, short_abandon, callback, overflow, timeout, asa, aht, occupancy, fcr, fcr_tickets, outbound, outbound_connected, outbound_talk. */
   key: string;
   /** The name of the figure. */
   name: string;
@@ -47,6 +47,10 @@ export function definitionStatements(d: QueueDefinitions, locale: Locale): Defin
       { key: 'aht', name: '平均处理时长 (AHT)', text: '（通话 + 保持 + 话后处理）÷ 接通量。通话 = 接通到挂机的时长减去保持时长；保持 = 坐席保持来电（来电听等待音乐）的时长；话后处理 = 该通话结束后坐席的话后处理时长。' },
       { key: 'occupancy', name: '占用率', text: '（通话 + 保持 + 话后处理）÷（登录时长 − 小休时长）。' },
       { key: 'fcr', name: '首次解决率 (FCR)', text: `接通的来电中，同一号码在之后 ${w} 小时内没有再次来电的比例（匿名号码不参与）。` },
+      { key: 'fcr_tickets', name: '工单首次解决率', text: '统计范围内由来电创建（关联了来电）的工单中（被合并掉的重复工单不计），首次联系即解决的比例：工单已解决或关闭，从该来电到首次解决/关闭之间同一号码没有再次来电，且从未被重新打开。尚未解决的工单计入分母（视为未在首次联系中解决）；匿名号码只按是否重新打开判断。工单不属于队列：该指标为全中心。' },
+      { key: 'outbound', name: '外呼量', text: '坐席拨打的外线电话：控制台点击拨号，以及坐席话机直接拨打的外线号码；从交换机开始拨打该号码时计一次（点击拨号：坐席先接起自己的话机之后），按开始拨打的时段统计。预约回拨不在其中（按回拨统计）。外呼不属于队列：无论选择哪些队列，外呼各列都是全中心（可按坐席区分）。' },
+      { key: 'outbound_connected', name: '外呼接通', text: '被叫方接听的外呼（Asterisk 的 DIALSTATUS 为 ANSWER）；外呼接通率 = 外呼接通 ÷ 外呼量。' },
+      { key: 'outbound_talk', name: '外呼通话时长', text: '被叫方接听到挂机的秒数（Asterisk 的 ANSWEREDTIME）；平均外呼通话 = 外呼通话时长 ÷ 外呼接通。' },
     ];
   }
   return [
@@ -62,5 +66,9 @@ export function definitionStatements(d: QueueDefinitions, locale: Locale): Defin
     { key: 'aht', name: 'AHT (average handling time)', text: '(talk + hold + wrap-up) ÷ answered. Talk: answer to hang-up minus hold; hold: the time the agent held the caller (music on hold); wrap-up: the agent\'s wrap-up after the call.' },
     { key: 'occupancy', name: 'Occupancy', text: '(talk + hold + wrap-up) ÷ (logged in − break).' },
     { key: 'fcr', name: 'FCR (first-call resolution)', text: `Share of answered calls whose number did not call again within ${w} h after (anonymous numbers are not judged).` },
+    { key: 'fcr_tickets', name: 'FCR by tickets', text: "Of the tickets opened from a call in the range (a call linked to the ticket; merged duplicates left out), the share resolved on first contact: resolved or closed with no further call from the same number between that call and the first resolution, and never reopened. Tickets still open count in the base as not resolved on first contact; anonymous numbers are judged by reopens only. Tickets belong to no queue: the figure is the whole center's." },
+    { key: 'outbound', name: 'Outbound calls', text: "Calls agents placed to outside numbers: click-to-dial from the console, and outside numbers dialled from the agent's phone; counted once the PBX dialled the number (click-to-dial: after the agent answered their own phone), in the period the dial started. Callbacks are not included (they are reported as callbacks). Outbound calls belong to no queue: the outbound columns are the whole center's (by agent where shown), whatever queues are selected." },
+    { key: 'outbound_connected', name: 'Outbound connected', text: "The called party answered (Asterisk's DIALSTATUS ANSWER); connect rate = connected ÷ outbound calls." },
+    { key: 'outbound_talk', name: 'Outbound talk', text: "Seconds from the called party's answer to the hang-up (Asterisk's ANSWEREDTIME); average outbound talk = outbound talk ÷ connected." },
   ];
 }

@@ -43,6 +43,10 @@
 // - Occupancy = (talk + hold + wrap-up) ÷ (logged in − break).
 // - FCR (repeat-caller window): an answered call is resolved on first contact when the same
 //   number does not call again (any queue) within windowHours after it.
+// - FCR by tickets (fcr-tickets.ts): of the tickets opened from a call, the share resolved or
+//   closed with no further call from the number before the first resolution and never reopened.
+// - Outbound calls (rollup.ts OUTBOUND_DIMENSION): calls agents placed to outside numbers;
+//   connected = DIALSTATUS ANSWER; outbound talk = ANSWEREDTIME. Statements in definitions.text.ts.
 
 export const SHORT_ABANDON_TREATMENTS = ['counted', 'excluded', 'sl2'] as const;
 export type ShortAbandonTreatment = (typeof SHORT_ABANDON_TREATMENTS)[number];

@@ -7,12 +7,13 @@ import type { AcdModule } from '../acd/index.js';
 import type { AcdConfig } from '../acd/acd.config.js';
 import { queueCallLegs, queueCallsPage, type QueueCallLog } from '../acd/acd.calls.js';
 import { agentTimeline } from '../acd/agent-timeline.js';
+import { outboundCall, outboundCallsPage, outboundCallsPlaced } from '../acd/outbound-calls.js';
 import { resolveDefinitions, type QueueDefinitions } from './definitions.js';
 import { RollupWriter, type RollupSource } from './rollup.writer.js';
 import { reportRoutes } from './reports.http.js';
 import { IvrFunnel } from './ivr-funnel.js';
 import { ivrFunnelRoutes } from './ivr-funnel.http.js';
-import { ReportsService, type ReportsAcd } from './reports.service.js';
+import { ReportsService, type ReportsAcd, type ReportsContacts } from './reports.service.js';
 import type { SchedulerService } from '../scheduler/index.js';
 import { smtpMailer, type Mailer, type SmtpSettings } from './mailer.js';
 import { scheduleRoutes } from './schedules.http.js';
@@ -33,6 +34,11 @@ export function rollupSource(db: DataSource, acd: { config: Pick<AcdConfig, 'sna
     legs: (source, uniqueids) => queueCallLegs(db, source, uniqueids),
     page: (after, limit) => queueCallsPage(db, after, limit),
     definitions: async () => new Map([...(await queueDefinitions(acd))].map(([n, v]) => [n, v.defs])),
+    outbound: {
+      call: (source, uniqueid) => outboundCall(db, source, uniqueid),
+      placed: (from, to) => outboundCallsPlaced(db, from, to),
+      page: (after, limit) => outboundCallsPage(db, after, limit),
+    },
   };
 }
 
@@ -44,17 +50,19 @@ export interface ReportMailDeps {
   retryMs: number;
 }
 
-export function createReportsModule(deps: { db: DataSource; acd: AcdModule; queueCallLogs: QueueCallLog[]; log: Logger; routes: SecureRouter; mail: ReportMailDeps }) {
+export function createReportsModule(deps: { db: DataSource; acd: AcdModule; queueCallLogs: QueueCallLog[]; log: Logger; routes: SecureRouter; mail: ReportMailDeps; contacts?: ReportsContacts }) {
   const log = deps.log.child({ module: 'reports' });
   const writer = new RollupWriter(deps.db, rollupSource(deps.db, deps.acd), log);
   for (const q of deps.queueCallLogs) q.onLegsChanged = (uniqueid) => writer.legsChanged(q.source, uniqueid);
+  const outbound = deps.acd.outboundCalls;
+  outbound.onChanged = (uniqueid) => writer.outboundChanged(outbound.source, uniqueid);
   const port: ReportsAcd = {
     queues: () => queueDefinitions(deps.acd),
     agents: async () => new Map((await deps.acd.config.snapshot()).agents.map((a) => [a.id, { name: a.name }])),
     timeline: (ids, from, to) => agentTimeline(deps.db, ids, from, to),
     callbacks: async (numbers, since) => (await deps.acd.callbacks.forNumbers(numbers, since)).map((c) => ({ number: c.number, queue: c.queue, status: c.status, requestedAt: c.requestedAt, endedAt: c.endedAt, agentId: c.agentId, attempts: c.attempts })),
   };
-  const service = new ReportsService(deps.db, port);
+  const service = new ReportsService(deps.db, port, undefined, deps.contacts ?? null);
   const mailer: Mailer | null = deps.mail.smtp ? smtpMailer(deps.mail.smtp) : null;
   const schedules = new ReportSchedulesService(deps.db, deps.mail.scheduler, service, mailer, { from: deps.mail.from, attempts: deps.mail.attempts, retryMs: deps.mail.retryMs, log });
   // Registered before the report routes: /reports/schedules is not a report kind.

@@ -14,7 +14,8 @@ import { ReportCallFact, ReportRollup } from './reports.entities.js';
 import type { BaseQuery, CallsQuery } from './reports.schemas.js';
 import { drillDown } from './report-calls.js';
 import { windowsWhere } from './window-sql.js';
-import { countersOf, DAY_DIMENSIONS, DAY_MS, utcDay, type Dimension } from './rollup.js';
+import { ticketFirstContactResolution, type ContactCall, type TicketContact, type TicketFcrResult } from './fcr-tickets.js';
+import { countersOf, DAY_DIMENSIONS, DAY_MS, OUTBOUND_DIMENSION, utcDay, type Dimension } from './rollup.js';
 import { toDate } from './rollup.writer.js';
 
 /** What the reports need from the ACD. */
@@ -25,6 +26,16 @@ export interface ReportsAcd {
   timeline(agentIds: string[], from: Date, to: Date): Promise<StateChange[]>;
   /** Callbacks to these numbers asked for since `since` (the abandoned-call list). */
   callbacks(numbers: string[], since: Date): Promise<Array<{ number: string; queue: string; status: string; requestedAt: Date; endedAt: Date | null; agentId: string | null; attempts: number }>>;
+}
+
+/** What first-call resolution by tickets needs from the tickets and the call records (their modules' reads). */
+export interface ReportsContacts {
+  /** Tickets opened from a call in [from, to), merged duplicates left out: first resolution, reopened. */
+  ticketsFromCalls(from: Date, to: Date): Promise<Array<{ ticketId: string; callId: string; firstResolvedAt: Date | null; reopened: boolean }>>;
+  /** The number and start of these calls. */
+  callsByIds(ids: string[]): Promise<Array<{ id: string; callerNumber: string; startedAt: Date }>>;
+  /** The calls of these numbers that started in [since, until]. */
+  callsOfNumbers(numbers: string[], since: Date, until: Date): Promise<Array<{ id: string; callerNumber: string; startedAt: Date }>>;
 }
 
 /** The longest range a report covers: hourly reports 31 days, others 366. */
@@ -48,6 +59,7 @@ export class ReportsService {
     private readonly db: DataSource,
     private readonly acd: ReportsAcd,
     private readonly now: () => Date = () => new Date(),
+    private readonly contacts: ReportsContacts | null = null,
   ) {}
 
   /** Checks a report's filters: dates, timezone, range, queues, skill groups, weekdays and times of day (400 with the field named). */
@@ -168,9 +180,16 @@ export class ReportsService {
   async summary(q: BaseQuery & { interval: Interval }) {
     const r = await this.range(q, q.interval);
     const inside = r.queues ?? [...r.queueDefs.keys()];
-    const [rows, ovf] = await Promise.all([this.rollups('queue', r, ['bucket_at']), this.rollups('overflow', r, ['bucket_at'], r.queues ? inside : null)]);
+    // Outbound calls belong to no queue: the whole center's, whatever queues are selected.
+    const [rows, ovf, out] = await Promise.all([this.rollups('queue', r, ['bucket_at']), this.rollups('overflow', r, ['bucket_at'], r.queues ? inside : null), this.rollups(OUTBOUND_DIMENSION, { ...r, queues: null }, ['bucket_at'])]);
     const periods = new Map<string, QueueCounters[]>();
     const overflowByPeriod = new Map<string, QueueCounters[]>();
+    const outboundByPeriod = new Map<string, QueueCounters[]>();
+    for (const row of out) {
+      const p = periodOf(toDate(row.bucket_at!).getTime(), q.interval, r.tz);
+      outboundByPeriod.set(p, [...(outboundByPeriod.get(p) ?? []), row]);
+      if (!periods.has(p)) periods.set(p, []);
+    }
     for (const row of rows) {
       const p = periodOf(toDate(row.bucket_at!).getTime(), q.interval, r.tz);
       periods.set(p, [...(periods.get(p) ?? []), row]);
@@ -181,8 +200,8 @@ export class ReportsService {
     }
     const d = this.centerDefs();
     const figures = (c: QueueCounters[], o: QueueCounters[] | undefined) => queueFigures(this.inSet(sumQueueCounters(c), o ? sumQueueCounters(o) : undefined), d);
-    const items = [...periods.keys()].sort().map((period) => ({ period, ...figures(periods.get(period)!, overflowByPeriod.get(period)) }));
-    const total = figures(rows, ovf);
+    const items = [...periods.keys()].sort().map((period) => ({ period, ...figures(periods.get(period)!, overflowByPeriod.get(period)), ...outboundFigures(outboundByPeriod.get(period) ?? []) }));
+    const total = { ...figures(rows, ovf), ...outboundFigures(out) };
     return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, interval: q.interval, queues: r.queues, items, total, definitions: this.definitionsBlock(r) };
   }
 
@@ -242,9 +261,10 @@ export class ReportsService {
     const r = await this.range(q);
     const only = await this.checkAgents(q.agents);
     const known = await this.acd.agents();
-    const rows = await this.rollupsByKey('agent', r, ['dim_key'], only);
+    const [rows, out] = await Promise.all([this.rollupsByKey('agent', r, ['dim_key'], only), this.rollups(OUTBOUND_DIMENSION, { ...r, queues: null }, ['dim_key'], only)]);
     const calls = new Map(rows.map((row) => [row.dim_key!, row]));
-    const ids = only ?? [...new Set([...known.keys(), ...calls.keys()])];
+    const outbound = new Map(out.filter((row) => row.dim_key).map((row) => [row.dim_key!, row]));
+    const ids = only ?? [...new Set([...known.keys(), ...calls.keys(), ...outbound.keys()])];
     const times = agentTimes(await this.acd.timeline(ids, r.from, r.to), r.from.getTime(), r.to.getTime(), this.now().getTime(), r.windows);
     const items = ids.map((id) => {
       const c = calls.get(id);
@@ -258,8 +278,9 @@ export class ReportsService {
         onCallSeconds: t?.onCallSeconds ?? 0,
         ringingSeconds: t?.ringingSeconds ?? 0,
         answeredWaitSeconds: c?.answeredWaitSeconds ?? 0,
+        ...outboundFigures(outbound.has(id) ? [outbound.get(id)!] : []),
       };
-    }).filter((a) => only || a.handled > 0 || a.loggedInSeconds > 0).sort((a, b) => a.name.localeCompare(b.name) || a.agentId.localeCompare(b.agentId));
+    }).filter((a) => only || a.handled > 0 || a.loggedInSeconds > 0 || a.outboundCalls > 0).sort((a, b) => a.name.localeCompare(b.name) || a.agentId.localeCompare(b.agentId));
     return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, items, definitions: this.definitionsBlock(r) };
   }
 
@@ -312,7 +333,26 @@ export class ReportsService {
     const judged = r.queues ? all.filter((c) => c.queues.some((x) => r.queues!.includes(x))) : all;
     const later = [...calls.values()];
     const result = firstCallResolution([...judged, ...later.filter((c) => !judged.includes(c)).map((c) => ({ ...c, answered: false }))], d.repeatWindowHours, r.to.getTime());
-    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, repeatWindowHours: d.repeatWindowHours, ...result, definitions: this.definitionsBlock(r) };
+    const byTickets = this.contacts ? await this.ticketFcr(r, this.contacts) : null;
+    return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, repeatWindowHours: d.repeatWindowHours, ...result, byTickets, definitions: this.definitionsBlock(r) };
+  }
+
+  /**
+   * First-call resolution by tickets (fcr-tickets.ts): the tickets opened from a call in the
+   * range, judged now by their status history and by the calls of the same numbers since.
+   */
+  private async ticketFcr(r: Range, c: ReportsContacts): Promise<TicketFcrResult> {
+    const tickets = await c.ticketsFromCalls(r.from, r.to);
+    const calls = new Map((await c.callsByIds([...new Set(tickets.map((t) => t.callId))])).map((x) => [x.id, x]));
+    const judged: TicketContact[] = tickets.map((t) => {
+      const call = calls.get(t.callId);
+      return { ticketId: t.ticketId, callId: t.callId, callerNumber: call?.callerNumber ?? '', callAt: call?.startedAt.getTime() ?? 0, firstResolvedAt: t.firstResolvedAt?.getTime() ?? null, reopened: t.reopened };
+    });
+    const since = judged.reduce((m, t) => Math.min(m, t.callAt), Number.POSITIVE_INFINITY);
+    const until = judged.reduce((m, t) => Math.max(m, t.firstResolvedAt ?? 0), 0);
+    const numbers = [...new Set(judged.filter((t) => t.firstResolvedAt !== null).map((t) => t.callerNumber).filter(Boolean))];
+    const later = numbers.length ? await c.callsOfNumbers(numbers, new Date(since), new Date(until)) : [];
+    return ticketFirstContactResolution(judged, later.map((x): ContactCall => ({ id: x.id, callerNumber: x.callerNumber, at: x.startedAt.getTime() })));
   }
 
   async abandoned(q: BaseQuery & { limit: number; offset: number }) {
@@ -354,6 +394,23 @@ export class ReportsService {
     const queueDefs = r.queues ? new Map([...r.queueDefs].filter(([n]) => r.queues!.includes(n))) : r.queueDefs;
     return drillDown(this.db, { ...r, queueDefs, figure: q.figure, ...(q.period ? { period: { label: q.period, interval: q.interval } } : {}), agents, agentNames: names, limit: q.limit, offset: q.offset }, this.centerDefs());
   }
+}
+
+/**
+ * The outbound figures of outbound rollup rows (rollup.ts OUTBOUND_DIMENSION: offered = placed,
+ * answered = connected, talk_seconds = talk after the answer).
+ */
+export function outboundFigures(rows: QueueCounters[]): { outboundCalls: number; outboundConnected: number; outboundConnectRate: number | null; outboundTalkSeconds: number; outboundAvgTalkSeconds: number | null } {
+  const placed = rows.reduce((n, x) => n + x.offered, 0);
+  const connected = rows.reduce((n, x) => n + x.answered, 0);
+  const talk = rows.reduce((n, x) => n + x.talkSeconds, 0);
+  return {
+    outboundCalls: placed,
+    outboundConnected: connected,
+    outboundConnectRate: placed ? Math.round((connected / placed) * 10_000) / 10_000 : null,
+    outboundTalkSeconds: talk,
+    outboundAvgTalkSeconds: connected ? Math.round((talk / connected) * 10) / 10 : null,
+  };
 }
 
 function pick(f: ReturnType<typeof queueFigures>) {

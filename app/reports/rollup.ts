@@ -128,7 +128,7 @@ export const DIMENSIONS = ['queue', 'agent', 'region', 'city', 'disposition', 'o
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export interface RollupRow extends QueueCounters {
-  dimension: Dimension | DayDimension;
+  dimension: Dimension | DayDimension | typeof OUTBOUND_DIMENSION;
   bucketAt: Date;
   dimKey: string;
   queue: string;
@@ -230,4 +230,49 @@ export function countersOf(row: QueueCounters): QueueCounters {
   const c = emptyQueueCounters();
   for (const k of QUEUE_COUNTER_KEYS) c[k] = Number(row[k]);
   return c;
+}
+
+// ---- outbound calls ----------------------------------------------------------------------
+
+/**
+ * The agents' outbound calls have their own rollup rows: dimension 'outbound', the 15-minute
+ * bucket of the dial, dim_key the agent ('' not known), queue '' (an outbound call is no queue's).
+ * The counters are read as: offered = outbound calls placed, answered = connected (DIALSTATUS
+ * ANSWER), talk_seconds = talk after the answer (ANSWEREDTIME); the others stay 0. A call still
+ * under way is not counted. The rows of a bucket are a function of the calls dialled in it, so
+ * the live write (the bucket recomputed) and a rebuild write the same rows.
+ */
+export const OUTBOUND_DIMENSION = 'outbound';
+
+/** An outbound call as the rollups need it (app/acd/outbound-calls.ts). */
+export interface OutboundFact {
+  agentId: string | null;
+  placedAt: Date;
+  endedAt: Date | null;
+  dialStatus: string;
+  talkSeconds: number | null;
+}
+
+/** Adds one ended outbound call to the rows (keyed by dimension, bucket, agent, queue). */
+export function addOutboundCall(rows: Map<string, RollupRow>, c: OutboundFact): void {
+  if (!c.endedAt) return;
+  const bucketAt = new Date(bucketStart(c.placedAt.getTime()));
+  const dimKey = c.agentId ?? '';
+  const k = `${OUTBOUND_DIMENSION}\u0000${bucketAt.getTime()}\u0000${dimKey}\u0000`;
+  let row = rows.get(k);
+  if (!row) {
+    row = { dimension: OUTBOUND_DIMENSION, bucketAt, dimKey, queue: '', ...emptyQueueCounters() };
+    rows.set(k, row);
+  }
+  const connected = c.dialStatus === 'ANSWER';
+  row.offered += 1;
+  if (connected) row.answered += 1;
+  row.talkSeconds += connected ? Math.max(0, c.talkSeconds ?? 0) : 0;
+}
+
+/** The outbound rollup rows of a set of outbound calls (normally: all calls dialled in one bucket). */
+export function outboundRows(calls: OutboundFact[]): RollupRow[] {
+  const rows = new Map<string, RollupRow>();
+  for (const c of calls) addOutboundCall(rows, c);
+  return [...rows.values()];
 }

@@ -5,13 +5,16 @@
 // they are the same), added in place (one upsert); when that cannot be exact (a row loses an
 // answered call: its maximum wait), the touched buckets are recomputed from all their facts and
 // the touched day rows from the day's 15-minute rows. So an event applied twice, a rebuild, or a write after a
-// rebuild give the same figures.
+// rebuild give the same figures. The agents' outbound calls have their own rows (dimension
+// 'outbound'): an ended call rewrites its bucket's rows from every call dialled in it, and a
+// rebuild writes them from all outbound calls: the same rows either way.
 import { Brackets, In, Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
 import { DEFAULT_DEFINITIONS, resolveDefinitions, type QueueDefinitions } from './definitions.js';
 import { callerRegionSync } from './region.js';
 import { ReportCallFact, ReportRollup } from './reports.entities.js';
-import { DAY_DIMENSIONS, DAY_MS, factsFromLegs, rollupDelta, rollupRows, utcDay, type FactRow, type QueueLeg, type RollupRow } from './rollup.js';
+import { addOutboundCall, DAY_DIMENSIONS, DAY_MS, factsFromLegs, OUTBOUND_DIMENSION, outboundRows, rollupDelta, rollupRows, utcDay, type FactRow, type OutboundFact, type QueueLeg, type RollupRow } from './rollup.js';
+import { bucketStart, BUCKET_MINUTES } from './definitions.js';
 
 /** Where the writer reads queue calls and each queue's definitions (the ACD). */
 export interface RollupSource {
@@ -21,6 +24,14 @@ export interface RollupSource {
   page(afterId: string, limit: number): Promise<QueueLeg[]>;
   /** Each queue's report definitions (queues not listed get the defaults). */
   definitions(): Promise<Map<string, QueueDefinitions>>;
+  /** The agents' outbound calls (the ACD's outbound-call log); absent: no outbound rows. */
+  outbound?: {
+    call(source: string, uniqueid: string): Promise<OutboundFact | null>;
+    /** The calls dialled in [from, to). */
+    placed(from: Date, to: Date): Promise<OutboundFact[]>;
+    /** All calls, a page at a time in id order. */
+    page(afterId: string, limit: number): Promise<Array<OutboundFact & { id: string }>>;
+  };
 }
 
 const INSERT_CHUNK = 200;
@@ -62,6 +73,27 @@ export class RollupWriter {
       await this.writeMany(source, ids).catch((err: Error) => this.log.error({ err: err.message, callers: ids.length, uniqueid: ids[0] }, 'report rollup write failed'));
     }
     this.draining = false;
+  }
+
+  /**
+   * An outbound call ended: the outbound rows of its bucket are written again from every call
+   * dialled in that bucket (after the writes queued before it).
+   */
+  outboundChanged(source: string, uniqueid: string): void {
+    this.chain = this.chain.then(() => this.writeOutbound(source, uniqueid)).catch((err: Error) => this.log.error({ err: err.message, uniqueid }, 'report rollup: outbound call write failed'));
+  }
+
+  /** Rewrites the outbound rows of the bucket the call was dialled in (idempotent). */
+  async writeOutbound(source: string, uniqueid: string): Promise<void> {
+    const out = this.src.outbound;
+    const call = out ? await out.call(source, uniqueid) : null;
+    if (!out || !call) return;
+    const bucketAt = new Date(bucketStart(call.placedAt.getTime()));
+    const rows = outboundRows(await out.placed(bucketAt, new Date(bucketAt.getTime() + BUCKET_MINUTES * 60_000)));
+    await this.atomically(async (m) => {
+      await m.delete(ReportRollup, { dimension: OUTBOUND_DIMENSION, bucketAt });
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await m.insert(ReportRollup, rows.slice(i, i + INSERT_CHUNK));
+    });
   }
 
   /** Resolves when every write so far is done (tests, shutdown). */
@@ -172,9 +204,26 @@ export class RollupWriter {
         days.add(utcDay(toDate(b).getTime()));
       }
       for (const d of days) await this.recomputeDay(m, new Date(d));
+      await this.rebuildOutbound(m, pageSize);
       const rows = Number((await m.createQueryBuilder(ReportRollup, 'r').select('COUNT(*)', 'n').getRawOne<{ n: string | number }>())?.n ?? 0);
       return { facts, buckets: buckets.length, rows };
     });
+  }
+
+  /** The outbound rows of every outbound call (the same rows as writeOutbound, bucket by bucket). */
+  private async rebuildOutbound(m: EntityManager, pageSize: number): Promise<void> {
+    const out = this.src.outbound;
+    if (!out) return;
+    const rows = new Map<string, RollupRow>();
+    let after = '';
+    for (;;) {
+      const page = await out.page(after, pageSize);
+      if (!page.length) break;
+      after = page.at(-1)!.id;
+      for (const c of page) addOutboundCall(rows, c);
+    }
+    const list = [...rows.values()];
+    for (let i = 0; i < list.length; i += INSERT_CHUNK) await m.insert(ReportRollup, list.slice(i, i + INSERT_CHUNK));
   }
 
   /**
@@ -205,7 +254,8 @@ export class RollupWriter {
   /** The 15-minute rows of one bucket, recomputed from all its facts (the day rows are recomputeDay's). */
   private async recompute(m: EntityManager, bucketAt: Date, defsOf: (q: string) => QueueDefinitions): Promise<number> {
     const facts = (await m.find(ReportCallFact, { where: { bucketAt } })) as unknown as FactRow[];
-    await m.delete(ReportRollup, { bucketAt, dimension: Not(In(Object.values(DAY_DIMENSIONS))) });
+    // The outbound rows are not the queue calls' (writeOutbound's).
+    await m.delete(ReportRollup, { bucketAt, dimension: Not(In([...Object.values(DAY_DIMENSIONS), OUTBOUND_DIMENSION])) });
     const rows = rollupRows(facts, defsOf);
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) await m.insert(ReportRollup, rows.slice(i, i + INSERT_CHUNK));
     return rows.length;

@@ -211,6 +211,7 @@ export class ReportSchedulesService {
       `${zh ? '放弃' : 'Abandoned'}: ${total.abandoned}`,
       `${zh ? '服务水平' : 'Service level'}: ${pct(total.serviceLevel)}`,
       `${zh ? '放弃率' : 'Abandon rate'}: ${pct(total.abandonRate)}`,
+      zh ? `外呼: ${total.outboundCalls}（接通 ${total.outboundConnected}）` : `Outbound calls: ${total.outboundCalls} (connected ${total.outboundConnected})`,
       '',
       zh ? `附件：${kinds.map((k) => reportSheetName(k, locale)).join('、')}（.xlsx，含口径说明）` : `Attached: ${kinds.map((k) => reportSheetName(k, locale)).join(', ')} (.xlsx, with the definitions used)`,
     ].join('\n');

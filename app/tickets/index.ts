@@ -12,3 +12,4 @@ export function createTicketsModule(deps: TicketsDeps & { routes: SecureRouter; 
 }
 
 export { TicketsService } from './tickets.service.js';
+export { ticketsOpenedFromCalls } from './tickets.fcr.js';

@@ -48,6 +48,14 @@ describe('reports page', function () {
         [randomUUID(), 'hotline', queue, `e2e-rep-${i}`, caller, joined, answered, answered ?? ended, ended, outcome, outcome === 'answered' ? 'PJSIP/x' : '', wait, talk, '', joinPosition, abandonPosition],
       );
     }
+    // Two outbound calls an agent placed in the first hour (one answered, 120 s of talk; one busy), as the outbound-call log records them.
+    for (const [i, status, talk] of [[0, 'ANSWER', 120], [1, 'BUSY', 0]] as const) {
+      const placed = at(5 + i);
+      await db.exec(
+        'INSERT INTO acd_outbound_calls (id, source, uniqueid, kind, agent_id, number, placed_at, answered_at, ended_at, talk_seconds, dial_status) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)',
+        [randomUUID(), 'hotline', `hotline-out-e2e-${i}`, 'click_to_dial', '13700137000', placed, status === 'ANSWER' ? new Date(placed.getTime() + 10_000) : null, new Date(placed.getTime() + (10 + talk) * 1000), talk, status],
+      );
+    }
     const code = await new Promise<number | null>((resolve) => spawn('npm', ['run', '--silent', 'reports:rebuild'], { cwd: ROOT, env: { ...process.env, ...db.env }, stdio: 'ignore' }).on('exit', resolve));
     expect(code).to.equal(0);
   });
@@ -258,6 +266,50 @@ describe('reports page', function () {
     expect(await support.getByRole('button', { name: 'Calls behind Abandoned: 1', exact: true }).isVisible()).to.equal(true);
     expect(errors).to.deep.equal([]);
   });
+
+  let ticketSeeded = false;
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`shows the outbound calls in the call summary, and first-call resolution by repeat calls and by tickets (${locale})`, async () => {
+      if (!ticketSeeded) {
+        ticketSeeded = true;
+        // A ticket opened from a call of yesterday, resolved with no further call: resolved on first contact.
+        const callId = randomUUID();
+        await db.exec('INSERT INTO call_records (id, channel_id, caller_number, called_number, flow, started_at, ivr_path, handled_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [callId, `e2e-fcr-${callId}`, '13700137111', '4008001234', 'main', new Date(), '[]', 'test']);
+        const customer = await api(hotline.url, 'POST', '/api/customers', { name: '韩梅梅', phones: ['13700137111'] });
+        expect(customer.status, JSON.stringify(customer.body)).to.equal(201);
+        const ticket = await api(hotline.url, 'POST', '/api/tickets', { title: 'Wrong bill', customerId: customer.body.id, callId });
+        expect(ticket.status, JSON.stringify(ticket.body)).to.equal(201);
+        expect((await api(hotline.url, 'PATCH', `/api/tickets/${ticket.body.id}`, { status: 'resolved' })).status).to.equal(200);
+      }
+      const summary = (await api(hotline.url, 'GET', `/api/reports/summary?from=${day}&to=${tomorrow}&tz=UTC`)).body;
+      const item = summary.items.find((i: { period: string }) => i.period === day);
+      expect(item).to.include({ outboundCalls: 2, outboundConnected: 1, outboundTalkSeconds: 120 });
+      const { page, errors } = await openReports(locale);
+      const row = page.locator('.hl-report-table .el-table__row').filter({ hasText: day });
+      await row.waitFor();
+      const header = (await page.locator('.hl-report-table thead').innerText()).split(/\t|\n/).map((c) => c.trim()).filter(Boolean);
+      expect(header.slice(-4)).to.deep.equal(locale === 'zh-CN' ? ['外呼', '外呼接通', '外呼通话 (秒)', '平均外呼通话 (秒)'] : ['Outbound', 'Outbound connected', 'Outbound talk (s)', 'Avg outbound talk (s)']);
+      const cells = (await row.innerText()).split(/\t|\n/).map((c) => c.trim()).filter(Boolean);
+      expect(cells.slice(-4)).to.deep.equal([String(item.outboundCalls), String(item.outboundConnected), String(item.outboundTalkSeconds), String(item.outboundAvgTalkSeconds)]);
+      expect(await appText(page)).to.include(locale === 'zh-CN' ? '外呼量' : 'Outbound calls');
+
+      const now = new Date();
+      const fcr = (await api(hotline.url, 'GET', `/api/reports/fcr?from=${new Date(now.getTime() - 6 * 86_400_000).toISOString().slice(0, 10)}&to=${new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10)}&tz=UTC`)).body;
+      expect(fcr.byTickets).to.include({ opened: 1, resolvedFirstContact: 1, rate: 1 });
+      await page.getByRole('tab', { name: locale === 'zh-CN' ? '首次解决率' : 'First-call resolution' }).click();
+      const tickets = page.locator('[data-test="fcr-tickets"]');
+      await tickets.waitFor();
+      expect(await tickets.locator('.hl-fcr-rate').innerText()).to.equal('100.0%');
+      expect(await tickets.locator('[data-test="fcr-resolvedFirstContact"]').innerText()).to.equal('1');
+      const calls = page.locator('[data-test="fcr-calls"] .hl-fcr-rate');
+      expect(await calls.innerText()).to.equal(fcr.rate === null ? '—' : `${(fcr.rate * 100).toFixed(1)}%`);
+      const text = await appText(page);
+      expect(text).to.include(locale === 'zh-CN' ? '工单首次解决率' : 'FCR by tickets');
+      await screenshot(page, `reports-fcr-${locale}`);
+      expect(await missingKeys(page)).to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    });
+  }
 
   it('a bad filter shows the server message and keeps the page', async () => {
     const p = await openConsole('en');

@@ -38,4 +38,15 @@ describe('report .xlsx export', () => {
     expect(ws.actualRowCount).to.equal(3);
     expect((ws.getRow(3).values as unknown[])[1]).to.equal('Total');
   });
+
+  it('writes the call summary with the outbound columns beside the inbound ones, totals included', async () => {
+    const row = { period: '2026-12-03', offered: 10, answered: 9, outboundCalls: 4, outboundConnected: 3, outboundConnectRate: 0.75, outboundTalkSeconds: 300, outboundAvgTalkSeconds: 100 };
+    const wb = await xlsx('summary', { items: [row], total: row, definitions } as never, 'en');
+    const ws = wb.worksheets[0]!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(-5)).to.deep.equal(['Outbound calls', 'Outbound connected', 'Outbound connect rate', 'Outbound talk (s)', 'Avg outbound talk (s)']);
+    expect((ws.getRow(2).values as unknown[]).slice(-5)).to.deep.equal([4, 3, 0.75, 300, 100]);
+    expect((ws.getRow(3).values as unknown[]).slice(-5)).to.deep.equal([4, 3, 0.75, 300, 100]);
+    expect(definitions.statements.map((s) => s.key)).to.include.members(['outbound', 'outbound_connected', 'outbound_talk', 'fcr_tickets']);
+  });
 });

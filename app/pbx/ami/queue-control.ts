@@ -72,6 +72,10 @@ export function toQueueEvent(e: AmiMessage, at = new Date()): QueueEvent | null 
     const talk = fieldOf(e, 'Talk');
     return { kind: 'callback', key: fieldOf(e, 'Key') ?? '', stage, status: fieldOf(e, 'Status') ?? '', ...(talk ? { talkSeconds: num(talk) } : {}), at };
   }
+  if (name === 'UserEvent' && (fieldOf(e, 'UserEvent') === 'HotlineOutbound' || fieldOf(e, 'UserEvent') === 'HotlineOutboundEnd')) {
+    const f = (k: string) => fieldOf(e, k) ?? '';
+    return { kind: 'outbound', stage: fieldOf(e, 'UserEvent') === 'HotlineOutbound' ? 'start' : 'end', uniqueid, number: f('Number'), via: f('Kind'), endpoint: f('Endpoint'), status: f('Status'), answeredSeconds: num(fieldOf(e, 'Answered')), dialedSeconds: num(fieldOf(e, 'Dialed')), at };
+  }
   if (name === 'Hangup') return { kind: 'channel-gone', uniqueid, at };
   if (name === 'MusicOnHoldStart' || name === 'MusicOnHoldStop') return { kind: 'caller-hold', uniqueid, held: name === 'MusicOnHoldStart', at };
   if (name === 'QueueCallerAbandon') return { kind: 'caller-abandon', queue, uniqueid, linkedid, holdSeconds: num(fieldOf(e, 'HoldTime')), position: num(fieldOf(e, 'Position')), originalPosition: num(fieldOf(e, 'OriginalPosition')), at };

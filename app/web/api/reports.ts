@@ -51,6 +51,16 @@ function query(tab: ReportTab, f: ReportFilter): Record<string, string> {
   return q;
 }
 
+/** GET /api/reports/fcr: by the repeat-caller window, and by tickets (null when the server has no tickets). */
+export interface FcrBody {
+  repeatWindowHours: number;
+  answered: number;
+  resolved: number;
+  rate: number | null;
+  byTickets: { opened: number; resolvedFirstContact: number; resolvedAfterRepeatContact: number; reopened: number; stillOpen: number; rate: number | null } | null;
+  definitions: { statements: Statement[] };
+}
+
 export interface FunnelNode {
   node: string;
   type: string | null;
@@ -105,6 +115,11 @@ export const reportsApi = {
       q.interval = f.interval;
     }
     return api.get<DrillBody>('/api/reports/calls', q);
+  },
+  fcr: (f: ReportFilter) => {
+    const q: Record<string, string> = { from: f.from, to: f.to, tz: f.tz, locale: f.locale };
+    if (f.queues.length) q.queues = f.queues.join(',');
+    return api.get<FcrBody>('/api/reports/fcr', q);
   },
   get: (tab: ReportTab, f: ReportFilter) => api.get<ReportBody>(`/api/reports/${tab}`, query(tab, f)),
   flows: () => api.get<{ items: Array<{ name: string; publishedVersion: number | null }> }>('/api/ivr/flows'),
