@@ -155,8 +155,17 @@ export async function callsAtOnce(n: number): Promise<void> {
     const bad: string[] = [...failed];
     let shortest = Infinity;
     let longest = 0;
+    // The audio that reached Asterisk while bridged (dialplan path: the caller's channel's RTP packets, 20 ms each).
+    let arrived = 0;
+    let heldAll = 0;
+    let fewest = Infinity;
+    let most = 0;
+    const rtpShort: string[] = [];
     for (const id of ids) {
       if (!ev('BridgeEnter', id)) { bad.push(`${id}: never bridged`); continue; }
+      const rtp = ev('UserEvent', id);
+      const rx = rtp ? Number(fieldOf(rtp, 'Rx')) : NaN;
+      const tx = rtp ? Number(fieldOf(rtp, 'Tx')) : NaN;
       const secs: number[] = [];
       for (const leg of stored.get(id)!.legs) {
         const file = join(store.dir, leg.file);
@@ -166,7 +175,17 @@ export async function callsAtOnce(n: number): Promise<void> {
         shortest = Math.min(shortest, d);
         longest = Math.max(longest, d);
         if (Math.abs(d - HOLD) <= TOLERANCE_S) complete++;
-        else bad.push(`${id} ${leg.leg}: ${d.toFixed(2)} s of the ${HOLD} s bridge`);
+        else bad.push(`${id} ${leg.leg}: ${d.toFixed(2)} s of the ${HOLD} s bridge${Number.isFinite(rx) ? ` (RTP while bridged: ${(rx * 0.02).toFixed(2)} s in, ${(tx * 0.02).toFixed(2)} s out)` : ''}`);
+        if (Number.isFinite(rx)) {
+          const got = (leg.leg === 'caller' ? rx : leg.leg === 'agent' ? tx : Math.max(rx, tx)) * 0.02;
+          arrived++;
+          if (d >= got - TOLERANCE_S) heldAll++;
+          else rtpShort.push(`${id} ${leg.leg}: ${d.toFixed(2)} s for ${got.toFixed(2)} s of RTP`);
+        }
+      }
+      if (Number.isFinite(rx)) {
+        fewest = Math.min(fewest, rx, tx);
+        most = Math.max(most, rx, tx);
       }
       if (secs.length === 3 && Math.max(...secs) - Math.min(...secs) <= 0.1) whole++;
     }
@@ -177,20 +196,25 @@ export async function callsAtOnce(n: number): Promise<void> {
       return a && b ? [[ami.receivedAt.get(a)!, 1], [ami.receivedAt.get(b)!, -1]] : [];
     }).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
     let now = 0;
-    let most = 0;
-    for (const [, d] of marks) most = Math.max(most, (now += d!));
+    let together = 0;
+    for (const [, d] of marks) together = Math.max(together, (now += d!));
     const minutes = (n * HOLD) / 60;
     const row = (k: string, v: string) => console.log(`| ${k} | ${v} |`);
     console.log(`\nrecording: ${n} calls at once through Asterisk (${HOLD} s each, MixMonitor per leg ${AFTER_ANSWER ? 'asked for over AMI after the answer (BENCH_RECORDING_AFTER_ANSWER=1)' : 'set by the dialplan before the agent is dialed, as queue calls are recorded'})\n`);
     console.log('| figure | value |\n|---|---|');
-    row('calls bridged at the same moment (most)', `${most} (${bridged} of ${n} bridged; all up ${((allBridged - t0) / 1000).toFixed(1)} s after the first ring)`);
+    row('calls bridged at the same moment (most)', `${together} (${bridged} of ${n} bridged; all up ${((allBridged - t0) / 1000).toFixed(1)} s after the first ring)`);
     row('files complete (exist, sealed, open with the key, within 0.5 s of the bridge)', `${complete} of ${n * 3}`);
     row('calls whose three files open and agree in length (within 0.1 s)', `${whole} of ${n}`);
     row('decoded length of the files, shortest / longest', `${shortest.toFixed(2)} s / ${longest.toFixed(2)} s`);
+    if (arrived) {
+      row(`RTP packets the caller's channel received / sent while bridged, fewest / most (a ${HOLD} s bridge carries ${HOLD * 50})`, `${fewest} / ${most}`);
+      row('files holding all the audio that reached Asterisk while bridged (at least the RTP packets × 20 ms − 0.5 s)', `${heldAll} of ${arrived}`);
+    }
     row('Asterisk CPU over the calls', `${callsCpu.toFixed(1)} s in ${callsWall.toFixed(1)} s (${((callsCpu / minutes)).toFixed(2)} s per minute of call)`);
     row(`time to store all ${n} (one after another)`, `${storeWall.toFixed(1)} s (CPU ${storeCpu.toFixed(1)} s, ${(storeCpu / minutes).toFixed(3)} s per minute of call)`);
     row('load average (1 min) before / highest during', `${load0[0]!.toFixed(2)} / ${maxLoad.toFixed(2)}`);
-    if (bad.length) console.log(`\nincomplete:\n${bad.slice(0, 20).join('\n')}`);
+    if (bad.length) console.log(`\nshorter than the bridge:\n${bad.slice(0, 20).join('\n')}`);
+    if (rtpShort.length) console.log(`\nshorter than the audio that arrived:\n${rtpShort.slice(0, 20).join('\n')}`);
   } finally {
     clearInterval(sampler);
     await ami.action('Hangup', { Channel: '/^PJSIP\\/lab-agent[56]-/' }).catch(() => undefined);
