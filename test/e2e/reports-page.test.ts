@@ -3,13 +3,12 @@
 // in both languages with no missing key, with its chart and definitions; a bad timezone shows
 // the server's own message, never a blank page.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { api } from '../support/api.js';
 import { appText, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { freePort, startHotline, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
-import { ROOT } from '../support/pbx.js';
+import { rebuildReports } from '../support/reports-rebuild.js';
 
 describe('reports page', function () {
   this.timeout(180_000);
@@ -56,7 +55,7 @@ describe('reports page', function () {
         [randomUUID(), 'hotline', `hotline-out-e2e-${i}`, 'click_to_dial', '13700137000', placed, status === 'ANSWER' ? new Date(placed.getTime() + 10_000) : null, new Date(placed.getTime() + (10 + talk) * 1000), talk, status],
       );
     }
-    const code = await new Promise<number | null>((resolve) => spawn('npm', ['run', '--silent', 'reports:rebuild'], { cwd: ROOT, env: { ...process.env, ...db.env }, stdio: 'ignore' }).on('exit', resolve));
+    const code = (await rebuildReports(db.env)).code;
     expect(code).to.equal(0);
   });
   /** The reports page as the test admin, its timezone field pinned to UTC (the seeded figures are UTC days). */

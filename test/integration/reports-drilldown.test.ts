@@ -4,12 +4,11 @@
 // every figure of every period and queue the list holds exactly as many calls as the figure,
 // and the very calls the test expects from its own rows and the queue's thresholds.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { api } from '../support/api.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { ROOT } from '../support/pbx.js';
+import { rebuildReports } from '../support/reports-rebuild.js';
 
 type Row = { queue: string; caller: string; outcome: 'answered' | 'abandoned' | 'timeout'; wait: number; talk: number | null; minute: number };
 
@@ -63,7 +62,7 @@ for (const kind of DB_KINDS) {
           [randomUUID(), 'hotline', r.queue, `drill-${i}`, r.caller, at(joined), at(answered), at(answered ?? ended), at(ended), r.outcome, r.outcome === 'answered' ? 'PJSIP/x' : '', r.wait, r.talk, ''],
         );
       }
-      const code = await new Promise<number | null>((resolve) => spawn('npm', ['run', '--silent', 'reports:rebuild'], { cwd: ROOT, env: { ...process.env, ...db.env }, stdio: 'ignore' }).on('exit', resolve));
+      const code = (await rebuildReports(db.env)).code;
       expect(code).to.equal(0);
     });
     after(async () => {

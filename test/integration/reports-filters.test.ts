@@ -5,12 +5,11 @@
 // computes from its own rows for that subset; the skill groups select their queues; each report
 // states the filter; bad filter values are refused with a 400 naming the field.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { api } from '../support/api.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { ROOT } from '../support/pbx.js';
+import { rebuildReports } from '../support/reports-rebuild.js';
 
 const TZ = 'America/New_York';
 const DAYS = ['2025-10-29', '2025-10-30', '2025-10-31', '2025-11-01', '2025-11-02', '2025-11-03', '2025-11-04', '2025-11-05'];
@@ -88,7 +87,7 @@ for (const kind of DB_KINDS) {
           await db.exec('INSERT INTO acd_agent_events (id, agent_id, state, reason, source, at) VALUES (?, ?, ?, ?, ?, ?)', [++n, AGENTS[0], state, reason, 'api', at(Date.parse(`${date}T${time}:00${offset(date)}`))]);
         }
       }
-      const code = await new Promise<number | null>((resolve) => spawn('npm', ['run', '--silent', 'reports:rebuild'], { cwd: ROOT, env: { ...process.env, ...db.env }, stdio: 'ignore' }).on('exit', resolve));
+      const code = (await rebuildReports(db.env)).code;
       expect(code).to.equal(0);
     });
     after(async () => {

@@ -5,7 +5,6 @@
 // and the talk Asterisk measured (DialEnd ANSWER to the hang-up, as this test sees them on AMI);
 // `npm run reports:rebuild` gives the same summary.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { fieldOf } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
@@ -13,7 +12,8 @@ import { createAgent, createQueue } from '../support/acd.js';
 import { startAgents, startPhone, type Agents } from '../support/agents.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { ensurePbx, hangupAll, ROOT, waitUntil } from '../support/pbx.js';
+import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { rebuildReports } from '../support/reports-rebuild.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -110,13 +110,7 @@ for (const kind of DB_KINDS) {
       expect(agents.items.find((a: { agentId: string }) => a.agentId === agentId)).to.include({ outboundCalls: 2, outboundConnected: 1, outboundTalkSeconds: summary.total.outboundTalkSeconds });
 
       // A rebuild gives the same summary.
-      const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
-        const child = spawn('npm', ['run', '--silent', 'reports:rebuild'], { cwd: ROOT, env: { ...process.env, ...db.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let text = '';
-        child.stdout.on('data', (d) => (text += d));
-        child.stderr.on('data', (d) => (text += d));
-        child.on('exit', (code) => resolve({ code, text }));
-      });
+      const out = await rebuildReports(db.env);
       expect(out.code, out.text).to.equal(0);
       expect(await get(`/api/reports/summary?interval=hour&${range}`)).to.deep.equal(summary);
     });

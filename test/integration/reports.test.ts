@@ -5,7 +5,6 @@
 // (test/support/queue-log.ts), not from Hotline's tables. Then the rollups are dropped and
 // rebuilt (`npm run reports:rebuild`) and every report is the same again; bad filters get 400.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { fieldOf } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
@@ -13,9 +12,10 @@ import { agentAction, createAgent, createQueue, queueFlow, waitForAgentState, ty
 import { startAgents, type Agents } from '../support/agents.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { cli, ensurePbx, hangupAll, ROOT, waitUntil } from '../support/pbx.js';
+import { cli, ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { expectedFigures, legsOf, readQueueLog, type LogLeg } from '../support/queue-log.js';
 import { startCall, type SippCall } from '../support/sipp.js';
+import { rebuildReports } from '../support/reports-rebuild.js';
 
 const SL = 5; // seconds: service level threshold of both queues
 const SHORT = 5; // seconds: short-abandon threshold (the scripted short abandons wait 2-3 s, the long ones 8-9 s)
@@ -302,13 +302,7 @@ for (const kind of DB_KINDS) {
       await db.exec('DELETE FROM report_call_facts');
       const emptied = await get(`/api/reports/summary?${range}`);
       expect(emptied.total.offered).to.equal(0);
-      const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
-        const child = spawn('npm', ['run', '--silent', 'reports:rebuild'], { cwd: ROOT, env: { ...process.env, ...db.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let text = '';
-        child.stdout.on('data', (d) => (text += d));
-        child.stderr.on('data', (d) => (text += d));
-        child.on('exit', (code) => resolve({ code, text }));
-      });
+      const out = await rebuildReports(db.env);
       expect(out.code, out.text).to.equal(0);
       expect(out.text).to.match(/reports rebuilt: \d+ call facts/);
       const after = await Promise.all(paths.map(get));
