@@ -11,6 +11,7 @@ import { AppError, NotFoundError } from '../errors.js';
 import { QaCalibration } from './calibration.entities.js';
 import { calibrationResults } from './calibration.stats.js';
 import { QaEvaluation } from './qa.entities.js';
+import { QaTask } from './sampling.entities.js';
 import { NoRecordingError, type EvaluationInput, type QaService } from './qa.service.js';
 
 export class CalibrationInputError extends AppError {
@@ -120,7 +121,12 @@ export class CalibrationService {
     await this.d.db.transaction(async (m) => {
       const r = await m.update(QaCalibration, { id, status: 'open' }, { status: 'closed', closedAt, officialEvaluationId: b.officialEvaluationId });
       if (!r.affected) throw new CalibrationStateError('calibration_closed', 'this calibration session is closed already');
-      if (b.officialEvaluationId) await m.update(QaEvaluation, { id: b.officialEvaluationId }, { official: true, updatedAt: closedAt });
+      if (b.officialEvaluationId) {
+        await m.update(QaEvaluation, { id: b.officialEvaluationId }, { official: true, updatedAt: closedAt });
+        // Now the agent's evaluation: it closes its evaluator's open QA task for the recording, as an ordinary one would.
+        const ev = await m.findOneByOrFail(QaEvaluation, { id: b.officialEvaluationId });
+        await m.update(QaTask, { recordingId: c.recordingId, assignee: ev.evaluator, status: 'open' }, { status: 'done', evaluationId: ev.id, doneAt: closedAt });
+      }
     });
     return this.get(id);
   }

@@ -11,6 +11,7 @@ import type { Principal } from '../auth/permissions.js';
 import { AppError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobView, SchedulerService } from '../scheduler/index.js';
+import { isDuplicateKey } from '../crm/crm.service.js';
 import { checkEvaluators } from './calibration.service.js';
 import type { QaService } from './qa.service.js';
 import { QaSamplingRule, QaTask } from './sampling.entities.js';
@@ -161,9 +162,15 @@ export class SamplingService {
     return { created, byRule };
   }
 
-  /** A run on demand (supervisor, admin). */
-  runNow(at: Date, who: Principal) {
-    return this.d.db.transaction((m) => this.run(m, at, who.name));
+  /** A run on demand (supervisor, admin). A run racing another (the job) fails on the unique key: tried again, it adds what is still missing. */
+  async runNow(at: Date, who: Principal) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.d.db.transaction((m) => this.run(m, at, who.name));
+      } catch (err) {
+        if (attempt >= 3 || !isDuplicateKey(err)) throw err;
+      }
+    }
   }
 
   // ---- tasks ------------------------------------------------------------------------------------

@@ -102,6 +102,9 @@ for (const kind of DB_KINDS) {
       const second = await api(hotline.url, 'POST', '/api/qa/sampling-rules/run', undefined, sup2.token);
       expect([second.status, second.body.created]).to.deep.equal([200, 0]);
       expect(await count(db, 'qa_tasks')).to.equal(expected.length);
+      // The hourly run is a scheduler job (exactly once across nodes), the next one pending.
+      const jobs = await db.query<{ status: string }>("SELECT status FROM scheduled_jobs WHERE kind = 'qa.sampling'");
+      expect(jobs.map((j) => j.status)).to.include('pending');
       const audit = (await api(hotline.url, 'GET', '/api/audit?action=qa.sampling')).body.items as Array<{ target: string }>;
       expect(audit.map((a) => a.target)).to.include(`qa-sampling-rule:${ruleId}`);
     });
