@@ -35,7 +35,7 @@ export async function startQaHotline(kind: DbKind): Promise<{ db: TestDb; hotlin
   };
 }
 
-const sqlTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+export const sqlTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
 /** A stored recording row of a queue call answered by `agentId` at `at`. */
 export async function seedRecording(db: TestDb, r: { queue: string; agentId: string | null; at: Date; flags?: string[]; status?: string }): Promise<string> {

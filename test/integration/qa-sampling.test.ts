@@ -9,7 +9,8 @@ import { userToken } from '../support/acd.js';
 import { api } from '../support/api.js';
 import { DB_KINDS, type TestDb } from '../support/db.js';
 import type { HotlineProcess } from '../support/hotline.js';
-import { count, createCard, seedRecording, startQaHotline } from './qa-fixtures.js';
+import { waitUntil } from '../support/pbx.js';
+import { count, createCard, seedRecording, sqlTime, startQaHotline } from './qa-fixtures.js';
 
 const DAY = 86_400_000;
 const PERCENT = 20;
@@ -141,6 +142,24 @@ for (const kind of DB_KINDS) {
       const left = await allTasks();
       expect(left.filter((t) => t.status === 'open')).to.deep.equal([]);
       expect(left.filter((t) => t.status === 'done')).to.have.length(1);
+    });
+
+    it('the hourly scheduler job runs the rules by itself and schedules the next hour', async () => {
+      const all = await api(hotline.url, 'POST', '/api/qa/sampling-rules', { ...rule(), name: 'Everything', percent: 100, evaluators: ['samp-two'] });
+      expect(all.status).to.equal(201);
+      // The pending hourly job, made due now: the scheduler (ticking every second) runs it.
+      await db.exec("UPDATE scheduled_jobs SET due_at = ? WHERE kind = 'qa.sampling' AND status = 'pending'", [sqlTime(new Date(Date.now() - 1000))]);
+      const stored = [...calls.values()].flat().length;
+      const mine = await waitUntil('the sampling job to create the new rule\'s tasks', async () => {
+        const items = (await api(hotline.url, 'GET', `/api/qa/tasks?mine=false&ruleId=${all.body.id}&limit=500`)).body.items as Task[];
+        return items.length ? items : undefined;
+      }, 30_000);
+      expect(mine.map((t) => t.recordingId).sort(), '100 %: every stored call of the queue in the window').to.deep.equal([...calls.values()].flat().map((c) => c.id).sort());
+      expect(mine).to.have.length(stored);
+      const jobs = await db.query<{ status: string }>("SELECT status FROM scheduled_jobs WHERE kind = 'qa.sampling'");
+      expect(jobs.map((j) => j.status)).to.include.members(['done', 'pending']);
+      const audit = (await api(hotline.url, 'GET', '/api/audit?action=qa.sampling')).body.items as Array<{ actor: string; target: string }>;
+      expect(audit.filter((a) => a.target === `qa-sampling-rule:${all.body.id}`).map((a) => a.actor)).to.deep.equal(['system:qa-sampling']);
     });
   });
 }
