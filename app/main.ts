@@ -23,6 +23,7 @@ import { callsByIds, callsOfNumbers, createCallsModule } from './calls/index.js'
 import { callRecordPager } from './calls/calls.pager.js';
 import { createAuthModule } from './auth/index.js';
 import { bootstrapAdmin, ldapOptions } from './auth/bootstrap.js';
+import { User } from './auth/auth.entities.js';
 import { createCrmModule } from './crm/index.js';
 import { createIvrModule } from './ivr/index.js';
 import { createIoModule } from './io/index.js';
@@ -260,6 +261,15 @@ async function main(): Promise<void> {
     recordingOfCall: (callId) => recordings.search.ofCall(callId),
     mayHear: (who, r) => recordings.access.check(who, r),
     agentOfUser: acd.agentOfUser,
+    userRole: async (username) => {
+      const u = await db.source.getRepository(User).findOneBy({ username: username.toLowerCase() });
+      return u && !u.disabled ? u.role : null;
+    },
+    queueNames: async () => (await acd.config.snapshot()).queues.map((q) => q.name),
+    recordingsOf: (queue, from, to, m) => recordings.search.storedOf(queue, from, to, m),
+    scheduler: scheduler.service,
+    audit: (e, m) => auth.service.audit(e, m),
+    log,
     routes: routes(),
   });
   api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router);

@@ -1,5 +1,7 @@
 // QA: scorecards (versioned: editing makes a new version; evaluations keep theirs) and evaluations.
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { QaCalibration } from './calibration.entities.js';
+import { QaSamplingRule, QaTask } from './sampling.entities.js';
 
 @Entity({ name: 'qa_scorecards' })
 export class QaScorecard {
@@ -92,6 +94,14 @@ export class QaEvaluation {
 
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt!: Date;
+
+  /** The calibration session it was made in (null: an ordinary evaluation). */
+  @Column({ name: 'calibration_id', type: 'varchar', length: 36, nullable: true })
+  calibrationId!: string | null;
+
+  /** Counts as the agent's evaluation (false: a calibration evaluation the supervisor did not pick). */
+  @Column({ name: 'official', type: 'boolean', default: true })
+  official!: boolean;
 }
 
-export const qaEntities = [QaScorecard, QaEvaluation];
+export const qaEntities = [QaScorecard, QaEvaluation, QaCalibration, QaSamplingRule, QaTask];

@@ -3,12 +3,13 @@
 import { principalOf, type SecureRouter } from '../auth/permissions.js';
 import { input } from '../http/validate.js';
 import { disputeBody, evaluationBody, evaluationListQuery, qaIdParams, qaReportQuery, resolveBody, scorecardBody } from './qa.schemas.js';
+import type { CalibrationService } from './calibration.service.js';
 import type { QaService } from './qa.service.js';
 
 const MANAGE = { allow: ['admin', 'supervisor'] } as const;
 const ALL = { allow: ['admin', 'supervisor', 'agent'] } as const;
 
-export function qaRoutes(r: SecureRouter, qa: QaService): void {
+export function qaRoutes(r: SecureRouter, qa: QaService, calibrations: CalibrationService): void {
   r.get('/qa/scorecards', ALL, async (_req, res) => {
     res.json({ items: await qa.scorecards() });
   });
@@ -24,7 +25,9 @@ export function qaRoutes(r: SecureRouter, qa: QaService): void {
     res.json({ items: await qa.list(input(req, 'query', evaluationListQuery), principalOf(req)) });
   });
   r.post('/qa/evaluations', { ...MANAGE, body: evaluationBody }, async (req, res) => {
-    res.status(201).json(await qa.evaluate(input(req, 'body', evaluationBody), principalOf(req)));
+    const b = input(req, 'body', evaluationBody);
+    // Inside a calibration session: the session's checks (invited, open, once each) first.
+    res.status(201).json(b.calibrationId ? await calibrations.submit(b.calibrationId, b, principalOf(req)) : await qa.evaluate(b, principalOf(req)));
   });
   r.get('/qa/evaluations/:id', { ...ALL, params: qaIdParams }, async (req, res) => {
     res.json(await qa.get(input(req, 'path', qaIdParams).id, principalOf(req)));

@@ -51,8 +51,10 @@ export const evaluationBody = z
     /** Time-stamped comments on the recording. */
     comments: z.array(z.strictObject({ at: z.number().min(0).max(86_400), text: z.string().trim().min(1).max(1000) })).max(200).default([]),
     summary: z.string().trim().max(2000).default(''),
+    /** Part of this calibration session (the recording is the session's; it does not count as the agent's evaluation unless picked). */
+    calibrationId: z.uuid().optional(),
   })
-  .refine((b) => !!b.recordingId !== !!b.callId, { message: 'name the recording or the call (one of recordingId, callId)', path: ['recordingId'] });
+  .refine((b) => !!b.recordingId !== !!b.callId || (!!b.calibrationId && !b.recordingId && !b.callId), { message: 'name the recording or the call (one of recordingId, callId)', path: ['recordingId'] });
 
 export const disputeBody = z.strictObject({ comment: z.string().trim().min(1).max(2000) });
 export const resolveBody = z.strictObject({ comment: z.string().trim().min(1).max(2000) });
@@ -61,6 +63,8 @@ export const evaluationListQuery = z.strictObject({
   agentId: z.uuid().optional(),
   recordingId: z.uuid().optional(),
   status: z.enum(['submitted', 'acknowledged', 'disputed', 'resolved']).optional(),
+  /** The evaluations of this calibration session (otherwise only official evaluations are listed). */
+  calibrationId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export const qaReportQuery = z.strictObject({ by: z.enum(['agent', 'queue', 'item']).default('agent'), from: z.coerce.date().optional(), to: z.coerce.date().optional() });

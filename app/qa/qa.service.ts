@@ -7,7 +7,9 @@ import { Between, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { ForbiddenError } from '../auth/auth.errors.js';
 import type { Principal } from '../auth/permissions.js';
 import { AppError, NotFoundError } from '../errors.js';
+import { isDuplicateKey } from '../crm/crm.service.js';
 import { QaEvaluation, QaScorecard } from './qa.entities.js';
+import { QaTask } from './sampling.entities.js';
 import type { ScorecardDefinition } from './qa.schemas.js';
 import { score } from './qa.scoring.js';
 
@@ -32,6 +34,15 @@ export interface RecordingRef {
   status: string;
 }
 
+export interface EvaluationInput {
+  recordingId?: string;
+  callId?: string;
+  scorecardId: string;
+  answers: Record<string, number | 'na'>;
+  comments: Array<{ at: number; text: string }>;
+  summary: string;
+}
+
 export interface QaDeps {
   db: DataSource;
   recordingById: (id: string) => Promise<RecordingRef | null>;
@@ -45,7 +56,7 @@ const view = (e: QaEvaluation) => ({
   id: e.id, recordingId: e.recordingId, callId: e.callId, scorecardId: e.scorecardId, scorecardVersion: e.scorecardVersion, agentId: e.agentId, queue: e.queue,
   evaluator: e.evaluator, answers: JSON.parse(e.answers) as unknown, comments: JSON.parse(e.comments) as unknown, summary: e.summary, score: Number(e.score),
   criticalFailed: e.criticalFailed.split(',').filter(Boolean), status: e.status, disputeComment: e.disputeComment, resolutionComment: e.resolutionComment, resolvedBy: e.resolvedBy,
-  createdAt: e.createdAt, updatedAt: e.updatedAt,
+  createdAt: e.createdAt, updatedAt: e.updatedAt, calibrationId: e.calibrationId, official: !!e.official,
 });
 export type EvaluationView = ReturnType<typeof view>;
 const cardView = (c: QaScorecard) => ({ id: c.id, name: c.name, queue: c.queue, version: c.version, ...(JSON.parse(c.definition) as Pick<ScorecardDefinition, 'sections'>), createdBy: c.createdBy, createdAt: c.createdAt });
@@ -74,7 +85,18 @@ export class QaService {
     return (await this.d.db.getRepository(QaScorecard).find({ order: { name: 'ASC', version: 'DESC' } })).map(cardView);
   }
 
-  async evaluate(b: { recordingId?: string; callId?: string; scorecardId: string; answers: Record<string, number | 'na'>; comments: Array<{ at: number; text: string }>; summary: string }, who: Principal): Promise<EvaluationView> {
+  /** The card's sections (throws 404 for an unknown card). */
+  async cardDefinition(id: string): Promise<{ card: QaScorecard; sections: ScorecardDefinition['sections'] }> {
+    const card = await this.card(id);
+    return { card, sections: (JSON.parse(card.definition) as Pick<ScorecardDefinition, 'sections'>).sections };
+  }
+
+  /**
+   * Scores and stores an evaluation. Inside a calibration session (`calibrationId`) it is not
+   * official (the agent does not see it, reports leave it out); otherwise it also closes the
+   * evaluator's open QA tasks for the recording.
+   */
+  async evaluate(b: EvaluationInput, who: Principal, calibrationId: string | null = null): Promise<EvaluationView> {
     const card = await this.card(b.scorecardId);
     const rec = b.recordingId ? await this.d.recordingById(b.recordingId) : await this.d.recordingOfCall(b.callId!);
     if (!rec) {
@@ -89,9 +111,21 @@ export class QaService {
     const row: QaEvaluation = {
       id: randomUUID(), recordingId: rec.id, callId: rec.callId, scorecardId: card.id, scorecardVersion: card.version, agentId: rec.agentId, queue: rec.queue, evaluator: who.name,
       answers: JSON.stringify(b.answers), comments: JSON.stringify([...b.comments].sort((x, y) => x.at - y.at)), summary: b.summary, score: s.score.toFixed(1), criticalFailed: s.criticalFailed.join(','),
-      status: 'submitted', disputeComment: null, resolutionComment: null, resolvedBy: null, createdAt: now, updatedAt: now,
+      status: 'submitted', disputeComment: null, resolutionComment: null, resolvedBy: null, createdAt: now, updatedAt: now, calibrationId: null, official: true,
     };
-    await this.d.db.getRepository(QaEvaluation).insert(row);
+    row.calibrationId = calibrationId;
+    row.official = !calibrationId;
+    try {
+      await this.d.db.transaction(async (m) => {
+        await m.insert(QaEvaluation, row);
+        if (row.official) {
+          await m.update(QaTask, { recordingId: rec.id, assignee: who.name, status: 'open' }, { status: 'done', evaluationId: row.id, doneAt: now });
+        }
+      });
+    } catch (err) {
+      if (calibrationId && isDuplicateKey(err)) throw new EvaluationStateError('you have already evaluated this recording in this calibration session');
+      throw err;
+    }
     return view(row);
   }
 
@@ -99,6 +133,7 @@ export class QaService {
     const e = await this.d.db.getRepository(QaEvaluation).findOneBy({ id });
     if (!e) throw new NotFoundError('evaluation', id);
     if (who.role === 'agent') {
+      if (!e.official) throw new NotFoundError('evaluation', id);
       const agentId = who.kind === 'user' ? await this.d.agentOfUser(who.id) : null;
       if (!agentId || agentId !== e.agentId) throw new ForbiddenError('this evaluation is of another agent\'s call', 'evaluation_forbidden');
     }
@@ -109,8 +144,10 @@ export class QaService {
     return view(await this.own(id, who));
   }
 
-  async list(q: { agentId?: string; recordingId?: string; status?: QaEvaluation['status']; limit: number }, who: Principal) {
+  async list(q: { agentId?: string; recordingId?: string; status?: QaEvaluation['status']; calibrationId?: string; limit: number }, who: Principal) {
     const where: FindOptionsWhere<QaEvaluation> = { ...(q.recordingId ? { recordingId: q.recordingId } : {}), ...(q.status ? { status: q.status } : {}), ...(q.agentId ? { agentId: q.agentId } : {}) };
+    if (q.calibrationId && who.role !== 'agent') where.calibrationId = q.calibrationId;
+    else where.official = true;
     if (who.role === 'agent') where.agentId = (who.kind === 'user' ? await this.d.agentOfUser(who.id) : null) ?? '-';
     return (await this.d.db.getRepository(QaEvaluation).find({ where, order: { createdAt: 'DESC' }, take: q.limit })).map(view);
   }
@@ -137,7 +174,7 @@ export class QaService {
 
   /** Average score and count per agent or queue, or per item (share of full marks), over a period. */
   async report(by: 'agent' | 'queue' | 'item', from?: Date, to?: Date) {
-    const rows = await this.d.db.getRepository(QaEvaluation).find({ where: from || to ? { createdAt: Between(from ?? new Date(0), to ?? new Date(8.64e15)) } : {} });
+    const rows = await this.d.db.getRepository(QaEvaluation).find({ where: { official: true, ...(from || to ? { createdAt: Between(from ?? new Date(0), to ?? new Date(8.64e15)) } : {}) } });
     const groups = new Map<string, { n: number; sum: number }>();
     const add = (k: string, v: number) => {
       const g = groups.get(k) ?? { n: 0, sum: 0 };

@@ -1,6 +1,6 @@
 // Finding recordings: time, queue, agent, customer, number, duration, status, within what the
 // asker may hear (recording.access.ts).
-import type { DataSource } from 'typeorm';
+import { Between, type DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError } from '../errors.js';
 import { NOT_A_RECORDING, Recording, type PausedSpan, type RecordingLeg } from './recording.entities.js';
 import type { KeywordHit } from './keyword.entities.js';
@@ -46,6 +46,12 @@ export class RecordingSearch {
   async ofCall(callId: string): Promise<Recording | null> {
     const rows = await this.db.getRepository(Recording).find({ where: { callId }, order: { answeredAt: 'DESC' } });
     return rows.find((r) => r.status === 'stored') ?? rows.find((r) => !NOT_A_RECORDING.includes(r.status)) ?? null;
+  }
+
+  /** Stored recordings of a queue answered in [from, to) (QA sampling), read through `m` (its transaction). */
+  async storedOf(queue: string, from: Date, to: Date, m: EntityManager = this.db.manager): Promise<Array<Pick<Recording, 'id' | 'agentId' | 'answeredAt' | 'flags'>>> {
+    const rows = await m.find(Recording, { select: { id: true, agentId: true, answeredAt: true, flags: true }, where: { queue, status: 'stored', answeredAt: Between(from, new Date(to.getTime() - 1)) } });
+    return rows.map((r) => ({ id: r.id, agentId: r.agentId, answeredAt: r.answeredAt, flags: r.flags }));
   }
 
   find(id: string): Promise<Recording | null> {

@@ -305,7 +305,19 @@ export default {
     status: { submitted: 'Awaiting agent', acknowledged: 'Acknowledged', disputed: 'Disputed', resolved: 'Resolved' },
     recStatus: { idle: 'Not recorded', recording: 'Recording', storing: 'Being stored', stored: 'Stored', failed: 'Recording failed', purged: 'Purged (retention ended)' },
     flags: { silence: 'Much silence', long_silence: 'Long silence', talk_over: 'Talk-over', agent_quiet: 'Agent quiet', agent_dominates: 'Agent dominates', keyword: 'Keyword' },
-    tabs: { mine: 'My evaluations', disputes: 'Disputes', all: 'All evaluations', report: 'QA report', scorecards: 'Scorecards' },
+    tabs: { mine: 'My evaluations', tasks: 'My QA tasks', disputes: 'Disputes', all: 'All evaluations', calibration: 'Calibration', report: 'QA report', scorecards: 'Scorecards' },
+    tasks: {
+      mineOnly: 'Mine', everyone: 'Everyone\'s', empty: 'No QA tasks', due: 'Due', week: 'Week', reason: 'Why', assignee: 'Evaluator', open: 'Open recording', cancel: 'Cancel',
+      reasons: { sample: 'Weekly sample', flagged: 'Flagged call' },
+      status: { open: 'Open', done: 'Done', cancelled: 'Cancelled' },
+    },
+    calibration: {
+      session: 'Calibration session', pick: 'Choose a session', empty: 'No calibration sessions yet', item: 'Item', total: 'Total score (0–100)', na: 'N/A',
+      mean: 'Mean', stdDev: 'Std. dev.', variance: 'Variance', spread: 'Spread', flagged: 'Evaluators disagree',
+      note: 'Variance over the evaluators who answered (divided by their number); flagged when the standard deviation is above {threshold}% of the item\'s full marks (total: {threshold} points).',
+      pending: 'Not yet scored by: {names}',
+      status: { open: 'open', closed: 'closed' },
+    },
     recordings: {
       title: 'Recordings and QA',
       agent: 'Agent', anyAgent: 'Any agent', queue: 'Queue', anyQueue: 'Any queue', number: 'Customer number', flags: 'Flags', anyFlag: 'Any flags',

@@ -305,7 +305,19 @@ export default {
     status: { submitted: '待坐席确认', acknowledged: '已确认', disputed: '申诉中', resolved: '已处理' },
     recStatus: { idle: '未录音', recording: '录音中', storing: '正在存储', stored: '已存储', failed: '录音失败', purged: '已清除（超过保存期）' },
     flags: { silence: '静音过多', long_silence: '长时间静音', talk_over: '抢话', agent_quiet: '坐席说话过少', agent_dominates: '坐席说话过多', keyword: '关键词' },
-    tabs: { mine: '我的质检', disputes: '申诉处理', all: '全部质检记录', report: '质检报表', scorecards: '评分表' },
+    tabs: { mine: '我的质检', tasks: '我的质检任务', disputes: '申诉处理', all: '全部质检记录', calibration: '校准', report: '质检报表', scorecards: '评分表' },
+    tasks: {
+      mineOnly: '我的', everyone: '全部人员', empty: '没有质检任务', due: '截止时间', week: '周', reason: '来源', assignee: '质检员', open: '打开录音', cancel: '取消',
+      reasons: { sample: '每周抽检', flagged: '标记通话' },
+      status: { open: '待处理', done: '已完成', cancelled: '已取消' },
+    },
+    calibration: {
+      session: '校准会话', pick: '选择会话', empty: '还没有校准会话', item: '评分项', total: '总分（0–100）', na: '不适用',
+      mean: '平均值', stdDev: '标准差', variance: '方差', spread: '极差', flagged: '评分分歧',
+      note: '方差按作答的质检员计算（除以人数）；标准差超过该项满分的 {threshold}% 时标记（总分：超过 {threshold} 分）。',
+      pending: '尚未评分：{names}',
+      status: { open: '进行中', closed: '已结束' },
+    },
     recordings: {
       title: '录音质检',
       agent: '坐席', anyAgent: '全部坐席', queue: '技能组', anyQueue: '全部技能组', number: '客户号码', flags: '标记', anyFlag: '全部标记',
