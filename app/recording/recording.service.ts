@@ -45,6 +45,15 @@ export function shouldRecord(s: RecordingSettings, random: () => number): 'recor
   return 'skip';
 }
 
+/** A recording row before any file: what is known of the call, nothing recorded yet. */
+function newRecording(r: Pick<Recording, 'id' | 'callId' | 'uniqueid' | 'channel' | 'queue' | 'agentId' | 'customerId' | 'status' | 'answeredAt'> & { callerNumber: string }): Recording {
+  return {
+    id: r.id, callId: r.callId, uniqueid: r.uniqueid.slice(0, 128), channel: r.channel.slice(0, 128), queue: r.queue, agentId: r.agentId,
+    customerNumber: r.callerNumber.slice(0, 64), customerId: r.customerId, status: r.status, answeredAt: r.answeredAt, startedAt: null, endedAt: null, durationMs: null,
+    legs: '[]', pauses: '[]', signals: null, keywords: null, flags: '', claimedAt: null, purgeAfter: null, error: null,
+  };
+}
+
 export class RecordingService {
   private readonly repo: Repository<Recording>;
   private timer: NodeJS.Timeout | undefined;
@@ -73,11 +82,7 @@ export class RecordingService {
         continue;
       }
       const id = randomUUID();
-      await this.repo.insert({
-        id, callId: call.callId, uniqueid: call.uniqueid.slice(0, 128), channel: '', queue, agentId: null, customerNumber: call.callerNumber.slice(0, 64), customerId: null,
-        status: 'armed', answeredAt: new Date(), startedAt: null, endedAt: null, durationMs: null,
-        legs: '[]', pauses: '[]', signals: null, keywords: null, flags: '', claimedAt: null, purgeAfter: null, error: null,
-      });
+      await this.repo.insert(newRecording({ id, callId: call.callId, uniqueid: call.uniqueid, channel: '', queue, agentId: null, callerNumber: call.callerNumber, customerId: null, status: 'armed', answeredAt: new Date() }));
       keys.push(id);
     }
     return keys;
@@ -92,7 +97,7 @@ export class RecordingService {
     const others = armed.filter((r) => r !== mine).map((r) => r.id);
     if (others.length) await this.repo.update({ id: In(others), status: 'armed' }, { status: 'discarding', endedAt: a.at });
     if (mine) {
-      const customerId = await this.d.customerOf(a.callerNumber).catch(logFailure(this.d.log, 'looking up the recorded caller', { fallback: null }));
+      const customerId = await this.customerOf(a.callerNumber);
       // The file's time 0 is the bridge: the answer.
       const taken = await this.repo.update({ id: mine.id, status: 'armed' }, {
         status: 'recording', callId: a.callId ?? mine.callId, channel: a.channel.slice(0, 128), agentId: a.agentId, customerNumber: a.callerNumber.slice(0, 64), customerId, answeredAt: a.at, startedAt: a.at,
@@ -104,14 +109,16 @@ export class RecordingService {
     if (!s) return;
     const decision = shouldRecord(s, this.d.random ?? Math.random);
     if (decision === 'skip') return;
-    const row: Recording = {
-      id: randomUUID(), callId: a.callId, uniqueid: a.uniqueid, channel: a.channel.slice(0, 128), queue: a.queue, agentId: a.agentId,
-      customerNumber: a.callerNumber.slice(0, 64), customerId: await this.d.customerOf(a.callerNumber).catch(logFailure(this.d.log, 'looking up the recorded caller', { fallback: null })),
-      status: decision === 'record' ? 'recording' : 'idle', answeredAt: a.at, startedAt: null, endedAt: null, durationMs: null,
-      legs: '[]', pauses: '[]', signals: null, keywords: null, flags: '', claimedAt: null, purgeAfter: null, error: null,
-    };
+    const row = newRecording({
+      id: randomUUID(), callId: a.callId, uniqueid: a.uniqueid, channel: a.channel, queue: a.queue, agentId: a.agentId,
+      callerNumber: a.callerNumber, customerId: await this.customerOf(a.callerNumber), status: decision === 'record' ? 'recording' : 'idle', answeredAt: a.at,
+    });
     await this.repo.insert(row);
     if (decision === 'record') await this.begin(row);
+  }
+
+  private customerOf(number: string): Promise<string | null> {
+    return this.d.customerOf(number).catch(logFailure(this.d.log, 'looking up the recorded caller', { fallback: null }));
   }
 
   /** The call of `uniqueid` ended: an on-demand call never recorded leaves nothing behind; the rest waits for Asterisk's files. */
