@@ -122,6 +122,12 @@ if pid=$(pbx_pid); then
       echo "pbx: reload failed; restarting Asterisk"
       kill_pbx "$pid"
       start_pbx
+    elif ! pbx_cli "module show like cdr_custom.so" 2>/dev/null | grep -q "^cdr_custom.so" && ! pbx_cli "module load cdr_custom.so" >/dev/null; then
+      # modules.conf is read at start only: a module newly wanted is loaded by hand, or Asterisk restarted.
+      echo "pbx: cdr_custom did not load; restarting Asterisk"
+      kill_pbx "$pid"
+      start_pbx
+      restarted=yes
     elif ! identifiers_current; then
       # PJSIP orders its endpoint identifiers only at start: a changed order needs a restart.
       echo "pbx: endpoint_identifier_order changed; restarting Asterisk"

@@ -74,6 +74,8 @@ export async function drillDown(db: DataSource, q: DrillQuery, fallback: QueueDe
   const items = rows.map((f) => ({
     id: f.id,
     at: f.joinedAt.toISOString(),
+    answeredAt: f.answeredAt?.toISOString() ?? null,
+    endedAt: f.endedAt?.toISOString() ?? null,
     queue: f.queue,
     callerNumber: f.callerNumber,
     outcome: f.outcome,

@@ -1,8 +1,9 @@
-// Reports checked against Asterisk's own queue_log (Must-show 1, 7 and 9 of issue 14): a
+// Reports checked against Asterisk's own queue_log and CDR (Must-show 1, 7 and 9 of issue 14): a
 // scripted mix of real SIPp calls over two queues — answered fast and slow, abandoned under and
 // over the short-abandon threshold, overflow A→B, callers from five provinces — and every
 // figure of every report equals the figure this test computes on its own from queue_log
-// (test/support/queue-log.ts), not from Hotline's tables. Then the rollups are dropped and
+// (test/support/queue-log.ts) and, for calls, answers, agents and talk, from the CDR
+// (test/support/cdr.ts), not from Hotline's tables. Then the rollups are dropped and
 // rebuilt (`npm run reports:rebuild`) and every report is the same again; bad filters get 400.
 import { expect } from 'chai';
 import { fieldOf } from '../../app/pbx/ami/index.js';
@@ -16,6 +17,7 @@ import { cli, ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { expectedFigures, legsOf, readQueueLog, type LogLeg } from '../support/queue-log.js';
 import { startCall, type SippCall } from '../support/sipp.js';
 import { rebuildReports } from '../support/reports-rebuild.js';
+import { cdrCalls, readCdr } from '../support/cdr.js';
 
 const SL = 5; // seconds: service level threshold of both queues
 const SHORT = 5; // seconds: short-abandon threshold (the scripted short abandons wait 2-3 s, the long ones 8-9 s)
@@ -37,6 +39,8 @@ const nextCaller = () => {
   return n;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Seconds between Hotline's time of a moment (taken from Asterisk's events as they come) and the CDR's. */
+const CDR_TOLERANCE_S = 0.5;
 
 for (const kind of DB_KINDS) {
   describe(`reports against Asterisk's queue_log (${kind})`, function () {
@@ -220,6 +224,60 @@ for (const kind of DB_KINDS) {
       for (const item of s.items) sameFigures(item, expectedFigures(hours.get(item.period)!, SL, SHORT, true), item.period);
       const statements = s.definitions.statements.map((x: { key: string }) => x.key);
       expect(statements).to.include.members(['service_level', 'short_abandon', 'overflow', 'asa', 'aht', 'occupancy', 'fcr']);
+    });
+
+    it("calls, answers, each call's times and the agent who answered it equal Asterisk's CDR", async () => {
+      // The CDR knows calls, not queues: every call of the mix reached a queue, so the center's
+      // offered calls are the CDR's calls, answered those an agent's channel answered (party B),
+      // abandoned the rest (this mix has no callback or timeout that ends a call).
+      const calls = cdrCalls(readCdr(startSec), new Set(provinceOf.keys()), agents.map((a) => a.endpoint));
+      const answered = calls.filter((c) => c.agentEndpoint);
+      const s = await get(`/api/reports/summary?${range}`);
+      expect({ offered: s.total.offered, answered: s.total.answered, abandoned: s.total.abandoned }, 'the summary against the CDR')
+        .to.deep.equal({ offered: calls.length, answered: answered.length, abandoned: calls.length - answered.length });
+      // Call by call (通话记录): each call record of the test's numbers is the CDR of the same
+      // channel, with its start, answer and end (Hotline takes them from the events Asterisk
+      // sends as they happen; the CDR's are Asterisk's clock readings for the same moments).
+      type CallRow = { id: string; channelId: string; startedAt: string; answeredAt: string | null; endedAt: string | null };
+      const records = new Map<string, CallRow>();
+      for (const n of new Set(calls.map((c) => c.caller))) {
+        for (const r of (await get(`/api/calls?caller=${n}&limit=50`)).items as CallRow[]) if (Date.parse(r.startedAt) >= startSec * 1000) records.set(r.channelId, r);
+      }
+      expect([...records.keys()].sort(), 'call records vs the CDR\'s calls').to.deep.equal(calls.map((c) => c.uniqueid).sort());
+      const at = (iso: string | null) => (iso ? Date.parse(iso) / 1000 : null);
+      const worst = { start: 0, answer: 0, end: 0 };
+      for (const c of calls) {
+        const r = records.get(c.uniqueid)!;
+        for (const [what, mine, theirs] of [['start', at(r.startedAt), c.start], ['answer', at(r.answeredAt), c.answer]] as const) {
+          expect(mine, `${what} of ${c.uniqueid}`).to.not.equal(null);
+          expect(Math.abs(mine! - theirs!), `${what} of ${c.uniqueid}: record ${new Date(mine! * 1000).toISOString()}, CDR ${theirs}`).to.be.at.most(CDR_TOLERANCE_S);
+          worst[what] = Math.max(worst[what], Math.abs(mine! - theirs!));
+        }
+      }
+      // The record ends when the menu hands the call to the queue; the queue legs (the call list,
+      // 通话明细) go on to the hang-up: the last leg of each call ends when its CDR ends.
+      type Leg = { callId: string; at: string; endedAt: string | null; outcome: string; agentName: string | null; callerNumber: string };
+      const legsOfCall = new Map<string, Leg[]>();
+      for (const i of (await get(`/api/reports/calls?${range}&figure=offered&limit=500`)).items as Leg[]) legsOfCall.set(i.callId, [...(legsOfCall.get(i.callId) ?? []), i]);
+      const byId = new Map([...records.values()].map((r) => [r.id, r]));
+      expect([...legsOfCall.keys()].map((id) => byId.get(id)?.channelId).sort(), 'the call list\'s calls vs the CDR\'s').to.deep.equal(calls.map((c) => c.uniqueid).sort());
+      for (const [id, list] of legsOfCall) {
+        const c = calls.find((x) => x.uniqueid === byId.get(id)!.channelId)!;
+        const last = list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).at(-1)!;
+        expect(last.endedAt, `end of ${c.uniqueid}'s last leg`).to.not.equal(null);
+        expect(Math.abs(at(last.endedAt)! - c.end), `end of ${c.uniqueid}: last leg ${last.endedAt}, CDR ${c.end}`).to.be.at.most(CDR_TOLERANCE_S);
+        worst.end = Math.max(worst.end, Math.abs(at(last.endedAt)! - c.end));
+        // Who answered it: the answered leg's agent is the CDR's party B.
+        const answeredLeg = list.find((l) => l.outcome === 'answered');
+        expect(answeredLeg ? `acd-${answeredLeg.agentName}` : null, `the agent of ${c.caller}'s call ${c.uniqueid}`).to.equal(c.agentEndpoint);
+      }
+      process.stdout.write(`      CDR: ${calls.length} calls, ${answered.length} answered; largest difference of start ${(worst.start * 1000).toFixed(0)} ms, answer ${(worst.answer * 1000).toFixed(0)} ms, end ${(worst.end * 1000).toFixed(0)} ms\n`);
+      // Each agent's calls in the agent statistics: the CDR's answers by that agent's channel.
+      const r = await get(`/api/reports/agents?${range}`);
+      for (const a of agents) {
+        const item = r.items.find((x: { agentId: string }) => x.agentId === a.id);
+        expect(item?.handled, `${a.endpoint}: calls`).to.equal(answered.filter((c) => c.agentEndpoint === a.endpoint).length);
+      }
     });
 
     it('queue comparison equals queue_log per queue (the overflow counted in A)', async () => {
