@@ -73,14 +73,30 @@ function flatten(kind: ReportKind, item: Row): Row {
   return { ...item, callbackStatus: cb?.status ?? '', callbackAt: cb?.endedAt ?? '', callbackBy: cb?.agentName ?? '' };
 }
 
-export async function writeReportXlsx(out: Writable, kind: ReportKind, report: { items: Row[]; total?: Row | number; definitions: { statements: Array<{ name: string; text: string }> } }, locale: Locale): Promise<number> {
+export async function writeReportXlsx(out: Writable, kind: ReportKind, report: { items: Row[]; total?: Row | number; skillGroups?: Row[]; definitions: { statements: Array<{ name: string; text: string }> } }, locale: Locale): Promise<number> {
   // The abandoned list's `total` is its row count, not a totals row.
   const total = report.total && typeof report.total === 'object' ? report.total : undefined;
-  return writeSheetXlsx(out, reportSheetName(kind, locale), COLUMNS[kind], report.items.map((item) => flatten(kind, item)), total, report.definitions.statements, locale);
+  const after = kind === 'queues' && report.skillGroups?.length ? skillGroupRows(report.skillGroups, locale) : undefined;
+  return writeSheetXlsx(out, reportSheetName(kind, locale), COLUMNS[kind], report.items.map((item) => flatten(kind, item)), total, report.definitions.statements, locale, after);
 }
 
-/** One sheet of rows (a column per key, headed in the reader's language), a totals row when given, and the definitions sheet. */
-export async function writeSheetXlsx(out: Writable, sheetName: string, cols: Col[], rows: Row[], total: Row | undefined, statements: Array<{ name: string; text: string }>, locale: Locale): Promise<number> {
+/**
+ * The queue comparison's totals by skill group (each call once), as a section under the total:
+ * an empty row, the section's header row (its title, then "Skill group", "Queues" and the
+ * figures' headers in the columns of the queue table's figures), one row per skill group.
+ */
+function skillGroupRows(groups: Row[], locale: Locale): unknown[][] {
+  const zh = locale === 'zh-CN';
+  const head = (c: Col) => (zh ? c.zh : c.en);
+  return [
+    [],
+    [zh ? '按技能组合计（每通一次）' : 'Totals by skill group (each call once)', zh ? '技能组' : 'Skill group', zh ? '队列' : 'Queues', ...FIG.map(head)],
+    ...groups.map((g) => [zh ? '技能组合计' : 'Skill group total', g.skillGroup, (g.queues as string[]).join(zh ? '、' : ', '), ...FIG.map((c) => g[c.key] ?? null)]),
+  ];
+}
+
+/** One sheet of rows (a column per key, headed in the reader's language), a totals row when given, rows after it when given, and the definitions sheet. */
+export async function writeSheetXlsx(out: Writable, sheetName: string, cols: Col[], rows: Row[], total: Row | undefined, statements: Array<{ name: string; text: string }>, locale: Locale, after?: unknown[][]): Promise<number> {
   const columns: SheetColumn[] = cols.map((c) => ({ header: locale === 'zh-CN' ? c.zh : c.en }));
   const writer = new SheetWriter(out, sheetName, columns);
   for (const row of rows) {
@@ -88,6 +104,7 @@ export async function writeSheetXlsx(out: Writable, sheetName: string, cols: Col
     await writer.drain();
   }
   if (total) writer.add(cols.map((c, i) => (i === 0 ? (locale === 'zh-CN' ? '合计' : 'Total') : (total[c.key] ?? null))));
+  for (const row of after ?? []) writer.add(row);
   writer.addSheet(locale === 'zh-CN' ? '口径说明' : 'Definitions', [[locale === 'zh-CN' ? '指标' : 'Figure', locale === 'zh-CN' ? '口径' : 'Definition'], ...statements.map((s) => [s.name, s.text])]);
   await writer.finish();
   return writer.rows;

@@ -21,7 +21,8 @@ export const WEEKDAY_ITEM = /^[1-7]$/;
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 
-const dayTime = (what: string) => z.string().max(5).regex(/^(([01]\d|2[0-3]):(00|15|30|45)|24:00)$/, `${what}: a local time of day on a 15-minute boundary, HH:MM with minutes 00, 15, 30 or 45 (the reports count in 15-minute buckets)`);
+/** A local time of day on the 15-minute grid ('24:00' allowed; the service refuses it as a start). Scheduled reports take it too. */
+export const dayTime = (what: string) => z.string().max(5).regex(/^(([01]\d|2[0-3]):(00|15|30|45)|24:00)$/, `${what}: a local time of day on a 15-minute boundary, HH:MM with minutes 00, 15, 30 or 45 (the reports count in 15-minute buckets)`);
 
 /** The weekday and time-of-day filter (local to tz): every report with a time range takes it. */
 export const dayFilterFields = {

@@ -34,6 +34,22 @@ export class ReportSchedule {
   @Column({ type: 'text', nullable: true })
   queues!: string | null;
 
+  /** JSON: ISO weekdays counted (1 = Monday … 7), or null for every day (the reports' filter). */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  weekdays!: string | null;
+
+  /** 'HH:MM' local to tz: only calls from this time of day on; null: 00:00. */
+  @Column({ name: 'day_start', type: 'varchar', length: 5, nullable: true })
+  dayStart!: string | null;
+
+  /** 'HH:MM' local to tz ('24:00': midnight): only calls before it; null: 24:00. */
+  @Column({ name: 'day_end', type: 'varchar', length: 5, nullable: true })
+  dayEnd!: string | null;
+
+  /** JSON: skill groups (the queues whose skillGroup is one of them, intersected with queues), or null. */
+  @Column({ name: 'skill_groups', type: 'text', nullable: true })
+  skillGroups!: string | null;
+
   @Column({ type: 'varchar', length: 8 })
   locale!: string;
 

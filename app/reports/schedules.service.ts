@@ -46,6 +46,28 @@ export function runState(j: JobStatusView): 'sent' | 'retrying' | 'failed' | 'sc
   return j.attempts > 0 ? 'retrying' : 'scheduled';
 }
 
+/** A schedule's stored filters, as the API gives them. */
+function filtersOf(s: ReportSchedule) {
+  return {
+    queues: s.queues ? (JSON.parse(s.queues) as string[]) : null,
+    weekdays: s.weekdays ? (JSON.parse(s.weekdays) as number[]) : null,
+    dayStart: s.dayStart,
+    dayEnd: s.dayEnd,
+    skillGroups: s.skillGroups ? (JSON.parse(s.skillGroups) as string[]) : null,
+  };
+}
+
+/** A schedule's filters as a report query takes them (nothing for no filter). */
+function filterQuery(f: { queues: string[] | null; weekdays: number[] | null; dayStart: string | null; dayEnd: string | null; skillGroups: string[] | null }) {
+  return {
+    ...(f.queues?.length ? { queues: f.queues } : {}),
+    ...(f.weekdays?.length ? { weekdays: f.weekdays.map(String) } : {}),
+    ...(f.dayStart ? { dayStart: f.dayStart } : {}),
+    ...(f.dayEnd ? { dayEnd: f.dayEnd } : {}),
+    ...(f.skillGroups?.length ? { skillGroups: f.skillGroups } : {}),
+  };
+}
+
 export class ReportSchedulesService {
   constructor(
     private readonly db: DataSource,
@@ -65,13 +87,13 @@ export class ReportSchedulesService {
       throw new ValidationError(`invalid body: ${field}: ${message}`, [{ field, message }]);
     };
     if (!validTimezone(body.tz)) bad('tz', `unknown timezone ${body.tz.slice(0, 64)}`);
-    if (body.queues?.length) {
-      // The reports' own filter check: unknown queues are refused the same way.
-      await this.reports.range({ from: '2026-01-01', to: '2026-01-02', tz: 'UTC', queues: body.queues, locale: 'en' }).catch((err: unknown) => {
-        if (err instanceof ValidationError) bad('queues', err.message.replace(/^invalid query: queues: /, ''));
-        throw err;
-      });
-    }
+    // The reports' own filter check (unknown queues or skill groups, an empty intersection, times
+    // of day): refused the same way, naming the field.
+    await this.reports.range({ from: '2026-01-01', to: '2026-01-02', tz: body.tz, locale: 'en', ...filterQuery(body) }).catch((err: unknown) => {
+      const m = err instanceof ValidationError ? /^invalid query: (queues|skillGroups|weekdays|dayStart|dayEnd): (.*)$/s.exec(err.message) : null;
+      if (m) bad(m[1]!, m[2]!);
+      throw err;
+    });
   }
 
   async list() {
@@ -153,6 +175,10 @@ export class ReportSchedulesService {
       tz: b.tz,
       reports: JSON.stringify([...new Set(b.reports)]),
       queues: b.queues?.length ? JSON.stringify([...new Set(b.queues)]) : null,
+      weekdays: b.weekdays?.length ? JSON.stringify([...new Set(b.weekdays)].sort((x, y) => x - y)) : null,
+      dayStart: b.dayStart,
+      dayEnd: b.dayEnd,
+      skillGroups: b.skillGroups?.length ? JSON.stringify([...new Set(b.skillGroups)]) : null,
       locale: b.locale,
       recipients: JSON.stringify([...new Set(b.recipients.map((r) => r.trim()))]),
       enabled: b.enabled,
@@ -191,8 +217,7 @@ export class ReportSchedulesService {
     if (!this.mailer) throw new Error('no SMTP server configured (HOTLINE_SMTP_HOST)');
     const locale = s.locale as Locale;
     const kinds = JSON.parse(s.reports) as ReportKind[];
-    const queues = s.queues ? (JSON.parse(s.queues) as string[]) : undefined;
-    const q: ExportQuery = { from: p.from, to: p.to, tz: s.tz, queues, locale, interval: s.frequency === 'daily' ? 'hour' : 'day', level: 'province' };
+    const q: ExportQuery = { from: p.from, to: p.to, tz: s.tz, ...filterQuery(filtersOf(s)), locale, interval: s.frequency === 'daily' ? 'hour' : 'day', level: 'province' };
     const day = localDay(Date.parse(p.from), s.tz);
     const lastDay = localDay(Date.parse(p.to) - 1, s.tz);
     const span = day === lastDay ? day : `${day} – ${lastDay}`;
@@ -200,7 +225,9 @@ export class ReportSchedulesService {
     for (const kind of kinds) {
       attachments.push({ filename: `${kind}-${day}.xlsx`, content: await reportXlsxBuffer(this.reports, kind, q), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
     }
-    const total = (await this.reports.summary({ ...q, interval: 'day' })).total;
+    const summary = await this.reports.summary({ ...q, interval: 'day' });
+    const total = summary.total;
+    const filter = summary.definitions.statements.find((x) => x.key === 'filter');
     const zh = locale === 'zh-CN';
     const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
     const text = [
@@ -213,6 +240,7 @@ export class ReportSchedulesService {
       `${zh ? '放弃率' : 'Abandon rate'}: ${pct(total.abandonRate)}`,
       zh ? `外呼: ${total.outboundCalls}（接通 ${total.outboundConnected}）` : `Outbound calls: ${total.outboundCalls} (connected ${total.outboundConnected})`,
       '',
+      ...(filter ? [`${filter.name}: ${filter.text}`, ''] : []),
       zh ? `附件：${kinds.map((k) => reportSheetName(k, locale)).join('、')}（.xlsx，含口径说明）` : `Attached: ${kinds.map((k) => reportSheetName(k, locale)).join(', ')} (.xlsx, with the definitions used)`,
     ].join('\n');
     const subject = zh ? `Hotline 报表：${s.name} ${span}` : `Hotline report: ${s.name} ${span}`;
@@ -233,7 +261,7 @@ export class ReportSchedulesService {
       weekday: s.weekday,
       tz: s.tz,
       reports: JSON.parse(s.reports) as ReportKind[],
-      queues: s.queues ? (JSON.parse(s.queues) as string[]) : null,
+      ...filtersOf(s),
       locale: s.locale as Locale,
       recipients: JSON.parse(s.recipients) as string[],
       enabled: s.enabled,

@@ -326,8 +326,8 @@ describe('reports page', function () {
   for (const locale of ['zh-CN', 'en'] as const) {
     it(`schedules a report e-mail through the form and shows a failed send with its error (${locale})`, async () => {
       const L = locale === 'zh-CN'
-        ? { tab: '定时发送', name: '名称', recipients: '收件人', save: '保存', send: '立即发送', retrying: '重试中', error: '错误', weekly: '每周', monday: '星期一' }
-        : { tab: 'Scheduled e-mail', name: 'Name', recipients: 'Recipients', save: 'Save', send: 'Send now', retrying: 'Retrying', error: 'Error', weekly: 'Weekly', monday: 'Monday' };
+        ? { tab: '定时发送', name: '名称', recipients: '收件人', save: '保存', send: '立即发送', retrying: '重试中', error: '错误', weekly: '每周', monday: '星期一', tuesday: '星期二', filter: '周一至周二 · 18:00–20:00' }
+        : { tab: 'Scheduled e-mail', name: 'Name', recipients: 'Recipients', save: 'Save', send: 'Send now', retrying: 'Retrying', error: 'Error', weekly: 'Weekly', monday: 'Monday', tuesday: 'Tuesday', filter: 'Mon–Tue · 18:00–20:00' };
       const p = await openConsole(locale);
       pages.push(p);
       const { page, errors } = p;
@@ -343,11 +343,27 @@ describe('reports page', function () {
       expect(await form.locator('.el-form-item__error').first().innerText()).to.include('not an e-mail address');
       expect((await api(hotline.url, 'GET', '/api/reports/schedules')).body.items.map((s: { name: string }) => s.name)).to.not.include(name);
       await form.locator('input[name=recipients]').fill('boss@example.com, ops@example.com');
+      // The reports' filters: Monday and Tuesday, 18:00 to 08:00 is refused by the form (the server's schema), nothing stored.
+      const pick = async (select: string, option: string) => {
+        await page.locator(`[data-test=${select}]`).click();
+        await page.locator(`.hl-pop-${select} .el-select-dropdown__item`).filter({ hasText: new RegExp(`^${option}$`) }).click();
+        await page.keyboard.press('Escape');
+      };
+      await pick('schedule-weekdays', L.monday);
+      await pick('schedule-weekdays', L.tuesday);
+      await pick('schedule-day-start', '18:00');
+      await pick('schedule-day-end', '08:00');
+      await form.getByRole('button', { name: L.save }).click();
+      await form.locator('.el-form-item__error', { hasText: 'must be after its start' }).waitFor();
+      expect((await api(hotline.url, 'GET', '/api/reports/schedules')).body.items.map((s: { name: string }) => s.name)).to.not.include(name);
+      await pick('schedule-day-end', '20:00');
       await form.getByRole('button', { name: L.save }).click();
       const row = page.locator('.hl-schedules-table .el-table__row', { hasText: name });
       await row.waitFor();
       const stored = (await api(hotline.url, 'GET', '/api/reports/schedules')).body.items.find((s: { name: string }) => s.name === name);
       expect(stored.recipients).to.deep.equal(['boss@example.com', 'ops@example.com']);
+      expect([stored.weekdays, stored.dayStart, stored.dayEnd, stored.skillGroups]).to.deep.equal([[1, 2], '18:00', '20:00', null]);
+      expect(await row.locator('.hl-schedule-filter').innerText()).to.equal(L.filter);
       expect(stored.frequency).to.equal('daily');
       expect(await row.innerText()).to.include(new Date(stored.nextRunAt).toLocaleString(locale));
       // This Hotline has no SMTP server: "send now" fails, and the page shows the run retrying with the reason.
@@ -454,5 +470,44 @@ describe('reports page', function () {
       expect(await missingKeys(page)).to.deep.equal([]);
       expect(errors).to.deep.equal([]);
     }
+  });
+  it('an administrator sets a queue\'s skill group on the page: a comma is refused with the schema\'s message and nothing stored; a group is saved, the queue\'s other settings kept, and offered as a filter (both languages)', async () => {
+    // A setting of the queue that the page does not show: it must survive the save.
+    const before = (await api(hotline.url, 'GET', '/api/acd/queues/support')).body.settings;
+    expect((await api(hotline.url, 'PUT', '/api/acd/queues/support', { ...before, ringSeconds: 22 })).status).to.equal(200);
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const L = locale === 'zh-CN'
+        ? { tab: '队列技能组', save: '保存', group: '客服组', saved: '队列 support 的技能组已保存', summary: '通话报表', schedules: '定时发送' }
+        : { tab: 'Queue skill groups', save: 'Save', group: 'Service desk', saved: 'Skill group of queue support saved', summary: 'Call summary', schedules: 'Scheduled e-mail' };
+      const { page, errors } = await openReports(locale);
+      await page.getByRole('tab', { name: L.tab }).click();
+      const row = page.locator('.hl-queue-groups-table .el-table__row', { hasText: 'support' });
+      const input = row.locator('input[name=skillGroup-support]');
+      await input.waitFor();
+      // A comma: the form shows the server schema's message and asks nothing.
+      await input.fill('front, back');
+      await row.getByRole('button', { name: L.save }).click();
+      await row.locator('.hl-queue-group-error', { hasText: 'a skill group: a short label without commas' }).waitFor();
+      const refused = (await api(hotline.url, 'GET', '/api/acd/queues/support')).body.settings;
+      expect(refused.skillGroup).to.not.equal('front, back');
+      await input.fill(L.group);
+      await row.getByRole('button', { name: L.save }).click();
+      await page.locator('.hl-queue-groups .el-alert', { hasText: L.saved }).waitFor();
+      const saved = (await api(hotline.url, 'GET', '/api/acd/queues/support')).body.settings;
+      expect([saved.skillGroup, saved.ringSeconds, saved.serviceLevelSeconds]).to.deep.equal([L.group, 22, before.serviceLevelSeconds]);
+      expect(await row.locator('.hl-queue-group-error').count()).to.equal(0);
+      await screenshot(page, `reports-queue-groups-${locale}`);
+      // The report filters and the schedule form offer the group at once.
+      await page.getByRole('tab', { name: L.summary }).click();
+      await page.locator('[data-test=report-skill-groups]').click();
+      await page.locator('.hl-pop-report-skill-groups .el-select-dropdown__item').filter({ hasText: new RegExp(`^${L.group}$`) }).waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByRole('tab', { name: L.schedules }).click();
+      await page.locator('[data-test=schedule-skill-groups]').waitFor();
+      expect(await missingKeys(page)).to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    }
+    // The API refuses what the form refused.
+    expect((await api(hotline.url, 'PUT', '/api/acd/queues/support', { ...before, skillGroup: 'a,b' })).status).to.equal(400);
   });
 });

@@ -12,6 +12,7 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { waitUntil } from '../support/pbx.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
+import { periodOfRun } from '../../app/reports/schedule-time.js';
 
 const DAY = 86_400_000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -30,6 +31,17 @@ async function seedBucket(db: TestDb, at: Date, q: string, offered: number, answ
   }
 }
 
+/** Every row of the first sheet of an .xlsx (values from column 1), and the texts of its definitions sheet. */
+async function sheetRows(xlsx: Buffer): Promise<{ rows: unknown[][]; definitions: string }> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(xlsx as never);
+  const rows: unknown[][] = [];
+  wb.worksheets[0]!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  const defs: string[] = [];
+  wb.worksheets[1]!.eachRow((row) => defs.push(String(row.getCell(2).value)));
+  return { rows, definitions: defs.join('\n') };
+}
+
 /** The figure in column `header` of the row whose first cell is `first`, in the first sheet of an .xlsx. */
 async function cell(xlsx: Buffer, first: string, header: string): Promise<unknown> {
   const wb = new ExcelJS.Workbook();
@@ -44,6 +56,9 @@ async function cell(xlsx: Buffer, first: string, header: string): Promise<unknow
   });
   return found;
 }
+
+/** Queues of the filter test and their skill groups. */
+const FILTER_QUEUES: Record<string, string> = { 'flt-sales': 'presales', 'flt-support': 'service', 'flt-vip': 'service' };
 
 const attachment = (m: ParsedMail, prefix: string) => m.attachments.find((a) => a.filename?.startsWith(prefix));
 
@@ -69,6 +84,11 @@ describe('scheduled report e-mail (two nodes, real SMTP, MariaDB)', function () 
     });
     a = await startHotline(env('node-a'), { waitForPbx: false });
     b = await startHotline(env('node-b'), { waitForPbx: false });
+    // Queues with skill groups (the schedules' skill-group filter).
+    for (const [name, skillGroup] of Object.entries(FILTER_QUEUES)) {
+      const res = await api(a.url, 'POST', '/api/acd/queues', { name, settings: { skillGroup } });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    }
   });
   after(async () => {
     await stopAllHotlines();
@@ -176,6 +196,80 @@ describe('scheduled report e-mail (two nodes, real SMTP, MariaDB)', function () 
     }
   });
 
+  it('a schedule with a weekday, time-of-day and skill-group filter sends .xlsx files whose figures equal the API report with the same filter', async () => {
+    // Weekly, Monday 06:00 in Shanghai (UTC+8, no DST); "send now" covers the last full local week.
+    const tz = 'Asia/Shanghai';
+    const period = periodOfRun({ frequency: 'weekly', time: '06:00', weekday: 1, tz }, Date.now());
+    // Every day of that week, at local times on both sides of 09:00 and 12:00, in each queue: a distinct count per bucket.
+    const TIMES = ['08:45', '09:00', '11:45', '12:00'];
+    const seeded: Array<{ day: number; time: string; queue: string; offered: number; answered: number }> = [];
+    let n = 0;
+    for (let day = 0; day < 7; day++) {
+      const date = new Date(period.from.getTime() + 8 * 3_600_000 + day * DAY).toISOString().slice(0, 10);
+      for (const time of TIMES) {
+        for (const queue of Object.keys(FILTER_QUEUES)) {
+          const offered = 1 + (n++ % 6);
+          const answered = Math.floor(offered / 2);
+          await seedBucket(db, new Date(`${date}T${time}:00+08:00`), queue, offered, answered);
+          seeded.push({ day: day + 1, time, queue, offered, answered });
+        }
+      }
+    }
+    // The filter: Monday to Wednesday, 09:00–12:00 local, skill group 'service' (flt-support, flt-vip).
+    const kept = seeded.filter((x) => x.day <= 3 && x.time >= '09:00' && x.time < '12:00' && FILTER_QUEUES[x.queue] === 'service');
+    const want = { offered: kept.reduce((s, x) => s + x.offered, 0), answered: kept.reduce((s, x) => s + x.answered, 0) };
+
+    const created = await api(a.url, 'POST', '/api/reports/schedules', {
+      name: 'Service mornings', frequency: 'weekly', weekday: 1, time: '06:00', tz, reports: ['summary', 'queues'], locale: 'en', recipients: ['lead@example.com'],
+      weekdays: [3, 1, 2], dayStart: '09:00', dayEnd: '12:00', skillGroups: ['service'],
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    // Stored and shown as given (weekdays in order), on both nodes.
+    const shown = (await api(b.url, 'GET', `/api/reports/schedules/${created.body.id}`)).body;
+    expect([shown.weekdays, shown.dayStart, shown.dayEnd, shown.skillGroups, shown.queues]).to.deep.equal([[1, 2, 3], '09:00', '12:00', ['service'], null]);
+
+    const sent = await api(a.url, 'POST', `/api/reports/schedules/${created.body.id}/send`);
+    expect(sent.status).to.equal(202);
+    expect([sent.body.from, sent.body.to]).to.deep.equal([period.from.toISOString(), period.to.toISOString()]);
+    const mail = await waitUntil('the filtered report at the SMTP server', () => smtp.received.find((m) => m.subject?.includes('Service mornings')), 30_000, 200);
+
+    // The API's reports with the same filter.
+    const query = `from=${encodeURIComponent(period.from.toISOString())}&to=${encodeURIComponent(period.to.toISOString())}&tz=${encodeURIComponent(tz)}&weekdays=1,2,3&dayStart=09:00&dayEnd=12:00&skillGroups=service&locale=en`;
+    const summary = await api(a.url, 'GET', `/api/reports/summary?${query}&interval=day`);
+    expect(summary.status, JSON.stringify(summary.body)).to.equal(200);
+    expect([summary.body.total.offered, summary.body.total.answered]).to.deep.equal([want.offered, want.answered]);
+    const unfiltered = await api(a.url, 'GET', `/api/reports/summary?from=${encodeURIComponent(period.from.toISOString())}&to=${encodeURIComponent(period.to.toISOString())}&tz=${encodeURIComponent(tz)}&queues=flt-sales,flt-support,flt-vip`);
+    expect(unfiltered.body.total.offered, 'the filter leaves calls out').to.be.greaterThan(want.offered);
+
+    // The summary .xlsx: a row per day (Monday to Wednesday only) and the total, as the API.
+    const s = await sheetRows(attachment(mail, 'summary-')!.content);
+    const header = s.rows[0]!.map(String);
+    const col = (h: string) => header.indexOf(h);
+    const total = s.rows.find((r) => r[0] === 'Total')!;
+    expect([total[col('Offered')], total[col('Answered')], total[col('Abandoned')], total[col('Service level')]]).to.deep.equal([summary.body.total.offered, summary.body.total.answered, summary.body.total.abandoned, summary.body.total.serviceLevel]);
+    const days = s.rows.slice(1).filter((r) => r[0] !== 'Total');
+    expect(days.map((r) => [r[0], r[col('Offered')]])).to.deep.equal(summary.body.items.map((i: { period: string; offered: number }) => [i.period, i.offered]));
+    expect(days).to.have.length(3);
+    expect(s.definitions).to.include('Weekdays Mon–Wed, 09:00–12:00 (local time in Asia/Shanghai)').and.include('skill group service (queues flt-support, flt-vip)');
+
+    // The queue comparison .xlsx: only the group's queues, each as the API, and the group's total.
+    const queues = await api(a.url, 'GET', `/api/reports/queues?${query}`);
+    expect(queues.status).to.equal(200);
+    const q = await sheetRows(attachment(mail, 'queues-')!.content);
+    const qh = q.rows[0]!.map(String);
+    const byFirst = (first: string) => q.rows.find((r) => r[0] === first);
+    expect(byFirst('flt-sales')).to.equal(undefined);
+    for (const item of queues.body.items as Array<{ queue: string; offered: number; answered: number }>) {
+      expect([byFirst(item.queue)?.[qh.indexOf('Offered')], byFirst(item.queue)?.[qh.indexOf('Answered')]], item.queue).to.deep.equal([item.offered, item.answered]);
+    }
+    expect(queues.body.items.map((i: { queue: string }) => i.queue)).to.deep.equal(['flt-support', 'flt-vip']);
+    const group = q.rows.find((r) => r[0] === 'Skill group total' && r[1] === 'service')!;
+    expect(group[qh.indexOf('Offered')]).to.equal(queues.body.skillGroups[0].offered).and.equal(want.offered);
+
+    // The mail's totals and the filter stated.
+    expect(mail.text).to.include(`Offered: ${want.offered}`).and.include('Weekdays Mon–Wed, 09:00–12:00 (local time in Asia/Shanghai)');
+  });
+
   it('bad schedules get 400 naming the field, and nothing is stored', async () => {
     const before = (await api(a.url, 'GET', '/api/reports/schedules')).body.items.length;
     const good = { name: 'x', frequency: 'daily', time: '08:00', tz: 'UTC', reports: ['summary'], recipients: ['a@example.com'] };
@@ -187,6 +281,18 @@ describe('scheduled report e-mail (two nodes, real SMTP, MariaDB)', function () 
       [{ ...good, tz: 'Mars/Olympus' }, /tz/],
       [{ ...good, queues: ['no-such-queue'] }, /unknown queue/],
       [{ ...good, reports: ['payroll'] }, /reports/],
+      // The reports' filters, checked as the reports check them.
+      [{ ...good, weekdays: [0] }, /weekdays/],
+      [{ ...good, weekdays: [1, 8] }, /weekdays/],
+      [{ ...good, weekdays: ['1'] }, /weekdays/],
+      [{ ...good, weekdays: [] }, /weekdays/],
+      [{ ...good, dayStart: '08:10' }, /dayStart.*15-minute boundary/],
+      [{ ...good, dayStart: '24:00' }, /dayStart/],
+      [{ ...good, dayEnd: '25:00' }, /dayEnd/],
+      [{ ...good, dayStart: '18:00', dayEnd: '08:00' }, /dayEnd.*must be after its start/],
+      [{ ...good, skillGroups: ['no-such-group'] }, /skillGroups.*unknown skill group \(no queue has it\): no-such-group/],
+      [{ ...good, skillGroups: ['presales'], queues: ['flt-support'] }, /skillGroups.*none of the queues flt-support is in the skill group presales/],
+      [{ ...good, skillGroups: ['a,b'] }, /skillGroups/],
     ];
     for (const [body, message] of cases) {
       const res = await api(a.url, 'POST', '/api/reports/schedules', body);
@@ -194,6 +300,14 @@ describe('scheduled report e-mail (two nodes, real SMTP, MariaDB)', function () 
       expect(JSON.stringify(res.body)).to.match(message);
     }
     expect((await api(a.url, 'GET', '/api/reports/schedules')).body.items.length).to.equal(before);
+    // A bad filter on an update changes nothing either.
+    const made = await api(a.url, 'POST', '/api/reports/schedules', { ...good, name: 'kept as it was', skillGroups: ['presales'] });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    const put = await api(a.url, 'PUT', `/api/reports/schedules/${made.body.id}`, { ...good, name: 'changed', skillGroups: ['nope'] });
+    expect(put.status).to.equal(400);
+    const stored = (await api(a.url, 'GET', `/api/reports/schedules/${made.body.id}`)).body;
+    expect([stored.name, stored.skillGroups]).to.deep.equal(['kept as it was', ['presales']]);
+    expect((await api(a.url, 'DELETE', `/api/reports/schedules/${made.body.id}`)).status).to.equal(204);
     expect((await api(a.url, 'GET', '/api/reports/schedules/00000000-0000-4000-8000-000000000000')).status).to.equal(404);
   });
 });

@@ -125,6 +125,26 @@ for (const kind of DB_KINDS) {
         ['service', ['support', 'vip'], calls(sub, (x) => QUEUES[x] === 'service')],
       ]);
       expect(q.total.offered).to.equal(calls(sub));
+      // The .xlsx holds the same totals by skill group, in a labelled section under the total, both languages.
+      for (const [locale, title, label, sep] of [['en', 'Totals by skill group (each call once)', 'Skill group total', ', '], ['zh-CN', '按技能组合计（每通一次）', '技能组合计', '、']] as const) {
+        const res = await api<Buffer>(hotline.url, 'GET', `/api/reports/queues/export.xlsx?${range}&${FILTER}&locale=${locale}`);
+        expect(res.status).to.equal(200);
+        const { ExcelJS } = await import('../../app/io/exceljs.js');
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(res.body as never);
+        const rows: unknown[][] = [];
+        wb.worksheets[0]!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+        const header = rows[0]!.map(String);
+        const at = rows.findIndex((r) => r[0] === title);
+        expect(at, `${locale}: the skill-group section`).to.be.greaterThan(0);
+        expect(rows[at - 1]![0]).to.equal(locale === 'en' ? 'Total' : '合计');
+        const keys: Array<[string, string]> = locale === 'en'
+          ? [['offered', 'Offered'], ['answered', 'Answered'], ['abandoned', 'Abandoned'], ['overflowed', 'Overflowed'], ['timeouts', 'Timed out'], ['serviceLevel', 'Service level'], ['abandonRate', 'Abandon rate'], ['asaSeconds', 'ASA (s)'], ['talkSeconds', 'Talk (s)']]
+          : [['offered', '进线'], ['answered', '接通'], ['abandoned', '放弃'], ['overflowed', '溢出'], ['timeouts', '超时离开'], ['serviceLevel', '服务水平'], ['abandonRate', '放弃率'], ['asaSeconds', 'ASA (秒)'], ['talkSeconds', '通话 (秒)']];
+        const inFile = rows.slice(at + 1).map((r) => [r[0], r[1], r[2], ...keys.map(([, h]) => r[header.indexOf(h)] ?? null)]);
+        const inApi = q.skillGroups.map((g: Record<string, unknown> & { queues: string[] }) => [label, g.skillGroup, g.queues.join(sep), ...keys.map(([k]) => g[k] ?? null)]);
+        expect(inFile, locale).to.deep.equal(inApi);
+      }
       // The skill group 'service' selects its queues; with queues, the queues in both (intersection).
       const service = await get(`/api/reports/queues?${range}&${FILTER}&skillGroups=service`);
       expect(service.items.map((i: { queue: string }) => i.queue)).to.deep.equal(['support', 'vip']);

@@ -39,6 +39,31 @@ describe('report .xlsx export', () => {
     expect((ws.getRow(3).values as unknown[])[1]).to.equal('Total');
   });
 
+  it('writes the queue comparison\'s totals by skill group under the total, labelled, in the figures\' columns (both languages)', async () => {
+    const items = [{ queue: 'sales', skillGroup: 'presales', serviceLevelSeconds: 20, offered: 3 }, { queue: 'support', skillGroup: 'service', serviceLevelSeconds: 20, offered: 5 }, { queue: 'vip', skillGroup: 'service', serviceLevelSeconds: 10, offered: 2 }];
+    const skillGroups = [{ skillGroup: 'presales', queues: ['sales'], offered: 3, answered: 2, serviceLevel: 0.5 }, { skillGroup: 'service', queues: ['support', 'vip'], offered: 6, answered: 4, serviceLevel: 0.25 }];
+    for (const [locale, title, label, queues] of [['en', 'Totals by skill group (each call once)', 'Skill group total', 'support, vip'], ['zh-CN', '按技能组合计（每通一次）', '技能组合计', 'support、vip']] as const) {
+      const wb = await xlsx('queues', { items, skillGroups, total: { offered: 9 }, definitions } as never, locale);
+      const ws = wb.worksheets[0]!;
+      const rows: unknown[][] = [];
+      ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      const header = rows[0]!;
+      const at = rows.findIndex((r) => r[0] === title);
+      expect(at, JSON.stringify(rows)).to.equal(5); // header, 3 queues, total, then the section
+      const sectionHeader = rows[at]!;
+      // The figures sit in the same columns as in the queue table.
+      for (const fig of [locale === 'en' ? 'Offered' : '进线', locale === 'en' ? 'Service level' : '服务水平']) expect(sectionHeader.indexOf(fig), fig).to.equal(header.indexOf(fig));
+      expect(sectionHeader.slice(1, 3)).to.deep.equal(locale === 'en' ? ['Skill group', 'Queues'] : ['技能组', '队列']);
+      const service = rows[at + 2]!;
+      expect(service.slice(0, 3)).to.deep.equal([label, 'service', queues]);
+      expect([service[header.indexOf(locale === 'en' ? 'Offered' : '进线')], service[header.indexOf(locale === 'en' ? 'Answered' : '接通')], service[header.indexOf(locale === 'en' ? 'Service level' : '服务水平')]]).to.deep.equal([6, 4, 0.25]);
+      expect(rows).to.have.length(at + 3);
+    }
+    // No skill group: no section.
+    const plain = await xlsx('queues', { items: [items[0]], skillGroups: [], total: { offered: 3 }, definitions } as never, 'en');
+    expect(plain.worksheets[0]!.actualRowCount).to.equal(3);
+  });
+
   it('writes the call summary with the outbound columns beside the inbound ones, totals included', async () => {
     const row = { period: '2026-12-03', offered: 10, answered: 9, outboundCalls: 4, outboundConnected: 3, outboundConnectRate: 0.75, outboundTalkSeconds: 300, outboundAvgTalkSeconds: 100 };
     const wb = await xlsx('summary', { items: [row], total: row, definitions } as never, 'en');

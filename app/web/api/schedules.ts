@@ -12,6 +12,11 @@ export interface ScheduleView {
   tz: string;
   reports: string[];
   queues: string[] | null;
+  /** The reports' filters: ISO weekdays, local times of day ('HH:MM'), skill groups; null: none. */
+  weekdays: number[] | null;
+  dayStart: string | null;
+  dayEnd: string | null;
+  skillGroups: string[] | null;
   locale: 'zh-CN' | 'en';
   recipients: string[];
   enabled: boolean;
