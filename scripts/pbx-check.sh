@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # npm run pbx:check — is the local Asterisk fit for calls? Exactly one main Asterisk runs on
-# this configuration, and ARI, AMI and SIP all answer from that one process. Prints one line
-# per problem (exit 1) or one "ok" line (exit 0). The test harness runs it before the first
-# call test of each file, so a broken precondition fails once with its cause.
+# this configuration, at realtime CPU priority, and ARI, AMI and SIP all answer from that one
+# process. Prints one line per problem (exit 1) or one "ok" line (exit 0). The test harness runs
+# it before the first call test of each file, so a broken precondition fails once with its cause.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=pbx-env.sh
@@ -19,6 +19,12 @@ if [ "$count" -gt 1 ]; then
   problems+=("$count Asterisk processes run on the same configuration (pids $(echo $pids)); they split ARI/AMI and SIP between them (npm run pbx:up stops them all and starts one)")
 fi
 pid=$(printf '%s\n' "$pids" | head -n 1)
+
+# Realtime CPU priority (asterisk.conf highpriority): at normal priority a busy box stretches
+# prompts (a 2.8 s prompt took up to 23 s) and callers hang up before they end.
+if ! pbx_realtime "$pid"; then
+  problems+=("Asterisk $pid runs at normal CPU priority, not realtime (asterisk.conf highpriority): on a busy box its prompts stretch (npm run pbx:up restarts it)")
+fi
 
 # Which process listens on each port (ss -p names the owner).
 owner() { # proto port
@@ -58,4 +64,4 @@ if [ ${#problems[@]} -gt 0 ]; then
   for p in "${problems[@]}"; do echo "pbx-check: $p"; done
   exit 1
 fi
-echo "pbx-check: ok: one Asterisk (pid $pid) answers ARI :$ARI_PORT, AMI :$AMI_PORT and SIP :$SIP_PORT"
+echo "pbx-check: ok: one Asterisk (pid $pid, realtime priority) answers ARI :$ARI_PORT, AMI :$AMI_PORT and SIP :$SIP_PORT"

@@ -52,4 +52,16 @@ pbx_lock() {
   flock -w 600 9 || { echo "pbx: another pbx:up/pbx:down still holds $PBX_DIR.lock after 10 min" >&2; exit 75; }
 }
 
+# Whether every thread of Asterisk `pid` runs at realtime priority (SCHED_RR: asterisk.conf
+# highpriority). Policy is field 41 of /proc/<pid>/task/<tid>/stat (2 = SCHED_RR), counted after
+# the thread's name, which may hold spaces: field 39 after the last ") ".
+pbx_realtime() {
+  local t policy
+  for t in /proc/"$1"/task/*; do
+    policy=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $39}') || continue
+    [ -z "$policy" ] || [ "$policy" = 2 ] || return 1
+  done
+  [ -d /proc/"$1"/task ]
+}
+
 pbx_cli() { chroot "$PBX_DIR" asterisk -rx "$1"; }
