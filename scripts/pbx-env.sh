@@ -64,4 +64,9 @@ pbx_realtime() {
   [ -d /proc/"$1"/task ]
 }
 
+# Whether this machine lets root run a process at realtime priority (a container without
+# CAP_SYS_NICE or without a realtime budget does not): only then is a normal-priority Asterisk
+# a problem to mend; otherwise Asterisk runs at normal priority and pbx-check says so.
+pbx_realtime_possible() { chrt -r 1 true 2>/dev/null; }
+
 pbx_cli() { chroot "$PBX_DIR" asterisk -rx "$1"; }

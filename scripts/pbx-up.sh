@@ -114,7 +114,7 @@ if pid=$(pbx_pid); then
     echo "pbx: Asterisk (pid $pid) does not answer on its control socket; restarting it"
     kill_pbx "$pid"
     start_pbx
-  elif ! pbx_realtime "$pid"; then
+  elif ! pbx_realtime "$pid" && pbx_realtime_possible; then
     # Started without asterisk.conf's highpriority (an older config, or by hand): its prompts
     # stretch on a busy box (asterisk-config/asterisk.conf). The priority is set only at start.
     echo "pbx: Asterisk (pid $pid) runs at normal CPU priority, not realtime (highpriority); restarting it"
