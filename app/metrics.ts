@@ -51,8 +51,21 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const admissionCallsPerSecond = new Gauge({
+    name: 'hotline_admission_calls_per_second',
+    help: 'Calls a second the dialplan lets into the Stasis app now (HOTLINE_MAX_RATE as the active node set it; below HOTLINE_MAX_CALLS_PER_SECOND while the box is behind)',
+    registers: [registry],
+  });
+  const ariRoundTripMedianSeconds = new Gauge({
+    name: 'hotline_ari_round_trip_median_seconds',
+    help: "Median ARI command round trip over the admission governor's last half second (commands under way count with their age)",
+    registers: [registry],
+  });
+
   return {
     registry,
+    admissionCallsPerSecond,
+    ariRoundTripMedianSeconds,
     callsTotal,
     ariEventSeconds,
     dtmfToPromptSeconds,

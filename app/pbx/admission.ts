@@ -4,8 +4,9 @@
 //    (UserEvent HotlineFallback, reason OVERLOAD_REASON) instead of waiting on an app that
 //    cannot keep up. A call leaves the group when it leaves the app (back to the dialplan, or
 //    handed off).
-//  - by rate: calls are counted per second of Asterisk's clock (globals RATE_COUNT_VARIABLE /
-//    RATE_SECOND_VARIABLE); past RATE_VARIABLE in one second the call is refused at once
+//  - by rate: at most RATE_VARIABLE calls a second, kept smooth by a leaky bucket (GCRA: global
+//    RATE_TAT_VARIABLE, the theoretical arrival time of the next call; bursts of a tenth of a
+//    second's calls pass); a call that comes too early is refused at once
 //    (UserEvent REFUSED_EVENT, reason RATE_REASON; SIP 503, no media). Call setup is what costs
 //    (answer, prompt, records: bench:calls measures it), and short calls never pile up to the
 //    count limit before the box falls behind; sending the excess to the fallback queue would
@@ -14,8 +15,7 @@
 // The calls Hotline admitted keep their pace either way.
 export const ADMISSION_VARIABLE = 'HOTLINE_MAX_IN_APP';
 export const RATE_VARIABLE = 'HOTLINE_MAX_RATE';
-export const RATE_COUNT_VARIABLE = 'HOTLINE_RATE_COUNT';
-export const RATE_SECOND_VARIABLE = 'HOTLINE_RATE_SECOND';
+export const RATE_TAT_VARIABLE = 'HOTLINE_RATE_TAT';
 export const OVERLOAD_GROUP = 'in-app@hotline';
 export const OVERLOAD_REASON = 'OVERLOAD';
 export const REFUSED_EVENT = 'HotlineRefused';

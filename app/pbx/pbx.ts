@@ -78,23 +78,29 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   };
   // The rate limit follows how fast Asterisk answers ARI commands (rate-governor.ts), up to HOTLINE_MAX_CALLS_PER_SECOND.
   const governor = new RateGovernor({ max: config.calls.maxPerSecond, tickMs: 500 });
-  let entered = 0; // calls that entered the app since the governor's last tick
+  let [entered, left] = [0, 0]; // calls that entered / left the app since the governor's last tick
   ari.http.onRoundTrip = (ms) => governor.observe(ms);
   let governed: NodeJS.Timeout | undefined;
   let applied = config.calls.maxPerSecond;
+  let lastTick = performance.now();
   const govern = (): void => {
-    const limit = governor.tick(ari.http.pendingAges(), entered);
-    entered = 0;
+    const now = performance.now();
+    const limit = governor.tick(ari.http.pendingAges(), entered, left, now - lastTick);
+    lastTick = now;
+    metrics.ariRoundTripMedianSeconds.set((governor.last?.p50 ?? 0) / 1000);
+    [entered, left] = [0, 0];
     if (limit === applied || !calls.active || ami.state !== 'connected') return;
     if (limit < applied && applied === config.calls.maxPerSecond) logger.warn({ callsPerSecond: limit, max: applied }, 'Asterisk is slow to answer: admitting fewer new calls per second (the others are refused)');
     if (limit === config.calls.maxPerSecond) logger.info({ callsPerSecond: limit }, 'admission back at the configured calls per second');
     applied = limit;
+    metrics.admissionCallsPerSecond.set(limit);
     setGlobal(RATE_VARIABLE, limit);
   };
   const applyAdmission = (): void => {
     if (!own || !calls.active || ami.state !== 'connected') return;
     setGlobal(ADMISSION_VARIABLE, config.calls.maxInApp);
     applied = governor.limit;
+    metrics.admissionCallsPerSecond.set(applied);
     setGlobal(RATE_VARIABLE, applied);
     governed ??= setInterval(govern, 500);
     governed.unref();
@@ -148,6 +154,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
         const normalized = toCallEvent(event);
         if (!normalized) return;
         if (normalized.kind === 'entered') entered++;
+        else if (normalized.kind === 'left') left++;
         try {
           void Promise.resolve(sink.onCallEvent(normalized)).catch((err: Error) =>
             logger.error({ err: err.message, type: event.type }, 'ARI event handler failed'),

@@ -1,39 +1,66 @@
 // Adaptive admission by rate: the dialplan lets at most HOTLINE_MAX_RATE calls a second into the
-// Stasis app (admission.ts). HOTLINE_MAX_CALLS_PER_SECOND is the ceiling; how many the box can
-// really set up changes with what else runs on it, so the active node watches how long ARI
-// commands take (their round trip grows as soon as Asterisk or Node falls behind: that is where
-// the collapse starts; a call needs three of them, so a p90 over 0.3 s already means a second of silence for
-// callers) and lowers the limit while they are slow, then raises it back step by step
-// (additive increase, multiplicative decrease, as TCP does with its window). Only calls are its
-// business: told how many calls entered the app in the tick, it lowers the limit only under call
-// pressure (at least its floor in calls/s), and then to just below the rate that was admitted; a box
-// slowed by something else, with few calls coming, keeps its limit.
+// Stasis app (admission.ts). HOTLINE_MAX_CALLS_PER_SECOND is the ceiling; how many calls the box
+// can really carry changes with what else runs on it, so the active node paces admission at the
+// rate the app actually gets calls through (as TCP BBR paces at the delivery rate it measures):
+//   - queueing is read from the MEDIAN ARI round trip of a tick (commands still under way count
+//     with their age). A burst lifts the 90th percentile of a healthy box for a tick; a queue that
+//     grows lifts the median, tick after tick, and that is where the collapse starts (a call needs
+//     three commands; at a median of 0.15 s a caller already waits half a second more);
+//   - while it queues and calls press (at least the floor in calls/s came in), the limit drops to
+//     a little under the rate at which calls LEFT the app (the best of the last ticks): that is
+//     what the box carries now, and admitting less than it drains the queue. Cutting by a fixed
+//     factor instead either cut too little (the queue kept growing) or far too much (measured:
+//     ≈ 77 of a clean 200 calls/s completed, docs/benchmarks.md);
+//   - once the median is low again, the limit creeps back up by a small share of the ceiling a
+//     tick, probing for more; between the two marks it holds.
+// Only calls are its business: a box slowed by something else, with few calls coming, keeps its
+// limit.
 export interface RateGovernorOptions {
   /** The configured ceiling (calls/s). */
   max: number;
   /** Never below this (calls/s). */
   min?: number;
-  /** p90 ARI round trip (ms) above which the limit is lowered. */
+  /** Median ARI round trip (ms) above which the app is queueing: the limit drops. */
   slowMs?: number;
-  /** p90 below which the limit may rise again. */
+  /** Median below which the limit may rise again. */
   fastMs?: number;
-  /** Factor applied when slow. */
+  /** Share of the delivery rate admitted while queueing (below 1: the queue drains). */
+  drain?: number;
+  /** When the delivery rate is unknown (no calls left the app yet): factor applied to the limit. */
   decrease?: number;
   /** Share of `max` added per tick when fast. */
   increase?: number;
-  /** Fewer round trips than this in a tick (and not 5 slow ones) say nothing about load: the limit creeps back up. */
+  /** Fewer round trips than this in a tick say nothing about load: the limit creeps back up. */
   minSamples?: number;
-  /** The tick's length (ms), to turn the calls admitted in a tick into calls/s. */
+  /** The tick's length (ms), to turn calls counted in a tick into calls/s. */
   tickMs?: number;
+  /** Ticks over which the best delivery rate is kept. */
+  window?: number;
+}
+
+export interface TickStats {
+  samples: number;
+  p50: number;
+  p90: number;
+  /** calls/s that entered / left the app in the tick. */
+  enteredPerSecond: number;
+  leftPerSecond: number;
+  limit: number;
 }
 
 export class RateGovernor {
   private readonly o: Required<RateGovernorOptions>;
   private samples: number[] = [];
   private current: number;
+  private delivered: number[] = [];
+  /** What the last tick saw (for logs and metrics). */
+  last: TickStats | undefined;
 
   constructor(opts: RateGovernorOptions) {
-    this.o = { min: Math.max(1, Math.round(opts.max / 20)), slowMs: 300, fastMs: 150, decrease: 0.8, increase: 0.05, minSamples: 20, tickMs: 500, ...opts };
+    this.o = {
+      min: Math.max(1, Math.round(opts.max / 20)), slowMs: 150, fastMs: 60, drain: 0.9, decrease: 0.8, increase: 0.02,
+      minSamples: 20, tickMs: 500, window: 4, ...opts,
+    };
     this.current = this.o.max;
   }
 
@@ -48,21 +75,40 @@ export class RateGovernor {
 
   /**
    * Called at a fixed interval with the ages (ms) of the commands still under way and, when known,
-   * how many calls entered the app since the last tick: the limit for the next one.
+   * how many calls entered and left the app since the last tick (elapsedMs ago): the limit for the next one.
    */
-  tick(pending: number[] = [], admitted?: number): number {
+  tick(pending: number[] = [], entered?: number, left?: number, elapsedMs = this.o.tickMs): number {
     const s = [...this.samples, ...pending].sort((a, b) => a - b);
     this.samples = [];
-    const p90 = s.length ? s[Math.floor(s.length * 0.9)]! : 0;
-    const up = Math.min(this.o.max, Math.ceil(this.current + this.o.max * this.o.increase));
-    if (s.length >= 5 && p90 > this.o.slowMs) {
-      if (admitted === undefined) this.current = Math.max(this.o.min, Math.floor(this.current * this.o.decrease));
-      else {
-        const rate = admitted / (this.o.tickMs / 1000);
-        // Slow, but hardly any calls: not the calls' doing; keep the limit.
-        if (rate >= this.o.min) this.current = Math.max(this.o.min, Math.floor(Math.min(this.current * this.o.decrease, rate * 0.9)));
+    const at = (q: number): number => (s.length ? s[Math.min(s.length - 1, Math.floor(s.length * q))]! : 0);
+    const [p50, p90] = [at(0.5), at(0.9)];
+    // A busy event loop runs the timer late: the calls counted came in over the real time since the last tick.
+    const perSecond = (n: number): number => n / (Math.max(elapsedMs, 1) / 1000);
+    if (left !== undefined) {
+      this.delivered.push(perSecond(left));
+      if (this.delivered.length > this.o.window) this.delivered.shift();
+    }
+    if (s.length >= 5 && p50 > this.o.slowMs) {
+      if (entered === undefined) this.current = this.lower(this.current * this.o.decrease);
+      // Slow, but hardly any calls: not the calls' doing; keep the limit.
+      else if (perSecond(entered) >= this.o.min) {
+        // At most halved a tick: with calls that stay long in the app (menus), fewer leave than
+        // the box could take, and the delivery rate alone would cut too deep.
+        const best = Math.max(0, ...this.delivered);
+        const target = best > 0 ? Math.max(best * this.o.drain, this.current * 0.5) : this.current * this.o.decrease;
+        this.current = this.lower(Math.min(this.current, target));
       }
-    } else if (s.length < this.o.minSamples || p90 < this.o.fastMs) this.current = up;
+    } else if (s.length < this.o.minSamples || p50 < this.o.fastMs) {
+      this.current = Math.min(this.o.max, Math.ceil(this.current + this.o.max * this.o.increase));
+    }
+    this.last = {
+      samples: s.length, p50: Math.round(p50), p90: Math.round(p90), limit: this.current,
+      enteredPerSecond: entered === undefined ? NaN : perSecond(entered), leftPerSecond: left === undefined ? NaN : perSecond(left),
+    };
     return this.current;
+  }
+
+  private lower(to: number): number {
+    return Math.max(this.o.min, Math.floor(to));
   }
 }

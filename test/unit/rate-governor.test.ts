@@ -1,10 +1,11 @@
-// The adaptive admission rate (app/pbx/rate-governor.ts): down fast while ARI answers slowly,
-// back up step by step when it is fast again, never above the configured ceiling or below its floor.
+// The adaptive admission rate (app/pbx/rate-governor.ts): while ARI's median round trip says the
+// app is queueing and calls press, down to a little under the rate calls leave the app; back up
+// step by step when it is fast again; never above the configured ceiling or below its floor.
 import { expect } from 'chai';
 import { RateGovernor } from '../../app/pbx/rate-governor.js';
 
 // Explicit marks, so that retuning the defaults does not rewrite these cases.
-const marks = { slowMs: 300, fastMs: 150, decrease: 0.8 };
+const marks = { slowMs: 150, fastMs: 60, decrease: 0.8, drain: 0.9, increase: 0.02, tickMs: 500 };
 const feed = (g: RateGovernor, ms: number, n: number) => {
   for (let i = 0; i < n; i++) g.observe(ms);
 };
@@ -14,14 +15,51 @@ describe('RateGovernor', () => {
     const g = new RateGovernor({ max: 200, ...marks });
     for (let t = 0; t < 10; t++) {
       feed(g, 5, 100);
-      expect(g.tick()).to.equal(200);
+      expect(g.tick([], 100, 100)).to.equal(200);
     }
   });
 
-  it('lowers the limit while the 90th percentile round trip is slow, down to its floor, and recovers in steps', () => {
+  it('a burst that only lifts the slowest tenth is not a queue: the limit stays', () => {
     const g = new RateGovernor({ max: 200, ...marks });
     feed(g, 5, 80);
-    feed(g, 1500, 20); // p90 slow
+    feed(g, 1500, 20); // p90 slow, median fast
+    expect(g.tick([], 100, 100)).to.equal(200);
+  });
+
+  it('under call pressure with a queue, drops to 90 % of the best rate calls left the app at, and drains', () => {
+    const g = new RateGovernor({ max: 250, ...marks });
+    feed(g, 5, 100);
+    expect(g.tick([], 125, 110), 'fast: 250 admitted, 220 left').to.equal(250);
+    feed(g, 400, 100);
+    expect(g.tick([], 125, 100), 'median 400 ms: 0.9 x the best delivery of the window (220/s)').to.equal(198);
+    feed(g, 400, 100);
+    expect(g.tick([], 99, 95), 'still queueing: never raised, the best is still 220').to.equal(198);
+    feed(g, 100, 100);
+    expect(g.tick([], 99, 99), 'between the marks: holds').to.equal(198);
+    feed(g, 20, 100);
+    expect(g.tick([], 99, 99), 'fast again: up 2 % of the ceiling').to.equal(203);
+  });
+
+  it('counts calls over the real time since the last tick: a timer that fired late does not inflate the rates', () => {
+    const g = new RateGovernor({ max: 200, ...marks });
+    feed(g, 5, 100);
+    g.tick([], 150, 150, 1000); // 1 s since the last tick, not 0.5: 150 calls/s, not 300
+    expect(g.last).to.include({ enteredPerSecond: 150, leftPerSecond: 150 });
+    feed(g, 400, 100);
+    expect(g.tick([], 60, 60, 500), '0.9 x the best delivery, 150/s').to.equal(135);
+  });
+
+  it('never more than halves the limit in one tick, even when few calls leave (long menus)', () => {
+    const g = new RateGovernor({ max: 200, ...marks });
+    feed(g, 800, 100);
+    expect(g.tick([], 100, 5), '10 calls/s left of 200 admitted: halved, not cut to 9').to.equal(100);
+    feed(g, 800, 100);
+    expect(g.tick([], 50, 5)).to.equal(50);
+  });
+
+  it('without a delivery rate, lowers by a fifth while the median is slow, down to its floor, and recovers in steps', () => {
+    const g = new RateGovernor({ max: 200, ...marks });
+    feed(g, 1500, 100);
     expect(g.tick()).to.equal(160);
     feed(g, 1500, 50);
     expect(g.tick()).to.equal(128);
@@ -31,8 +69,8 @@ describe('RateGovernor', () => {
     }
     expect(g.limit).to.equal(10); // max / 20
     feed(g, 5, 100);
-    expect(g.tick()).to.equal(20); // + 5 % of the ceiling a tick
-    for (let t = 0; t < 30; t++) {
+    expect(g.tick()).to.equal(14); // + 2 % of the ceiling a tick
+    for (let t = 0; t < 60; t++) {
       feed(g, 5, 100);
       g.tick();
     }
@@ -44,27 +82,18 @@ describe('RateGovernor', () => {
     expect(g.tick([3000, 2800, 2500, 2000, 1500])).to.equal(80);
   });
 
-  it('under call pressure, lowers the limit to just below the rate that was admitted; slow without calls coming, keeps it', () => {
-    const g = new RateGovernor({ max: 200, ...marks, tickMs: 500 });
+  it('slow without calls coming (a box slowed by something else) keeps the limit', () => {
+    const g = new RateGovernor({ max: 200, ...marks });
     feed(g, 1500, 50);
-    expect(g.tick([], 1), 'slow, 2 calls/s (under the floor of 10): a box slowed by something else').to.equal(200);
-    feed(g, 1500, 50);
-    expect(g.tick([], 75), 'slow at 150 calls/s admitted: 90 % of that').to.equal(135);
-    feed(g, 1500, 50);
-    expect(g.tick([], 60), 'still slow at 120 calls/s: 0.8 of the limit is lower than 90 % of the rate').to.equal(108);
-    feed(g, 1500, 50);
-    expect(g.tick([], 3), 'the calls stopped coming: the limit stays').to.equal(108);
-    feed(g, 5, 100);
-    expect(g.tick([], 3), 'fast again: back up a step').to.equal(118);
+    expect(g.tick([], 1, 1), '2 calls/s, under the floor of 10').to.equal(200);
+    expect(g.last).to.include({ samples: 50, p50: 1500, enteredPerSecond: 2, leftPerSecond: 2, limit: 200 });
   });
 
-  it('holds the limit between the fast and the slow mark, and creeps up when there is too little traffic to judge', () => {
+  it('creeps up when there is too little traffic to judge', () => {
     const g = new RateGovernor({ max: 100, ...marks });
     feed(g, 1500, 50);
     expect(g.tick()).to.equal(80);
-    feed(g, 200, 50);
-    expect(g.tick()).to.equal(80);
     feed(g, 200, 3);
-    expect(g.tick()).to.equal(85);
+    expect(g.tick()).to.equal(82);
   });
 });
