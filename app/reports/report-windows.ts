@@ -30,6 +30,16 @@ export function parseDayTime(s: string, end: boolean): number | null {
   return h <= 23 ? h * 60 + min : null;
 }
 
+/** What is wrong with a time-of-day range (null: nothing), worded once for the reports' queries and the schedules' bodies. */
+export function dayRangeProblem(dayStart: string | null | undefined, dayEnd: string | null | undefined): { field: 'dayStart' | 'dayEnd'; message: string } | null {
+  const start = dayStart == null ? 0 : parseDayTime(dayStart, false);
+  if (start === null) return { field: 'dayStart', message: `${dayStart!.slice(0, 8)} is not a start of day: 00:00 to 23:45 on a 15-minute boundary` };
+  const end = dayEnd == null ? DAY_MINUTES : parseDayTime(dayEnd, true);
+  if (end === null) return { field: 'dayEnd', message: `${dayEnd!.slice(0, 8)} is not an end of day: 00:15 to 24:00 on a 15-minute boundary` };
+  if (end <= start) return { field: 'dayEnd', message: `the end of the day (${dayEnd ?? '24:00'}) must be after its start (${dayStart ?? '00:00'}); a range over midnight is two reports` };
+  return null;
+}
+
 /** The ISO weekday (1 = Monday … 7) of a calendar date. */
 export function isoWeekday(year: number, month: number, day: number): number {
   return ((new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7) + 1;

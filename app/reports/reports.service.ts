@@ -9,7 +9,7 @@ import { agentFigures, centerCounters, firstCallResolution, type RepeatCall, DEF
 import { agentTimes, type StateChange } from './agent-time.js';
 import { regionLabel } from './region.js';
 import { localParts, parseReportTime, periodOf, validTimezone, type Interval } from './report-time.js';
-import { allDay, dayFilterText, dayWindows, inWindows, parseDayTime, type DayFilter, type Window } from './report-windows.js';
+import { allDay, dayFilterText, dayRangeProblem, dayWindows, inWindows, parseDayTime, type DayFilter, type Window } from './report-windows.js';
 import { ReportCallFact, ReportRollup } from './reports.entities.js';
 import type { BaseQuery, CallsQuery } from './reports.schemas.js';
 import { drillDown } from './report-calls.js';
@@ -98,10 +98,9 @@ export class ReportsService {
   /** The weekday and time-of-day filter of a query (400 naming the field when the end is not after the start). */
   private dayFilter(q: BaseQuery, bad: (field: string, message: string) => never): DayFilter {
     const weekdays = q.weekdays?.length ? [...new Set(q.weekdays.map(Number))].sort((a, b) => a - b) : null;
-    const dayStart = q.dayStart === undefined ? 0 : (parseDayTime(q.dayStart, false) ?? bad('dayStart', `${q.dayStart.slice(0, 8)} is not a start of day: 00:00 to 23:45 on a 15-minute boundary`));
-    const dayEnd = q.dayEnd === undefined ? 1440 : (parseDayTime(q.dayEnd, true) ?? bad('dayEnd', `${q.dayEnd.slice(0, 8)} is not an end of day: 00:15 to 24:00 on a 15-minute boundary`));
-    if (dayEnd <= dayStart) bad('dayEnd', `the end of the day (${q.dayEnd ?? '24:00'}) must be after its start (${q.dayStart ?? '00:00'}); a range over midnight is two reports`);
-    return { weekdays, dayStart, dayEnd };
+    const problem = dayRangeProblem(q.dayStart, q.dayEnd);
+    if (problem) bad(problem.field, problem.message);
+    return { weekdays, dayStart: q.dayStart === undefined ? 0 : parseDayTime(q.dayStart, false)!, dayEnd: q.dayEnd === undefined ? 1440 : parseDayTime(q.dayEnd, true)! };
   }
 
   async checkAgents(ids: string[] | undefined): Promise<string[] | null> {

@@ -1,6 +1,7 @@
 // Scheduled report delivery: the request bodies. The console's form validates with these too.
 import { z } from 'zod';
 import { FREQUENCIES } from './schedule-time.js';
+import { dayRangeProblem } from './report-windows.js';
 import { dayTime, LOCALES, QUEUE_ITEM, REPORT_KINDS, SKILL_GROUP_ITEM } from './reports.schemas.js';
 
 const email = z.string().trim().max(254).regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$|^[^\s@<>,;"]+@localhost$/, 'not an e-mail address');
@@ -28,12 +29,10 @@ const weekdayRule = (v: { frequency: string; weekday: number | null }, ctx: z.Re
   if (v.frequency === 'daily' && v.weekday !== null) ctx.addIssue({ code: 'custom', path: ['weekday'], message: 'a daily schedule has no weekday' });
 };
 
-/** The time-of-day filter as the reports check it (reports.service.ts dayFilter): a start before 24:00, an end after the start. */
+/** The time-of-day filter, checked as the reports check it (one rule, report-windows.ts). */
 const dayRule = (v: { dayStart: string | null; dayEnd: string | null }, ctx: z.RefinementCtx) => {
-  if (v.dayStart === '24:00') ctx.addIssue({ code: 'custom', path: ['dayStart'], message: '24:00 is not a start of day: 00:00 to 23:45 on a 15-minute boundary' });
-  else if (v.dayEnd === '00:00' || (v.dayStart !== null && v.dayEnd !== null && v.dayEnd <= v.dayStart)) {
-    ctx.addIssue({ code: 'custom', path: ['dayEnd'], message: `the end of the day (${v.dayEnd ?? '24:00'}) must be after its start (${v.dayStart ?? '00:00'}); a range over midnight is two reports` });
-  }
+  const problem = dayRangeProblem(v.dayStart, v.dayEnd);
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
 };
 
 export const scheduleBody = z.strictObject(fields).superRefine((v, ctx) => {

@@ -22,9 +22,12 @@ export function afterFailure(attempts: number, now: Date, p: RetryPolicy): { sta
   return { status: 'pending', retryAt: new Date(now.getTime() + backoffMs(attempts, p)) };
 }
 
-/** The error as stored in last_error: the message only (no stack, no payload), one line, bounded. */
+/**
+ * The error as stored in last_error: the message only (no stack, no payload), one line, bounded;
+ * a plain Error's name is left out (the screens already label it "Error").
+ */
 export function errorText(err: unknown, max = 1000): string {
-  const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const raw = err instanceof Error ? (err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message) : String(err);
   const line = raw.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

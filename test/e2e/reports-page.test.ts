@@ -371,7 +371,9 @@ describe('reports page', function () {
       await row.locator('.hl-last-run[data-state=retrying]').waitFor({ timeout: 15_000 });
       const text = await row.innerText();
       expect(text).to.include(L.retrying);
-      expect(text).to.include(`${L.error}: Error: no SMTP server configured (HOTLINE_SMTP_HOST)`);
+      expect(text).to.include(`${L.error}: no SMTP server configured (HOTLINE_SMTP_HOST)`);
+      expect(text, 'one try, in the singular').to.include(locale === 'en' ? '1 try' : '尝试 1 次');
+      expect(text).not.to.include('1 tries');
       await screenshot(page, `reports-schedules-${locale}`);
       expect(await missingKeys(page)).to.deep.equal([]);
       expect(errors).to.deep.equal([]);

@@ -127,7 +127,7 @@ for (const kind of DB_KINDS) {
       }, 10_000, 30);
       const job = (await scheduler.find('test.fails', 'fail-1'))!;
       expect(job.attempts).to.equal(3);
-      expect(job.lastError).to.equal('Error: boom 3');
+      expect(job.lastError).to.equal('boom 3');
       expect(calls).to.equal(3);
       expect(await count(ds, "SELECT COUNT(*) AS n FROM sched_effects WHERE job_key = 'fail-1'")).to.equal(0);
       await scheduler.runDue();

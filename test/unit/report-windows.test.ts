@@ -2,7 +2,8 @@
 // agent time clipped to them, and the sentence stating the filter.
 import { expect } from 'chai';
 import { agentTimes } from '../../app/reports/agent-time.js';
-import { dayFilterText, dayWindows, parseDayTime, weekdaysText, type DayFilter } from '../../app/reports/report-windows.js';
+import { dayFilterText, dayRangeProblem, dayWindows, parseDayTime, weekdaysText, type DayFilter } from '../../app/reports/report-windows.js';
+import { scheduleBody } from '../../app/reports/schedules.schemas.js';
 
 const iso = (w: Array<[number, number]>) => w.map(([a, b]) => [new Date(a).toISOString(), new Date(b).toISOString()]);
 const f = (weekdays: number[] | null, start: string, end: string): DayFilter => ({ weekdays, dayStart: parseDayTime(start, false)!, dayEnd: parseDayTime(end, true)! });
@@ -61,6 +62,22 @@ describe('report day filter: windows of a range on chosen weekdays and times of 
   it('reads times of day on 15-minute boundaries only; 24:00 only as an end', () => {
     expect([parseDayTime('08:00', false), parseDayTime('17:45', true), parseDayTime('24:00', true)]).to.deep.equal([480, 1065, 1440]);
     for (const bad of ['08:10', '8:00', '24:00', '25:00', '12:60', 'noon']) expect(parseDayTime(bad, false), bad).to.equal(null);
+  });
+
+  it('one rule for a bad time-of-day range, the same words for a report query and a schedule', () => {
+    expect(dayRangeProblem(undefined, undefined)).to.equal(null);
+    expect(dayRangeProblem('08:00', '24:00')).to.equal(null);
+    expect(dayRangeProblem('24:00', null)).to.deep.include({ field: 'dayStart' });
+    expect(dayRangeProblem('08:10', null)!.message).to.match(/not a start of day/);
+    for (const [start, end] of [['18:00', '08:00'], ['10:00', '10:00'], [null, '00:00']] as const) {
+      const problem = dayRangeProblem(start, end)!;
+      expect(problem.field).to.equal('dayEnd');
+      const body = { name: 'x', frequency: 'daily', time: '08:00', reports: ['summary'], recipients: ['a@example.com'], dayStart: start, dayEnd: end };
+      const parsed = scheduleBody.safeParse(body);
+      expect(parsed.success).to.equal(false);
+      const issue = parsed.error!.issues.find((i) => i.path[0] === 'dayEnd');
+      expect(issue?.message, JSON.stringify(parsed.error!.issues)).to.equal(problem.message);
+    }
   });
 
   it('states the filter in both languages', () => {

@@ -18,6 +18,7 @@ describe('scheduler policy', () => {
   it('stores errors as one bounded line without the stack', () => {
     const e = new TypeError('bad\n  thing');
     expect(errorText(e)).to.equal('TypeError: bad thing');
+    expect(errorText(new Error('SMTP refused')), 'a plain Error: the message alone, not "Error: …"').to.equal('SMTP refused');
     expect(errorText('x'.repeat(2000), 10)).to.have.length(10);
   });
 });

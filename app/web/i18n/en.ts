@@ -259,7 +259,7 @@ export default {
       state: { sent: 'Sent', retrying: 'Retrying', failed: 'Failed', sending: 'Sending', scheduled: 'Scheduled', cancelled: 'Cancelled' },
       filter: 'Filter', noFilter: 'none', hours: 'Hours of day',
       filterNote: 'The attached reports and the totals in the mail count only the calls of these weekdays and hours (local to the timezone above) and skill groups; left empty: all.',
-      attempts: '{n} tries', nextTry: 'next try', error: 'Error',
+      attempts: '{n} try | {n} tries', nextTry: 'next try', error: 'Error',
       sendNow: 'Send now', edit: 'Edit', delete: 'Delete', save: 'Save', cancel: 'Cancel',
       newTitle: 'New schedule', editTitle: 'Edit schedule', saved: 'Schedule saved', deleted: 'Schedule deleted', queued: 'Sending the last complete period now',
       disabled: 'Disabled',
