@@ -22,10 +22,12 @@ pid=$(printf '%s\n' "$pids" | head -n 1)
 
 # Realtime CPU priority (asterisk.conf highpriority): at normal priority a busy box stretches
 # prompts (a 2.8 s prompt took up to 23 s) and callers hang up before they end.
-if ! pbx_realtime "$pid" && ! pbx_realtime_possible; then
-  echo "pbx-check: warning: this machine refuses realtime priority (chrt -r 1 true fails): Asterisk $pid runs at normal priority, and on a busy box its prompts stretch" >&2
-elif ! pbx_realtime "$pid"; then
+if pbx_realtime "$pid"; then
+  :
+elif pbx_realtime_possible; then
   problems+=("Asterisk $pid runs at normal CPU priority, not realtime (asterisk.conf highpriority): on a busy box its prompts stretch (npm run pbx:up restarts it)")
+else
+  echo "pbx-check: warning: this machine refuses realtime priority (chrt -r 1 true fails): Asterisk $pid runs at normal priority, and on a busy box its prompts stretch" >&2
 fi
 
 # Which process listens on each port (ss -p names the owner).

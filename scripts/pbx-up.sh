@@ -42,6 +42,10 @@ done
 # Unchanged configuration needs no reload (a reload is the riskiest thing we do to a running Asterisk).
 CHANGED=yes
 if diff -rq -x '*_hotline.conf' "$STAGE" "$ETC" >/dev/null 2>&1; then CHANGED=no; fi
+# modules.conf is read at start only: a change to it (a module newly loaded or left out) restarts
+# a running Asterisk instead of reloading it.
+MODULES_CHANGED=no
+if ! cmp -s "$STAGE/modules.conf" "$ETC/modules.conf"; then MODULES_CHANGED=yes; fi
 KEEP="$(mktemp -d)"
 cp "$ETC"/*_hotline.conf "$KEEP"/ 2>/dev/null || true
 find "$ETC" -mindepth 1 -delete
@@ -129,9 +133,8 @@ if pid=$(pbx_pid); then
       echo "pbx: reload failed; restarting Asterisk"
       kill_pbx "$pid"
       start_pbx
-    elif ! pbx_cli "module show like cdr_custom.so" 2>/dev/null | grep -q "^cdr_custom.so" && ! pbx_cli "module load cdr_custom.so" >/dev/null; then
-      # modules.conf is read at start only: a module newly wanted is loaded by hand, or Asterisk restarted.
-      echo "pbx: cdr_custom did not load; restarting Asterisk"
+    elif [ "$MODULES_CHANGED" = yes ]; then
+      echo "pbx: modules.conf changed (read at start only); restarting Asterisk"
       kill_pbx "$pid"
       start_pbx
       restarted=yes

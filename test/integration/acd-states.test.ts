@@ -31,7 +31,10 @@ async function asteriskStates(ami: AmiClient, ifaces: string[]): Promise<Record<
 const coarse = (state: string): Coarse => (state === 'on_call' || state === 'ringing' ? 'busy' : state === 'wrap_up' || state === 'available' ? 'idle' : (state as Coarse));
 
 async function hotlineStates(base: string, agents: TestAgent[]): Promise<Record<string, Coarse>> {
-  const items = (await api(base, 'GET', '/api/acd/agents')).body.items as Array<{ id: string; state: string }>;
+  const res = await api(base, 'GET', '/api/acd/agents');
+  // Say what came back instead of "cannot read 'find' of undefined" (a loaded run once had that).
+  if (res.status !== 200 || !Array.isArray(res.body?.items)) throw new Error(`GET /api/acd/agents answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+  const items = res.body.items as Array<{ id: string; state: string }>;
   return Object.fromEntries(agents.map((a) => [a.interface, coarse(items.find((i) => i.id === a.id)!.state)]));
 }
 
