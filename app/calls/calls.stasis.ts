@@ -23,6 +23,12 @@ export interface CallOutcomeListener {
 export class CallsStasis implements CallEventSink {
   private readonly sessions = new Map<string, CallSession>();
   private readonly running = new Set<Promise<void>>();
+  /**
+   * Events of calls whose session is not there yet (their record is being read or written):
+   * a digit pressed or a hang-up while a standby resumes the call, or while a new call's record
+   * is written, reaches the session instead of being lost.
+   */
+  private readonly early = new Map<string, PbxCallEvent[]>();
   private accepting = true;
   /**
    * Asked before a call is handed to the dialplan because something failed (often the database):
@@ -55,7 +61,12 @@ export class CallsStasis implements CallEventSink {
       this.enter(event.call, event.at);
       return;
     }
-    this.sessions.get(event.channelId)?.deliver(event);
+    const session = this.sessions.get(event.channelId);
+    if (session) session.deliver(event);
+    else {
+      const held = this.early.get(event.channelId);
+      if (held && held.length < 100) held.push(event);
+    }
   }
 
   onCallsRecovered(calls: CallInfo[], reconnect: boolean): void {
@@ -83,7 +94,10 @@ export class CallsStasis implements CallEventSink {
 
   /** Every call's work ends here: a failure nobody caught is logged, never an unhandled rejection. */
   private track(channelId: string, work: Promise<void>): void {
-    const p = work.catch(logFailure(this.log, 'handling the call', { level: 'error', context: { channelId } }));
+    this.early.set(channelId, []);
+    const p = work
+      .catch(logFailure(this.log, 'handling the call', { level: 'error', context: { channelId } }))
+      .finally(() => this.early.delete(channelId));
     this.running.add(p);
     void p.finally(() => this.running.delete(p));
   }
@@ -153,6 +167,7 @@ export class CallsStasis implements CallEventSink {
 
   private async drive(session: CallSession, flow: CallFlow | null, answered: boolean, resumed?: { path: PathEntry[]; digits: string }): Promise<void> {
     this.sessions.set(session.channelId, session);
+    for (const e of this.early.get(session.channelId)?.splice(0) ?? []) session.deliver(e);
     const log = this.log.child({ callId: session.callId });
     const ctx = new CallContext(session, this.control, this.calls, log, resumed, this.hooks);
     const maxAge = this.opts.maxCallSeconds * 1000 - (Date.now() - session.startedAt.getTime());

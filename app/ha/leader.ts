@@ -12,6 +12,9 @@ import { logFailure } from '../log-failure.js';
 
 export type Role = 'active' | 'standby';
 
+/** A standby's queries wait for nothing but the lease: their timeout only detects a dead connection. */
+const STANDBY_QUERY_MS = 15_000;
+
 export interface LeaderElectorEvents {
   /** This node holds the lease now: start acting. */
   elected: [];
@@ -80,6 +83,8 @@ export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements L
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private busy = false;
+  /** This connection holds the standby lock (see tick). */
+  private standbyHeld = false;
 
   constructor(private readonly o: MariaDbLeaseOptions) {
     super();
@@ -113,6 +118,7 @@ export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements L
   private dropConnection(): void {
     const conn = this.conn;
     this.conn = undefined;
+    this.standbyHeld = false;
     conn?.destroy();
   }
 
@@ -134,18 +140,27 @@ export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements L
     this.busy = true;
     try {
       if (this.role === 'active') {
-        const mine = await this.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID()', [this.o.lockName], (this.o.checkMs ?? 500) * 2);
+        const mine = await this.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID()', [this.o.lockName], this.proofMs);
         if (Number(mine) !== 1) this.stepDown('the lease is held by another connection');
       } else {
         // Standing by is announced by a second lock, so the active node knows a handover can work.
-        await this.query('SELECT GET_LOCK(?, 0)', [this.standbyLock], 2000);
-        const got = await this.query('SELECT GET_LOCK(?, 1)', [this.o.lockName], 3000);
+        // Taken once per connection: GET_LOCK nests in MariaDB, and a lock taken every tick was
+        // still held (by the now active node) after one RELEASE_LOCK.
+        if (!this.standbyHeld) this.standbyHeld = Number(await this.query('SELECT GET_LOCK(?, 0)', [this.standbyLock], STANDBY_QUERY_MS)) === 1;
+        // The server waits up to a second for the lease. The client's timeout only guards against
+        // a dead connection: on a starved box a grant read late must not be thrown away (dropping
+        // the connection gives the lease up again, and the takeover starts over).
+        const got = await this.query('SELECT GET_LOCK(?, 1)', [this.o.lockName], STANDBY_QUERY_MS);
         if (Number(got) === 1 && this.running) {
-          await this.query('SELECT RELEASE_LOCK(?)', [this.standbyLock], 2000);
           this.role = 'active';
           this.since = new Date();
           this.o.log.info({ lock: this.o.lockName }, 'HA: this node holds the lease; becoming active');
           this.emit('elected');
+          // No longer standing by; a failure here must not cost the lease.
+          if (this.standbyHeld) {
+            this.standbyHeld = false;
+            await this.query('SELECT RELEASE_LOCK(?)', [this.standbyLock], STANDBY_QUERY_MS).catch(logFailure(this.o.log, 'HA: giving up the standby mark (it ends with the connection anyway)'));
+          }
         }
       }
     } catch (err) {
@@ -164,7 +179,7 @@ export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements L
   async confirm(): Promise<boolean> {
     if (this.role !== 'active') return false;
     try {
-      const mine = await this.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID()', [this.o.lockName], (this.o.checkMs ?? 500) * 2);
+      const mine = await this.query('SELECT IS_USED_LOCK(?) = CONNECTION_ID()', [this.o.lockName], this.proofMs);
       if (Number(mine) === 1) return this.role === 'active';
       if (this.role === 'active') this.stepDown('the lease is held by another connection');
     } catch (err) {
@@ -199,13 +214,28 @@ export class MariaDbLease extends EventEmitter<LeaderElectorEvents> implements L
     await this.release();
   }
 
+  /**
+   * How long the holder waits for the proof that it still holds the lease before it fences
+   * itself: twice the check interval, at least 5 s. A slow answer is no sign of a lost lease
+   * (the server keeps the lock while the connection lives, and a closed or reset connection fails
+   * at once); with 1 s, a CPU-starved box (measured: two busy processes beside Asterisk) had both
+   * nodes give the lease up and take it back over and over, each time repeating every caller's
+   * prompt. What the wait bounds is a connection the server dropped without this node hearing of
+   * it; the calls are safe meanwhile, as the node that takes the lease opens the Stasis app and
+   * Asterisk stops this node's commands at once (ApplicationReplaced).
+   */
+  private get proofMs(): number {
+    return Math.max(2 * (this.o.checkMs ?? 500), 5000);
+  }
+
   private get standbyLock(): string {
     return `${this.o.lockName}-standby`;
   }
 
   async standbyAvailable(): Promise<boolean> {
     try {
-      return Number(await this.query('SELECT IS_USED_LOCK(?) IS NOT NULL', [this.standbyLock], 1000)) === 1;
+      // Another connection's: never this node's own mark, whatever is left of it.
+      return Number(await this.query('SELECT COALESCE(IS_USED_LOCK(?) <> CONNECTION_ID(), 0)', [this.standbyLock], 1000)) === 1;
     } catch (err) {
       return logFailure(this.o.log, 'HA: asking whether a standby is connected (taken as none)', { fallback: false })(err);
     }

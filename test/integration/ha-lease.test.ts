@@ -23,15 +23,15 @@ describe('HA lease: confirm() on a real MariaDB', function () {
     await db?.drop();
   });
 
-  function lease(port: number): MariaDbLease {
+  function lease(port: number, checkMs = 5000, lock = 'a'): MariaDbLease {
     const l = new MariaDbLease({
       host: '127.0.0.1',
       port,
       user: db.env.HOTLINE_DB_USER!,
       password: db.env.HOTLINE_DB_PASSWORD ?? '',
       database: db.env.HOTLINE_DB_NAME!,
-      lockName: `hotline-lease-test-${process.pid}`,
-      checkMs: 5000, // the periodic check would not notice within the test: only confirm() can
+      lockName: `hotline-lease-test-${process.pid}-${lock}`,
+      checkMs, // 5 s: the periodic check would not notice within the test, only confirm() can
       log: pino({ level: 'silent' }),
     });
     leases.push(l);
@@ -61,5 +61,24 @@ describe('HA lease: confirm() on a real MariaDB', function () {
     await waitUntil('node b active', async () => b.role === 'active', 10_000);
     expect(await b.confirm()).to.equal(true);
     expect(await a.confirm(), 'a fenced node never says it is active').to.equal(false);
+  });
+
+  it('a standby that became active is no standby any more: a planned switchover on it finds none', async () => {
+    const a = lease(Number(db.env.HOTLINE_DB_PORT), 100, 'b');
+    a.start();
+    await waitUntil('node a active', async () => a.role === 'active', 10_000);
+    expect(await a.standbyAvailable(), 'alone').to.equal(false);
+    const b = lease(Number(db.env.HOTLINE_DB_PORT), 100, 'b');
+    b.start();
+    await waitUntil('node b standing by', async () => await a.standbyAvailable(), 10_000);
+    await new Promise((r) => setTimeout(r, 1000)); // b contends for the lease tick after tick
+    expect(b.role).to.equal('standby');
+    await a.release();
+    await waitUntil('node b active', async () => b.role === 'active', 10_000);
+    expect(await b.standbyAvailable(), 'b alone: its own standby mark is gone').to.equal(false);
+    const c = lease(Number(db.env.HOTLINE_DB_PORT), 100, 'b');
+    c.start();
+    await waitUntil('node c standing by', async () => await b.standbyAvailable(), 10_000);
+    expect(c.role).to.equal('standby');
   });
 });

@@ -1,6 +1,8 @@
 // Hot standby on the real Asterisk and MariaDB: two Hotline nodes, one lease. Callers are
 // sipp UACs; agents are sipp UASs (lab-agent1..6 in the queue hotline-lab-agents).
 import { expect } from 'chai';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startAgents, type Agents } from '../support/agents.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { publishFlow } from '../support/api.js';
@@ -18,6 +20,7 @@ const menuFlow = {
     bye: { type: 'hangup', prompt: { sound: 'goodbye' } },
   },
 };
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'ha');
 const queueFlow = (queue: string) => ({ entry: 'q', nodes: { q: { type: 'queue', queue } } });
 
 interface Row {
@@ -48,7 +51,12 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
     agents = await startAgents(6);
     ami = await new AmiWatch().start();
   });
-  afterEach(async () => {
+  afterEach(async function () {
+    // A failed case leaves both nodes' logs behind (test-artifacts/ha/), for what a message cannot hold.
+    if (this.currentTest?.state === 'failed') {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      for (const [name, node] of Object.entries(nodes)) writeFileSync(join(ARTIFACTS, `${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}-${name}.log`), node.output());
+    }
     hangupAll();
     await stopAllHotlines();
     await db.query('DELETE FROM call_records');
@@ -87,11 +95,17 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
 
     const killedAt = Date.now();
     await nodes.a!.stop('SIGKILL');
-    await waitUntil('node-b to become active', async () => (await role(nodes.b!)) === 'active', 10_000);
+    // When too slow, where the time went: node-b's steps, in ms after the kill.
+    const timeline = () => nodes.b!.logLines().filter((l) => (l.time as number) >= killedAt - 1000).map((l) => `+${(l.time as number) - killedAt} ${l.msg}`).slice(0, 20).join('\n');
+    await waitUntil('node-b to become active', async () => (await role(nodes.b!)) === 'active', 10_000).catch((err: Error) => {
+      throw new Error(`${err.message}; node-b:\n${timeline()}`);
+    });
     const recovered = await waitUntil('node-b to take the calls in the app', () =>
-      nodes.b!.logLines().find((l) => l.msg === 'ARI: recovering channels already in the app'), 10_000);
+      nodes.b!.logLines().find((l) => l.msg === 'ARI: recovering channels already in the app'), 10_000).catch((err: Error) => {
+      throw new Error(`${err.message}; node-b:\n${timeline()}`);
+    });
     const takeoverMs = (recovered.time as number) - killedAt;
-    expect(takeoverMs, `takeover took ${takeoverMs} ms`).to.be.below(5000);
+    expect(takeoverMs, `takeover took ${takeoverMs} ms; node-b:\n${timeline()}`).to.be.below(5000);
     expect(recovered.count).to.equal(8);
 
     const [rMenu, rQueued, rTalking] = await Promise.all([menu.done, queued.done, talking.done]);

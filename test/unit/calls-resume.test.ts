@@ -94,3 +94,27 @@ describe('resuming calls whose persisted state is unusable', () => {
     expect(s.lines.find((l) => l.msg === 'handing the call back failed')).to.include({ level: 40, callId: 'call-7', channelId: 'chan-7' });
   });
 });
+
+describe('events of a call whose session is not there yet', () => {
+  it('a digit pressed while the standby reads the call record reaches the resumed flow, in order with a hang-up after it', async () => {
+    let readRecord!: (r: CallRecord) => void;
+    const s = setup({ findOpenByChannel: () => new Promise<CallRecord>((r) => (readRecord = r)) });
+    const seen: string[] = [];
+    (s.stasis as unknown as { flows: FlowResolver }).flows.forResumedCall = async () => ({
+      name: 'menu', versionId: 'v1',
+      async run(ctx) {
+        seen.push(`digit:${ctx.session.takeDigit()}`);
+        seen.push(`ended:${ctx.session.ended?.reason}`);
+        if (ctx.session.ended) throw ctx.session.ended; // as every wait of a real flow does
+      },
+    });
+    s.stasis.onCallsRecovered([call], false);
+    // While the record is read: the caller presses 1, then hangs up.
+    s.stasis.onCallEvent({ kind: 'dtmf', channelId: 'chan-7', digit: '1', at: new Date() });
+    s.stasis.onCallEvent({ kind: 'hangup', channelId: 'chan-7', cause: 'caller hung up', at: new Date() });
+    readRecord(record('[]'));
+    await s.stasis.drain(0);
+    expect(seen).to.deep.equal(['digit:1', 'ended:caller hung up']);
+    expect(s.finished.map((f) => f[1])).to.deep.equal(['caller_hangup']);
+  });
+});

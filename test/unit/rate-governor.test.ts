@@ -35,9 +35,25 @@ describe('RateGovernor', () => {
     feed(g, 400, 100);
     expect(g.tick([], 99, 95), 'still queueing: never raised, the best is still 220').to.equal(198);
     feed(g, 100, 100);
-    expect(g.tick([], 99, 99), 'between the marks: holds').to.equal(198);
+    expect(g.tick([], 80, 99), 'between the marks, fewer calls come than the limit: holds').to.equal(198);
+    feed(g, 100, 100);
+    expect(g.tick([], 99, 80), 'between the marks, fewer calls leave than come: holds').to.equal(198);
     feed(g, 20, 100);
     expect(g.tick([], 99, 99), 'fast again: up 2 % of the ceiling').to.equal(203);
+  });
+
+  it('between the marks, while the limit binds and calls leave as fast as they come, probes upward at half the step', () => {
+    const g = new RateGovernor({ max: 200, ...marks });
+    feed(g, 800, 100);
+    expect(g.tick([], 50, 5), 'a deep first cut').to.equal(100);
+    const limits = [];
+    for (let t = 0; t < 5; t++) {
+      feed(g, 100, 100); // median 100 ms: between the marks
+      limits.push(g.tick([], g.limit / 2, g.limit / 2)); // the limit binds, all of it leaves
+    }
+    expect(limits, '+1 % of the ceiling a tick').to.deep.equal([102, 104, 106, 108, 110]);
+    feed(g, 400, 100);
+    expect(g.tick([], 55, 55), 'queueing again: 0.9 x the best delivery (110/s)').to.equal(99);
   });
 
   it('counts calls over the real time since the last tick: a timer that fired late does not inflate the rates', () => {

@@ -167,14 +167,17 @@ export class AriClient extends EventEmitter<AriClientEvents> {
   /** The app is registered once its socket is open; recover channels already inside it. */
   private async afterOpen(ws: WebSocket): Promise<void> {
     try {
-      if (this.opts.eventTypes) await this.applyEventFilter(this.opts.eventTypes);
-      const app = await this.http.request<AriApplication>('GET', `/applications/${encodeURIComponent(this.opts.app)}`);
-      const channels: AriChannel[] = [];
-      for (const id of app.channel_ids) {
+      // All at once, not one round trip after another: a takeover waits for this on a box that
+      // may be starved (a node died), and the filter never waits for the listing.
+      const [, app] = await Promise.all([
+        this.opts.eventTypes ? this.applyEventFilter(this.opts.eventTypes) : undefined,
+        this.http.request<AriApplication>('GET', `/applications/${encodeURIComponent(this.opts.app)}`),
+      ]);
+      const read = await Promise.all(app.channel_ids.map((id) =>
         // Hung up meanwhile (404): nothing to recover.
-        const channel = await this.http.request<AriChannel>('GET', `/channels/${encodeURIComponent(id)}`).catch(ignoreChannelGone(this.opts.logger, 'ARI: reading a channel already in the app', { channelId: id }));
-        if (channel) channels.push(channel);
-      }
+        this.http.request<AriChannel>('GET', `/channels/${encodeURIComponent(id)}`).catch(ignoreChannelGone(this.opts.logger, 'ARI: reading a channel already in the app', { channelId: id })),
+      ));
+      const channels = read.filter((c): c is AriChannel => !!c);
       if (this.ws !== ws) return;
       this.setLink(true);
       const reconnect = this.everConnected;
