@@ -8,6 +8,7 @@ import { Router } from 'express';
 import { ConfigError, loadConfig, secretValues, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { installProcessGuards } from './process-guards.js';
+import { watchLoopStalls } from './loop-stalls.js';
 import { createMetrics } from './metrics.js';
 import { Database } from './db/database.js';
 import { NotFoundError, UnavailableError } from './errors.js';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const config = boot();
   const log = createLogger({ level: config.logLevel, secrets: secretValues(config) });
   installProcessGuards(process, log);
+  watchLoopStalls(log);
   const metrics = createMetrics();
   const db = new Database(config.db, log.child({ component: 'db' }));
   const pbx = createPbx(config, log, metrics);

@@ -91,7 +91,8 @@ for (const kind of DB_KINDS) {
       expect(row.digits).to.equal('');
       expect(Number(row.duration_ms)).to.be.within(300, 5000);
       expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome']);
-      const problems = hotline.logLines().filter((l) => l.level >= 40);
+      // (A loop stall on a starved test box is the box's, reported by app/loop-stalls.ts, not this call's.)
+      const problems = hotline.logLines().filter((l) => l.level >= 40 && !/event loop stalled/.test(l.msg));
       expect(problems, JSON.stringify(problems)).to.deep.equal([]);
     });
 

@@ -48,7 +48,8 @@ describe('an unreachable Asterisk does not flood the log', function () {
   it('five failed AMI attempts in a row give one warning for AMI and one for ARI', async () => {
     const hotline = await startHotline({ ...db.env, HOTLINE_AMI_PORT: String(ami.port), HOTLINE_ARI_URL: `http://127.0.0.1:${ari.port}` }, { waitForPbx: false });
     await waitUntil('five AMI connection attempts', () => ami.connects() >= 5 && ari.connects() >= 5, 30_000);
-    const warnings = hotline.logLines().filter((l) => l.level >= 40).map((l) => `${l.link ?? ''}: ${l.msg}`);
+    // (A loop stall on a starved test box is the box's, reported by app/loop-stalls.ts.)
+    const warnings = hotline.logLines().filter((l) => l.level >= 40 && !/event loop stalled/.test(l.msg)).map((l) => `${l.link ?? ''}: ${l.msg}`);
     expect(warnings.sort()).to.deep.equal([
       'ami: AMI connection attempt failed; retrying (further failures logged at most once a minute)',
       'ari: Asterisk ARI not reachable; calls are not handled until it is (retrying)',

@@ -90,10 +90,14 @@ export async function startHotline(env: Record<string, string>, opts: { waitForP
     if (exitedEarly) throw new Error(`Hotline exited during start:\n${out}`);
     return (await health().catch(() => undefined)) !== undefined;
   }, 30_000);
+  let lastLogin = '';
   const login = await waitUntil('the API to take the admin login', async () => {
     const res = await api(url, 'POST', '/api/auth/login', TEST_ADMIN, null);
+    lastLogin = `${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
     return res.status === 503 ? undefined : res;
-  }, 30_000);
+  }, 30_000).catch((err: Error) => {
+    throw new Error(`${err.message}; last answer: ${lastLogin || 'none'}; Hotline's output (tail): ${out.slice(-1500)}`);
+  });
   if (login.status !== 200) throw new Error(`test admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
   rememberToken(url, login.body.token as string);
   if (opts.waitForPbx ?? true) await proc.waitForPbx();
