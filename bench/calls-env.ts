@@ -3,7 +3,13 @@
 // suites. Defaults (override with BENCH_PBX_* and HOTLINE_HTTP_PORT):
 //   BENCH_PBX_DIR /var/lib/hotline/pbx-calls   BENCH_PBX_ARI_PORT 8288   BENCH_PBX_AMI_PORT 5238
 //   BENCH_PBX_SIP_PORT 5260   BENCH_PBX_ARI_APP hotline-calls   HOTLINE_HTTP_PORT 8380
+//   BENCH_STEP_SECONDS 20
 import { ownPbx } from './own-pbx.js';
 
 export const CALLS_PBX = ownPbx('bench:calls', { dir: '/var/lib/hotline/pbx-calls', ariPort: '8288', amiPort: '5238', sipPort: '5260', app: 'hotline-calls' });
 process.env.HOTLINE_HTTP_PORT ??= '8380';
+// 20 s of calls a step (not the other benches' 10): a clean rate this box holds for 20 s, not a
+// burst it absorbs for 10, and an overload step long enough for the admission governor to
+// settle after its first seconds (10 s steps: 0.35 of the clean rate; 20 s: 0.89 and 1.0,
+// docs/benchmarks.md "Runs (2026-12-04 afternoon)").
+process.env.BENCH_STEP_SECONDS ??= '20';

@@ -7,7 +7,7 @@
 // rate x BENCH_STEP_SECONDS calls with at most BENCH_LIMIT at once and stops at the first rate
 // with a failed call, a call not placed, or a rate sipp could not hold (< 90 % of the target).
 //
-// Env: BENCH_RATES="50,100,150,200,300,400,600,800"  BENCH_STEP_SECONDS=10  BENCH_LIMIT (default
+// Env: BENCH_RATES="50,100,150,200,300,400,600,800"  BENCH_STEP_SECONDS=20 (calls-env.ts)  BENCH_LIMIT (default
 // rate x 10)  BENCH_RECV_TIMEOUT_MS=15000  BENCH_PATHS="plain,hotline"  BENCH_HOTLINE_NUMBER=9001
 // BENCH_START_HOTLINE (not '0': start `tsx app/main.ts` on SQLite and stop it afterwards)
 // BENCH_OVERLOAD (not '0': after the clean steps, the overload step of bench/overload.ts at 1.5x
