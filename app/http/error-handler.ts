@@ -10,7 +10,7 @@ const DB_UNUSABLE = new Set(['PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', '
 /** Network failures, when the MySQL driver marks them fatal to its connection (another client's ETIMEDOUT, SMTP say, is not the database's). */
 const NETWORK = new Set(['ETIMEDOUT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
-export function databaseUnreachable(err: unknown): boolean {
+function databaseUnreachable(err: unknown): boolean {
   const outer = err as { code?: unknown; fatal?: unknown; driverError?: { code?: unknown; fatal?: unknown } } | null;
   const e = outer?.driverError ?? outer; // TypeORM wraps the driver's error
   if (typeof e?.code !== 'string') return false;

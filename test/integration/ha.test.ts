@@ -8,7 +8,7 @@ import { AmiWatch } from '../support/ami-watch.js';
 import { publishFlow } from '../support/api.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { ensurePbx, hangupAll, ROOT, waitUntil } from '../support/pbx.js';
 import { assertCallsSucceeded, startCall, type SippCall } from '../support/sipp.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
@@ -20,7 +20,7 @@ const menuFlow = {
     bye: { type: 'hangup', prompt: { sound: 'goodbye' } },
   },
 };
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'ha');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'ha');
 const queueFlow = (queue: string) => ({ entry: 'q', nodes: { q: { type: 'queue', queue } } });
 
 interface Row {

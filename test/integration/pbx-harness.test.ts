@@ -4,7 +4,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { expect } from 'chai';
-import { ensurePbx, pbxCheck, PBX_DIR, ROOT, waitUntil } from '../support/pbx.js';
+import { ensurePbx, pbxCheck, PBX_DIR, realtimePossible, ROOT, waitUntil } from '../support/pbx.js';
 
 const PIDFILE = `${PBX_DIR}/run/asterisk/asterisk.pid`;
 const CTL = `${PBX_DIR}/run/asterisk/asterisk.ctl`;
@@ -88,9 +88,9 @@ describe('Asterisk harness: exactly one Asterisk, checked before call tests', fu
   // asterisk.service runs it with -p) the same prompt kept 2.80 s under the same load.
   // A machine that refuses realtime priority to root (a container without CAP_SYS_NICE) runs
   // Asterisk at normal priority: pbx-check warns and the two tests below say why they do not run.
-  const realtimePossible = (() => { try { execFileSync('chrt', ['-r', '1', 'true'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+  const realtime = realtimePossible();
   it('Asterisk runs every thread at realtime priority (asterisk.conf highpriority), so a busy box does not stretch its prompts', function () {
-    if (!realtimePossible) this.skip(); // this machine refuses realtime priority (chrt -r 1 true fails)
+    if (!realtime) this.skip(); // this machine refuses realtime priority (chrt -r 1 true fails)
     ensurePbx();
     const [pid] = mainPids();
     const policies = readdirSync(`/proc/${pid}/task`).map((tid) => {
@@ -102,7 +102,7 @@ describe('Asterisk harness: exactly one Asterisk, checked before call tests', fu
   });
 
   it('an Asterisk at normal priority (started without highpriority) is named by pbx-check and replaced by pbx-up', function () {
-    if (!realtimePossible) this.skip(); // this machine refuses realtime priority (chrt -r 1 true fails)
+    if (!realtime) this.skip(); // this machine refuses realtime priority (chrt -r 1 true fails)
     ensurePbx();
     const [pid] = mainPids();
     // What an Asterisk started by an older config looks like: every thread at SCHED_OTHER.

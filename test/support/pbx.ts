@@ -78,3 +78,13 @@ export async function waitUntil<T>(what: string, probe: () => T | Promise<T>, ti
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
+
+/** Whether this machine lets root run a process at realtime priority (scripts/pbx-env.sh pbx_realtime_possible). */
+export function realtimePossible(): boolean {
+  try {
+    execFileSync('chrt', ['-r', '1', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

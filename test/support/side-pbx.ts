@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { PBX_DIR, waitUntil } from './pbx.js';
+import { PBX_DIR, realtimePossible, waitUntil } from './pbx.js';
 
 export interface SidePbxOptions {
   /** Its directories are /etc/asterisk-<name>, /var/log/asterisk-<name> ... inside the chroot. */
@@ -126,15 +126,5 @@ export class SidePbx {
   tail(file: string, lines = 20): string {
     const p = join(this.logDir, file);
     return existsSync(p) ? readFileSync(p, 'utf8').split('\n').slice(-lines).join('\n') : '';
-  }
-}
-
-/** Whether this machine lets root run a process at realtime priority (scripts/pbx-env.sh pbx_realtime_possible). */
-function realtimePossible(): boolean {
-  try {
-    execFileSync('chrt', ['-r', '1', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
   }
 }
