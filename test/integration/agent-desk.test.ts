@@ -108,7 +108,7 @@ for (const kind of DB_KINDS) {
       // ...and Hotline holds the agent again after it.
       await waitUntil('Hotline to hold the agent again', async () => (pauses().slice(pauses().indexOf('0')).includes('1') && heldInAsterisk()) || undefined, 15_000, 200);
       await waitForAgentState(hotline.url, kim, 'wrap_up');
-      expect(hotline.logLines().some((l) => /held for it/.test(l.msg))).to.equal(true);
+      await hotline.waitForLog('the agent held again', (l) => /held for it/.test(l.msg));
 
       const early = await api(hotline.url, 'POST', `/api/acd/agents/${kim.id}/ready`, undefined, kimUser.token);
       expect(early.status, JSON.stringify(early.body)).to.equal(409);

@@ -54,7 +54,7 @@ describe('crash safety: recovering a call whose persisted state is corrupt', fun
       return r?.ended_at ? r : undefined;
     });
     expect(row).to.include({ outcome: 'handed_back', hangup_cause: 'resume failed' });
-    const logged = second.logLines().find((l) => l.msg === 'cannot resume the call; handing it to the dialplan fallback');
+    const [logged] = await second.waitForLog('the failed resume', (l) => l.msg === 'cannot resume the call; handing it to the dialplan fallback');
     expect(logged, 'the error log line').to.include({ level: 50, callId: id });
     await call.hangup();
     assertCallsSucceeded(await call.done);

@@ -68,7 +68,7 @@ describe('fax and hot standby: kill -9 of the active node during an inbound fax 
     expect((await db.query('SELECT fax_id FROM fax_documents')).length).to.equal(1);
     const listed = await api(nodes.b.url, 'GET', '/api/fax?direction=in&queue=fax-desk');
     expect(listed.body.items.map((f: { id: string }) => f.id)).to.deep.equal([rows[0]!.id]);
-    expect(nodes.b.logLines().filter((l) => l.msg === 'fax received and filed')).to.have.length(1);
+    expect(await nodes.b.waitForLog('the fax filed', (l) => l.msg === 'fax received and filed')).to.have.length(1);
     expect(nodes.a.logLines().filter((l) => l.msg === 'fax received and filed')).to.have.length(0);
   });
 });

@@ -211,7 +211,7 @@ for (const kind of DB_KINDS) {
       expect(row.outcome).to.equal('handed_off');
       expect(steps(row)).to.deep.equal(['sub', 'fallback']);
       expect(await prompts(row)).to.deep.equal(['sound:sorry']);
-      const logged = hotline.logLines().find((l) => l.level === 50 && l.callId === row.id);
+      const [logged] = await hotline.waitForLog('the error of the call', (l) => l.level === 50 && l.callId === row.id);
       expect(logged?.msg).to.match(/not published; taking the flow fallback/);
     });
 

@@ -86,8 +86,8 @@ for (const kind of DB_KINDS) {
       if (Date.now() - youngAt < GRACE_MS) expect(y.endedAt, 'a record younger than the grace').to.equal(null);
       const d = await reread(driven.id);
       expect([d.endedAt, d.outcome, d.currentStep], 'the call Hotline drives').to.deep.equal([null, null, 'm']);
-      const warned = hotline.logLines().filter((l) => l.msg === 'call record no node followed: ended by the sweep').map((l) => l.callId);
-      expect(warned).to.have.members([handed.id, goneId]);
+      const warned = await hotline.waitForLog('the sweep ending both records', (l) => l.msg === 'call record no node followed: ended by the sweep', { count: 2 });
+      expect(warned.map((l) => l.callId)).to.have.members([handed.id, goneId]);
 
       // The driven call still ends by its own flow: the caller presses nothing, hangs up; its record says so.
       await calls[1]!.hangup();

@@ -8,6 +8,8 @@ import { api, rememberToken } from './api.js';
 /** The first admin every test Hotline creates (HOTLINE_BOOTSTRAP_ADMIN_PASSWORD). */
 export const TEST_ADMIN = { username: 'admin', password: 'Test-Hotline-passw0rd!' };
 
+export type LogLine = Record<string, unknown> & { level: number; msg: string };
+
 export interface HotlineProcess {
   url: string;
   port: number;
@@ -15,7 +17,13 @@ export interface HotlineProcess {
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   /** Log lines (pino JSON) parsed; non-JSON lines are skipped. */
-  logLines(): Array<Record<string, unknown> & { level: number; msg: string }>;
+  logLines(): LogLine[];
+  /**
+   * The log lines `match` picks, once there are at least `count` of them (default 1). A line is written
+   * after the change it reports (a row updated, a state set) and reaches the test through a pipe: a
+   * test that saw the change waits for its line here rather than reading logLines() at once.
+   */
+  waitForLog(what: string, match: (l: LogLine) => boolean, opts?: { count?: number; timeoutMs?: number }): Promise<LogLine[]>;
   health(): Promise<{ status: number; body: any }>;
   /** Resolves once /health says ARI (and AMI) are up. */
   waitForPbx(timeoutMs?: number): Promise<void>;
@@ -52,23 +60,29 @@ export async function startHotline(env: Record<string, string>, opts: { waitForP
     const res = await fetch(`${url}/health`).catch(() => fetch(`${url}/health`));
     return { status: res.status, body: await res.json() };
   };
+  const logLines = (): LogLine[] =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l)];
+        } catch {
+          return [];
+        }
+      });
   const proc: HotlineProcess = {
     url,
     port,
     child,
     exited,
     output: () => out,
-    logLines: () =>
-      out
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .flatMap((l) => {
-          try {
-            return [JSON.parse(l)];
-          } catch {
-            return [];
-          }
-        }),
+    logLines,
+    waitForLog: (what, match, { count = 1, timeoutMs = 5000 } = {}) =>
+      waitUntil(`Hotline to log ${what}`, () => {
+        const lines = logLines().filter(match);
+        return lines.length >= count ? lines : undefined;
+      }, timeoutMs, 50),
     health,
     async waitForPbx(timeoutMs = 20_000) {
       await waitUntil('Hotline to report ARI and AMI up', async () => {
