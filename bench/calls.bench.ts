@@ -45,8 +45,8 @@ async function withHotline<T>(extraEnv: Record<string, string>, work: () => Prom
 // ---- run ----
 async function main(): Promise<void> {
   prepareChroot(CALLS_PBX.dir, (m) => log(`calls bench: ${m}`));
-  ensurePbx();
   try {
+    ensurePbx(); // a failed start still stops what it started (finally)
     await run();
   } finally {
     pbxDown();
