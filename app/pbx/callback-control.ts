@@ -37,6 +37,12 @@ export class AriCallbackControl implements CallbackControl {
       HOTLINE_CB_DIAL: p.dial,
       HOTLINE_CB_RING: String(p.ringSeconds),
     };
+    // Placed already (a node died between placing and noting it): say so without asking Asterisk
+    // for a channel id in use. Asterisk refuses that (409/400 below, kept for a placement racing
+    // this check), but only after allocating the Local pair and failing half-way: an error path
+    // of its own ("Channel Unique ID … already in use", "Unable to allocate owner channel
+    // structure") that a crash of Asterisk's allocator followed once (docs/benchmarks.md).
+    if (await this.alive(p.key)) return 'exists';
     try {
       await this.ari.request('POST', '/channels', {
         endpoint: `Local/s@${CALLBACK_PLACE_CONTEXT}/n`,

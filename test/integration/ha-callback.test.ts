@@ -9,7 +9,8 @@ import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { cli, ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { readFileSync, statSync } from 'node:fs';
+import { cli, ensurePbx, hangupAll, PBX_LOG, waitUntil } from '../support/pbx.js';
 import { startCall } from '../support/sipp.js';
 
 const PHONE_PORT = 5098;
@@ -46,6 +47,7 @@ describe('hot standby: a callback is placed and dialed exactly once across kill 
   });
 
   it('placed once after a kill between placing and noting it; completed once when its call ended while no node was active', async () => {
+    const logFrom = statSync(PBX_LOG).size;
     nodes.a = await startHotline(env('node-a'), { waitForPbx: true });
     await waitUntil('node-a active', async () => (await role(nodes.a!)) === 'active');
     nodes.b = await startHotline(env('node-b'), { waitForPbx: false });
@@ -74,6 +76,9 @@ describe('hot standby: a callback is placed and dialed exactly once across kill 
     expect(joins(cb.id), 'the placeholder was not placed a second time').to.have.length(1);
     expect(cli('queue show cbha').match(/hotline-callback-place/g)).to.have.length(1);
     expect(nodes.b.logLines().some((l) => l.msg === 'callback placeholder in the queue' && l.outcome === 'exists')).to.equal(true);
+    // node-b saw the placeholder before placing it: Asterisk was never asked for a channel id in use.
+    const pbxLog = readFileSync(PBX_LOG, 'utf8').slice(logFrom);
+    expect(pbxLog.split('\n').filter((l) => l.includes(`hotline-cb-${cb.id}`) && /already in use/.test(l))).to.deep.equal([]);
 
     // node-a comes back as standby; the agent takes the callback through node-b.
     nodes.a = await startHotline(env('node-a'), { waitForPbx: false });

@@ -1,8 +1,9 @@
 // The harness never runs two Asterisks on one configuration (issue 12, item 1). A full run once
 // ended with 18 failures from one cause: a restart saw no pid file yet (Asterisk writes it late
 // under load), "started it again", and two Asterisks split ARI/AMI and SIP between them.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { ensurePbx, pbxCheck, PBX_DIR, realtimePossible, ROOT, waitUntil } from '../support/pbx.js';
 
@@ -115,6 +116,17 @@ describe('Asterisk harness: exactly one Asterisk, checked before call tests', fu
     expect(now).to.not.equal(pid);
     const after = pbxCheck();
     expect(after.ok, after.report).to.equal(true);
+  });
+
+  it('an Asterisk that dies during a test is named once (with its last words) and started again before the next test', function () {
+    // A crash mid-file used to fail every later case of that file too (seen: ha.test.ts, 3 of 3).
+    const res = spawnSync(process.execPath, [join(ROOT, 'node_modules/mocha/bin/mocha.js'), 'test/fixtures/pbx-watch/asterisk-dies.fixture.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 200_000, env: process.env });
+    const out = `${res.stdout}\n${res.stderr}`;
+    expect(res.status, out).to.equal(0); // both cases pass: the second found Asterisk started again
+    expect(out).to.match(/Asterisk \(pid \d+, [^)]+\) died during "fixture: Asterisk dies during a test first case: Asterisk is killed under it"; starting it again for the next test/);
+    expect(out.match(/died during/g), 'said once').to.have.length(1);
+    expect(out).to.include("Asterisk's log");
+    expect(pbxCheck().ok).to.equal(true);
   });
 
   it('pbx-check says plainly when no Asterisk runs', async () => {

@@ -19,7 +19,7 @@ let up = false;
  * with its cause, instead of as twenty call timeouts.
  */
 export function ensurePbx(): void {
-  if (up && pbxCheck().ok) return;
+  if (up && pbxCheck().ok) return watchPbx();
   execFileSync('bash', [`${ROOT}/scripts/pbx-up.sh`], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 });
   const check = pbxCheck();
   if (!check.ok) {
@@ -27,6 +27,36 @@ export function ensurePbx(): void {
     throw new Error(`Asterisk is not fit for call tests after pbx-up:\n${check.report}\nlog: ${PBX_LOG}`);
   }
   up = true;
+  watchPbx();
+}
+
+/** The pid of the main Asterisk of PBX_DIR running now (scripts/pbx-env.sh pbx_pid: from /proc, not the pid file), or undefined. */
+export function pbxPidNow(): number | undefined {
+  try {
+    const out = execFileSync('bash', ['-c', `. "${ROOT}/scripts/pbx-env.sh" && pbx_pid`], { encoding: 'utf8', timeout: 10_000 }).trim();
+    return out ? Number(out) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Hands the Asterisk just found fit to the suite's watch (test/support/pbx-watch.cjs): between
+ * tests it notices an Asterisk that died (a crash, not a test's own restart: then another one runs),
+ * says so once with the kernel's and Asterisk's last words, and starts it again, so the file's
+ * next case does not fail for the same cause.
+ */
+function watchPbx(): void {
+  (globalThis as { __hotlinePbxWatch?: unknown }).__hotlinePbxWatch = {
+    pid: pbxPidNow(),
+    dir: PBX_DIR,
+    log: PBX_LOG,
+    now: pbxPidNow,
+    repair: () => {
+      up = false;
+      ensurePbx();
+    },
+  };
 }
 
 /** scripts/pbx-check.sh: one line per problem, or one "ok" line. */
