@@ -52,11 +52,16 @@ function check(where, test) {
   }
 }
 
+// Starting Asterisk again (pbx-up) can take longer than a test's own timeout on a busy box.
+const REPAIR_MS = 300_000;
+
 exports.mochaHooks = {
   beforeEach() {
+    this.timeout(REPAIR_MS);
     check(`before "${this.currentTest?.fullTitle()}"`);
   },
   afterEach() {
+    this.timeout(REPAIR_MS);
     check(`during "${this.currentTest?.fullTitle()}"`, this.currentTest);
   },
 };
