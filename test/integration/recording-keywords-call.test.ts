@@ -59,7 +59,11 @@ describe('Must-show 7: an English phrase spoken on the agent\'s leg is found by 
     await agentAction(hotline.url, agent, 'login');
     await waitForAgentState(hotline.url, agent, 'available');
   });
-  afterEach(() => hangupAll());
+  afterEach(function () {
+    hangupAll();
+    // What Hotline said about the recording (a recogniser that failed leaves `keywords` null, logged as an error).
+    if (this.currentTest?.state === 'failed') for (const l of hotline.logLines().filter((x) => x.level >= 40)) console.log(JSON.stringify(l));
+  });
   after(async () => {
     phone?.stop();
     await ami?.stop();
