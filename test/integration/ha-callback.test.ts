@@ -1,6 +1,7 @@
 // Hot standby and callbacks: a callback is placed once and dialed once across two kill -9s of
 // the active node, including the two gaps where a node dies with its work half recorded: a
 // placeholder placed but not yet noted, and a callback whose call ended while no node was active.
+import { readFileSync, statSync } from 'node:fs';
 import { expect } from 'chai';
 import { fieldOf } from '../../app/pbx/ami/index.js';
 import { agentAction, createAgent, createQueue, queueFlow } from '../support/acd.js';
@@ -9,7 +10,6 @@ import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { readFileSync, statSync } from 'node:fs';
 import { cli, ensurePbx, hangupAll, PBX_LOG, waitUntil } from '../support/pbx.js';
 import { startCall } from '../support/sipp.js';
 

@@ -5,17 +5,11 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ensurePbx, pbxCheck, PBX_DIR, realtimePossible, ROOT, waitUntil } from '../support/pbx.js';
+import { ensurePbx, pbxCheck, PBX_DIR, pbxPids, realtimePossible, ROOT, waitUntil } from '../support/pbx.js';
 
 const PIDFILE = `${PBX_DIR}/run/asterisk/asterisk.pid`;
 const CTL = `${PBX_DIR}/run/asterisk/asterisk.ctl`;
 const SCHED_RR = 2;
-
-/** Main Asterisk processes on the default configuration, from /proc (scripts/pbx-env.sh). */
-function mainPids(): number[] {
-  const out = execFileSync('bash', ['-c', `. "${ROOT}/scripts/pbx-env.sh"; pbx_pids`], { encoding: 'utf8' });
-  return out.split('\n').filter(Boolean).map(Number);
-}
 
 function runScript(name: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -38,35 +32,35 @@ describe('Asterisk harness: exactly one Asterisk, checked before call tests', fu
   });
 
   it('pbx-up does not start a second Asterisk while the pid file is missing (a booting Asterisk writes it late)', async () => {
-    const [pid] = mainPids();
+    const [pid] = pbxPids();
     expect(pid, 'an Asterisk before the test').to.be.a('number');
     rmSync(PIDFILE, { force: true });
     const run = await runScript('pbx-up.sh');
     expect(run.code, run.out).to.equal(0);
-    expect(mainPids(), run.out).to.deep.equal([pid]);
+    expect(pbxPids(), run.out).to.deep.equal([pid]);
     expect(pbxCheck().ok).to.equal(true);
   });
 
   it('two pbx-up started together while Asterisk is stopped start one Asterisk, and both succeed', async () => {
     const down = await runScript('pbx-down.sh');
     expect(down.code, down.out).to.equal(0);
-    expect(mainPids(), 'stopped').to.deep.equal([]);
+    expect(pbxPids(), 'stopped').to.deep.equal([]);
     const [a, b] = await Promise.all([runScript('pbx-up.sh'), runScript('pbx-up.sh')]);
     expect(a.code, a.out).to.equal(0);
     expect(b.code, b.out).to.equal(0);
-    expect(mainPids(), `${a.out}\n${b.out}`).to.have.length(1);
+    expect(pbxPids(), `${a.out}\n${b.out}`).to.have.length(1);
     expect(pbxCheck().ok).to.equal(true);
   });
 
   it('two Asterisks on one configuration (as the old harness left them) are named by pbx-check and replaced by one healthy Asterisk', async () => {
     ensurePbx();
-    const [first] = mainPids();
+    const [first] = pbxPids();
     // What the old harness did: start Asterisk again while the first was still booting. A booting
     // Asterisk has no control socket yet, so the second does not see it: hide the socket to get there.
     renameSync(CTL, `${CTL}.hidden`);
     spawn('setsid', ['nohup', 'chroot', PBX_DIR, '/usr/sbin/asterisk', '-U', 'asterisk', '-G', 'asterisk', '-f'], { stdio: 'ignore', detached: true }).unref();
-    await waitUntil('a second Asterisk process with its own control socket', () => mainPids().length === 2 && existsSync(CTL), 20_000, 50);
-    const both = mainPids();
+    await waitUntil('a second Asterisk process with its own control socket', () => pbxPids().length === 2 && existsSync(CTL), 20_000, 50);
+    const both = pbxPids();
     expect(both).to.include(first);
     const check = pbxCheck();
     expect(check.ok).to.equal(false);
@@ -74,7 +68,7 @@ describe('Asterisk harness: exactly one Asterisk, checked before call tests', fu
     expect(check.report).to.include(String(both[0])).and.include(String(both[1]));
 
     ensurePbx();
-    const pids = mainPids();
+    const pids = pbxPids();
     expect(pids).to.have.length(1);
     expect(both).to.not.include(pids[0]);
     const after = pbxCheck();
@@ -93,7 +87,7 @@ describe('Asterisk harness: exactly one Asterisk, checked before call tests', fu
   it('Asterisk runs every thread at realtime priority (asterisk.conf highpriority), so a busy box does not stretch its prompts', function () {
     if (!realtime) this.skip(); // this machine refuses realtime priority (chrt -r 1 true fails)
     ensurePbx();
-    const [pid] = mainPids();
+    const [pid] = pbxPids();
     const policies = readdirSync(`/proc/${pid}/task`).map((tid) => {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       return Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[38]); // field 41: policy, 2 = SCHED_RR
@@ -105,14 +99,14 @@ describe('Asterisk harness: exactly one Asterisk, checked before call tests', fu
   it('an Asterisk at normal priority (started without highpriority) is named by pbx-check and replaced by pbx-up', function () {
     if (!realtime) this.skip(); // this machine refuses realtime priority (chrt -r 1 true fails)
     ensurePbx();
-    const [pid] = mainPids();
+    const [pid] = pbxPids();
     // What an Asterisk started by an older config looks like: every thread at SCHED_OTHER.
     execFileSync('chrt', ['-a', '-o', '-p', '0', String(pid)]);
     const check = pbxCheck();
     expect(check.ok).to.equal(false);
     expect(check.report).to.match(new RegExp(`Asterisk ${pid} runs at normal CPU priority`));
     ensurePbx();
-    const [now] = mainPids();
+    const [now] = pbxPids();
     expect(now).to.not.equal(pid);
     const after = pbxCheck();
     expect(after.ok, after.report).to.equal(true);

@@ -30,11 +30,16 @@ export function ensurePbx(): void {
   watchPbx();
 }
 
-/** The pid of the main Asterisk of PBX_DIR running now (scripts/pbx-env.sh pbx_pid: from /proc, not the pid file), or undefined. */
+/** Main Asterisk processes on PBX_DIR's default configuration, from /proc (scripts/pbx-env.sh pbx_pids, never the pid file). */
+export function pbxPids(): number[] {
+  const out = execFileSync('bash', ['-c', `. "${ROOT}/scripts/pbx-env.sh"; pbx_pids`], { encoding: 'utf8', timeout: 10_000 });
+  return out.split('\n').filter(Boolean).map(Number);
+}
+
+/** The main Asterisk running now (the first of pbxPids(), as pbx_pid answers), or undefined. */
 export function pbxPidNow(): number | undefined {
   try {
-    const out = execFileSync('bash', ['-c', `. "${ROOT}/scripts/pbx-env.sh" && pbx_pid`], { encoding: 'utf8', timeout: 10_000 }).trim();
-    return out ? Number(out) : undefined;
+    return pbxPids()[0];
   } catch {
     return undefined;
   }
