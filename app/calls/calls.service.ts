@@ -5,6 +5,7 @@ import { IsNull, LessThan, type DataSource, type Repository } from 'typeorm';
 import { NotFoundError } from '../errors.js';
 import type { CallInfo } from '../pbx/ports.js';
 import { CallEvent, CallRecord, type CallOutcome } from './calls.entities.js';
+import { settled } from '../log-failure.js';
 import { EventWriter } from './event-writer.js';
 
 export interface PathEntry {
@@ -198,6 +199,9 @@ export class CallsService {
   async get(id: string): Promise<{ record: CallRecord; events: CallEvent[] }> {
     const record = await this.records.findOne({ where: { id } });
     if (!record) throw new NotFoundError('call', id);
+    // Events this node has taken but not yet written (batched, see EventWriter) are read too:
+    // whoever saw a change through this node (a recording stored, a call ended) sees it here.
+    await settled(this.writer.flushed());
     const events = await this.events.find({ where: { callId: id }, order: { id: 'ASC' } });
     return { record, events };
   }

@@ -257,13 +257,15 @@ export class RecordingService {
       const endedAt = r.endedAt ?? new Date();
       const purgeAfter = new Date(endedAt.getTime() + (settings?.retentionDays ?? 365) * 86_400_000);
       await this.repo.update({ id: r.id, status: 'storing' }, { status: 'stored', legs: JSON.stringify(stored.legs), durationMs: stored.durationMs, endedAt, purgeAfter, error: null, ...(analysis?.columns ?? {}) });
-      await this.d.store.clearSpool(r.id);
+      // On the timeline in the same turn as the row says `stored` (no await between): whoever reads
+      // the call through this node after seeing the recording stored finds these events too.
       const now = new Date();
       if (r.callId) this.d.timeline(r.callId, 'recording.stored', { recordingId: r.id, durationMs: stored.durationMs }, now);
       if (r.callId && analysis?.flags.length) {
         const keywords = analysis.keywords.map((k) => ({ phrase: k.phrase, leg: k.leg, at: k.from }));
         this.d.timeline(r.callId, 'recording.flagged', { recordingId: r.id, flags: analysis.flags, ...(keywords.length ? { keywords } : {}) }, new Date(now.getTime() + 1));
       }
+      await this.d.store.clearSpool(r.id);
     } catch (err) {
       this.d.log.error({ err: (err as Error).message, recording: r.id }, 'storing a recording failed');
       await this.repo.update({ id: r.id }, { status: 'failed', error: (err as Error).message.slice(0, 255) });

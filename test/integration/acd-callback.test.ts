@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { fieldOf, type AmiMessage } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
-import { agentAction, createAgent, createQueue, queueFlow, waitForAgentState, type TestAgent } from '../support/acd.js';
+import { agentAction, callbackPresses, createAgent, createQueue, queueFlow, waitForAgentState, type TestAgent } from '../support/acd.js';
 import { startAgents, startPhone, type Agents } from '../support/agents.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
@@ -59,8 +59,8 @@ for (const kind of DB_KINDS) {
       await agentAction(hotline.url, kim, 'break', 'meeting'); // nobody answers while the line forms
       const first = nextCaller();
       const second = nextCaller();
-      // The first caller presses 1 twelve seconds after the answer: by then both wait in the queue.
-      const a = await startCall({ scenario: 'uac-dtmf', service: '7201', caller: first, digits: '1', waitBeforeDigitsMs: 12_000, hangupAfterMs: 40_000 });
+      // The first caller presses 1 twelve seconds after the answer (again every 4 s, see callbackPresses): by then both wait in the queue.
+      const a = await startCall({ scenario: 'uac-dtmf', service: '7201', caller: first, dtmfFile: callbackPresses(), waitBeforeDigitsMs: 12_000, hangupAfterMs: 40_000 });
       await ami.waitFor('QueueCallerJoin', { CallerIDNum: first, Queue: 'cbq' });
       const b = await startCall({ scenario: 'uac-wait-bye', service: '7201', caller: second, hangupAfterMs: 90_000 });
       await ami.waitFor('QueueCallerJoin', { CallerIDNum: second, Queue: 'cbq' });

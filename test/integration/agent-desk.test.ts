@@ -92,7 +92,8 @@ for (const kind of DB_KINDS) {
       const connect = await ami.waitFor('AgentConnect', { CallerIDNum: caller }, 30_000);
       expect(fieldOf(connect, 'Interface')).to.equal(kim.interface);
       await call.done;
-      await ami.waitFor('AgentComplete', { CallerIDNum: caller }, 15_000);
+      // by the agent's leg: when the caller's channel is gone as app_queue reports the end, Asterisk leaves the caller's fields out
+      await ami.waitFor('AgentComplete', { DestUniqueid: fieldOf(connect, 'DestUniqueid')! }, 15_000);
       // Held in wrap-up (paused in Asterisk, no countdown) until the disposition comes.
       await waitForAgentState(hotline.url, kim, 'wrap_up');
       const held = (await api(hotline.url, 'GET', '/api/agent-desk/me', undefined, kimUser.token)).body.state;

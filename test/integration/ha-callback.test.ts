@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { expect } from 'chai';
 import { fieldOf } from '../../app/pbx/ami/index.js';
-import { agentAction, createAgent, createQueue, queueFlow } from '../support/acd.js';
+import { agentAction, callbackPresses, createAgent, createQueue, queueFlow } from '../support/acd.js';
 import { startAgents, startPhone, type Agents } from '../support/agents.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
@@ -60,7 +60,7 @@ describe('hot standby: a callback is placed and dialed exactly once across kill 
 
     // A real caller asks for the callback; node-a stores it and places the placeholder.
     const caller = `5557301${String(process.pid % 1000).padStart(3, '0')}`;
-    const call = await startCall({ scenario: 'uac-dtmf', service: '7301', caller, digits: '1', waitBeforeDigitsMs: 12_000, hangupAfterMs: 40_000 });
+    const call = await startCall({ scenario: 'uac-dtmf', service: '7301', caller, dtmfFile: callbackPresses(), waitBeforeDigitsMs: 12_000, hangupAfterMs: 40_000 });
     expect((await call.done).events.PBX_BYE).to.equal(1);
     const [cb] = (await api(nodes.a.url, 'GET', '/api/acd/callbacks?queue=cbha')).body.items;
     expect(cb).to.include({ number: caller, status: 'waiting' });

@@ -109,9 +109,10 @@ describe('Must-show 7: an English phrase spoken on the agent\'s leg is found by 
     expect(hit.to).to.be.within(hit.from + 0.4, said.to + 0.5);
     expect(rec.flags).to.deep.equal(['keyword']);
     expect((await api(hotline.url, 'GET', '/api/recordings?flag=keyword')).body.items.map((r: any) => r.id)).to.deep.equal([rec.id]);
+    // read at once: the call's page shows what the recording's row says (timeline batches included)
     const timeline = (await api(hotline.url, 'GET', `/api/calls/${rec.callId}`)).body.events;
     const flagged = timeline.find((e: any) => e.type === 'recording.flagged');
-    expect(flagged?.detail).to.deep.include({ recordingId: rec.id, flags: ['keyword'] });
+    expect(flagged?.detail, JSON.stringify(timeline.map((e: any) => e.type))).to.deep.include({ recordingId: rec.id, flags: ['keyword'] });
     expect(flagged.detail.keywords).to.deep.equal([{ phrase: 'cancel my account', leg: 'agent', at: hit.from }]);
   });
 

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { fieldOf } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
-import { agentAction, createAgent, createQueue, queueFlow, waitForAgentState, type TestAgent } from '../support/acd.js';
+import { agentAction, callbackPresses, createAgent, createQueue, queueFlow, waitForAgentState, type TestAgent } from '../support/acd.js';
 import { startAgents, startReferringAgent, type Agents, type OneCallAgent } from '../support/agents.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
@@ -107,7 +107,7 @@ describe('reports against queue_log: breaks, wrap-up, a callback, a transfer (ma
     await agentAction(hotline.url, wa, 'break', 'meeting');
     await waitForAgentState(hotline.url, wa, 'break');
     const cbCaller = nextCaller();
-    const cb = await startCall({ scenario: 'uac-dtmf', service: '7601', caller: cbCaller, digits: '1', waitBeforeDigitsMs: 10_000, hangupAfterMs: 30_000 });
+    const cb = await startCall({ scenario: 'uac-dtmf', service: '7601', caller: cbCaller, dtmfFile: callbackPresses(), waitBeforeDigitsMs: 10_000, hangupAfterMs: 30_000 });
     calls.push(cb);
     await ami.waitFor('QueueCallerJoin', { CallerIDNum: cbCaller, Queue: A });
     const gone = await call('7601', 12_000);

@@ -1,6 +1,7 @@
 // ACD helpers for integration tests: agents whose devices are lab SIPp UAS instances
 // (test/support/agents.ts, 127.0.0.1:5090+N), queues, and flows that send callers to a queue.
 import { api, publishFlow } from './api.js';
+import { dtmfPcap } from './dtmf-pcap.js';
 import { waitUntil } from './pbx.js';
 
 export interface TestAgent {
@@ -47,6 +48,15 @@ export async function waitForAgentState(base: string, agent: TestAgent, state: s
 }
 
 /** A flow that sends every caller of `number` to `queue` (and to a "nobody is here" leaf when nobody is logged in). */
+/**
+ * uac-dtmf's dtmfFile for a caller asking for a callback: the key pressed 4 times, 4 s apart. A
+ * press that comes before the caller is in the queue (a busy box answers slowly) goes nowhere and
+ * the next one takes; once the caller has left the queue for the callback, presses go nowhere.
+ */
+export function callbackPresses(key = '1'): string {
+  return dtmfPcap(key.repeat(4), { gapMs: 4000 });
+}
+
 export async function queueFlow(base: string, name: string, queue: string, number: string, node: Record<string, unknown> = {}): Promise<void> {
   await publishFlow(base, name, {
     entry: 'q',
