@@ -32,7 +32,7 @@ export function startBlock(config: Config, facts: StartFacts): string {
   const ariHost = new URL(config.ari.url).host;
   const admin =
     facts.admin.kind === 'generated'
-      ? `user "admin"; its one-time password is in ${facts.admin.file} (readable by you only; change it after signing in)`
+      ? `user "admin"; its one-time password is in ${facts.admin.file} (readable by you only; you choose your own at the first sign-in)`
       : facts.admin.kind === 'setting'
         ? 'user "admin" with the password in HOTLINE_BOOTSTRAP_ADMIN_PASSWORD'
         : 'users exist already: sign in with yours';

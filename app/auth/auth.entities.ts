@@ -56,6 +56,10 @@ export class User {
   @Column({ name: 'disabled', type: 'boolean', default: false })
   disabled!: boolean;
 
+  /** The password was chosen by someone else (generated, or set by an admin asking for it): the user chooses their own before anything else. */
+  @Column({ name: 'password_change_required', type: 'boolean', default: false })
+  passwordChangeRequired!: boolean;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;
 

@@ -1,6 +1,7 @@
 // Auth errors: stable codes, and messages that never say whether a username exists and
 // never carry a password.
 import { AppError } from '../errors.js';
+import { passwordProblemText, type PasswordProblem } from './password-policy.js';
 
 export const GENERIC_LOGIN_FAILURE = 'invalid username or password';
 
@@ -76,9 +77,18 @@ export class DirectoryUnavailableError extends AppError {
   }
 }
 
+/** 400 with every problem, as English sentences (`problems`) and as codes a console translates (`codes`). */
 export class WeakPasswordError extends AppError {
-  constructor(problems: string[]) {
-    super(400, 'weak_password', problems.join('; '), { problems });
+  constructor(codes: PasswordProblem[]) {
+    const problems = codes.map(passwordProblemText);
+    super(400, 'weak_password', problems.join('; '), { problems, codes });
+  }
+}
+
+/** 403 until the user has chosen their own password (see POST /api/auth/password). */
+export class PasswordChangeRequiredError extends ForbiddenError {
+  constructor() {
+    super('choose your own password first: POST /api/auth/password with the current one and a new one', 'password_change_required');
   }
 }
 

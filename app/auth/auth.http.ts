@@ -5,7 +5,7 @@ import { input } from '../http/validate.js';
 import { TooManyAttemptsError } from './auth.errors.js';
 import type { AuthService } from './auth.service.js';
 import type { Actor } from './auth.users.js';
-import { apiKeyBody, auditQuery, createUserBody, idParams, loginBody, patchUserBody, totpConfirmBody } from './auth.schemas.js';
+import { apiKeyBody, auditQuery, changePasswordBody, createUserBody, idParams, loginBody, patchUserBody, totpConfirmBody } from './auth.schemas.js';
 import { ANY_ROLE, principalOf, type SecureRouter } from './permissions.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -32,21 +32,34 @@ export function registerAuthRoutes(r: SecureRouter, service: AuthService, limite
     res.json(result);
   });
 
-  r.post('/auth/logout', { allow: ANY_ROLE, duringTotpEnrolment: true }, async (req, res) => {
+  r.post('/auth/logout', { allow: ANY_ROLE, duringTotpEnrolment: true, duringPasswordChange: true }, async (req, res) => {
     const token = bearerToken(req);
     if (token && principalOf(req).kind === 'user') await service.logout(token, actorOf(req));
     res.status(204).end();
   });
 
-  r.get('/auth/me', { allow: ANY_ROLE, duringTotpEnrolment: true }, async (req, res) => {
+  r.get('/auth/me', { allow: ANY_ROLE, duringTotpEnrolment: true, duringPasswordChange: true }, async (req, res) => {
     const { principal, user } = await service.me(principalOf(req));
     res.json({
       kind: principal.kind,
       name: principal.name,
       role: principal.role,
       totpEnrolmentRequired: !!principal.totpEnrolmentPending,
+      passwordChangeRequired: !!principal.passwordChangePending,
       user,
     });
+  });
+
+  // One's own password (local users). Wrong current passwords are throttled as logins are.
+  r.post('/auth/password', { allow: ANY_ROLE, duringTotpEnrolment: true, duringPasswordChange: true, body: changePasswordBody }, async (req, res) => {
+    const body = input(req, 'body', changePasswordBody);
+    const principal = principalOf(req);
+    const wait = limiter.hit(`${req.ip ?? '?'}|password|${principal.id}`);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      throw new TooManyAttemptsError(wait);
+    }
+    res.json(await service.changeOwnPassword(principal, body.currentPassword, body.newPassword, req.ip));
   });
 
   r.post('/auth/totp/enrol', { allow: ANY_ROLE, duringTotpEnrolment: true }, async (req, res) => {

@@ -41,6 +41,7 @@ export const createUserBody = z.strictObject({
   email: email.optional(),
   role,
   team: team.optional(),
+  passwordChangeRequired: z.boolean().optional(),
 });
 
 export const patchUserBody = z
@@ -51,10 +52,17 @@ export const patchUserBody = z
     team: team.optional(),
     disabled: z.boolean().optional(),
     password: password.optional(),
+    passwordChangeRequired: z.boolean().optional(),
     unlock: z.literal(true).optional(),
     resetTotp: z.literal(true).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+
+/** Changing one's own password: the current one (checked) and the new one (the policy is checked by the service). */
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: password,
+});
 
 const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 

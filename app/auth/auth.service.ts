@@ -18,12 +18,14 @@ import {
   OtpRequiredError,
   TotpAlreadyEnabledError,
   TotpNotEnrolledError,
+  WeakPasswordError,
 } from './auth.errors.js';
 import { API_KEY_PREFIX, ApiKeyStore, sha256 } from './auth.keys.js';
 import { normalizeUsername, UserStore, userView, type Actor, type NewLocalUser, type UserPatch, type UserView } from './auth.users.js';
 import type { LdapDirectory } from './ldap.js';
 import { LoginLockouts } from './lockout.js';
-import { verifyDummy, verifyPassword } from './password.js';
+import { hashPassword, verifyDummy, verifyPassword } from './password.js';
+import { passwordProblemCodes } from './password-policy.js';
 import type { Principal, Role } from './permissions.js';
 import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.js';
 
@@ -57,6 +59,8 @@ export interface LoginResult {
   user: UserView;
   /** The role requires TOTP and none is enrolled: this session may only enrol (and log out). */
   totpEnrolmentRequired: boolean;
+  /** The password was chosen by someone else: this session may only change it (and log out) first. */
+  passwordChangeRequired: boolean;
 }
 
 export class AuthService {
@@ -152,7 +156,7 @@ export class AuthService {
     const { token, expiresAt } = await this.createSession(user, purpose, ip, input.userAgent ?? null);
     this.log.info({ username: user.username, ip, source: user.source, role: user.role }, 'login');
     await this.audit({ actor: user.username, actorIp: ip, action: 'login.success', target: user.username, detail: { source: user.source, role: user.role, totp: user.totpEnabled } });
-    return { token, expiresAt: expiresAt.toISOString(), user: userView(user), totpEnrolmentRequired: purpose !== 'full' };
+    return { token, expiresAt: expiresAt.toISOString(), user: userView(user), totpEnrolmentRequired: purpose !== 'full', passwordChangeRequired: Boolean(user.passwordChangeRequired) };
   }
 
   /** Counts a failure on the username; the one that reaches the limit locks it and answers 423. */
@@ -205,6 +209,7 @@ export class AuthService {
     if (!user || user.disabled) return null;
     const principal: Principal = { kind: 'user', id: user.id, name: user.username, role: user.role, sessionId: session.id };
     if (session.purpose === 'totp_enrolment') principal.totpEnrolmentPending = true;
+    if (user.passwordChangeRequired) principal.passwordChangePending = true;
     return principal;
   }
 
@@ -248,6 +253,32 @@ export class AuthService {
     await this.db.manager.update(User, { id: user.id }, { totpEnabled: true, totpLastStep: check.step, updatedAt: user.updatedAt });
     await this.db.manager.update(Session, { userId: user.id, purpose: 'totp_enrolment', revokedAt: IsNull() }, { purpose: 'full' });
     await this.audit({ actor: user.username, actorIp: ip, action: 'totp.enable', target: user.username });
+    return userView(user);
+  }
+
+  // ---- one's own password ---------------------------------------------------------------------
+
+  /**
+   * A signed-in local user changes their password: the current one must be right, the new one
+   * pass the policy and differ from it. Clears "must change"; ends the user's other sessions.
+   */
+  async changeOwnPassword(principal: Principal, current: string, next: string, ip?: string | null): Promise<UserView> {
+    if (principal.kind !== 'user') throw new NotForApiKeysError();
+    const user = await this.users.get(principal.id);
+    if (user.source !== 'local' || !user.passwordHash) throw new AppError(409, 'directory_password', 'the password of a directory (LDAP) user is changed in the directory');
+    if (!(await verifyPassword(current, user.passwordHash))) {
+      await this.audit({ actor: user.username, actorIp: ip, action: 'password.change.failure', target: user.username, detail: { reason: 'current_password_wrong' } });
+      throw new AppError(400, 'current_password_wrong', 'the current password is not right');
+    }
+    const problems = passwordProblemCodes(next, user.username);
+    if (problems.length) throw new WeakPasswordError(problems);
+    if (next === current) throw new AppError(400, 'password_unchanged', 'the new password must differ from the current one');
+    user.passwordHash = await hashPassword(next);
+    user.passwordChangeRequired = false;
+    user.updatedAt = new Date(this.now());
+    await this.db.manager.update(User, { id: user.id }, { passwordHash: user.passwordHash, passwordChangeRequired: false, updatedAt: user.updatedAt });
+    await this.users.revokeSessions(user.id, principal.sessionId);
+    await this.audit({ actor: user.username, actorIp: ip, action: 'password.change', target: user.username });
     return userView(user);
   }
 

@@ -9,7 +9,8 @@ import { LoginLockout, Session, User } from './auth.entities.js';
 import { usernameKey } from './lockout.js';
 import { UsernameTakenError, WeakPasswordError } from './auth.errors.js';
 import type { DirectoryUser } from './ldap.js';
-import { hashPassword, passwordProblems } from './password.js';
+import { hashPassword } from './password.js';
+import { passwordProblemCodes } from './password-policy.js';
 import type { Role } from './permissions.js';
 
 export interface Actor {
@@ -28,6 +29,8 @@ export interface UserView {
   team: string | null;
   disabled: boolean;
   totpEnabled: boolean;
+  /** Must choose their own password before anything else (see POST /api/auth/password). */
+  passwordChangeRequired: boolean;
   lockedUntil: string | null;
   lastLoginAt: string | null;
   createdAt: string;
@@ -41,6 +44,8 @@ export interface NewLocalUser {
   email?: string | null;
   role: Role;
   team?: string | null;
+  /** The user must choose their own password at the next sign-in (default false). */
+  passwordChangeRequired?: boolean;
 }
 
 export interface UserPatch {
@@ -50,6 +55,8 @@ export interface UserPatch {
   team?: string | null;
   disabled?: boolean;
   password?: string;
+  /** true: the user must choose their own password at the next sign-in; false: no longer. */
+  passwordChangeRequired?: boolean;
   /** Clears a lockout now. */
   unlock?: true;
   /** Removes the TOTP secret: the user enrols again. */
@@ -70,6 +77,7 @@ export function userView(u: User): UserView {
     team: u.team,
     disabled: Boolean(u.disabled),
     totpEnabled: Boolean(u.totpEnabled),
+    passwordChangeRequired: Boolean(u.passwordChangeRequired),
     lockedUntil: u.lockedUntil?.toISOString() ?? null,
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
     createdAt: u.createdAt.toISOString(),
@@ -104,7 +112,7 @@ export class UserStore {
 
   async createLocal(input: NewLocalUser, actor: Actor): Promise<UserView> {
     const username = normalizeUsername(input.username);
-    const problems = passwordProblems(input.password, username);
+    const problems = passwordProblemCodes(input.password, username);
     if (problems.length) throw new WeakPasswordError(problems);
     if (await this.findByUsername(username)) throw new UsernameTakenError(username);
     const now = new Date(this.now());
@@ -123,6 +131,7 @@ export class UserStore {
       totpLastStep: null,
       team: input.team ?? null,
       disabled: false,
+      passwordChangeRequired: input.passwordChangeRequired ?? false,
       createdAt: now,
       updatedAt: now,
       lastLoginAt: null,
@@ -153,10 +162,14 @@ export class UserStore {
     if (patch.disabled !== undefined) set('disabled', patch.disabled);
     if (patch.password !== undefined) {
       if (user.source !== 'local') throw new ValidationError('the password of a directory (LDAP) user is changed in the directory');
-      const problems = passwordProblems(patch.password, user.username);
+      const problems = passwordProblemCodes(patch.password, user.username);
       if (problems.length) throw new WeakPasswordError(problems);
       user.passwordHash = await hashPassword(patch.password);
       changed.push('password');
+    }
+    if (patch.passwordChangeRequired !== undefined) {
+      if (user.source !== 'local' && patch.passwordChangeRequired) throw new ValidationError('the password of a directory (LDAP) user is changed in the directory');
+      set('passwordChangeRequired', patch.passwordChangeRequired);
     }
     if (patch.unlock) {
       user.lockedUntil = null;
@@ -181,16 +194,18 @@ export class UserStore {
     const detail: Record<string, unknown> = { changed };
     if (changed.includes('role')) detail.role = user.role;
     if (changed.includes('disabled')) detail.disabled = user.disabled;
+    if (changed.includes('passwordChangeRequired')) detail.passwordChangeRequired = user.passwordChangeRequired;
     await this.audit.append({ actor: actor.name, actorIp: actor.ip, action: 'user.update', target: user.username, detail });
     return userView(user);
   }
 
-  async revokeSessions(userId: string): Promise<void> {
+  /** Ends every open session of the user (but `keep`, the one asking). */
+  async revokeSessions(userId: string, keep?: string): Promise<void> {
     await this.db.manager
       .createQueryBuilder()
       .update(Session)
       .set({ revokedAt: new Date(this.now()) })
-      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .where(`user_id = :userId AND revoked_at IS NULL${keep ? ' AND id <> :keep' : ''}`, { userId, keep })
       .execute();
   }
 

@@ -37,13 +37,14 @@ export async function bootstrapAdmin(auth: AuthModule, opts: { password?: string
   // The file first: an admin whose password was never written down would lock everyone out.
   writeSecretFile(file, `${password}\n`);
   try {
-    await auth.service.createLocalUser({ username: 'admin', password, role: 'admin', displayName: 'Administrator' }, { name: 'bootstrap' });
+    // Written to a file by the machine, not chosen by a person: changed at the first sign-in.
+    await auth.service.createLocalUser({ username: 'admin', password, role: 'admin', displayName: 'Administrator', passwordChangeRequired: true }, { name: 'bootstrap' });
   } catch (err) {
     rmSync(file, { force: true });
     if ((await auth.service.listUsers()).length > 0) return { kind: 'existing' }; // another node was first
     throw err;
   }
-  log.info({ file }, 'created the first admin user "admin" with a generated password (in the file; change it after signing in)');
+  log.info({ file }, 'created the first admin user "admin" with a generated password (in the file; it must be changed at the first sign-in)');
   return { kind: 'generated', file };
 }
 

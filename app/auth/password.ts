@@ -2,6 +2,7 @@
 // Encoded form: `scrypt$N$r$p$<salt base64>$<hash base64>`, so parameters can be raised later
 // and old hashes still verify.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { passwordProblemCodes, passwordProblemText } from './password-policy.js';
 
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1, saltBytes: 16, keyBytes: 32 } as const;
 
@@ -49,23 +50,9 @@ export async function verifyDummy(password: string): Promise<false> {
   return false;
 }
 
-export const PASSWORD_POLICY = { minLength: 12, maxLength: 256, minClasses: 2 } as const;
+export { PASSWORD_POLICY } from './password-policy.js';
 
-/**
- * The policy: 12 to 256 characters, and not all of one kind (lower case, upper case, digits,
- * other characters). Returns every problem as a sentence; an empty list means acceptable.
- */
+/** The policy's problems as English sentences (see password-policy.ts); an empty list means acceptable. */
 export function passwordProblems(password: string, username?: string): string[] {
-  const problems: string[] = [];
-  const length = [...password].length;
-  if (length < PASSWORD_POLICY.minLength) problems.push(`password must be at least ${PASSWORD_POLICY.minLength} characters long (got ${length})`);
-  if (length > PASSWORD_POLICY.maxLength) problems.push(`password must be at most ${PASSWORD_POLICY.maxLength} characters long`);
-  const classes = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u].filter((re) => re.test(password)).length;
-  if (length > 0 && classes < PASSWORD_POLICY.minClasses) {
-    problems.push('password must mix at least two kinds of characters: lower case, upper case, digits, symbols or spaces');
-  }
-  if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) {
-    problems.push('password must not contain the username');
-  }
-  return problems;
+  return passwordProblemCodes(password, username).map(passwordProblemText);
 }

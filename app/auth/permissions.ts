@@ -9,7 +9,7 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { AppError } from '../errors.js';
 import { declareInput, openInputProblem, type RouteInput } from '../http/validate.js';
-import { ForbiddenError, TotpEnrolmentRequiredError, UnauthenticatedError } from './auth.errors.js';
+import { ForbiddenError, PasswordChangeRequiredError, TotpEnrolmentRequiredError, UnauthenticatedError } from './auth.errors.js';
 
 import { ROLES, type Role } from './auth.roles.js';
 
@@ -39,6 +39,8 @@ export interface Principal {
   sessionId?: string;
   /** The session may only finish TOTP enrolment (the role requires TOTP, none enrolled yet). */
   totpEnrolmentPending?: boolean;
+  /** The user must choose their own password first (a generated or admin-set one). */
+  passwordChangePending?: boolean;
 }
 
 /** Who may call a route, and the schemas of its input (body, query, path; see http/validate). */
@@ -48,6 +50,8 @@ export type Access = (
       allow: readonly Role[];
       /** Also reachable by a session still waiting for its TOTP enrolment (me, enrol, logout). */
       duringTotpEnrolment?: boolean;
+      /** Also reachable while the user must still choose their own password (me, change it, logout). */
+      duringPasswordChange?: boolean;
       /** Writes an audit entry with this action when the request succeeds (config changes, exports,
        *  a supervisor acting on an agent: its validated body is recorded too). */
       audit?: 'config.change' | 'export' | 'supervisor.action';
@@ -123,6 +127,7 @@ export function maybePrincipalOf(req: Request): Principal | null {
  */
 export function requireRole(principal: Principal | null | undefined, ...roles: Role[]): Principal {
   if (!principal) throw new UnauthenticatedError();
+  if (principal.passwordChangePending) throw new PasswordChangeRequiredError();
   if (principal.totpEnrolmentPending) throw new TotpEnrolmentRequiredError();
   if (!roles.includes(principal.role)) throw new ForbiddenError(`role ${principal.role} is not allowed; needs one of: ${roles.join(', ')}`);
   return principal;
@@ -153,6 +158,7 @@ export function guard(access: Access, authenticate: Authenticator): RequestHandl
     if ('public' in access) return next();
     let failure: AppError | null = null;
     if (!principal) failure = new UnauthenticatedError();
+    else if (principal.passwordChangePending && !access.duringPasswordChange) failure = new PasswordChangeRequiredError();
     else if (principal.totpEnrolmentPending && !access.duringTotpEnrolment) failure = new TotpEnrolmentRequiredError();
     else if (!access.allow.includes(principal.role)) failure = new ForbiddenError(`role ${principal.role} may not ${req.method} ${req.baseUrl}${req.path}`);
     if (!failure) return next();

@@ -55,11 +55,12 @@ import { QueueCallHoldWrapup1765000000001 } from './migrations/1765000000001-Que
 import { RecordingKeywords1765000000002 } from './migrations/1765000000002-RecordingKeywords.js';
 import { QueuePositions1765000000003 } from './migrations/1765000000003-QueuePositions.js';
 import { ReportScheduleFilters1765000000009 } from './migrations/1765000000009-ReportScheduleFilters.js';
+import { PasswordChangeRequired1765000000010 } from './migrations/1765000000010-PasswordChangeRequired.js';
 import { OutboundCalls1765000000005 } from './migrations/1765000000005-OutboundCalls.js';
 import { QaCalibrationSampling1765000000006 } from './migrations/1765000000006-QaCalibrationSampling.js';
 
 export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...kbEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities, ...attachEntities, ...reportEntities, ReportSchedule, ...recordingEntities, ...qaEntities, ...faxEntities];
-export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, KbChunks1764520000000, Callbacks1764550000000, LiveEvents1764600000000, IoMerged1764710000000, AgentDesk1764713130000, KbMixedScripts1764720000000, Reports1764800000000, CallRecordsOpen1764850000000, LoginLockouts1764917170000, ReportSchedules1764900000000, ReportIndexes1764900000001, Recordings1764900000000, Qa1764910000000, Fax1764900000000, FaxWork1764990000000, AgentDayRollups1765000000000, QueueCallHoldWrapup1765000000001, RecordingKeywords1765000000002, QueuePositions1765000000003, OutboundCalls1765000000005, QaCalibrationSampling1765000000006, ReportScheduleFilters1765000000009];
+export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, KbChunks1764520000000, Callbacks1764550000000, LiveEvents1764600000000, IoMerged1764710000000, AgentDesk1764713130000, KbMixedScripts1764720000000, Reports1764800000000, CallRecordsOpen1764850000000, LoginLockouts1764917170000, ReportSchedules1764900000000, ReportIndexes1764900000001, Recordings1764900000000, Qa1764910000000, Fax1764900000000, FaxWork1764990000000, AgentDayRollups1765000000000, QueueCallHoldWrapup1765000000001, RecordingKeywords1765000000002, QueuePositions1765000000003, OutboundCalls1765000000005, QaCalibrationSampling1765000000006, ReportScheduleFilters1765000000009, PasswordChangeRequired1765000000010];
 
 export function createDataSource(db: Config['db']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
@@ -90,7 +91,8 @@ export function createDataSource(db: Config['db']): DataSource {
     database: db.database,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
-    connectTimeout: 5000,
+    // mysql2's default: a loaded box (the loaded test run, two busy processes) took MariaDB over 5 s to shake hands
+    connectTimeout: 10_000,
     extra: { connectionLimit: 20 },
   });
 }

@@ -15,7 +15,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/recordings', name: 'recordings', component: () => import('./pages/RecordingsPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
   { path: '/qa', name: 'qa', component: () => import('./pages/QaPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin'] } },
   { path: '/fax', name: 'fax', component: () => import('./pages/FaxPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
-  { path: '/admin', name: 'admin', component: () => import('./pages/ComingSoon.vue'), props: { area: 'admin' }, meta: { roles: ['admin'] } },
+  { path: '/admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { roles: ['admin'] } },
   { path: '/', name: 'home', redirect: () => (session.user.value ? HOME_OF[session.user.value.role] : '/login') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue'), meta: { public: true } },
 ];
@@ -26,6 +26,7 @@ router.beforeEach((to) => {
   if (to.meta.public) return true;
   const user = session.user.value;
   if (!session.token.value || !user) return { path: '/login', query: { next: to.fullPath } };
+  if (session.passwordChangeRequired.value) return { path: '/login', query: { next: to.fullPath } }; // the page asks for the new password
   const roles = to.meta.roles as Role[] | undefined;
   if (roles && !roles.includes(user.role)) return HOME_OF[user.role];
   return true;

@@ -4,7 +4,7 @@
 // server that never blank the page, and axe-core on the login page and the agent desktop.
 import { expect } from 'chai';
 import { api } from '../support/api.js';
-import { appText, axeViolations, missingKeys, openConsole, signIn, type ConsolePage } from '../support/browser.js';
+import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { waitUntil } from '../support/pbx.js';
@@ -76,11 +76,75 @@ describe('web console (no calls)', function () {
       for (const tab of await page.getByRole('tab').all()) await tab.click();
       expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
       expect(errors).to.deep.equal([]);
-      // The admin sees the desktop link and a "coming" page, not a blank one.
+      // The admin lands on the administration console (its users listed), not a blank page.
       const admin = await open(locale);
       await signIn(admin.page, base, 'admin', 'Test-Hotline-passw0rd!', '/admin');
-      expect(await appText(admin.page)).to.include(locale === 'zh-CN' ? '即将推出' : 'Coming soon');
+      await admin.page.locator(`[data-test=users-table] [data-user="${AGENT.username}"]`).waitFor();
+      expect(await appText(admin.page)).to.include(locale === 'zh-CN' ? '系统管理' : 'Administration');
       expect(await missingKeys(admin.page)).to.deep.equal([]);
+    });
+  }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`a password someone else chose is replaced at sign-in before anything else; the header's Password button changes it later (${locale})`, async () => {
+      const zh = locale === 'zh-CN';
+      const username = `new.agent-${locale.toLowerCase()}`;
+      const given = 'Given-by-admin-pass-1';
+      const own = 'My-own-desk-secret-72';
+      const created = await api(base, 'POST', '/api/users', { username, password: given, role: 'agent', passwordChangeRequired: true });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      const { page, errors } = await open(locale);
+      await page.goto(`${base}/login`);
+      await page.locator('input[name=username]').fill(username);
+      await page.locator('input[name=password]').fill(given);
+      await page.locator('button[type=submit]').click();
+      const form = page.locator('[data-test=change-password]');
+      await form.waitFor();
+      expect(await appText(page)).to.include(zh ? '设置您自己的密码' : 'Choose your own password');
+      // The desktop is not reachable until the change is made: the address leads back here.
+      await page.goto(`${base}/agent`);
+      await page.waitForURL((u) => u.pathname === '/login');
+      await form.waitFor();
+      // The policy as the user types, in the page's language; then the two new passwords differ.
+      const problems = (typed: string, says: string) => {
+        return page.locator('input[name=new-password]').fill(typed).then(() =>
+          waitUntil(`"${says}" under the field`, async () => (await form.locator('.el-form-item__error').allInnerTexts()).join(' ').includes(says), 5000));
+      };
+      await problems('abc', zh ? '至少 12 个字符（当前 3 个）' : 'Use at least 12 characters (now 3)');
+      await problems(`${username}-x`, zh ? '不能包含您的用户名' : 'It must not contain your username');
+      await page.locator('input[name=current-password]').fill(given);
+      await page.locator('input[name=new-password]').fill(own);
+      await page.locator('input[name=repeat-password]').fill(`${own}?`);
+      await page.locator('input[name=repeat-password]').press('Enter'); // the keyboard submits
+      await waitUntil('the mismatch to be named', async () => (await form.innerText()).includes(zh ? '两次输入的新密码不一致' : 'The two new passwords differ'));
+      // The server's refusal (a wrong current password), in the page's language.
+      await page.locator('input[name=current-password]').fill('Not-the-given-one-2');
+      await page.locator('input[name=repeat-password]').fill(own);
+      await form.locator('button[type=submit]').click();
+      await waitUntil('the refusal', async () => (await page.getByRole('alert').allInnerTexts()).join(' ').includes(zh ? '当前密码不正确' : 'The current password is not right'));
+      expect((await api(base, 'POST', '/api/auth/login', { username, password: own }, null)).status, 'nothing changed yet').to.equal(401);
+      await screenshot(page, `password-change-${locale}`);
+      await page.locator('input[name=current-password]').fill(given);
+      await form.locator('button[type=submit]').click();
+      await page.waitForURL((u) => u.pathname === '/agent', { timeout: 15_000 });
+      await waitUntil('the desktop (this user has no agent yet: it says so)', async () => (await appText(page)).includes(zh ? '您的用户尚未关联坐席' : 'Your user is not linked to an agent'), 10_000);
+      const after = await api(base, 'POST', '/api/auth/login', { username, password: own }, null);
+      expect(after.body).to.include({ passwordChangeRequired: false });
+      // Later, from the header: the same form in a dialog; Escape closes it, a change is confirmed.
+      await page.locator('[data-test=open-change-password]').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.locator('[data-test=change-password]').waitFor();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      await page.locator('[data-test=open-change-password]').click();
+      await dialog.locator('input[name=current-password]').fill(own);
+      await dialog.locator('input[name=new-password]').fill(`${own}b`);
+      await dialog.locator('input[name=repeat-password]').fill(`${own}b`);
+      await dialog.locator('button[type=submit]').click();
+      await page.locator('.el-notification').filter({ hasText: zh ? '密码已修改' : 'Your password is changed' }).waitFor();
+      expect((await api(base, 'POST', '/api/auth/login', { username, password: `${own}b` }, null)).status).to.equal(200);
+      expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
     });
   }
 

@@ -166,6 +166,43 @@ for (const kind of DB_KINDS) {
       expect(await (await call('GET', '/auth/me', { token })).json()).to.include({ totpEnrolmentRequired: false });
     });
 
+    it('a password someone else chose: the session may only change it; the change needs the current one and the policy, and ends the other sessions', async () => {
+      const own = 'Harbour-lights-at-9';
+      secrets.add(own);
+      const created = (await (await call('POST', '/users', { token: adminToken, body: { username: 'pia', password: USER_PASSWORD, role: 'agent', passwordChangeRequired: true } })).json()) as Json;
+      expect(created).to.include({ username: 'pia', passwordChangeRequired: true });
+      const first = (await (await login('pia', USER_PASSWORD)).json()) as Json;
+      expect(first).to.include({ passwordChangeRequired: true, totpEnrolmentRequired: false });
+      const token = first.token as string;
+      const other = ((await (await login('pia', USER_PASSWORD)).json()) as Json).token as string;
+      // Nothing but me, logout and the change itself until it is done.
+      await expectError(await call('POST', '/auth/totp/enrol', { token }), 403, 'password_change_required');
+      expect(await (await call('GET', '/auth/me', { token })).json()).to.include({ passwordChangeRequired: true });
+      // Bad input: 400 with a reason, nothing changed.
+      await expectError(await call('POST', '/auth/password', { token, body: { currentPassword: USER_PASSWORD } }), 400, 'validation_failed');
+      await expectError(await call('POST', '/auth/password', { token, body: { currentPassword: WRONG_PASSWORD, newPassword: own } }), 400, 'current_password_wrong');
+      const weak = await call('POST', '/auth/password', { token, body: { currentPassword: USER_PASSWORD, newPassword: 'pia-short' } });
+      const weakBody = (await weak.clone().json()) as Json;
+      expect(await expectError(weak, 400, 'weak_password')).to.match(/at least 12 characters/);
+      expect(weakBody.error.details.codes.map((c: Json) => c.code)).to.deep.equal(['too_short', 'contains_username']);
+      await expectError(await call('POST', '/auth/password', { token, body: { currentPassword: USER_PASSWORD, newPassword: USER_PASSWORD } }), 400, 'password_unchanged');
+      expect(await (await call('GET', '/auth/me', { token })).json()).to.include({ passwordChangeRequired: true });
+      await expectError(await login('pia', own), 401, 'invalid_credentials');
+      // The change: done, this session goes on with full access, the other one ended.
+      const changed = await call('POST', '/auth/password', { token, body: { currentPassword: USER_PASSWORD, newPassword: own } });
+      expect(changed.status).to.equal(200);
+      expect(await changed.json()).to.include({ username: 'pia', passwordChangeRequired: false });
+      expect(await (await call('GET', '/auth/me', { token })).json()).to.include({ passwordChangeRequired: false });
+      expect((await call('POST', '/auth/totp/enrol', { token })).status).to.equal(201);
+      await expectError(await call('GET', '/auth/me', { token: other }), 401, 'unauthenticated');
+      await expectError(await login('pia', USER_PASSWORD), 401, 'invalid_credentials');
+      expect(await (await login('pia', own)).json()).to.include({ passwordChangeRequired: false });
+      expect((await audit('target=pia')).map((e) => e.action).filter((a) => a.startsWith('password.'))).to.deep.equal(['password.change', 'password.change.failure']);
+      // An admin may ask for a change again.
+      expect(await (await call('PATCH', `/users/${created.id}`, { token: adminToken, body: { passwordChangeRequired: true } })).json()).to.include({ passwordChangeRequired: true });
+      await expectError(await call('POST', '/auth/totp/enrol', { token }), 403, 'password_change_required');
+    });
+
     it('API key: created once (only its hash stored), works with its role, revoked -> 401', async () => {
       const created = await call('POST', '/auth/api-keys', { token: adminToken, body: { name: 'crm-sync', role: 'readonly' } });
       expect(created.status).to.equal(201);
@@ -177,6 +214,7 @@ for (const kind of DB_KINDS) {
       expect(me.status).to.equal(200);
       expect(await me.json()).to.include({ kind: 'api_key', name: 'api-key:crm-sync', role: 'readonly' });
       await expectError(await call('GET', '/auth/api-keys', { token: key.key }), 403, 'forbidden');
+      await expectError(await call('POST', '/auth/password', { token: key.key, body: { currentPassword: USER_PASSWORD, newPassword: 'Another-pass-word-5' } }), 400, 'not_for_api_keys');
       const list = (await (await call('GET', '/auth/api-keys', { token: adminToken })).json()) as { items: Json[] };
       expect(list.items.find((k) => k.id === key.id)).to.include({ name: 'crm-sync', prefix: key.prefix, revokedAt: null }).and.not.have.any.keys('key', 'keyHash');
       expect(JSON.stringify(await testDb.query('SELECT * FROM api_keys'))).to.not.contain(key.key);

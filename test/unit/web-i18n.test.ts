@@ -3,6 +3,7 @@
 // translates (agent states, ticket statuses/types/priorities, roles) covered.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { baseCompile } from '@intlify/message-compiler'; // vue-i18n's own message compiler (its dependency)
 import { expect } from 'chai';
 import { AGENT_STATES } from '../../app/acd/agent-state.js';
 import { ROLES } from '../../app/auth/auth.roles.js';
@@ -40,6 +41,14 @@ describe('web console translations', () => {
     const zh = [...flat['zh-CN']!.keys()].sort();
     expect(en.filter((k) => !flat['zh-CN']!.has(k)), 'in en, missing in zh-CN').to.deep.equal([]);
     expect(zh.filter((k) => !flat.en!.has(k)), 'in zh-CN, missing in en').to.deep.equal([]);
+  });
+
+  it('every text compiles as vue-i18n reads it (a bare @ or | is syntax there: write {\'@\'})', () => {
+    const broken: string[] = [];
+    for (const [l, m] of Object.entries(flat)) {
+      for (const [k, v] of m) baseCompile(v, { onError: (e) => broken.push(`${l}:${k}: ${e.message} in ${JSON.stringify(v)}`) });
+    }
+    expect(broken).to.deep.equal([]);
   });
 
   it('no text is empty, and the Chinese text is Chinese', () => {

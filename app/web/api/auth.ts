@@ -6,10 +6,13 @@ export interface LoginResult {
   expiresAt: string;
   user: SessionUser & Record<string, unknown>;
   totpEnrolmentRequired: boolean;
+  /** The password was chosen by someone else: change it before anything else. */
+  passwordChangeRequired: boolean;
 }
 
 export const authApi = {
   login: (body: { username: string; password: string; otp?: string }) => request<LoginResult>('POST', '/api/auth/login', body, { anonymous: true }),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  changePassword: (body: { currentPassword: string; newPassword: string }) => request<SessionUser & Record<string, unknown>>('POST', '/api/auth/password', body),
   me: () => request<{ kind: string; name: string; role: SessionUser['role']; user: SessionUser | null }>('GET', '/api/auth/me'),
 };

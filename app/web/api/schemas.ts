@@ -1,5 +1,5 @@
 // The server's own zod schemas, so that a form validates exactly as the API will.
-export { loginBody } from '@server/auth/auth.schemas';
+export { createUserBody, loginBody, patchUserBody } from '@server/auth/auth.schemas';
 export { createCustomerBody, noteBody, reminderBody } from '@server/crm/crm.schemas';
 export { createTicketBody } from '@server/tickets/tickets.schemas';
 export { searchQuery } from '@server/kb/kb.schemas';

@@ -7,12 +7,15 @@ import { ref } from 'vue';
 const TOKEN_KEY = 'hotline.token';
 const USER_KEY = 'hotline.user';
 const RETURN_KEY = 'hotline.returnTo';
+const CHANGE_KEY = 'hotline.passwordChangeRequired';
 
 export interface SessionUser {
   id: string;
   username: string;
   displayName: string;
   role: 'admin' | 'supervisor' | 'agent' | 'readonly';
+  /** local: the user can change their password here; ldap: in the directory. */
+  source?: 'local' | 'ldap';
 }
 
 const read = <T>(key: string): T | null => {
@@ -30,6 +33,14 @@ const expiredListeners = new Set<Listener>();
 export const session = {
   token: ref<string | null>(sessionStorage.getItem(TOKEN_KEY)),
   user: ref<SessionUser | null>(read<SessionUser>(USER_KEY)),
+  /** The server wants a new password before anything else (the sign-in page asks for it). */
+  passwordChangeRequired: ref<boolean>(sessionStorage.getItem(CHANGE_KEY) === '1'),
+
+  setPasswordChangeRequired(on: boolean): void {
+    if (on) sessionStorage.setItem(CHANGE_KEY, '1');
+    else sessionStorage.removeItem(CHANGE_KEY);
+    this.passwordChangeRequired.value = on;
+  },
 
   signIn(token: string, user: SessionUser): void {
     sessionStorage.setItem(TOKEN_KEY, token);
@@ -40,6 +51,7 @@ export const session = {
   signOut(): void {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
+    this.setPasswordChangeRequired(false);
     this.token.value = null;
     this.user.value = null;
   },
