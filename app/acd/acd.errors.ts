@@ -8,7 +8,7 @@ export class QueueExistsError extends AppError {
 
 export class QueueInUseError extends AppError {
   constructor(name: string, usedBy: string) {
-    super(409, 'queue_in_use', `queue ${name} is still used by ${usedBy}`);
+    super(409, 'queue_in_use', `queue ${name} is still used by ${usedBy}`, { queue: name, usedBy });
   }
 }
 

@@ -50,6 +50,10 @@ export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, l
   const mayActOn = ownAgentGuard(config);
   const applied = async () => {
     // The model is saved; Asterisk follows when it can (now, or at the next connect).
+    if (!acd.pbxReachable()) {
+      log.warn('ACD change saved; Asterisk is not connected: it gets the change when AMI connects again');
+      return false;
+    }
     try {
       await acd.syncConfig();
       await acd.syncMembers();

@@ -141,6 +141,11 @@ export class AcdService implements QueueEventSink {
   }
 
   /** Writes queues, queue rules and agent devices into Asterisk and reloads them. */
+  /** Whether Asterisk can take a change now (see QueueControl.reachable). */
+  pbxReachable(): boolean {
+    return this.pbx.reachable();
+  }
+
   async syncConfig(): Promise<void> {
     if (this.opts.readOnly) return;
     const snap = await this.config.snapshot(true);

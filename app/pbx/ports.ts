@@ -145,6 +145,8 @@ export interface QueueControl {
   status(): Promise<QueueStatusSnapshot>;
   /** When Asterisk last started (a restart loses dynamic members). A read. */
   startedAt(): Promise<string>;
+  /** False once AMI has been down a while: a change is then saved for the next connect instead of waiting for an action timeout. */
+  reachable(): boolean;
   /** Replaces a whole Asterisk config file Hotline owns (UpdateConfig), then reloads `module`. */
   writeConfig(file: string, sections: ConfigSection[], reload: 'queues' | 'pjsip'): Promise<void>;
   /** Sets dialplan globals (AMI Setvar without a channel); they live until Asterisk restarts. */

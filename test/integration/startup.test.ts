@@ -101,7 +101,7 @@ describe('startup', function () {
         expect(out + err, 'the password is in no log line').to.not.contain(password);
 
         // The console's login page, in a real browser; the first admin signs in with the file's password.
-        const ownPassword = 'First-admin-own-pass-8';
+        const ownPassword = 'First-own-pass-word-8'; // not containing the username
         const { page, errors, close } = await openConsole('en');
         try {
           await page.goto(`${base}/login`);

@@ -212,6 +212,21 @@ describe('AmiClient (fake AMI server)', () => {
     expect((await c.action('Ping')).Response).to.equal('Success');
   });
 
+  it('tells how long it has been down: 0 while connected, counting from the drop (a change waits only for a short outage)', async () => {
+    fake.handlers.Hang = (_m, _r, sock) => setTimeout(() => sock.destroy(), 20);
+    const c = make();
+    c.start();
+    await wait(c, 'connected');
+    expect(c.downForMs()).to.equal(0);
+    await fake.close(); // Asterisk gone: the drop, then failed reconnects
+    await c.action('Hang').catch(() => undefined);
+    await until(() => c.state !== 'connected');
+    await new Promise((r) => setTimeout(r, 120));
+    const down = c.downForMs();
+    expect(down, 'counted from the drop, not from the last reconnect attempt').to.be.within(100, 2000);
+    fake = await new FakeAmi().listen(); // afterEach closes it
+  });
+
   it('reports a rejected login clearly, without the secret, and retries with growing backoff', async () => {
     const c = make({ secret: 'wrong-s3cret', backoff: { initialMs: 40, maxMs: 320 } });
     const failures: AmiError[] = [];

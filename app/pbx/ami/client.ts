@@ -51,6 +51,7 @@ const NOOP_LOGGER: AmiLogger = { debug() {}, info() {}, warn() {}, error() {} };
 export class AmiClient extends EventEmitter<AmiClientEventMap> {
   state: AmiState = 'stopped';
   since: Date = new Date();
+  private downSince = Date.now();
   /** Why the last connection or attempt ended (null once connected). */
   lastError: Error | null = null;
 
@@ -191,8 +192,14 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
 
   private setState(s: AmiState): void {
     if (this.state === s) return;
+    if (this.state === 'connected') this.downSince = Date.now();
     this.state = s;
     this.since = new Date();
+  }
+
+  /** How long AMI has been without a connection (0 while connected; counted from the start before the first one). */
+  downForMs(): number {
+    return this.state === 'connected' ? 0 : Date.now() - this.downSince;
   }
 
   private connect(): void {

@@ -108,6 +108,11 @@ export class AmiQueueControl implements QueueControl {
     private readonly mayAct: () => boolean,
   ) {}
 
+  /** A reconnect in progress (down under 5 s) is waited for, as actions queue until the next login. */
+  reachable(): boolean {
+    return this.ami.downForMs() < 5_000;
+  }
+
   private async act(name: string, fields: Record<string, string | number | undefined>): Promise<AmiMessage> {
     if (!this.mayAct()) throw new FencedError();
     return this.ami.action(name, fields);

@@ -1,8 +1,9 @@
-// The administration console's Users and Audit tabs (no Asterisk), in both languages: an admin
-// creates a user whose first sign-in asks for their own password, is told what is wrong with bad
-// input in the page's language (nothing stored), edits the role, sets a password, unlocks a
-// locked account, disables one (who then cannot sign in) and enables it again, and reads all of
-// it in the audit log.
+// The administration console (no Asterisk), in both languages. Users: an admin creates a user
+// whose first sign-in asks for their own password, is told what is wrong with bad input in the
+// page's language (nothing stored), edits the role, sets a password, unlocks a locked account,
+// disables one (who then cannot sign in) and enables it again, and reads all of it in the audit
+// log. Queues: create with skills, recording and a callback; edit keeps what the form does not
+// show; a queue another one overflows into is not deleted; delete.
 import { expect } from 'chai';
 import { api } from '../support/api.js';
 import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
@@ -12,7 +13,7 @@ import { waitUntil } from '../support/pbx.js';
 
 const ADMIN_PASSWORD = TEST_ADMIN.password;
 
-describe('administration console: users and the audit log (Chromium, no Asterisk)', function () {
+describe('administration console: users, queues and the audit log (Chromium, no Asterisk)', function () {
   this.timeout(120_000);
   let db: TestDb;
   let hotline: HotlineProcess;
@@ -140,6 +141,85 @@ describe('administration console: users and the audit log (Chromium, no Asterisk
       expect(new URL(page.url()).searchParams.get('tab')).to.equal('audit');
       await screenshot(page, `admin-audit-${locale}`);
       expect(await appText(page)).to.not.equal('');
+      expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    });
+  }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`creates a queue with skills, recording and a callback; an edit keeps what the form does not show; a queue in use is not deleted (${locale})`, async () => {
+      const zh = locale === 'zh-CN';
+      const name = `sales-${locale.toLowerCase()}`;
+      const spill = `spill-${locale.toLowerCase()}`;
+      const c = await openConsole(locale);
+      pages.push(c);
+      const { page, errors } = c;
+      await signIn(page, base, 'admin', ADMIN_PASSWORD, '/admin?tab=queues');
+      await page.locator('[data-test=queues-admin]').waitFor();
+      const form = page.locator('[data-test=queue-form]');
+      const queues = async () => ((await api(base, 'GET', '/api/acd/queues')).body.items as Array<{ name: string }>).map((q) => q.name);
+      const before = await queues();
+
+      // Bad input: named in the page's language, nothing stored.
+      await page.locator('[data-test=new-queue]').click();
+      await form.locator('input[name=queue-name]').fill('bad name!');
+      await form.locator('[data-test=add-skill]').click();
+      await form.locator('[data-test=queue-skills] input').first().fill('Bad Skill');
+      await form.locator('[data-test=save-queue]').click();
+      await waitUntil('the problems named', async () => {
+        const said = (await form.locator('.el-form-item__error').allInnerTexts()).join(' | ');
+        return (said.includes(zh ? '只能使用字母、数字、_ 和 -' : 'Use letters, digits, _ and -') && said.includes(zh ? '技能名称：小写字母' : 'Skill names: lower-case')) || undefined;
+      }, 5000);
+      expect(await queues(), 'nothing stored').to.deep.equal(before);
+
+      // Fixed: longest idle, billing ≥ 3, every call recorded, callback on key 2.
+      await form.locator('input[name=queue-name]').fill(name);
+      await form.locator('[data-test=queue-skills] input').first().fill('billing');
+      await form.locator('[data-test=queue-skills] .el-input-number input').first().fill('3');
+      await form.locator('[data-test=queue-strategy]').click();
+      await page.locator('.el-select-dropdown__item:visible').filter({ hasText: zh ? '最久空闲优先' : 'Longest idle' }).click();
+      await form.locator('[data-test=queue-recording]').click();
+      await page.locator('.el-select-dropdown__item:visible').filter({ hasText: zh ? '全部录音' : 'Every call' }).click();
+      await form.locator('[data-test=queue-callback]').click();
+      await form.getByLabel(zh ? '按键' : 'Key', { exact: true }).fill('2');
+      await screenshot(page, `admin-queue-form-${locale}`);
+      await form.locator('[data-test=save-queue]').click();
+      await page.locator(`[data-test=queues-table] [data-queue="${name}"]`).waitFor();
+      const made = (await api(base, 'GET', `/api/acd/queues/${name}`)).body.settings;
+      expect(made).to.deep.include({ strategy: 'leastrecent', skills: { billing: 3 } });
+      expect(made.recording.mode).to.equal('all');
+      expect(made.callback.key).to.equal('2');
+
+      // Wrap-up codes set through the API (not on the form) survive an edit of the wrap-up time.
+      const dispositions = { required: true, codes: [{ code: 'done', labels: { en: 'Done', 'zh-CN': '已解决' } }] };
+      expect((await api(base, 'PUT', `/api/acd/queues/${name}`, { ...made, dispositions })).status).to.equal(200);
+      const row = page.locator('[data-test=queues-table] tr').filter({ has: page.locator(`[data-queue="${name}"]`) });
+      await page.reload();
+      await row.locator('[data-test=edit-queue]').click();
+      await form.locator('input[name=wrapupSeconds]').fill('30');
+      await form.locator('[data-test=save-queue]').click();
+      await waitUntil('the new wrap-up time', async () => (await row.innerText()).includes(zh ? '30 秒' : '30 s'), 5000);
+      const edited = (await api(base, 'GET', `/api/acd/queues/${name}`)).body.settings;
+      expect(edited.wrapupSeconds).to.equal(30);
+      expect(edited.dispositions).to.deep.equal(dispositions);
+      expect(edited.callback.key, 'the callback kept').to.equal('2');
+
+      // A queue another one overflows into stays; the reason is shown in the page's language.
+      expect((await api(base, 'POST', '/api/acd/queues', { name: spill })).status).to.equal(201);
+      expect((await api(base, 'PUT', `/api/acd/queues/${name}`, { ...edited, overflow: { queue: spill, afterSeconds: 60 } })).status).to.equal(200);
+      await page.reload();
+      const spillRow = page.locator('[data-test=queues-table] tr').filter({ has: page.locator(`[data-queue="${spill}"]`) });
+      await spillRow.locator('[data-test=delete-queue]').click();
+      await page.locator('.el-message-box').getByRole('button', { name: zh ? '删除' : 'Delete' }).click();
+      await waitUntil('"still in use"', async () => (await page.getByRole('alert').allInnerTexts()).join(' ').includes(zh ? `队列 ${spill} 仍在使用中` : `Queue ${spill} is still in use`), 5000);
+      expect(await queues()).to.include(spill);
+      // Deleted: the queue that used it first, then it.
+      for (const q of [name, spill]) {
+        await page.locator('[data-test=queues-table] tr').filter({ has: page.locator(`[data-queue="${q}"]`) }).locator('[data-test=delete-queue]').click();
+        await page.locator('.el-message-box').getByRole('button', { name: zh ? '删除' : 'Delete' }).click();
+        await page.locator(`[data-test=queues-table] [data-queue="${q}"]`).waitFor({ state: 'detached' });
+      }
+      expect(await queues()).to.deep.equal(before);
       expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
       expect(errors).to.deep.equal([]);
     });
