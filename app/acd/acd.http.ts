@@ -111,8 +111,9 @@ export function acdRoutes(r: SecureRouter, acd: AcdService, config: AcdConfig, l
   });
   r.delete('/acd/agents/:agentId', { ...CONFIG, params: agentParams }, async (req, res) => {
     const { agentId } = input(req, 'path', agentParams);
-    // Logged out of Asterisk's queues first where possible; the agent is deleted either way.
-    await acd.logout(agentId).catch(logFailure(log, 'ACD: logging out an agent being deleted', { context: { agentId } }));
+    // Logged out of Asterisk's queues first where possible (not while AMI is down: that would only
+    // wait for the action timeout); the agent is deleted either way.
+    if (acd.pbxReachable()) await acd.logout(agentId).catch(logFailure(log, 'ACD: logging out an agent being deleted', { context: { agentId } }));
     await config.deleteAgent(agentId);
     await applied();
     res.status(204).end();

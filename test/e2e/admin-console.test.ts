@@ -3,7 +3,8 @@
 // page's language (nothing stored), edits the role, sets a password, unlocks a locked account,
 // disables one (who then cannot sign in) and enables it again, and reads all of it in the audit
 // log. Queues: create with skills, recording and a callback; edit keeps what the form does not
-// show; a queue another one overflows into is not deleted; delete.
+// show; a queue another one overflows into is not deleted; delete. Agents: a browser-phone agent
+// with skills and a sign-in user; the queues served follow the skills; edit; delete.
 import { expect } from 'chai';
 import { api } from '../support/api.js';
 import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
@@ -13,7 +14,7 @@ import { waitUntil } from '../support/pbx.js';
 
 const ADMIN_PASSWORD = TEST_ADMIN.password;
 
-describe('administration console: users, queues and the audit log (Chromium, no Asterisk)', function () {
+describe('administration console: users, agents, queues and the audit log (Chromium, no Asterisk)', function () {
   this.timeout(120_000);
   let db: TestDb;
   let hotline: HotlineProcess;
@@ -220,6 +221,82 @@ describe('administration console: users, queues and the audit log (Chromium, no 
         await page.locator(`[data-test=queues-table] [data-queue="${q}"]`).waitFor({ state: 'detached' });
       }
       expect(await queues()).to.deep.equal(before);
+      expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    });
+  }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`creates an agent on the browser phone with skills and a sign-in user; the queues served follow the skills; edit and delete (${locale})`, async () => {
+      const zh = locale === 'zh-CN';
+      const tag = locale.toLowerCase();
+      const queue = `care-${tag}`;
+      const endpoint = `wf-${tag}`;
+      const password = 'Agent-desk-pass-word-6';
+      expect((await api(base, 'POST', '/api/acd/queues', { name: queue, settings: { skills: { care: 2 } } })).status).to.equal(201);
+      const user = await api(base, 'POST', '/api/users', { username: `wang.fang-${tag}`, password, role: 'agent', displayName: zh ? '王芳' : 'Wang Fang' });
+      expect(user.status).to.equal(201);
+      const c = await openConsole(locale);
+      pages.push(c);
+      const { page, errors } = c;
+      await signIn(page, base, 'admin', ADMIN_PASSWORD, '/admin?tab=agents');
+      await page.locator('[data-test=agents-admin]').waitFor();
+      const form = page.locator('[data-test=agent-form]');
+      const agents = async () => (await api(base, 'GET', '/api/acd/agents')).body.items as Array<{ endpoint: string; phone: string; skills: Record<string, number>; userId: string | null }>;
+      const before = (await agents()).length;
+
+      // Bad input: a desk phone with no way to register, a bad endpoint, no name; nothing stored.
+      await page.locator('[data-test=new-agent]').click();
+      await form.locator('input[name=endpoint]').fill('bad endpoint!');
+      await form.locator('[data-test=agent-phone]').getByText(zh ? '桌面 SIP 话机' : 'Desk SIP phone').click();
+      await form.locator('[data-test=save-agent]').click();
+      const named = zh ? ['请输入姓名', '只能使用字母、数字、_ 和 -（1 到 40', '需要固定地址或 SIP 密码'] : ['Enter a name', 'Use letters, digits, _ and - (1 to 40)', 'needs a fixed address or a SIP password'];
+      await waitUntil('the problems named', async () => {
+        const said = (await form.locator('.el-form-item__error').allInnerTexts()).join(' | ');
+        return named.every((n) => said.includes(n)) || undefined;
+      }, 5000);
+      expect((await agents()).length, 'nothing stored').to.equal(before);
+
+      // Fixed: the browser phone, care at level 3, signs in as the user.
+      await form.locator('input[name=agent-name]').fill(zh ? '王芳' : 'Wang Fang');
+      await form.locator('input[name=endpoint]').fill(endpoint);
+      await form.locator('[data-test=agent-phone]').getByText(zh ? '浏览器（WebRTC）' : 'Browser (WebRTC)').click();
+      await form.locator('[data-test=add-skill]').click();
+      await form.locator('[data-test=agent-skills] input').first().fill('care');
+      await form.locator('[data-test=agent-skills] .el-input-number input').first().fill('3');
+      await form.locator('[data-test=agent-user]').click();
+      await page.locator('.el-select-dropdown__item:visible').filter({ hasText: `wang.fang-${tag}` }).click();
+      await screenshot(page, `admin-agent-form-${locale}`);
+      await form.locator('[data-test=save-agent]').click();
+      const row = page.locator('[data-test=agents-table] tr').filter({ has: page.locator(`[data-agent="${endpoint}"]`) });
+      await row.waitFor();
+      expect(await row.innerText()).to.include(queue).and.include(`wang.fang-${tag}`).and.include(zh ? '浏览器（WebRTC）' : 'Browser (WebRTC)');
+      const made = (await agents()).find((a) => a.endpoint === endpoint)!;
+      expect(made).to.deep.include({ phone: 'webrtc', skills: { care: 3 }, userId: user.body.id });
+      // The user works the desktop as this agent.
+      const token = (await api(base, 'POST', '/api/auth/login', { username: `wang.fang-${tag}`, password }, null)).body.token as string;
+      expect((await api(base, 'GET', '/api/agent-desk/me', undefined, token)).body.agent).to.include({ endpoint });
+
+      // The same endpoint again: named.
+      await page.locator('[data-test=new-agent]').click();
+      await form.locator('input[name=agent-name]').fill('Twin');
+      await form.locator('input[name=endpoint]').fill(endpoint);
+      await form.locator('[data-test=save-agent]').click();
+      await waitUntil('"taken"', async () => (await form.locator('.el-form-item__error').allInnerTexts()).join(' ').includes(zh ? '该端点已属于其他坐席' : 'belongs to another agent'), 5000);
+      await page.keyboard.press('Escape');
+
+      // Edit: care down to 1 — below the queue's 2: the queue is no longer served.
+      await row.locator('[data-test=edit-agent]').click();
+      await form.locator('[data-test=agent-skills] .el-input-number input').first().fill('1');
+      await form.locator('[data-test=save-agent]').click();
+      await waitUntil('the queue gone from the row', async () => !(await row.innerText()).includes(queue), 5000);
+      expect((await agents()).find((a) => a.endpoint === endpoint)!.skills).to.deep.equal({ care: 1 });
+
+      // Delete (confirmed).
+      await row.locator('[data-test=delete-agent]').click();
+      await page.locator('.el-message-box').getByRole('button', { name: zh ? '删除' : 'Delete' }).click();
+      await row.waitFor({ state: 'detached' });
+      expect((await agents()).length).to.equal(before);
       expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
       expect(errors).to.deep.equal([]);
     });

@@ -54,7 +54,7 @@ export default {
   },
   admin: {
     title: 'Administration',
-    tabs: { users: 'Users', queues: 'Queues', audit: 'Audit log' },
+    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', audit: 'Audit log' },
     users: {
       filter: 'Find by name, team or e-mail',
       new: 'New user',
@@ -80,6 +80,29 @@ export default {
         displayName: 'At most 128 characters.',
         other: 'This value is not accepted.',
         taken: 'This username is already taken.',
+      },
+    },
+    agents: {
+      intro: 'Agents answer queue calls: the queues follow from their skills.',
+      new: 'New agent',
+      edit: 'Edit agent {agent}',
+      empty: 'No agents yet',
+      confirmDelete: 'Delete agent {agent}? They are logged out of their queues first.',
+      created: 'Agent {agent} created.',
+      saved: 'Agent {agent} saved.',
+      deleted: 'Agent {agent} deleted.',
+      webrtcHint: 'The browser phone of the agent desktop: Hotline makes its SIP password; nothing to enter.',
+      columns: { agent: 'Agent', skills: 'Skills (level 1–10)', queues: 'Queues served' },
+      fields: { name: 'Name', endpoint: 'Phone endpoint (SIP user)', phone: 'Phone', contact: 'Fixed address (optional)', sipPassword: 'SIP password the phone registers with', newSipPassword: 'New SIP password (empty: keep)', user: 'Signs in as' },
+      phones: { webrtc: 'Browser (WebRTC)', desk: 'Desk SIP phone' },
+      problems: {
+        name: 'Enter a name (up to 128 characters).',
+        endpoint: 'Use letters, digits, _ and - (1 to 40).',
+        endpointTaken: 'This endpoint belongs to another agent.',
+        contact: "A SIP address such as sip:1001{'@'}10.0.0.5:5060.",
+        sipPassword: 'At least 12 printable characters, no spaces.',
+        deskNeedsWay: 'A desk phone needs a fixed address or a SIP password to register with.',
+        other: 'A value is not accepted.',
       },
     },
     queues: {

@@ -54,7 +54,7 @@ export default {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户', queues: '队列', audit: '审计日志' },
+    tabs: { users: '用户', agents: '坐席', queues: '队列', audit: '审计日志' },
     users: {
       filter: '按姓名、团队或邮箱查找',
       new: '新建用户',
@@ -80,6 +80,29 @@ export default {
         displayName: '最多 128 个字符。',
         other: '该值不被接受。',
         taken: '该用户名已被使用。',
+      },
+    },
+    agents: {
+      intro: '坐席接听队列来电：所服务的队列由技能决定。',
+      new: '新建坐席',
+      edit: '编辑坐席 {agent}',
+      empty: '还没有坐席',
+      confirmDelete: '确定删除坐席 {agent} 吗？将先把其签出所有队列。',
+      created: '已创建坐席 {agent}。',
+      saved: '已保存坐席 {agent}。',
+      deleted: '已删除坐席 {agent}。',
+      webrtcHint: '使用统一工作台的浏览器电话：SIP 密码由 Hotline 生成，无需填写。',
+      columns: { agent: '坐席', skills: '技能（等级 1–10）', queues: '服务的队列' },
+      fields: { name: '姓名', endpoint: '话机端点（SIP 用户）', phone: '话机', contact: '固定地址（可选）', sipPassword: '话机注册用的 SIP 密码', newSipPassword: '新 SIP 密码（留空：不变）', user: '登录用户' },
+      phones: { webrtc: '浏览器（WebRTC）', desk: '桌面 SIP 话机' },
+      problems: {
+        name: '请输入姓名（最多 128 个字符）。',
+        endpoint: '只能使用字母、数字、_ 和 -（1 到 40 个字符）。',
+        endpointTaken: '该端点已属于其他坐席。',
+        contact: "SIP 地址，例如 sip:1001{'@'}10.0.0.5:5060。",
+        sipPassword: '至少 12 个可打印字符，不含空格。',
+        deskNeedsWay: '桌面话机需要固定地址或 SIP 密码才能注册。',
+        other: '有一项值不被接受。',
       },
     },
     queues: {
