@@ -1,6 +1,6 @@
 // Every failure the user should know about, as a readable notice in their language: a 4xx with
 // the server's own message, a 5xx or a network failure as "try again" — the page stays.
-import { ElNotification } from 'element-plus';
+import { ElMessageBox, ElNotification } from 'element-plus';
 import { ApiError } from '../api/client';
 import { i18n } from '../i18n';
 
@@ -29,3 +29,13 @@ export function notifyOk(text: string): void {
 
 /** For promises whose failure only needs a console line (closing a socket the page leaves). */
 export const logFailure = (what: string) => (err: unknown) => console.warn(what, err);
+
+/** Asks before something that cannot be undone (warning style); false when the user cancels or closes it. */
+export async function confirmed(message: string, title: string, action: string): Promise<boolean> {
+  try {
+    await ElMessageBox.confirm(message, title, { confirmButtonText: action, cancelButtonText: i18n.global.t('common.cancel'), type: 'warning' });
+    return true;
+  } catch {
+    return false; // not confirmed
+  }
+}
