@@ -14,5 +14,5 @@ export const authApi = {
   login: (body: { username: string; password: string; otp?: string }) => request<LoginResult>('POST', '/api/auth/login', body, { anonymous: true }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   changePassword: (body: { currentPassword: string; newPassword: string }) => request<SessionUser & Record<string, unknown>>('POST', '/api/auth/password', body),
-  me: () => request<{ kind: string; name: string; role: SessionUser['role']; user: SessionUser | null }>('GET', '/api/auth/me'),
+  me: () => request<{ kind: string; name: string; role: SessionUser['role']; user: SessionUser | null; totpEnrolmentRequired: boolean; passwordChangeRequired: boolean }>('GET', '/api/auth/me'),
 };
