@@ -74,6 +74,7 @@ const schema = z.object({
   HOTLINE_MAX_CALLS_IN_APP: z.coerce.number().int().min(1).max(100000).default(500),
   HOTLINE_MAX_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(100000).default(200),
   HOTLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600000).default(15000),
+  HOTLINE_COMPILE_FLOWS: bool.default(true),
   HOTLINE_ORPHAN_SWEEP_MS: z.coerce.number().int().min(1000).max(3600000).default(60000),
   HOTLINE_ORPHAN_GRACE_MS: z.coerce.number().int().min(1000).max(3600000).default(30000),
   HOTLINE_METRICS_ENABLED: bool.default(true),
@@ -173,7 +174,9 @@ export interface Config {
   /** A PBX Hotline does not own, watched read-only over AMI. */
   attach?: { name: string; host: string; port: number; user: string; password: string };
   /** maxInApp: calls at once inside the Stasis app, maxPerSecond: calls let into it per second; the dialplan sends the next ones to the fallback (overload). */
-  calls: { maxCallSeconds: number; shutdownGraceMs: number; maxInApp: number; maxPerSecond: number; orphanSweepMs: number; orphanGraceMs: number };
+  calls: { maxCallSeconds: number; shutdownGraceMs: number; maxInApp: number; maxPerSecond: number; orphanSweepMs: number; orphanGraceMs: number;
+    /** Flows that only play fixed prompts and hang up run in the dialplan (app/ivr/flow-dialplan.ts); false: every flow in the app. */
+    compileFlows: boolean };
   /** Prompt library: files land in `dir`, which Asterisk must see as sounds `<soundPrefix>/<name>`. */
   prompts: { dir: string; soundPrefix: string; maxUploadBytes: number; maxSeconds: number };
   kb: { maxAttachmentBytes: number };
@@ -302,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxInApp: e.HOTLINE_MAX_CALLS_IN_APP,
       maxPerSecond: e.HOTLINE_MAX_CALLS_PER_SECOND,
       orphanSweepMs: e.HOTLINE_ORPHAN_SWEEP_MS,
+      compileFlows: e.HOTLINE_COMPILE_FLOWS,
       orphanGraceMs: e.HOTLINE_ORPHAN_GRACE_MS,
     },
     kb: { maxAttachmentBytes: e.HOTLINE_KB_MAX_ATTACHMENT_BYTES },

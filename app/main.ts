@@ -132,6 +132,7 @@ async function main(): Promise<void> {
     await pbx.stop();
     await attached?.stop();
     await attach?.service.flushed();
+    await calls?.dialplan.settled();
     await calls?.service.close();
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
@@ -198,9 +199,11 @@ async function main(): Promise<void> {
   });
   // The live notice of a filed fax (the collector runs on the active node; the relay carries it to the other).
   fax.service.onFiled((f) => acd.live.publish({ type: 'fax.received', faxId: f.id, queue: f.queue, status: f.status, pages: f.pages, remoteNumber: f.remoteNumber, remoteStationId: f.remoteStationId, customerId: f.customerId, at: (f.finishedAt ?? new Date()).toISOString() }));
-  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, fax: fax.intake, log, metrics, routes: routes() });
+  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, fax: fax.intake, log, metrics, routes: routes(),
+    dialplan: { control: pbx.dialplan, mayWrite: () => elector.role === 'active' && config.ownPbx, faxDetectNumbers: config.fax.detectNumbers, enabled: config.calls.compileFlows } });
   let tickets: ReturnType<typeof createTicketsModule> | undefined;
-  calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes(), ticketsOfCall: (callId) => tickets!.service.listForCall(callId) });
+  calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes(), ticketsOfCall: (callId) => tickets!.service.listForCall(callId),
+    compiledFlows: ivr.dialplan, isActive: () => elector.role === 'active' && config.ownPbx });
   acd.useCallRecords(calls.service);
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes(), internalNumbers: config.io.internalNumbers });
   const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, routes: routes() });
@@ -306,6 +309,8 @@ async function main(): Promise<void> {
   if (config.ownPbx) log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');
   else log.info('no Asterisk of its own (HOTLINE_OWN_PBX=false): no ARI, no AMI commands');
   pbx.onQueueEvents(acd.service);
+  const dialplanCalls = calls.dialplan;
+  pbx.onDialplanEvents({ onDialplanCallEvent: (e) => dialplanCalls.onEvent(e), onDialplanLinkUp: () => ivr.dialplan.linkUp() });
   const faxes = fax;
   pbx.start(faxReturnSink(stasisSink(calls.stasis, acd.callbacks), { control: pbx.calls, fileNow: () => faxes.collector.tick(), intake: faxes.intake, detectInbox: config.fax.detectInbox, log }));
   if (attached && attach) {
@@ -315,7 +320,8 @@ async function main(): Promise<void> {
   }
   // What only the active node does: the ACD (with Hotline's own Asterisk), recording the attached PBX.
   const sweep = calls.sweep;
-  const duties = [...(config.ownPbx ? [acd.service] : []), ...(attach ? [attach.service] : []), ...(sweep ? [{ activate: () => sweep.start(), deactivate: () => sweep.stop() }] : [])];
+  const duties = [...(config.ownPbx ? [acd.service] : []), ...(attach ? [attach.service] : []), ...(sweep ? [{ activate: () => sweep.start(), deactivate: () => sweep.stop() }] : []),
+    ...(config.ownPbx ? [{ activate: () => ivr.dialplan.start(), deactivate: () => ivr.dialplan.stop() }] : [])];
   wireLeadership(elector, pbx, calls.stasis, log, duties, config.ownPbx);
   scheduler.start();
   recording.service.start();

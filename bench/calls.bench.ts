@@ -1,14 +1,17 @@
 // npm run bench — the highest call rate with no failed call, for
 //   (a) plain dialplan (number 9000: Answer, Playback(beep), Hangup) and
-//   (b) the Hotline Stasis path (BENCH_HOTLINE_NUMBER, default 9001: Hotline answers, plays a
-//       prompt, hangs up),
+//   (b) Hotline (BENCH_HOTLINE_NUMBER, default 9001, the seeded flow 'announcement': answer, one
+//       prompt, hang up), which Hotline compiles into the dialplan (app/ivr/flow-dialplan.ts) and
+//       records from AMI, and
+//   (c) the same number through the Stasis app (a Hotline with HOTLINE_COMPILE_FLOWS=false: what
+//       every flow with digits, lookups or queues costs),
 // measured in one run with sipp on the same box (sipp, Asterisk and Node share the CPUs, so only
-// the ratio b/a means much). Each path steps through rates (BENCH_RATES, calls/s); a step places
+// the ratios b/a and c/a mean much). Each path steps through rates (BENCH_RATES, calls/s); a step places
 // rate x BENCH_STEP_SECONDS calls with at most BENCH_LIMIT at once and stops at the first rate
 // with a failed call, a call not placed, or a rate sipp could not hold (< 90 % of the target).
 //
 // Env: BENCH_RATES="50,100,150,200,300,400,600,800"  BENCH_STEP_SECONDS=20 (calls-env.ts)  BENCH_LIMIT (default
-// rate x 10)  BENCH_RECV_TIMEOUT_MS=15000  BENCH_PATHS="plain,hotline"  BENCH_HOTLINE_NUMBER=9001
+// rate x 10)  BENCH_RECV_TIMEOUT_MS=15000  BENCH_PATHS="plain,hotline,stasis"  BENCH_HOTLINE_NUMBER=9001
 // BENCH_START_HOTLINE (not '0': start `tsx app/main.ts` on SQLite and stop it afterwards)
 // BENCH_OVERLOAD (not '0': after the clean steps, the overload step of bench/overload.ts at 1.5x
 // Hotline's highest clean rate, with HOTLINE_MAX_CALLS_PER_SECOND set to that clean rate, or to
@@ -42,6 +45,16 @@ async function withHotline<T>(extraEnv: Record<string, string>, work: () => Prom
   }
 }
 
+/** Waits until the started Hotline has compiled `number` into the dialplan ('dialplan') or taken it out ('app'). */
+async function runsIn(number: string, where: 'dialplan' | 'app'): Promise<void> {
+  for (const until = Date.now() + 30_000; ;) {
+    const compiled = new RegExp(`'${number}' =>`).test(pbx(`dialplan show ${number}@hotline-compiled`));
+    if (compiled === (where === 'dialplan')) return;
+    if (Date.now() > until) throw new Error(`number ${number} is ${compiled ? '' : 'not '}in the compiled dialplan 30 s after Hotline started`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 // ---- run ----
 async function main(): Promise<void> {
   prepareChroot(CALLS_PBX.dir, (m) => log(`calls bench: ${m}`));
@@ -64,13 +77,25 @@ async function run(): Promise<void> {
   if (PATHS.includes('plain')) results.push(await measure('plain dialplan', '9000', { afterFailure }));
   if (PATHS.includes('hotline')) {
     // Hotline's own capacity: the admission rate limit out of the way (BENCH_CLEAN_MAX_PER_SECOND).
-    const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000' }, () => measure('Hotline Stasis', HOTLINE_NUMBER, { afterFailure }));
+    const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000' }, async () => {
+      await runsIn(HOTLINE_NUMBER, 'dialplan');
+      return measure('Hotline', HOTLINE_NUMBER, { afterFailure });
+    });
     results.push(clean);
     // Overload: admission set to the capacity just measured (BENCH_OVERLOAD_MAX_PER_SECOND to choose another).
     if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
       const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
-      overload = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap }, () => overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap)));
+      overload = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap }, async () => {
+        await runsIn(HOTLINE_NUMBER, 'dialplan');
+        return overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap));
+      });
     }
+  }
+  if (PATHS.includes('stasis')) {
+    results.push(await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000', HOTLINE_COMPILE_FLOWS: 'false' }, async () => {
+      await runsIn(HOTLINE_NUMBER, 'app');
+      return measure('Hotline, Stasis app', HOTLINE_NUMBER, { afterFailure });
+    }));
   }
 
   const rows = results.map((r) => [r.path, `${r.number}`, r.maxRate ? String(r.maxRate) : '< ' + RATES[0], String(r.attemptedAtMax)]);
@@ -78,9 +103,15 @@ async function run(): Promise<void> {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(w[i])).join(' | ')} |`;
   log(`\n${line(head)}\n|${w.map((n) => '-'.repeat(n + 2)).join('|')}|\n${rows.map(line).join('\n')}`);
-  const [a, b] = [results.find((r) => r.path === 'plain dialplan'), results.find((r) => r.path === 'Hotline Stasis')];
-  const ratio = a && b && a.maxRate > 0 ? Math.round((b.maxRate / a.maxRate) * 100) / 100 : null;
+  const plain = results.find((r) => r.path === 'plain dialplan');
+  const ratioOf = (path: string): number | null => {
+    const r = results.find((x) => x.path === path);
+    return plain && r && plain.maxRate > 0 ? Math.round((r.maxRate / plain.maxRate) * 100) / 100 : null;
+  };
+  const ratio = ratioOf('Hotline');
+  const stasisRatio = ratioOf('Hotline, Stasis app');
   if (ratio !== null) log(`\nratio Hotline / plain dialplan: ${ratio}`);
+  if (stasisRatio !== null) log(`ratio Hotline through the Stasis app / plain dialplan: ${stasisRatio}`);
   if (overload) log(`\noverload at 1.5x the clean Hotline rate:\n${overloadTable(overload)}`);
 
   const date = new Date().toISOString().replace(/[:.]/g, '-');
@@ -90,7 +121,7 @@ async function run(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({
     date: new Date().toISOString(), asterisk, cpus: cpus().length, cpuModel: cpus()[0]?.model,
     settings: { pbx: CALLS_PBX, maxCallsInApp: env.HOTLINE_MAX_CALLS_IN_APP ?? 'default', rates: RATES, stepSeconds: STEP_SECONDS, limit: env.BENCH_LIMIT ?? 'rate x 10', recvTimeoutMs: RECV_TIMEOUT_MS, scenario: 'uac-wait-bye' },
-    results, ratio, overload,
+    results, ratio, stasisRatio, overload,
   }, null, 2)}\n`);
   log(`results: ${file}`);
 }

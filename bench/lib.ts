@@ -14,7 +14,7 @@ export const env = process.env;
 export const RATES = (env.BENCH_RATES ?? '50,100,150,200,300,400,600,800').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
 export const STEP_SECONDS = Number(env.BENCH_STEP_SECONDS ?? 10);
 export const RECV_TIMEOUT_MS = Number(env.BENCH_RECV_TIMEOUT_MS ?? 15000);
-export const PATHS = (env.BENCH_PATHS ?? 'plain,hotline').split(',').map((s) => s.trim());
+export const PATHS = (env.BENCH_PATHS ?? 'plain,hotline,stasis').split(',').map((s) => s.trim());
 export const HOTLINE_NUMBER = env.BENCH_HOTLINE_NUMBER ?? '9001';
 export const HTTP_PORT = env.HOTLINE_HTTP_PORT ?? '8080';
 export const PBX_DIR = env.HOTLINE_PBX_DIR ?? '/var/lib/hotline/pbx';

@@ -14,6 +14,9 @@ export interface PathEntry {
   digit?: string;
 }
 
+/** handledBy of a call the dialplan runs for Hotline (a flow compiled into it, app/ivr/flow-dialplan.ts). */
+export const DIALPLAN_HANDLER = 'dialplan';
+
 export interface CallListQuery {
   limit: number;
   offset: number;
@@ -63,6 +66,39 @@ export class CallsService {
     await this.records.createQueryBuilder().insert().values(record).updateEntity(false).execute();
     this.addEvent(record.id, 'entered', { flow }, at);
     return record;
+  }
+
+  /**
+   * A call the dialplan runs for Hotline (a compiled flow) entered its flow at `entry`, just
+   * answered: one INSERT with the answer and the first step, as the Stasis path writes them.
+   */
+  async startInDialplan(call: Omit<CallInfo, 'answered'>, flow: string, flowVersionId: string | null, entry: string, at: Date): Promise<{ id: string; startedAt: Date; path: PathEntry[] }> {
+    const path: PathEntry[] = [{ step: entry.slice(0, 64), at: at.toISOString() }];
+    const record = this.records.create({
+      id: randomUUID(),
+      channelId: call.channelId,
+      callerNumber: call.callerNumber.slice(0, 64),
+      callerName: call.callerName?.slice(0, 128) ?? null,
+      calledNumber: call.calledNumber.slice(0, 64),
+      flow,
+      flowVersionId,
+      variables: null,
+      startedAt: at,
+      answeredAt: at,
+      endedAt: null,
+      durationMs: null,
+      outcome: null,
+      hangupCause: null,
+      digits: '',
+      ivrPath: JSON.stringify(path),
+      currentStep: path[0]!.step,
+      handledBy: DIALPLAN_HANDLER,
+    });
+    await this.records.createQueryBuilder().insert().values(record).updateEntity(false).execute();
+    this.addEvent(record.id, 'entered', { flow, by: DIALPLAN_HANDLER }, at);
+    this.addEvent(record.id, 'answered', undefined, at);
+    this.addEvent(record.id, 'step', { step: path[0]!.step }, at);
+    return { id: record.id, startedAt: at, path };
   }
 
   findOpenByChannel(channelId: string): Promise<CallRecord | null> {

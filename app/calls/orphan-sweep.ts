@@ -3,12 +3,14 @@
 // that takes over resumes only the calls still in the app. The active node therefore looks, a
 // little after it took the app and then every `everyMs`, for records still open after `graceMs`
 // that no session of its own drives and whose channel is not in the app: a channel Asterisk
-// still has went on in the dialplan (handed off); a channel that is gone ended unrecorded.
+// still has went on in the dialplan (handed off); a channel that is gone ended unrecorded. A
+// call the dialplan itself runs (a compiled flow, handledBy 'dialplan') is left alone while its
+// channel lives, and ended like the others once it is gone.
 // Nothing is kept between sweeps: any active node finds the same records in the database.
 import type { Logger } from '../logger.js';
 import { logFailure } from '../log-failure.js';
 import type { CallControl } from '../pbx/ports.js';
-import type { CallsService } from './calls.service.js';
+import { DIALPLAN_HANDLER, type CallsService } from './calls.service.js';
 
 export interface OrphanSweepOptions {
   /** A record younger than this is never touched (its call may be starting). */
@@ -64,6 +66,7 @@ export class OrphanSweep {
     for (const r of open) {
       if (inApp.has(r.channelId) || this.follows(r.channelId)) continue; // in the app: the recovery resumes it
       const up = all.has(r.channelId);
+      if (up && r.handledBy === DIALPLAN_HANDLER) continue; // a compiled flow: the dialplan still runs it
       const cause = up ? 'left Stasis; its node stopped first' : 'ended while no node followed it';
       if (await this.calls.finishIfOpen(r, up ? 'handed_off' : 'failed', cause, now)) {
         ended++;

@@ -32,6 +32,7 @@ export const RESOLVE_TTL_MS = 2000;
 export class IvrService {
   private readonly cache = new Map<string, RunnableFlow>();
   private readonly resolved = new Map<string, { flow: RunnableFlow | null; until: number }>();
+  private readonly listeners: Array<() => void> = [];
 
   constructor(
     private readonly db: DataSource,
@@ -210,9 +211,15 @@ export class IvrService {
     return flow;
   }
 
+  /** Called after every change of a flow's published version, a number or the default flow. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Numbers and the default flow changed: new calls look them up again. */
   private changed(): void {
     this.resolved.clear();
+    for (const l of this.listeners) l();
   }
 
   private async resolveNow(calledNumber: string): Promise<RunnableFlow | null> {

@@ -5,6 +5,7 @@ import { logFailure } from '../log-failure.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { AmiClient } from './ami/index.js';
+import type { AmiMessage } from './ami/types.js';
 import { AriClient } from './ari/client.js';
 import { AriCallControl, AriSoundCatalog, CALL_EVENT_TYPES, callInfo, toCallEvent } from './ari/call-control.js';
 import { AmiQueueControl, toQueueEvent } from './ami/queue-control.js';
@@ -16,6 +17,7 @@ import { ADMISSION_VARIABLE, RATE_VARIABLE } from './admission.js';
 import { RateGovernor } from './rate-governor.js';
 import type { AgentLines, CallbackControl, CallControl, CallEventSink, FaxControl, LinkState, MonitorControl, PbxLinks, RecordingControl, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
 import { AmiFaxControl } from './fax-control.js';
+import { AmiDialplanControl, toDialplanCallEvent, type DialplanControl, type DialplanEventSink } from './dialplan-control.js';
 
 export interface Pbx {
   calls: CallControl;
@@ -32,8 +34,12 @@ export interface Pbx {
   lines: AgentLines;
   /** Fax calls: results kept in AstDB (reads on any node), sending only while active. */
   fax: FaxControl;
+  /** Hotline's part of the dialplan (flows compiled into it): writes only while active. */
+  dialplan: DialplanControl;
   /** Where queue events go (the ACD); called before start(). */
   onQueueEvents(sink: QueueEventSink): void;
+  /** Where the events of calls the dialplan runs for Hotline go, and who hears that AMI connected. */
+  onDialplanEvents(sink: DialplanEventSink): void;
   links(): PbxLinks;
   /** The connected Asterisk's version (ARI /asterisk/info), or null when ARI is down or does not say. */
   version(): Promise<string | null>;
@@ -63,10 +69,12 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   const calls = new AriCallControl(ari);
   const queues = new AmiQueueControl(ami, () => calls.active);
   let queueSink: QueueEventSink | undefined;
+  let dialplanSink: DialplanEventSink | undefined;
   ami.on('event', (e) => {
-    if (!queueSink) return;
-    const ev = toQueueEvent(e as unknown as Record<string, string>);
-    if (ev) queueSink.onQueueEvent(ev);
+    const ev = queueSink && toQueueEvent(e as unknown as Record<string, string>);
+    if (ev) queueSink!.onQueueEvent(ev);
+    const dp = dialplanSink && toDialplanCallEvent(e as unknown as AmiMessage);
+    if (dp) dialplanSink!.onDialplanCallEvent(dp);
   });
   // Admission: the dialplan sends a call to the fallback instead of into the app while
   // HOTLINE_MAX_IN_APP calls are inside it, or once HOTLINE_MAX_RATE calls entered it in the
@@ -107,6 +115,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   };
   ami.on('connected', () => {
     queueSink?.onQueueLinkUp();
+    dialplanSink?.onDialplanLinkUp();
     applyAdmission();
   });
   let sink: CallEventSink | undefined;
@@ -125,8 +134,12 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     lines: new AmiAgentLines(ami, () => calls.active),
     recording: new AmiRecordingControl(ami, () => calls.active),
     fax: new AmiFaxControl(ami, () => calls.active),
+    dialplan: new AmiDialplanControl(ami, () => calls.active, () => applyAdmission()),
     onQueueEvents(s) {
       queueSink = s;
+    },
+    onDialplanEvents(s) {
+      dialplanSink = s;
     },
     links: () => (own ? { ari: ari.state, ami: amiState() } : { ari: notUsed(), ami: notUsed() }),
     async version() {

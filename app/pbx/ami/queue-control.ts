@@ -6,6 +6,7 @@ import { FencedError, type ConfigSection, type QueueControl, type QueueEvent, ty
 import type { AmiClient } from './client.js';
 import { fieldOf } from './parser.js';
 import { AmiError, type AmiMessage } from './types.js';
+import { writeConfigFile } from './config-file.js';
 
 const num = (v: string | undefined): number => {
   const n = Number(v ?? '');
@@ -159,33 +160,8 @@ export class AmiQueueControl implements QueueControl {
   }
 
   async writeConfig(file: string, sections: ConfigSection[], reload: 'queues' | 'pjsip'): Promise<void> {
-    if (!/^[a-z0-9_]+\.conf$/.test(file)) throw new Error(`refusing to write config file ${file}`);
     if (!this.mayAct()) throw new FencedError();
-    // The file may not exist yet (a fresh Asterisk): create it; "File exists" is fine.
-    await this.ami.action('CreateConfig', { Filename: file }).catch((err: unknown) => {
-      if (!(err instanceof AmiError && /file exists/i.test(String(fieldOf(err.response ?? {}, 'Message') ?? err.message)))) throw err;
-    });
-    const existing = await this.ami.action('ListCategories', { Filename: file });
-    const old = Object.keys(existing).filter((k) => k.startsWith('Category-')).map((k) => fieldOf(existing, k) ?? '');
-    // Asterisk takes at most 128 header lines per message: send the edits in batches (the file
-    // is saved after each; the reload below makes the whole new file effective at once).
-    const ops: Array<[string, string, string?, string?]> = [];
-    for (const cat of old) ops.push(['DelCat', cat]);
-    for (const s of sections) {
-      ops.push(['NewCat', s.name]);
-      for (const [k, v] of s.lines) ops.push(['Append', s.name, k, v]);
-    }
-    for (let start = 0; start < ops.length; start += 28) {
-      const fields: Record<string, string> = { SrcFilename: file, DstFilename: file };
-      ops.slice(start, start + 28).forEach(([action, cat, v, value], i) => {
-        const n = String(i).padStart(6, '0');
-        fields[`Action-${n}`] = action;
-        fields[`Cat-${n}`] = cat;
-        if (v !== undefined) fields[`Var-${n}`] = v;
-        if (value !== undefined) fields[`Value-${n}`] = value;
-      });
-      await this.act('UpdateConfig', fields);
-    }
+    await writeConfigFile(this.ami, file, sections);
     if (reload === 'queues') await this.act('QueueReload', { Members: 'no', Rules: 'yes', Parameters: 'yes' });
     else await this.act('Reload', { Module: 'res_pjsip.so' });
   }

@@ -1,0 +1,79 @@
+// Hotline's own part of the dialplan: flows the dialplan runs by itself (app/ivr/flow-dialplan.ts),
+// written into extensions_hotline.conf over AMI and reloaded; and the AMI events by which such
+// a call tells Hotline where it is (entered the flow, finished it, hung up).
+import type { AmiClient } from './ami/client.js';
+import { writeConfigFile } from './ami/config-file.js';
+import { fieldOf } from './ami/parser.js';
+import type { AmiMessage } from './ami/types.js';
+import { FencedError, type ConfigSection } from './ports.js';
+
+export const COMPILED_CONTEXT = 'hotline-compiled';
+export const COMPILED_FILE = 'extensions_hotline.conf';
+/** Raised after the answer: the call entered the compiled flow (Version: the flow version's id, Node: the entry). */
+export const FLOW_STARTED_EVENT = 'HotlineFlow';
+/** Raised when the call reaches a later node of the flow (Node: its id). */
+export const FLOW_STEP_EVENT = 'HotlineFlowStep';
+/** Raised right before the flow's own hang-up: the flow ran to its end. */
+export const FLOW_DONE_EVENT = 'HotlineFlowDone';
+
+export interface DialplanControl {
+  /** Replaces Hotline's dialplan file and reloads the dialplan (only while this node is active). */
+  writeCompiled(sections: ConfigSection[]): Promise<void>;
+}
+
+/** What a call the dialplan runs for Hotline reports (AMI carries the channel's snapshot with each). */
+export type DialplanCallEvent =
+  | { kind: 'started'; channelId: string; callerNumber: string; callerName: string | null; calledNumber: string; versionId: string; node: string; at: Date }
+  | { kind: 'step'; channelId: string; node: string; at: Date }
+  | { kind: 'done'; channelId: string; at: Date }
+  | { kind: 'hangup'; channelId: string; cause: string; at: Date };
+
+export interface DialplanEventSink {
+  onDialplanCallEvent(e: DialplanCallEvent): void;
+  /** AMI (re)connected. */
+  onDialplanLinkUp(): void;
+}
+
+export class AmiDialplanControl implements DialplanControl {
+  constructor(
+    private readonly ami: AmiClient,
+    private readonly mayAct: () => boolean,
+    /** A dialplan reload sets extensions.conf's [globals] back to the file's values: set Hotline's again. */
+    private readonly afterReload: () => void,
+  ) {}
+
+  async writeCompiled(sections: ConfigSection[]): Promise<void> {
+    if (!this.mayAct()) throw new FencedError();
+    await writeConfigFile(this.ami, COMPILED_FILE, sections);
+    // pbx_config merges the new dialplan in at once; calls keep running where they are.
+    await this.ami.action('Reload', { Module: 'pbx_config.so' });
+    this.afterReload();
+  }
+}
+
+/** The event of a compiled flow's call in an AMI message, or null (not one of them). */
+export function toDialplanCallEvent(e: AmiMessage, at = new Date()): DialplanCallEvent | null {
+  const f = (k: string) => fieldOf(e, k);
+  const event = f('Event');
+  if (event === 'Hangup') {
+    if (f('Context') !== COMPILED_CONTEXT) return null;
+    return { kind: 'hangup', channelId: f('Uniqueid') ?? '', cause: f('Cause-txt') ?? f('Cause') ?? '', at };
+  }
+  if (event !== 'UserEvent' || f('Context') !== COMPILED_CONTEXT) return null;
+  const channelId = f('Uniqueid') ?? '';
+  if (!channelId) return null;
+  if (f('UserEvent') === FLOW_DONE_EVENT) return { kind: 'done', channelId, at };
+  if (f('UserEvent') === FLOW_STEP_EVENT) return { kind: 'step', channelId, node: f('Node') ?? '', at };
+  if (f('UserEvent') !== FLOW_STARTED_EVENT) return null;
+  const name = f('CallerIDName');
+  return {
+    kind: 'started',
+    channelId,
+    callerNumber: f('CallerIDNum') ?? '',
+    callerName: name && name !== '<unknown>' ? name : null,
+    calledNumber: f('Exten') ?? '',
+    versionId: f('Version') ?? '',
+    node: f('Node') ?? '',
+    at,
+  };
+}
