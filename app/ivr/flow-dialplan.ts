@@ -64,7 +64,8 @@ export function compiledSections(numbers: CompiledNumber[]): ConfigSection[] {
     // The first node's event says the call entered the flow; each later node's, that it got there.
     const steps = ['Answer()'];
     n.path.forEach((p, i) => {
-      steps.push(i === 0 ? `UserEvent(${FLOW_STARTED_EVENT},Version: ${n.versionId},Node: ${p.node})` : `UserEvent(${FLOW_STEP_EVENT},Node: ${p.node})`);
+      // HOTLINE_NOW: when admission let the call in (extensions.conf); the delay to here feeds the rate governor.
+      steps.push(i === 0 ? `UserEvent(${FLOW_STARTED_EVENT},Version: ${n.versionId},Node: ${p.node},Admitted: \${HOTLINE_NOW})` : `UserEvent(${FLOW_STEP_EVENT},Node: ${p.node})`);
       if (p.sounds.length) steps.push(`Playback(${p.sounds.join('&')})`);
     });
     steps.push(`UserEvent(${FLOW_DONE_EVENT})`, 'Hangup()');

@@ -29,6 +29,6 @@ export function createIvrModule(deps: {
   const service = new IvrService(deps.db, deps.prompts, deps.sounds, log);
   const flows = new IvrFlows(service, { ivr: service, prompts: deps.prompts, customers: deps.customers, acd: deps.acd, fax: deps.fax, now: deps.now ?? (() => new Date()), log });
   const dialplan = new DialplanSync(service, deps.prompts, deps.dialplan.control, deps.dialplan.mayWrite, log, { faxDetectNumbers: deps.dialplan.faxDetectNumbers, enabled: deps.dialplan.enabled, everyMs: 10_000 });
-  ivrRoutes(deps.routes, service, { prompts: deps.prompts, customers: deps.customers, log });
+  ivrRoutes(deps.routes, service, { prompts: deps.prompts, customers: deps.customers, log, compiled: () => dialplan.compiledNumbers() });
   return { service, flows, dialplan, router: deps.routes.router };
 }

@@ -23,7 +23,7 @@ const ADMIN = { allow: ['admin'], audit: 'config.change' } as const;
 const ADMIN_READ = { allow: ['admin'] } as const;
 const READ = { allow: ['admin', 'supervisor'] } as const;
 
-export function ivrRoutes(r: SecureRouter, ivr: IvrService, deps: { prompts: PromptLibrary; customers?: CustomerDirectory; log: Logger }): void {
+export function ivrRoutes(r: SecureRouter, ivr: IvrService, deps: { prompts: PromptLibrary; customers?: CustomerDirectory; log: Logger; compiled: () => Promise<Array<{ number: string }>> }): void {
   r.get('/ivr/flows', READ, async (_req, res) => {
     res.json({ items: await ivr.list() });
   });
@@ -62,7 +62,10 @@ export function ivrRoutes(r: SecureRouter, ivr: IvrService, deps: { prompts: Pro
     res.json(await dryRun({ ivr, ...deps }, name, input(req, 'body', dryRunBody)));
   });
   r.get('/ivr/numbers', READ, async (_req, res) => {
-    res.json({ items: await ivr.numbers() });
+    // runBy: 'dialplan' for a number whose flow Asterisk runs by itself (flow-dialplan.ts), else 'app'.
+    const [numbers, compiled] = await Promise.all([ivr.numbers(), deps.compiled()]);
+    const inDialplan = new Set(compiled.map((c) => c.number));
+    res.json({ items: numbers.map((n) => ({ ...n, runBy: inDialplan.has(n.number) ? 'dialplan' : 'app' })) });
   });
   r.put('/ivr/numbers/:number', { ...ADMIN, params: numberParams, body: mapNumberBody }, async (req, res) => {
     const { number } = input(req, 'path', numberParams);

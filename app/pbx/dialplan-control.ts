@@ -9,7 +9,7 @@ import { FencedError, type ConfigSection } from './ports.js';
 
 export const COMPILED_CONTEXT = 'hotline-compiled';
 export const COMPILED_FILE = 'extensions_hotline.conf';
-/** Raised after the answer: the call entered the compiled flow (Version: the flow version's id, Node: the entry). */
+/** Raised after the answer: the call entered the compiled flow (Version: the flow version's id, Node: the entry, Admitted: when admission let it in). */
 export const FLOW_STARTED_EVENT = 'HotlineFlow';
 /** Raised when the call reaches a later node of the flow (Node: its id). */
 export const FLOW_STEP_EVENT = 'HotlineFlowStep';
@@ -23,7 +23,7 @@ export interface DialplanControl {
 
 /** What a call the dialplan runs for Hotline reports (AMI carries the channel's snapshot with each). */
 export type DialplanCallEvent =
-  | { kind: 'started'; channelId: string; callerNumber: string; callerName: string | null; calledNumber: string; versionId: string; node: string; at: Date }
+  | { kind: 'started'; channelId: string; callerNumber: string; callerName: string | null; calledNumber: string; versionId: string; node: string; at: Date; /** When the dialplan admitted the call (Asterisk's clock, ms since the epoch). */ admittedAt?: number }
   | { kind: 'step'; channelId: string; node: string; at: Date }
   | { kind: 'done'; channelId: string; at: Date }
   | { kind: 'hangup'; channelId: string; cause: string; at: Date };
@@ -75,5 +75,12 @@ export function toDialplanCallEvent(e: AmiMessage, at = new Date()): DialplanCal
     versionId: f('Version') ?? '',
     node: f('Node') ?? '',
     at,
+    ...admitted(f('Admitted')),
   };
+}
+
+/** `Admitted: <seconds since the epoch, with ms>` (the dialplan's HOTLINE_NOW). */
+function admitted(v: string | undefined): { admittedAt?: number } {
+  const s = Number(v);
+  return v && Number.isFinite(s) && s > 1e9 ? { admittedAt: Math.round(s * 1000) } : {};
 }

@@ -14,7 +14,7 @@ import { AmiMonitorControl } from './monitor-control.js';
 import { AmiAgentLines } from './agent-lines.js';
 import { AmiRecordingControl } from './recording-control.js';
 import { ADMISSION_VARIABLE, RATE_VARIABLE } from './admission.js';
-import { RateGovernor } from './rate-governor.js';
+import { LagBaseline, RateGovernor } from './rate-governor.js';
 import type { AgentLines, CallbackControl, CallControl, CallEventSink, FaxControl, LinkState, MonitorControl, PbxLinks, RecordingControl, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
 import { AmiFaxControl } from './fax-control.js';
 import { AmiDialplanControl, toDialplanCallEvent, type DialplanControl, type DialplanEventSink } from './dialplan-control.js';
@@ -74,7 +74,15 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     const ev = queueSink && toQueueEvent(e as unknown as Record<string, string>);
     if (ev) queueSink!.onQueueEvent(ev);
     const dp = dialplanSink && toDialplanCallEvent(e as unknown as AmiMessage);
-    if (dp) dialplanSink!.onDialplanCallEvent(dp);
+    if (!dp) return;
+    // Calls the dialplan runs by itself pace admission as calls in the app do (rate-governor.ts).
+    if (dp.kind === 'started') {
+      entered++;
+      if (dp.admittedAt !== undefined) governor.observe(admissionLag.lag(Date.now() - dp.admittedAt, performance.now()));
+    } else if (dp.kind === 'hangup') {
+      left++;
+    }
+    dialplanSink!.onDialplanCallEvent(dp);
   });
   // Admission: the dialplan sends a call to the fallback instead of into the app while
   // HOTLINE_MAX_IN_APP calls are inside it, or once HOTLINE_MAX_RATE calls entered it in the
@@ -86,6 +94,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   };
   // The rate limit follows how fast Asterisk answers ARI commands (rate-governor.ts), up to HOTLINE_MAX_CALLS_PER_SECOND.
   const governor = new RateGovernor({ max: config.calls.maxPerSecond, tickMs: 500 });
+  const admissionLag = new LagBaseline();
   let [entered, left] = [0, 0]; // calls that entered / left the app since the governor's last tick
   ari.http.onRoundTrip = (ms) => governor.observe(ms);
   let governed: NodeJS.Timeout | undefined;

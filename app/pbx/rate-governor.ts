@@ -15,7 +15,9 @@
 //     tick, probing for more; between the two marks it probes at half that pace while the limit
 //     binds and calls leave as fast as they are let in, and otherwise holds.
 // Only calls are its business: a box slowed by something else, with few calls coming, keeps its
-// limit.
+// limit. Calls the dialplan runs by itself (compiled flows) make no ARI round trips: for them the
+// delay from admission to the flow's first event counts as a round trip (LagBaseline, below), and
+// their entering and hanging up count as entering and leaving.
 export interface RateGovernorOptions {
   /** The configured ceiling (calls/s). */
   max: number;
@@ -121,5 +123,36 @@ export class RateGovernor {
 
   private lower(to: number): number {
     return Math.max(this.o.min, Math.floor(to));
+  }
+}
+
+/**
+ * How late a call reaches a step, from a timestamp another clock wrote (Asterisk's, for calls the
+ * dialplan runs: admission time to the flow's first event): the raw difference less the least one
+ * seen over the last `windowMs`, so a clock offset between Asterisk and Hotline (another host)
+ * cancels out and only the delay the box adds remains. The baseline is the minimum of `buckets`
+ * spans, so a long overload does not become the new normal within one span.
+ */
+export class LagBaseline {
+  private readonly minima: number[] = [];
+  private spanStart: number | undefined;
+  private spanMin = Infinity;
+
+  constructor(
+    private readonly spanMs = 30_000,
+    private readonly buckets = 10,
+  ) {}
+
+  /** The delay (ms, never below 0) of one observation of `rawMs` (arrival minus the stamp) at `now`. */
+  lag(rawMs: number, now: number): number {
+    if (this.spanStart === undefined) this.spanStart = now;
+    if (now - this.spanStart >= this.spanMs) {
+      this.minima.push(this.spanMin);
+      if (this.minima.length > this.buckets) this.minima.shift();
+      this.spanStart = now;
+      this.spanMin = Infinity;
+    }
+    this.spanMin = Math.min(this.spanMin, rawMs);
+    return Math.max(0, rawMs - Math.min(this.spanMin, ...this.minima));
   }
 }

@@ -99,6 +99,11 @@ for (const kind of DB_KINDS) {
       await publishFlow(hotline.url, 'notice', notice, ['9201']);
       await waitUntil('9201 in the dialplan', () => isCompiled('9201'), 10_000);
       expect(compiled('9201')).to.include('Playback(hello-world)').and.to.include('Playback(beep)');
+      const listed = (await api(hotline.url, 'GET', '/api/ivr/numbers')).body.items as Array<{ number: string; flow: string; runBy: string }>;
+      expect(listed.filter((n) => ['9001', '9201'].includes(n.number))).to.deep.equal([
+        { number: '9001', flow: 'announcement', runBy: 'dialplan' },
+        { number: '9201', flow: 'notice', runBy: 'dialplan' },
+      ]);
       // The reload that made it effective left Hotline's admission limits in place.
       await waitUntil('Hotline\'s admission limits after the dialplan reload', () => /HOTLINE_MAX_RATE=150\b/.test(cli('dialplan show globals')) && /HOTLINE_MAX_IN_APP=400\b/.test(cli('dialplan show globals')), 5_000);
 
@@ -124,6 +129,7 @@ for (const kind of DB_KINDS) {
     it('publishing a menu for that number takes it back into the app at once; unmapping a compiled number removes it from the dialplan', async () => {
       await publishFlow(hotline.url, 'notice', noticeMenu);
       await waitUntil('9201 out of the compiled dialplan', () => !isCompiled('9201'), 10_000);
+      expect(((await api(hotline.url, 'GET', '/api/ivr/numbers')).body.items as Array<{ number: string; runBy: string }>).find((n) => n.number === '9201')?.runBy).to.equal('app');
       const caller = nextCaller();
       assertCallsSucceeded(await runSipp({ scenario: 'uac-wait-bye', service: '9201', caller }));
       const row = await record(caller);

@@ -46,7 +46,7 @@ describe('flows compiled into the dialplan', () => {
     expect(section!.name).to.equal(COMPILED_CONTEXT);
     expect(section!.lines).to.deep.equal([
       ['exten', '9001,1,Answer()'],
-      ['exten', '9001,2,UserEvent(HotlineFlow,Version: v-1,Node: a)'],
+      ['exten', '9001,2,UserEvent(HotlineFlow,Version: v-1,Node: a,Admitted: ${HOTLINE_NOW})'],
       ['exten', '9001,3,Playback(beep&hello)'],
       ['exten', '9001,4,UserEvent(HotlineFlowStep,Node: b)'],
       ['exten', '9001,5,UserEvent(HotlineFlowDone)'],
@@ -67,8 +67,8 @@ describe('flows compiled into the dialplan', () => {
   it('reads the events of a compiled call from AMI (the channel\'s snapshot), and ignores everything else', () => {
     const at = new Date(0);
     const base = { Context: COMPILED_CONTEXT, Uniqueid: '1700.1', CallerIDNum: '1390', CallerIDName: '<unknown>', Exten: '9001' };
-    expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlow', Version: 'v-1', Node: 'a', ...base }, at)).to.deep.equal({
-      kind: 'started', channelId: '1700.1', callerNumber: '1390', callerName: null, calledNumber: '9001', versionId: 'v-1', node: 'a', at,
+    expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlow', Version: 'v-1', Node: 'a', Admitted: '1796438121.615', ...base }, at)).to.deep.equal({
+      kind: 'started', channelId: '1700.1', callerNumber: '1390', callerName: null, calledNumber: '9001', versionId: 'v-1', node: 'a', at, admittedAt: 1796438121615,
     });
     expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlowStep', Node: 'b', ...base }, at)).to.deep.equal({ kind: 'step', channelId: '1700.1', node: 'b', at });
     expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlowDone', ...base }, at)).to.deep.equal({ kind: 'done', channelId: '1700.1', at });

@@ -2,7 +2,7 @@
 // app is queueing and calls press, down to a little under the rate calls leave the app; back up
 // step by step when it is fast again; never above the configured ceiling or below its floor.
 import { expect } from 'chai';
-import { RateGovernor } from '../../app/pbx/rate-governor.js';
+import { LagBaseline, RateGovernor } from '../../app/pbx/rate-governor.js';
 
 // Explicit marks, so that retuning the defaults does not rewrite these cases.
 const marks = { slowMs: 150, fastMs: 60, decrease: 0.8, drain: 0.9, increase: 0.02, tickMs: 500 };
@@ -111,5 +111,18 @@ describe('RateGovernor', () => {
     expect(g.tick()).to.equal(80);
     feed(g, 200, 3);
     expect(g.tick()).to.equal(82);
+  });
+});
+
+describe('admission lag of calls the dialplan runs (LagBaseline)', () => {
+  it('takes a constant clock offset out and keeps the delay the box adds', () => {
+    const b = new LagBaseline(30_000, 10);
+    // Asterisk's clock 5 s behind: raw = 5000 + delay.
+    expect(b.lag(5004, 0)).to.equal(0);
+    expect(b.lag(5003, 100)).to.equal(0);
+    expect(b.lag(5250, 200)).to.equal(247);
+    // An overload longer than one span does not become the baseline: the earlier spans' minimum holds.
+    for (let t = 30_000; t <= 120_000; t += 500) b.lag(5600, t);
+    expect(b.lag(5600, 120_500)).to.equal(597);
   });
 });
