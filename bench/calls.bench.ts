@@ -15,7 +15,8 @@
 // BENCH_START_HOTLINE (not '0': start `tsx app/main.ts` on SQLite and stop it afterwards)
 // BENCH_OVERLOAD (not '0': after the clean steps, the overload step of bench/overload.ts at 1.5x
 // Hotline's highest clean rate, with HOTLINE_MAX_CALLS_PER_SECOND set to that clean rate, or to
-// BENCH_OVERLOAD_MAX_PER_SECOND)  BENCH_OVERLOAD_HOLD_MS=5000  BENCH_CLEAN_MAX_PER_SECOND (the
+// BENCH_OVERLOAD_MAX_PER_SECOND; and the same for the Stasis app path at 1.5x its own clean rate)
+// BENCH_OVERLOAD_HOLD_MS=5000  BENCH_CLEAN_MAX_PER_SECOND (the
 // admission rate limit while the clean rate is measured: 100000, i.e. out of the way)
 // Runs on its OWN Asterisk (bench/calls-env.ts: /var/lib/hotline/pbx-calls, SIP 5260, ARI 8288,
 // AMI 5238; Hotline on HTTP 8380), started for the run and stopped afterwards: the shared Asterisk
@@ -91,11 +92,21 @@ async function run(): Promise<void> {
       });
     }
   }
+  let stasisOverload: OverloadResult | undefined;
   if (PATHS.includes('stasis')) {
-    results.push(await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000', HOTLINE_COMPILE_FLOWS: 'false' }, async () => {
+    const inApp = { HOTLINE_COMPILE_FLOWS: 'false' };
+    const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000', ...inApp }, async () => {
       await runsIn(HOTLINE_NUMBER, 'app');
       return measure('Hotline, Stasis app', HOTLINE_NUMBER, { afterFailure });
-    }));
+    });
+    results.push(clean);
+    // The same overload step for calls through the app, at 1.5x their own clean rate.
+    if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
+      stasisOverload = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: String(clean.maxRate), ...inApp }, async () => {
+        await runsIn(HOTLINE_NUMBER, 'app');
+        return overloadStep(HOTLINE_NUMBER, clean.maxRate, clean.maxRate);
+      });
+    }
   }
 
   const rows = results.map((r) => [r.path, `${r.number}`, r.maxRate ? String(r.maxRate) : '< ' + RATES[0], String(r.attemptedAtMax)]);
@@ -113,6 +124,7 @@ async function run(): Promise<void> {
   if (ratio !== null) log(`\nratio Hotline / plain dialplan: ${ratio}`);
   if (stasisRatio !== null) log(`ratio Hotline through the Stasis app / plain dialplan: ${stasisRatio}`);
   if (overload) log(`\noverload at 1.5x the clean Hotline rate:\n${overloadTable(overload)}`);
+  if (stasisOverload) log(`\noverload at 1.5x the clean rate through the Stasis app:\n${overloadTable(stasisOverload)}`);
 
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = join(ROOT, 'bench', 'results');
@@ -121,7 +133,7 @@ async function run(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({
     date: new Date().toISOString(), asterisk, cpus: cpus().length, cpuModel: cpus()[0]?.model,
     settings: { pbx: CALLS_PBX, maxCallsInApp: env.HOTLINE_MAX_CALLS_IN_APP ?? 'default', rates: RATES, stepSeconds: STEP_SECONDS, limit: env.BENCH_LIMIT ?? 'rate x 10', recvTimeoutMs: RECV_TIMEOUT_MS, scenario: 'uac-wait-bye' },
-    results, ratio, stasisRatio, overload,
+    results, ratio, stasisRatio, overload, stasisOverload,
   }, null, 2)}\n`);
   log(`results: ${file}`);
 }

@@ -277,7 +277,26 @@ describe('AmiClient (fake AMI server)', () => {
     await wait(c, 'connected');
   });
 
-  it('refuses CR/LF injection and reserved fields; sends array values as repeated lines', async () => {
+  it('keeps a connection whose Ping goes unanswered while events still arrive (a slow Asterisk is not a dead one)', async () => {
+    fake.handlers.Ping = () => {}; // never answered
+    const c = make({ pingIntervalMs: 100, actionTimeoutMs: 100 });
+    let dropped = false;
+    c.on('disconnected', () => (dropped = true));
+    c.start();
+    await wait(c, 'connected');
+    const events = setInterval(() => send(fake.last, { Event: 'Newchannel', Channel: 'PJSIP/9-1' }), 20);
+    try {
+      await new Promise((r) => setTimeout(r, 600)); // several unanswered pings
+      expect(dropped, 'dropped while events were flowing').to.equal(false);
+    } finally {
+      clearInterval(events);
+    }
+    // Silent from now on: the next unanswered ping drops it.
+    const [reason] = await wait<[Error]>(c, 'disconnected');
+    expect(reason.message).to.match(/ping/i);
+  });
+
+    it('refuses CR/LF injection and reserved fields; sends array values as repeated lines', async () => {
     const c = make();
     c.start();
     for (const bad of [c.action('Originate', { Channel: 'PJSIP/1\r\nAction: Logoff' }), c.action('Ping', { ActionID: 'x' }), c.action('Bad Name')]) {

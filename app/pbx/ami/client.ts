@@ -39,6 +39,8 @@ interface Conn {
   ready: boolean;
   handshake: NodeJS.Timeout;
   ping?: NodeJS.Timeout;
+  /** When the socket last brought bytes (ms, performance.now()): a peer that sends is alive. */
+  lastDataAt: number;
 }
 
 // Process-unique ActionIDs: pid + random prefix, then a counter shared by all clients.
@@ -210,6 +212,7 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
       socket,
       parser: new AmiParser({ maxMessageBytes: this.opts.maxMessageBytes }),
       ready: false,
+      lastDataAt: performance.now(),
       handshake: setTimeout(() => {
         this.drop(conn, new AmiError('timeout', `AMI connect and login to ${host}:${port} timed out after ${this.opts.connectTimeoutMs} ms`));
       }, this.opts.connectTimeoutMs),
@@ -218,6 +221,7 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
     socket.setNoDelay(true);
     socket.on('connect', () => socket.setKeepAlive(true, 10_000));
     socket.on('data', (chunk: Buffer) => {
+      conn.lastDataAt = performance.now();
       let frames: AmiFrame[];
       try {
         frames = conn.parser.push(chunk);
@@ -291,8 +295,16 @@ export class AmiClient extends EventEmitter<AmiClientEventMap> {
   }
 
   private ping(conn: Conn): void {
-    this.action('Ping', {}, { timeoutMs: Math.min(this.opts.actionTimeoutMs, this.opts.pingIntervalMs) }).catch((e: AmiError) => {
-      if (e.code === 'timeout') this.drop(conn, new AmiError('timeout', 'AMI ping got no response; connection presumed dead'));
+    const timeoutMs = Math.min(this.opts.actionTimeoutMs, this.opts.pingIntervalMs);
+    this.action('Ping', {}, { timeoutMs }).catch((e: AmiError) => {
+      if (e.code !== 'timeout') return;
+      // An Asterisk that keeps sending events is alive, only slow to answer (an overloaded box):
+      // dropping it would lose the events of the calls in progress. Only a silent peer is dead.
+      if (performance.now() - conn.lastDataAt < timeoutMs) {
+        this.log.warn({ host: this.opts.host, port: this.opts.port, waitedMs: timeoutMs }, 'AMI ping unanswered while events still arrive: Asterisk is slow, the connection is kept');
+        return;
+      }
+      this.drop(conn, new AmiError('timeout', 'AMI ping got no response and nothing else came; connection presumed dead'));
     });
   }
 
