@@ -42,6 +42,26 @@ export class CallsService {
   }
 
   async start(call: CallInfo, flow: string, flowVersionId: string | null, at: Date): Promise<CallRecord> {
+    const record = await this.insert(call, flow, flowVersionId, at, { handledBy: this.nodeName });
+    this.addEvent(record.id, 'entered', { flow }, at);
+    return record;
+  }
+
+  /**
+   * A call the dialplan runs for Hotline (a compiled flow) entered its flow at `entry`, just
+   * answered: one INSERT with the answer and the first step, as the Stasis path writes them.
+   */
+  async startInDialplan(call: Omit<CallInfo, 'answered'>, flow: string, flowVersionId: string | null, entry: string, at: Date): Promise<{ id: string; startedAt: Date; path: PathEntry[] }> {
+    const path: PathEntry[] = [{ step: entry.slice(0, 64), at: at.toISOString() }];
+    const record = await this.insert(call, flow, flowVersionId, at, { handledBy: DIALPLAN_HANDLER, answeredAt: at, ivrPath: JSON.stringify(path), currentStep: path[0]!.step });
+    this.addEvent(record.id, 'entered', { flow, by: DIALPLAN_HANDLER }, at);
+    this.addEvent(record.id, 'answered', undefined, at);
+    this.addEvent(record.id, 'step', { step: path[0]!.step }, at);
+    return { id: record.id, startedAt: at, path };
+  }
+
+  /** A new open record (no reload of the columns the database filled in: a SELECT per call saved). */
+  private async insert(call: Omit<CallInfo, 'answered'>, flow: string, flowVersionId: string | null, at: Date, o: Partial<CallRecord> & { handledBy: string }): Promise<CallRecord> {
     const record = this.records.create({
       id: randomUUID(),
       channelId: call.channelId,
@@ -60,45 +80,10 @@ export class CallsService {
       digits: '',
       ivrPath: '[]',
       currentStep: null,
-      handledBy: this.nodeName,
+      ...o,
     });
-    // No reload of the columns the database filled in (a SELECT per call): the pipeline needs only id and startedAt.
     await this.records.createQueryBuilder().insert().values(record).updateEntity(false).execute();
-    this.addEvent(record.id, 'entered', { flow }, at);
     return record;
-  }
-
-  /**
-   * A call the dialplan runs for Hotline (a compiled flow) entered its flow at `entry`, just
-   * answered: one INSERT with the answer and the first step, as the Stasis path writes them.
-   */
-  async startInDialplan(call: Omit<CallInfo, 'answered'>, flow: string, flowVersionId: string | null, entry: string, at: Date): Promise<{ id: string; startedAt: Date; path: PathEntry[] }> {
-    const path: PathEntry[] = [{ step: entry.slice(0, 64), at: at.toISOString() }];
-    const record = this.records.create({
-      id: randomUUID(),
-      channelId: call.channelId,
-      callerNumber: call.callerNumber.slice(0, 64),
-      callerName: call.callerName?.slice(0, 128) ?? null,
-      calledNumber: call.calledNumber.slice(0, 64),
-      flow,
-      flowVersionId,
-      variables: null,
-      startedAt: at,
-      answeredAt: at,
-      endedAt: null,
-      durationMs: null,
-      outcome: null,
-      hangupCause: null,
-      digits: '',
-      ivrPath: JSON.stringify(path),
-      currentStep: path[0]!.step,
-      handledBy: DIALPLAN_HANDLER,
-    });
-    await this.records.createQueryBuilder().insert().values(record).updateEntity(false).execute();
-    this.addEvent(record.id, 'entered', { flow, by: DIALPLAN_HANDLER }, at);
-    this.addEvent(record.id, 'answered', undefined, at);
-    this.addEvent(record.id, 'step', { step: path[0]!.step }, at);
-    return { id: record.id, startedAt: at, path };
   }
 
   findOpenByChannel(channelId: string): Promise<CallRecord | null> {
