@@ -305,7 +305,7 @@ async function main(): Promise<void> {
   // Built once every route is registered: a schema the document cannot describe stops start-up.
   openApi = openApiDocument(auth.registry.documentedRoutes(), VERSION);
   ready = true;
-  callsInProgress = () => calls?.stasis.inProgress ?? 0;
+  callsInProgress = () => (calls?.stasis.inProgress ?? 0) + (calls?.dialplan.inProgress ?? 0);
   if (config.ownPbx) log.info({ ari: config.ari.url, ami: `${config.ami.host}:${config.ami.port}`, ha: config.ha.enabled }, 'connecting to Asterisk (AMI now; ARI once this node is active)');
   else log.info('no Asterisk of its own (HOTLINE_OWN_PBX=false): no ARI, no AMI commands');
   pbx.onQueueEvents(acd.service);

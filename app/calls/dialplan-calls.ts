@@ -36,9 +36,11 @@ export class DialplanCalls {
     private readonly onOutcome: (outcome: CallOutcome) => void = () => {},
   ) {}
 
-  /** Whether this node knows the call on that channel is running a compiled flow. */
-  follows(channelId: string): boolean {
-    return this.open.has(channelId);
+  /** Calls running a compiled flow that this node knows of (the /health and metrics count). */
+  get inProgress(): number {
+    let n = 0;
+    for (const c of this.open.values()) if (!c.done) n++;
+    return n;
   }
 
   onEvent(e: DialplanCallEvent): void {
