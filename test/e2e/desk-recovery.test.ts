@@ -82,8 +82,10 @@ describe('the desktop keeps the call: reload, and kill -9 of the active node (ho
       const before = await answeredCall(caller);
       const answeredAt = Date.now();
 
-      await page.reload();
-      await page.locator('[data-test=phone-status][data-status=registered]').waitFor({ timeout: 20_000 });
+      // Waits for the document, not for the load event: on a loaded box the page's late resources
+      // once took the 'load' past 30 s; what the agent sees is checked element by element below.
+      await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.locator('[data-test=phone-status][data-status=registered]').waitFor({ timeout: 30_000 });
       // The call as the server has it: this page's phone has no session for it.
       const shown = page.locator('[data-test=server-call]');
       await shown.waitFor({ timeout: 10_000 });

@@ -44,6 +44,15 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
   const role = async (h: HotlineProcess) => (await h.health().catch(() => ({ body: {} as any }))).body?.role;
   const rows = () => db.query<Row>("SELECT called_number, outcome, handled_by, ivr_path, current_step, ended_at FROM call_records WHERE called_number IN ('6201','6202','6203')");
   const steps = (r: Row) => (JSON.parse(r.ivr_path) as Array<{ step: string }>).map((p) => p.step);
+  /**
+   * The menu, then the leaf, with exactly one of them played again: the step the caller was in
+   * when the node changed (the menu if the takeover came before the digit, the leaf if after;
+   * on a busy box a takeover can come after the digit).
+   */
+  const oneStepRepeated = (r: Row): void => {
+    const path = steps(r);
+    expect([['m', 'm', 'thanks'], ['m', 'thanks', 'thanks']], `path ${JSON.stringify(path)}`).to.deep.include(path);
+  };
 
   before(async () => {
     ensurePbx();
@@ -122,7 +131,7 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
     }, 20_000);
     const ivr = all.filter((r) => r.called_number === '6201');
     expect(ivr.map((r) => [r.outcome, r.handled_by])).to.deep.equal(Array(8).fill(['completed', 'node-b']));
-    for (const r of ivr) expect(steps(r)).to.deep.equal(['m', 'm', 'thanks']); // at worst the menu prompt again
+    for (const r of ivr) oneStepRepeated(r); // at worst the current prompt again
     expect(all.filter((r) => r.called_number !== '6201').map((r) => r.outcome)).to.deep.equal(Array(12).fill('handed_off'));
   });
 
@@ -140,7 +149,7 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
       return x.length === 6 ? x : undefined;
     }, 20_000);
     expect(ivr.map((x) => [x.outcome, x.handled_by])).to.deep.equal(Array(6).fill(['completed', 'node-b']));
-    for (const x of ivr) expect(steps(x)).to.deep.equal(['m', 'm', 'thanks']);
+    for (const x of ivr) oneStepRepeated(x);
     expect(ami.events.some((e) => e.UserEvent === 'HotlineFallback' && e.Caller === '5556201')).to.equal(false);
   });
 
@@ -148,7 +157,10 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
     const proxy = await startTcpProxy(Number(db.env.HOTLINE_DB_PORT));
     try {
       await startPair({ HOTLINE_DB_PORT: String(proxy.port) });
-      const menu = await ivrCalls(4, 7000);
+      // The digit comes 16 s into the call, after the takeover (node-a fences within about 5 s of
+      // the cut): a digit pressed while no node is active is lost (docs/architecture.md), and the
+      // caller, who presses once, would then time out of the menu.
+      const menu = await ivrCalls(4, 16_000);
       proxy.cut();
       await waitUntil('node-a to fence itself', () => nodes.a!.logLines().some((l) => /lost the lease; fencing/.test(String(l.msg))), 10_000);
       await waitUntil('node-b active', async () => (await role(nodes.b!)) === 'active', 10_000);
