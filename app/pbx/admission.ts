@@ -20,3 +20,5 @@ export const OVERLOAD_GROUP = 'in-app@hotline';
 export const OVERLOAD_REASON = 'OVERLOAD';
 export const REFUSED_EVENT = 'HotlineRefused';
 export const RATE_REASON = 'RATE';
+/** How often the active node reads the limits back from Asterisk (a reload it did not make resets them). */
+export const ADMISSION_CHECK_MS = 10_000;

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { AmiClient } from './ami/index.js';
 import type { AmiMessage } from './ami/types.js';
+import { fieldOf } from './ami/parser.js';
 import { AriClient } from './ari/client.js';
 import { AriCallControl, AriSoundCatalog, CALL_EVENT_TYPES, callInfo, toCallEvent } from './ari/call-control.js';
 import { AmiQueueControl, toQueueEvent } from './ami/queue-control.js';
@@ -13,7 +14,7 @@ import { AriCallbackControl } from './callback-control.js';
 import { AmiMonitorControl } from './monitor-control.js';
 import { AmiAgentLines } from './agent-lines.js';
 import { AmiRecordingControl } from './recording-control.js';
-import { ADMISSION_VARIABLE, RATE_VARIABLE } from './admission.js';
+import { ADMISSION_CHECK_MS, ADMISSION_VARIABLE, RATE_VARIABLE } from './admission.js';
 import { LagBaseline, RateGovernor } from './rate-governor.js';
 import type { AgentLines, CallbackControl, CallControl, CallEventSink, FaxControl, LinkState, MonitorControl, PbxLinks, RecordingControl, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
 import { AmiFaxControl } from './fax-control.js';
@@ -71,6 +72,8 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   let queueSink: QueueEventSink | undefined;
   let dialplanSink: DialplanEventSink | undefined;
   ami.on('event', (e) => {
+    // A reload of the dialplan sets its [globals] back to the file's values, the admission limits among them.
+    if (fieldOf(e as unknown as AmiMessage, 'Event') === 'Reload') applyAdmission();
     const ev = queueSink && toQueueEvent(e as unknown as Record<string, string>);
     if (ev) queueSink!.onQueueEvent(ev);
     const dp = dialplanSink && toDialplanCallEvent(e as unknown as AmiMessage);
@@ -121,6 +124,22 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     setGlobal(RATE_VARIABLE, applied);
     governed ??= setInterval(govern, 500);
     governed.unref();
+    checked ??= setInterval(() => void checkAdmission(), ADMISSION_CHECK_MS);
+    checked.unref();
+  };
+  // `dialplan reload` typed by an operator raises no AMI event, yet resets the limits too: every
+  // ADMISSION_CHECK_MS the active node reads them back and sets them again if they differ.
+  let checked: NodeJS.Timeout | undefined;
+  const checkAdmission = async (): Promise<void> => {
+    if (!own || !calls.active || ami.state !== 'connected') return;
+    const read = async (variable: string): Promise<string | undefined> =>
+      fieldOf(await ami.action('Getvar', { Variable: variable }) as unknown as AmiMessage, 'Value');
+    const [inApp, rate] = await Promise.all([read(ADMISSION_VARIABLE), read(RATE_VARIABLE)])
+      .catch(logFailure(logger, 'reading the admission limits back from Asterisk', { level: 'warn', fallback: [undefined, undefined] as const }));
+    if (inApp === undefined && rate === undefined) return;
+    if (inApp === String(config.calls.maxInApp) && rate === String(applied)) return;
+    logger.warn({ inApp, rate, expected: { inApp: config.calls.maxInApp, rate: applied } }, 'Asterisk\'s admission limits were not Hotline\'s (a dialplan reload Hotline did not make?): set again');
+    applyAdmission();
   };
   ami.on('connected', () => {
     queueSink?.onQueueLinkUp();
@@ -210,6 +229,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     async stop() {
       calls.active = false;
       clearInterval(governed);
+      clearInterval(checked);
       await Promise.allSettled([ari.stop(), ami.stop()]);
     },
   };

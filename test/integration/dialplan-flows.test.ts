@@ -134,6 +134,7 @@ for (const kind of DB_KINDS) {
       assertCallsSucceeded(await runSipp({ scenario: 'uac-wait-bye', service: '9201', caller }));
       const row = await record(caller);
       expect(row.handled_by, 'run by a Hotline node in the Stasis app').to.not.equal('dialplan');
+      expect(enteredStasis(caller), 'Asterisk\'s events show this call in the Stasis app').to.equal(true);
       expect(row.outcome).to.equal('completed');
       expect(steps(row)).to.deep.equal(['m', 'end']);
 
@@ -144,6 +145,23 @@ for (const kind of DB_KINDS) {
       // No error in Hotline's log from any of it.
       const problems = hotline.logLines().filter((l) => l.level >= 50);
       expect(problems, JSON.stringify(problems)).to.deep.equal([]);
+    });
+
+    it('a dialplan reload Hotline did not make (an operator\'s) puts the file\'s admission limits back: Hotline sets its own again', async () => {
+      const ours = () => {
+        const globals = cli('dialplan show globals');
+        return /HOTLINE_MAX_RATE=150\b/.test(globals) && /HOTLINE_MAX_IN_APP=400\b/.test(globals);
+      };
+      const resetSeen = (l: { msg?: string }) => /admission limits were not Hotline's/.test(l.msg ?? '');
+      await waitUntil('Hotline\'s admission limits in Asterisk', ours, 5_000);
+      // A module reload raises AMI's Reload event: the limits are set again at once, not by the read-back.
+      cli('module reload pbx_config.so');
+      await waitUntil('Hotline\'s limits after `module reload pbx_config.so`', ours, 3_000);
+      expect(hotline.logLines().filter(resetSeen), 'set again on the Reload event, before any read-back').to.deep.equal([]);
+      // `dialplan reload` raises no event: the active node's read-back (every 10 s) finds the file's values and sets its own.
+      cli('dialplan reload');
+      await hotline.waitForLog('the read-back finding the reset limits', resetSeen, { timeoutMs: 15_000 });
+      await waitUntil('Hotline\'s limits after `dialplan reload`', ours, 5_000);
     });
   });
 }
