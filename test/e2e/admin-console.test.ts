@@ -135,10 +135,12 @@ describe('administration console: users, agents, queues and the audit log (Chrom
       await page.locator('[data-test=audit-action]').click();
       await page.locator('.el-select-dropdown__item:visible').filter({ hasText: zh ? '账号被锁定' : 'Account locked' }).click();
       await page.locator('[data-test=audit-search]').click();
-      await waitUntil('only the lock', async () => {
+      const lockRow = await waitUntil('only the lock', async () => {
         const rows = await page.locator('[data-test=audit-table] tbody tr').allInnerTexts();
-        return rows.length === 1 && rows[0]!.includes('account.locked');
+        return rows.length === 1 && rows[0]!.includes('account.locked') ? rows[0] : undefined;
       }, 5000);
+      // Nobody was signed in when the account locked: the actor is named in the page's language.
+      expect(lockRow).to.include(zh ? '未登录用户' : 'Not signed in').and.not.include('anonymous');
       expect(new URL(page.url()).searchParams.get('tab')).to.equal('audit');
       await screenshot(page, `admin-audit-${locale}`);
       expect(await appText(page)).to.not.equal('');
@@ -266,6 +268,8 @@ describe('administration console: users, agents, queues and the audit log (Chrom
       await form.locator('[data-test=agent-skills] .el-input-number input').first().fill('3');
       await form.locator('[data-test=agent-user]').click();
       await page.locator('.el-select-dropdown__item:visible').filter({ hasText: `wang.fang-${tag}` }).click();
+      // The list fades out after the choice: the screenshot shows the form, not the list half gone over its buttons.
+      await waitUntil('the user list closed', async () => (await page.locator('.el-select__popper:visible').count()) === 0, 5000);
       await screenshot(page, `admin-agent-form-${locale}`);
       await form.locator('[data-test=save-agent]').click();
       const row = page.locator('[data-test=agents-table] tr').filter({ has: page.locator(`[data-agent="${endpoint}"]`) });

@@ -96,10 +96,13 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
 
   it('kill -9 of the active node with 20 calls in flight: the standby acts within 5 s, every caller stays connected and finishes', async function () {
     await startPair();
-    const queued = await startCall({ scenario: 'uac-wait-bye', service: '6202', caller: '5556202', hangupAfterMs: 16_000, calls: 6, rate: 20, limit: 6 });
-    const talking = await startCall({ scenario: 'uac-wait-bye', service: '6203', caller: '5556203', hangupAfterMs: 16_000, calls: 6, rate: 20, limit: 6 });
-    const menu = await ivrCalls(8, 10_000);
+    // The queued and talking callers hang up by themselves 25 s after the answer, well after the
+    // takeover; they are connected before the menu callers come (a loaded box took more than the
+    // 16 s they once had to reach the agents while the menu calls were being set up).
+    const queued = await startCall({ scenario: 'uac-wait-bye', service: '6202', caller: '5556202', hangupAfterMs: 25_000, calls: 6, rate: 20, limit: 6 });
+    const talking = await startCall({ scenario: 'uac-wait-bye', service: '6203', caller: '5556203', hangupAfterMs: 25_000, calls: 6, rate: 20, limit: 6 });
     await waitUntil('6 callers talking to lab agents', () => ami.events.filter((e) => e.Event === 'AgentConnect' && e.Queue === 'hotline-lab-agents').length >= 6, 20_000);
+    const menu = await ivrCalls(8, 10_000);
     await waitUntil('6 callers waiting in the queue', () => ami.events.filter((e) => e.Event === 'QueueCallerJoin' && e.Queue === 'hotline-fallback' && e.CallerIDNum === '5556202').length >= 6, 20_000);
 
     const killedAt = Date.now();

@@ -146,6 +146,7 @@ export default {
     },
     audit: {
       at: 'Time', actor: 'Who', ip: 'From address', action: 'Action', target: 'Target', detail: 'Detail', search: 'Search', empty: 'No entries',
+      anonymous: 'Not signed in', apiKey: 'API key {name}',
       actionNames: {
         login_success: 'Signed in',
         login_failure: 'Sign-in refused',

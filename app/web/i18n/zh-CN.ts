@@ -146,6 +146,7 @@ export default {
     },
     audit: {
       at: '时间', actor: '操作人', ip: '来源地址', action: '操作', target: '对象', detail: '详情', search: '查询', empty: '没有记录',
+      anonymous: '未登录用户', apiKey: 'API 密钥 {name}',
       actionNames: {
         login_success: '登录成功',
         login_failure: '登录被拒绝',
