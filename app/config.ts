@@ -75,6 +75,8 @@ const schema = z.object({
   HOTLINE_MAX_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(100000).default(200),
   HOTLINE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600000).default(15000),
   HOTLINE_COMPILE_FLOWS: bool.default(true),
+  /** The SIP front's JSON-RPC (scripts/sip-front.cfg): the admission rate is set there too, so calls past it are refused before Asterisk makes a channel. */
+  HOTLINE_SIP_FRONT_URL: z.url({ protocol: /^https?$/ }).optional(),
   HOTLINE_ORPHAN_SWEEP_MS: z.coerce.number().int().min(1000).max(3600000).default(60000),
   HOTLINE_ORPHAN_GRACE_MS: z.coerce.number().int().min(1000).max(3600000).default(30000),
   HOTLINE_METRICS_ENABLED: bool.default(true),
@@ -176,7 +178,9 @@ export interface Config {
   /** maxInApp: calls at once inside the Stasis app, maxPerSecond: calls let into it per second; the dialplan sends the next ones to the fallback (overload). */
   calls: { maxCallSeconds: number; shutdownGraceMs: number; maxInApp: number; maxPerSecond: number; orphanSweepMs: number; orphanGraceMs: number;
     /** Flows that only play fixed prompts and hang up run in the dialplan (app/ivr/flow-dialplan.ts); false: every flow in the app. */
-    compileFlows: boolean };
+    compileFlows: boolean;
+    /** The SIP front's JSON-RPC URL (scripts/sip-front.cfg), where the admission rate is set too; none: the dialplan alone admits. */
+    sipFrontUrl?: string };
   /** Prompt library: files land in `dir`, which Asterisk must see as sounds `<soundPrefix>/<name>`. */
   prompts: { dir: string; soundPrefix: string; maxUploadBytes: number; maxSeconds: number };
   kb: { maxAttachmentBytes: number };
@@ -306,6 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerSecond: e.HOTLINE_MAX_CALLS_PER_SECOND,
       orphanSweepMs: e.HOTLINE_ORPHAN_SWEEP_MS,
       compileFlows: e.HOTLINE_COMPILE_FLOWS,
+      sipFrontUrl: e.HOTLINE_SIP_FRONT_URL,
       orphanGraceMs: e.HOTLINE_ORPHAN_GRACE_MS,
     },
     kb: { maxAttachmentBytes: e.HOTLINE_KB_MAX_ATTACHMENT_BYTES },

@@ -3,6 +3,9 @@
 //   (b) Hotline (BENCH_HOTLINE_NUMBER, default 9001, the seeded flow 'announcement': answer, one
 //       prompt, hang up), which Hotline compiles into the dialplan (app/ivr/flow-dialplan.ts) and
 //       records from AMI, and
+//   (b') the same compiled number with the callers' INVITEs sent to the SIP front
+//       (scripts/sip-front.cfg, Kamailio), which refuses past the admission rate before Asterisk
+//       makes a channel (BENCH_PATHS 'front'), and
 //   (c) the same number through the Stasis app (a Hotline with HOTLINE_COMPILE_FLOWS=false: what
 //       every flow with digits, lookups or queues costs),
 // measured in one run with sipp on the same box (sipp, Asterisk and Node share the CPUs, so only
@@ -11,7 +14,7 @@
 // with a failed call, a call not placed, or a rate sipp could not hold (< 90 % of the target).
 //
 // Env: BENCH_RATES="50,100,150,200,300,400,600,800"  BENCH_STEP_SECONDS=20 (calls-env.ts)  BENCH_LIMIT (default
-// rate x 10)  BENCH_RECV_TIMEOUT_MS=15000  BENCH_PATHS="plain,hotline,stasis"  BENCH_HOTLINE_NUMBER=9001
+// rate x 10)  BENCH_RECV_TIMEOUT_MS=15000  BENCH_PATHS="plain,hotline,front,stasis"  BENCH_HOTLINE_NUMBER=9001
 // BENCH_START_HOTLINE (not '0': start `tsx app/main.ts` on SQLite and stop it afterwards)
 // BENCH_OVERLOAD (not '0': after the clean steps, the overload step of bench/overload.ts at 1.5x
 // Hotline's highest clean rate, with HOTLINE_MAX_CALLS_PER_SECOND set to that clean rate, or to
@@ -22,6 +25,7 @@
 // AMI 5238; Hotline on HTTP 8380), started for the run and stopped afterwards: the shared Asterisk
 // of the test suites is neither needed nor disturbed.
 import './calls-env.js';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +36,15 @@ import { overloadStep, overloadTable, type OverloadResult } from './overload.js'
 import { pbxDown, ensurePbx } from '../test/support/pbx.js';
 
 const env = process.env;
+const FRONT_PATH = 'Hotline via the SIP front';
+/** The bench's own SIP front, in front of its own Asterisk. */
+const FRONT = { dir: env.BENCH_FRONT_DIR ?? `${CALLS_PBX.dir}-front`, port: env.BENCH_FRONT_PORT ?? '5262', rpcPort: env.BENCH_FRONT_RPC_PORT ?? '5282' };
+function frontScript(name: string): void {
+  execFileSync('bash', [join(ROOT, 'scripts', name)], {
+    stdio: ['ignore', 'inherit', 'inherit'], timeout: 60_000,
+    env: { ...env, HOTLINE_SIP_FRONT_DIR: FRONT.dir, HOTLINE_SIP_FRONT_PORT: FRONT.port, HOTLINE_SIP_FRONT_RPC_PORT: FRONT.rpcPort },
+  });
+}
 
 /** Runs `work` with a Hotline started with `extraEnv` (or the one already up), stopped afterwards. */
 async function withHotline<T>(extraEnv: Record<string, string>, work: () => Promise<T>): Promise<T> {
@@ -92,6 +105,30 @@ async function run(): Promise<void> {
       });
     }
   }
+  let frontOverload: OverloadResult | undefined;
+  if (PATHS.includes('front')) {
+    // The same compiled calls through the SIP front (scripts/sip-front.cfg): admission refuses
+    // there, before Asterisk makes a channel. The callers send their INVITEs to the front.
+    const target = `127.0.0.1:${FRONT.port}`;
+    const frontEnv = { HOTLINE_SIP_FRONT_URL: `http://127.0.0.1:${FRONT.rpcPort}/RPC` };
+    frontScript('sip-front-up.sh');
+    try {
+      const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000', ...frontEnv }, async () => {
+        await runsIn(HOTLINE_NUMBER, 'dialplan');
+        return measure(FRONT_PATH, HOTLINE_NUMBER, { afterFailure, target });
+      });
+      results.push(clean);
+      if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
+        const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
+        frontOverload = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap, ...frontEnv }, async () => {
+          await runsIn(HOTLINE_NUMBER, 'dialplan');
+          return overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap), target);
+        });
+      }
+    } finally {
+      frontScript('sip-front-down.sh');
+    }
+  }
   let stasisOverload: OverloadResult | undefined;
   if (PATHS.includes('stasis')) {
     const inApp = { HOTLINE_COMPILE_FLOWS: 'false' };
@@ -121,9 +158,12 @@ async function run(): Promise<void> {
   };
   const ratio = ratioOf('Hotline');
   const stasisRatio = ratioOf('Hotline, Stasis app');
+  const frontRatio = ratioOf(FRONT_PATH);
   if (ratio !== null) log(`\nratio Hotline / plain dialplan: ${ratio}`);
+  if (frontRatio !== null) log(`ratio Hotline through the SIP front / plain dialplan: ${frontRatio}`);
   if (stasisRatio !== null) log(`ratio Hotline through the Stasis app / plain dialplan: ${stasisRatio}`);
   if (overload) log(`\noverload at 1.5x the clean Hotline rate:\n${overloadTable(overload)}`);
+  if (frontOverload) log(`\noverload at 1.5x the clean rate through the SIP front:\n${overloadTable(frontOverload)}`);
   if (stasisOverload) log(`\noverload at 1.5x the clean rate through the Stasis app:\n${overloadTable(stasisOverload)}`);
 
   const date = new Date().toISOString().replace(/[:.]/g, '-');
@@ -133,7 +173,7 @@ async function run(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({
     date: new Date().toISOString(), asterisk, cpus: cpus().length, cpuModel: cpus()[0]?.model,
     settings: { pbx: CALLS_PBX, maxCallsInApp: env.HOTLINE_MAX_CALLS_IN_APP ?? 'default', rates: RATES, stepSeconds: STEP_SECONDS, limit: env.BENCH_LIMIT ?? 'rate x 10', recvTimeoutMs: RECV_TIMEOUT_MS, scenario: 'uac-wait-bye' },
-    results, ratio, stasisRatio, overload, stasisOverload,
+    results, ratio, stasisRatio, frontRatio, overload, frontOverload, stasisOverload,
   }, null, 2)}\n`);
   log(`results: ${file}`);
 }

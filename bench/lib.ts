@@ -14,7 +14,7 @@ export const env = process.env;
 export const RATES = (env.BENCH_RATES ?? '50,100,150,200,300,400,600,800').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
 export const STEP_SECONDS = Number(env.BENCH_STEP_SECONDS ?? 10);
 export const RECV_TIMEOUT_MS = Number(env.BENCH_RECV_TIMEOUT_MS ?? 15000);
-export const PATHS = (env.BENCH_PATHS ?? 'plain,hotline,stasis').split(',').map((s) => s.trim());
+export const PATHS = (env.BENCH_PATHS ?? 'plain,hotline,front,stasis').split(',').map((s) => s.trim());
 export const HOTLINE_NUMBER = env.BENCH_HOTLINE_NUMBER ?? '9001';
 export const HTTP_PORT = env.HOTLINE_HTTP_PORT ?? '8080';
 export const PBX_DIR = env.HOTLINE_PBX_DIR ?? '/var/lib/hotline/pbx';
@@ -77,6 +77,8 @@ export interface StepOptions {
   rates?: number[];
   /** After the step that failed (e.g. hang up what it left behind, on a bench's own Asterisk only). */
   afterFailure?: () => void;
+  /** Where the callers send their INVITEs (e.g. the SIP front), Asterisk's address by default. */
+  target?: string;
 }
 
 export async function step(number: string, rate: number, o: StepOptions = {}): Promise<Step> {
@@ -86,7 +88,7 @@ export async function step(number: string, rate: number, o: StepOptions = {}): P
     ...(o.hangupAfterMs ? { hangupAfterMs: o.hangupAfterMs } : {}),
     scenario: 'uac-wait-bye', service: number, caller: '5550199', calls: attempted, rate,
     limit: Number(env.BENCH_LIMIT ?? rate * 10), recvTimeoutMs: RECV_TIMEOUT_MS,
-    deadlineMs: STEP_SECONDS * 3000 + RECV_TIMEOUT_MS * 2 + 30000,
+    deadlineMs: STEP_SECONDS * 3000 + RECV_TIMEOUT_MS * 2 + 30000, ...(o.target ? { target: o.target } : {}),
   });
   const achieved = achievedRate(r, attempted);
   const checked = o.check ? await o.check(attempted) : undefined;

@@ -39,6 +39,10 @@ export interface OverloadResult {
   fallbackByReason: Record<string, number>;
   /** Calls sipp saw refused (503). */
   sippRefused: number;
+  /** Of them, refused by the SIP front (scripts/sip-front.cfg) before Asterisk made a channel. */
+  frontRefused: number;
+  /** ms from the INVITE to the 503, as the caller saw it (every refusal, front or dialplan). */
+  refusalAsSeenMs: { p50: number; p95: number; p99: number; max: number; over1s: number };
   /** Asterisk BYEs sipp called unexpected (its wait loop between polls): counted as completed, and as failed in sipp. */
   byeRaces: number;
   /** ms from Newchannel to HotlineRefused or HotlineFallback, over the calls not admitted. */
@@ -101,7 +105,8 @@ class OverloadWatch {
 
 const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 
-export async function overloadStep(number: string, cleanRate: number, maxPerSecond: number): Promise<OverloadResult> {
+/** `target`: where callers send their INVITEs (the SIP front's address), Asterisk's by default. */
+export async function overloadStep(number: string, cleanRate: number, maxPerSecond: number, target?: string): Promise<OverloadResult> {
   const rate = Math.round(cleanRate * 1.5);
   const attempted = Math.max(1, Math.round(rate * STEP_SECONDS));
   log(`\noverload: ${rate} calls/s (1.5 x ${cleanRate}) to ${number}, ${attempted} calls, HOTLINE_MAX_CALLS_PER_SECOND=${maxPerSecond}; callers hang up ${HOLD_MS} ms after the answer unless Asterisk's BYE comes first`);
@@ -110,7 +115,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   await waitForIdlePbx(120_000);
   const leftover = activeCalls();
   // The Hotline was just started: 3 s at half the clean rate first, as the clean steps had (JIT, caches).
-  const warm = await runSipp({ scenario: 'uac-overload', service: number, caller: '5550197', calls: Math.ceil(cleanRate * 1.5), rate: Math.ceil(cleanRate / 2), hangupAfterMs: HOLD_MS, recvTimeoutMs: RECV_TIMEOUT_MS });
+  const warm = await runSipp({ scenario: 'uac-overload', service: number, caller: '5550197', calls: Math.ceil(cleanRate * 1.5), rate: Math.ceil(cleanRate / 2), hangupAfterMs: HOLD_MS, recvTimeoutMs: RECV_TIMEOUT_MS, ...(target ? { target } : {}) });
   log(`  warm-up: ${warm.events.PBX_BYE}/${Math.ceil(cleanRate * 1.5)} completed`);
   await waitForIdlePbx();
   const watch = new OverloadWatch();
@@ -120,7 +125,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
     r = await runSipp({
       scenario: 'uac-overload', service: number, caller: CALLER, calls: attempted, rate, hangupAfterMs: HOLD_MS,
       limit: Number(env.BENCH_LIMIT ?? rate * 10), recvTimeoutMs: RECV_TIMEOUT_MS,
-      deadlineMs: STEP_SECONDS * 3000 + RECV_TIMEOUT_MS * 2 + HOLD_MS + 30000,
+      deadlineMs: STEP_SECONDS * 3000 + RECV_TIMEOUT_MS * 2 + HOLD_MS + 30000, keepLogs: true, ...(target ? { target } : {}),
     });
     await waitForIdlePbx();
   } finally {
@@ -137,6 +142,13 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   }
   const waits = shed.map((t) => t.shedAt! - t.arrivedAt).sort((a, b) => a - b);
   const sippRefused = r.events.REFUSED;
+  const refusedInAsterisk = Object.values(refusedByReason).reduce((a, b) => a + b, 0);
+  const frontRefused = Math.max(0, sippRefused - refusedInAsterisk);
+  // Each refusal as the caller saw it: "REFUSED <Call-ID> <ms the INVITE left> <ms the 503 came>" (uac-overload.xml).
+  const calls = join(r.logDir, 'calls.log');
+  const seen = (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n') : [])
+    .map((l) => /^REFUSED \S+ (\d+) (\d+)/.exec(l)).filter((m): m is RegExpExecArray => !!m)
+    .map((m) => Number(m[2]) - Number(m[1])).sort((a, b) => a - b);
   // Asterisk's BYE arriving while sipp's wait loop is between two 100 ms polls is "unexpected"
   // to sipp (the call counts as failed there; plain dialplan shows the same at 400 calls/s): it
   // is still Asterisk ending the call after the prompt, so it counts as completed, and is shown.
@@ -154,7 +166,8 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   const res: OverloadResult = {
     cleanRate, maxPerSecond, offeredRate: rate, placedRate: Math.round(achievedRate(r, attempted) * 10) / 10, attempted, arrived: tracks.length,
     sippFailed: r.failed, sippFailures: r.failures, admitted: admittedTracks.length, completed,
-    admittedNotCompleted: admittedTracks.length - completed, refusedByReason, fallbackByReason, sippRefused, byeRaces,
+    admittedNotCompleted: admittedTracks.length - completed, refusedByReason, fallbackByReason, sippRefused, frontRefused, byeRaces,
+    refusalAsSeenMs: { p50: pct(seen, 50), p95: pct(seen, 95), p99: pct(seen, 99), max: seen.at(-1) ?? 0, over1s: seen.filter((w) => w >= 1000).length },
     toFallbackMs: { p50: pct(waits, 50), p95: pct(waits, 95), p99: pct(waits, 99), max: waits.at(-1) ?? 0, over1s: waits.filter((w) => w >= 1000).length },
     completedPerSecond: Math.round(completedPerSecond * 10) / 10,
     completedPerSecondToLastHangup: Math.round(toLastHangup * 10) / 10, offerSeconds: Math.round(lastArrival - first) / 1000,
@@ -164,9 +177,10 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   // Measured on an Asterisk still busy with the clean steps' calls, the step says nothing.
   if (leftover > 0) res.why.push(`VOID: Asterisk still had ${leftover} calls of the clean steps when the overload began`);
   if (r.failed > byeRaces) res.why.push(`${r.failed - byeRaces} calls failed in sipp ${JSON.stringify(r.failures)}`);
-  if (tracks.length < attempted) res.why.push(`${attempted - tracks.length} calls never reached Asterisk`);
+  if (tracks.length + frontRefused < attempted) res.why.push(`${attempted - tracks.length - frontRefused} calls never reached Asterisk (nor a refusal from the front)`);
   if (res.admittedNotCompleted > 0) res.why.push(`${res.admittedNotCompleted} admitted calls did not complete`);
   if (res.toFallbackMs.over1s > 0) res.why.push(`${res.toFallbackMs.over1s} calls were refused or reached the fallback after 1 s or more`);
+  if (res.refusalAsSeenMs.over1s > 0) res.why.push(`${res.refusalAsSeenMs.over1s} callers waited 1 s or more for their 503`);
   if (res.ratioToClean < 0.9) res.why.push(`completed ${res.completedPerSecond}/s < 90 % of the clean ${cleanRate}/s`);
   res.ok = res.why.length === 0;
   return res;
@@ -180,10 +194,11 @@ export function overloadTable(o: OverloadResult): string {
     ['calls placed / reached Asterisk', `${o.attempted} / ${o.arrived}`],
     ['admitted into Hotline', String(o.admitted)],
     ['admitted and completed (Asterisk BYE after the prompt)', `${o.completed} (${o.admittedNotCompleted} not)`],
-    ['refused (503), by reason / seen by sipp', `${Object.entries(o.refusedByReason).map(([k, v]) => `${k} ${v}`).join(', ') || '0'} / ${o.sippRefused}`],
+    ['refused (503) in the dialplan, by reason / by the SIP front / seen by sipp', `${Object.entries(o.refusedByReason).map(([k, v]) => `${k} ${v}`).join(', ') || '0'} / ${o.frontRefused} / ${o.sippRefused}`],
     ['handed to the fallback queue, by reason', Object.entries(o.fallbackByReason).map(([k, v]) => `${k} ${v}`).join(', ') || '0'],
     ['time to refusal or fallback p50 / p95 / p99 / max (ms)', `${o.toFallbackMs.p50} / ${o.toFallbackMs.p95} / ${o.toFallbackMs.p99} / ${o.toFallbackMs.max}`],
     ['refused or handed over after >= 1 s', String(o.toFallbackMs.over1s)],
+    ['refusal as the caller saw it (INVITE to 503) p50 / p95 / p99 / max (ms), >= 1 s', `${o.refusalAsSeenMs.p50} / ${o.refusalAsSeenMs.p95} / ${o.refusalAsSeenMs.p99} / ${o.refusalAsSeenMs.max}, ${o.refusalAsSeenMs.over1s}`],
     ['failed in sipp (of them: Asterisk BYE between two polls of sipp)', `${o.sippFailed}${o.sippFailed ? ` ${JSON.stringify(o.sippFailures)}` : ''} (${o.byeRaces})`],
     [`completed calls/s over the offer of ${o.offerSeconds} s (ratio to the clean rate)`, `${o.completedPerSecond} (${o.ratioToClean})`],
     ['completed calls/s up to the last hangup', String(o.completedPerSecondToLastHangup)],

@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export DEBIAN_FRONTEND=noninteractive
 
-PKGS=(chromium fonts-noto-cjk sip-tester espeak-ng pocketsphinx pocketsphinx-en-us sox libsox-fmt-mp3 slapd ldap-utils openssl keepalived ruby
+PKGS=(chromium fonts-noto-cjk sip-tester kamailio espeak-ng pocketsphinx pocketsphinx-en-us sox libsox-fmt-mp3 slapd ldap-utils openssl keepalived ruby
   libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-draw-nogui ghostscript libtiff-tools poppler-utils debootstrap mariadb-server mariadb-client curl ca-certificates python3 make g++ git)
 PBX_DIR="${HOTLINE_PBX_DIR:-/var/lib/hotline/pbx}"
 # The account the tests use (test/support/db.ts has the same defaults).

@@ -16,6 +16,7 @@ import { AmiAgentLines } from './agent-lines.js';
 import { AmiRecordingControl } from './recording-control.js';
 import { ADMISSION_CHECK_MS, ADMISSION_VARIABLE, RATE_VARIABLE } from './admission.js';
 import { LagBaseline, RateGovernor } from './rate-governor.js';
+import { frontInterval, frontRate, SipFront } from './sip-front.js';
 import type { AgentLines, CallbackControl, CallControl, CallEventSink, FaxControl, LinkState, MonitorControl, PbxLinks, RecordingControl, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
 import { AmiFaxControl } from './fax-control.js';
 import { AmiDialplanControl, toDialplanCallEvent, type DialplanControl, type DialplanEventSink } from './dialplan-control.js';
@@ -95,6 +96,20 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
       logger.warn({ err: err.message, variable }, 'could not set an admission limit in Asterisk; the dialplan default applies'),
     );
   };
+  // The SIP front, if there is one, refuses past the same rate before Asterisk makes a channel (sip-front.ts).
+  const front = config.calls.sipFrontUrl ? new SipFront(config.calls.sipFrontUrl) : undefined;
+  let frontFailing = false;
+  const frontFailed = (what: string) => (err: Error): void => {
+    if (!frontFailing) logger.warn({ err: err.message }, `could not ${what} the SIP front's admission rate; the dialplan's still applies`);
+    frontFailing = true;
+  };
+  const frontOk = (): void => {
+    if (frontFailing) logger.info('the SIP front takes the admission rate again');
+    frontFailing = false;
+  };
+  const setFrontRate = (limit: number): void => {
+    if (front) front.setRate(limit).then(frontOk, frontFailed('set'));
+  };
   // The rate limit follows how fast Asterisk answers ARI commands (rate-governor.ts), up to HOTLINE_MAX_CALLS_PER_SECOND.
   const governor = new RateGovernor({ max: config.calls.maxPerSecond, tickMs: 500 });
   const admissionLag = new LagBaseline();
@@ -115,6 +130,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     applied = limit;
     metrics.admissionCallsPerSecond.set(limit);
     setGlobal(RATE_VARIABLE, limit);
+    setFrontRate(limit);
   };
   const applyAdmission = (): void => {
     if (!own || !calls.active || ami.state !== 'connected') return;
@@ -122,6 +138,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     applied = governor.limit;
     metrics.admissionCallsPerSecond.set(applied);
     setGlobal(RATE_VARIABLE, applied);
+    setFrontRate(applied);
     governed ??= setInterval(govern, 500);
     governed.unref();
     checked ??= setInterval(() => void checkAdmission(), ADMISSION_CHECK_MS);
@@ -136,6 +153,14 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
       fieldOf(await ami.action('Getvar', { Variable: variable }) as unknown as AmiMessage, 'Value');
     const [inApp, rate] = await Promise.all([read(ADMISSION_VARIABLE), read(RATE_VARIABLE)])
       .catch(logFailure(logger, 'reading the admission limits back from Asterisk', { level: 'warn', fallback: [undefined, undefined] as const }));
+    if (front) {
+      // A restarted front starts at its file's rate: set again.
+      const frontAt = await front.rate().then((r) => (frontOk(), r), frontFailed('read'));
+      if (frontAt !== undefined && frontAt !== frontRate(frontInterval(applied))) {
+        logger.warn({ rate: frontAt, expected: applied }, 'the SIP front\'s admission rate was not Hotline\'s (restarted?): set again');
+        setFrontRate(applied);
+      }
+    }
     if (inApp === undefined && rate === undefined) return;
     if (inApp === String(config.calls.maxInApp) && rate === String(applied)) return;
     logger.warn({ inApp, rate, expected: { inApp: config.calls.maxInApp, rate: applied } }, 'Asterisk\'s admission limits were not Hotline\'s (a dialplan reload Hotline did not make?): set again');

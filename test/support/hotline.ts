@@ -42,12 +42,22 @@ export async function stopAllHotlines(): Promise<void> {
   await Promise.all([...live].map((h) => h.stop('SIGKILL')));
 }
 
+/**
+ * Which Asterisk a started Hotline drives: the one the rest of the harness uses (test/support/pbx.ts
+ * follows HOTLINE_PBX_DIR and the ports), so a test pointed at another Asterisk (a bench's own)
+ * never takes the shared one's Stasis app from a suite running there.
+ */
+function pbxEnv(): Record<string, string> {
+  const keys = ['HOTLINE_ARI_URL', 'HOTLINE_ARI_APP', 'HOTLINE_AMI_HOST', 'HOTLINE_AMI_PORT'];
+  return Object.fromEntries(keys.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
+}
+
 export async function startHotline(env: Record<string, string>, opts: { waitForPbx?: boolean } = {}): Promise<HotlineProcess> {
   const port = await freePort();
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', HOTLINE_HTTP_PORT: String(port), HOTLINE_LOG_LEVEL: 'info', HOTLINE_PROMPTS_DIR: PBX_PROMPTS_DIR, HOTLINE_BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN.password, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', HOTLINE_HTTP_PORT: String(port), HOTLINE_LOG_LEVEL: 'info', HOTLINE_PROMPTS_DIR: PBX_PROMPTS_DIR, HOTLINE_BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN.password, ...pbxEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,0 +1,23 @@
+# Settings of scripts/sip-front-*.sh (the SIP front, scripts/sip-front.cfg). Asterisk's address
+# comes from pbx-env.sh; Hotline reaches the front at HOTLINE_SIP_FRONT_URL (app/config.ts).
+# shellcheck shell=bash
+# shellcheck source=pbx-env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/pbx-env.sh"
+FRONT_DIR="${HOTLINE_SIP_FRONT_DIR:-/var/lib/hotline/sip-front}"
+# Where callers send their INVITEs. On an appliance this is the public SIP address (5060) and
+# Asterisk's own transport moves to another port; in the lab Asterisk keeps 5060.
+FRONT_BIND="${HOTLINE_SIP_FRONT_BIND:-127.0.0.1}"
+FRONT_PORT="${HOTLINE_SIP_FRONT_PORT:-5070}"
+RPC_BIND="${HOTLINE_SIP_FRONT_RPC_BIND:-127.0.0.1}"
+RPC_PORT="${HOTLINE_SIP_FRONT_RPC_PORT:-5071}"
+# Addresses allowed to set the rate (the Hotline nodes), comma-separated.
+RPC_ALLOW="${HOTLINE_SIP_FRONT_RPC_ALLOW:-127.0.0.1}"
+PBX_HOST="$PBX_BIND"; [ "$PBX_HOST" = "0.0.0.0" ] && PBX_HOST=127.0.0.1
+FRONT_PIDFILE="$FRONT_DIR/kamailio.pid"
+
+# The front's pid (from the pid file, checked against /proc), or nothing.
+front_pid() {
+  local pid
+  pid=$(cat "$FRONT_PIDFILE" 2>/dev/null) || return 1
+  [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "kamailio.*$FRONT_DIR/kamailio.cfg" && echo "$pid"
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# npm run sip-front:up — start the SIP front (Kamailio, scripts/sip-front.cfg) in front of the
+# local Asterisk, or restart it with the current settings. Needs Debian's `kamailio` package
+# (scripts/test-setup.sh installs it). Settings: scripts/sip-front-env.sh.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=sip-front-env.sh
+. "$HERE/sip-front-env.sh"
+command -v kamailio >/dev/null || { echo "sip-front: kamailio is not installed (apt-get install kamailio)" >&2; exit 1; }
+mkdir -p "$FRONT_DIR"
+if pid=$(front_pid); then
+  echo "sip-front: stopping the running front (pid $pid) to start it with the current settings"
+  bash "$HERE/sip-front-down.sh" >/dev/null
+fi
+permit="^($(echo "$RPC_ALLOW" | sed -e 's/\./\\\\./g' -e 's/,/|/g'))\$"
+esc() { printf '%s' "$1" | sed -e 's/[\/&|]/\\&/g'; }
+sed -e "s|@CHILDREN@|$(nproc)|g" -e "s|@FRONT_BIND@|$(esc "$FRONT_BIND")|g" -e "s|@FRONT_PORT@|$(esc "$FRONT_PORT")|g" \
+  -e "s|@RPC_BIND@|$(esc "$RPC_BIND")|g" -e "s|@RPC_PORT@|$(esc "$RPC_PORT")|g" -e "s|@RPC_PERMIT@|$(esc "$permit")|g" \
+  -e "s|@PBX_HOST@|$(esc "$PBX_HOST")|g" -e "s|@PBX_PORT@|$(esc "$SIP_PORT")|g" \
+  "$HERE/sip-front.cfg" >"$FRONT_DIR/kamailio.cfg"
+kamailio -c -f "$FRONT_DIR/kamailio.cfg" >"$FRONT_DIR/check.log" 2>&1 || { echo "sip-front: the rendered config does not load:" >&2; tail -5 "$FRONT_DIR/check.log" >&2; exit 1; }
+# -DD: in the foreground of its own session (its pid is ours to keep), -E: log to stderr.
+setsid kamailio -f "$FRONT_DIR/kamailio.cfg" -DD -E -m 64 -M 8 -Y "$FRONT_DIR" >>"$FRONT_DIR/kamailio.log" 2>&1 </dev/null &
+echo $! >"$FRONT_PIDFILE"
+# Up once its JSON-RPC answers.
+for _ in $(seq 1 100); do
+  if curl -sf -m 1 -X POST -d '{"jsonrpc":"2.0","method":"core.version","id":1}' "http://$RPC_BIND:$RPC_PORT/RPC" >/dev/null 2>&1; then
+    echo "sip-front: up (pid $(cat "$FRONT_PIDFILE")): SIP $FRONT_BIND:$FRONT_PORT -> Asterisk $PBX_HOST:$SIP_PORT, rate set over http://$RPC_BIND:$RPC_PORT/RPC; log $FRONT_DIR/kamailio.log"
+    exit 0
+  fi
+  front_pid >/dev/null || break
+  sleep 0.1
+done
+echo "sip-front: did not come up; last log lines:" >&2
+tail -5 "$FRONT_DIR/kamailio.log" >&2
+exit 1

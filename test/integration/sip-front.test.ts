@@ -1,0 +1,90 @@
+// The SIP front (scripts/sip-front.cfg, Kamailio from Debian) between the callers and the real
+// Asterisk 22: Hotline sets its admission rate there; callers past it get 503 from the front
+// before Asterisk makes a channel for them (Asterisk's own AMI events show which calls reached
+// it), while the admitted calls complete with their records. A restarted front gets Hotline's
+// rate back from the active node's read-back.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { fieldOf } from '../../app/pbx/ami/index.js';
+import { REFUSED_EVENT } from '../../app/pbx/admission.js';
+import { SipFront } from '../../app/pbx/sip-front.js';
+import { AmiWatch } from '../support/ami-watch.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { cli, ensurePbx, hangupAll, ROOT, waitUntil } from '../support/pbx.js';
+import { runSipp } from '../support/sipp.js';
+
+describe('SIP front: calls past the admission rate are refused before Asterisk makes a channel', function () {
+  this.timeout(120_000);
+  let db: TestDb;
+  let ami: AmiWatch;
+  let hotline: HotlineProcess;
+  let front: SipFront;
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-sip-front-'));
+  let env: NodeJS.ProcessEnv;
+  let sipTarget: string;
+  const script = (name: string) => execFileSync('bash', [join(ROOT, 'scripts', name)], { env, encoding: 'utf8', timeout: 30_000 });
+
+  before(async () => {
+    ensurePbx();
+    const [sipPort, rpcPort] = [await freePort(), await freePort()];
+    env = { ...process.env, HOTLINE_SIP_FRONT_DIR: dir, HOTLINE_SIP_FRONT_PORT: String(sipPort), HOTLINE_SIP_FRONT_RPC_PORT: String(rpcPort) };
+    script('sip-front-up.sh');
+    sipTarget = `127.0.0.1:${sipPort}`;
+    const url = `http://127.0.0.1:${rpcPort}/RPC`;
+    front = new SipFront(url);
+    db = await createTestDb('sqlite');
+    ami = await new AmiWatch().start();
+    hotline = await startHotline({ ...db.env, HOTLINE_SIP_FRONT_URL: url, HOTLINE_MAX_CALLS_PER_SECOND: '20' });
+  });
+  after(async () => {
+    hangupAll();
+    await stopAllHotlines();
+    cli('dialplan set global HOTLINE_MAX_RATE 200');
+    if (env) script('sip-front-down.sh');
+    rmSync(dir, { recursive: true, force: true });
+    await ami?.stop();
+    await db?.drop();
+  });
+
+  it('Hotline sets its admission rate in the front; of 60 callers within a second, those past it get 503 from the front and never reach Asterisk; the admitted ones complete', async () => {
+    await waitUntil('the front at Hotline\'s 20 calls/s', async () => (await front.rate()) === 20, 10_000);
+    await waitUntil('the compiled announcement number 9001', () => /'9001' =>/.test(cli('dialplan show 9001@hotline-compiled')), 30_000)
+      .catch((err: Error) => { throw new Error(`${err.message}; ${hotline.output().split('\n').filter((l) => /dialplan|compil|level":[45]0/.test(l)).slice(-15).join('\n')}`); });
+    const caller = '5551960';
+    const r = await runSipp({ scenario: 'uac-overload', service: '9001', caller, calls: 60, rate: 60, limit: 60, hangupAfterMs: 5000, target: sipTarget });
+    expect(r.events.REFUSED + r.events.PBX_BYE, `every call refused or completed: ${JSON.stringify(r.events)}, ${r.failed} failed`).to.equal(60);
+    // 20 calls/s with a tenth of a second's burst: about 20 over the second the calls take, and no more than 25.
+    expect(r.events.PBX_BYE, 'admitted and completed').to.be.within(15, 25);
+
+    // Asterisk saw only the calls the front let through (and refused, in the dialplan, any it found too early).
+    const reachedAsterisk = await waitUntil('the admitted calls\' hangups in AMI', () => {
+      const hangups = ami.events.filter((e) => fieldOf(e, 'Event') === 'Hangup' && fieldOf(e, 'CallerIDNum') === caller).length;
+      return hangups >= r.events.PBX_BYE ? hangups : undefined;
+    }, 15_000);
+    const channels = ami.events.filter((e) => fieldOf(e, 'Event') === 'Newchannel' && fieldOf(e, 'CallerIDNum') === caller).length;
+    const refusedInDialplan = ami.events.filter((e) => fieldOf(e, 'UserEvent') === REFUSED_EVENT && fieldOf(e, 'Caller') === caller).length;
+    expect(channels, 'a channel in Asterisk only for the calls the front let through').to.equal(r.events.PBX_BYE + refusedInDialplan);
+    expect(reachedAsterisk).to.equal(channels);
+    expect(r.events.REFUSED - refusedInDialplan, 'refused by the front').to.be.at.least(35);
+
+    const rows = await waitUntil('the admitted calls\' records', async () => {
+      const x = await db.query<{ outcome: string | null; handled_by: string }>('SELECT outcome, handled_by FROM call_records WHERE caller_number = ?', [caller]);
+      return x.length === r.events.PBX_BYE && x.every((y) => y.outcome) ? x : undefined;
+    }, 20_000);
+    expect(rows.map((x) => [x.outcome, x.handled_by])).to.deep.equal(Array(r.events.PBX_BYE).fill(['completed', 'dialplan']));
+  });
+
+  it('a restarted front starts at its file\'s rate; the active node sets its own again (read-back every 10 s)', async () => {
+    script('sip-front-up.sh'); // restarts it
+    expect(await front.rate(), 'the file\'s 200 calls/s').to.equal(200);
+    await hotline.waitForLog('the read-back finding the front\'s rate', (l) => /SIP front's admission rate was not Hotline's/.test(l.msg), { timeoutMs: 15_000 })
+      .catch((err: Error) => { throw new Error(`${err.message}; Hotline's warnings: ${JSON.stringify(hotline.logLines().filter((l) => l.level >= 40).slice(-10))}`); });
+    await waitUntil('the front at 20 calls/s again', async () => (await front.rate()) === 20, 5_000);
+    const problems = hotline.logLines().filter((l) => l.level >= 50);
+    expect(problems, JSON.stringify(problems)).to.deep.equal([]);
+  });
+});
