@@ -7,7 +7,7 @@ export interface HealthSource {
   node: string;
   version: string;
   /** `attach`: the AMI link to an attached PBX, when one is configured. */
-  links(): { db: LinkState; ari: LinkState; ami: LinkState; attach?: LinkState & { name: string } };
+  links(): { db: LinkState; ari: LinkState; ami: LinkState; sipFront?: LinkState; attach?: LinkState & { name: string } };
   /** active: this node drives calls; standby: another node does (or none, until it takes the lease). */
   role(): { role: 'active' | 'standby'; since: Date };
   callsInProgress(): number;
@@ -22,7 +22,8 @@ export function healthRouter(src: HealthSource): Router {
   router.get('/health', (_req, res) => {
     const links = src.links();
     const role = src.role();
-    const allUp = links.db.up && ok(links.ami) && (ok(links.ari) || role.role === 'standby') && ok(links.attach);
+    // A standby neither opens the Stasis app nor talks to the SIP front.
+    const allUp = links.db.up && ok(links.ami) && (ok(links.ari) || role.role === 'standby') && (ok(links.sipFront) || role.role === 'standby') && ok(links.attach);
     res.status(links.db.up ? 200 : 503).json({
       status: allUp ? 'ok' : links.db.up ? 'degraded' : 'down',
       node: src.node,
@@ -33,6 +34,7 @@ export function healthRouter(src: HealthSource): Router {
       db: show(links.db),
       ari: show(links.ari),
       ami: show(links.ami),
+      ...(links.sipFront ? { sipFront: show(links.sipFront) } : {}),
       ...(links.attach ? { attach: { name: links.attach.name, ...show(links.attach) } } : {}),
     });
   });

@@ -99,12 +99,17 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   // The SIP front, if there is one, refuses past the same rate before Asterisk makes a channel (sip-front.ts).
   const front = config.calls.sipFrontUrl ? new SipFront(config.calls.sipFrontUrl) : undefined;
   let frontFailing = false;
+  let frontLink: LinkState = { up: false, since: new Date(), detail: 'not reached yet (only the active node sets its rate)' };
   const frontFailed = (what: string) => (err: Error): void => {
-    if (!frontFailing) logger.warn({ err: err.message }, `could not ${what} the SIP front's admission rate; the dialplan's still applies`);
+    if (!frontFailing) {
+      logger.warn({ err: err.message }, `could not ${what} the SIP front's admission rate; the dialplan's still applies`);
+      frontLink = { up: false, since: new Date(), detail: err.message };
+    }
     frontFailing = true;
   };
   const frontOk = (): void => {
     if (frontFailing) logger.info('the SIP front takes the admission rate again');
+    if (!frontLink.up) frontLink = { up: true, since: new Date() };
     frontFailing = false;
   };
   const setFrontRate = (limit: number): void => {
@@ -194,7 +199,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     onDialplanEvents(s) {
       dialplanSink = s;
     },
-    links: () => (own ? { ari: ari.state, ami: amiState() } : { ari: notUsed(), ami: notUsed() }),
+    links: () => (own ? { ari: ari.state, ami: amiState(), ...(front ? { sipFront: frontLink } : {}) } : { ari: notUsed(), ami: notUsed() }),
     async version() {
       if (!own || !ari.state.up) return null;
       const info = await ari.http

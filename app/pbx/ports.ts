@@ -73,6 +73,8 @@ export interface SoundCatalog {
 export interface PbxLinks {
   ari: LinkState;
   ami: LinkState;
+  /** The SIP front's JSON-RPC (HOTLINE_SIP_FRONT_URL), when one is configured: whether the active node's last call to it answered. */
+  sipFront?: LinkState;
 }
 
 // ---- Queues (ACD) over AMI --------------------------------------------------------------

@@ -78,12 +78,24 @@ describe('SIP front: calls past the admission rate are refused before Asterisk m
     expect(rows.map((x) => [x.outcome, x.handled_by])).to.deep.equal(Array(r.events.PBX_BYE).fill(['completed', 'dialplan']));
   });
 
-  it('a restarted front starts at its file\'s rate; the active node sets its own again (read-back every 10 s)', async () => {
+  it('a restarted front starts at its file\'s rate; the active node sets its own again (read-back every 10 s); /health shows a front that does not answer', async () => {
     script('sip-front-up.sh'); // restarts it
     expect(await front.rate(), 'the file\'s 200 calls/s').to.equal(200);
     await hotline.waitForLog('the read-back finding the front\'s rate', (l) => /SIP front's admission rate was not Hotline's/.test(l.msg), { timeoutMs: 15_000 })
       .catch((err: Error) => { throw new Error(`${err.message}; Hotline's warnings: ${JSON.stringify(hotline.logLines().filter((l) => l.level >= 40).slice(-10))}`); });
     await waitUntil('the front at 20 calls/s again', async () => (await front.rate()) === 20, 5_000);
+    expect((await hotline.health()).body.sipFront, '/health').to.include({ up: true });
+
+    // A front that does not answer: /health says so (degraded, the dialplan still admits), and when it is back, the rate is set again.
+    script('sip-front-down.sh');
+    const down = await waitUntil('/health to show the front down', async () => {
+      const h = await hotline.health();
+      return h.body.sipFront?.up === false ? h.body : undefined;
+    }, 15_000);
+    expect(down.status).to.equal('degraded');
+    script('sip-front-up.sh');
+    await waitUntil('the front at 20 calls/s once more', async () => (await front.rate()) === 20, 15_000);
+    await waitUntil('/health to show the front up', async () => (await hotline.health()).body.sipFront?.up === true, 5_000);
     const problems = hotline.logLines().filter((l) => l.level >= 50);
     expect(problems, JSON.stringify(problems)).to.deep.equal([]);
   });
