@@ -48,6 +48,12 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   step "apt-get install ${need_pkgs[*]}"
   apt-get update -qq
   apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  # Debian's kamailio service (its sample config on SIP port 5060, Asterisk's) is not ours: the
+  # SIP front runs from scripts/sip-front-up.sh. Where a service manager started it, stop it.
+  if [[ " ${need_pkgs[*]} " == *" kamailio "* ]]; then
+    if [ -d /run/systemd/system ]; then systemctl disable --now kamailio >/dev/null 2>&1 || true; fi
+    pkill -f 'kamailio.*/etc/kamailio/kamailio.cfg' 2>/dev/null || true
+  fi
 fi
 
 if [ $need_db -eq 1 ]; then
