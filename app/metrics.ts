@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export interface MetricsSources {
   callsInProgress(): number;
-  links(): { ari: { up: boolean }; ami: { up: boolean }; db: { up: boolean } };
+  links(): { ari: { up: boolean }; ami: { up: boolean }; db: { up: boolean }; sipFront?: { up: boolean } };
 }
 
 export function createMetrics() {
@@ -28,6 +28,7 @@ export function createMetrics() {
     collect() {
       const links = sources?.links();
       for (const link of ['ari', 'ami', 'db'] as const) this.set({ link }, links?.[link].up ? 1 : 0);
+      if (links?.sipFront) this.set({ link: 'sip_front' }, links.sipFront.up ? 1 : 0);
     },
   });
   const callsTotal = new Counter({
@@ -51,6 +52,12 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const callsRefused = new Counter({
+    name: 'hotline_calls_refused_total',
+    help: 'Calls refused past the admission rate (503), by where: dialplan (counted by the active node from HotlineRefused) or sip_front (read from the SIP front every 10 s)',
+    labelNames: ['where'],
+    registers: [registry],
+  });
   const admissionCallsPerSecond = new Gauge({
     name: 'hotline_admission_calls_per_second',
     help: 'Calls a second the dialplan lets into the Stasis app now (HOTLINE_MAX_RATE as the active node set it; below HOTLINE_MAX_CALLS_PER_SECOND while the box is behind)',
@@ -66,6 +73,7 @@ export function createMetrics() {
     registry,
     admissionCallsPerSecond,
     ariRoundTripMedianSeconds,
+    callsRefused,
     callsTotal,
     ariEventSeconds,
     dtmfToPromptSeconds,

@@ -14,9 +14,9 @@ import { AriCallbackControl } from './callback-control.js';
 import { AmiMonitorControl } from './monitor-control.js';
 import { AmiAgentLines } from './agent-lines.js';
 import { AmiRecordingControl } from './recording-control.js';
-import { ADMISSION_CHECK_MS, ADMISSION_VARIABLE, RATE_VARIABLE } from './admission.js';
+import { ADMISSION_CHECK_MS, ADMISSION_VARIABLE, RATE_VARIABLE, REFUSED_EVENT } from './admission.js';
 import { LagBaseline, RateGovernor } from './rate-governor.js';
-import { frontInterval, frontRate, SipFront } from './sip-front.js';
+import { FrontAdmission, SipFront } from './sip-front.js';
 import type { AgentLines, CallbackControl, CallControl, CallEventSink, FaxControl, LinkState, MonitorControl, PbxLinks, RecordingControl, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
 import { AmiFaxControl } from './fax-control.js';
 import { AmiDialplanControl, toDialplanCallEvent, type DialplanControl, type DialplanEventSink } from './dialplan-control.js';
@@ -74,7 +74,9 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   let dialplanSink: DialplanEventSink | undefined;
   ami.on('event', (e) => {
     // A reload of the dialplan sets its [globals] back to the file's values, the admission limits among them.
-    if (fieldOf(e as unknown as AmiMessage, 'Event') === 'Reload') applyAdmission();
+    const name = fieldOf(e as unknown as AmiMessage, 'Event');
+    if (name === 'Reload') applyAdmission();
+    else if (name === 'UserEvent' && calls.active && fieldOf(e as unknown as AmiMessage, 'UserEvent') === REFUSED_EVENT) metrics.callsRefused.inc({ where: 'dialplan' });
     const ev = queueSink && toQueueEvent(e as unknown as Record<string, string>);
     if (ev) queueSink!.onQueueEvent(ev);
     const dp = dialplanSink && toDialplanCallEvent(e as unknown as AmiMessage);
@@ -97,24 +99,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     );
   };
   // The SIP front, if there is one, refuses past the same rate before Asterisk makes a channel (sip-front.ts).
-  const front = config.calls.sipFrontUrl ? new SipFront(config.calls.sipFrontUrl) : undefined;
-  let frontFailing = false;
-  let frontLink: LinkState = { up: false, since: new Date(), detail: 'not reached yet (only the active node sets its rate)' };
-  const frontFailed = (what: string) => (err: Error): void => {
-    if (!frontFailing) {
-      logger.warn({ err: err.message }, `could not ${what} the SIP front's admission rate; the dialplan's still applies`);
-      frontLink = { up: false, since: new Date(), detail: err.message };
-    }
-    frontFailing = true;
-  };
-  const frontOk = (): void => {
-    if (frontFailing) logger.info('the SIP front takes the admission rate again');
-    if (!frontLink.up) frontLink = { up: true, since: new Date() };
-    frontFailing = false;
-  };
-  const setFrontRate = (limit: number): void => {
-    if (front) front.setRate(limit).then(frontOk, frontFailed('set'));
-  };
+  const front = config.calls.sipFrontUrl ? new FrontAdmission(new SipFront(config.calls.sipFrontUrl), logger, (n) => metrics.callsRefused.inc({ where: 'sip_front' }, n)) : undefined;
   // The rate limit follows how fast Asterisk answers ARI commands (rate-governor.ts), up to HOTLINE_MAX_CALLS_PER_SECOND.
   const governor = new RateGovernor({ max: config.calls.maxPerSecond, tickMs: 500 });
   const admissionLag = new LagBaseline();
@@ -135,7 +120,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     applied = limit;
     metrics.admissionCallsPerSecond.set(limit);
     setGlobal(RATE_VARIABLE, limit);
-    setFrontRate(limit);
+    front?.set(limit);
   };
   const applyAdmission = (): void => {
     if (!own || !calls.active || ami.state !== 'connected') return;
@@ -143,7 +128,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     applied = governor.limit;
     metrics.admissionCallsPerSecond.set(applied);
     setGlobal(RATE_VARIABLE, applied);
-    setFrontRate(applied);
+    front?.activate(applied);
     governed ??= setInterval(govern, 500);
     governed.unref();
     checked ??= setInterval(() => void checkAdmission(), ADMISSION_CHECK_MS);
@@ -158,14 +143,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
       fieldOf(await ami.action('Getvar', { Variable: variable }) as unknown as AmiMessage, 'Value');
     const [inApp, rate] = await Promise.all([read(ADMISSION_VARIABLE), read(RATE_VARIABLE)])
       .catch(logFailure(logger, 'reading the admission limits back from Asterisk', { level: 'warn', fallback: [undefined, undefined] as const }));
-    if (front) {
-      // A restarted front starts at its file's rate: set again.
-      const frontAt = await front.rate().then((r) => (frontOk(), r), frontFailed('read'));
-      if (frontAt !== undefined && frontAt !== frontRate(frontInterval(applied))) {
-        logger.warn({ rate: frontAt, expected: applied }, 'the SIP front\'s admission rate was not Hotline\'s (restarted?): set again');
-        setFrontRate(applied);
-      }
-    }
+    await front?.check(applied);
     if (inApp === undefined && rate === undefined) return;
     if (inApp === String(config.calls.maxInApp) && rate === String(applied)) return;
     logger.warn({ inApp, rate, expected: { inApp: config.calls.maxInApp, rate: applied } }, 'Asterisk\'s admission limits were not Hotline\'s (a dialplan reload Hotline did not make?): set again');
@@ -199,7 +177,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     onDialplanEvents(s) {
       dialplanSink = s;
     },
-    links: () => (own ? { ari: ari.state, ami: amiState(), ...(front ? { sipFront: frontLink } : {}) } : { ari: notUsed(), ami: notUsed() }),
+    links: () => (own ? { ari: ari.state, ami: amiState(), ...(front ? { sipFront: front.link } : {}) } : { ari: notUsed(), ami: notUsed() }),
     async version() {
       if (!own || !ari.state.up) return null;
       const info = await ari.http
@@ -217,6 +195,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
           // Another node opened the app: stop commanding at once, and do not reconnect (that
           // would take the app back); leadership decides what happens next.
           calls.active = false;
+          front?.deactivate();
           void ari.stop();
           for (const l of replacedListeners) l();
           return;
@@ -254,6 +233,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     },
     async deactivate() {
       calls.active = false;
+      front?.deactivate();
       await ari.stop();
     },
     async stop() {

@@ -1,3 +1,6 @@
+import type { Logger } from '../logger.js';
+import type { LinkState } from './ports.js';
+
 // The SIP front (scripts/sip-front.cfg, Kamailio) in front of Asterisk: it refuses calls past the
 // admission rate before Asterisk makes a channel for them. Hotline sets that rate over the
 // front's JSON-RPC (the shared variable `interval`, microseconds between two admitted calls) and
@@ -26,10 +29,19 @@ export class SipFront {
 
   /** The rate the front applies now (calls/s). */
   async rate(): Promise<number> {
-    const r = (await this.call('pv.shvGet', ['interval'])) as { value?: unknown } | Array<{ value?: unknown }>;
+    return frontRate(await this.shared('interval'));
+  }
+
+  /** Calls the front refused since it started. */
+  refused(): Promise<number> {
+    return this.shared('refused');
+  }
+
+  private async shared(name: string): Promise<number> {
+    const r = (await this.call('pv.shvGet', [name])) as { value?: unknown } | Array<{ value?: unknown }>;
     const value = Array.isArray(r) ? r[0]?.value : r?.value;
-    if (typeof value !== 'number') throw new Error('the SIP front answered pv.shvGet without a number');
-    return frontRate(value);
+    if (typeof value !== 'number') throw new Error(`the SIP front answered pv.shvGet ${name} without a number`);
+    return value;
   }
 
   private async call(method: string, params: unknown[]): Promise<unknown> {
@@ -53,5 +65,65 @@ export class SipFront {
     const body = (await res.json()) as { result?: unknown; error?: { message?: string } };
     if (body.error) throw new Error(`the SIP front refused ${method}: ${body.error.message ?? 'error'}`);
     return body.result;
+  }
+}
+
+/**
+ * The active node's side of the front: sets the rate it is given, reads it back (and the front's
+ * refusal count) on each check, keeps the link state for /health and logs a failing front once.
+ */
+export class FrontAdmission {
+  private failing = false;
+  /** The front's refusal count at this node's last read; none until the first read since activation. */
+  private refusedAt: number | undefined;
+  link: LinkState = { up: false, since: new Date(), detail: 'not reached yet (only the active node sets its rate)' };
+
+  constructor(private readonly front: SipFront, private readonly log: Logger, private readonly onRefused: (calls: number) => void) {}
+
+  set(callsPerSecond: number): void {
+    this.front.setRate(callsPerSecond).then(() => this.ok(), this.failed('set'));
+  }
+
+  /** This node became active (or reconnected): its rate, and where its refusal count starts. */
+  activate(callsPerSecond: number): void {
+    this.set(callsPerSecond);
+    if (this.refusedAt === undefined) void this.front.refused().then((n) => (this.refusedAt ??= n), this.failed('read'));
+  }
+
+  /** No longer active: what the front refuses from now on is another node's to count. */
+  deactivate(): void {
+    this.refusedAt = undefined;
+  }
+
+  /** The read-back: refusals since the last read into the metric; a rate that is not `callsPerSecond` (a restarted front) set again. */
+  async check(callsPerSecond: number): Promise<void> {
+    const refused = await this.front.refused().catch(this.failed('read'));
+    if (refused !== undefined) {
+      // A restarted front counts from 0 again.
+      if (this.refusedAt !== undefined) this.onRefused(refused >= this.refusedAt ? refused - this.refusedAt : refused);
+      this.refusedAt = refused;
+    }
+    const at = await this.front.rate().then((r) => (this.ok(), r), this.failed('read'));
+    if (at !== undefined && at !== frontRate(frontInterval(callsPerSecond))) {
+      this.log.warn({ rate: at, expected: callsPerSecond }, 'the SIP front\'s admission rate was not Hotline\'s (restarted?): set again');
+      this.set(callsPerSecond);
+    }
+  }
+
+  private ok(): void {
+    if (this.failing) this.log.info('the SIP front takes the admission rate again');
+    if (!this.link.up) this.link = { up: true, since: new Date() };
+    this.failing = false;
+  }
+
+  private failed(what: string): (err: Error) => undefined {
+    return (err) => {
+      if (!this.failing) {
+        this.log.warn({ err: err.message }, `could not ${what} the SIP front's admission rate; the dialplan's still applies`);
+        this.link = { up: false, since: new Date(), detail: err.message };
+      }
+      this.failing = true;
+      return undefined;
+    };
   }
 }

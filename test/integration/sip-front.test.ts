@@ -76,6 +76,15 @@ describe('SIP front: calls past the admission rate are refused before Asterisk m
       return x.length === r.events.PBX_BYE && x.every((y) => y.outcome) ? x : undefined;
     }, 20_000);
     expect(rows.map((x) => [x.outcome, x.handled_by])).to.deep.equal(Array(r.events.PBX_BYE).fill(['completed', 'dialplan']));
+
+    // /metrics counts both kinds of refusal (the front's from its read-back, within 10 s).
+    const metric = (text: string, where: string) => Number(new RegExp(`^hotline_calls_refused_total\\{where="${where}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    const scraped = await waitUntil('the front\'s refusals in /metrics', async () => {
+      const text = await (await fetch(`${hotline.url}/metrics`)).text();
+      return metric(text, 'sip_front') === r.events.REFUSED - refusedInDialplan ? text : undefined;
+    }, 15_000);
+    expect(metric(scraped, 'dialplan')).to.equal(refusedInDialplan);
+    expect(scraped).to.match(/^hotline_link_up\{link="sip_front"\} 1$/m);
   });
 
   it('a restarted front starts at its file\'s rate; the active node sets its own again (read-back every 10 s); /health shows a front that does not answer', async () => {
