@@ -97,9 +97,12 @@ describe('supervisor wallboard (real Asterisk, SIPp callers, Chromium)', functio
       await row.and(page.locator('[data-state=logged_out]')).waitFor();
       await waitForState(desk.page, 'logged_out');
 
-      // Every action is in the audit log, with who did it and the reason.
-      const audit = await api(base, 'GET', `/api/audit?action=supervisor.action&actor=${sup.username}&limit=20`);
-      expect(audit.status).to.equal(200);
+      // Every action is in the audit log, with who did it and the reason (written once each answer
+      // went out: the last one may land just after the board showed its effect).
+      const audit = await waitUntil('the three actions in the audit log', async () => {
+        const a = await api(base, 'GET', `/api/audit?action=supervisor.action&actor=${sup.username}&limit=20`);
+        return a.status === 200 && (a.body.items as Array<{ target: string }>)[0]?.target === `POST /api/wallboard/agents/${agent.id}/logout` ? a : undefined;
+      }, 5000);
       const targets = (audit.body.items as Array<{ target: string; detail: any }>).slice(0, 3).map((i) => i.target);
       expect(targets).to.deep.equal([`POST /api/wallboard/agents/${agent.id}/logout`, `POST /api/wallboard/agents/${agent.id}/ready`, `POST /api/wallboard/agents/${agent.id}/break`]);
       expect(audit.body.items[2].detail.body).to.deep.equal({ reason: 'lunch' });
