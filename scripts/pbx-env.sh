@@ -70,3 +70,6 @@ pbx_realtime() {
 pbx_realtime_possible() { chrt -r 1 true 2>/dev/null; }
 
 pbx_cli() { chroot "$PBX_DIR" asterisk -rx "$1"; }
+
+# A value for the replacement of `sed "s|@NAME@|value|g"` (templates): escapes '|', '&' and '\'.
+sed_escape() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }

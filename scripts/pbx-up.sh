@@ -27,15 +27,13 @@ STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 cp "$ROOT"/asterisk-config/*.conf "$ROOT"/dialplan/*.conf "$STAGE"/
 for f in "$STAGE"/*.conf; do
-  # '|' as sed delimiter; escape it and '&' and '\' in the values.
-  esc() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
   sed -i \
-    -e "s|@PBX_BIND@|$(esc "$PBX_BIND")|g" -e "s|@ARI_PORT@|$(esc "$ARI_PORT")|g" \
-    -e "s|@AMI_PORT@|$(esc "$AMI_PORT")|g" -e "s|@SIP_PORT@|$(esc "$SIP_PORT")|g" \
-    -e "s|@ARI_USER@|$(esc "$ARI_USER")|g" -e "s|@ARI_PASSWORD@|$(esc "$ARI_PASSWORD")|g" \
-    -e "s|@ARI_APP@|$(esc "$ARI_APP")|g" \
-    -e "s|@AMI_PERMIT@|$(esc "$AMI_PERMIT")|g" \
-    -e "s|@AMI_USER@|$(esc "$AMI_USER")|g" -e "s|@AMI_PASSWORD@|$(esc "$AMI_PASSWORD")|g" "$f"
+    -e "s|@PBX_BIND@|$(sed_escape "$PBX_BIND")|g" -e "s|@ARI_PORT@|$(sed_escape "$ARI_PORT")|g" \
+    -e "s|@AMI_PORT@|$(sed_escape "$AMI_PORT")|g" -e "s|@SIP_PORT@|$(sed_escape "$SIP_PORT")|g" \
+    -e "s|@ARI_USER@|$(sed_escape "$ARI_USER")|g" -e "s|@ARI_PASSWORD@|$(sed_escape "$ARI_PASSWORD")|g" \
+    -e "s|@ARI_APP@|$(sed_escape "$ARI_APP")|g" \
+    -e "s|@AMI_PERMIT@|$(sed_escape "$AMI_PERMIT")|g" \
+    -e "s|@AMI_USER@|$(sed_escape "$AMI_USER")|g" -e "s|@AMI_PASSWORD@|$(sed_escape "$AMI_PASSWORD")|g" "$f"
 done
 # Files Hotline writes over AMI (*_hotline.conf: queues, queue rules, agent devices) survive a
 # re-install: a running Hotline keeps its queues and agents across `pbx:up`.

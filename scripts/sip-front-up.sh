@@ -13,10 +13,9 @@ if pid=$(front_pid); then
   bash "$HERE/sip-front-down.sh" >/dev/null
 fi
 permit="^($(echo "$RPC_ALLOW" | sed -e 's/\./\\\\./g' -e 's/,/|/g'))\$"
-esc() { printf '%s' "$1" | sed -e 's/[\/&|]/\\&/g'; }
-sed -e "s|@CHILDREN@|$(nproc)|g" -e "s|@FRONT_BIND@|$(esc "$FRONT_BIND")|g" -e "s|@FRONT_PORT@|$(esc "$FRONT_PORT")|g" \
-  -e "s|@RPC_BIND@|$(esc "$RPC_BIND")|g" -e "s|@RPC_PORT@|$(esc "$RPC_PORT")|g" -e "s|@RPC_PERMIT@|$(esc "$permit")|g" \
-  -e "s|@PBX_HOST@|$(esc "$PBX_HOST")|g" -e "s|@PBX_PORT@|$(esc "$SIP_PORT")|g" \
+sed -e "s|@CHILDREN@|$(nproc)|g" -e "s|@FRONT_BIND@|$(sed_escape "$FRONT_BIND")|g" -e "s|@FRONT_PORT@|$(sed_escape "$FRONT_PORT")|g" \
+  -e "s|@RPC_BIND@|$(sed_escape "$RPC_BIND")|g" -e "s|@RPC_PORT@|$(sed_escape "$RPC_PORT")|g" -e "s|@RPC_PERMIT@|$(sed_escape "$permit")|g" \
+  -e "s|@PBX_HOST@|$(sed_escape "$PBX_HOST")|g" -e "s|@PBX_PORT@|$(sed_escape "$SIP_PORT")|g" \
   "$HERE/sip-front.cfg" >"$FRONT_DIR/kamailio.cfg"
 kamailio -c -f "$FRONT_DIR/kamailio.cfg" >"$FRONT_DIR/check.log" 2>&1 || { echo "sip-front: the rendered config does not load:" >&2; tail -5 "$FRONT_DIR/check.log" >&2; exit 1; }
 # -DD: in the foreground of its own session (its pid is ours to keep), -E: log to stderr.
