@@ -104,6 +104,8 @@ class OverloadWatch {
 }
 
 const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+/** Percentiles, the longest, and how many took 1 s or more, of waits sorted ascending (ms). */
+const spread = (sorted: number[]) => ({ p50: pct(sorted, 50), p95: pct(sorted, 95), p99: pct(sorted, 99), max: sorted.at(-1) ?? 0, over1s: sorted.filter((w) => w >= 1000).length });
 
 /** `target`: where callers send their INVITEs (the SIP front's address), Asterisk's by default. */
 export async function overloadStep(number: string, cleanRate: number, maxPerSecond: number, target?: string): Promise<OverloadResult> {
@@ -167,8 +169,8 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
     cleanRate, maxPerSecond, offeredRate: rate, placedRate: Math.round(achievedRate(r, attempted) * 10) / 10, attempted, arrived: tracks.length,
     sippFailed: r.failed, sippFailures: r.failures, admitted: admittedTracks.length, completed,
     admittedNotCompleted: admittedTracks.length - completed, refusedByReason, fallbackByReason, sippRefused, frontRefused, byeRaces,
-    refusalAsSeenMs: { p50: pct(seen, 50), p95: pct(seen, 95), p99: pct(seen, 99), max: seen.at(-1) ?? 0, over1s: seen.filter((w) => w >= 1000).length },
-    toFallbackMs: { p50: pct(waits, 50), p95: pct(waits, 95), p99: pct(waits, 99), max: waits.at(-1) ?? 0, over1s: waits.filter((w) => w >= 1000).length },
+    refusalAsSeenMs: spread(seen),
+    toFallbackMs: spread(waits),
     completedPerSecond: Math.round(completedPerSecond * 10) / 10,
     completedPerSecondToLastHangup: Math.round(toLastHangup * 10) / 10, offerSeconds: Math.round(lastArrival - first) / 1000,
     ratioToClean: Math.round((completedPerSecond / cleanRate) * 100) / 100,
