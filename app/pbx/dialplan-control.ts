@@ -38,16 +38,14 @@ export class AmiDialplanControl implements DialplanControl {
   constructor(
     private readonly ami: AmiClient,
     private readonly mayAct: () => boolean,
-    /** A dialplan reload sets extensions.conf's [globals] back to the file's values: set Hotline's again. */
-    private readonly afterReload: () => void,
   ) {}
 
   async writeCompiled(sections: ConfigSection[]): Promise<void> {
     if (!this.mayAct()) throw new FencedError();
     await writeConfigFile(this.ami, COMPILED_FILE, sections);
-    // pbx_config merges the new dialplan in at once; calls keep running where they are.
+    // pbx_config merges the new dialplan in at once; calls keep running where they are. It also
+    // sets [globals] back to the file's: the Reload event it raises has Hotline set its own again (pbx.ts).
     await this.ami.action('Reload', { Module: 'pbx_config.so' });
-    this.afterReload();
   }
 }
 

@@ -170,7 +170,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     lines: new AmiAgentLines(ami, () => calls.active),
     recording: new AmiRecordingControl(ami, () => calls.active),
     fax: new AmiFaxControl(ami, () => calls.active),
-    dialplan: new AmiDialplanControl(ami, () => calls.active, () => applyAdmission()),
+    dialplan: new AmiDialplanControl(ami, () => calls.active),
     onQueueEvents(s) {
       queueSink = s;
     },
