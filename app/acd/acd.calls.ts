@@ -34,6 +34,8 @@ const QUEUED_REMEMBERED = 100_000;
 const ABANDON_HANGUP_MS = 1500;
 /** Channels created up to this long after the log began listening are still looked up (Asterisk's clock may run ahead of ours). */
 const CLOCK_MARGIN_S = 10;
+/** apply()'s answer for the hangup of a channel with no queue leg: nothing was written. */
+const NO_LEGS = Symbol('no queue legs');
 /** AgentComplete's TalkTime and Hotline's clock are whole seconds apart from each other at most this much. */
 const COMPLETE_SLACK_MS = 2000;
 /** A wrap-up follows the call that ended at most this long before or after it began (event order, clocks). */
@@ -115,6 +117,7 @@ export class QueueCallLog {
       // Told even when the update failed part-way: what it did write (a leg's talk time, say,
       // before the call record's update failed) reaches the reports, which re-read the legs.
       .then((found) => {
+        if (found === NO_LEGS) return;
         const uniqueid = e.kind === 'member' ? (e.callerUniqueid ?? found) : e.kind === 'callback' ? undefined : e.uniqueid;
         if (uniqueid && this.onLegsChanged) this.onLegsChanged(uniqueid);
       });
@@ -163,8 +166,11 @@ export class QueueCallLog {
     return this.chain;
   }
 
-  /** Writes one event; returns the caller's Uniqueid when the event did not carry it but named the call otherwise. */
-  private async apply(e: QueueEvent): Promise<string | undefined> {
+  /**
+   * Writes one event; returns the caller's Uniqueid when the event did not carry it but named the
+   * call otherwise, or NO_LEGS for the hangup of a channel that has no queue leg (nothing written).
+   */
+  private async apply(e: QueueEvent): Promise<string | typeof NO_LEGS | undefined> {
     const repo = this.db.getRepository(AcdQueueCall);
     const at = e.at;
     const source = this.source;
@@ -209,18 +215,24 @@ export class QueueCallLog {
       this.publish(e.queue, e.uniqueid, 'left', at);
       return;
     }
-    if (e.kind === 'channel-gone' && this.attached) {
-      // Asterisk reports a queue timeout as QueueCallerAbandon too. A caller who really gave up
-      // hangs up as they leave the queue; one still connected well after "abandoning" was let go
-      // by the queue (its Queue() timeout): a timeout, as the PBX's queue_log says.
-      const tentative = await repo.find({ where: { source, uniqueid: e.uniqueid, outcome: 'abandoned' } });
-      for (const r of tentative) if (r.leftAt && at.getTime() - r.leftAt.getTime() > ABANDON_HANGUP_MS) await repo.update({ id: r.id, outcome: 'abandoned' }, { outcome: 'timeout' });
-    }
     if (e.kind === 'channel-gone') {
       // When the caller's channel is gone before app_queue reports the end, AgentComplete comes
       // without the caller's fields, late, or (link lost) not at all: the caller's hangup ends the call.
       this.gone.set(e.uniqueid, at);
       if (this.gone.size > GONE_REMEMBERED) this.gone.delete(this.gone.keys().next().value!);
+      // Most channels never queued: one lookup and nothing else (no reports rollup either). At 300
+      // calls/s in the first seconds after a start, three lookups and a rollup per hangup kept a
+      // node on SQLite busy for 20 s (docs/benchmarks.md, 2026-12-05 third session).
+      // A plain statement: the repository's query building alone cost more CPU than the lookup.
+      const legs: unknown[] = await this.db.query('SELECT 1 AS one FROM acd_queue_calls WHERE source = ? AND uniqueid = ? LIMIT 1', [source, e.uniqueid]);
+      if (!legs.length) return NO_LEGS;
+      // Asterisk reports a queue timeout as QueueCallerAbandon too. A caller who really gave up
+      // hangs up as they leave the queue; one still connected well after "abandoning" was let go
+      // by the queue (its Queue() timeout): a timeout, as the PBX's queue_log says.
+      if (this.attached) {
+        const tentative = await repo.find({ where: { source, uniqueid: e.uniqueid, outcome: 'abandoned' } });
+        for (const r of tentative) if (r.leftAt && at.getTime() - r.leftAt.getTime() > ABANDON_HANGUP_MS) await repo.update({ id: r.id, outcome: 'abandoned' }, { outcome: 'timeout' });
+      }
       await this.endHold(e.uniqueid, at);
       const open = await repo.find({ where: { source, uniqueid: e.uniqueid, answeredAt: Not(IsNull()), endedAt: IsNull() } });
       for (const r of open) {
@@ -230,7 +242,7 @@ export class QueueCallLog {
         await this.records?.agentCompleted(r.uniqueid, talk, at);
       }
       // Answered or not (a recording armed for a caller who hung up in the queue is discarded).
-      if (open.length || (await repo.count({ where: { source, uniqueid: e.uniqueid } }))) this.tell(this.endListeners, e.uniqueid, at);
+      this.tell(this.endListeners, e.uniqueid, at);
       return;
     }
     if (e.kind === 'member' && e.cause === 'complete' && !e.callerUniqueid) {

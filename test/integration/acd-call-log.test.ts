@@ -133,9 +133,18 @@ for (const kind of DB_KINDS) {
       expect(Object.fromEntries((await rows()).map((r) => [r.uniqueid, r.wrapup_seconds]))['u-9']).to.equal(6);
     });
 
-    it('a hangup of a channel that never queued changes nothing', async () => {
-      await play('u-5', [ev.hangup('u-5')]);
-      expect(await db.query('SELECT id FROM acd_queue_calls WHERE uniqueid = ?', ['u-5'])).to.have.length(0);
+    it('a hangup of a channel that never queued changes nothing and asks the reports for nothing', async () => {
+      const told: string[] = [];
+      log.onLegsChanged = (uid) => told.push(uid);
+      try {
+        await play('u-5', [ev.hangup('u-5')]);
+        expect(await db.query('SELECT id FROM acd_queue_calls WHERE uniqueid = ?', ['u-5'])).to.have.length(0);
+        expect(told, 'no rollup for a call without a queue leg').to.deep.equal([]);
+        await play('u-6', [ev.join('u-6'), ev.hangup('u-6')]);
+        expect(told, 'a queued call: its join and its hangup').to.deep.equal(['u-6', 'u-6']);
+      } finally {
+        log.onLegsChanged = undefined;
+      }
     });
   });
 }
