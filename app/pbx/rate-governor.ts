@@ -56,6 +56,10 @@ export class RateGovernor {
   private samples: number[] = [];
   private current: number;
   private delivered: number[] = [];
+  /** The limit before the last slow spell's first cut: where a fast box goes back to quickly (tick). */
+  private beforeCut = 0;
+  /** Inside a slow spell (consecutive slow ticks) that has cut already: its later cuts keep the mark. */
+  private marked = false;
   /** What the last tick saw (for logs and metrics). */
   last: TickStats | undefined;
 
@@ -91,18 +95,27 @@ export class RateGovernor {
       this.delivered.push(perSecond(left));
       if (this.delivered.length > this.o.window) this.delivered.shift();
     }
-    if (s.length >= 5 && p50 > this.o.slowMs) {
-      if (entered === undefined) this.current = this.lower(this.current * this.o.decrease);
+    const slow = s.length >= 5 && p50 > this.o.slowMs;
+    if (!slow) this.marked = false;
+    if (slow) {
+      if (entered === undefined) this.cut(this.current * this.o.decrease);
       // Slow, but hardly any calls: not the calls' doing; keep the limit.
       else if (perSecond(entered) >= this.o.min) {
         // At most halved a tick: with calls that stay long in the app (menus), fewer leave than
         // the box could take, and the delivery rate alone would cut too deep.
         const best = Math.max(0, ...this.delivered);
         const target = best > 0 ? Math.max(best * this.o.drain, this.current * 0.5) : this.current * this.o.decrease;
-        this.current = this.lower(Math.min(this.current, target));
+        this.cut(Math.min(this.current, target));
       }
     } else if (s.length < this.o.minSamples || p50 < this.o.fastMs) {
-      this.raise(this.o.increase);
+      // Fast again while calls press on the limit: back toward the limit before the cut, half
+      // the way a tick. A cut is often a transient (a stall of a few seconds as an overload
+      // begins: measured, docs/benchmarks.md); creeping back at 2 % of the ceiling a tick then
+      // kept the limit at a third to two thirds of what the box carried for the whole overload.
+      // A box that really cannot carry it queues again, and the next cut sets the mark lower.
+      const pressing = entered !== undefined && perSecond(entered) >= 0.9 * this.current;
+      const back = pressing && this.beforeCut > this.current ? (this.beforeCut - this.current) / 2 / this.o.max : 0;
+      this.raise(Math.max(this.o.increase, back));
     } else if (entered !== undefined && left !== undefined && perSecond(entered) >= 0.9 * this.current && perSecond(left) >= 0.9 * this.current) {
       // Between the marks while the limit binds and the app lets out what it lets in: probe
       // upward at half the step. A box busy with the callers' SIP and the refusals answers
@@ -121,8 +134,12 @@ export class RateGovernor {
     this.current = Math.min(this.o.max, Math.ceil(this.current + this.o.max * share));
   }
 
-  private lower(to: number): number {
-    return Math.max(this.o.min, Math.floor(to));
+  private cut(to: number): void {
+    const next = Math.max(this.o.min, Math.floor(to));
+    if (next >= this.current) return;
+    if (!this.marked) this.beforeCut = this.current;
+    this.marked = true;
+    this.current = next;
   }
 }
 

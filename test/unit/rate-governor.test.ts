@@ -1,6 +1,7 @@
 // The adaptive admission rate (app/pbx/rate-governor.ts): while ARI's median round trip says the
 // app is queueing and calls press, down to a little under the rate calls leave the app; back up
-// step by step when it is fast again; never above the configured ceiling or below its floor.
+// quickly toward the limit before the cut when it is fast again and calls press, step by step
+// otherwise; never above the configured ceiling or below its floor.
 import { expect } from 'chai';
 import { LagBaseline, RateGovernor } from '../../app/pbx/rate-governor.js';
 
@@ -39,7 +40,33 @@ describe('RateGovernor', () => {
     feed(g, 100, 100);
     expect(g.tick([], 99, 80), 'between the marks, fewer calls leave than come: holds').to.equal(198);
     feed(g, 20, 100);
-    expect(g.tick([], 99, 99), 'fast again: up 2 % of the ceiling').to.equal(203);
+    expect(g.tick([], 99, 99), 'fast again while calls press on the limit: half-way back to the 250 before the cut').to.equal(224);
+  });
+
+  it('after a stall, goes back half-way to the limit before the run of cuts each fast tick while calls press', () => {
+    const g = new RateGovernor({ max: 200, ...marks });
+    feed(g, 1400, 100);
+    expect(g.tick([], 100, 2), 'a stall: halved').to.equal(100);
+    feed(g, 1400, 100);
+    expect(g.tick([], 50, 2), 'the same stall, next tick: halved again').to.equal(50);
+    const limits = [];
+    for (let t = 0; t < 5; t++) {
+      feed(g, 3, 100);
+      limits.push(g.tick([], g.limit / 2, g.limit / 2)); // fast, and the limit binds
+    }
+    expect(limits, 'back toward 200 (the mark of the whole run of cuts), not 100').to.deep.equal([125, 163, 182, 191, 196]);
+    feed(g, 1400, 100);
+    expect(g.tick([], 98, 98), 'slow again: cut to 0.9 x the best delivery (196/s)').to.equal(176);
+    feed(g, 3, 100);
+    expect(g.tick([], 88, 88), 'a new run of cuts: the mark is now 196').to.equal(186);
+  });
+
+  it('fast again without calls pressing on the limit creeps back by 2 % of the ceiling', () => {
+    const g = new RateGovernor({ max: 200, ...marks });
+    feed(g, 1400, 100);
+    expect(g.tick([], 100, 2)).to.equal(100);
+    feed(g, 3, 100);
+    expect(g.tick([], 20, 20), '40 calls/s come, under the limit of 100').to.equal(104);
   });
 
   it('between the marks, while the limit binds and calls leave as fast as they come, probes upward at half the step', () => {
