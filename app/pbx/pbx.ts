@@ -141,8 +141,11 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     if (!own || !calls.active || ami.state !== 'connected') return;
     const read = async (variable: string): Promise<string | undefined> =>
       fieldOf(await ami.action('Getvar', { Variable: variable }) as unknown as AmiMessage, 'Value');
+    const expected = applied;
     const [inApp, rate] = await Promise.all([read(ADMISSION_VARIABLE), read(RATE_VARIABLE)])
       .catch(logFailure(logger, 'reading the admission limits back from Asterisk', { level: 'warn', fallback: [undefined, undefined] as const }));
+    // The governor set another rate while the reads were under way: what was read says nothing.
+    if (applied !== expected) return;
     await front?.check(applied);
     if (inApp === undefined && rate === undefined) return;
     if (inApp === String(config.calls.maxInApp) && rate === String(applied)) return;
