@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AmiClient, fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
 import { runSipp } from '../test/support/sipp.js';
-import { achievedRate, activeCalls, env, log, pbx, RECV_TIMEOUT_MS, STEP_SECONDS, waitForIdlePbx } from './lib.js';
+import { achievedRate, activeCalls, env, HTTP_PORT, log, pbx, RECV_TIMEOUT_MS, STEP_SECONDS, waitForIdlePbx } from './lib.js';
 
 const HOLD_MS = Number(env.BENCH_OVERLOAD_HOLD_MS ?? 5000);
 const CALLER = '5550198';
@@ -45,6 +45,8 @@ export interface OverloadResult {
   refusalAsSeenMs: { p50: number; p95: number; p99: number; max: number; over1s: number };
   /** Asterisk BYEs sipp called unexpected (its wait loop between polls): counted as completed, and as failed in sipp. */
   byeRaces: number;
+  /** What the admission governor did during the step: its limit and median round trip, read from /metrics every 0.5 s. */
+  governor: { t: number; limit: number; p50Ms: number }[];
   /** ms from Newchannel to HotlineRefused or HotlineFallback, over the calls not admitted. */
   toFallbackMs: { p50: number; p95: number; p99: number; max: number; over1s: number };
   /** Completed calls per second of the offer: from the first call's arrival to the last call's. */
@@ -103,6 +105,37 @@ class OverloadWatch {
   }
 }
 
+/** Polls Hotline's /metrics every `everyMs` for the admission limit and the governor's median round trip. */
+function traceGovernor(everyMs = 500): { stop(): { t: number; limit: number; p50Ms: number }[] } {
+  const trace: { t: number; limit: number; p50Ms: number }[] = [];
+  const start = Date.now();
+  let missed = 0; // a starved Hotline answers late: the gaps in the trace show when
+  const gauge = (text: string, name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const timer = setInterval(() => {
+    fetch(`http://127.0.0.1:${HTTP_PORT}/metrics`, { signal: AbortSignal.timeout(everyMs * 4) })
+      .then((r) => r.text())
+      .then((text) => trace.push({
+        t: Math.round((Date.now() - start) / 100) / 10,
+        limit: gauge(text, 'hotline_admission_calls_per_second'),
+        p50Ms: Math.round(gauge(text, 'hotline_ari_round_trip_median_seconds') * 1000),
+      }))
+      .catch(() => missed++);
+  }, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      if (missed) log(`  (governor trace: /metrics did not answer within ${everyMs * 4} ms ${missed} times)`);
+      return trace;
+    },
+  };
+}
+
+/** The trace in a line: the limit and median (ms) every 2 s. */
+function traceLine(trace: OverloadResult['governor']): string {
+  const every = trace.filter((_, i) => i % 4 === 0);
+  return every.map((p) => `${p.t}s ${p.limit}/${p.p50Ms}ms`).join(', ');
+}
+
 const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 /** Percentiles, the longest, and how many took 1 s or more, of waits sorted ascending (ms). */
 const spread = (sorted: number[]) => ({ p50: pct(sorted, 50), p95: pct(sorted, 95), p99: pct(sorted, 99), max: sorted.at(-1) ?? 0, over1s: sorted.filter((w) => w >= 1000).length });
@@ -122,6 +155,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   await waitForIdlePbx();
   const watch = new OverloadWatch();
   await watch.start();
+  const governor = traceGovernor();
   let r;
   try {
     r = await runSipp({
@@ -133,6 +167,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   } finally {
     await watch.stop();
   }
+  const trace = governor.stop();
   const tracks = [...watch.byUid.values()];
   const shed = tracks.filter((t) => t.shed !== undefined);
   const admittedTracks = tracks.filter((t) => t.shed === undefined);
@@ -168,7 +203,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   const res: OverloadResult = {
     cleanRate, maxPerSecond, offeredRate: rate, placedRate: Math.round(achievedRate(r, attempted) * 10) / 10, attempted, arrived: tracks.length,
     sippFailed: r.failed, sippFailures: r.failures, admitted: admittedTracks.length, completed,
-    admittedNotCompleted: admittedTracks.length - completed, refusedByReason, fallbackByReason, sippRefused, frontRefused, byeRaces,
+    admittedNotCompleted: admittedTracks.length - completed, refusedByReason, fallbackByReason, sippRefused, frontRefused, byeRaces, governor: trace,
     refusalAsSeenMs: spread(seen),
     toFallbackMs: spread(waits),
     completedPerSecond: Math.round(completedPerSecond * 10) / 10,
@@ -204,6 +239,7 @@ export function overloadTable(o: OverloadResult): string {
     ['failed in sipp (of them: Asterisk BYE between two polls of sipp)', `${o.sippFailed}${o.sippFailed ? ` ${JSON.stringify(o.sippFailures)}` : ''} (${o.byeRaces})`],
     [`completed calls/s over the offer of ${o.offerSeconds} s (ratio to the clean rate)`, `${o.completedPerSecond} (${o.ratioToClean})`],
     ['completed calls/s up to the last hangup', String(o.completedPerSecondToLastHangup)],
+    ['admission limit / median round trip every 2 s (governor)', traceLine(o.governor)],
     ['verdict', o.ok ? 'degrades gracefully' : `NOT graceful: ${o.why.join('; ')}`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
