@@ -27,21 +27,7 @@ missing_packages() {
 }
 db_login() { MYSQL_PWD="$DB_PASSWORD" mariadb --protocol=tcp -h"$DB_HOST" -P"$DB_PORT" -u"$DB_USER" -e 'SELECT 1' >/dev/null 2>&1; }
 
-# A local MariaDB is served first on a busy box. Linux shares the CPU between sessions
-# (autogroups) before threads: beside two busy processes and a full test run, MariaDB's threads
-# stood runnable for 1.3-3.4 s while a `SELECT 1` on an open connection waited (measured
-# 2026-12-05; a lease proof of the HA test and two report tests timed out on it in an earlier
-# loaded run). Its session's weight raised (nice -10, as root) it answered in time again; the
-# realtime Asterisk is served before it either way.
-serve_db_first() {
-  [ "$(id -u)" -eq 0 ] && [[ "$DB_HOST" =~ ^(127\.0\.0\.1|localhost|::1)$ ]] || return 0
-  local pid
-  pid="$(pgrep -xo mariadbd || pgrep -xo mysqld)" || return 0
-  { echo -10 >"/proc/$pid/autogroup"; } 2>/dev/null || true
-}
-
 # --- the cheap check -----------------------------------------------------------------------
-serve_db_first
 need_pkgs=($(missing_packages))
 need_db=0; db_login || need_db=1
 need_npm=0; [ -f node_modules/.package-lock.json ] || need_npm=1
@@ -78,7 +64,6 @@ if [ $need_db -eq 1 ]; then
     for _ in $(seq 1 60); do mariadb-admin ping --silent >/dev/null 2>&1 && break; sleep 1; done
   fi
   mariadb-admin ping
-  serve_db_first
   if [ "$DB_USER" = hotline_ci ]; then
     # A dedicated test account over TCP (a fresh install gives root socket auth only).
     mariadb -uroot <<SQL
