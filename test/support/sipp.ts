@@ -52,6 +52,9 @@ export interface SippOptions {
   /** Keep the log directory after a run where every call succeeded (default: only
    *  HOTLINE_SIPP_KEEP_LOGS=1; the logs of a run with a failure are always kept). */
   keepLogs?: boolean;
+  /** Run sipp at this nice value (e.g. -5): a load generator on the box under test keeps its
+   *  pace instead of waiting behind the processes it measures (benches; needs root below 0). */
+  nice?: number;
   /** More -key keywords / -set variables, and raw arguments. */
   keys?: Record<string, string>;
   vars?: Record<string, string | number>;
@@ -246,7 +249,8 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
   const out = openSync(f('screen.log'), 'w');
   const err = openSync(f('stderr.log'), 'w');
   const started = Date.now();
-  const child = spawn('sipp', args, { stdio: ['ignore', out, err] });
+  // `nice` execs sipp in its own process: the pid, signals and exit code stay sipp's.
+  const child = opts.nice ? spawn('nice', ['-n', String(opts.nice), 'sipp', ...args], { stdio: ['ignore', out, err] }) : spawn('sipp', args, { stdio: ['ignore', out, err] });
   closeSync(out);
   closeSync(err);
 
