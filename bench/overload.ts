@@ -46,7 +46,7 @@ export interface OverloadResult {
   /** Asterisk BYEs sipp called unexpected (its wait loop between polls): counted as completed, and as failed in sipp. */
   byeRaces: number;
   /** What the admission governor did during the step: its limit and median round trip, read from /metrics every 0.5 s. */
-  governor: { t: number; limit: number; p50Ms: number }[];
+  governor: GovernorPoint[];
   /** ms from Newchannel to HotlineRefused or HotlineFallback, over the calls not admitted. */
   toFallbackMs: { p50: number; p95: number; p99: number; max: number; over1s: number };
   /** Completed calls per second of the offer: from the first call's arrival to the last call's. */
@@ -59,6 +59,9 @@ export interface OverloadResult {
   why: string[];
   logDir: string;
 }
+
+/** One read of the governor: seconds into the step, its limit (calls/s), its median round trip. */
+interface GovernorPoint { t: number; limit: number; p50Ms: number }
 
 interface Track { arrivedAt: number; shedAt?: number; shed?: 'refused' | 'fallback'; reason?: string; hungupAt?: number }
 
@@ -106,8 +109,8 @@ class OverloadWatch {
 }
 
 /** Polls Hotline's /metrics every `everyMs` for the admission limit and the governor's median round trip. */
-function traceGovernor(everyMs = 500): { stop(): { t: number; limit: number; p50Ms: number }[] } {
-  const trace: { t: number; limit: number; p50Ms: number }[] = [];
+function traceGovernor(everyMs = 500): { stop(): GovernorPoint[] } {
+  const trace: GovernorPoint[] = [];
   const start = Date.now();
   let missed = 0; // a starved Hotline answers late: the gaps in the trace show when
   const gauge = (text: string, name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
@@ -130,8 +133,8 @@ function traceGovernor(everyMs = 500): { stop(): { t: number; limit: number; p50
   };
 }
 
-/** The trace in a line: the limit and median (ms) every 2 s. */
-function traceLine(trace: OverloadResult['governor']): string {
+/** The trace in a line: every fourth read (2 s apart while Hotline answers), its limit and median (ms). */
+function traceLine(trace: GovernorPoint[]): string {
   const every = trace.filter((_, i) => i % 4 === 0);
   return every.map((p) => `${p.t}s ${p.limit}/${p.p50Ms}ms`).join(', ');
 }

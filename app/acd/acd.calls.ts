@@ -224,7 +224,7 @@ export class QueueCallLog {
       // calls/s in the first seconds after a start, three lookups and a rollup per hangup kept a
       // node on SQLite busy for 20 s (docs/benchmarks.md, 2026-12-05 third session).
       // A plain statement: the repository's query building alone cost more CPU than the lookup.
-      const legs: unknown[] = await this.db.query('SELECT 1 AS one FROM acd_queue_calls WHERE source = ? AND uniqueid = ? LIMIT 1', [source, e.uniqueid]);
+      const legs: unknown[] = await this.db.query(`SELECT 1 AS one FROM ${repo.metadata.tableName} WHERE source = ? AND uniqueid = ? LIMIT 1`, [source, e.uniqueid]);
       if (!legs.length) return NO_LEGS;
       // Asterisk reports a queue timeout as QueueCallerAbandon too. A caller who really gave up
       // hangs up as they leave the queue; one still connected well after "abandoning" was let go

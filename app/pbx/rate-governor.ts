@@ -95,6 +95,8 @@ export class RateGovernor {
       this.delivered.push(perSecond(left));
       if (this.delivered.length > this.o.window) this.delivered.shift();
     }
+    // Calls come at (nearly) the limit: it binds.
+    const pressing = entered !== undefined && perSecond(entered) >= 0.9 * this.current;
     const slow = s.length >= 5 && p50 > this.o.slowMs;
     if (!slow) this.marked = false;
     if (slow) {
@@ -112,11 +114,10 @@ export class RateGovernor {
       // the way a tick. A cut is often a transient (a stall of a few seconds as an overload
       // begins: measured, docs/benchmarks.md); creeping back at 2 % of the ceiling a tick then
       // kept the limit at a third to two thirds of what the box carried for the whole overload.
-      // A box that really cannot carry it queues again, and the next cut sets the mark lower.
-      const pressing = entered !== undefined && perSecond(entered) >= 0.9 * this.current;
+      // A box that really cannot carry it queues again, and that slow spell marks the limit it reached.
       const back = pressing && this.beforeCut > this.current ? (this.beforeCut - this.current) / 2 / this.o.max : 0;
       this.raise(Math.max(this.o.increase, back));
-    } else if (entered !== undefined && left !== undefined && perSecond(entered) >= 0.9 * this.current && perSecond(left) >= 0.9 * this.current) {
+    } else if (pressing && left !== undefined && perSecond(left) >= 0.9 * this.current) {
       // Between the marks while the limit binds and the app lets out what it lets in: probe
       // upward at half the step. A box busy with the callers' SIP and the refusals answers
       // ARI in 60-150 ms at a rate it still carries; holding there after a deep first cut kept

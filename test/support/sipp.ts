@@ -250,7 +250,8 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
   const err = openSync(f('stderr.log'), 'w');
   const started = Date.now();
   // `nice` execs sipp in its own process: the pid, signals and exit code stay sipp's.
-  const child = opts.nice ? spawn('nice', ['-n', String(opts.nice), 'sipp', ...args], { stdio: ['ignore', out, err] }) : spawn('sipp', args, { stdio: ['ignore', out, err] });
+  const [command, argv] = opts.nice ? ['nice', ['-n', String(opts.nice), 'sipp', ...args]] : ['sipp', args];
+  const child = spawn(command, argv, { stdio: ['ignore', out, err] });
   closeSync(out);
   closeSync(err);
 
