@@ -5,8 +5,19 @@
 // replaced by the same parser with a StringDecoder, in a copy of exceljs loaded for this
 // module alone (any other user of exceljs keeps its own instance). Its errors are
 // XmlSyntaxError, so a reader can tell a damaged part of the file from its own failure.
+//
+// lib/utils/iterate-stream.js is replaced too. exceljs walks the zip's entries with it and
+// stops at the first 'end' event, but unzipper's Parse emits 'end' by hand as soon as its
+// writable side finishes (the parser has reached the end of the archive), while entries it
+// has already pushed still wait in its readable buffer. When the reader is slow on one entry
+// (spooling a worksheet to a temp file on a busy box), the parser runs ahead through the
+// small entries behind it and the walk ends without them: no workbook.xml, no shared
+// strings, and a TypeError ("reading 'sheets'") in exceljs. Node's own async iteration reads
+// the buffer out before it ends; like exceljs's, it leaves the stream alone when the reader
+// stops early (unzipper waits for an entry to be drained, not destroyed).
 import { createRequire, Module } from 'node:module';
 import { dirname, join, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
 type ExcelJSModule = typeof import('exceljs');
@@ -39,6 +50,20 @@ function parseSaxFactory(SaxesParser: new () => { on(e: string, f: (v: unknown) 
   };
 }
 
+/** Every chunk or object the stream gives, including those still buffered at a premature 'end'. */
+async function* iterateStream(stream: Readable): AsyncGenerator<unknown> {
+  for await (const chunk of stream.iterator({ destroyOnReturn: false })) yield chunk;
+}
+
+/** Puts a module with the given exports into the require cache under exceljs's own file name. */
+function inject(cache: NodeJS.Dict<NodeJS.Module>, file: string, exports: unknown): void {
+  const mod = new Module(file);
+  mod.filename = file;
+  mod.loaded = true;
+  mod.exports = exports;
+  cache[file] = mod;
+}
+
 function loadExcelJS(): ExcelJSModule {
   const main = require.resolve('exceljs');
   const root = dirname(main) + sep;
@@ -53,13 +78,11 @@ function loadExcelJS(): ExcelJSModule {
       delete cache[key];
     }
   }
-  const file = join(root, 'lib', 'utils', 'parse-sax.js');
-  const fixed = new Module(file);
-  fixed.filename = file;
-  fixed.loaded = true;
-  const { SaxesParser } = createRequire(file)('saxes') as { SaxesParser: Parameters<typeof parseSaxFactory>[0] };
-  fixed.exports = parseSaxFactory(SaxesParser);
-  cache[file] = fixed;
+  const utils = join(root, 'lib', 'utils');
+  const sax = join(utils, 'parse-sax.js');
+  const { SaxesParser } = createRequire(sax)('saxes') as { SaxesParser: Parameters<typeof parseSaxFactory>[0] };
+  inject(cache, sax, parseSaxFactory(SaxesParser));
+  inject(cache, join(utils, 'iterate-stream.js'), iterateStream);
   try {
     return require(main) as ExcelJSModule;
   } finally {
@@ -69,4 +92,4 @@ function loadExcelJS(): ExcelJSModule {
 }
 
 export const ExcelJS = loadExcelJS();
-export { parseSaxFactory };
+export { iterateStream, parseSaxFactory };
