@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { AmiClient } from './ami/index.js';
 import { CLOCK_VARIABLES, parseChannels, parseStatusClocks, toChannelEvent } from './ami/channel-events.js';
+import { AmiEventClock } from './ami/event-clock.js';
 import { parseQueueStatus, toQueueEvent } from './ami/queue-control.js';
 import type { AmiMessage } from './ami/types.js';
 import type { AttachedPbx, AttachedPbxSink, LinkState } from './ports.js';
@@ -28,10 +29,11 @@ export function createAttachedPbx(config: NonNullable<Config['attach']>, logger:
     logger: log,
   });
   let sink: AttachedPbxSink | undefined;
+  const clock = new AmiEventClock();
   ami.on('event', (e) => {
     if (!sink) return;
     const msg = e as unknown as AmiMessage;
-    const at = new Date();
+    const at = clock.stamp(msg);
     const q = toQueueEvent(msg, at);
     if (q) sink.onQueueEvent(q);
     const c = toChannelEvent(msg, at);

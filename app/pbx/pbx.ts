@@ -9,6 +9,7 @@ import type { AmiMessage } from './ami/types.js';
 import { fieldOf } from './ami/parser.js';
 import { AriClient } from './ari/client.js';
 import { AriCallControl, AriSoundCatalog, CALL_EVENT_TYPES, callInfo, toCallEvent } from './ari/call-control.js';
+import { AmiEventClock } from './ami/event-clock.js';
 import { AmiQueueControl, toQueueEvent } from './ami/queue-control.js';
 import { AriCallbackControl } from './callback-control.js';
 import { AmiMonitorControl } from './monitor-control.js';
@@ -72,14 +73,17 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   const queues = new AmiQueueControl(ami, () => calls.active);
   let queueSink: QueueEventSink | undefined;
   let dialplanSink: DialplanEventSink | undefined;
+  const eventClock = new AmiEventClock();
   ami.on('event', (e) => {
+    const msg = e as unknown as AmiMessage;
+    const at = eventClock.stamp(msg); // when it happened in Asterisk, not when it was read (event-clock.ts)
     // A reload of the dialplan sets its [globals] back to the file's values, the admission limits among them.
-    const name = fieldOf(e as unknown as AmiMessage, 'Event');
+    const name = fieldOf(msg, 'Event');
     if (name === 'Reload') applyAdmission();
-    else if (name === 'UserEvent' && calls.active && fieldOf(e as unknown as AmiMessage, 'UserEvent') === REFUSED_EVENT) metrics.callsRefused.inc({ where: 'dialplan' });
-    const ev = queueSink && toQueueEvent(e as unknown as Record<string, string>);
+    else if (name === 'UserEvent' && calls.active && fieldOf(msg, 'UserEvent') === REFUSED_EVENT) metrics.callsRefused.inc({ where: 'dialplan' });
+    const ev = queueSink && toQueueEvent(msg, at);
     if (ev) queueSink!.onQueueEvent(ev);
-    const dp = dialplanSink && toDialplanCallEvent(e as unknown as AmiMessage);
+    const dp = dialplanSink && toDialplanCallEvent(msg, at);
     if (!dp) return;
     // Calls the dialplan runs by itself pace admission as calls in the app do (rate-governor.ts).
     if (dp.kind === 'started') {
