@@ -1,11 +1,14 @@
 // npm run migration:run | migration:revert | migration:show
 import dataSource from '../ormconfig.js';
+import { migrate } from '../app/db/migrate.js';
+import { createLogger } from '../app/logger.js';
 
 const command = process.argv[2];
 await dataSource.initialize();
 try {
   if (command === 'run') {
-    const done = await dataSource.runMigrations({ transaction: 'each' });
+    // As at start: one node at a time, and a migration cut off part-way applied again (app/db/migrate.ts).
+    const done = await migrate(dataSource, createLogger({ level: 'info', secrets: [] }));
     console.log(done.length ? `applied: ${done.map((m) => m.name).join(', ')}` : 'no pending migrations');
   } else if (command === 'revert') {
     await dataSource.undoLastMigration({ transaction: 'each' });

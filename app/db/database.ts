@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { Backoff, type LinkState } from '../pbx/backoff.js';
 import { createDataSource } from './data-source.js';
+import { migrate } from './migrate.js';
 import { logFailure } from '../log-failure.js';
 
 export class Database {
@@ -34,7 +35,7 @@ export class Database {
     while (!this.closing) {
       try {
         await this.source.initialize();
-        const applied = await this.source.runMigrations({ transaction: 'each' });
+        const applied = await migrate(this.source, this.log);
         if (applied.length) this.log.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
         this.set(true);
         this.log.info({ type: this.config.type }, 'database ready');
