@@ -119,7 +119,9 @@ export async function startHotline(env: Record<string, string>, opts: { waitForP
     const res = await api(url, 'POST', '/api/auth/login', TEST_ADMIN, null);
     lastLogin = `${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
     return res.status === 503 ? undefined : res;
-  }, 30_000).catch((err: Error) => {
+    // A new MariaDB database gets every migration first: about a second on a quiet box, but a
+    // node of the loaded full run was still migrating after 30 s (MariaDB answered after up to 12 s).
+  }, 90_000).catch((err: Error) => {
     throw new Error(`${err.message}; last answer: ${lastLogin || 'none'}; Hotline's output (tail): ${out.slice(-1500)}`);
   });
   if (login.status !== 200) throw new Error(`test admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
