@@ -100,7 +100,7 @@ for (const kind of DB_KINDS) {
       await db?.drop();
     });
 
-    const connected = (caller: string, queue?: string) => ami.waitFor('AgentConnect', { CallerIDNum: caller, ...(queue ? { Queue: queue } : {}) }, 60_000);
+    const connected = (caller: string, queue?: string, since = 0) => ami.waitFor('AgentConnect', { CallerIDNum: caller, ...(queue ? { Queue: queue } : {}) }, 60_000, since);
     const joined = (caller: string, queue: string) => ami.waitFor('QueueCallerJoin', { CallerIDNum: caller, Queue: queue }, 60_000);
     const call = (service: string, hangupAfterMs: number, again?: string) => {
       const caller = again ?? nextCaller();
@@ -138,34 +138,63 @@ for (const kind of DB_KINDS) {
     it('runs a scripted mix of 42 calls over two queues', async () => {
       startSec = Math.floor(Date.now() / 1000) - 1;
       const all: SippCall[] = [];
-      // Every caller hangs up on its own clock (ms after Hotline answered the call), so the
-      // mix does not depend on when the test gets to run:
-      // 1. Four callers answered at once keep all four agents busy: B's two for 11 s, A's two for 16 s.
-      const first: string[] = [];
-      for (const [q, ms] of [[A, 16_000], [A, 16_000], [B, 11_000], [B, 11_000]] as const) {
-        const x = await call(svc[q]!, ms);
+      // The callers who must still be there when an agent gets free are hung up by the test
+      // (SippCall.hangup()) once what must happen before has happened, so the mix keeps its order
+      // on a slow box: a caller on a fixed timer could leave before an agent who took seconds
+      // longer was free (seen under load: a late caller of B abandoned, its AgentConnect never came).
+      const HELD = 240_000; // a held caller's own timer: far past the test's hang-up
+      // `since`: the AMI events before the call (a repeat caller's earlier AgentConnect is not its answer).
+      type Held = { caller: string; c: SippCall; since: number };
+      const held = async (q: string, again?: string): Promise<Held> => {
+        const since = ami.events.length;
+        const x = await call(svc[q]!, HELD, again);
         all.push(x.c);
-        first.push(x.caller);
+        return { ...x, since };
+      };
+      /** The caller talks `ms` from its agent's answer, then the test hangs it up. */
+      const talk = async (x: Held, q: string, ms: number) => {
+        await connected(x.caller, q, x.since);
+        await sleep(ms);
+        await x.c.hangup();
+      };
+      // 1. Four callers answered at once keep all four agents busy until the test hangs them up.
+      const first: Held[] = [];
+      for (const q of [A, A, B, B]) {
+        const x = await held(q);
+        first.push(x);
         await connected(x.caller, q);
       }
-      // 2. Four short abandons (~3 s in the queue) and two long ones (~9 s), all agents busy.
-      for (const [q, ms] of [[A, 2000], [B, 2000], [A, 2000], [B, 2000], [A, 8000], [B, 8000]] as const) all.push((await call(svc[q]!, ms)).c);
+      // 2. Four short abandons (~2 s in the queue) and two long ones (~8 s), every agent busy;
+      //    these callers leave on their own clocks.
+      const abandons: SippCall[] = [];
+      for (const [q, ms] of [[A, 2000], [B, 2000], [A, 2000], [B, 2000], [A, 8000], [B, 8000]] as const) abandons.push((await call(svc[q]!, ms)).c);
+      all.push(...abandons);
       // 3. Two callers of A overflow to B after 12 s (A's agents are still busy) and are answered
-      //    there after B's two late callers, who wait ~10 s for B's agents and talk ~4 s.
-      const overflow = [await call(svc[A]!, 24_000), await call(svc[A]!, 24_000)];
-      const late = [await call(svc[B]!, 15_000), await call(svc[B]!, 15_000)];
-      all.push(...overflow.map((x) => x.c), ...late.map((x) => x.c));
-      for (const x of late) await connected(x.caller, B);
-      for (const x of overflow) await connected(x.caller, B);
+      //    there after B's two late callers, who wait past the service level for B's agents.
+      const overflow = [await held(A), await held(A)];
+      const late = [await held(B), await held(B)];
+      for (const x of late) await joined(x.caller, B);
+      const lateJoined = Date.now();
+      await Promise.all(abandons.map((c) => c.done));
+      await sleep(Math.max(0, lateJoined + (SL + 2) * 1000 - Date.now()));
+      // B's first callers hang up: the late callers are answered (slow) and talk ~4 s.
+      await Promise.all(first.slice(2).map((x) => x.c.hangup()));
+      await Promise.all(late.map((x) => talk(x, B, 4000)));
+      // The overflow callers reached B; A's first callers hang up, and B answers the overflow.
+      for (const x of overflow) await joined(x.caller, B);
+      await Promise.all(first.slice(0, 2).map((x) => x.c.hangup()));
+      await Promise.all(overflow.map((x) => talk(x, B, 3000)));
       await Promise.all(all.map((c) => c.done));
       // 4. Waves of two callers per queue, answered at once, talking 2-3 s: 28 more calls.
       for (let wave = 0; wave < 7; wave++) {
         for (const a of agents) await waitForAgentState(hotline.url, a, 'available', 30_000);
         // The last wave: two of the first callers call again (repeat callers: not resolved on first contact).
-        const again = wave === 6 ? [first[0], first[2]] : [];
-        const w = [await call(svc[A]!, 3000 + (wave % 2) * 1000, again[0]), await call(svc[B]!, 3000, again[1]), await call(svc[A]!, 3000), await call(svc[B]!, 3000 + (wave % 2) * 1000)];
-        all.push(...w.map((x) => x.c));
-        for (const x of w) await x.c.done;
+        const again = wave === 6 ? [first[0]!.caller, first[2]!.caller] : [];
+        const w = [[A, 3000 + (wave % 2) * 1000, again[0]], [B, 3000, again[1]], [A, 3000], [B, 3000 + (wave % 2) * 1000]] as const;
+        const started: Array<[Held, string, number]> = [];
+        for (const [q, ms, who] of w) started.push([await held(q, who), q, ms]);
+        await Promise.all(started.map(([x, q, ms]) => talk(x, q, ms)));
+        await Promise.all(started.map(([x]) => x.c.done));
       }
       await Promise.all(all.map((c) => c.done));
       legs = legsOf(readQueueLog([A, B], startSec));

@@ -25,10 +25,11 @@ export class AmiWatch {
     return this;
   }
 
-  /** Waits for an event whose fields all match (string equality). */
-  waitFor(event: string, fields: Record<string, string> = {}, timeoutMs = 15_000): Promise<AmiMessage> {
+  /** Waits for an event whose fields all match (string equality), among the events from the
+   *  `since`-th on (default: all received; pass `events.length` taken earlier to skip older ones). */
+  waitFor(event: string, fields: Record<string, string> = {}, timeoutMs = 15_000, since = 0): Promise<AmiMessage> {
     return waitUntil(`AMI ${event} ${JSON.stringify(fields)}`, () =>
-      this.events.find((e) => fieldOf(e, 'Event') === event && Object.entries(fields).every(([k, v]) => fieldOf(e, k) === v)),
+      this.events.slice(since).find((e) => fieldOf(e, 'Event') === event && Object.entries(fields).every(([k, v]) => fieldOf(e, k) === v)),
     timeoutMs);
   }
 
