@@ -29,7 +29,7 @@ export class AmiWatch {
    *  `since`-th on (default: all received; pass `events.length` taken earlier to skip older ones). */
   waitFor(event: string, fields: Record<string, string> = {}, timeoutMs = 15_000, since = 0): Promise<AmiMessage> {
     return waitUntil(`AMI ${event} ${JSON.stringify(fields)}`, () =>
-      this.events.slice(since).find((e) => fieldOf(e, 'Event') === event && Object.entries(fields).every(([k, v]) => fieldOf(e, k) === v)),
+      this.events.find((e, i) => i >= since && fieldOf(e, 'Event') === event && Object.entries(fields).every(([k, v]) => fieldOf(e, k) === v)),
     timeoutMs);
   }
 
