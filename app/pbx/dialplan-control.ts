@@ -23,7 +23,7 @@ export interface DialplanControl {
 
 /** What a call the dialplan runs for Hotline reports (AMI carries the channel's snapshot with each). */
 export type DialplanCallEvent =
-  | { kind: 'started'; channelId: string; callerNumber: string; callerName: string | null; calledNumber: string; versionId: string; node: string; at: Date; /** When the dialplan admitted the call (Asterisk's clock, ms since the epoch). */ admittedAt?: number }
+  | { kind: 'started'; channelId: string; callerNumber: string; callerName: string | null; calledNumber: string; versionId: string; node: string; at: Date; /** ms from the dialplan's admission of the call to this event (rate-governor.ts). */ admissionDelayMs?: number }
   | { kind: 'step'; channelId: string; node: string; at: Date }
   | { kind: 'done'; channelId: string; at: Date }
   | { kind: 'hangup'; channelId: string; cause: string; at: Date };
@@ -73,12 +73,26 @@ export function toDialplanCallEvent(e: AmiMessage, at = new Date()): DialplanCal
     versionId: f('Version') ?? '',
     node: f('Node') ?? '',
     at,
-    ...admitted(f('Admitted')),
+    ...admissionDelay(f('Admitted'), f('Timestamp'), at),
   };
 }
 
-/** `Admitted: <seconds since the epoch, with ms>` (the dialplan's HOTLINE_NOW). */
-function admitted(v: string | undefined): { admittedAt?: number } {
-  const s = Number(v);
-  return v && Number.isFinite(s) && s > 1e9 ? { admittedAt: Math.round(s * 1000) } : {};
+/**
+ * How long after admission (`Admitted:`, the dialplan's HOTLINE_NOW, seconds since the epoch) the
+ * flow's first step ran: both times on Asterisk's clock when the event carries its `Timestamp`
+ * (manager.conf `timestampevents`). That is Asterisk's own delay (the Answer between them waits on
+ * its SIP queues when it is past its capacity), which is what the admission rate must follow; the
+ * time Hotline READ the event would add Hotline's own event-loop stalls, which do not hold up a call
+ * the dialplan runs (a 1.2 s stall cut admission to half while every call completed, 2026-12-05).
+ * Without a Timestamp, the event's time on Hotline's clock (`at`) stands in.
+ */
+function admissionDelay(admitted: string | undefined, stamped: string | undefined, at: Date): { admissionDelayMs?: number } {
+  const seconds = (v: string | undefined): number | undefined => {
+    const s = Number(v);
+    return v && Number.isFinite(s) && s > 1e9 ? s : undefined;
+  };
+  const from = seconds(admitted);
+  if (from === undefined) return {};
+  const to = seconds(stamped);
+  return { admissionDelayMs: Math.round(to !== undefined ? (to - from) * 1000 : at.getTime() - from * 1000) };
 }

@@ -88,7 +88,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     // Calls the dialplan runs by itself pace admission as calls in the app do (rate-governor.ts).
     if (dp.kind === 'started') {
       entered++;
-      if (dp.admittedAt !== undefined) governor.observe(admissionLag.lag(Date.now() - dp.admittedAt, performance.now()));
+      if (dp.admissionDelayMs !== undefined) governor.observe(admissionLag.lag(dp.admissionDelayMs, performance.now()));
     } else if (dp.kind === 'hangup') {
       left++;
     }

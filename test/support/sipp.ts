@@ -237,6 +237,11 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
     '-l', String(opts.limit ?? Math.max(calls, 1)),
     '-i', '127.0.0.1', '-mi', '127.0.0.1', '-p', String(sip), '-mp', String(media),
     '-recv_timeout', String(recvTimeoutMs), '-aa', '-nostdin',
+    // One socket stands for every caller here: at sipp's default (64 KB) it overflowed at 300-500
+    // calls/s whenever sipp was not scheduled for a moment (1,636 SIP packets dropped in one bench
+    // step, /proc/net/udp), and each drop is a retransmission 0.5 s or 1.5 s later: refusals the
+    // callers saw after 1 s. 4 MB (the kernel caps it at net.core.rmem_max/wmem_max).
+    '-buff_size', '4194304',
     '-trace_stat', '-stf', f('stats.csv'), '-fd', '1',
     '-trace_err', '-error_file', f('errors.log'),
     '-trace_logs', '-log_file', f('calls.log'),

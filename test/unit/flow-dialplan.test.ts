@@ -67,9 +67,14 @@ describe('flows compiled into the dialplan', () => {
   it('reads the events of a compiled call from AMI (the channel\'s snapshot), and ignores everything else', () => {
     const at = new Date(0);
     const base = { Context: COMPILED_CONTEXT, Uniqueid: '1700.1', CallerIDNum: '1390', CallerIDName: '<unknown>', Exten: '9001' };
-    expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlow', Version: 'v-1', Node: 'a', Admitted: '1796438121.615', ...base }, at)).to.deep.equal({
-      kind: 'started', channelId: '1700.1', callerNumber: '1390', callerName: null, calledNumber: '9001', versionId: 'v-1', node: 'a', at, admittedAt: 1796438121615,
+    // Read 9 s late (Hotline's event loop stalled): the delay is Asterisk's own, from its Timestamp.
+    const late = new Date(1796438130640);
+    expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlow', Version: 'v-1', Node: 'a', Admitted: '1796438121.615', Timestamp: '1796438121.640123', ...base }, late)).to.deep.equal({
+      kind: 'started', channelId: '1700.1', callerNumber: '1390', callerName: null, calledNumber: '9001', versionId: 'v-1', node: 'a', at: late, admissionDelayMs: 25,
     });
+    // A PBX without timestampevents: the time the event was dated on Hotline's clock stands in.
+    expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlow', Version: 'v-1', Node: 'a', Admitted: '1796438121.615', ...base }, late)).to.include({ admissionDelayMs: 9025 });
+    expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlow', Version: 'v-1', Node: 'a', ...base }, late)).not.to.have.property('admissionDelayMs');
     expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlowStep', Node: 'b', ...base }, at)).to.deep.equal({ kind: 'step', channelId: '1700.1', node: 'b', at });
     expect(toDialplanCallEvent({ Event: 'UserEvent', UserEvent: 'HotlineFlowDone', ...base }, at)).to.deep.equal({ kind: 'done', channelId: '1700.1', at });
     expect(toDialplanCallEvent({ Event: 'Hangup', Cause: '16', 'Cause-txt': 'Normal Clearing', ...base }, at)).to.deep.equal({ kind: 'hangup', channelId: '1700.1', cause: 'Normal Clearing', at });
