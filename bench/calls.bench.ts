@@ -7,14 +7,16 @@
 //       (scripts/sip-front.cfg, Kamailio), which refuses past the admission rate before Asterisk
 //       makes a channel (BENCH_PATHS 'front'), and
 //   (c) the same number through the Stasis app (a Hotline with HOTLINE_COMPILE_FLOWS=false: what
-//       every flow with digits, lookups or queues costs),
+//       every flow with digits, lookups or queues costs), and (c') the same through the SIP front
+//       (BENCH_PATHS 'front-stasis'), as the appliance takes such calls,
 // measured in one run with sipp on the same box (sipp, Asterisk and Node share the CPUs, so only
 // the ratios b/a and c/a mean much). Each path steps through rates (BENCH_RATES, calls/s); a step places
 // rate x BENCH_STEP_SECONDS calls with at most BENCH_LIMIT at once and stops at the first rate
-// with a failed call, a call not placed, or a rate sipp could not hold (< 90 % of the target).
+// with a failed call, a call not placed, or a rate sipp could not hold (< 97 % of the target).
 //
 // Env: BENCH_RATES="50,100,150,200,300,400,600,800"  BENCH_STEP_SECONDS=20 (calls-env.ts)  BENCH_LIMIT (default
-// rate x 10)  BENCH_RECV_TIMEOUT_MS=15000  BENCH_PATHS="plain,hotline,front,stasis"  BENCH_HOTLINE_NUMBER=9001
+// rate x 10)  BENCH_RECV_TIMEOUT_MS=15000  BENCH_PATHS="plain,hotline,front,stasis" (also: plain-ami,
+// front-stasis)  BENCH_HOTLINE_NUMBER=9001
 // BENCH_START_HOTLINE (not '0': start `tsx app/main.ts` on SQLite and stop it afterwards)
 // BENCH_OVERLOAD (not '0': after the clean steps, the overload step of bench/overload.ts at 1.5x
 // Hotline's highest clean rate, with HOTLINE_MAX_CALLS_PER_SECOND set to that clean rate, or to
@@ -34,9 +36,12 @@ import { ensureHotline, HOTLINE_NUMBER, killGroup, log, measure, PATHS, pbx, RAT
 import { prepareChroot } from './own-pbx.js';
 import { overloadStep, overloadTable, type OverloadResult } from './overload.js';
 import { pbxDown, ensurePbx } from '../test/support/pbx.js';
+import { AmiClient } from '../app/pbx/ami/index.js';
 
 const env = process.env;
 const FRONT_PATH = 'Hotline via the SIP front';
+const FRONT_STASIS_PATH = 'Hotline, Stasis app, via the SIP front';
+const PLAIN_AMI_PATH = 'plain dialplan, an idle AMI session logged in';
 /** The bench's own SIP front, in front of its own Asterisk. */
 const FRONT = { dir: env.BENCH_FRONT_DIR ?? `${CALLS_PBX.dir}-front`, port: env.BENCH_FRONT_PORT ?? '5262', rpcPort: env.BENCH_FRONT_RPC_PORT ?? '5282' };
 function frontScript(name: string): void {
@@ -89,6 +94,23 @@ async function run(): Promise<void> {
   // (the whole box crawls meanwhile): on this bench's own Asterisk they are hung up at once.
   const afterFailure = (): void => void pbx('channel request hangup all');
   if (PATHS.includes('plain')) results.push(await measure('plain dialplan', '9000', { afterFailure }));
+  if (PATHS.includes('plain-ami')) {
+    // The same plain dialplan with one AMI session logged in that asks for no event at all
+    // (`Events: off`): Asterisk turns every channel message into AMI text as soon as any session
+    // is logged in (manager.c, any_manager_listeners), whatever the sessions asked for. Every
+    // Hotline path has its AMI session; this shows what that alone costs plain dialplan.
+    const idle = new AmiClient({
+      host: '127.0.0.1', port: Number(env.HOTLINE_AMI_PORT ?? 5038),
+      username: env.HOTLINE_AMI_USER ?? 'hotline', secret: env.HOTLINE_AMI_PASSWORD ?? 'hotline-dev-ami', events: 'off',
+    });
+    idle.start();
+    try {
+      await idle.waitForConnected(15_000);
+      results.push(await measure(PLAIN_AMI_PATH, '9000', { afterFailure }));
+    } finally {
+      await idle.stop();
+    }
+  }
   if (PATHS.includes('hotline')) {
     // Hotline's own capacity: the admission rate limit out of the way (BENCH_CLEAN_MAX_PER_SECOND).
     const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000' }, async () => {
@@ -105,30 +127,40 @@ async function run(): Promise<void> {
       });
     }
   }
-  let frontOverload: OverloadResult | undefined;
-  if (PATHS.includes('front')) {
-    // The same compiled calls through the SIP front (scripts/sip-front.cfg): admission refuses
-    // there, before Asterisk makes a channel. The callers send their INVITEs to the front.
+  // The same calls through the SIP front (scripts/sip-front.cfg), as the appliance takes them
+  // (Vagrantfile): admission refuses there, before Asterisk makes a channel. The callers send
+  // their INVITEs to the front. 'front': the compiled number; 'front-stasis': the same number
+  // through the Stasis app (flows with digits, lookups or queues).
+  type ViaFront = { path: string; env: Record<string, string>; where: 'dialplan' | 'app' };
+  const viaFront: ViaFront[] = [];
+  if (PATHS.includes('front')) viaFront.push({ path: FRONT_PATH, env: {}, where: 'dialplan' });
+  if (PATHS.includes('front-stasis')) viaFront.push({ path: FRONT_STASIS_PATH, env: { HOTLINE_COMPILE_FLOWS: 'false' }, where: 'app' });
+  const frontOverloads: Record<string, OverloadResult> = {};
+  if (viaFront.length) {
     const target = `127.0.0.1:${FRONT.port}`;
     const frontEnv = { HOTLINE_SIP_FRONT_URL: `http://127.0.0.1:${FRONT.rpcPort}/RPC` };
     frontScript('sip-front-up.sh');
     try {
-      const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000', ...frontEnv }, async () => {
-        await runsIn(HOTLINE_NUMBER, 'dialplan');
-        return measure(FRONT_PATH, HOTLINE_NUMBER, { afterFailure, target });
-      });
-      results.push(clean);
-      if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
-        const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
-        frontOverload = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap, ...frontEnv }, async () => {
-          await runsIn(HOTLINE_NUMBER, 'dialplan');
-          return overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap), target);
+      for (const v of viaFront) {
+        const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000', ...frontEnv, ...v.env }, async () => {
+          await runsIn(HOTLINE_NUMBER, v.where);
+          return measure(v.path, HOTLINE_NUMBER, { afterFailure, target });
         });
+        results.push(clean);
+        if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
+          const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
+          frontOverloads[v.path] = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap, ...frontEnv, ...v.env }, async () => {
+            await runsIn(HOTLINE_NUMBER, v.where);
+            return overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap), target);
+          });
+        }
       }
     } finally {
       frontScript('sip-front-down.sh');
     }
   }
+  const frontOverload = frontOverloads[FRONT_PATH];
+  const frontStasisOverload = frontOverloads[FRONT_STASIS_PATH];
   let stasisOverload: OverloadResult | undefined;
   if (PATHS.includes('stasis')) {
     const inApp = { HOTLINE_COMPILE_FLOWS: 'false' };
@@ -159,12 +191,17 @@ async function run(): Promise<void> {
   const ratio = ratioOf('Hotline');
   const stasisRatio = ratioOf('Hotline, Stasis app');
   const frontRatio = ratioOf(FRONT_PATH);
+  const frontStasisRatio = ratioOf(FRONT_STASIS_PATH);
+  const plainAmiRatio = ratioOf(PLAIN_AMI_PATH);
+  if (plainAmiRatio !== null) log(`\nratio plain dialplan with an idle AMI session / without: ${plainAmiRatio}`);
   if (ratio !== null) log(`\nratio Hotline / plain dialplan: ${ratio}`);
   if (frontRatio !== null) log(`ratio Hotline through the SIP front / plain dialplan: ${frontRatio}`);
   if (stasisRatio !== null) log(`ratio Hotline through the Stasis app / plain dialplan: ${stasisRatio}`);
+  if (frontStasisRatio !== null) log(`ratio Hotline through the SIP front and the Stasis app / plain dialplan: ${frontStasisRatio}`);
   if (overload) log(`\noverload at 1.5x the clean Hotline rate:\n${overloadTable(overload)}`);
   if (frontOverload) log(`\noverload at 1.5x the clean rate through the SIP front:\n${overloadTable(frontOverload)}`);
   if (stasisOverload) log(`\noverload at 1.5x the clean rate through the Stasis app:\n${overloadTable(stasisOverload)}`);
+  if (frontStasisOverload) log(`\noverload at 1.5x the clean rate through the SIP front and the Stasis app:\n${overloadTable(frontStasisOverload)}`);
 
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = join(ROOT, 'bench', 'results');
@@ -173,7 +210,7 @@ async function run(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({
     date: new Date().toISOString(), asterisk, cpus: cpus().length, cpuModel: cpus()[0]?.model,
     settings: { pbx: CALLS_PBX, maxCallsInApp: env.HOTLINE_MAX_CALLS_IN_APP ?? 'default', rates: RATES, stepSeconds: STEP_SECONDS, limit: env.BENCH_LIMIT ?? 'rate x 10', recvTimeoutMs: RECV_TIMEOUT_MS, scenario: 'uac-wait-bye' },
-    results, ratio, stasisRatio, frontRatio, overload, frontOverload, stasisOverload,
+    results, ratio, stasisRatio, frontRatio, plainAmiRatio, frontStasisRatio, overload, frontOverload, stasisOverload, frontStasisOverload,
   }, null, 2)}\n`);
   log(`results: ${file}`);
 }

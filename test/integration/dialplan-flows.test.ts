@@ -4,6 +4,7 @@
 // their records (from AMI). A change to the flow or the number takes effect in Asterisk at once.
 import { expect } from 'chai';
 import { fieldOf } from '../../app/pbx/ami/parser.js';
+import { toDialplanCallEvent } from '../../app/pbx/dialplan-control.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api, publishFlow } from '../support/api.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
@@ -90,6 +91,12 @@ for (const kind of DB_KINDS) {
       expect(row.answered_at).to.not.equal(null);
       expect(steps(row)).to.deep.equal(['announce']);
       expect(enteredStasis(caller), 'the call never entered the Stasis app').to.equal(false);
+      // What paces admission is Asterisk's own delay from admitting the call to the flow's first
+      // step (both times on its clock), not when Hotline read the event: read 5 s late (a stalled
+      // Hotline), it is still the few ms the Answer took.
+      const started = ami.events.find((e) => fieldOf(e, 'UserEvent') === 'HotlineFlow' && fieldOf(e, 'CallerIDNum') === caller);
+      expect(started, 'the flow\'s first event').to.not.equal(undefined);
+      expect(toDialplanCallEvent(started!, new Date(Date.now() + 5000))).to.have.property('admissionDelayMs').that.is.within(0, 1000);
       // The call's page shows its timeline like any other call's.
       const call = await api(hotline.url, 'GET', `/api/calls/${row.id}`);
       expect((call.body.events as Array<{ type: string }>).map((e) => e.type)).to.deep.equal(['entered', 'answered', 'step', 'ended']);
