@@ -145,11 +145,12 @@ export class RateGovernor {
 }
 
 /**
- * How late a call reaches a step, from a timestamp another clock wrote (Asterisk's, for calls the
- * dialplan runs: admission time to the flow's first event): the raw difference less the least one
- * seen over the last `windowMs`, so a clock offset between Asterisk and Hotline (another host)
- * cancels out and only the delay the box adds remains. The baseline is the minimum of `buckets`
- * spans, so a long overload does not become the new normal within one span.
+ * How late a call reaches a step (for calls the dialplan runs: admission time to the flow's first
+ * event, both on Asterisk's clock when its events carry a Timestamp, dialplan-control.ts): the raw
+ * difference less the least one seen over the last `windowMs`, so only the delay the box adds
+ * remains (what a step takes at best drops out, and where the read time must stand in, a clock
+ * offset between Asterisk and Hotline on another host cancels out). The baseline is the minimum
+ * of `buckets` spans, so a long overload does not become the new normal within one span.
  */
 export class LagBaseline {
   private readonly minima: number[] = [];
