@@ -29,11 +29,13 @@ describe('the Vagrantfile (appliance and HA pair)', () => {
     expect(pbx).to.include('HOTLINE_AMI_PERMIT=192.168.56.0/255.255.255.0').and.include("'hotline'@'192.168.56.%'");
   });
 
-  it('the SIP front runs beside Asterisk (Debian\'s own kamailio service off), and the Hotline nodes set its rate', () => {
+  it('the SIP front runs beside Asterisk (Debian\'s own kamailio service off, its receive buffer allowed 4 MB), and the Hotline nodes set its rate', () => {
     for (const [box, allow] of [['hotline', '127.0.0.1'], ['ha-pbx', '192.168.56.11,192.168.56.12']] as const) {
       const script = machines[box]!.scripts[0]!;
       expect(script, box).to.include('apt-get install -y -qq kamailio').and.include('systemctl disable --now kamailio')
-        .and.include(`HOTLINE_SIP_FRONT_RPC_ALLOW=${allow}`).and.include('ExecStart=/bin/bash /opt/hotline/scripts/sip-front-up.sh');
+        .and.include(`HOTLINE_SIP_FRONT_RPC_ALLOW=${allow}`).and.include('ExecStart=/bin/bash /opt/hotline/scripts/sip-front-up.sh')
+        // sip-front.cfg's maxbuffer (4 MB) needs the kernel's cap raised: a burst is queued, not dropped.
+        .and.include("echo 'net.core.rmem_max = 4194304' >/etc/sysctl.d/60-hotline-sip-front.conf");
     }
     expect(machines['hotline']!.scripts[0]).to.include('HOTLINE_SIP_FRONT_URL=http://127.0.0.1:5071/RPC');
     for (const node of ['ha-node1', 'ha-node2']) expect(machines[node]!.scripts[0], node).to.include('HOTLINE_SIP_FRONT_URL=http://192.168.56.20:5071/RPC');
