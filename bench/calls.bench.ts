@@ -32,11 +32,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { CALLS_PBX } from './calls-env.js';
-import { ensureHotline, HOTLINE_NUMBER, killGroup, log, measure, PATHS, pbx, RATES, RECV_TIMEOUT_MS, ROOT, STEP_SECONDS, stopHotline, type PathResult } from './lib.js';
+import { benchAmi, ensureHotline, HOTLINE_NUMBER, killGroup, log, measure, PATHS, pbx, RATES, RECV_TIMEOUT_MS, ROOT, STEP_SECONDS, stopHotline, type PathResult } from './lib.js';
 import { prepareChroot } from './own-pbx.js';
 import { overloadStep, overloadTable, type OverloadResult } from './overload.js';
 import { pbxDown, ensurePbx } from '../test/support/pbx.js';
-import { AmiClient } from '../app/pbx/ami/index.js';
 
 const env = process.env;
 const FRONT_PATH = 'Hotline via the SIP front';
@@ -99,10 +98,7 @@ async function run(): Promise<void> {
     // (`Events: off`): Asterisk turns every channel message into AMI text as soon as any session
     // is logged in (manager.c, any_manager_listeners), whatever the sessions asked for. Every
     // Hotline path has its AMI session; this shows what that alone costs plain dialplan.
-    const idle = new AmiClient({
-      host: '127.0.0.1', port: Number(env.HOTLINE_AMI_PORT ?? 5038),
-      username: env.HOTLINE_AMI_USER ?? 'hotline', secret: env.HOTLINE_AMI_PASSWORD ?? 'hotline-dev-ami', events: 'off',
-    });
+    const idle = benchAmi('off');
     idle.start();
     try {
       await idle.waitForConnected(15_000);

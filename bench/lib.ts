@@ -6,6 +6,7 @@ import { mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AmiClient } from '../app/pbx/ami/index.js';
 import { runSipp } from '../test/support/sipp.js';
 import type { SippResult } from '../test/support/sipp.js';
 
@@ -33,6 +34,14 @@ export interface Step {
   logDir: string;
 }
 export interface PathResult { path: string; number: string; maxRate: number; attemptedAtMax: number; steps: Step[] }
+
+/** An AMI client of the bench's Asterisk (HOTLINE_AMI_*), with Hotline's credentials; `events`: the classes it asks for. */
+export function benchAmi(events: string): AmiClient {
+  return new AmiClient({
+    host: '127.0.0.1', port: Number(env.HOTLINE_AMI_PORT ?? 5038),
+    username: env.HOTLINE_AMI_USER ?? 'hotline', secret: env.HOTLINE_AMI_PASSWORD ?? 'hotline-dev-ami', events,
+  });
+}
 
 export const log = (msg: string): void => { process.stdout.write(`${msg}\n`); };
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

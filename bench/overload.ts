@@ -10,9 +10,9 @@
 // answer unless Asterisk's BYE came first (fallback callers wait in the fallback queue until then).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AmiClient, fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
+import { fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
 import { runSipp } from '../test/support/sipp.js';
-import { achievedRate, activeCalls, env, HTTP_PORT, log, pbx, RECV_TIMEOUT_MS, SIPP_NICE, STEP_SECONDS, waitForIdlePbx } from './lib.js';
+import { achievedRate, activeCalls, benchAmi, env, HTTP_PORT, log, pbx, RECV_TIMEOUT_MS, SIPP_NICE, STEP_SECONDS, waitForIdlePbx } from './lib.js';
 
 const HOLD_MS = Number(env.BENCH_OVERLOAD_HOLD_MS ?? 5000);
 const CALLER = '5550198';
@@ -68,11 +68,7 @@ interface Track { arrivedAt: number; shedAt?: number; shed?: 'refused' | 'fallba
 /** Newchannel, HotlineFallback and Hangup of the bench's callers, timed as the bench receives them. */
 class OverloadWatch {
   readonly byUid = new Map<string, Track>();
-  private readonly client = new AmiClient({
-    host: '127.0.0.1', port: Number(env.HOTLINE_AMI_PORT ?? 5038),
-    username: env.HOTLINE_AMI_USER ?? 'hotline', secret: env.HOTLINE_AMI_PASSWORD ?? 'hotline-dev-ami',
-    events: 'call,user',
-  });
+  private readonly client = benchAmi('call,user');
 
   async start(): Promise<void> {
     this.client.on('event', (e) => this.onEvent(e as unknown as AmiMessage));
