@@ -14,6 +14,8 @@ RPC_PORT="${HOTLINE_SIP_FRONT_RPC_PORT:-5071}"
 RPC_ALLOW="${HOTLINE_SIP_FRONT_RPC_ALLOW:-127.0.0.1}"
 PBX_HOST="$PBX_BIND"; [ "$PBX_HOST" = "0.0.0.0" ] && PBX_HOST=127.0.0.1
 FRONT_PIDFILE="$FRONT_DIR/kamailio.pid"
+# SCHED_RR priority of the front's processes (sip-front-up.sh): above Asterisk's 10.
+FRONT_RT_PRIORITY="${HOTLINE_SIP_FRONT_RT_PRIORITY:-20}"
 
 # The front's pid (from the pid file, checked against /proc), or nothing.
 front_pid() {
