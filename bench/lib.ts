@@ -76,8 +76,13 @@ export async function waitForIdlePbx(timeoutMs = 60000): Promise<void> {
  */
 const PLACED_SHARE = 0.97;
 
-/** BENCH_SIPP_NICE: the callers' (sipp's) nice value; bench:calls sets -5 (calls-env.ts), the others leave sipp at 0. */
-export const SIPP_NICE = Number(env.BENCH_SIPP_NICE ?? 0) || undefined;
+/** BENCH_SIPP_NICE: the callers' (sipp's) nice value; BENCH_SIPP_RT_PRIORITY: their realtime
+ *  priority instead (SCHED_RR). bench:calls sets both where allowed (calls-env.ts); the others
+ *  leave sipp at normal priority. Spread into runSipp's options. */
+export const SIPP_PRIORITY = {
+  nice: Number(env.BENCH_SIPP_NICE ?? 0) || undefined,
+  realtimePriority: Number(env.BENCH_SIPP_RT_PRIORITY ?? 0) || undefined,
+};
 
 /** Calls/s sipp actually placed: from the first stats row where every call had been created. */
 export function achievedRate(r: SippResult, attempted: number): number {
@@ -105,7 +110,7 @@ export async function step(number: string, rate: number, o: StepOptions = {}): P
   const attempted = Math.max(1, Math.round(rate * STEP_SECONDS));
   await o.before?.();
   const r = await runSipp({
-    nice: SIPP_NICE,
+    ...SIPP_PRIORITY,
     ...(o.hangupAfterMs ? { hangupAfterMs: o.hangupAfterMs } : {}),
     scenario: 'uac-wait-bye', service: number, caller: '5550199', calls: attempted, rate,
     limit: Number(env.BENCH_LIMIT ?? rate * 10), recvTimeoutMs: RECV_TIMEOUT_MS,

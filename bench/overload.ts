@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
 import { runSipp } from '../test/support/sipp.js';
-import { achievedRate, activeCalls, benchAmi, env, HTTP_PORT, log, pbx, RECV_TIMEOUT_MS, SIPP_NICE, STEP_SECONDS, waitForIdlePbx } from './lib.js';
+import { achievedRate, activeCalls, benchAmi, env, HTTP_PORT, log, pbx, RECV_TIMEOUT_MS, SIPP_PRIORITY, STEP_SECONDS, waitForIdlePbx } from './lib.js';
 
 const HOLD_MS = Number(env.BENCH_OVERLOAD_HOLD_MS ?? 5000);
 const CALLER = '5550198';
@@ -149,7 +149,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   await waitForIdlePbx(120_000);
   const leftover = activeCalls();
   // The Hotline was just started: 3 s at half the clean rate first, as the clean steps had (JIT, caches).
-  const warm = await runSipp({ nice: SIPP_NICE, scenario: 'uac-overload', service: number, caller: '5550197', calls: Math.ceil(cleanRate * 1.5), rate: Math.ceil(cleanRate / 2), hangupAfterMs: HOLD_MS, recvTimeoutMs: RECV_TIMEOUT_MS, ...(target ? { target } : {}) });
+  const warm = await runSipp({ ...SIPP_PRIORITY, scenario: 'uac-overload', service: number, caller: '5550197', calls: Math.ceil(cleanRate * 1.5), rate: Math.ceil(cleanRate / 2), hangupAfterMs: HOLD_MS, recvTimeoutMs: RECV_TIMEOUT_MS, ...(target ? { target } : {}) });
   log(`  warm-up: ${warm.events.PBX_BYE}/${Math.ceil(cleanRate * 1.5)} completed`);
   await waitForIdlePbx();
   const watch = new OverloadWatch();
@@ -158,7 +158,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   let r;
   try {
     r = await runSipp({
-      nice: SIPP_NICE, scenario: 'uac-overload', service: number, caller: CALLER, calls: attempted, rate, hangupAfterMs: HOLD_MS,
+      ...SIPP_PRIORITY, scenario: 'uac-overload', service: number, caller: CALLER, calls: attempted, rate, hangupAfterMs: HOLD_MS,
       limit: Number(env.BENCH_LIMIT ?? rate * 10), recvTimeoutMs: RECV_TIMEOUT_MS,
       deadlineMs: STEP_SECONDS * 3000 + RECV_TIMEOUT_MS * 2 + HOLD_MS + 30000, keepLogs: true, ...(target ? { target } : {}),
     });

@@ -55,6 +55,9 @@ export interface SippOptions {
   /** Run sipp at this nice value (e.g. -5): a load generator on the box under test keeps its
    *  pace instead of waiting behind the processes it measures (benches; needs root below 0). */
   nice?: number;
+  /** Run sipp at this realtime priority (SCHED_RR, chrt; root): callers that stand for another
+   *  box keep their pace even against the realtime Asterisk (bench:calls). Before `nice`. */
+  realtimePriority?: number;
   /** More -key keywords / -set variables, and raw arguments. */
   keys?: Record<string, string>;
   vars?: Record<string, string | number>;
@@ -254,8 +257,9 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
   const out = openSync(f('screen.log'), 'w');
   const err = openSync(f('stderr.log'), 'w');
   const started = Date.now();
-  // `nice` execs sipp in its own process: the pid, signals and exit code stay sipp's.
-  const [command, argv] = opts.nice ? ['nice', ['-n', String(opts.nice), 'sipp', ...args]] : ['sipp', args];
+  // `chrt` and `nice` exec sipp in its own process: the pid, signals and exit code stay sipp's.
+  const [command, argv] = opts.realtimePriority ? ['chrt', ['--rr', String(opts.realtimePriority), 'sipp', ...args]]
+    : opts.nice ? ['nice', ['-n', String(opts.nice), 'sipp', ...args]] : ['sipp', args];
   const child = spawn(command, argv, { stdio: ['ignore', out, err] });
   closeSync(out);
   closeSync(err);
