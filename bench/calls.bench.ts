@@ -34,6 +34,7 @@ import { join } from 'node:path';
 import { CALLS_PBX } from './calls-env.js';
 import { benchAmi, ensureHotline, HOTLINE_NUMBER, killGroup, log, measure, PATHS, pbx, RATES, RECV_TIMEOUT_MS, ROOT, STEP_SECONDS, stopHotline, type PathResult } from './lib.js';
 import { prepareChroot } from './own-pbx.js';
+import { boxLoad, describeLoad } from './box-load.js';
 import { overloadStep, overloadTable, type OverloadResult } from './overload.js';
 import { pbxDown, ensurePbx } from '../test/support/pbx.js';
 
@@ -87,6 +88,10 @@ async function main(): Promise<void> {
 async function run(): Promise<void> {
   const asterisk = /Asterisk\s+(\S+)/.exec(pbx('core show version'))?.[1] ?? '?';
   log(`calls bench: rates ${RATES.join(', ')} calls/s, ${STEP_SECONDS} s of calls per step; Asterisk ${asterisk}, ${cpus().length} CPUs`);
+  // Something else busy on the box (a test run's Asterisk or browser left running) skews every
+  // step: said once here, and kept in the results.
+  const boxBefore = await boxLoad();
+  log(`before the bench: ${describeLoad(boxBefore)}${boxBefore.busyPercent > 10 ? ' <- warning: the box is not idle; the figures below measure what that leaves' : ''}`);
   const results: PathResult[] = [];
   let overload: OverloadResult | undefined;
   // A step past capacity leaves thousands of calls that Asterisk, starved of CPU, clears only slowly
@@ -204,7 +209,7 @@ async function run(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `calls-${date}.json`);
   writeFileSync(file, `${JSON.stringify({
-    date: new Date().toISOString(), asterisk, cpus: cpus().length, cpuModel: cpus()[0]?.model,
+    date: new Date().toISOString(), asterisk, cpus: cpus().length, cpuModel: cpus()[0]?.model, boxBefore,
     settings: { pbx: CALLS_PBX, maxCallsInApp: env.HOTLINE_MAX_CALLS_IN_APP ?? 'default', rates: RATES, stepSeconds: STEP_SECONDS, limit: env.BENCH_LIMIT ?? 'rate x 10', recvTimeoutMs: RECV_TIMEOUT_MS, scenario: 'uac-wait-bye' },
     results, ratio, stasisRatio, frontRatio, plainAmiRatio, frontStasisRatio, overload, frontOverload, stasisOverload, frontStasisOverload,
   }, null, 2)}\n`);

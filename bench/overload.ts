@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
 import { runSipp } from '../test/support/sipp.js';
+import { boxLoad, describeLoad, type BoxLoad } from './box-load.js';
 import { achievedRate, activeCalls, benchAmi, env, HTTP_PORT, log, pbx, RECV_TIMEOUT_MS, SIPP_PRIORITY, STEP_SECONDS, waitForIdlePbx } from './lib.js';
 
 const HOLD_MS = Number(env.BENCH_OVERLOAD_HOLD_MS ?? 5000);
@@ -45,6 +46,8 @@ export interface OverloadResult {
   refusalAsSeenMs: { p50: number; p95: number; p99: number; max: number; over1s: number };
   /** Asterisk BYEs sipp called unexpected (its wait loop between polls): counted as completed, and as failed in sipp. */
   byeRaces: number;
+  /** The box just before the offer (bench/box-load.ts): what else used its CPU. */
+  boxBefore: BoxLoad;
   /** What the admission governor did during the step: its limit and median round trip, read from /metrics every 0.5 s. */
   governor: GovernorPoint[];
   /** ms from Newchannel to HotlineRefused or HotlineFallback, over the calls not admitted. */
@@ -152,6 +155,8 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   const warm = await runSipp({ ...SIPP_PRIORITY, scenario: 'uac-overload', service: number, caller: '5550197', calls: Math.ceil(cleanRate * 1.5), rate: Math.ceil(cleanRate / 2), hangupAfterMs: HOLD_MS, recvTimeoutMs: RECV_TIMEOUT_MS, ...(target ? { target } : {}) });
   log(`  warm-up: ${warm.events.PBX_BYE}/${Math.ceil(cleanRate * 1.5)} completed`);
   await waitForIdlePbx();
+  const boxBefore = await boxLoad();
+  log(`  before the offer: ${describeLoad(boxBefore)}`);
   const watch = new OverloadWatch();
   await watch.start();
   const governor = traceGovernor();
@@ -202,7 +207,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   const res: OverloadResult = {
     cleanRate, maxPerSecond, offeredRate: rate, placedRate: Math.round(achievedRate(r, attempted) * 10) / 10, attempted, arrived: tracks.length,
     sippFailed: r.failed, sippFailures: r.failures, admitted: admittedTracks.length, completed,
-    admittedNotCompleted: admittedTracks.length - completed, refusedByReason, fallbackByReason, sippRefused, frontRefused, byeRaces, governor: trace,
+    admittedNotCompleted: admittedTracks.length - completed, refusedByReason, fallbackByReason, sippRefused, frontRefused, byeRaces, boxBefore, governor: trace,
     refusalAsSeenMs: spread(seen),
     toFallbackMs: spread(waits),
     completedPerSecond: Math.round(completedPerSecond * 10) / 10,
@@ -239,6 +244,7 @@ export function overloadTable(o: OverloadResult): string {
     [`completed calls/s over the offer of ${o.offerSeconds} s (ratio to the clean rate)`, `${o.completedPerSecond} (${o.ratioToClean})`],
     ['completed calls/s up to the last hangup', String(o.completedPerSecondToLastHangup)],
     ['admission limit / median round trip every 2 s (governor)', traceLine(o.governor)],
+    ['before the offer (CPU over 3 s)', describeLoad(o.boxBefore)],
     ['verdict', o.ok ? 'degrades gracefully' : `NOT graceful: ${o.why.join('; ')}`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
