@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { createDataSource } from '../app/db/data-source.js';
-import { AmiClient, fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
+import { fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
 import { openDesk } from '../test/support/desk-lab.js';
 import { createDeskAgent, QUEUE, SERVICE, setupDeskLab } from '../test/support/desk-lab.js';
 import { createTestDb, dbConfig } from '../test/support/db.js';
@@ -18,6 +18,7 @@ import { cli, hangupAll, waitUntil } from '../test/support/pbx.js';
 import { api } from '../test/support/api.js';
 import { startCall } from '../test/support/sipp.js';
 import { popCallers, seedCrm } from './crm-seed.js';
+import { benchAmi } from './lib.js';
 
 const env = process.env;
 
@@ -35,7 +36,7 @@ export async function ringToPaintedPop(out: (s: string) => void): Promise<PopFig
   const CUSTOMERS = Number(env.BENCH_CONSOLE_CUSTOMERS ?? 1_000_000);
   const CALLS = Number(env.BENCH_CONSOLE_POP_CALLS ?? 200);
   const db = await createTestDb('mariadb');
-  const ami = new AmiClient({ host: '127.0.0.1', port: Number(env.HOTLINE_AMI_PORT ?? 5038), username: env.HOTLINE_AMI_USER ?? 'hotline', secret: env.HOTLINE_AMI_PASSWORD ?? 'hotline-dev-ami', events: 'agent' });
+  const ami = benchAmi('agent');
   try {
     const ds = createDataSource(dbConfig(db));
     await ds.initialize();

@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createDataSource } from '../app/db/data-source.js';
-import { AmiClient, fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
+import { fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
 import { createAgent, createQueue, queueFlow } from '../test/support/acd.js';
 import { startAgents } from '../test/support/agents.js';
 import { api } from '../test/support/api.js';
@@ -22,6 +22,7 @@ import { openConsole } from '../test/support/live.js';
 import { ensurePbx, hangupAll } from '../test/support/pbx.js';
 import { startCall } from '../test/support/sipp.js';
 import { popCallers, seedCrm } from './crm-seed.js';
+import { benchAmi } from './lib.js';
 
 const env = process.env;
 const CUSTOMERS = Number(env.BENCH_POP_CUSTOMERS ?? 1_000_000);
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   hangupAll();
   const db = await createTestDb('mariadb');
   const phones = await startAgents(AGENTS, { ringMs: 1500 });
-  const ami = new AmiClient({ host: '127.0.0.1', port: Number(env.HOTLINE_AMI_PORT ?? 5038), username: env.HOTLINE_AMI_USER ?? 'hotline', secret: env.HOTLINE_AMI_PASSWORD ?? 'hotline-dev-ami', events: 'agent' });
+  const ami = benchAmi('agent');
   try {
     const ds = createDataSource(dbConfig(db));
     await ds.initialize();
