@@ -14,6 +14,10 @@ RPC_PORT="${HOTLINE_SIP_FRONT_RPC_PORT:-5071}"
 RPC_ALLOW="${HOTLINE_SIP_FRONT_RPC_ALLOW:-127.0.0.1}"
 PBX_HOST="$PBX_BIND"; [ "$PBX_HOST" = "0.0.0.0" ] && PBX_HOST=127.0.0.1
 FRONT_PIDFILE="$FRONT_DIR/kamailio.pid"
+# Past this average time (ms) for Asterisk to answer a relayed INVITE, the front refuses calls
+# until it catches up, whatever the rate (scripts/sip-front.cfg, route ADMIT); 0: never.
+FRONT_MAX_ANSWER_MS="${HOTLINE_SIP_FRONT_MAX_ANSWER_MS:-500}"
+[[ "$FRONT_MAX_ANSWER_MS" =~ ^[0-9]+$ ]] || { echo "sip-front: HOTLINE_SIP_FRONT_MAX_ANSWER_MS must be a whole number of ms, not '$FRONT_MAX_ANSWER_MS'" >&2; exit 64; }
 # SCHED_RR priority of the front's processes (sip-front-up.sh): above Asterisk's 10.
 FRONT_RT_PRIORITY="${HOTLINE_SIP_FRONT_RT_PRIORITY:-20}"
 

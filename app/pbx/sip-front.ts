@@ -37,6 +37,11 @@ export class SipFront {
     return this.shared('refused');
   }
 
+  /** Of them, those refused because Asterisk answered slowly (scripts/sip-front.cfg, HOTLINE_SIP_FRONT_MAX_ANSWER_MS). */
+  slowRefused(): Promise<number> {
+    return this.shared('slow');
+  }
+
   private async shared(name: string): Promise<number> {
     const r = (await this.call('pv.shvGet', [name])) as { value?: unknown } | Array<{ value?: unknown }>;
     const value = Array.isArray(r) ? r[0]?.value : r?.value;
@@ -76,6 +81,7 @@ export class FrontAdmission {
   private failing = false;
   /** The front's refusal count at this node's last read; none until the first read since activation. */
   private refusedAt: number | undefined;
+  private slowAt: number | undefined;
   link: LinkState = { up: false, since: new Date(), detail: 'not reached yet (only the active node sets its rate)' };
 
   constructor(private readonly front: SipFront, private readonly log: Logger, private readonly onRefused: (calls: number) => void) {}
@@ -88,11 +94,13 @@ export class FrontAdmission {
   activate(callsPerSecond: number): void {
     this.set(callsPerSecond);
     if (this.refusedAt === undefined) void this.front.refused().then((n) => (this.refusedAt ??= n), this.failed('read'));
+    if (this.slowAt === undefined) void this.front.slowRefused().then((n) => (this.slowAt ??= n), this.failed('read'));
   }
 
   /** No longer active: what the front refuses from now on is another node's to count. */
   deactivate(): void {
     this.refusedAt = undefined;
+    this.slowAt = undefined;
   }
 
   /** The read-back: refusals since the last read into the metric; a rate that is not `callsPerSecond` (a restarted front) set again. */
@@ -102,6 +110,13 @@ export class FrontAdmission {
       // A restarted front counts from 0 again.
       if (this.refusedAt !== undefined) this.onRefused(refused >= this.refusedAt ? refused - this.refusedAt : refused);
       this.refusedAt = refused;
+    }
+    // Refusals because Asterisk answered slowly: the box is behind whatever the rate; said once a check.
+    const slow = await this.front.slowRefused().catch(this.failed('read'));
+    if (slow !== undefined) {
+      const since = this.slowAt === undefined ? 0 : slow >= this.slowAt ? slow - this.slowAt : slow;
+      if (since > 0) this.log.warn({ calls: since }, 'the SIP front refused calls because Asterisk answered slowly (it is behind; see HOTLINE_SIP_FRONT_MAX_ANSWER_MS)');
+      this.slowAt = slow;
     }
     const at = await this.front.rate().then((r) => (this.ok(), r), this.failed('read'));
     if (at !== undefined && at !== frontRate(frontInterval(callsPerSecond))) {

@@ -128,4 +128,43 @@ describe('SIP front: calls past the admission rate are refused before Asterisk m
     const problems = hotline.logLines().filter((l) => l.level >= 50);
     expect(problems, JSON.stringify(problems)).to.deep.equal([]);
   });
+  it('Asterisk frozen for 3 s: the front refuses the next calls at once (Asterisk answers slowly), lets calls in again once it caught up, and every admitted call completes', async () => {
+    // As a starved Asterisk looks from outside (bench:calls once saw one run the dialplan of some
+    // calls 1 s after their INVITE): it is stopped (SIGSTOP) for 3 s while calls come at 10 a
+    // second, well under Hotline's rate of 20. The answers of the calls sent meanwhile come seconds
+    // late; past the front's 500 ms average (HOTLINE_SIP_FRONT_MAX_ANSWER_MS), it refuses.
+    const slowBefore = await front.slowRefused();
+    const caller = '5551961';
+    const sipp = runSipp({ scenario: 'uac-overload', service: '9001', caller, calls: 100, rate: 10, limit: 100, hangupAfterMs: 8000, recvTimeoutMs: 20_000, target: sipTarget, keepLogs: true });
+    const [pid] = pbxPids();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    process.kill(pid!, 'SIGSTOP');
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    } finally {
+      process.kill(pid!, 'SIGCONT');
+    }
+    const r = await sipp;
+    expect(r.failed, `no call failed in sipp: ${JSON.stringify(r.failures)}, logs ${r.logDir}`).to.equal(0);
+    expect(r.events.REFUSED + r.events.PBX_BYE, `every call refused or completed: ${JSON.stringify(r.events)}`).to.equal(100);
+    const refusedSlow = (await front.slowRefused()) - slowBefore;
+    expect(refusedSlow, 'calls the front refused while Asterisk answered slowly').to.be.at.least(3);
+    const refusedInDialplan = ami.events.filter((e) => fieldOf(e, 'UserEvent') === REFUSED_EVENT && fieldOf(e, 'Caller') === caller).length;
+    expect(r.events.REFUSED, 'every refusal was the front\'s (under the rate, the dialplan refuses none)').to.equal(refusedSlow + refusedInDialplan);
+    // The front answered its 503 at once: "REFUSED <Call-ID> <ms the INVITE left> <ms the 503 came>".
+    const waits = readFileSync(join(r.logDir, 'calls.log'), 'utf8').split('\n').map((l) => /^REFUSED \S+ (\d+) (\d+)/.exec(l)).filter((m) => m).map((m) => Number(m![2]) - Number(m![1]));
+    expect(waits.length).to.equal(r.events.REFUSED);
+    // The calls sent while Asterisk was stopped wait for it (the front knows it is behind only from
+    // answers that come late) and are then refused in its dialplan, in a burst past the rate.
+    expect(waits.filter((w) => w < 200).length, `refusals within 200 ms of the INVITE (ms: ${waits.join(', ')})`).to.be.at.least(refusedSlow);
+    // Once Asterisk caught up (its queued answers came; a second or two without slow ones), calls
+    // are let in again: the last second's callers (4 s after the freeze) were admitted.
+    const admitted = ami.events.filter((e) => fieldOf(e, 'Event') === 'Newchannel' && fieldOf(e, 'CallerIDNum') === caller).length;
+    expect(admitted, 'calls that reached Asterisk').to.equal(r.events.PBX_BYE + refusedInDialplan);
+    const last = readFileSync(join(r.logDir, 'calls.log'), 'utf8');
+    const lastTen = Array.from({ length: 10 }, (_, i) => `${91 + i}-`);
+    expect(lastTen.filter((id) => new RegExp(`^REFUSED ${id}`, 'm').test(last)), 'of the last ten callers, refused').to.deep.equal([]);
+    // The active node says so in its log (read-back every 10 s).
+    await hotline.waitForLog('the warning about slow answers', (l) => /refused calls because Asterisk answered slowly/.test(l.msg), { timeoutMs: 15_000 });
+  });
 });
