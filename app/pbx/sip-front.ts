@@ -17,6 +17,11 @@ export function frontRate(intervalUs: number): number {
   return Math.round(1_000_000 / Math.max(1, intervalUs));
 }
 
+/** What a front's counter added since it read `before`; a restarted front counts from 0 again. */
+function countedSince(now: number, before: number): number {
+  return now >= before ? now - before : now;
+}
+
 export class SipFront {
   private seq = 0;
 
@@ -107,14 +112,13 @@ export class FrontAdmission {
   async check(callsPerSecond: number): Promise<void> {
     const refused = await this.front.refused().catch(this.failed('read'));
     if (refused !== undefined) {
-      // A restarted front counts from 0 again.
-      if (this.refusedAt !== undefined) this.onRefused(refused >= this.refusedAt ? refused - this.refusedAt : refused);
+      if (this.refusedAt !== undefined) this.onRefused(countedSince(refused, this.refusedAt));
       this.refusedAt = refused;
     }
     // Refusals because Asterisk answered slowly: the box is behind whatever the rate; said once a check.
     const slow = await this.front.slowRefused().catch(this.failed('read'));
     if (slow !== undefined) {
-      const since = this.slowAt === undefined ? 0 : slow >= this.slowAt ? slow - this.slowAt : slow;
+      const since = this.slowAt === undefined ? 0 : countedSince(slow, this.slowAt);
       if (since > 0) this.log.warn({ calls: since }, 'the SIP front refused calls because Asterisk answered slowly (it is behind; see HOTLINE_SIP_FRONT_MAX_ANSWER_MS)');
       this.slowAt = slow;
     }

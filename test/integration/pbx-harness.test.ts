@@ -2,14 +2,13 @@
 // ended with 18 failures from one cause: a restart saw no pid file yet (Asterisk writes it late
 // under load), "started it again", and two Asterisks split ARI/AMI and SIP between them.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ensurePbx, pbxCheck, PBX_DIR, pbxPids, realtimePossible, ROOT, waitUntil } from '../support/pbx.js';
+import { ensurePbx, pbxCheck, PBX_DIR, pbxPids, realtimePossible, ROOT, SCHED_RR, threadScheduling, waitUntil } from '../support/pbx.js';
 
 const PIDFILE = `${PBX_DIR}/run/asterisk/asterisk.pid`;
 const CTL = `${PBX_DIR}/run/asterisk/asterisk.ctl`;
-const SCHED_RR = 2;
 
 function runScript(name: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -88,10 +87,7 @@ describe('Asterisk harness: exactly one Asterisk, checked before call tests', fu
     if (!realtime) this.skip(); // this machine refuses realtime priority (chrt -r 1 true fails)
     ensurePbx();
     const [pid] = pbxPids();
-    const policies = readdirSync(`/proc/${pid}/task`).map((tid) => {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[38]); // field 41: policy, 2 = SCHED_RR
-    });
+    const policies = threadScheduling(pid!).map((t) => t.policy);
     expect(policies.length).to.be.greaterThan(10);
     expect(policies.filter((p) => p !== SCHED_RR), `threads of Asterisk ${pid} not at SCHED_RR`).to.deep.equal([]);
   });

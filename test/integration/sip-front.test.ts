@@ -4,7 +4,7 @@
 // it), while the admitted calls complete with their records. A restarted front gets Hotline's
 // rate back from the active node's read-back.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -14,7 +14,7 @@ import { SipFront } from '../../app/pbx/sip-front.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { cli, ensurePbx, hangupAll, pbxPids, realtimePossible, ROOT, waitUntil } from '../support/pbx.js';
+import { cli, ensurePbx, hangupAll, pbxPids, realtimePossible, ROOT, SCHED_RR, threadScheduling, waitUntil } from '../support/pbx.js';
 import { runSipp } from '../support/sipp.js';
 
 describe('SIP front: calls past the admission rate are refused before Asterisk makes a channel', function () {
@@ -87,23 +87,14 @@ describe('SIP front: calls past the admission rate are refused before Asterisk m
     expect(scraped).to.match(/^hotline_link_up\{link="sip_front"\} 1$/m);
   });
 
-  // Every thread of a process: [policy, realtime priority] (/proc stat fields 41 and 40, counted
-  // after the name, which may hold spaces).
-  const schedulingOf = (pid: number) => readdirSync(`/proc/${pid}/task`).map((tid) => {
-    const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const rest = f.slice(f.lastIndexOf(') ') + 2).split(' ');
-    return [Number(rest[38]), Number(rest[37])] as const;
-  });
   it('the front runs at realtime priority above Asterisk\'s, so an Asterisk at its CPU edge cannot starve the refusals', function () {
     // bench:calls once saw the front at normal priority get no CPU from the realtime Asterisk:
     // its socket dropped 22,819 datagrams and callers got their 503 after up to 10 s.
     if (!realtimePossible()) this.skip(); // this machine refuses realtime priority (chrt -r 1 true fails)
-    const SCHED_RR = 2;
-    const asterisk = schedulingOf(pbxPids()[0]!);
-    const asteriskTop = Math.max(...asterisk.map(([, prio]) => prio));
+    const asteriskTop = Math.max(...threadScheduling(pbxPids()[0]!).map((t) => t.priority));
     const front = execFileSync('pgrep', ['-f', `kamailio.*${dir}/kamailio.cfg`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
     expect(front.length, 'the front\'s processes').to.be.greaterThan(2);
-    const below = front.flatMap((pid) => schedulingOf(pid).filter(([policy, prio]) => policy !== SCHED_RR || prio <= asteriskTop).map(([policy, prio]) => `${pid}: policy ${policy}, priority ${prio}`));
+    const below = front.flatMap((pid) => threadScheduling(pid).filter((t) => t.policy !== SCHED_RR || t.priority <= asteriskTop).map((t) => `${pid}: policy ${t.policy}, priority ${t.priority}`));
     expect(below, `front processes not at SCHED_RR above Asterisk's priority ${asteriskTop}`).to.deep.equal([]);
   });
 
@@ -152,7 +143,8 @@ describe('SIP front: calls past the admission rate are refused before Asterisk m
     const refusedInDialplan = ami.events.filter((e) => fieldOf(e, 'UserEvent') === REFUSED_EVENT && fieldOf(e, 'Caller') === caller).length;
     expect(r.events.REFUSED, 'every refusal was the front\'s (under the rate, the dialplan refuses none)').to.equal(refusedSlow + refusedInDialplan);
     // The front answered its 503 at once: "REFUSED <Call-ID> <ms the INVITE left> <ms the 503 came>".
-    const waits = readFileSync(join(r.logDir, 'calls.log'), 'utf8').split('\n').map((l) => /^REFUSED \S+ (\d+) (\d+)/.exec(l)).filter((m) => m).map((m) => Number(m![2]) - Number(m![1]));
+    const callsLog = readFileSync(join(r.logDir, 'calls.log'), 'utf8');
+    const waits = callsLog.split('\n').map((l) => /^REFUSED \S+ (\d+) (\d+)/.exec(l)).filter((m) => m).map((m) => Number(m![2]) - Number(m![1]));
     expect(waits.length).to.equal(r.events.REFUSED);
     // The calls sent while Asterisk was stopped wait for it (the front knows it is behind only from
     // answers that come late) and are then refused in its dialplan, in a burst past the rate.
@@ -161,9 +153,8 @@ describe('SIP front: calls past the admission rate are refused before Asterisk m
     // are let in again: the last second's callers (4 s after the freeze) were admitted.
     const admitted = ami.events.filter((e) => fieldOf(e, 'Event') === 'Newchannel' && fieldOf(e, 'CallerIDNum') === caller).length;
     expect(admitted, 'calls that reached Asterisk').to.equal(r.events.PBX_BYE + refusedInDialplan);
-    const last = readFileSync(join(r.logDir, 'calls.log'), 'utf8');
     const lastTen = Array.from({ length: 10 }, (_, i) => `${91 + i}-`);
-    expect(lastTen.filter((id) => new RegExp(`^REFUSED ${id}`, 'm').test(last)), 'of the last ten callers, refused').to.deep.equal([]);
+    expect(lastTen.filter((id) => new RegExp(`^REFUSED ${id}`, 'm').test(callsLog)), 'of the last ten callers, refused').to.deep.equal([]);
     // The active node says so in its log (read-back every 10 s).
     await hotline.waitForLog('the warning about slow answers', (l) => /refused calls because Asterisk answered slowly/.test(l.msg), { timeoutMs: 15_000 });
   });

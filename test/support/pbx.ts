@@ -2,6 +2,7 @@
 // A test that needs it calls ensurePbx() in its before hook; if Asterisk cannot be
 // started, the hook throws and the test fails loudly: it never skips.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -115,6 +116,19 @@ export async function waitUntil<T>(what: string, probe: () => T | Promise<T>, ti
 }
 
 /** Whether this machine lets root run a process at realtime priority (scripts/pbx-env.sh pbx_realtime_possible). */
+/** SCHED_RR, as /proc reports a thread's policy. */
+export const SCHED_RR = 2;
+
+/** Every thread of a process: its scheduling policy and realtime priority (/proc stat fields 41
+ *  and 40, counted after the name, which may hold spaces). */
+export function threadScheduling(pid: number): Array<{ policy: number; priority: number }> {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return { policy: Number(rest[38]), priority: Number(rest[37]) };
+  });
+}
+
 export function realtimePossible(): boolean {
   try {
     execFileSync('chrt', ['-r', '1', 'true'], { stdio: 'ignore' });
