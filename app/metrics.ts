@@ -54,7 +54,7 @@ export function createMetrics() {
 
   const callsRefused = new Counter({
     name: 'hotline_calls_refused_total',
-    help: 'Calls refused past the admission rate (503), by where: dialplan (counted by the active node from HotlineRefused) or sip_front (read from the SIP front every 10 s; also those it refused while Asterisk answered slowly)',
+    help: 'Calls refused past the admission rate (503), by where: dialplan (counted by the active node from HotlineRefused) or sip_front (read from the SIP front every 10 s; also those it refused while Asterisk was behind: answering slowly, or not by its deadline)',
     labelNames: ['where'],
     registers: [registry],
   });

@@ -18,6 +18,10 @@ FRONT_PIDFILE="$FRONT_DIR/kamailio.pid"
 # until it catches up, whatever the rate (scripts/sip-front.cfg, route ADMIT); 0: never.
 FRONT_MAX_ANSWER_MS="${HOTLINE_SIP_FRONT_MAX_ANSWER_MS:-500}"
 [[ "$FRONT_MAX_ANSWER_MS" =~ ^[0-9]+$ ]] || { echo "sip-front: HOTLINE_SIP_FRONT_MAX_ANSWER_MS must be a whole number of ms, not '$FRONT_MAX_ANSWER_MS'" >&2; exit 64; }
+# A call Asterisk has not begun to answer (a reply of 180 or more) this many ms after the front
+# relayed it is refused there (503) and cancelled in Asterisk (scripts/sip-front.cfg); 0: never.
+FRONT_ANSWER_DEADLINE_MS="${HOTLINE_SIP_FRONT_ANSWER_DEADLINE_MS:-800}"
+[[ "$FRONT_ANSWER_DEADLINE_MS" =~ ^[0-9]+$ ]] || { echo "sip-front: HOTLINE_SIP_FRONT_ANSWER_DEADLINE_MS must be a whole number of ms, not '$FRONT_ANSWER_DEADLINE_MS'" >&2; exit 64; }
 # SCHED_RR priority of the front's processes (sip-front-up.sh): above Asterisk's 10.
 FRONT_RT_PRIORITY="${HOTLINE_SIP_FRONT_RT_PRIORITY:-20}"
 

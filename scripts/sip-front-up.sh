@@ -16,6 +16,7 @@ permit="^($(echo "$RPC_ALLOW" | sed -e 's/\./\\\\./g' -e 's/,/|/g'))\$"
 sed -e "s|@CHILDREN@|$(nproc)|g" -e "s|@FRONT_BIND@|$(sed_escape "$FRONT_BIND")|g" -e "s|@FRONT_PORT@|$(sed_escape "$FRONT_PORT")|g" \
   -e "s|@RPC_BIND@|$(sed_escape "$RPC_BIND")|g" -e "s|@RPC_PORT@|$(sed_escape "$RPC_PORT")|g" -e "s|@RPC_PERMIT@|$(sed_escape "$permit")|g" \
   -e "s|@PBX_HOST@|$(sed_escape "$PBX_HOST")|g" -e "s|@PBX_PORT@|$(sed_escape "$SIP_PORT")|g" -e "s|@MAX_ANSWER_US@|$((FRONT_MAX_ANSWER_MS * 1000))|g" \
+  -e "s|@DEADLINE_MS@|$((10#$FRONT_ANSWER_DEADLINE_MS))|g" \
   "$HERE/sip-front.cfg" >"$FRONT_DIR/kamailio.cfg"
 kamailio -c -f "$FRONT_DIR/kamailio.cfg" >"$FRONT_DIR/check.log" 2>&1 || { echo "sip-front: the rendered config does not load:" >&2; tail -5 "$FRONT_DIR/check.log" >&2; exit 1; }
 # Realtime priority above Asterisk's (asterisk.conf highpriority: SCHED_RR 10), where the machine

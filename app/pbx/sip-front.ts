@@ -47,6 +47,13 @@ export class SipFront {
     return this.shared('slow');
   }
 
+  /** Of them, those Asterisk had not begun to answer within the front's deadline (HOTLINE_SIP_FRONT_ANSWER_DEADLINE_MS): refused there, cancelled in Asterisk. */
+  lateRefused(): Promise<number> {
+    return this.shared('late');
+  }
+
+  // One variable a call: pv.shvGet without a name answers every variable, but as one JSON object
+  // with the key "shv" repeated, which JSON.parse folds into the last one.
   private async shared(name: string): Promise<number> {
     const r = (await this.call('pv.shvGet', [name])) as { value?: unknown } | Array<{ value?: unknown }>;
     const value = Array.isArray(r) ? r[0]?.value : r?.value;
@@ -87,6 +94,7 @@ export class FrontAdmission {
   /** The front's refusal count at this node's last read; none until the first read since activation. */
   private refusedAt: number | undefined;
   private slowAt: number | undefined;
+  private lateAt: number | undefined;
   link: LinkState = { up: false, since: new Date(), detail: 'not reached yet (only the active node sets its rate)' };
 
   constructor(private readonly front: SipFront, private readonly log: Logger, private readonly onRefused: (calls: number) => void) {}
@@ -100,12 +108,14 @@ export class FrontAdmission {
     this.set(callsPerSecond);
     if (this.refusedAt === undefined) void this.front.refused().then((n) => (this.refusedAt ??= n), this.failed('read'));
     if (this.slowAt === undefined) void this.front.slowRefused().then((n) => (this.slowAt ??= n), this.failed('read'));
+    if (this.lateAt === undefined) void this.front.lateRefused().then((n) => (this.lateAt ??= n), this.failed('read'));
   }
 
   /** No longer active: what the front refuses from now on is another node's to count. */
   deactivate(): void {
     this.refusedAt = undefined;
     this.slowAt = undefined;
+    this.lateAt = undefined;
   }
 
   /** The read-back: refusals since the last read into the metric; a rate that is not `callsPerSecond` (a restarted front) set again. */
@@ -115,13 +125,17 @@ export class FrontAdmission {
       if (this.refusedAt !== undefined) this.onRefused(countedSince(refused, this.refusedAt));
       this.refusedAt = refused;
     }
-    // Refusals because Asterisk answered slowly: the box is behind whatever the rate; said once a check.
+    // Refusals because Asterisk is behind (it answered slowly, or not by the deadline), whatever
+    // the rate: said once a check.
     const slow = await this.front.slowRefused().catch(this.failed('read'));
-    if (slow !== undefined) {
-      const since = this.slowAt === undefined ? 0 : countedSince(slow, this.slowAt);
-      if (since > 0) this.log.warn({ calls: since }, 'the SIP front refused calls because Asterisk answered slowly (it is behind; see HOTLINE_SIP_FRONT_MAX_ANSWER_MS)');
-      this.slowAt = slow;
+    const late = await this.front.lateRefused().catch(this.failed('read'));
+    const slowSince = slow === undefined || this.slowAt === undefined ? 0 : countedSince(slow, this.slowAt);
+    const lateSince = late === undefined || this.lateAt === undefined ? 0 : countedSince(late, this.lateAt);
+    if (slowSince + lateSince > 0) {
+      this.log.warn({ slow: slowSince, late: lateSince }, 'the SIP front refused calls because Asterisk is behind: it answered slowly (HOTLINE_SIP_FRONT_MAX_ANSWER_MS) or not by the deadline (HOTLINE_SIP_FRONT_ANSWER_DEADLINE_MS)');
     }
+    if (slow !== undefined) this.slowAt = slow;
+    if (late !== undefined) this.lateAt = late;
     const at = await this.front.rate().then((r) => (this.ok(), r), this.failed('read'));
     if (at !== undefined && at !== frontRate(frontInterval(callsPerSecond))) {
       this.log.warn({ rate: at, expected: callsPerSecond }, 'the SIP front\'s admission rate was not Hotline\'s (restarted?): set again');

@@ -21,12 +21,13 @@ describe('SIP front rate', () => {
 describe('FrontAdmission (the active node\'s side of the front; a fake front)', () => {
   const quiet = { warn: () => {}, info: () => {} } as unknown as ConstructorParameters<typeof FrontAdmission>[1];
   const fakeFront = () => {
-    const f = { interval: 5000, refusedCount: 0, slowCount: 0, sets: [] as number[], down: false };
+    const f = { interval: 5000, refusedCount: 0, slowCount: 0, lateCount: 0, sets: [] as number[], down: false };
     const api = {
       setRate: async (r: number) => { if (f.down) throw new TypeError('fetch failed'); f.sets.push(r); f.interval = frontInterval(r); },
       rate: async () => { if (f.down) throw new TypeError('fetch failed'); return frontRate(f.interval); },
       refused: async () => { if (f.down) throw new TypeError('fetch failed'); return f.refusedCount; },
       slowRefused: async () => { if (f.down) throw new TypeError('fetch failed'); return f.slowCount; },
+      lateRefused: async () => { if (f.down) throw new TypeError('fetch failed'); return f.lateCount; },
     };
     return { f, api: api as unknown as ConstructorParameters<typeof FrontAdmission>[0] };
   };
@@ -71,21 +72,24 @@ describe('FrontAdmission (the active node\'s side of the front; a fake front)', 
     await a.check(20);
     expect(a.link.up).to.equal(true);
   });
-  it('warns once a read-back with the calls the front refused because Asterisk answered slowly since the last one', async () => {
+  it('warns once a read-back with the calls the front refused because Asterisk was behind (slow answers, or none by the deadline) since the last one', async () => {
     const { f, api } = fakeFront();
     const warnings: Array<[unknown, string]> = [];
     const log = { warn: (o: unknown, m: string) => warnings.push([o, m]), info: () => {} } as unknown as ConstructorParameters<typeof FrontAdmission>[1];
     const a = new FrontAdmission(api, log, () => {});
     f.slowCount = 7; // before this node became active: not its to report
+    f.lateCount = 4;
     a.activate(20);
     await settle();
     await a.check(20);
     expect(warnings).to.deep.equal([]);
     f.slowCount = 19;
+    f.lateCount = 9;
     await a.check(20);
     await a.check(20); // nothing new
-    expect(warnings).to.have.length(1);
-    expect(warnings[0]![0]).to.deep.equal({ calls: 12 });
-    expect(warnings[0]![1]).to.match(/refused calls because Asterisk answered slowly/);
+    f.lateCount = 11; // only late ones
+    await a.check(20);
+    expect(warnings.map((w) => w[0])).to.deep.equal([{ slow: 12, late: 5 }, { slow: 0, late: 2 }]);
+    expect(warnings[0]![1]).to.match(/refused calls because Asterisk is behind/);
   });
 });
