@@ -152,7 +152,7 @@ async function run(): Promise<void> {
           const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
           frontOverloads[v.path] = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap, ...frontEnv, ...v.env }, async () => {
             await runsIn(HOTLINE_NUMBER, v.where);
-            return overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap), target);
+            return overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap), target, frontEnv.HOTLINE_SIP_FRONT_URL);
           });
         }
       }

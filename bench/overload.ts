@@ -4,13 +4,18 @@
 //     flow's prompt, none hung up by a caller who waited too long, none failed;
 //   - every other call is refused (UserEvent HotlineRefused, SIP 503: admission by rate) or handed
 //     to the dialplan's fallback (UserEvent HotlineFallback: admission by count) within 1 s of
-//     reaching Asterisk (time from AMI Newchannel to the UserEvent, per call);
+//     reaching Asterisk (time from AMI Newchannel to the UserEvent, per call); through the SIP
+//     front, a refusal is timed as the caller saw it (INVITE to 503): the front refuses what
+//     Asterisk has not begun to answer by its deadline, so a refusal Asterisk makes late (its
+//     caller already had the front's 503) is not one a caller waited for, and a call Asterisk let
+//     in but never answered is one the front cut at its deadline (its caller had a 503);
 //   - completed calls/s stay >= 90 % of the clean rate.
 // Callers (test/support/sipp/uac-overload.xml) hang up themselves BENCH_OVERLOAD_HOLD_MS (5000) after the
 // answer unless Asterisk's BYE came first (fallback callers wait in the fallback queue until then).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fieldOf, type AmiMessage } from '../app/pbx/ami/index.js';
+import { SipFront } from '../app/pbx/sip-front.js';
 import { runSipp } from '../test/support/sipp.js';
 import { boxLoad, describeLoad, type BoxLoad } from './box-load.js';
 import { achievedRate, activeCalls, benchAmi, env, HTTP_PORT, log, pbx, RECV_TIMEOUT_MS, SIPP_PRIORITY, STEP_SECONDS, waitForIdlePbx } from './lib.js';
@@ -33,8 +38,17 @@ export interface OverloadResult {
   admitted: number;
   /** Admitted calls that ended with Asterisk's BYE after the flow (sipp PBX_BYE). */
   completed: number;
-  /** Admitted calls whose caller hung up first (waited past HOLD_MS after the answer). */
+  /** Admitted calls Asterisk answered that did not end with its BYE after the flow. */
   admittedNotCompleted: number;
+  /** Admitted calls Asterisk never answered: through the front, those it cut at its answer deadline (their callers got 503). */
+  admittedUnanswered: number;
+  /** Calls the SIP front refused at its answer deadline (its counter `late`), and at once because Asterisk answered slowly (`slow`). */
+  frontLate: number;
+  frontSlow: number;
+  /** The callers sent their INVITEs to the SIP front. */
+  viaFront: boolean;
+  /** Through the front: calls Asterisk refused 1 s or more after their channel (the callers had the front's 503 by its deadline). */
+  refusedLateInAsterisk: number;
   /** Refused (HotlineRefused) / handed to the fallback (HotlineFallback), by reason. */
   refusedByReason: Record<string, number>;
   fallbackByReason: Record<string, number>;
@@ -66,9 +80,9 @@ export interface OverloadResult {
 /** One read of the governor: seconds into the step, its limit (calls/s), its median round trip. */
 interface GovernorPoint { t: number; limit: number; p50Ms: number }
 
-interface Track { arrivedAt: number; shedAt?: number; shed?: 'refused' | 'fallback'; reason?: string; hungupAt?: number }
+interface Track { arrivedAt: number; shedAt?: number; shed?: 'refused' | 'fallback'; reason?: string; answered?: boolean; hungupAt?: number }
 
-/** Newchannel, HotlineFallback and Hangup of the bench's callers, timed as the bench receives them. */
+/** Newchannel, Newstate (answered), HotlineFallback and Hangup of the bench's callers, timed as the bench receives them. */
 class OverloadWatch {
   readonly byUid = new Map<string, Track>();
   private readonly client = benchAmi('call,user');
@@ -79,7 +93,7 @@ class OverloadWatch {
     await this.client.waitForConnected(15_000);
     // Only the events this needs, filtered in Asterisk: the watch must not load the box it measures
     // ('Hangup[^R]': not HangupRequest).
-    for (const filter of ['Event: Newchannel', 'UserEvent: HotlineFallback', 'UserEvent: HotlineRefused', 'Event: Hangup[^R]']) {
+    for (const filter of ['Event: Newchannel', 'Event: Newstate', 'UserEvent: HotlineFallback', 'UserEvent: HotlineRefused', 'Event: Hangup[^R]']) {
       await this.client.action('Filter', { Operation: 'Add', Filter: filter }).catch((err: Error) => log(`  (AMI filter ${filter} refused: ${err.message}; watching unfiltered)`));
     }
   }
@@ -103,7 +117,8 @@ class OverloadWatch {
       t.shedAt = now;
       t.shed = user === 'HotlineRefused' ? 'refused' : 'fallback';
       t.reason = fieldOf(e, 'Reason') ?? '?';
-    } else if (ev === 'Hangup') t.hungupAt = now;
+    } else if (ev === 'Newstate' && fieldOf(e, 'ChannelState') === '6') t.answered = true;
+    else if (ev === 'Hangup') t.hungupAt = now;
   }
 }
 
@@ -143,7 +158,8 @@ const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Mat
 const spread = (sorted: number[]) => ({ p50: pct(sorted, 50), p95: pct(sorted, 95), p99: pct(sorted, 99), max: sorted.at(-1) ?? 0, over1s: sorted.filter((w) => w >= 1000).length });
 
 /** `target`: where callers send their INVITEs (the SIP front's address), Asterisk's by default. */
-export async function overloadStep(number: string, cleanRate: number, maxPerSecond: number, target?: string): Promise<OverloadResult> {
+/** `front`: the SIP front's JSON-RPC address when `target` is the front (its counters are read before and after the step). */
+export async function overloadStep(number: string, cleanRate: number, maxPerSecond: number, target?: string, front?: string): Promise<OverloadResult> {
   const rate = Math.round(cleanRate * 1.5);
   const attempted = Math.max(1, Math.round(rate * STEP_SECONDS));
   log(`\noverload: ${rate} calls/s (1.5 x ${cleanRate}) to ${number}, ${attempted} calls, HOTLINE_MAX_CALLS_PER_SECOND=${maxPerSecond}; callers hang up ${HOLD_MS} ms after the answer unless Asterisk's BYE comes first`);
@@ -157,6 +173,8 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   await waitForIdlePbx();
   const boxBefore = await boxLoad();
   log(`  before the offer: ${describeLoad(boxBefore)}`);
+  const sipFront = front ? new SipFront(front) : undefined;
+  const frontBefore = sipFront ? [await sipFront.lateRefused(), await sipFront.slowRefused()] : [0, 0];
   const watch = new OverloadWatch();
   await watch.start();
   const governor = traceGovernor();
@@ -172,6 +190,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
     await watch.stop();
   }
   const trace = governor.stop();
+  const frontAfter = sipFront ? [await sipFront.lateRefused(), await sipFront.slowRefused()] : [0, 0];
   const tracks = [...watch.byUid.values()];
   const shed = tracks.filter((t) => t.shed !== undefined);
   const admittedTracks = tracks.filter((t) => t.shed === undefined);
@@ -181,7 +200,9 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
     const m = t.shed === 'refused' ? refusedByReason : fallbackByReason;
     m[t.reason!] = (m[t.reason!] ?? 0) + 1;
   }
-  const waits = shed.map((t) => t.shedAt! - t.arrivedAt).sort((a, b) => a - b);
+  // Through the front, refusals are timed as the callers saw them (refusalAsSeenMs); Asterisk's
+  // own times count for the handovers to the fallback, which its callers do wait for.
+  const waits = shed.filter((t) => !target || t.shed === 'fallback').map((t) => t.shedAt! - t.arrivedAt).sort((a, b) => a - b);
   const sippRefused = r.events.REFUSED;
   const refusedInAsterisk = Object.values(refusedByReason).reduce((a, b) => a + b, 0);
   const frontRefused = Math.max(0, sippRefused - refusedInAsterisk);
@@ -207,7 +228,8 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   const res: OverloadResult = {
     cleanRate, maxPerSecond, offeredRate: rate, placedRate: Math.round(achievedRate(r, attempted) * 10) / 10, attempted, arrived: tracks.length,
     sippFailed: r.failed, sippFailures: r.failures, admitted: admittedTracks.length, completed,
-    admittedNotCompleted: admittedTracks.length - completed, refusedByReason, fallbackByReason, sippRefused, frontRefused, byeRaces, boxBefore, governor: trace,
+    admittedNotCompleted: admittedTracks.filter((t) => t.answered).length - completed, admittedUnanswered: admittedTracks.filter((t) => !t.answered).length,
+    frontLate: frontAfter[0]! - frontBefore[0]!, frontSlow: frontAfter[1]! - frontBefore[1]!, viaFront: !!target, refusedLateInAsterisk: target ? shed.filter((t) => t.shed === 'refused' && t.shedAt! - t.arrivedAt >= 1000).length : 0, refusedByReason, fallbackByReason, sippRefused, frontRefused, byeRaces, boxBefore, governor: trace,
     refusalAsSeenMs: spread(seen),
     toFallbackMs: spread(waits),
     completedPerSecond: Math.round(completedPerSecond * 10) / 10,
@@ -220,7 +242,9 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   if (r.failed > byeRaces) res.why.push(`${r.failed - byeRaces} calls failed in sipp ${JSON.stringify(r.failures)}`);
   if (tracks.length + frontRefused < attempted) res.why.push(`${attempted - tracks.length - frontRefused} calls never reached Asterisk (nor a refusal from the front)`);
   if (res.admittedNotCompleted > 0) res.why.push(`${res.admittedNotCompleted} admitted calls did not complete`);
-  if (res.toFallbackMs.over1s > 0) res.why.push(`${res.toFallbackMs.over1s} calls were refused or reached the fallback after 1 s or more`);
+  // Without the front nothing cuts a call Asterisk does not answer: its caller waits (sipp's failures say so too).
+  if (!target && res.admittedUnanswered > 0) res.why.push(`${res.admittedUnanswered} admitted calls were never answered`);
+  if (res.toFallbackMs.over1s > 0) res.why.push(`${res.toFallbackMs.over1s} calls were ${target ? '' : 'refused or '}handed to the fallback after 1 s or more`);
   if (res.refusalAsSeenMs.over1s > 0) res.why.push(`${res.refusalAsSeenMs.over1s} callers waited 1 s or more for their 503`);
   if (res.ratioToClean < 0.9) res.why.push(`completed ${res.completedPerSecond}/s < 90 % of the clean ${cleanRate}/s`);
   res.ok = res.why.length === 0;
@@ -234,11 +258,12 @@ export function overloadTable(o: OverloadResult): string {
     ['offered (1.5x) / placed by sipp (calls/s)', `${o.offeredRate} / ${o.placedRate}`],
     ['calls placed / reached Asterisk', `${o.attempted} / ${o.arrived}`],
     ['admitted into Hotline', String(o.admitted)],
-    ['admitted and completed (Asterisk BYE after the prompt)', `${o.completed} (${o.admittedNotCompleted} not)`],
+    ['admitted and completed (Asterisk BYE after the prompt)', `${o.completed} (${o.admittedNotCompleted} answered but not completed, ${o.admittedUnanswered} never answered)`],
+    ['refused by the SIP front at its answer deadline / at once as Asterisk answered slowly', `${o.frontLate} / ${o.frontSlow}`],
+    ...(o.viaFront ? [['refused by Asterisk 1 s or more after the channel (the caller had the front\'s 503)', String(o.refusedLateInAsterisk)] as [string, string]] : []),
     ['refused (503) in the dialplan, by reason / by the SIP front / seen by sipp', `${Object.entries(o.refusedByReason).map(([k, v]) => `${k} ${v}`).join(', ') || '0'} / ${o.frontRefused} / ${o.sippRefused}`],
     ['handed to the fallback queue, by reason', Object.entries(o.fallbackByReason).map(([k, v]) => `${k} ${v}`).join(', ') || '0'],
-    ['time to refusal or fallback p50 / p95 / p99 / max (ms)', `${o.toFallbackMs.p50} / ${o.toFallbackMs.p95} / ${o.toFallbackMs.p99} / ${o.toFallbackMs.max}`],
-    ['refused or handed over after >= 1 s', String(o.toFallbackMs.over1s)],
+    [`time in Asterisk to ${o.viaFront ? 'the fallback (refusals: as the callers saw them, below)' : 'refusal or fallback'} p50 / p95 / p99 / max (ms), >= 1 s`, `${o.toFallbackMs.p50} / ${o.toFallbackMs.p95} / ${o.toFallbackMs.p99} / ${o.toFallbackMs.max}, ${o.toFallbackMs.over1s}`],
     ['refusal as the caller saw it (INVITE to 503) p50 / p95 / p99 / max (ms), >= 1 s', `${o.refusalAsSeenMs.p50} / ${o.refusalAsSeenMs.p95} / ${o.refusalAsSeenMs.p99} / ${o.refusalAsSeenMs.max}, ${o.refusalAsSeenMs.over1s}`],
     ['failed in sipp (of them: Asterisk BYE between two polls of sipp)', `${o.sippFailed}${o.sippFailed ? ` ${JSON.stringify(o.sippFailures)}` : ''} (${o.byeRaces})`],
     [`completed calls/s over the offer of ${o.offerSeconds} s (ratio to the clean rate)`, `${o.completedPerSecond} (${o.ratioToClean})`],
