@@ -28,7 +28,7 @@ pbx_pids() {
     pid=${d#/proc/}
     root=$(readlink "$d/root" 2>/dev/null) || continue
     [ "$root" = "$want" ] || continue
-    args=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+    args=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
     case " $args" in
       *" -r"* | *" -R"* | *" -x"* | *" -rx"* | *" -C "*) continue ;;
     esac

@@ -29,5 +29,5 @@ FRONT_RT_PRIORITY="${HOTLINE_SIP_FRONT_RT_PRIORITY:-20}"
 front_pid() {
   local pid
   pid=$(cat "$FRONT_PIDFILE" 2>/dev/null) || return 1
-  [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "kamailio.*$FRONT_DIR/kamailio.cfg" && echo "$pid"
+  [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q "kamailio.*$FRONT_DIR/kamailio.cfg" && echo "$pid"
 }
