@@ -42,6 +42,26 @@ const env = process.env;
 const FRONT_PATH = 'Hotline via the SIP front';
 const FRONT_STASIS_PATH = 'Hotline, Stasis app, via the SIP front';
 const PLAIN_AMI_PATH = 'plain dialplan, an idle AMI session logged in';
+/**
+ * Hotline's paths, in the order they run: `name` in BENCH_PATHS, `label` in the tables, `key` and
+ * `ratioKey` in the results file (names earlier results files used).
+ */
+interface HotlinePath {
+  name: string;
+  label: string;
+  env: Record<string, string>;
+  where: 'dialplan' | 'app';
+  viaFront: boolean;
+  key: 'overload' | 'frontOverload' | 'frontStasisOverload' | 'stasisOverload';
+  ratioKey: 'ratio' | 'frontRatio' | 'frontStasisRatio' | 'stasisRatio';
+}
+const IN_APP = { HOTLINE_COMPILE_FLOWS: 'false' };
+const HOTLINE_PATHS: HotlinePath[] = [
+  { name: 'hotline', label: 'Hotline', env: {}, where: 'dialplan', viaFront: false, key: 'overload', ratioKey: 'ratio' },
+  { name: 'front', label: FRONT_PATH, env: {}, where: 'dialplan', viaFront: true, key: 'frontOverload', ratioKey: 'frontRatio' },
+  { name: 'front-stasis', label: FRONT_STASIS_PATH, env: IN_APP, where: 'app', viaFront: true, key: 'frontStasisOverload', ratioKey: 'frontStasisRatio' },
+  { name: 'stasis', label: 'Hotline, Stasis app', env: IN_APP, where: 'app', viaFront: false, key: 'stasisOverload', ratioKey: 'stasisRatio' },
+];
 /** The bench's own SIP front, in front of its own Asterisk. */
 const FRONT = { dir: env.BENCH_FRONT_DIR ?? `${CALLS_PBX.dir}-front`, port: env.BENCH_FRONT_PORT ?? '5262', rpcPort: env.BENCH_FRONT_RPC_PORT ?? '5282' };
 function frontScript(name: string): void {
@@ -93,7 +113,6 @@ async function run(): Promise<void> {
   const boxBefore = await boxLoad();
   log(`before the bench: ${describeLoad(boxBefore)}${boxBefore.busyPercent > 10 ? ' <- warning: the box is not idle; the figures below measure what that leaves' : ''}`);
   const results: PathResult[] = [];
-  let overload: OverloadResult | undefined;
   // A step past capacity leaves thousands of calls that Asterisk, starved of CPU, clears only slowly
   // (the whole box crawls meanwhile): on this bench's own Asterisk they are hung up at once.
   const afterFailure = (): void => void pbx('channel request hangup all');
@@ -112,70 +131,32 @@ async function run(): Promise<void> {
       await idle.stop();
     }
   }
-  if (PATHS.includes('hotline')) {
-    // Hotline's own capacity: the admission rate limit out of the way (BENCH_CLEAN_MAX_PER_SECOND).
-    const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000' }, async () => {
-      await runsIn(HOTLINE_NUMBER, 'dialplan');
-      return measure('Hotline', HOTLINE_NUMBER, { afterFailure });
-    });
-    results.push(clean);
-    // Overload: admission set to the capacity just measured (BENCH_OVERLOAD_MAX_PER_SECOND to choose another).
-    if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
-      const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
-      overload = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap }, async () => {
-        await runsIn(HOTLINE_NUMBER, 'dialplan');
-        return overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap));
-      });
-    }
-  }
-  // The same calls through the SIP front (scripts/sip-front.cfg), as the appliance takes them
-  // (Vagrantfile): admission refuses there, before Asterisk makes a channel. The callers send
-  // their INVITEs to the front. 'front': the compiled number; 'front-stasis': the same number
-  // through the Stasis app (flows with digits, lookups or queues).
-  type ViaFront = { path: string; env: Record<string, string>; where: 'dialplan' | 'app' };
-  const viaFront: ViaFront[] = [];
-  if (PATHS.includes('front')) viaFront.push({ path: FRONT_PATH, env: {}, where: 'dialplan' });
-  if (PATHS.includes('front-stasis')) viaFront.push({ path: FRONT_STASIS_PATH, env: { HOTLINE_COMPILE_FLOWS: 'false' }, where: 'app' });
-  const frontOverloads: Record<string, OverloadResult> = {};
-  if (viaFront.length) {
-    const target = `127.0.0.1:${FRONT.port}`;
-    const frontEnv = { HOTLINE_SIP_FRONT_URL: `http://127.0.0.1:${FRONT.rpcPort}/RPC` };
-    frontScript('sip-front-up.sh');
+  // The Hotline paths, each: its clean steps with the admission rate limit out of the way
+  // (BENCH_CLEAN_MAX_PER_SECOND: Hotline's own capacity), then its overload step with admission set
+  // to the capacity just measured (BENCH_OVERLOAD_MAX_PER_SECOND to choose another). Through the SIP
+  // front (scripts/sip-front.cfg), as the appliance takes calls (Vagrantfile), the callers send their
+  // INVITEs to the front, which refuses past the rate before Asterisk makes a channel.
+  const target = `127.0.0.1:${FRONT.port}`;
+  const frontUrl = `http://127.0.0.1:${FRONT.rpcPort}/RPC`;
+  const overloads: Partial<Record<HotlinePath['key'], OverloadResult>> = {};
+  for (const p of HOTLINE_PATHS.filter((x) => PATHS.includes(x.name))) {
+    const pathEnv = { ...p.env, ...(p.viaFront ? { HOTLINE_SIP_FRONT_URL: frontUrl } : {}) };
+    if (p.viaFront) frontScript('sip-front-up.sh');
     try {
-      for (const v of viaFront) {
-        const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000', ...frontEnv, ...v.env }, async () => {
-          await runsIn(HOTLINE_NUMBER, v.where);
-          return measure(v.path, HOTLINE_NUMBER, { afterFailure, target });
+      const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000', ...pathEnv }, async () => {
+        await runsIn(HOTLINE_NUMBER, p.where);
+        return measure(p.label, HOTLINE_NUMBER, { afterFailure, ...(p.viaFront ? { target } : {}) });
+      });
+      results.push(clean);
+      if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
+        const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
+        overloads[p.key] = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap, ...pathEnv }, async () => {
+          await runsIn(HOTLINE_NUMBER, p.where);
+          return p.viaFront ? overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap), target, frontUrl) : overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap));
         });
-        results.push(clean);
-        if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
-          const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
-          frontOverloads[v.path] = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap, ...frontEnv, ...v.env }, async () => {
-            await runsIn(HOTLINE_NUMBER, v.where);
-            return overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap), target, frontEnv.HOTLINE_SIP_FRONT_URL);
-          });
-        }
       }
     } finally {
-      frontScript('sip-front-down.sh');
-    }
-  }
-  const frontOverload = frontOverloads[FRONT_PATH];
-  const frontStasisOverload = frontOverloads[FRONT_STASIS_PATH];
-  let stasisOverload: OverloadResult | undefined;
-  if (PATHS.includes('stasis')) {
-    const inApp = { HOTLINE_COMPILE_FLOWS: 'false' };
-    const clean = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: env.BENCH_CLEAN_MAX_PER_SECOND ?? '100000', ...inApp }, async () => {
-      await runsIn(HOTLINE_NUMBER, 'app');
-      return measure('Hotline, Stasis app', HOTLINE_NUMBER, { afterFailure });
-    });
-    results.push(clean);
-    // The same overload step for calls through the app, at 1.5x their own clean rate.
-    if (env.BENCH_OVERLOAD !== '0' && clean.maxRate > 0) {
-      stasisOverload = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: String(clean.maxRate), ...inApp }, async () => {
-        await runsIn(HOTLINE_NUMBER, 'app');
-        return overloadStep(HOTLINE_NUMBER, clean.maxRate, clean.maxRate);
-      });
+      if (p.viaFront) frontScript('sip-front-down.sh');
     }
   }
 
@@ -189,20 +170,14 @@ async function run(): Promise<void> {
     const r = results.find((x) => x.path === path);
     return plain && r && plain.maxRate > 0 ? Math.round((r.maxRate / plain.maxRate) * 100) / 100 : null;
   };
-  const ratio = ratioOf('Hotline');
-  const stasisRatio = ratioOf('Hotline, Stasis app');
-  const frontRatio = ratioOf(FRONT_PATH);
-  const frontStasisRatio = ratioOf(FRONT_STASIS_PATH);
   const plainAmiRatio = ratioOf(PLAIN_AMI_PATH);
   if (plainAmiRatio !== null) log(`\nratio plain dialplan with an idle AMI session / without: ${plainAmiRatio}`);
-  if (ratio !== null) log(`\nratio Hotline / plain dialplan: ${ratio}`);
-  if (frontRatio !== null) log(`ratio Hotline through the SIP front / plain dialplan: ${frontRatio}`);
-  if (stasisRatio !== null) log(`ratio Hotline through the Stasis app / plain dialplan: ${stasisRatio}`);
-  if (frontStasisRatio !== null) log(`ratio Hotline through the SIP front and the Stasis app / plain dialplan: ${frontStasisRatio}`);
-  if (overload) log(`\noverload at 1.5x the clean Hotline rate:\n${overloadTable(overload)}`);
-  if (frontOverload) log(`\noverload at 1.5x the clean rate through the SIP front:\n${overloadTable(frontOverload)}`);
-  if (stasisOverload) log(`\noverload at 1.5x the clean rate through the Stasis app:\n${overloadTable(stasisOverload)}`);
-  if (frontStasisOverload) log(`\noverload at 1.5x the clean rate through the SIP front and the Stasis app:\n${overloadTable(frontStasisOverload)}`);
+  const ratios = Object.fromEntries(HOTLINE_PATHS.map((p) => [p.ratioKey, ratioOf(p.label)]));
+  for (const p of HOTLINE_PATHS) if (ratios[p.ratioKey] !== null) log(`ratio ${p.label} / plain dialplan: ${ratios[p.ratioKey]}`);
+  for (const p of HOTLINE_PATHS) {
+    const o = overloads[p.key];
+    if (o) log(`\noverload at 1.5x the clean rate, ${p.label}:\n${overloadTable(o)}`);
+  }
 
   const date = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = join(ROOT, 'bench', 'results');
@@ -211,7 +186,7 @@ async function run(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({
     date: new Date().toISOString(), asterisk, cpus: cpus().length, cpuModel: cpus()[0]?.model, boxBefore,
     settings: { pbx: CALLS_PBX, maxCallsInApp: env.HOTLINE_MAX_CALLS_IN_APP ?? 'default', rates: RATES, stepSeconds: STEP_SECONDS, limit: env.BENCH_LIMIT ?? 'rate x 10', recvTimeoutMs: RECV_TIMEOUT_MS, scenario: 'uac-wait-bye' },
-    results, ratio, stasisRatio, frontRatio, plainAmiRatio, frontStasisRatio, overload, frontOverload, stasisOverload, frontStasisOverload,
+    results, ...ratios, plainAmiRatio, ...overloads,
   }, null, 2)}\n`);
   log(`results: ${file}`);
 }
