@@ -1,7 +1,10 @@
 // The overload step of `npm run bench:calls` (issue 12, item 8): offer 1.5x the highest clean
 // Hotline rate and check that Hotline sheds what it cannot take instead of collapsing:
-//   - every call Hotline admitted (it entered the Stasis app) completes: Asterisk's BYE after the
-//     flow's prompt, none hung up by a caller who waited too long, none failed;
+//   - every call Hotline admitted completes: every call its caller saw answered (but by the
+//     fallback) ends with Asterisk's BYE after the flow's prompt, none hung up by a caller who
+//     waited too long, none failed; through the SIP front, a call Asterisk answered just as the
+//     front's deadline refused it (its caller had the 503 first) is counted and shown, not held
+//     against the step: its caller was refused in time;
 //   - every other call is refused (UserEvent HotlineRefused, SIP 503: admission by rate) or handed
 //     to the dialplan's fallback (UserEvent HotlineFallback: admission by count) within 1 s of
 //     reaching Asterisk (time from AMI Newchannel to the UserEvent, per call); through the SIP
@@ -38,8 +41,10 @@ export interface OverloadResult {
   admitted: number;
   /** Admitted calls that ended with Asterisk's BYE after the flow (sipp PBX_BYE). */
   completed: number;
-  /** Admitted calls Asterisk answered that did not end with its BYE after the flow. */
+  /** Calls their callers saw answered (sipp ANSWERED) that did not end with Asterisk's BYE after the flow. */
   admittedNotCompleted: number;
+  /** Admitted calls Asterisk answered after their caller had the front's 503 (the deadline and the answer crossed). */
+  answeredAfterRefusal: number;
   /** Admitted calls Asterisk never answered: through the front, those it cut at its answer deadline (their callers got 503). */
   admittedUnanswered: number;
   /** Calls the SIP front refused at its answer deadline (its counter `late`), and at once because Asterisk answered slowly (`slow`). */
@@ -228,7 +233,8 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   const res: OverloadResult = {
     cleanRate, maxPerSecond, offeredRate: rate, placedRate: Math.round(achievedRate(r, attempted) * 10) / 10, attempted, arrived: tracks.length,
     sippFailed: r.failed, sippFailures: r.failures, admitted: admittedTracks.length, completed,
-    admittedNotCompleted: admittedTracks.filter((t) => t.answered).length - completed, admittedUnanswered: admittedTracks.filter((t) => !t.answered).length,
+    admittedNotCompleted: Math.max(0, r.events.ANSWERED - completed - shed.filter((t) => t.shed === 'fallback' && t.answered).length), admittedUnanswered: admittedTracks.filter((t) => !t.answered).length,
+    answeredAfterRefusal: Math.max(0, admittedTracks.filter((t) => t.answered).length - r.events.ANSWERED),
     frontLate: frontAfter[0]! - frontBefore[0]!, frontSlow: frontAfter[1]! - frontBefore[1]!, viaFront: !!target, refusedLateInAsterisk: target ? shed.filter((t) => t.shed === 'refused' && t.shedAt! - t.arrivedAt >= 1000).length : 0, refusedByReason, fallbackByReason, sippRefused, frontRefused, byeRaces, boxBefore, governor: trace,
     refusalAsSeenMs: spread(seen),
     toFallbackMs: spread(waits),
@@ -258,7 +264,8 @@ export function overloadTable(o: OverloadResult): string {
     ['offered (1.5x) / placed by sipp (calls/s)', `${o.offeredRate} / ${o.placedRate}`],
     ['calls placed / reached Asterisk', `${o.attempted} / ${o.arrived}`],
     ['admitted into Hotline', String(o.admitted)],
-    ['admitted and completed (Asterisk BYE after the prompt)', `${o.completed} (${o.admittedNotCompleted} answered but not completed, ${o.admittedUnanswered} never answered)`],
+    ['answered as the callers saw it, and completed (Asterisk BYE after the prompt)', `${o.completed} (${o.admittedNotCompleted} answered but not completed)`],
+    ['admitted in Asterisk but never answered / answered after the caller had the front\'s 503', `${o.admittedUnanswered} / ${o.answeredAfterRefusal}`],
     ['refused by the SIP front at its answer deadline / at once as Asterisk answered slowly', `${o.frontLate} / ${o.frontSlow}`],
     ...(o.viaFront ? [['refused by Asterisk 1 s or more after the channel (the caller had the front\'s 503)', String(o.refusedLateInAsterisk)] as [string, string]] : []),
     ['refused (503) in the dialplan, by reason / by the SIP front / seen by sipp', `${Object.entries(o.refusedByReason).map(([k, v]) => `${k} ${v}`).join(', ') || '0'} / ${o.frontRefused} / ${o.sippRefused}`],
