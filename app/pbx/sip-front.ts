@@ -52,9 +52,12 @@ export class SipFront {
     return this.shared('late');
   }
 
-  // One variable a call: pv.shvGet without a name answers every variable, but as one JSON object
-  // with the key "shv" repeated, which JSON.parse folds into the last one.
-  private async shared(name: string): Promise<number> {
+  /**
+   * One of the front's shared integer variables (scripts/sip-front.cfg: its counters, the answer
+   * time...). One variable a call: pv.shvGet without a name answers every variable, but as one JSON
+   * object with the key "shv" repeated, which JSON.parse folds into the last one.
+   */
+  async shared(name: string): Promise<number> {
     const r = (await this.call('pv.shvGet', [name])) as { value?: unknown } | Array<{ value?: unknown }>;
     const value = Array.isArray(r) ? r[0]?.value : r?.value;
     if (typeof value !== 'number') throw new Error(`the SIP front answered pv.shvGet ${name} without a number`);
@@ -89,12 +92,18 @@ export class SipFront {
  * The active node's side of the front: sets the rate it is given, reads it back (and the front's
  * refusal count) on each check, keeps the link state for /health and logs a failing front once.
  */
+/** The front's counters the active node reads back. */
+const COUNTERS = {
+  refused: (f: SipFront) => f.refused(),
+  slow: (f: SipFront) => f.slowRefused(),
+  late: (f: SipFront) => f.lateRefused(),
+};
+type Counter = keyof typeof COUNTERS;
+
 export class FrontAdmission {
   private failing = false;
-  /** The front's refusal count at this node's last read; none until the first read since activation. */
-  private refusedAt: number | undefined;
-  private slowAt: number | undefined;
-  private lateAt: number | undefined;
+  /** Each counter at this node's last read; none until the first read since activation. */
+  private last: Partial<Record<Counter, number>> = {};
   link: LinkState = { up: false, since: new Date(), detail: 'not reached yet (only the active node sets its rate)' };
 
   constructor(private readonly front: SipFront, private readonly log: Logger, private readonly onRefused: (calls: number) => void) {}
@@ -103,39 +112,39 @@ export class FrontAdmission {
     this.front.setRate(callsPerSecond).then(() => this.ok(), this.failed('set'));
   }
 
-  /** This node became active (or reconnected): its rate, and where its refusal count starts. */
+  /** This node became active (or reconnected): its rate, and where its counts start. */
   activate(callsPerSecond: number): void {
     this.set(callsPerSecond);
-    if (this.refusedAt === undefined) void this.front.refused().then((n) => (this.refusedAt ??= n), this.failed('read'));
-    if (this.slowAt === undefined) void this.front.slowRefused().then((n) => (this.slowAt ??= n), this.failed('read'));
-    if (this.lateAt === undefined) void this.front.lateRefused().then((n) => (this.lateAt ??= n), this.failed('read'));
+    for (const c of Object.keys(COUNTERS) as Counter[]) {
+      if (this.last[c] === undefined) void COUNTERS[c](this.front).then((n) => (this.last[c] ??= n), this.failed('read'));
+    }
   }
 
   /** No longer active: what the front refuses from now on is another node's to count. */
   deactivate(): void {
-    this.refusedAt = undefined;
-    this.slowAt = undefined;
-    this.lateAt = undefined;
+    this.last = {};
+  }
+
+  /** Reads counter `c`: what it added since this node's last read (none on a first or failed read). */
+  private async since(c: Counter): Promise<number | undefined> {
+    const n = await COUNTERS[c](this.front).catch(this.failed('read'));
+    if (n === undefined) return undefined;
+    const before = this.last[c];
+    this.last[c] = n;
+    return before === undefined ? undefined : countedSince(n, before);
   }
 
   /** The read-back: refusals since the last read into the metric; a rate that is not `callsPerSecond` (a restarted front) set again. */
   async check(callsPerSecond: number): Promise<void> {
-    const refused = await this.front.refused().catch(this.failed('read'));
-    if (refused !== undefined) {
-      if (this.refusedAt !== undefined) this.onRefused(countedSince(refused, this.refusedAt));
-      this.refusedAt = refused;
-    }
+    const refused = await this.since('refused');
+    if (refused !== undefined) this.onRefused(refused);
     // Refusals because Asterisk is behind (it answered slowly, or not by the deadline), whatever
     // the rate: said once a check.
-    const slow = await this.front.slowRefused().catch(this.failed('read'));
-    const late = await this.front.lateRefused().catch(this.failed('read'));
-    const slowSince = slow === undefined || this.slowAt === undefined ? 0 : countedSince(slow, this.slowAt);
-    const lateSince = late === undefined || this.lateAt === undefined ? 0 : countedSince(late, this.lateAt);
-    if (slowSince + lateSince > 0) {
-      this.log.warn({ slow: slowSince, late: lateSince }, 'the SIP front refused calls because Asterisk is behind: it answered slowly (HOTLINE_SIP_FRONT_MAX_ANSWER_MS) or not by the deadline (HOTLINE_SIP_FRONT_ANSWER_DEADLINE_MS)');
+    const slow = (await this.since('slow')) ?? 0;
+    const late = (await this.since('late')) ?? 0;
+    if (slow + late > 0) {
+      this.log.warn({ slow, late }, 'the SIP front refused calls because Asterisk is behind: it answered slowly (HOTLINE_SIP_FRONT_MAX_ANSWER_MS) or not by the deadline (HOTLINE_SIP_FRONT_ANSWER_DEADLINE_MS)');
     }
-    if (slow !== undefined) this.slowAt = slow;
-    if (late !== undefined) this.lateAt = late;
     const at = await this.front.rate().then((r) => (this.ok(), r), this.failed('read'));
     if (at !== undefined && at !== frontRate(frontInterval(callsPerSecond))) {
       this.log.warn({ rate: at, expected: callsPerSecond }, 'the SIP front\'s admission rate was not Hotline\'s (restarted?): set again');
