@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { api } from '../support/api.js';
 import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { freePort, startHotline, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
+import { startHotlineWithoutPbx, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
 import { waitUntil } from '../support/pbx.js';
 
 const ADMIN_PASSWORD = TEST_ADMIN.password;
@@ -23,7 +23,7 @@ describe('administration console: users, agents, queues and the audit log (Chrom
 
   before(async () => {
     db = await createTestDb('sqlite');
-    hotline = await startHotline({ ...db.env, HOTLINE_ARI_URL: `http://127.0.0.1:${await freePort()}`, HOTLINE_AMI_PORT: String(await freePort()) }, { waitForPbx: false });
+    hotline = await startHotlineWithoutPbx(db.env);
     base = hotline.url;
   });
   afterEach(async () => {

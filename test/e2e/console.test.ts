@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { api } from '../support/api.js';
 import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { startHotlineWithoutPbx, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { waitUntil } from '../support/pbx.js';
 
 const AGENT = { username: 'zhang.wei', password: 'Desk-console-secret-31', displayName: '张伟' };
@@ -26,7 +26,7 @@ describe('web console (no calls)', function () {
   before(async () => {
     db = await createTestDb('mariadb');
     // No Asterisk for this file: ARI and AMI point at closed ports (the shared lab Asterisk is left alone).
-    hotline = await startHotline({ ...db.env, HOTLINE_ARI_URL: `http://127.0.0.1:${await freePort()}`, HOTLINE_AMI_PORT: String(await freePort()) }, { waitForPbx: false });
+    hotline = await startHotlineWithoutPbx(db.env);
     base = hotline.url;
     const user = await api(base, 'POST', '/api/users', { ...AGENT, role: 'agent' });
     expect(user.status, JSON.stringify(user.body)).to.equal(201);

@@ -13,7 +13,7 @@ import { userToken } from '../support/acd.js';
 import { api } from '../support/api.js';
 import { appText, missingKeys, openConsole, screenshot as shoot, signIn, type ConsolePage } from '../support/browser.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { freePort, startHotline, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
+import { startHotlineWithoutPbx, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
 
 const PASSWORD = 'Kiwi-Orange-Secret-9'; // userToken's
 
@@ -26,7 +26,7 @@ describe('QA editors: scorecards and the keyword list in the console', function 
 
   before(async () => {
     db = await createTestDb('sqlite');
-    hotline = await startHotline({ ...db.env, HOTLINE_ARI_URL: `http://127.0.0.1:${await freePort()}`, HOTLINE_AMI_PORT: String(await freePort()) }, { waitForPbx: false });
+    hotline = await startHotlineWithoutPbx(db.env);
     expect((await api(hotline.url, 'POST', '/api/acd/queues', { name: 'kwq' })).status).to.equal(201);
     await userToken(hotline.url, 'ed-sup', 'supervisor');
     // A recording row whose audio failed to store: its page shows the scoring form without a player.

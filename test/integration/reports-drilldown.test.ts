@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { api } from '../support/api.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
-import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { startHotlineWithoutPbx, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { rebuildReports } from '../support/reports-rebuild.js';
 
 type Row = { queue: string; caller: string; outcome: 'answered' | 'abandoned' | 'timeout'; wait: number; talk: number | null; minute: number };
@@ -49,7 +49,7 @@ for (const kind of DB_KINDS) {
 
     before(async () => {
       db = await createTestDb(kind);
-      hotline = await startHotline({ ...db.env, HOTLINE_ARI_URL: `http://127.0.0.1:${await freePort()}`, HOTLINE_AMI_PORT: String(await freePort()) }, { waitForPbx: false });
+      hotline = await startHotlineWithoutPbx(db.env);
       for (const [name, d] of Object.entries(defs)) expect((await api(hotline.url, 'POST', '/api/acd/queues', { name, settings: { serviceLevelSeconds: d.sl, shortAbandonSeconds: d.short } })).status).to.equal(201);
       // SQLite keeps times as TypeORM writes them (UTC text); MariaDB takes the Date.
       const at = (d: Date | null) => (d && kind === 'sqlite' ? d.toISOString().replace('T', ' ').replace('Z', '') : d);

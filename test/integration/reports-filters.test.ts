@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { api } from '../support/api.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
-import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { startHotlineWithoutPbx, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { rebuildReports } from '../support/reports-rebuild.js';
 
 const TZ = 'America/New_York';
@@ -66,7 +66,7 @@ for (const kind of DB_KINDS) {
 
     before(async () => {
       db = await createTestDb(kind);
-      hotline = await startHotline({ ...db.env, HOTLINE_ARI_URL: `http://127.0.0.1:${await freePort()}`, HOTLINE_AMI_PORT: String(await freePort()) }, { waitForPbx: false });
+      hotline = await startHotlineWithoutPbx(db.env);
       for (const [name, skillGroup] of Object.entries(QUEUES)) {
         const res = await api(hotline.url, 'POST', '/api/acd/queues', { name, settings: { serviceLevelSeconds: 20, ...(skillGroup ? { skillGroup } : {}) } });
         expect(res.status, JSON.stringify(res.body)).to.equal(201);

@@ -52,6 +52,11 @@ function pbxEnv(): Record<string, string> {
   return Object.fromEntries(keys.flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])));
 }
 
+/** A Hotline with no Asterisk (ARI and AMI pointed at free ports nobody listens on): for the console's and API's own tests. */
+export async function startHotlineWithoutPbx(env: Record<string, string>): Promise<HotlineProcess> {
+  return startHotline({ HOTLINE_ARI_URL: `http://127.0.0.1:${await freePort()}`, HOTLINE_AMI_PORT: String(await freePort()), ...env }, { waitForPbx: false });
+}
+
 export async function startHotline(env: Record<string, string>, opts: { waitForPbx?: boolean } = {}): Promise<HotlineProcess> {
   const port = await freePort();
   let out = '';

@@ -1,0 +1,205 @@
+// The admin console's IVR tab (Chromium, no Asterisk: flows, versions and numbers live in the
+// database; text prompts are synthesized by espeak-ng at publish), in both languages. An admin
+// creates a flow (a bad name is refused in the page's language, nothing stored), sees its
+// outline, writes a menu with a key that leads nowhere: the outline marks it, Check saves the
+// draft and names the node and field; fixed, it is published; a dry run presses 1 and walks
+// greeting → menu → thanks → goodbye; a number is mapped to it (a bad number refused); a second
+// version is saved with Ctrl+S and published, then rolled back; closing with unsaved changes asks
+// first. Every step is checked against the API, as a user would find it afterwards.
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { api } from '../support/api.js';
+import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { startHotlineWithoutPbx, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
+import { waitUntil } from '../support/pbx.js';
+
+interface Flow { name: string; publishedVersion: number | null; latestVersion: number; numbers: string[]; versions?: Array<{ version: number; status: string }> }
+
+describe('administration console: IVR flows, versions and numbers (Chromium, no Asterisk)', function () {
+  this.timeout(180_000);
+  let db: TestDb;
+  let hotline: HotlineProcess;
+  let base: string;
+  const pages: ConsolePage[] = [];
+
+  before(async () => {
+    db = await createTestDb('sqlite');
+    hotline = await startHotlineWithoutPbx(db.env);
+    base = hotline.url;
+  });
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close();
+  });
+  after(async () => {
+    await stopAllHotlines();
+    await db?.drop();
+  });
+
+  const flows = async () => (await api(base, 'GET', '/api/ivr/flows')).body.items as Flow[];
+  const flow = async (name: string) => (await api(base, 'GET', `/api/ivr/flows/${name}`)).body as Flow;
+  const definition = async (name: string, version: number) => (await api(base, 'GET', `/api/ivr/flows/${name}/versions/${version}`)).body.definition as { nodes: Record<string, { next?: string; options?: Record<string, string>; prompt?: { text: string } }> };
+  const notice = (page: Page, text: string) => page.locator('.el-notification', { hasText: text }).first().waitFor();
+  const pick = async (page: Page, select: string, option: string) => {
+    await page.locator(select).click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+  };
+  /** Confirms a question whose title is its action (the console's confirmed()). */
+  const answer = async (page: Page, title: string, button: string) => {
+    const box = page.getByRole('dialog', { name: title });
+    await box.getByRole('button', { name: button }).click();
+    await waitUntil(`the question "${title}" to go`, async () => (await box.count()) === 0);
+  };
+  const confirm = (page: Page, action: string) => answer(page, action, action);
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`creates, checks, publishes, dry-runs, maps a number to, versions and rolls back a flow (${locale})`, async () => {
+      const zh = locale === 'zh-CN';
+      const name = `hotline-${zh ? 'zh' : 'en'}`;
+      const number = zh ? '8102' : '8101';
+      const c = await openConsole(locale);
+      pages.push(c);
+      const { page, errors } = c;
+      await signIn(page, base, 'admin', TEST_ADMIN.password, '/admin?tab=ivr');
+      await page.locator('[data-test=ivr-admin]').waitFor();
+      const before = (await flows()).map((f) => f.name);
+
+      // A bad name is named in the page's language; nothing is stored.
+      await page.locator('[data-test=new-flow]').click();
+      const form = page.locator('[data-test=flow-form]');
+      await form.locator('input[name=flow-name]').fill('no spaces please');
+      await form.locator('[data-test=save-flow]').click();
+      await form.locator('.el-form-item__error', { hasText: zh ? '只能使用字母、数字' : 'Use letters, digits' }).waitFor();
+      expect((await flows()).map((f) => f.name)).to.deep.equal(before);
+      await form.locator('input[name=flow-name]').fill(name);
+      await form.locator('input[name=flow-description]').fill(zh ? '售后热线' : 'After-sales line');
+      await form.locator('[data-test=save-flow]').click();
+
+      // The editor opens on the starter: a greeting in the page's language, then goodbye.
+      const editor = page.locator('[data-test=flow-editor]');
+      await editor.locator('[data-test=draft-state]', { hasText: zh ? '草稿 v1，从未发布' : 'Draft v1, never published' }).waitFor();
+      const outline = editor.locator('[data-test=outline]');
+      await outline.locator('[data-node=welcome]').waitFor();
+      expect(await outline.innerText()).to.contain(zh ? '播报“您好，欢迎致电。”' : 'Says “Welcome. Thank you for calling.”');
+      expect((await flow(name)).latestVersion).to.equal(1);
+
+      // A menu whose key 2 leads nowhere: the outline marks it before anything is saved.
+      const def = {
+        entry: 'welcome',
+        language: zh ? 'zh' : 'en',
+        nodes: {
+          welcome: { type: 'play', prompt: { text: zh ? '您好' : 'Hello' }, next: 'menu' },
+          menu: { type: 'menu', prompt: { text: zh ? '请按一或二' : 'Press one or two' }, options: { 1: 'thanks', 2: 'nowhere' }, timeoutMs: 3000, retries: 1, onExhausted: 'goodbye' },
+          thanks: { type: 'play', prompt: { text: zh ? '谢谢' : 'Thank you' }, next: 'goodbye' },
+          goodbye: { type: 'hangup' },
+        },
+      };
+      const textarea = editor.locator('textarea[data-test=definition]');
+      await textarea.fill(JSON.stringify(def, null, 2));
+      await editor.locator('[data-test=unsaved]').waitFor();
+      await outline.locator('[data-test=edge]', { hasText: zh ? '按 2 → nowhere' : 'Key 2 → nowhere' }).locator('.hl-missing', { hasText: zh ? '不存在' : 'missing' }).waitFor();
+
+      // Check saves the draft and names the node and field.
+      await editor.locator('[data-test=check-flow]').click();
+      const problems = editor.locator('[data-test=problems]');
+      await problems.waitFor();
+      expect(await problems.innerText()).to.match(/menu\s+options\.2\s+.*nowhere/);
+      expect((await definition(name, 1)).nodes.menu.options).to.deep.equal({ 1: 'thanks', 2: 'nowhere' });
+      expect((await flow(name)).publishedVersion).to.equal(null);
+      // Publish refuses it too, and says how many problems.
+      await editor.locator('[data-test=publish-flow]').click();
+      await editor.locator('[data-test=editor-error]', { hasText: zh ? '未发布：有 1 个问题' : 'Not published: 1 problem(s)' }).waitFor();
+      expect((await flow(name)).publishedVersion).to.equal(null);
+      await screenshot(page, `admin-ivr-problems-${locale}`);
+
+      // Fixed, it is published.
+      def.nodes.menu.options = { 1: 'thanks', 2: 'goodbye' };
+      await textarea.fill(JSON.stringify(def, null, 2));
+      await editor.locator('[data-test=publish-flow]').click();
+      await notice(page, zh ? `${name} v1 已发布` : `${name} v1 published`);
+      await editor.locator('[data-test=draft-state]', { hasText: zh ? 'v1 已发布；保存后生成草稿 v2' : 'v1 is published; saving starts draft v2' }).waitFor();
+      expect((await flow(name)).publishedVersion).to.equal(1);
+
+      // A dry run of the published version: key 1.
+      const dry = editor.locator('[data-test=dry-run]');
+      await dry.locator('input[name=digits]').fill('1');
+      await dry.locator('label', { hasText: zh ? '已发布版本' : 'Published' }).click();
+      await waitUntil('the dry run to be set to the published version', () => dry.locator('input[value=published]').isChecked());
+      await dry.locator('[data-test=run-dry]').click();
+      const path = dry.locator('[data-test=dry-run-path] li');
+      await waitUntil('the dry run to show four nodes', async () => (await path.count()) === 4);
+      expect((await path.allInnerTexts()).map((s) => s.split(/\s/)[0])).to.deep.equal(['welcome', 'menu', 'thanks', 'goodbye']);
+      expect(await path.nth(1).innerText()).to.contain(zh ? '按了 1' : 'pressed 1');
+      expect(await dry.locator('[data-test=dry-run-end]').innerText()).to.equal(zh ? '通话结束（挂断）' : 'The call ends (hang-up)');
+      await screenshot(page, `admin-ivr-editor-${locale}`);
+
+      // A second version, saved with Ctrl+S and published; then rolled back to v1.
+      def.nodes.welcome.prompt = { text: zh ? '您好，新版本' : 'Hello, version two' };
+      await textarea.fill(JSON.stringify(def, null, 2));
+      await textarea.press('Control+s');
+      await notice(page, zh ? '草稿 v2 已保存' : 'Draft v2 saved');
+      expect((await definition(name, 2)).nodes.welcome.prompt).to.deep.equal(def.nodes.welcome.prompt);
+      await editor.locator('[data-test=publish-flow]').click();
+      await notice(page, zh ? `${name} v2 已发布` : `${name} v2 published`);
+      const versions = editor.locator('[data-test=versions]');
+      const v1 = versions.locator('tr').filter({ has: page.locator('[data-version="1"]') });
+      await v1.locator('[data-test=rollback]').click();
+      await confirm(page, zh ? '回滚到此版本' : 'Roll back to this');
+      await notice(page, zh ? `${name}：新来电使用 v1` : `${name}: new calls get v1`);
+      await waitUntil('v1 to be published again', async () => (await flow(name)).publishedVersion === 1);
+      await editor.locator('[data-test=draft-state]', { hasText: zh ? 'v2 未在使用（来电使用 v1）' : 'v2 is not in use (calls get v1)' }).waitFor();
+
+      // Closing with unsaved changes asks first; "Cancel" keeps the editor and the text.
+      await textarea.fill(JSON.stringify({ ...def, entry: 'thanks' }, null, 2));
+      await page.keyboard.press('Escape');
+      await answer(page, zh ? '放弃修改' : 'Discard changes', zh ? '取消' : 'Cancel');
+      expect(await textarea.inputValue()).to.contain('"entry": "thanks"');
+      await page.keyboard.press('Escape');
+      await confirm(page, zh ? '放弃修改' : 'Discard changes');
+      await editor.waitFor({ state: 'detached' });
+      expect((await flow(name)).latestVersion, 'nothing saved by closing').to.equal(2);
+
+      // The list: published v1, a later version not in use.
+      const row = page.locator('[data-test=flows-table] tr').filter({ has: page.locator(`[data-flow="${name}"]`) });
+      await row.locator('[data-test=flow-state]', { hasText: zh ? '最新 v2，未使用' : 'Latest v2, not in use' }).waitFor();
+      expect(await row.innerText()).to.contain(zh ? '已发布 v1' : 'Published v1');
+
+      // A number: a bad one is refused in the page's language, a good one mapped.
+      const map = page.locator('[data-test=map-number]');
+      await map.locator('input[name=number]').fill('81-01');
+      await pick(page, '[data-test=map-flow]', name);
+      await map.locator('[data-test=map-save]').click();
+      await page.locator('[data-test=map-error]', { hasText: zh ? '号码只能包含数字' : 'A number is digits' }).waitFor();
+      await map.locator('input[name=number]').fill(number);
+      await map.locator('[data-test=map-save]').click();
+      await notice(page, zh ? `号码 ${number} 现在进入 ${name}` : `Number ${number} now reaches ${name}`);
+      const numberRow = page.locator('[data-test=numbers-table] tr').filter({ has: page.locator(`[data-number="${number}"]`) });
+      await numberRow.locator('[data-test=run-by]', { hasText: zh ? 'Hotline（Stasis 应用）' : 'Hotline (Stasis app)' }).waitFor();
+      expect((await flow(name)).numbers).to.deep.equal([number]);
+      await screenshot(page, `admin-ivr-${locale}`);
+
+      expect(await appText(page)).to.not.equal('');
+      expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    });
+  }
+
+  it('has no serious or critical accessibility violation (axe-core) on the IVR tab and in the editor', async () => {
+    const starter = { entry: 'hi', nodes: { hi: { type: 'play', prompt: { text: 'Hi' }, next: 'menu' }, menu: { type: 'menu', prompt: { text: 'Press 1' }, options: { 1: 'bye', 2: 'gone' }, timeoutMs: 3000, retries: 1, onExhausted: 'bye' }, bye: { type: 'hangup' } } };
+    expect((await api(base, 'POST', '/api/ivr/flows', { name: 'axe-flow', definition: starter })).status).to.equal(201);
+    const c = await openConsole('en');
+    pages.push(c);
+    await signIn(c.page, base, 'admin', TEST_ADMIN.password, '/admin?tab=ivr');
+    const row = c.page.locator('[data-test=flows-table] tr').filter({ has: c.page.locator('[data-flow="axe-flow"]') });
+    await row.waitFor();
+    const serious = async () => (await axeViolations(c.page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const onTab = await serious();
+    expect(onTab, JSON.stringify(onTab, null, 1)).to.deep.equal([]);
+    await row.locator('[data-test=open-flow]').click();
+    await c.page.locator('[data-test=flow-editor] [data-test=outline] [data-node=hi]').waitFor();
+    await c.page.locator('[data-test=flow-editor] [data-test=check-flow]').click();
+    await c.page.locator('[data-test=flow-editor] [data-test=problems]').waitFor();
+    const inEditor = await serious();
+    expect(inEditor, JSON.stringify(inEditor, null, 1)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,100 @@
+// The IVR editor's outline (app/web/components/admin/flow-outline.ts): what each node does and
+// where it leads, in both languages, for complete and incomplete drafts; the node templates the
+// editor inserts fit the server's schema once their targets are filled; every node type is offered.
+import { expect } from 'chai';
+import { flowNode } from '../../app/ivr/ivr.schemas.js';
+import { freshId, NODE_TYPES, nodeTemplate, outline, type Phrase } from '../../app/web/components/admin/flow-outline.js';
+import en from '../../app/web/i18n/en.js';
+import zhCN from '../../app/web/i18n/zh-CN.js';
+
+type Tree = { [k: string]: string | Tree };
+const say = (messages: Tree) => (p: Phrase) => {
+  const text = p.key.split('.').reduce<string | Tree | undefined>((n, k) => (n && typeof n === 'object' ? n[k] : undefined), messages);
+  if (typeof text !== 'string') throw new Error(`no text for ${p.key}`);
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(p.params?.[k]));
+};
+
+const DEF = {
+  entry: 'hello',
+  nodes: {
+    hello: { type: 'play', prompt: { text: 'Hello' }, next: 'menu' },
+    menu: { type: 'menu', prompt: { sound: 'press-1' }, options: { 1: 'sales', 9: 'nowhere' }, timeoutMs: 4000, retries: 2, onExhausted: 'bye' },
+    sales: { type: 'queue', queue: 'sales' },
+    draft: { type: 'collect', prompt: { text: 'Your number' } },
+    bye: { type: 'hangup' },
+  },
+};
+
+describe('IVR editor outline', () => {
+  it('lists each node in order with what it does and where it leads; a missing target is marked', () => {
+    const o = outline(DEF);
+    expect(o.entry).to.equal('hello');
+    expect(o.entryExists).to.equal(true);
+    expect(o.rows.map((r) => [r.id, r.type, r.entry, r.complete])).to.deep.equal([
+      ['hello', 'play', true, true],
+      ['menu', 'menu', false, true],
+      ['sales', 'queue', false, true],
+      ['draft', 'collect', false, false],
+      ['bye', 'hangup', false, true],
+    ]);
+    const menu = o.rows[1];
+    expect(menu.what.map(say(en))).to.deep.equal(['Plays sound press-1', 'Waits 4 s for a key, 2 retries']);
+    expect(menu.what.map(say(zhCN))).to.deep.equal(['播放声音 press-1', '等待按键 4 秒，重试 2 次']);
+    expect(menu.edges.map((e) => [say(en)(e.via), e.target, e.exists])).to.deep.equal([
+      ['Key 1', 'sales', true],
+      ['Key 9', 'nowhere', false],
+      ['No valid key', 'bye', true],
+    ]);
+    expect(menu.edges.map((e) => say(zhCN)(e.via))).to.deep.equal(['按 1', '按 9', '无有效按键']);
+    expect(o.rows[0].what.map(say(en))).to.deep.equal(['Says “Hello”']);
+    expect(o.rows[2].what.map(say(zhCN))).to.deep.equal(['进入队列 sales']);
+    expect(o.rows[3].edges, 'an incomplete node has no edges').to.deep.equal([]);
+  });
+
+  it('says when the definition is not an object, has no nodes or names a missing entry', () => {
+    expect(outline([]).error?.key).to.equal('admin.ivr.outline.notObject');
+    expect(outline({ entry: 'x' }).error?.key).to.equal('admin.ivr.outline.noNodes');
+    const o = outline({ entry: 'start', nodes: { bye: { type: 'hangup' } } });
+    expect([o.error, o.entryExists]).to.deep.equal([undefined, false]);
+  });
+
+  it('every phrase any node type can produce has a text in both languages', () => {
+    const full = {
+      entry: 'a',
+      nodes: {
+        a: { type: 'play', prompt: { prompt: 'lib' }, say: { kind: 'number', value: '{{n}}' }, next: 'b' },
+        b: { type: 'collect', prompt: { text: 'x' }, variable: 'v', minDigits: 1, maxDigits: 4, timeoutMs: 1000, retries: 0, next: 'c', onExhausted: 'c' },
+        c: { type: 'lookup', source: 'http', url: 'http://crm.local/x', found: 'd', notFound: 'd', onError: 'd' },
+        d: { type: 'condition', branches: [{ when: { variable: 'v', op: 'eq', value: '1' }, next: 'e' }], else: 'e' },
+        e: { type: 'hours', timezone: 'Asia/Shanghai', weekly: {}, open: 'f', closed: 'f' },
+        f: { type: 'set', variables: { x: '1' }, next: 'g' },
+        g: { type: 'subflow', flow: 'other', next: 'h' },
+        h: { type: 'voicemail', mailbox: 'm', next: 'i' },
+        i: { type: 'queue', queue: 'q', noAgents: 'j' },
+        j: { type: 'transfer', target: '100' },
+        k: { type: 'fax', queue: 'q' },
+        l: { type: 'fax' },
+        m: { type: 'return' },
+        n: { type: 'hangup', prompt: { sound: 'bye' } },
+      },
+    };
+    const o = outline(full);
+    expect(o.rows.every((r) => r.complete)).to.equal(true);
+    for (const messages of [en, zhCN]) for (const r of o.rows) for (const p of [...r.what, ...r.edges.map((e) => e.via)]) say(messages)(p);
+  });
+
+  it('offers every node type, and each template fits the schema once its targets are filled', () => {
+    expect([...NODE_TYPES].sort()).to.deep.equal(flowNode.options.map((o) => o.shape.type.value).sort());
+    for (const type of NODE_TYPES) {
+      // Edges and names to a node id; a transfer's target to a number.
+      const filled = JSON.parse(JSON.stringify(nodeTemplate(type, 'Words')).replace(/"target":""/, '"target":"100"').replace(/""/g, '"x"'));
+      const parsed = flowNode.safeParse(filled);
+      expect(parsed.success, `${type}: ${JSON.stringify(parsed.error?.issues)}`).to.equal(true);
+    }
+  });
+
+  it('a fresh id takes the first free number for the type', () => {
+    expect(freshId('menu', ['menu1', 'menu2', 'play1'])).to.equal('menu3');
+    expect(freshId('play', [])).to.equal('play1');
+  });
+});
