@@ -103,7 +103,8 @@ describe('administration console: IVR flows, versions and numbers (Chromium, no 
       await editor.locator('[data-test=check-flow]').click();
       const problems = editor.locator('[data-test=problems]');
       await problems.waitFor();
-      expect(await problems.innerText()).to.match(/menu\s+options\.2\s+.*nowhere/);
+      expect(await problems.innerText()).to.match(/menu\s+options\.2\s+/);
+      expect(await problems.innerText(), 'the problem in the page\'s language').to.contain(zh ? '按 2 指向的“nowhere”不存在' : 'Key 2 leads to "nowhere", which does not exist');
       expect((await definition(name, 1)).nodes.menu.options).to.deep.equal({ 1: 'thanks', 2: 'nowhere' });
       expect((await flow(name)).publishedVersion).to.equal(null);
       // Publish refuses it too, and says how many problems.

@@ -1,9 +1,11 @@
 // The IVR editor's outline (app/web/components/admin/flow-outline.ts): what each node does and
 // where it leads, in both languages, for complete and incomplete drafts; the node templates the
 // editor inserts fit the server's schema once their targets are filled; every node type is offered.
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { validateFlow } from '../../app/ivr/flow-validate.js';
 import { flowNode } from '../../app/ivr/ivr.schemas.js';
-import { freshId, NODE_TYPES, nodeTemplate, outline, type Phrase } from '../../app/web/components/admin/flow-outline.js';
+import { freshId, NODE_TYPES, nodeTemplate, outline, via, type Phrase } from '../../app/web/components/admin/flow-outline.js';
 import en from '../../app/web/i18n/en.js';
 import zhCN from '../../app/web/i18n/zh-CN.js';
 
@@ -96,5 +98,32 @@ describe('IVR editor outline', () => {
   it('a fresh id takes the first free number for the type', () => {
     expect(freshId('menu', ['menu1', 'menu2', 'play1'])).to.equal('menu3');
     expect(freshId('play', [])).to.equal('play1');
+  });
+
+  it('every kind of problem the validator names has a text in both languages, with the values it carries', () => {
+    const source = readFileSync(new URL('../../app/ivr/flow-validate.ts', import.meta.url), 'utf8');
+    const codes = [...source.matchAll(/coded\('(\w+)'/g)].map((m) => m[1]);
+    expect(codes.length).to.be.greaterThan(25);
+    for (const messages of [en, zhCN]) for (const code of codes) say(messages)({ key: `admin.ivr.problem.${code}`, params: {} });
+    const bad = validateFlow(
+      { entry: 'menu', nodes: { menu: { type: 'menu', prompt: { text: 'x' }, options: { 2: 'nowhere' }, timeoutMs: 100, retries: 1, onExhausted: 'bye', colour: 'red' }, bye: { type: 'hangup' }, lost: { type: 'hangup' } } },
+      { promptExists: () => true, flowExists: () => true },
+    );
+    expect(bad.ok).to.equal(false);
+    const problems = bad.ok ? [] : bad.problems;
+    expect(problems.map((p) => [p.node, p.code])).to.deep.equal([['menu', 'at_least'], ['menu', 'unknown_field']]);
+    expect(say(zhCN)({ key: `admin.ivr.problem.${problems[0].code}`, params: problems[0].params })).to.equal('timeoutMs 不能小于 500');
+    const graph = validateFlow(
+      { entry: 'menu', nodes: { menu: { type: 'menu', prompt: { text: 'x' }, options: { 2: 'nowhere' }, timeoutMs: 1000, retries: 1, onExhausted: 'bye' }, bye: { type: 'hangup' }, lost: { type: 'hangup' } } },
+      { promptExists: () => true, flowExists: () => true },
+    );
+    const found = graph.ok ? [] : graph.problems;
+    expect(found.map((p) => [p.node, p.field, p.code, p.params])).to.deep.equal([
+      ['menu', 'options.2', 'edge_missing', { target: 'nowhere' }],
+      ['lost', undefined, 'unreachable', { entry: 'menu' }],
+    ]);
+    const edge = found[0];
+    expect(say(zhCN)({ key: 'admin.ivr.problem.edge_missing', params: { ...edge.params, via: say(zhCN)(via(edge.field!)) } })).to.equal('按 2 指向的“nowhere”不存在');
+    expect(say(en)({ key: 'admin.ivr.problem.edge_missing', params: { ...edge.params, via: say(en)(via(edge.field!)) } })).to.equal('Key 2 leads to "nowhere", which does not exist');
   });
 });

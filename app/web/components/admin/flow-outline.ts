@@ -57,7 +57,7 @@ function what(n: FlowNode): Phrase[] {
 }
 
 /** How an edge is taken, from its field in the node (`options.3`, `branches.1.next`, `next` …). */
-function via(field: string): Phrase {
+export function via(field: string): Phrase {
   const option = /^options\.(.+)$/.exec(field);
   if (option) return { key: `${NS}.via.option`, params: { key: option[1] } };
   const branch = /^branches\.(\d+)\.next$/.exec(field);
