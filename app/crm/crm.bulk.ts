@@ -30,9 +30,13 @@ export interface CustomerUpsertRow {
   customFields?: CustomFields;
 }
 
+/** Why a row is refused against the customers already stored. */
+export const UPSERT_REJECTIONS = ['no_such_customer', 'phone_taken', 'phones_split', 'customer_gone', 'custom_fields', 'too_many_tags', 'too_many_emails', 'same_customer'] as const;
+export type UpsertRejection = (typeof UPSERT_REJECTIONS)[number];
+
 export type UpsertOutcome =
   | { row: number; outcome: 'created' | 'updated' | 'unchanged'; id: string }
-  | { row: number; outcome: 'rejected'; message: string };
+  | { row: number; outcome: 'rejected'; message: string; code: UpsertRejection; params?: Record<string, string | number> };
 
 /** State across the batches of one import: each customer is touched by one row at most. */
 export class UpsertContext {
@@ -100,27 +104,28 @@ export async function upsertCustomers(m: EntityManager, rows: CustomerUpsertRow[
   const tagInserts: unknown[][] = [];
   const updates: unknown[][] = [];
   for (const r of rows) {
-    const reject = (message: string) => outcomes.push({ row: r.row, outcome: 'rejected', message });
+    const reject = (message: string, code: UpsertRejection, params?: Record<string, string | number>) =>
+      outcomes.push({ row: r.row, outcome: 'rejected', message, code, ...(params ? { params } : {}) });
     const owning = [...new Set(r.phones.flatMap((p) => (owners.has(p) ? [owners.get(p)!] : [])))];
     let target: Stored | undefined;
     if (r.id) {
       target = customers.get(r.id);
       if (!target) {
-        reject(`there is no customer with ID ${r.id} (leave the ID empty to create one)`);
+        reject(`there is no customer with ID ${r.id} (leave the ID empty to create one)`, 'no_such_customer', { id: r.id });
         continue;
       }
       const taken = r.phones.find((p) => owners.has(p) && owners.get(p) !== r.id);
       if (taken) {
-        reject(`phone ${taken} belongs to another customer (${owners.get(taken)})`);
+        reject(`phone ${taken} belongs to another customer (${owners.get(taken)})`, 'phone_taken', { phone: taken });
         continue;
       }
     } else if (owning.length > 1) {
-      reject(`the phone numbers belong to different customers (${owning.join(', ')})`);
+      reject(`the phone numbers belong to different customers (${owning.join(', ')})`, 'phones_split');
       continue;
     } else if (owning.length === 1) {
       target = customers.get(owning[0]!);
       if (!target) {
-        reject(`phone ${r.phones.find((p) => owners.has(p))} belongs to a customer that no longer exists`);
+        reject(`phone ${r.phones.find((p) => owners.has(p))} belongs to a customer that no longer exists`, 'customer_gone', { phone: r.phones.find((p) => owners.has(p)) ?? '' });
         continue;
       }
     }
@@ -133,21 +138,21 @@ export async function upsertCustomers(m: EntityManager, rows: CustomerUpsertRow[
     const newEmails = (r.emails ?? []).filter((e) => !haveEmails.has(e));
     const newTags = (r.tags ?? []).filter((t) => !haveTags.has(t));
     if (problem) {
-      reject(problem);
+      reject(problem, 'custom_fields');
       continue;
     }
     if (haveTags.size + newTags.length > MAX_TAGS) {
-      reject(`a customer has at most ${MAX_TAGS} tags (has ${haveTags.size}, adding ${newTags.length})`);
+      reject(`a customer has at most ${MAX_TAGS} tags (has ${haveTags.size}, adding ${newTags.length})`, 'too_many_tags', { max: MAX_TAGS });
       continue;
     }
     if (haveEmails.size + newEmails.length > MAX_EMAILS) {
-      reject(`a customer has at most ${MAX_EMAILS} email addresses (has ${haveEmails.size}, adding ${newEmails.length})`);
+      reject(`a customer has at most ${MAX_EMAILS} email addresses (has ${haveEmails.size}, adding ${newEmails.length})`, 'too_many_emails', { max: MAX_EMAILS });
       continue;
     }
     if (target) {
       const earlier = ctx.touched.get(target.id);
       if (earlier !== undefined) {
-        reject(`row ${earlier} already updates the same customer (${target.id})`);
+        reject(`row ${earlier} already updates the same customer (${target.id})`, 'same_customer', { row: earlier });
         continue;
       }
       ctx.touched.set(target.id, r.row);

@@ -14,7 +14,20 @@ export interface RowError {
   row: number;
   column?: string;
   message: string;
+  /** What kind of problem (stable; the console words it in its language from `code` and `params`). */
+  code?: string;
+  params?: Record<string, string | number>;
 }
+
+/** The kinds of problem a row of the file can have (the console words each; the in-file and database ones are in customer-merge.ts and crm.bulk.ts). */
+export const ROW_PROBLEMS = [
+  'cell_error', 'boolean', 'bad_text', 'bad_id', 'name_required', 'too_long', 'bad_vip', 'too_many_tags', 'too_many_emails', 'bad_date',
+  'phone_short', 'bad_phone', 'phone_required', 'too_many_phones', 'bad_tag', 'bad_email',
+] as const;
+export type RowProblemCode = (typeof ROW_PROBLEMS)[number];
+/** A problem's kind and values, beside its English words. */
+export type RowProblem = { error: string; code: RowProblemCode; params?: Record<string, string | number> };
+const problem = (error: string, code: RowProblemCode, params?: Record<string, string | number>): RowProblem => (params ? { error, code, params } : { error, code });
 
 export const CUSTOMER_FIELDS: readonly ImportField[] = [
   { key: 'id', required: false, headers: ['客户id', '客户ID', 'customer id', 'uuid'], label: { zh: 'ID', en: 'ID' } },
@@ -114,44 +127,46 @@ export function splitPhones(text: string): string[] {
   return out;
 }
 
-type Text = { ok: string } | { error: string };
+type Text = { ok: string } | RowProblem;
 
 /** A cell's text, its export neutralization undone; `trim` for names and IDs (as the API does). */
 function text(cell: Cell | undefined, trim: boolean): Text {
-  if (cell instanceof CellError) return { error: `the cell holds the error value ${cell.code}` };
-  if (typeof cell === 'boolean') return { error: `expected text, found ${cell ? 'TRUE' : 'FALSE'}` };
+  if (cell instanceof CellError) return problem(`the cell holds the error value ${cell.code}`, 'cell_error', { value: cell.code });
+  if (typeof cell === 'boolean') return problem(`expected text, found ${cell ? 'TRUE' : 'FALSE'}`, 'boolean', { value: cell ? 'TRUE' : 'FALSE' });
   const t = cellText(cell);
   // The API's text rule (http/validate): no NUL, no unpaired surrogate is ever stored.
   const bad = textProblem(t);
-  if (bad) return { error: `the text ${bad}` };
+  if (bad) return problem(`the text ${bad}`, 'bad_text');
   return { ok: unneutralize(trim ? t.trim() : t) };
 }
 
 export function validateCustomerRow(r: SheetRow, map: ColumnMap, opts: RowOptions = { internalNumbers: [] }): { ok: CustomerUpsertRow } | { errors: RowError[] } {
   const errors: RowError[] = [];
   const cols = (field: string) => map.fields.get(field) ?? [];
-  const fail = (i: number, message: string) => errors.push({ row: r.row, column: map.headers[i], message });
+  const fail = (i: number, message: string, code?: RowProblemCode, params?: Record<string, string | number>) =>
+    errors.push({ row: r.row, column: map.headers[i], message, ...(code ? { code } : {}), ...(params ? { params } : {}) });
+  const failWith = (i: number, p: RowProblem) => fail(i, p.error, p.code, p.params);
   /** The text of a field's column: undefined without the column, null when the cell is unusable. */
   const read = (field: string, trim = true): string | null | undefined => {
     const i = cols(field)[0];
     if (i === undefined) return undefined;
     const t = text(r.cells[i], trim);
     if ('ok' in t) return t.ok;
-    fail(i, t.error);
+    failWith(i, t);
     return null;
   };
   const out: CustomerUpsertRow = { row: r.row, name: '', phones: [] };
   const id = read('id');
   if (id) {
     if (UUID.test(id)) out.id = id.toLowerCase();
-    else fail(cols('id')[0]!, `"${id}" is not a customer ID (leave it empty to match by phone)`);
+    else fail(cols('id')[0]!, `"${id}" is not a customer ID (leave it empty to match by phone)`, 'bad_id', { value: id });
   }
   const name = read('name');
-  if (name === '') fail(cols('name')[0]!, 'a name is required');
-  else if (name && name.length > 128) fail(cols('name')[0]!, 'the name is longer than 128 characters');
+  if (name === '') fail(cols('name')[0]!, 'a name is required', 'name_required');
+  else if (name && name.length > 128) fail(cols('name')[0]!, 'the name is longer than 128 characters', 'too_long', { max: 128 });
   out.name = name ?? '';
   const company = read('company', false);
-  if (company && company.length > 128) fail(cols('company')[0]!, 'the company is longer than 128 characters');
+  if (company && company.length > 128) fail(cols('company')[0]!, 'the company is longer than 128 characters', 'too_long', { max: 128 });
   if (company !== undefined && company !== null) out.company = company;
   const vipIndex = cols('vipLevel')[0];
   const vipCell = vipIndex === undefined ? undefined : r.cells[vipIndex];
@@ -159,16 +174,16 @@ export function validateCustomerRow(r: SheetRow, map: ColumnMap, opts: RowOption
   if (vip !== undefined && vip !== null) {
     const n = typeof vip === 'number' ? vip : vip === '' ? 0 : /^\d{1,2}$/.test(vip) ? Number(vip) : NaN;
     if (Number.isInteger(n) && n >= 0 && n <= 9) out.vipLevel = n;
-    else fail(vipIndex!, `VIP level "${cellText(vipCell ?? null)}" is not a whole number from 0 to 9`);
+    else fail(vipIndex!, `VIP level "${cellText(vipCell ?? null)}" is not a whole number from 0 to 9`, 'bad_vip', { value: cellText(vipCell ?? null) });
   }
   const address = read('address');
-  if (address && address.length > 255) fail(cols('address')[0]!, 'the address is longer than 255 characters');
+  if (address && address.length > 255) fail(cols('address')[0]!, 'the address is longer than 255 characters', 'too_long', { max: 255 });
   if (address !== undefined && address !== null) out.address = address;
   if (cols('region').length) {
     const parts = cols('region').map((i) => ({ i, t: text(r.cells[i], true) }));
-    for (const p of parts) if ('error' in p.t) fail(p.i, p.t.error);
+    for (const p of parts) if ('error' in p.t) failWith(p.i, p.t);
     const region = parts.flatMap((p) => ('ok' in p.t && p.t.ok ? [p.t.ok] : [])).join(' ');
-    if (region.length > 64) fail(cols('region')[0]!, 'the region is longer than 64 characters');
+    if (region.length > 64) fail(cols('region')[0]!, 'the region is longer than 64 characters', 'too_long', { max: 64 });
     out.region = region;
   }
   for (const [field, parse] of [['emails', parseEmails], ['tags', parseTags]] as const) {
@@ -176,23 +191,23 @@ export function validateCustomerRow(r: SheetRow, map: ColumnMap, opts: RowOption
     for (const i of cols(field)) {
       const t = text(r.cells[i], true);
       const parsed = 'ok' in t ? parse(t.ok) : t;
-      if ('error' in parsed) fail(i, parsed.error);
+      if ('error' in parsed) failWith(i, parsed);
       else parsed.ok.forEach((v) => values.add(v));
     }
     if (values.size) out[field] = [...values];
   }
-  if ((out.tags?.length ?? 0) > 50) fail(cols('tags')[0]!, 'more than 50 tags');
-  if ((out.emails?.length ?? 0) > MAX_PHONES) fail(cols('emails')[0]!, `more than ${MAX_PHONES} email addresses`);
+  if ((out.tags?.length ?? 0) > 50) fail(cols('tags')[0]!, 'more than 50 tags', 'too_many_tags', { max: 50 });
+  if ((out.emails?.length ?? 0) > MAX_PHONES) fail(cols('emails')[0]!, `more than ${MAX_PHONES} email addresses`, 'too_many_emails', { max: MAX_PHONES });
   const fields: CustomFields = {};
   const notes = read('notes');
-  if (notes && notes.length > 1000) fail(cols('notes')[0]!, 'the notes are longer than 1000 characters');
+  if (notes && notes.length > 1000) fail(cols('notes')[0]!, 'the notes are longer than 1000 characters', 'too_long', { max: 1000 });
   else if (notes) fields[CUSTOM_FIELD_OF.notes!] = notes;
   const dateIndex = cols('registeredOn')[0];
   if (dateIndex !== undefined) {
     const cell = r.cells[dateIndex];
     const day = parseDay(typeof cell === 'string' ? unneutralize(cell) : cell);
     if (day) fields[CUSTOM_FIELD_OF.registeredOn!] = day;
-    else if (cell !== null && cell !== undefined && cellText(cell).trim() !== '') fail(dateIndex, `"${cellText(cell)}" is not a date (such as 2024-05-01)`);
+    else if (cell !== null && cell !== undefined && cellText(cell).trim() !== '') fail(dateIndex, `"${cellText(cell)}" is not a date (such as 2024-05-01)`, 'bad_date', { value: cellText(cell) });
   }
   if (Object.keys(fields).length) out.customFields = fields;
   const phones = new Set<string>();
@@ -200,24 +215,24 @@ export function validateCustomerRow(r: SheetRow, map: ColumnMap, opts: RowOption
   for (const i of cols('phones')) {
     const t = text(r.cells[i], true);
     if ('error' in t) {
-      fail(i, t.error);
+      failWith(i, t);
       unusable = true;
       continue;
     }
     for (const raw of splitPhones(t.ok)) {
       const phone = normalizePhone(unneutralize(raw));
       if (phone && tooShortForPhone(phone, opts.internalNumbers)) {
-        fail(i, `"${raw}" is too short for a phone number (at least ${MIN_PHONE_DIGITS} digits, unless it is an internal number)`);
+        fail(i, `"${raw}" is too short for a phone number (at least ${MIN_PHONE_DIGITS} digits, unless it is an internal number)`, 'phone_short', { value: raw, min: MIN_PHONE_DIGITS });
         unusable = true;
       } else if (phone) phones.add(phone);
       else {
-        fail(i, `"${raw}" is not a phone number`);
+        fail(i, `"${raw}" is not a phone number`, 'bad_phone', { value: raw });
         unusable = true;
       }
     }
   }
-  if (phones.size === 0 && !unusable) fail(cols('phones')[0]!, 'at least one phone number is required');
-  if (phones.size > MAX_PHONES) fail(cols('phones')[0]!, `more than ${MAX_PHONES} phone numbers`);
+  if (phones.size === 0 && !unusable) fail(cols('phones')[0]!, 'at least one phone number is required', 'phone_required');
+  if (phones.size > MAX_PHONES) fail(cols('phones')[0]!, `more than ${MAX_PHONES} phone numbers`, 'too_many_phones', { max: MAX_PHONES });
   out.phones = [...phones];
   return errors.length ? { errors } : { ok: out };
 }

@@ -4,7 +4,10 @@
 // another name, a row whose phones are in two earlier rows, or an ID given twice stay errors.
 import type { CustomerUpsertRow } from '../crm/crm.bulk.js';
 
-export type InFileOutcome = { kind: 'new' } | { kind: 'merged'; into: number } | { kind: 'error'; message: string };
+export type InFileOutcome = { kind: 'new' } | { kind: 'merged'; into: number } | { kind: 'error'; message: string; code: InFileProblem; params: Record<string, string | number> };
+/** The kinds of problem between two rows of one file. */
+export const IN_FILE_PROBLEMS = ['id_twice', 'phone_twice'] as const;
+export type InFileProblem = (typeof IN_FILE_PROBLEMS)[number];
 
 /** Names compare as people read them: width, case and spacing do not matter. */
 export const sameNameKey = (name: string) => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
@@ -38,8 +41,8 @@ export class InFileRows {
         return { kind: 'merged', into };
       }
     }
-    if (idRow !== undefined) return { kind: 'error', message: `customer ID ${r.id} is also in row ${idRow}` };
-    if (first !== undefined) return { kind: 'error', message: `phone ${first} is also in row ${this.phones.get(first)}` };
+    if (idRow !== undefined) return { kind: 'error', message: `customer ID ${r.id} is also in row ${idRow}`, code: 'id_twice', params: { id: r.id!, row: idRow } };
+    if (first !== undefined) return { kind: 'error', message: `phone ${first} is also in row ${this.phones.get(first)}`, code: 'phone_twice', params: { phone: first, row: this.phones.get(first)! } };
     for (const p of r.phones) this.phones.set(p, r.row);
     if (r.id) this.ids.set(r.id, r.row);
     this.rows.set(r.row, { name: sameNameKey(r.name), id: r.id });

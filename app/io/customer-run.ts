@@ -75,7 +75,7 @@ export async function runCustomerImport(deps: RunDeps, live: LiveJob, prepared: 
             else {
               counts.rejected++;
               conflicts.set(o.row, o.message);
-              note({ row: o.row, message: o.message });
+              note({ row: o.row, message: o.message, code: o.code, ...(o.params ? { params: o.params } : {}) });
             }
           }
           // All-or-nothing: after the first conflict only classify (for the report), then roll back.
@@ -171,7 +171,7 @@ async function readRows(
       await staging.write(r.row, r.cells, v.errors.map((e) => (e.column ? `${e.column}: ${e.message}` : e.message)).join('; '));
     } else {
       const seen = inFile.add(v.ok);
-      if (seen.kind === 'error') note({ row: r.row, message: seen.message });
+      if (seen.kind === 'error') note({ row: r.row, message: seen.message, code: seen.code, params: seen.params });
       if (seen.kind === 'merged' && merged.length < MAX_JOB_ERRORS) merged.push({ row: r.row, into: seen.into });
       if (seen.kind === 'new') valid++;
       const message = seen.kind === 'error' ? seen.message : null;

@@ -10,14 +10,14 @@ const TAG_SEPARATORS = /[,;|/，；、｜／\r\n]+/;
 /** Between email addresses: the same and white space. */
 const EMAIL_SEPARATORS = /[,;|/，；、｜／\s]+/;
 
-type Parsed = { ok: string[] } | { error: string };
+type Parsed = { ok: string[] } | { error: string; code: 'bad_tag' | 'bad_email'; params: Record<string, string> };
 
 function parseList(text: string, separators: RegExp, schema: typeof tag | typeof email, what: string): Parsed {
   const out = new Set<string>();
   for (const part of text.split(separators)) {
     if (!part.trim()) continue;
     const r = schema.safeParse(part);
-    if (!r.success) return { error: `"${part.trim()}" is not ${what}: ${r.error.issues[0]?.message ?? 'invalid'}` };
+    if (!r.success) return { error: `"${part.trim()}" is not ${what}: ${r.error.issues[0]?.message ?? 'invalid'}`, code: schema === tag ? 'bad_tag' : 'bad_email', params: { value: part.trim() } };
     out.add(r.data);
   }
   return { ok: [...out] };

@@ -22,7 +22,7 @@ export interface JobView {
   merged: Array<{ row: number; into: number }>;
   applied: boolean;
   cancelRequested: boolean;
-  errors: Array<{ row: number; column?: string; message: string }>;
+  errors: Array<{ row: number; column?: string; message: string; code?: string; params?: Record<string, string | number> }>;
   ignoredColumns: string[];
   error: { code: string; message: string } | null;
   hasReport: boolean;

@@ -7,46 +7,29 @@
 // with skills and a sign-in user; the queues served follow the skills; edit; delete.
 import { expect } from 'chai';
 import { api } from '../support/api.js';
-import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
-import { createTestDb, type TestDb } from '../support/db.js';
-import { startHotlineWithoutPbx, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
+import { adminLab } from '../support/admin-lab.js';
+import { appText, axeViolations, missingKeys, screenshot, signIn, type ConsolePage } from '../support/browser.js';
+import { TEST_ADMIN } from '../support/hotline.js';
 import { waitUntil } from '../support/pbx.js';
 
 const ADMIN_PASSWORD = TEST_ADMIN.password;
 
 describe('administration console: users, agents, queues and the audit log (Chromium, no Asterisk)', function () {
   this.timeout(120_000);
-  let db: TestDb;
-  let hotline: HotlineProcess;
-  let base: string;
-  const pages: ConsolePage[] = [];
+  const lab = adminLab();
 
-  before(async () => {
-    db = await createTestDb('sqlite');
-    hotline = await startHotlineWithoutPbx(db.env);
-    base = hotline.url;
-  });
-  afterEach(async () => {
-    for (const p of pages.splice(0)) await p.close();
-  });
-  after(async () => {
-    await stopAllHotlines();
-    await db?.drop();
-  });
-
-  const login = (username: string, password: string) => api(base, 'POST', '/api/auth/login', { username, password }, null);
+  const login = (username: string, password: string) => api(lab.base, 'POST', '/api/auth/login', { username, password }, null);
   const userRow = (page: ConsolePage['page'], username: string) => page.locator('[data-test=users-table] tr').filter({ has: page.locator(`[data-user="${username}"]`) });
 
   for (const locale of ['zh-CN', 'en'] as const) {
     it(`creates, edits, sets a password, unlocks, disables and enables a user; the audit log shows it (${locale})`, async () => {
       const zh = locale === 'zh-CN';
       const username = `li.na-${locale.toLowerCase()}`;
-      const console_ = await openConsole(locale);
-      pages.push(console_);
+      const console_ = await lab.open(locale);
       const { page, errors } = console_;
-      await signIn(page, base, 'admin', ADMIN_PASSWORD, '/admin');
+      await signIn(page, lab.base, 'admin', ADMIN_PASSWORD, '/admin');
       await page.locator('[data-test=users-table] [data-user=admin]').waitFor();
-      const before = ((await api(base, 'GET', '/api/users')).body.items as Array<{ username: string }>).map((u) => u.username);
+      const before = ((await api(lab.base, 'GET', '/api/users')).body.items as Array<{ username: string }>).map((u) => u.username);
 
       // New user: bad input is named in the page's language and nothing is stored.
       await page.locator('[data-test=new-user]').click();
@@ -60,7 +43,7 @@ describe('administration console: users, agents, queues and the audit log (Chrom
         const said = (await form.locator('.el-form-item__error').allInnerTexts()).join(' | ');
         return named.every((n) => said.includes(n)) || undefined;
       }, 5000);
-      expect(((await api(base, 'GET', '/api/users')).body.items as Array<{ username: string }>).map((u) => u.username), 'nothing stored').to.deep.equal(before);
+      expect(((await api(lab.base, 'GET', '/api/users')).body.items as Array<{ username: string }>).map((u) => u.username), 'nothing stored').to.deep.equal(before);
       await screenshot(page, `admin-users-form-${locale}`);
       // Fixed: a generated password (the admin passes it on), must-change on by default.
       await form.locator('input[name=username]').fill(username);
@@ -154,13 +137,12 @@ describe('administration console: users, agents, queues and the audit log (Chrom
       const zh = locale === 'zh-CN';
       const name = `sales-${locale.toLowerCase()}`;
       const spill = `spill-${locale.toLowerCase()}`;
-      const c = await openConsole(locale);
-      pages.push(c);
+      const c = await lab.open(locale);
       const { page, errors } = c;
-      await signIn(page, base, 'admin', ADMIN_PASSWORD, '/admin?tab=queues');
+      await signIn(page, lab.base, 'admin', ADMIN_PASSWORD, '/admin?tab=queues');
       await page.locator('[data-test=queues-admin]').waitFor();
       const form = page.locator('[data-test=queue-form]');
-      const queues = async () => ((await api(base, 'GET', '/api/acd/queues')).body.items as Array<{ name: string }>).map((q) => q.name);
+      const queues = async () => ((await api(lab.base, 'GET', '/api/acd/queues')).body.items as Array<{ name: string }>).map((q) => q.name);
       const before = await queues();
 
       // Bad input: named in the page's language, nothing stored.
@@ -188,28 +170,28 @@ describe('administration console: users, agents, queues and the audit log (Chrom
       await screenshot(page, `admin-queue-form-${locale}`);
       await form.locator('[data-test=save-queue]').click();
       await page.locator(`[data-test=queues-table] [data-queue="${name}"]`).waitFor();
-      const made = (await api(base, 'GET', `/api/acd/queues/${name}`)).body.settings;
+      const made = (await api(lab.base, 'GET', `/api/acd/queues/${name}`)).body.settings;
       expect(made).to.deep.include({ strategy: 'leastrecent', skills: { billing: 3 } });
       expect(made.recording.mode).to.equal('all');
       expect(made.callback.key).to.equal('2');
 
       // Wrap-up codes set through the API (not on the form) survive an edit of the wrap-up time.
       const dispositions = { required: true, codes: [{ code: 'done', labels: { en: 'Done', 'zh-CN': '已解决' } }] };
-      expect((await api(base, 'PUT', `/api/acd/queues/${name}`, { ...made, dispositions })).status).to.equal(200);
+      expect((await api(lab.base, 'PUT', `/api/acd/queues/${name}`, { ...made, dispositions })).status).to.equal(200);
       const row = page.locator('[data-test=queues-table] tr').filter({ has: page.locator(`[data-queue="${name}"]`) });
       await page.reload();
       await row.locator('[data-test=edit-queue]').click();
       await form.locator('input[name=wrapupSeconds]').fill('30');
       await form.locator('[data-test=save-queue]').click();
       await waitUntil('the new wrap-up time', async () => (await row.innerText()).includes(zh ? '30 秒' : '30 s'), 5000);
-      const edited = (await api(base, 'GET', `/api/acd/queues/${name}`)).body.settings;
+      const edited = (await api(lab.base, 'GET', `/api/acd/queues/${name}`)).body.settings;
       expect(edited.wrapupSeconds).to.equal(30);
       expect(edited.dispositions).to.deep.equal(dispositions);
       expect(edited.callback.key, 'the callback kept').to.equal('2');
 
       // A queue another one overflows into stays; the reason is shown in the page's language.
-      expect((await api(base, 'POST', '/api/acd/queues', { name: spill })).status).to.equal(201);
-      expect((await api(base, 'PUT', `/api/acd/queues/${name}`, { ...edited, overflow: { queue: spill, afterSeconds: 60 } })).status).to.equal(200);
+      expect((await api(lab.base, 'POST', '/api/acd/queues', { name: spill })).status).to.equal(201);
+      expect((await api(lab.base, 'PUT', `/api/acd/queues/${name}`, { ...edited, overflow: { queue: spill, afterSeconds: 60 } })).status).to.equal(200);
       await page.reload();
       const spillRow = page.locator('[data-test=queues-table] tr').filter({ has: page.locator(`[data-queue="${spill}"]`) });
       await spillRow.locator('[data-test=delete-queue]').click();
@@ -235,16 +217,15 @@ describe('administration console: users, agents, queues and the audit log (Chrom
       const queue = `care-${tag}`;
       const endpoint = `wf-${tag}`;
       const password = 'Agent-desk-pass-word-6';
-      expect((await api(base, 'POST', '/api/acd/queues', { name: queue, settings: { skills: { care: 2 } } })).status).to.equal(201);
-      const user = await api(base, 'POST', '/api/users', { username: `wang.fang-${tag}`, password, role: 'agent', displayName: zh ? '王芳' : 'Wang Fang' });
+      expect((await api(lab.base, 'POST', '/api/acd/queues', { name: queue, settings: { skills: { care: 2 } } })).status).to.equal(201);
+      const user = await api(lab.base, 'POST', '/api/users', { username: `wang.fang-${tag}`, password, role: 'agent', displayName: zh ? '王芳' : 'Wang Fang' });
       expect(user.status).to.equal(201);
-      const c = await openConsole(locale);
-      pages.push(c);
+      const c = await lab.open(locale);
       const { page, errors } = c;
-      await signIn(page, base, 'admin', ADMIN_PASSWORD, '/admin?tab=agents');
+      await signIn(page, lab.base, 'admin', ADMIN_PASSWORD, '/admin?tab=agents');
       await page.locator('[data-test=agents-admin]').waitFor();
       const form = page.locator('[data-test=agent-form]');
-      const agents = async () => (await api(base, 'GET', '/api/acd/agents')).body.items as Array<{ endpoint: string; phone: string; skills: Record<string, number>; userId: string | null }>;
+      const agents = async () => (await api(lab.base, 'GET', '/api/acd/agents')).body.items as Array<{ endpoint: string; phone: string; skills: Record<string, number>; userId: string | null }>;
       const before = (await agents()).length;
 
       // Bad input: a desk phone with no way to register, a bad endpoint, no name; nothing stored.
@@ -278,8 +259,8 @@ describe('administration console: users, agents, queues and the audit log (Chrom
       const made = (await agents()).find((a) => a.endpoint === endpoint)!;
       expect(made).to.deep.include({ phone: 'webrtc', skills: { care: 3 }, userId: user.body.id });
       // The user works the desktop as this agent.
-      const token = (await api(base, 'POST', '/api/auth/login', { username: `wang.fang-${tag}`, password }, null)).body.token as string;
-      expect((await api(base, 'GET', '/api/agent-desk/me', undefined, token)).body.agent).to.include({ endpoint });
+      const token = (await api(lab.base, 'POST', '/api/auth/login', { username: `wang.fang-${tag}`, password }, null)).body.token as string;
+      expect((await api(lab.base, 'GET', '/api/agent-desk/me', undefined, token)).body.agent).to.include({ endpoint });
 
       // The same endpoint again: named.
       await page.locator('[data-test=new-agent]').click();
@@ -307,9 +288,8 @@ describe('administration console: users, agents, queues and the audit log (Chrom
   }
 
   it('has no serious or critical accessibility violation (axe-core) on the users tab', async () => {
-    const c = await openConsole('en');
-    pages.push(c);
-    await signIn(c.page, base, 'admin', ADMIN_PASSWORD, '/admin');
+    const c = await lab.open('en');
+    await signIn(c.page, lab.base, 'admin', ADMIN_PASSWORD, '/admin');
     await c.page.locator('[data-test=users-table] [data-user=admin]').waitFor();
     const found = (await axeViolations(c.page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(found, JSON.stringify(found, null, 1)).to.deep.equal([]);

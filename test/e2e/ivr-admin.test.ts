@@ -9,36 +9,19 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { api } from '../support/api.js';
-import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
-import { createTestDb, type TestDb } from '../support/db.js';
-import { startHotlineWithoutPbx, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
+import { adminLab } from '../support/admin-lab.js';
+import { appText, axeViolations, missingKeys, screenshot } from '../support/browser.js';
 import { waitUntil } from '../support/pbx.js';
 
 interface Flow { name: string; publishedVersion: number | null; latestVersion: number; numbers: string[]; versions?: Array<{ version: number; status: string }> }
 
 describe('administration console: IVR flows, versions and numbers (Chromium, no Asterisk)', function () {
   this.timeout(180_000);
-  let db: TestDb;
-  let hotline: HotlineProcess;
-  let base: string;
-  const pages: ConsolePage[] = [];
+  const lab = adminLab();
 
-  before(async () => {
-    db = await createTestDb('sqlite');
-    hotline = await startHotlineWithoutPbx(db.env);
-    base = hotline.url;
-  });
-  afterEach(async () => {
-    for (const p of pages.splice(0)) await p.close();
-  });
-  after(async () => {
-    await stopAllHotlines();
-    await db?.drop();
-  });
-
-  const flows = async () => (await api(base, 'GET', '/api/ivr/flows')).body.items as Flow[];
-  const flow = async (name: string) => (await api(base, 'GET', `/api/ivr/flows/${name}`)).body as Flow;
-  const definition = async (name: string, version: number) => (await api(base, 'GET', `/api/ivr/flows/${name}/versions/${version}`)).body.definition as { nodes: Record<string, { next?: string; options?: Record<string, string>; prompt?: { text: string } }> };
+  const flows = async () => (await api(lab.base, 'GET', '/api/ivr/flows')).body.items as Flow[];
+  const flow = async (name: string) => (await api(lab.base, 'GET', `/api/ivr/flows/${name}`)).body as Flow;
+  const definition = async (name: string, version: number) => (await api(lab.base, 'GET', `/api/ivr/flows/${name}/versions/${version}`)).body.definition as { nodes: Record<string, { next?: string; options?: Record<string, string>; prompt?: { text: string } }> };
   const notice = (page: Page, text: string) => page.locator('.el-notification', { hasText: text }).first().waitFor();
   const pick = async (page: Page, select: string, option: string) => {
     await page.locator(select).click();
@@ -57,10 +40,7 @@ describe('administration console: IVR flows, versions and numbers (Chromium, no 
       const zh = locale === 'zh-CN';
       const name = `hotline-${zh ? 'zh' : 'en'}`;
       const number = zh ? '8102' : '8101';
-      const c = await openConsole(locale);
-      pages.push(c);
-      const { page, errors } = c;
-      await signIn(page, base, 'admin', TEST_ADMIN.password, '/admin?tab=ivr');
+      const { page, errors } = await lab.signedIn(locale, '/admin?tab=ivr');
       await page.locator('[data-test=ivr-admin]').waitFor();
       const before = (await flows()).map((f) => f.name);
 
@@ -187,10 +167,8 @@ describe('administration console: IVR flows, versions and numbers (Chromium, no 
 
   it('has no serious or critical accessibility violation (axe-core) on the IVR tab and in the editor', async () => {
     const starter = { entry: 'hi', nodes: { hi: { type: 'play', prompt: { text: 'Hi' }, next: 'menu' }, menu: { type: 'menu', prompt: { text: 'Press 1' }, options: { 1: 'bye', 2: 'gone' }, timeoutMs: 3000, retries: 1, onExhausted: 'bye' }, bye: { type: 'hangup' } } };
-    expect((await api(base, 'POST', '/api/ivr/flows', { name: 'axe-flow', definition: starter })).status).to.equal(201);
-    const c = await openConsole('en');
-    pages.push(c);
-    await signIn(c.page, base, 'admin', TEST_ADMIN.password, '/admin?tab=ivr');
+    expect((await api(lab.base, 'POST', '/api/ivr/flows', { name: 'axe-flow', definition: starter })).status).to.equal(201);
+    const c = await lab.signedIn('en', '/admin?tab=ivr');
     const row = c.page.locator('[data-test=flows-table] tr').filter({ has: c.page.locator('[data-flow="axe-flow"]') });
     await row.waitFor();
     const serious = async () => (await axeViolations(c.page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -96,7 +96,7 @@ for (const kind of DB_KINDS) {
       expect(res.status).to.equal(200);
       expect(res.body).to.include({ status: 'succeeded', applied: false, mode: 'dry-run' });
       expect(res.body.counts).to.deep.equal({ total: 3, created: 1, updated: 1, unchanged: 0, rejected: 1, merged: 0 });
-      expect(res.body.errors).to.deep.equal([{ row: 4, column: '电话', message: '"no phone" is not a phone number' }]);
+      expect(res.body.errors).to.deep.equal([{ row: 4, column: '电话', message: '"no phone" is not a phone number', code: 'bad_phone', params: { value: 'no phone' } }]);
       expect(await snapshot(app.ds)).to.deep.equal({ ...was, jobs: was.jobs + 1 });
     });
 

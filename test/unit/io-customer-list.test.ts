@@ -26,7 +26,7 @@ describe('io: customer list columns', () => {
 
   it('splits and checks email addresses', () => {
     expect(parseEmails('A@Example.com; b@example.cn，c@x.org d@y.io')).to.deep.equal({ ok: ['a@example.com', 'b@example.cn', 'c@x.org', 'd@y.io'] });
-    expect(parseEmails('a@x.com, not-an-email')).to.deep.equal({ error: '"not-an-email" is not an email address: not a valid email address' });
+    expect(parseEmails('a@x.com, not-an-email')).to.deep.equal({ error: '"not-an-email" is not an email address: not a valid email address', code: 'bad_email', params: { value: 'not-an-email' } });
   });
 
   it('reads dates as Excel, LibreOffice and people write them', () => {
@@ -72,12 +72,12 @@ describe('io: customer list columns', () => {
       },
     });
     expect(row(['李四', '12345', '', '', '', '', '', ''])).to.deep.equal({
-      errors: [{ row: 3, column: '电话', message: '"12345" is too short for a phone number (at least 7 digits, unless it is an internal number)' }],
+      errors: [{ row: 3, column: '电话', message: '"12345" is too short for a phone number (at least 7 digits, unless it is an internal number)', code: 'phone_short', params: { value: '12345', min: 7 } }],
     });
     expect(row(['王五', '13900139000', '', '', '', 'nope', '', '明天'])).to.deep.equal({
       errors: [
-        { row: 3, column: '邮箱', message: '"nope" is not an email address: not a valid email address' },
-        { row: 3, column: '注册日期', message: '"明天" is not a date (such as 2024-05-01)' },
+        { row: 3, column: '邮箱', message: '"nope" is not an email address: not a valid email address', code: 'bad_email', params: { value: 'nope' } },
+        { row: 3, column: '注册日期', message: '"明天" is not a date (such as 2024-05-01)', code: 'bad_date', params: { value: '明天' } },
       ],
     });
   });
@@ -102,12 +102,12 @@ describe('io: the same customer twice in one file', () => {
     const rows = new InFileRows();
     rows.add(r(2, '张三', ['13800138000']));
     rows.add(r(3, '李四', ['13900139000'], { id: '11111111-1111-4111-8111-111111111111' }));
-    expect(rows.add(r(4, '王五', ['13800138000']))).to.deep.equal({ kind: 'error', message: 'phone 13800138000 is also in row 2' });
-    expect(rows.add(r(5, '张三', ['13800138000', '13900139000']))).to.deep.equal({ kind: 'error', message: 'phone 13800138000 is also in row 2' });
+    expect(rows.add(r(4, '王五', ['13800138000']))).to.deep.equal({ kind: 'error', message: 'phone 13800138000 is also in row 2', code: 'phone_twice', params: { phone: '13800138000', row: 2 } });
+    expect(rows.add(r(5, '张三', ['13800138000', '13900139000']))).to.deep.equal({ kind: 'error', message: 'phone 13800138000 is also in row 2', code: 'phone_twice', params: { phone: '13800138000', row: 2 } });
     expect(rows.add(r(6, '赵六', ['13700137000'], { id: '11111111-1111-4111-8111-111111111111' }))).to.deep.equal({
-      kind: 'error', message: 'customer ID 11111111-1111-4111-8111-111111111111 is also in row 3',
+      kind: 'error', message: 'customer ID 11111111-1111-4111-8111-111111111111 is also in row 3', code: 'id_twice', params: { id: '11111111-1111-4111-8111-111111111111', row: 3 },
     });
-    expect(rows.add(r(7, '李四', ['13900139000'], { id: '22222222-2222-4222-8222-222222222222' }))).to.deep.equal({ kind: 'error', message: 'phone 13900139000 is also in row 3' });
+    expect(rows.add(r(7, '李四', ['13900139000'], { id: '22222222-2222-4222-8222-222222222222' }))).to.deep.equal({ kind: 'error', message: 'phone 13900139000 is also in row 3', code: 'phone_twice', params: { phone: '13900139000', row: 3 } });
     expect(rows.mergedCount).to.equal(0);
   });
 });

@@ -68,19 +68,19 @@ describe('io: customer rows', () => {
     const bad = row(['x', '', 'abc, 12', true, '10']);
     expect(bad).to.deep.equal({
       errors: [
-        { row: 7, column: 'ID', message: '"x" is not a customer ID (leave it empty to match by phone)' },
-        { row: 7, column: '姓名', message: 'a name is required' },
-        { row: 7, column: '公司', message: 'expected text, found TRUE' },
-        { row: 7, column: 'VIP等级', message: 'VIP level "10" is not a whole number from 0 to 9' },
-        { row: 7, column: '电话', message: '"abc" is not a phone number' },
-        { row: 7, column: '电话', message: '"12" is not a phone number' },
+        { row: 7, column: 'ID', message: '"x" is not a customer ID (leave it empty to match by phone)', code: 'bad_id', params: { value: 'x' } },
+        { row: 7, column: '姓名', message: 'a name is required', code: 'name_required' },
+        { row: 7, column: '公司', message: 'expected text, found TRUE', code: 'boolean', params: { value: 'TRUE' } },
+        { row: 7, column: 'VIP等级', message: 'VIP level "10" is not a whole number from 0 to 9', code: 'bad_vip', params: { value: '10' } },
+        { row: 7, column: '电话', message: '"abc" is not a phone number', code: 'bad_phone', params: { value: 'abc' } },
+        { row: 7, column: '电话', message: '"12" is not a phone number', code: 'bad_phone', params: { value: '12' } },
       ],
     });
-    expect(row(['', 'a', '', null, null])).to.deep.equal({ errors: [{ row: 7, column: '电话', message: 'at least one phone number is required' }] });
+    expect(row(['', 'a', '', null, null])).to.deep.equal({ errors: [{ row: 7, column: '电话', message: 'at least one phone number is required', code: 'phone_required' }] });
     expect(row(['', new CellError('#REF!'), '13800138000', null, 2.5])).to.deep.equal({
       errors: [
-        { row: 7, column: '姓名', message: 'the cell holds the error value #REF!' },
-        { row: 7, column: 'VIP等级', message: 'VIP level "2.5" is not a whole number from 0 to 9' },
+        { row: 7, column: '姓名', message: 'the cell holds the error value #REF!', code: 'cell_error', params: { value: '#REF!' } },
+        { row: 7, column: 'VIP等级', message: 'VIP level "2.5" is not a whole number from 0 to 9', code: 'bad_vip', params: { value: '2.5' } },
       ],
     });
   });
@@ -88,8 +88,8 @@ describe('io: customer rows', () => {
   it('a cell holding a NUL or an unpaired surrogate is an error of its row (the API\'s text rule)', () => {
     expect(row(['', 'Ann\u0000Lee', '13800138000', 'A\ud800CME', null])).to.deep.equal({
       errors: [
-        { row: 7, column: '姓名', message: 'the text contains a NUL character (U+0000)' },
-        { row: 7, column: '公司', message: 'the text contains an unpaired UTF-16 surrogate (not valid Unicode text)' },
+        { row: 7, column: '姓名', message: 'the text contains a NUL character (U+0000)', code: 'bad_text' },
+        { row: 7, column: '公司', message: 'the text contains an unpaired UTF-16 surrogate (not valid Unicode text)', code: 'bad_text' },
       ],
     });
   });

@@ -87,6 +87,44 @@ export async function requestBytes(method: string, path: string, opts: { query?:
   return res.blob();
 }
 
+/** The refusal in a non-2xx answer (the server's JSON error when there is one; else the status text). */
+async function refusal(res: Response): Promise<ApiError> {
+  let body: { error?: { code?: string; message?: string; details?: unknown } } | undefined;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined; // not JSON (a proxy's page): the status text is the message
+  }
+  return new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? res.statusText, body?.error?.details);
+}
+
+/** Downloads what the server builds (an .xlsx) under `file`; its 4xx as an ApiError. */
+export async function download(path: string, q: Record<string, string>, file: string): Promise<void> {
+  const res = await fetch(withQuery(path, q), { headers: { authorization: `Bearer ${session.token.value ?? ''}` } }).catch(() => {
+    throw new ApiError(0, 'network', 'network');
+  });
+  if (!res.ok) throw await refusal(res);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Sends a file as the raw body (its type as the Content-Type) and reads the JSON answer. */
+export async function upload<T>(path: string, file: Blob, type: string, query?: Query): Promise<T> {
+  const token = session.token.value;
+  const res = await fetch(withQuery(path, query), { method: 'POST', headers: { 'content-type': type, accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: file }).catch(() => {
+    throw new ApiError(0, 'network', 'network');
+  });
+  if (!res.ok) {
+    if (res.status === 401 && token) session.expired();
+    throw await refusal(res);
+  }
+  return (await res.json()) as T;
+}
+
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, { query }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),

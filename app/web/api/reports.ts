@@ -1,6 +1,5 @@
 // The reports API as the console uses it (GET /api/reports/*), and the .xlsx export as a download.
-import { session } from '../session/session';
-import { api, ApiError, withQuery } from './client';
+import { api, download } from './client';
 
 export const REPORT_TABS = ['summary', 'queues', 'agents', 'regions', 'dispositions', 'abandoned', 'heatmap'] as const;
 export type ReportTab = (typeof REPORT_TABS)[number];
@@ -75,27 +74,6 @@ export interface FunnelBody { flow: string; calls: number; nodes: FunnelNode[]; 
 const funnelQuery = (flow: string, f: ReportFilter) => ({ flow, from: f.from, to: f.to, tz: f.tz, locale: f.locale, ...dayParams(f) });
 
 /** Downloads an .xlsx the server builds (the server's 4xx message on refusal). */
-async function download(path: string, q: Record<string, string>, file: string): Promise<void> {
-  const res = await fetch(withQuery(path, q), { headers: { authorization: `Bearer ${session.token.value ?? ''}` } }).catch(() => {
-    throw new ApiError(0, 'network', 'network');
-  });
-  if (!res.ok) {
-    let body: { error?: { code?: string; message?: string; details?: unknown } } | undefined;
-    try {
-      body = await res.json();
-    } catch {
-      body = undefined; // not JSON (a proxy's page): the status text is the message
-    }
-    throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? res.statusText, body?.error?.details);
-  }
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export interface DrillItem {
   id: string; at: string; queue: string; callerNumber: string; outcome: string; waitSeconds: number; talkSeconds: number;
   holdSeconds: number; wrapupSeconds: number; agentName: string | null; regionLabel: string; overflowTo: string | null; callId: string | null;

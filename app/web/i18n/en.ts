@@ -54,7 +54,7 @@ export default {
   },
   admin: {
     title: 'Administration',
-    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', ivr: 'IVR flows', audit: 'Audit log' },
+    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', ivr: 'IVR flows', data: 'Import / export', audit: 'Audit log' },
     users: {
       filter: 'Find by name, team or e-mail',
       new: 'New user',
@@ -215,6 +215,57 @@ export default {
         title: 'Versions', version: 'Version', publishedAt: 'Published', use: 'Copy into editor', rollback: 'Roll back to this',
         copied: 'v{version} copied into the editor: save it to make it the draft', confirmRollback: 'New calls to {flow} get v{version} again; calls in progress are not changed. Roll back?', rolledBack: '{flow}: new calls get v{version}',
         status: { draft: 'Draft', published: 'Published', superseded: 'Earlier' },
+      },
+    },
+    data: {
+      import: {
+        title: 'Import customers',
+        intro: 'A customer list as .xlsx or .csv (up to 200,000 rows): headers in Chinese or English (姓名/Name and 电话/Phone are required; company, region, tags, e-mail, notes and a date are taken too). Check it first: the dry run writes nothing. Importing it again changes nothing.',
+        choose: 'Choose file…', noFile: 'No file chosen', template: 'Download the template', check: 'Check (dry run)', run: 'Import', mode: 'How bad rows are handled',
+        modes: { 'all-or-nothing': 'All or nothing', 'skip-bad-rows': 'Skip bad rows' },
+        modeHelp: { 'all-or-nothing': 'All or nothing: if any row is refused, nothing is imported.', 'skip-bad-rows': 'Skip bad rows: good rows are imported, refused rows are listed in the report.' },
+      },
+      refused: {
+        upload_too_large: 'The file is larger than {limit}: split it into smaller files.', unsupported_media_type: 'Choose an .xlsx or .csv file.',
+        not_a_spreadsheet: 'The file is not a spreadsheet Hotline can read (.xlsx or .csv; an old .xls must be saved as .xlsx first).',
+        archive_too_large: 'The .xlsx file unpacks to far too much data: it is refused.', empty_sheet: 'The first sheet has no rows under its header row.',
+        too_many_rows: 'The sheet has more than {limit} rows: split it into smaller files.', formula_not_allowed: 'Cell {cell} holds a formula: imports take values only (copy the column and paste it as values).',
+        dtd_not_allowed: 'The file declares a DTD in {entry}, which spreadsheet programs never write: open it in Excel or LibreOffice and save it again.',
+        missing_columns: 'Required column(s) missing: {missing} (found: {found}).', duplicate_column: 'More than one column is {field}: {headers}.',
+        cell_too_long: 'Row {row} has a cell longer than {limit} characters.', rows_rejected: 'Some rows are invalid: nothing was imported.',
+        import_cancelled: 'The import was cancelled: nothing was imported.', interrupted: 'Hotline stopped while the import ran: nothing was imported. Start it again.',
+      },
+      outcome: {
+        cancelled: 'Cancelled: nothing was imported.', failed: 'The import failed: nothing was imported.', rejected: 'Nothing was imported: {n} row(s) are invalid (all or nothing). Fix them, or import skipping bad rows.',
+        dryBad: '{n} row(s) would be refused: "All or nothing" would import nothing; "Skip bad rows" imports the rest.', dryOk: 'Every row can be imported.',
+        done: 'Imported: {created} created, {updated} updated, {unchanged} unchanged, {rejected} refused.',
+      },
+      counts: {
+        total: 'Rows', unchanged: 'Unchanged', merged: 'Merged (same customer twice)', rejected: 'Refused',
+        would: { created: 'Would be created', updated: 'Would be updated' }, did: { created: 'Created', updated: 'Updated' },
+      },
+      job: {
+        dryRunOf: 'Dry run of {file}', importOf: 'Import of {file}', report: 'Download the report (.xlsx)', progress: 'Progress',
+        status: { queued: 'Waiting', running: 'Running', succeeded: 'Done', rejected: 'Refused', failed: 'Failed', cancelled: 'Cancelled' },
+        phase: { reading: 'Reading and checking the rows…', writing: 'Writing customers…', report: 'Writing the report…' },
+        ignored: 'Columns not imported:', merged: 'Merged: {rows}.', mergedRow: 'row {row} into row {into}', listSep: ', ',
+        errors: 'Refused rows', row: 'Row', column: 'Column', problem: 'Problem', moreInReport: 'The first {shown} of {n} refused rows; the report lists them all.',
+      },
+      rowProblem: {
+        cell_error: 'The cell holds the error value {value}', boolean: 'Expected text, found {value}', bad_text: 'The text holds characters that cannot be stored (NUL or a broken character)',
+        bad_id: '"{value}" is not a customer ID (leave it empty to match by phone)', name_required: 'A name is required', too_long: 'Longer than {max} characters',
+        bad_vip: 'VIP level "{value}" is not a whole number from 0 to 9', too_many_tags: 'More than {max} tags', too_many_emails: 'More than {max} e-mail addresses', bad_date: '"{value}" is not a date (such as 2024-05-01)',
+        phone_short: '"{value}" is too short for a phone number (at least {min} digits, unless it is an internal number)', bad_phone: '"{value}" is not a phone number',
+        phone_required: 'At least one phone number is required', too_many_phones: 'More than {max} phone numbers', bad_tag: '"{value}" is not a tag', bad_email: '"{value}" is not an e-mail address',
+        id_twice: 'Customer ID {id} is also in row {row}', phone_twice: 'Phone {phone} is also in row {row}, under another name',
+        no_such_customer: 'There is no customer with ID {id} (leave the ID empty to create one)', phone_taken: 'Phone {phone} belongs to another customer',
+        phones_split: 'The phone numbers belong to different customers', customer_gone: 'Phone {phone} belongs to a customer that no longer exists',
+        custom_fields: 'The custom fields are not accepted', same_customer: 'Row {row} already updates the same customer',
+      },
+      export: {
+        title: 'Export', intro: 'Spreadsheets (.xlsx) in this page\'s language; every export is written to the audit log.',
+        nameContains: 'Name contains', phoneContains: 'Phone contains', customers: 'Export customers',
+        caller: 'Caller', from: 'From', to: 'To', calls: 'Export call records', badRange: 'The start date is after the end date.',
       },
     },
     audit: {

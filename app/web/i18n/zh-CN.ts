@@ -54,7 +54,7 @@ export default {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户', agents: '坐席', queues: '队列', ivr: 'IVR 流程', audit: '审计日志' },
+    tabs: { users: '用户', agents: '坐席', queues: '队列', ivr: 'IVR 流程', data: '导入导出', audit: '审计日志' },
     users: {
       filter: '按姓名、团队或邮箱查找',
       new: '新建用户',
@@ -215,6 +215,57 @@ export default {
         title: '版本', version: '版本', publishedAt: '发布时间', use: '复制到编辑器', rollback: '回滚到此版本',
         copied: 'v{version} 已复制到编辑器：保存后成为草稿', confirmRollback: '{flow} 的新来电将再次使用 v{version}；进行中的通话不受影响。确定回滚？', rolledBack: '{flow}：新来电使用 v{version}',
         status: { draft: '草稿', published: '已发布', superseded: '旧版本' },
+      },
+    },
+    data: {
+      import: {
+        title: '导入客户',
+        intro: '客户名单，.xlsx 或 .csv（最多 20 万行）：表头可用中文或英文（姓名和电话必填；公司、地区、标签、邮箱、备注和日期也会导入）。先检查：模拟导入不写入任何数据。同一文件再导入一次不会改变任何数据。',
+        choose: '选择文件…', noFile: '未选择文件', template: '下载模板', check: '检查（模拟导入）', run: '导入', mode: '错误行的处理方式',
+        modes: { 'all-or-nothing': '全部或不导入', 'skip-bad-rows': '跳过错误行' },
+        modeHelp: { 'all-or-nothing': '全部或不导入：只要有一行被拒绝，就什么都不导入。', 'skip-bad-rows': '跳过错误行：正确的行导入，被拒绝的行列在报告中。' },
+      },
+      refused: {
+        upload_too_large: '文件超过 {limit}：请拆分成较小的文件。', unsupported_media_type: '请选择 .xlsx 或 .csv 文件。',
+        not_a_spreadsheet: '文件不是 Hotline 能读取的表格（.xlsx 或 .csv；旧的 .xls 请先另存为 .xlsx）。',
+        archive_too_large: '该 .xlsx 文件解压后数据量过大，已拒绝。', empty_sheet: '第一个工作表的表头下没有数据行。',
+        too_many_rows: '工作表超过 {limit} 行：请拆分成较小的文件。', formula_not_allowed: '单元格 {cell} 含有公式：导入只接受数值（请复制该列并“粘贴为数值”）。',
+        dtd_not_allowed: '文件的 {entry} 声明了 DTD，表格软件从不会这样写：请用 Excel 或 LibreOffice 打开后重新保存。',
+        missing_columns: '缺少必填列：{missing}（找到的列：{found}）。', duplicate_column: '有多列都对应 {field}：{headers}。',
+        cell_too_long: '第 {row} 行有单元格超过 {limit} 个字符。', rows_rejected: '有无效的行：什么都没有导入。',
+        import_cancelled: '导入已取消：什么都没有导入。', interrupted: '导入过程中 Hotline 停止了：什么都没有导入。请重新导入。',
+      },
+      outcome: {
+        cancelled: '已取消：什么都没有导入。', failed: '导入失败：什么都没有导入。', rejected: '什么都没有导入：有 {n} 行无效（全部或不导入）。请修正这些行，或选择“跳过错误行”导入。',
+        dryBad: '将有 {n} 行被拒绝：“全部或不导入”将什么都不导入；“跳过错误行”会导入其余的行。', dryOk: '所有行都可以导入。',
+        done: '已导入：新建 {created}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}。',
+      },
+      counts: {
+        total: '行数', unchanged: '未变', merged: '合并（同一客户出现两次）', rejected: '拒绝',
+        would: { created: '将新建', updated: '将更新' }, did: { created: '已新建', updated: '已更新' },
+      },
+      job: {
+        dryRunOf: '模拟导入 {file}', importOf: '导入 {file}', report: '下载报告（.xlsx）', progress: '进度',
+        status: { queued: '等待中', running: '进行中', succeeded: '完成', rejected: '被拒绝', failed: '失败', cancelled: '已取消' },
+        phase: { reading: '正在读取并检查各行…', writing: '正在写入客户…', report: '正在生成报告…' },
+        ignored: '未导入的列：', merged: '已合并：{rows}。', mergedRow: '第 {row} 行并入第 {into} 行', listSep: '，',
+        errors: '被拒绝的行', row: '行', column: '列', problem: '问题', moreInReport: '显示前 {shown} 行，共 {n} 行被拒绝；报告中列出全部。',
+      },
+      rowProblem: {
+        cell_error: '单元格是错误值 {value}', boolean: '应为文本，实际是 {value}', bad_text: '文本含有无法保存的字符（NUL 或残缺字符）',
+        bad_id: '“{value}”不是客户 ID（留空则按电话匹配）', name_required: '姓名必填', too_long: '超过 {max} 个字符',
+        bad_vip: 'VIP 等级“{value}”不是 0 到 9 的整数', too_many_tags: '标签超过 {max} 个', too_many_emails: '邮箱超过 {max} 个', bad_date: '“{value}”不是日期（例如 2024-05-01）',
+        phone_short: '“{value}”太短，不是电话号码（至少 {min} 位数字，内部号码除外）', bad_phone: '“{value}”不是电话号码',
+        phone_required: '至少需要一个电话号码', too_many_phones: '电话号码超过 {max} 个', bad_tag: '“{value}”不是有效的标签', bad_email: '“{value}”不是邮箱地址',
+        id_twice: '客户 ID {id} 也出现在第 {row} 行', phone_twice: '电话 {phone} 也出现在第 {row} 行，但姓名不同',
+        no_such_customer: '没有 ID 为 {id} 的客户（留空 ID 则新建）', phone_taken: '电话 {phone} 属于另一位客户',
+        phones_split: '这些电话号码属于不同的客户', customer_gone: '电话 {phone} 所属的客户已不存在',
+        custom_fields: '自定义字段不被接受', same_customer: '第 {row} 行已在更新同一位客户',
+      },
+      export: {
+        title: '导出', intro: '导出为本页面语言的表格（.xlsx）；每次导出都记入审计日志。',
+        nameContains: '姓名包含', phoneContains: '电话包含', customers: '导出客户',
+        caller: '主叫号码', from: '开始日期', to: '结束日期', calls: '导出通话记录', badRange: '开始日期晚于结束日期。',
       },
     },
     audit: {
