@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { api } from '../support/api.js';
 import { adminLab } from '../support/admin-lab.js';
-import { appText, axeViolations, missingKeys, screenshot } from '../support/browser.js';
+import { answerQuestion, appText, axeViolations, missingKeys, screenshot } from '../support/browser.js';
 import { waitUntil } from '../support/pbx.js';
 
 interface Flow { name: string; publishedVersion: number | null; latestVersion: number; numbers: string[]; versions?: Array<{ version: number; status: string }> }
@@ -28,11 +28,7 @@ describe('administration console: IVR flows, versions and numbers (Chromium, no 
     await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
   };
   /** Confirms a question whose title is its action (the console's confirmed()). */
-  const answer = async (page: Page, title: string, button: string) => {
-    const box = page.getByRole('dialog', { name: title });
-    await box.getByRole('button', { name: button }).click();
-    await waitUntil(`the question "${title}" to go`, async () => (await box.count()) === 0);
-  };
+  const answer = answerQuestion;
   const confirm = (page: Page, action: string) => answer(page, action, action);
 
   for (const locale of ['zh-CN', 'en'] as const) {

@@ -74,6 +74,17 @@ export async function signIn(page: Page, base: string, username: string, passwor
   });
 }
 
+/** Clicks `button` in the open question titled `title` (ElMessageBox) and waits until it has gone. */
+export async function answerQuestion(page: Page, title: string, button: string): Promise<void> {
+  const box = page.getByRole('dialog', { name: title });
+  await box.getByRole('button', { name: button }).click();
+  const deadline = Date.now() + 10_000;
+  while ((await box.count()) > 0) {
+    if (Date.now() > deadline) throw new Error(`the question "${title}" did not close`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Translation keys the page asked for that its language lacks (recorded by app/web/i18n). */
 export function missingKeys(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __hotlineMissingKeys?: string[] }).__hotlineMissingKeys ?? []);

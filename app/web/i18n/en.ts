@@ -1,9 +1,9 @@
 // English. Every key here exists in zh-CN.ts too (test/unit/web-i18n.test.ts checks both ways).
 export default {
   app: { name: 'Hotline', language: 'Language', logout: 'Sign out' },
-  nav: { label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Administration', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes' },
+  nav: { label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Administration', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base' },
   roles: { admin: 'Administrator', supervisor: 'Supervisor', agent: 'Agent', readonly: 'Read-only' },
-  common: { cancel: 'Cancel', retry: 'Try again' },
+  common: { cancel: 'Cancel', retry: 'Try again', ok: 'OK' },
   errors: {
     title: 'Problem',
     network: 'The server cannot be reached. Check the network; the page keeps what you entered.',
@@ -50,6 +50,31 @@ export default {
       current_password_wrong: 'The current password is not right.',
       password_unchanged: 'The new password must differ from the current one.',
       directory_password: 'Directory (LDAP) users change their password in the directory.',
+    },
+  },
+  kbPage: {
+    title: 'Knowledge base', newArticle: 'New article', empty: 'No article here yet', allStates: 'Every state', state: 'State', author: 'Author', updated: 'Changed', views: 'Views',
+    status: { draft: 'Draft', in_review: 'In review', published: 'Published', archived: 'Archived' },
+    fields: { title: 'Title', category: 'Category', tags: 'Tags', faq: 'FAQ', body: 'Text' },
+    noCategory: 'No category', tagsHint: 'Type a tag and press Enter', saveDraft: 'Save draft', saved: 'Version {version} saved as a draft',
+    versionLine: 'Version {version} · {author} · {at}', publishedStays: 'Agents read version {version} until this one is approved.',
+    waiting: 'Waiting for a supervisor or admin to review it.', note: 'Review note', notePlaceholder: 'A note for the author (required to reject)',
+    confirmArchive: 'Archive "{title}"? Agents will no longer find it.', confirmDiscard: 'Close without saving what you wrote?', discard: 'Discard', reload: 'Load the latest version',
+    actions: { edit: 'Edit', submit: 'Submit for review', approve: 'Approve and publish', reject: 'Send back', archive: 'Archive', revise: 'Revise' },
+    done: { submit: '"{title}" submitted for review', approve: '"{title}" published', reject: '"{title}" sent back to its author', archive: '"{title}" archived', revise: '"{title}" is a draft again' },
+    problems: { title: 'Give the article a title (at most 200 characters).', tags: 'Tags: at most 20, each up to 40 characters.', body: 'The text is too long.', other: 'Something in the article is not accepted.', note: 'Say why the version is sent back.', categoryName: 'Give the category a name (at most 128 characters).' },
+    refused: {
+      transition_not_allowed: 'An article that is {status} cannot be {action}: reload it to see its state.', four_eyes_required: 'You wrote this version: another supervisor or admin must review it.',
+      article_not_editable: 'The article is {status}: it cannot be edited now.', version_conflict: 'Someone saved a newer version (v{latest}) while you edited v{expected}: nothing was overwritten.',
+      not_author: 'Agents may change only the articles they wrote: ask a supervisor.', category_cycle: 'A category cannot move under itself.',
+      category_not_empty: 'The category still holds articles ({articles}) or subcategories ({children}): move or delete them first.', category_name_taken: 'A category with this name is already there.', unknown_category: 'That category no longer exists: reload the page.',
+    },
+    versions: 'Versions', version: 'Version', written: 'Written', review: 'Review', readByAgents: 'Agents read this', latest: 'Latest', compare: 'Compare', diffOf: 'v{from} → v{to}', fieldsChanged: 'also changed: {fields}',
+    outcome: { approved: 'Approved', rejected: 'Sent back' },
+    categories: {
+      title: 'Categories', all: 'All articles', new: 'New category', newTop: 'New category', newUnder: 'New category under {parent}', name: 'Name', rename: 'Rename the category',
+      renameShort: 'Rename', deleteShort: 'Delete', renameOf: 'Rename {name}', deleteOf: 'Delete {name}', delete: 'Delete the category', confirmDelete: 'Delete the category {name}?',
+      created: 'Category {name} created', deleted: 'Category {name} deleted',
     },
   },
   admin: {

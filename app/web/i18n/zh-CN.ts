@@ -1,9 +1,9 @@
 // 简体中文。每个键在 en.ts 中也存在（test/unit/web-i18n.test.ts 双向检查）。
 export default {
   app: { name: 'Hotline 呼叫中心', language: '语言', logout: '退出登录' },
-  nav: { label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表', recordings: '录音质检', qa: '质检管理', myEvaluations: '我的质检', fax: '传真' },
+  nav: { label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表', recordings: '录音质检', qa: '质检管理', myEvaluations: '我的质检', fax: '传真', kb: '知识库' },
   roles: { admin: '管理员', supervisor: '班长', agent: '坐席', readonly: '只读' },
-  common: { cancel: '取消', retry: '重试' },
+  common: { cancel: '取消', retry: '重试', ok: '确定' },
   errors: {
     title: '出现问题',
     network: '无法连接服务器，请检查网络；页面上已填写的内容不会丢失。',
@@ -50,6 +50,31 @@ export default {
       current_password_wrong: '当前密码不正确。',
       password_unchanged: '新密码不能与当前密码相同。',
       directory_password: '目录（LDAP）用户请在目录中修改密码。',
+    },
+  },
+  kbPage: {
+    title: '知识库', newArticle: '新建文章', empty: '这里还没有文章', allStates: '全部状态', state: '状态', author: '作者', updated: '修改时间', views: '阅读数',
+    status: { draft: '草稿', in_review: '审核中', published: '已发布', archived: '已归档' },
+    fields: { title: '标题', category: '分类', tags: '标签', faq: '常见问题', body: '正文' },
+    noCategory: '未分类', tagsHint: '输入标签后按回车', saveDraft: '保存草稿', saved: '第 {version} 版已保存为草稿',
+    versionLine: '第 {version} 版 · {author} · {at}', publishedStays: '在本版通过审核之前，坐席看到的是第 {version} 版。',
+    waiting: '等待班长或管理员审核。', note: '审核意见', notePlaceholder: '给作者的意见（退回时必填）',
+    confirmArchive: '归档“{title}”？坐席将再也搜不到它。', confirmDiscard: '不保存所写内容就关闭？', discard: '放弃', reload: '载入最新版本',
+    actions: { edit: '编辑', submit: '提交审核', approve: '通过并发布', reject: '退回', archive: '归档', revise: '重新修订' },
+    done: { submit: '“{title}”已提交审核', approve: '“{title}”已发布', reject: '“{title}”已退回给作者', archive: '“{title}”已归档', revise: '“{title}”已恢复为草稿' },
+    problems: { title: '请填写标题（最多 200 个字符）。', tags: '标签最多 20 个，每个最多 40 个字符。', body: '正文太长。', other: '文章中有内容不被接受。', note: '请写明退回的原因。', categoryName: '请填写分类名称（最多 128 个字符）。' },
+    refused: {
+      transition_not_allowed: '处于“{status}”的文章不能执行“{action}”：请刷新查看其状态。', four_eyes_required: '此版本由您撰写：须由另一位班长或管理员审核。',
+      article_not_editable: '文章处于“{status}”：现在不能编辑。', version_conflict: '在您编辑第 {expected} 版期间，有人保存了更新的版本（第 {latest} 版）：没有覆盖任何内容。',
+      not_author: '坐席只能修改自己撰写的文章：请联系班长。', category_cycle: '分类不能移到它自己下面。',
+      category_not_empty: '该分类下还有 {children} 个子分类和 {articles} 篇文章：请先移走或删除。', category_name_taken: '同一级已有同名分类。', unknown_category: '该分类已不存在：请刷新页面。',
+    },
+    versions: '版本', version: '版本', written: '撰写时间', review: '审核', readByAgents: '坐席可见', latest: '最新', compare: '对比', diffOf: '第 {from} 版 → 第 {to} 版', fieldsChanged: '另有改动：{fields}',
+    outcome: { approved: '已通过', rejected: '已退回' },
+    categories: {
+      title: '分类', all: '全部文章', new: '新建分类', newTop: '新建分类', newUnder: '在“{parent}”下新建分类', name: '名称', rename: '重命名分类',
+      renameShort: '重命名', deleteShort: '删除', renameOf: '重命名 {name}', deleteOf: '删除 {name}', delete: '删除分类', confirmDelete: '删除分类“{name}”？',
+      created: '已创建分类 {name}', deleted: '已删除分类 {name}',
     },
   },
   admin: {
