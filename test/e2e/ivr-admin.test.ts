@@ -161,6 +161,90 @@ describe('administration console: IVR flows, versions and numbers (Chromium, no 
     });
   }
 
+  /** A mono 16-bit PCM WAV of `seconds` of a 440 Hz tone at `rate` Hz. */
+  function toneWav(seconds: number, rate = 8000): Buffer {
+    const n = Math.round(seconds * rate);
+    const b = Buffer.alloc(44 + n * 2);
+    b.write('RIFF', 0); b.writeUInt32LE(36 + n * 2, 4); b.write('WAVE', 8); b.write('fmt ', 12);
+    b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(rate, 24); b.writeUInt32LE(rate * 2, 28); b.writeUInt16LE(2, 32); b.writeUInt16LE(16, 34);
+    b.write('data', 36); b.writeUInt32LE(n * 2, 40);
+    for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+    return b;
+  }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`prompts: uploads a recording and plays it, refuses a file that is not audio, speaks a text; a flow names a missing one (${locale})`, async () => {
+      const zh = locale === 'zh-CN';
+      const tag = zh ? 'zh' : 'en';
+      const { page, errors } = await lab.signedIn(locale, '/admin?tab=prompts');
+      const admin = page.locator('[data-test=prompts-admin]');
+      await admin.waitFor();
+      const prompt = async (name: string) => api(lab.base, 'GET', `/api/prompts/${name}`);
+
+      // Not audio: refused in the page's language, nothing stored.
+      const up = admin.locator('[data-test=prompt-upload]');
+      await up.locator('input[name=upload-name]').fill(`bad-${tag}`);
+      await up.locator('input[data-test=prompt-file]').setInputFiles({ name: 'greeting.wav', mimeType: 'audio/wav', buffer: Buffer.from('this is text, not sound') });
+      await up.locator('[data-test=prompt-upload-save]').click();
+      await up.locator('[data-test=prompt-upload-error]', { hasText: zh ? '文件不是音频' : 'The file is not an audio file' }).waitFor();
+      expect((await prompt(`bad-${tag}`)).status).to.equal(404);
+
+      // A recording: stored, listed, playable in the page.
+      await up.locator('input[name=upload-name]').fill(`welcome-${tag}`);
+      await up.locator('input[data-test=prompt-file]').setInputFiles({ name: 'welcome.wav', mimeType: 'audio/wav', buffer: toneWav(1.5, 16000) });
+      await up.locator('[data-test=prompt-upload-save]').click();
+      const row = admin.locator('[data-test=prompts-table] tr').filter({ has: page.locator(`[data-prompt="welcome-${tag}"]`) });
+      await row.waitFor();
+      expect(await row.innerText()).to.contain('1.5 s');
+      expect((await prompt(`welcome-${tag}`)).body).to.include({ source: 'upload', language: zh ? 'zh' : 'en' });
+      await row.locator('[data-test=play-prompt]').click();
+      const audio = row.locator('audio[data-test=prompt-audio]');
+      await audio.waitFor();
+      const seconds = await audio.evaluate((el: HTMLAudioElement) => new Promise<number>((resolve, reject) => {
+        if (el.readyState >= 1) resolve(el.duration);
+        el.addEventListener('loadedmetadata', () => resolve(el.duration));
+        el.addEventListener('error', () => reject(new Error('the audio did not load')));
+      }));
+      expect(seconds).to.be.within(1.4, 1.6);
+
+      // Text to speech.
+      const say = admin.locator('[data-test=prompt-tts]');
+      await say.locator('input[name=tts-name]').fill(`hours-${tag}`);
+      await say.locator('textarea[name=tts-text]').fill(zh ? '我们的工作时间是早九点到晚六点' : 'We are open from nine to six');
+      await say.locator('[data-test=prompt-tts-save]').click();
+      await admin.locator('[data-test=prompts-table] tr').filter({ has: page.locator(`[data-prompt="hours-${tag}"]`) }).waitFor();
+      expect((await prompt(`hours-${tag}`)).body).to.include({ source: 'tts' });
+      expect((await prompt(`hours-${tag}`)).body.durationMs).to.be.greaterThan(500);
+      await screenshot(page, `admin-prompts-${locale}`);
+
+      // A flow that plays the recording and a prompt that does not exist: the check names the missing one.
+      const flowName = `prompts-${tag}`;
+      const def = { entry: 'hi', nodes: { hi: { type: 'play', prompt: { prompt: `welcome-${tag}` }, next: 'bye' }, bye: { type: 'hangup', prompt: { prompt: `gone-${tag}` } } } };
+      expect((await api(lab.base, 'POST', '/api/ivr/flows', { name: flowName, definition: def })).status).to.equal(201);
+      await page.goto(`${lab.base}/admin?tab=ivr`);
+      await page.locator('[data-test=flows-table] tr').filter({ has: page.locator(`[data-flow="${flowName}"]`) }).locator('[data-test=open-flow]').click();
+      const editor = page.locator('[data-test=flow-editor]');
+      expect(await editor.locator('[data-test=outline]').innerText()).to.contain(zh ? `播放提示音 welcome-${tag}` : `Plays prompt welcome-${tag}`);
+      await editor.locator('[data-test=check-flow]').click();
+      const problems = editor.locator('[data-test=problems]');
+      await problems.waitFor();
+      expect((await problems.innerText()).trim().split('\n').filter((l) => l.includes(tag))).to.have.length(1);
+      expect(await problems.innerText()).to.contain(zh ? `提示音库中没有 gone-${tag}` : `Prompt gone-${tag} is not in the prompt library`);
+      await page.keyboard.press('Escape');
+      await editor.waitFor({ state: 'detached' });
+
+      // Delete the recording.
+      await page.goto(`${lab.base}/admin?tab=prompts`);
+      await row.locator('[data-test=delete-prompt]').click();
+      await answer(page, zh ? '删除' : 'Delete', zh ? '删除' : 'Delete');
+      await row.waitFor({ state: 'detached' });
+      expect((await prompt(`welcome-${tag}`)).status).to.equal(404);
+
+      expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    });
+  }
+
   it('has no serious or critical accessibility violation (axe-core) on the IVR tab and in the editor', async () => {
     const starter = { entry: 'hi', nodes: { hi: { type: 'play', prompt: { text: 'Hi' }, next: 'menu' }, menu: { type: 'menu', prompt: { text: 'Press 1' }, options: { 1: 'bye', 2: 'gone' }, timeoutMs: 3000, retries: 1, onExhausted: 'bye' }, bye: { type: 'hangup' } } };
     expect((await api(lab.base, 'POST', '/api/ivr/flows', { name: 'axe-flow', definition: starter })).status).to.equal(201);

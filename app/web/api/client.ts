@@ -113,9 +113,9 @@ export async function download(path: string, q: Record<string, string>, file: st
 }
 
 /** Sends a file as the raw body (its type as the Content-Type) and reads the JSON answer. */
-export async function upload<T>(path: string, file: Blob, type: string, query?: Query): Promise<T> {
+export async function upload<T>(path: string, file: Blob, type: string, query?: Query, method: 'POST' | 'PUT' = 'POST'): Promise<T> {
   const token = session.token.value;
-  const res = await fetch(withQuery(path, query), { method: 'POST', headers: { 'content-type': type, accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: file }).catch(() => {
+  const res = await fetch(withQuery(path, query), { method, headers: { 'content-type': type, accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: file }).catch(() => {
     throw new ApiError(0, 'network', 'network');
   });
   if (!res.ok) {

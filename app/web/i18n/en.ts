@@ -79,7 +79,7 @@ export default {
   },
   admin: {
     title: 'Administration',
-    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', ivr: 'IVR flows', data: 'Import / export', audit: 'Audit log' },
+    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', ivr: 'IVR flows', prompts: 'Prompts', data: 'Import / export', audit: 'Audit log' },
     users: {
       filter: 'Find by name, team or e-mail',
       new: 'New user',
@@ -240,6 +240,20 @@ export default {
         title: 'Versions', version: 'Version', publishedAt: 'Published', use: 'Copy into editor', rollback: 'Roll back to this',
         copied: 'v{version} copied into the editor: save it to make it the draft', confirmRollback: 'New calls to {flow} get v{version} again; calls in progress are not changed. Roll back?', rolledBack: '{flow}: new calls get v{version}',
         status: { draft: 'Draft', published: 'Published', superseded: 'Earlier' },
+      },
+    },
+    prompts: {
+      intro: 'The prompt library: IVR flows play these by name (a node\'s prompt "from the library"). Recordings are converted to 8 kHz mono for Asterisk; spoken text is synthesized once and reused.',
+      empty: 'No prompt yet', name: 'Name', nameOptional: 'Name (optional: one is made from the text)', language: 'Language', source: 'Source', length: 'Length', file: 'Audio file', text: 'Text to speak',
+      languages: { zh: 'Chinese', en: 'English' }, sources: { upload: 'Recording', tts: 'Text-to-speech' },
+      play: 'Play', playOf: 'Prompt {name}', delete: 'Delete', confirmDelete: 'Delete the prompt {name}? A flow that plays it can no longer be published until it names another.', deleted: 'Prompt {name} deleted',
+      upload: 'Upload a recording', uploadSave: 'Upload', tts: 'Speak a text', ttsSave: 'Synthesize',
+      saved: { created: 'Prompt {name} added', replaced: 'Prompt {name} replaced', reused: 'Prompt {name} already says this text' },
+      problems: { name: 'Use letters, digits, _ and - (1 to 64).', file: 'Choose an audio file.', text: 'Write the text to speak (at most 1000 characters).' },
+      refused: {
+        not_audio: 'The file is not an audio file: upload WAV, MP3, OGG or FLAC.', unsupported_format: '{format} audio is not supported: upload WAV, MP3, OGG or FLAC.',
+        corrupt_audio: 'The {format} file is damaged or cut short.', too_large: 'The file is larger than {limit}.', too_long: 'The recording lasts {seconds} s; the limit is {maxSeconds} s.',
+        synthesis_failed: 'The text produced no speech (only punctuation?).', audio_tool_unavailable: 'The audio tools did not answer: try again in a moment.',
       },
     },
     data: {

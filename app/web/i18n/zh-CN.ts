@@ -79,7 +79,7 @@ export default {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户', agents: '坐席', queues: '队列', ivr: 'IVR 流程', data: '导入导出', audit: '审计日志' },
+    tabs: { users: '用户', agents: '坐席', queues: '队列', ivr: 'IVR 流程', prompts: '提示音', data: '导入导出', audit: '审计日志' },
     users: {
       filter: '按姓名、团队或邮箱查找',
       new: '新建用户',
@@ -240,6 +240,20 @@ export default {
         title: '版本', version: '版本', publishedAt: '发布时间', use: '复制到编辑器', rollback: '回滚到此版本',
         copied: 'v{version} 已复制到编辑器：保存后成为草稿', confirmRollback: '{flow} 的新来电将再次使用 v{version}；进行中的通话不受影响。确定回滚？', rolledBack: '{flow}：新来电使用 v{version}',
         status: { draft: '草稿', published: '已发布', superseded: '旧版本' },
+      },
+    },
+    prompts: {
+      intro: '提示音库：IVR 流程按名称播放这些提示音（节点的提示音“来自提示音库”）。录音会转换为 Asterisk 使用的 8 kHz 单声道；文字转语音只合成一次并重复使用。',
+      empty: '还没有提示音', name: '名称', nameOptional: '名称（可不填：按文字自动生成）', language: '语言', source: '来源', length: '时长', file: '音频文件', text: '要播报的文字',
+      languages: { zh: '中文', en: '英文' }, sources: { upload: '录音', tts: '文字转语音' },
+      play: '播放', playOf: '提示音 {name}', delete: '删除', confirmDelete: '删除提示音 {name}？播放它的流程在改用其他提示音之前不能再发布。', deleted: '已删除提示音 {name}',
+      upload: '上传录音', uploadSave: '上传', tts: '文字转语音', ttsSave: '合成',
+      saved: { created: '已添加提示音 {name}', replaced: '已替换提示音 {name}', reused: '提示音 {name} 已是这段文字' },
+      problems: { name: '只能使用字母、数字、_ 和 -（1 到 64 个）。', file: '请选择音频文件。', text: '请填写要播报的文字（最多 1000 个字符）。' },
+      refused: {
+        not_audio: '文件不是音频：请上传 WAV、MP3、OGG 或 FLAC。', unsupported_format: '不支持 {format} 音频：请上传 WAV、MP3、OGG 或 FLAC。',
+        corrupt_audio: '该 {format} 文件已损坏或不完整。', too_large: '文件超过 {limit}。', too_long: '录音时长 {seconds} 秒，上限为 {maxSeconds} 秒。',
+        synthesis_failed: '这段文字没有合成出语音（是否只有标点？）。', audio_tool_unavailable: '音频工具没有响应：请稍后再试。',
       },
     },
     data: {
