@@ -171,6 +171,41 @@ describe('web console (no calls)', function () {
     expect(await page.locator('[data-test=kb-search] [role=alert]').innerText()).to.equal('q must not be empty');
   });
 
+  it('an agent reads a knowledge-base article in the desk and says it helped; the vote is theirs and can change (zh-CN)', async () => {
+    const body = '1. 拔掉电源 30 秒\n2. 重新插上，等指示灯变绿\n3. 仍然重启：登记工单，上门检修';
+    const made = await api(base, 'POST', '/api/kb/articles', { title: '路由器反复重启怎么办', body, tags: ['路由器'] });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    expect((await api(base, 'POST', `/api/kb/articles/${made.body.id}/submit`)).status).to.equal(200);
+    const reviewer = await api(base, 'POST', '/api/users', { username: 'kb.reviewer', password: 'Kb-reviewer-secret-77', role: 'supervisor', passwordChangeRequired: false });
+    expect(reviewer.status).to.equal(201);
+    const token = (await api(base, 'POST', '/api/auth/login', { username: 'kb.reviewer', password: 'Kb-reviewer-secret-77' }, null)).body.token as string;
+    expect((await api(base, 'POST', `/api/kb/articles/${made.body.id}/approve`, undefined, token)).status).to.equal(200);
+
+    const { page, errors } = await open('zh-CN');
+    await signIn(page, base, AGENT.username, AGENT.password);
+    await page.getByRole('tab', { name: '知识库' }).click();
+    await page.locator('[data-test=kb-query]').fill('重启');
+    await page.locator('[data-test=kb-go]').click();
+    const hit = page.locator('[data-test=kb-hit]').filter({ hasText: '路由器反复重启怎么办' });
+    await hit.locator('[data-test=kb-read-toggle]').click();
+    const read = hit.locator('[data-test=kb-read]');
+    await read.waitFor();
+    expect(await read.locator('.hl-kb-read-body').innerText()).to.equal(body);
+    await read.locator('[data-test=kb-helpful]').click();
+    await read.locator('[data-test=kb-helpful]', { hasText: '有帮助（1）' }).waitFor();
+    const agentToken = (await api(base, 'POST', '/api/auth/login', { username: AGENT.username, password: AGENT.password }, null)).body.token as string;
+    expect((await api(base, 'GET', `/api/kb/articles/${made.body.id}`, undefined, agentToken)).body.helpful).to.deep.equal({ yes: 1, no: 0, mine: true });
+    // The agent changes their answer: one vote, now "no".
+    await read.locator('[data-test=kb-not-helpful]').click();
+    await read.locator('[data-test=kb-not-helpful]', { hasText: '没帮助（1）' }).waitFor();
+    expect(await read.locator('[data-test=kb-helpful]').innerText()).to.equal('有帮助（0）');
+    expect((await api(base, 'GET', `/api/kb/articles/${made.body.id}`, undefined, agentToken)).body.helpful).to.deep.equal({ yes: 0, no: 1, mine: false });
+    expect((await api(base, 'GET', `/api/kb/articles/${made.body.id}?drafts=true`)).body.views, 'the read counted a view').to.be.greaterThan(0);
+    await screenshot(page, 'desk-kb-read-zh-CN');
+    expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+  });
+
   it('an expired session goes to login and back to the desktop with the unsaved note', async () => {
     const { page } = await open('zh-CN');
     await signIn(page, base, AGENT.username, AGENT.password);

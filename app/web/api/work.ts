@@ -44,6 +44,9 @@ export interface ScreenPopData {
   createOffer?: { name: string; phones: string[] };
 }
 
+/** A published article as an agent reads it (the read counts a view). */
+export interface KbRead { id: string; title: string; body: string; tags: string[]; helpful: { yes: number; no: number; mine: boolean | null } }
+
 export interface KbHit {
   id: string;
   title: string;
@@ -72,5 +75,7 @@ export const workApi = {
   createTicket: (body: unknown) => api.post<Ticket>('/api/tickets', body),
   comment: (ticketId: string, body: string) => api.post<unknown>(`/api/tickets/${ticketId}/comments`, { body, visibility: 'internal' }),
   kbSearch: (q: string) => api.get<{ items: KbHit[]; total?: number }>('/api/kb/search', { q, limit: 8 }),
-  kbArticle: (id: string) => api.get<{ id: string; title: string; body: string }>(`/api/kb/articles/${id}`),
+  kbArticle: (id: string) => api.get<KbRead>(`/api/kb/articles/${id}`),
+  /** "Was this helpful?": one changeable answer per user; answers the counts. */
+  kbVote: (id: string, helpful: boolean) => api.put<KbRead['helpful']>(`/api/kb/articles/${id}/vote`, { helpful }),
 };

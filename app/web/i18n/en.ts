@@ -471,6 +471,7 @@ export default {
     attachedShort: 'Attached',
     attached: 'Answer attached to {ticket}',
     needTicket: '(create the ticket first)',
+    read: 'Read', hide: 'Hide', helpfulQ: 'Was this helpful?', yes: 'Yes ({n})', no: 'No ({n})',
     answerPrefix: 'Knowledge-base answer: ',
   },
   recording: { recording: 'Recording', paused: 'Recording paused', notRecording: 'Not recorded', start: 'Record', pause: 'Pause recording', resume: 'Resume recording' },

@@ -471,6 +471,7 @@ export default {
     attachedShort: '已附加',
     attached: '答案已附加到 {ticket}',
     needTicket: '（请先创建工单）',
+    read: '阅读', hide: '收起', helpfulQ: '这篇文章有帮助吗？', yes: '有帮助（{n}）', no: '没帮助（{n}）',
     answerPrefix: '知识库答案：',
   },
   recording: { recording: '录音中', paused: '录音已暂停', notRecording: '未录音', start: '开始录音', pause: '暂停录音', resume: '恢复录音' },
