@@ -175,7 +175,7 @@ describe('administration console: users, agents, queues and the audit log (Chrom
       expect(made.recording.mode).to.equal('all');
       expect(made.callback.key).to.equal('2');
 
-      // Wrap-up codes set through the API (not on the form) survive an edit of the wrap-up time.
+      // Wrap-up codes set through the API survive an edit of the wrap-up time.
       const dispositions = { required: true, codes: [{ code: 'done', labels: { en: 'Done', 'zh-CN': '已解决' } }] };
       expect((await api(lab.base, 'PUT', `/api/acd/queues/${name}`, { ...made, dispositions })).status).to.equal(200);
       const row = page.locator('[data-test=queues-table] tr').filter({ has: page.locator(`[data-queue="${name}"]`) });
@@ -188,6 +188,23 @@ describe('administration console: users, agents, queues and the audit log (Chrom
       expect(edited.wrapupSeconds).to.equal(30);
       expect(edited.dispositions).to.deep.equal(dispositions);
       expect(edited.callback.key, 'the callback kept').to.equal('2');
+
+      // The form shows the wrap-up codes and adds one; a code given twice is refused in the page's language.
+      await row.locator('[data-test=edit-queue]').click();
+      const codes = form.locator('[data-test=queue-dispositions] [data-test=code-row]');
+      expect(await codes.first().locator('input[name=code]').inputValue()).to.equal('done');
+      await form.locator('[data-test=queue-dispositions] [data-test=add-code]').click();
+      await codes.nth(1).locator('input[name=code]').fill('done');
+      await codes.nth(1).locator('input[name=label-zh]').fill('待回电');
+      await codes.nth(1).locator('input[name=label-en]').fill('Call back');
+      await form.locator('[data-test=save-queue]').click();
+      await form.locator('.el-form-item__error', { hasText: zh ? '小结代码：' : 'Wrap-up codes:' }).waitFor();
+      expect((await api(lab.base, 'GET', `/api/acd/queues/${name}`)).body.settings.dispositions).to.deep.equal(dispositions);
+      await codes.nth(1).locator('input[name=code]').fill('callback');
+      await screenshot(page, `admin-queue-codes-${locale}`);
+      await form.locator('[data-test=save-queue]').click();
+      await waitUntil('two wrap-up codes', async () => ((await api(lab.base, 'GET', `/api/acd/queues/${name}`)).body.settings.dispositions.codes.length === 2) || undefined, 5000);
+      expect((await api(lab.base, 'GET', `/api/acd/queues/${name}`)).body.settings.dispositions.codes[1]).to.deep.equal({ code: 'callback', labels: { 'zh-CN': '待回电', en: 'Call back' } });
 
       // A queue another one overflows into stays; the reason is shown in the page's language.
       expect((await api(lab.base, 'POST', '/api/acd/queues', { name: spill })).status).to.equal(201);
@@ -227,6 +244,32 @@ describe('administration console: users, agents, queues and the audit log (Chrom
       const form = page.locator('[data-test=agent-form]');
       const agents = async () => (await api(lab.base, 'GET', '/api/acd/agents')).body.items as Array<{ endpoint: string; phone: string; skills: Record<string, number>; userId: string | null }>;
       const before = (await agents()).length;
+
+      // Break reasons (below the agents): a reason added; a code given twice is refused, nothing stored.
+      const reasonsBox = page.locator('[data-test=break-reasons]');
+      const reasonRows = reasonsBox.locator('[data-test=code-row]');
+      const stored = async () => (await api(lab.base, 'GET', '/api/acd/break-reasons')).body.reasons as Array<{ code: string }>;
+      const reasonsBefore = await stored();
+      const n = reasonsBefore.length;
+      await reasonsBox.locator('[data-test=add-code]').click();
+      await reasonRows.nth(n).locator('input[name=code]').fill(`lunch-${tag}`);
+      await reasonRows.nth(n).locator('input[name=label-zh]').fill('午餐');
+      await reasonRows.nth(n).locator('input[name=label-en]').fill('Lunch');
+      await reasonsBox.locator('[data-test=add-code]').click();
+      await reasonRows.nth(n + 1).locator('input[name=code]').fill(`lunch-${tag}`);
+      await reasonRows.nth(n + 1).locator('input[name=label-zh]').fill('午休');
+      await reasonRows.nth(n + 1).locator('input[name=label-en]').fill('Nap');
+      await reasonsBox.locator('[data-test=save-break-reasons]').click();
+      await reasonsBox.locator('[data-test=break-reasons-error]', { hasText: zh ? '有重复的代码' : 'A code appears twice' }).waitFor();
+      expect(await stored()).to.deep.equal(reasonsBefore);
+      await reasonRows.nth(n + 1).locator('input[name=code]').fill(`nap-${tag}`);
+      await reasonsBox.locator('[data-test=save-break-reasons]').click();
+      await waitUntil('the break reasons saved', async () => (await stored()).length === n + 2 || undefined, 5000);
+      await screenshot(page, `admin-agents-${locale}`);
+      expect((await stored()).slice(n)).to.deep.equal([
+        { code: `lunch-${tag}`, labels: { 'zh-CN': '午餐', en: 'Lunch' } },
+        { code: `nap-${tag}`, labels: { 'zh-CN': '午休', en: 'Nap' } },
+      ]);
 
       // Bad input: a desk phone with no way to register, a bad endpoint, no name; nothing stored.
       await page.locator('[data-test=new-agent]').click();

@@ -3,10 +3,11 @@ export { createUserBody, loginBody, patchUserBody } from '@server/auth/auth.sche
 export { createCustomerBody, noteBody, reminderBody } from '@server/crm/crm.schemas';
 export { createTicketBody } from '@server/tickets/tickets.schemas';
 export { searchQuery } from '@server/kb/kb.schemas';
-export { breakBody, createAgentBody, dialBody, queueName, queueSettings, RECORDING_MODES, STRATEGIES, updateAgentBody } from '@server/acd/acd.schemas';
+export { breakBody, breakReasonsBody, createAgentBody, dispositionSettings, dialBody, queueName, queueSettings, RECORDING_MODES, STRATEGIES, updateAgentBody } from '@server/acd/acd.schemas';
 export { PRIORITIES, TYPES } from '@server/tickets/tickets.kinds';
 
 import type { z } from 'zod';
+export type { LabelledCode } from '@server/acd/acd.schemas';
 
 /** Field → first message of a failed parse, for showing under each form field. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
