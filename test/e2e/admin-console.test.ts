@@ -330,6 +330,84 @@ describe('administration console: users, agents, queues and the audit log (Chrom
     });
   }
 
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`routing: a region table, a VIP rule tried on a caller, switched off and deleted; a rule that does nothing is refused (${locale})`, async () => {
+      const zh = locale === 'zh-CN';
+      const tag = locale.toLowerCase();
+      const general = `general-${tag}`;
+      const vip = `vip-${tag}`;
+      const phone = zh ? '01062345678' : '01062345679';
+      for (const q of [general, vip]) expect((await api(lab.base, 'POST', '/api/acd/queues', { name: q })).status).to.equal(201);
+      expect((await api(lab.base, 'POST', '/api/customers', { name: zh ? '王总' : 'Mr Wang', phones: [phone], vipLevel: 5 })).status).to.equal(201);
+      const c = await lab.open(locale);
+      const { page, errors } = c;
+      await signIn(page, lab.base, 'admin', ADMIN_PASSWORD, '/admin?tab=routing');
+      await page.locator('[data-test=routing-admin]').waitFor();
+      const rules = async () => (await api(lab.base, 'GET', '/api/acd/routing/rules')).body.rules as Array<{ name: string; enabled: boolean }>;
+
+      // Regions: a bad prefix is named by its line; nothing stored.
+      const regions = page.locator('[data-test=regions]');
+      const regionRows = regions.locator('[data-test=region-row]');
+      const before = ((await api(lab.base, 'GET', '/api/acd/routing/regions')).body.regions as unknown[]).length;
+      await regions.locator('[data-test=add-region]').click();
+      await regionRows.nth(before).locator('input[name=prefix]').fill('01-0');
+      await regionRows.nth(before).locator('input[name=region]').fill(zh ? '北京' : 'Beijing');
+      await regions.locator('[data-test=save-regions]').click();
+      await regions.locator('[data-test=regions-error]', { hasText: zh ? `第 ${before + 1} 行` : `Line ${before + 1}` }).waitFor();
+      expect(((await api(lab.base, 'GET', '/api/acd/routing/regions')).body.regions as unknown[]).length).to.equal(before);
+      await regionRows.nth(before).locator('input[name=prefix]').fill('010');
+      await regions.locator('[data-test=save-regions]').click();
+      await waitUntil('the region saved', async () => ((await api(lab.base, 'GET', '/api/acd/routing/regions')).body.regions as Array<{ prefix: string }>).some((r) => r.prefix === '010') || undefined, 5000);
+
+      // A rule that does nothing is refused; then VIP callers of the general queue go to the VIP queue.
+      const name = zh ? `VIP 优先 ${tag}` : `VIP first ${tag}`;
+      const form = page.locator('[data-test=rule-form]');
+      await page.locator('[data-test=new-rule]').click();
+      await form.locator('input[name=rule-name]').fill(name);
+      await form.locator('[data-test=save-rule]').click();
+      await form.locator('.el-form-item__error', { hasText: zh ? '至少选一项' : 'give at least one' }).waitFor();
+      await form.locator('[data-test=rule-queues]').click();
+      await page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item', { hasText: general }).click();
+      await page.keyboard.press('Escape');
+      await page.locator('.el-select__popper[aria-hidden=false]').waitFor({ state: 'detached' }).catch(() => undefined);
+      await form.locator('[data-test=rule-vip-on]').click();
+      await form.locator('input[name=vipMin]').fill('3');
+      await form.locator('[data-test=rule-queue]').click();
+      await page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item', { hasText: vip }).click();
+      await form.locator('input[name=priorityAdd]').fill('20');
+      await form.locator('[data-test=save-rule]').click();
+      const row = page.locator('[data-test=rules-table] tr').filter({ has: page.locator(`[data-rule="${name}"]`) });
+      await row.waitFor();
+      expect(await row.innerText()).to.contain(zh ? `转到队列 ${vip}` : `To queue ${vip}`);
+      expect(await row.innerText()).to.contain(zh ? 'VIP 等级 ≥ 3' : 'VIP level ≥ 3');
+      expect((await rules()).map((r) => r.name)).to.include(name);
+
+      // Tried on the VIP caller: the VIP queue at +20, from Beijing, by this rule; switched off: the general queue.
+      const tryBox = page.locator('[data-test=routing-try]');
+      await tryBox.locator('[data-test=try-queue]').click();
+      await page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item', { hasText: general }).click();
+      await tryBox.locator('input[name=caller]').fill(phone);
+      await tryBox.locator('[data-test=try-run]').click();
+      const result = tryBox.locator('[data-test=try-result]');
+      await result.filter({ hasText: zh ? `进入 ${vip}` : `Goes to ${vip}` }).waitFor();
+      expect(await result.innerText()).to.contain(zh ? '地区：北京' : 'Region: Beijing');
+      expect(await result.innerText()).to.contain(name);
+      await screenshot(page, `admin-routing-${locale}`);
+      await row.locator('[data-test=rule-enabled]').click();
+      await waitUntil('the rule off', async () => (await rules()).find((r) => r.name === name)?.enabled === false || undefined, 5000);
+      await tryBox.locator('[data-test=try-run]').click();
+      await result.filter({ hasText: zh ? `进入 ${general}` : `Goes to ${general}` }).waitFor();
+
+      // Deleted.
+      await row.locator('[data-test=delete-rule]').click();
+      await page.getByRole('dialog', { name: zh ? '删除' : 'Delete' }).getByRole('button', { name: zh ? '删除' : 'Delete' }).click();
+      await row.waitFor({ state: 'detached' });
+      expect((await rules()).map((r) => r.name)).to.not.include(name);
+      expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+    });
+  }
+
   it('has no serious or critical accessibility violation (axe-core) on the users tab', async () => {
     const c = await lab.open('en');
     await signIn(c.page, lab.base, 'admin', ADMIN_PASSWORD, '/admin');

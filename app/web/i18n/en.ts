@@ -79,7 +79,7 @@ export default {
   },
   admin: {
     title: 'Administration',
-    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', ivr: 'IVR flows', prompts: 'Prompts', data: 'Import / export', audit: 'Audit log' },
+    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', routing: 'Routing', ivr: 'IVR flows', prompts: 'Prompts', data: 'Import / export', audit: 'Audit log' },
     users: {
       filter: 'Find by name, team or e-mail',
       new: 'New user',
@@ -173,6 +173,32 @@ export default {
     },
     codes: { code: 'Code', zh: 'Chinese label', en: 'English label', remove: 'Remove', codeOf: 'Code {n}', zhOf: 'Chinese label {n}', enOf: 'English label {n}', upOf: 'Move {n} up', problems: { fields: 'Each needs a code (letters, digits, _ and -, up to 32) and both labels (up to 64).', twice: 'A code appears twice.' } },
     breakReasons: { title: 'Break reasons', intro: 'What agents pick when they take a break (the desk\'s Break menu, the wallboard). None: agents get the desk\'s defaults.', add: 'Add a reason', save: 'Save break reasons', saved: 'Break reasons saved' },
+    routing: {
+      intro: 'When the IVR hands a caller to a queue, these rules apply in order; "stop" ends the list for that call.',
+      new: 'New rule', edit: 'Edit the rule', empty: 'No routing rule: callers go to the queue the IVR names.', name: 'Name', when: 'When', then: 'Then', off: 'Off', delete: 'Delete',
+      anyQueue: 'Any queue', anyRegion: 'Any region', sameQueue: 'The same queue',
+      onOf: 'Rule {name} on', upOf: 'Move {name} up', saved: 'Rule {name} saved', moved: 'Rule {name} moved up', enabled: 'Rule {name} on', disabled: 'Rule {name} off',
+      deleted: 'Rule {name} deleted', confirmDelete: 'Delete the rule {name}?',
+      days: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat', all: 'every day' },
+      fields: {
+        queues: 'The IVR asks for one of these queues', vipOn: 'Only VIP callers', vipMin: 'VIP level at least', regions: 'The caller\'s region is one of', timeOn: 'Only in a time window',
+        days: 'Days', from: 'From', to: 'To', timezone: 'Timezone', varOn: 'Only when an IVR variable has a value', varName: 'Variable', varEquals: 'Equals',
+        queue: 'Send to queue', priorityAdd: 'Priority change', stop: 'Stop here (no later rule)', enabled: 'On',
+      },
+      text: {
+        always: 'Every call', queues: 'Queue asked for: {queues}', vipMin: 'VIP level ≥ {level}', regions: 'Region: {regions}', time: '{days} {from}–{to} ({timezone})', variable: '{name} = {value}',
+        toQueue: 'To queue {queue}', priorityUp: 'Priority +{n}', priorityDown: 'Priority −{n}', stop: 'Stop', nothing: 'Nothing',
+      },
+      problems: { field: 'Check this field.', nothing: 'A rule sends the call to a queue, changes its priority or stops: give at least one.', unknownQueue: 'A queue in the rules does not exist (any more).', timezone: 'The timezone is not a real one (use a name such as Asia/Shanghai).' },
+      try: {
+        title: 'Try a caller', queue: 'Queue asked for', caller: 'Caller number', priority: 'Priority', run: 'Try', pickQueue: 'Choose the queue the IVR asks for.',
+        goes: 'Goes to {queue} at priority {priority}, for up to {seconds} s', overflow: 'then to {queue} (up to {seconds} s)', region: 'Region: {region}', rules: 'Rules applied:', none: 'none', noAgents: 'Nobody is logged in to that queue now',
+      },
+      regions: {
+        title: 'Regions', intro: 'A number prefix (as numbers are normalized: 010…, 138…, +852…) and its region; the longest prefix wins. Rules and reports use the region.',
+        prefix: 'Prefix', region: 'Region', prefixOf: 'Prefix {n}', regionOf: 'Region {n}', add: 'Add a prefix', save: 'Save regions', saved: '{n} prefixes saved', bad: 'Line {n}: a prefix is digits (a leading + allowed) and the region is named.',
+      },
+    },
     ivr: {
       intro: 'The flows callers go through, and which number reaches which flow. Calls get a flow\'s published version; a draft changes nothing until it is published.',
       new: 'New flow', empty: 'No IVR flow yet', open: 'Open', description: 'Description',

@@ -79,7 +79,7 @@ export default {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户', agents: '坐席', queues: '队列', ivr: 'IVR 流程', prompts: '提示音', data: '导入导出', audit: '审计日志' },
+    tabs: { users: '用户', agents: '坐席', queues: '队列', routing: '路由规则', ivr: 'IVR 流程', prompts: '提示音', data: '导入导出', audit: '审计日志' },
     users: {
       filter: '按姓名、团队或邮箱查找',
       new: '新建用户',
@@ -173,6 +173,32 @@ export default {
     },
     codes: { code: '代码', zh: '中文名称', en: '英文名称', remove: '删除', codeOf: '第 {n} 项代码', zhOf: '第 {n} 项中文名称', enOf: '第 {n} 项英文名称', upOf: '第 {n} 项上移', problems: { fields: '每项都需要代码（字母、数字、_ 和 -，最多 32 个）和两种语言的名称（最多 64 个字符）。', twice: '有重复的代码。' } },
     breakReasons: { title: '小休原因', intro: '坐席小休时选择的原因（工作台的“小休”菜单、班长席大屏）。不设置时，坐席使用工作台的默认原因。', add: '添加原因', save: '保存小休原因', saved: '小休原因已保存' },
+    routing: {
+      intro: 'IVR 把来电交给队列时，按顺序应用这些规则；“停止”表示该通话不再看后面的规则。',
+      new: '新建规则', edit: '编辑规则', empty: '没有路由规则：来电进入 IVR 指定的队列。', name: '名称', when: '条件', then: '动作', off: '已停用', delete: '删除',
+      anyQueue: '任意队列', anyRegion: '任意地区', sameQueue: '原队列',
+      onOf: '启用规则 {name}', upOf: '上移 {name}', saved: '规则 {name} 已保存', moved: '规则 {name} 已上移', enabled: '规则 {name} 已启用', disabled: '规则 {name} 已停用',
+      deleted: '规则 {name} 已删除', confirmDelete: '删除规则 {name}？',
+      days: { 0: '周日', 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六', all: '每天' },
+      fields: {
+        queues: 'IVR 指定的队列为其中之一', vipOn: '仅限 VIP 来电', vipMin: 'VIP 等级至少', regions: '来电地区为其中之一', timeOn: '仅在时间段内',
+        days: '星期', from: '开始', to: '结束', timezone: '时区', varOn: '仅当 IVR 变量为某值时', varName: '变量', varEquals: '等于',
+        queue: '转到队列', priorityAdd: '优先级调整', stop: '到此为止（不再看后面的规则）', enabled: '启用',
+      },
+      text: {
+        always: '所有来电', queues: '指定队列：{queues}', vipMin: 'VIP 等级 ≥ {level}', regions: '地区：{regions}', time: '{days} {from}–{to}（{timezone}）', variable: '{name} = {value}',
+        toQueue: '转到队列 {queue}', priorityUp: '优先级 +{n}', priorityDown: '优先级 −{n}', stop: '停止', nothing: '无',
+      },
+      problems: { field: '请检查此项。', nothing: '规则须转到某个队列、调整优先级或停止：至少选一项。', unknownQueue: '规则中的某个队列不存在（或已删除）。', timezone: '时区无效（请使用 Asia/Shanghai 这样的名称）。' },
+      try: {
+        title: '试一个来电', queue: 'IVR 指定的队列', caller: '来电号码', priority: '优先级', run: '试算', pickQueue: '请选择 IVR 指定的队列。',
+        goes: '进入 {queue}，优先级 {priority}，最长 {seconds} 秒', overflow: '然后进入 {queue}（最长 {seconds} 秒）', region: '地区：{region}', rules: '应用的规则：', none: '无', noAgents: '该队列现在没有坐席登录',
+      },
+      regions: {
+        title: '地区', intro: '号码前缀（按号码规范化后的写法：010…、138…、+852…）及其地区；取最长的前缀。路由规则和报表使用该地区。',
+        prefix: '前缀', region: '地区', prefixOf: '第 {n} 个前缀', regionOf: '第 {n} 个地区', add: '添加前缀', save: '保存地区', saved: '已保存 {n} 个前缀', bad: '第 {n} 行：前缀只能是数字（可以 + 开头），地区必须填写。',
+      },
+    },
     ivr: {
       intro: '来电经过的语音导航流程，以及哪个号码进入哪个流程。来电使用流程的已发布版本；草稿在发布之前不影响任何来电。',
       new: '新建流程', empty: '还没有 IVR 流程', open: '打开', description: '说明',
