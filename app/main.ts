@@ -201,6 +201,8 @@ async function main(): Promise<void> {
   fax.service.onFiled((f) => acd.live.publish({ type: 'fax.received', faxId: f.id, queue: f.queue, status: f.status, pages: f.pages, remoteNumber: f.remoteNumber, remoteStationId: f.remoteStationId, customerId: f.customerId, at: (f.finishedAt ?? new Date()).toISOString() }));
   const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, fax: fax.intake, log, metrics, routes: routes(),
     dialplan: { control: pbx.dialplan, mayWrite: () => elector.role === 'active' && config.ownPbx, faxDetectNumbers: config.fax.detectNumbers, enabled: config.calls.compileFlows } });
+  // A prompt a flow plays is not deleted from the library (the IVR knows which flows play which).
+  prompts.service.whenDeleting((name) => ivr.service.flowsUsingPrompt(name));
   let tickets: ReturnType<typeof createTicketsModule> | undefined;
   calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes(), ticketsOfCall: (callId) => tickets!.service.listForCall(callId),
     compiledFlows: ivr.dialplan, isActive: () => elector.role === 'active' && config.ownPbx });

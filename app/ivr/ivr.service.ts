@@ -5,7 +5,7 @@
 // most of a short call's database work): a change made here is seen at once, one made through
 // another node within that time.
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
 import { IvrFlow, IvrFlowVersion, IvrNumber } from './ivr.entities.js';
 import { FlowExistsError, FlowInvalidError, FlowNotFoundError, FlowStateError, FlowVersionNotFoundError } from './ivr.errors.js';
@@ -199,6 +199,15 @@ export class IvrService {
     const [numbers, flows] = await Promise.all([this.db.manager.find(IvrNumber, { order: { number: 'ASC' } }), this.db.manager.find(IvrFlow)]);
     const names = new Map(flows.map((f) => [f.id, f.name]));
     return numbers.map((n) => ({ number: n.number, flow: names.get(n.flowId) ?? '?' }));
+  }
+
+  /** The flows whose draft or published version plays the library prompt `name` (sorted, once each). */
+  async flowsUsingPrompt(name: string): Promise<string[]> {
+    const versions = await this.db.manager.find(IvrFlowVersion, { where: { status: In(['draft', 'published']) }, select: { flowId: true, definition: true } });
+    const ids = new Set(versions.filter((v) => v.definition.includes(JSON.stringify(name)) && collectRefs(JSON.parse(v.definition)).prompts.includes(name)).map((v) => v.flowId));
+    if (!ids.size) return [];
+    const flows = await this.db.manager.find(IvrFlow, { where: { id: In([...ids]) }, select: { name: true } });
+    return flows.map((f) => f.name).sort();
   }
 
   /** The published flow for a called number: its mapping, else the default flow. */

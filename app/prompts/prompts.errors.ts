@@ -52,6 +52,13 @@ export class AudioToolError extends UnavailableError {
   }
 }
 
+/** A flow plays the prompt: deleting it would leave calls a missing file. */
+export class PromptInUseError extends AppError {
+  constructor(name: string, flows: string[]) {
+    super(409, 'prompt_in_use', `prompt ${name} is played by IVR flow(s) ${flows.join(', ')}; change them first`, { flows });
+  }
+}
+
 export class PromptNotFoundError extends NotFoundError {
   constructor(name: string) {
     super('prompt', name);

@@ -11,7 +11,7 @@ import { parse } from '../http/validate.js';
 import type { Logger } from '../logger.js';
 import { prepareUpload, synthesize, type PreparedAudio } from './audio.js';
 import { Prompt, type PromptLanguage, type PromptSource } from './prompts.entities.js';
-import { PromptNotFoundError, TooLargeError } from './prompts.errors.js';
+import { PromptInUseError, PromptNotFoundError, TooLargeError } from './prompts.errors.js';
 import { promptLanguage, promptName, ttsBody } from './prompts.schemas.js';
 import { logFailure, settled } from '../log-failure.js';
 
@@ -49,6 +49,7 @@ export class PromptsService {
   private readonly dir: string;
   /** Operations on one name run one at a time (the DB's unique index backs this up). */
   private readonly locks = new Map<string, Promise<unknown>>();
+  private usedBy: ((name: string) => Promise<string[]>) | undefined;
 
   constructor(private readonly deps: PromptsServiceDeps) {
     this.repo = deps.db.getRepository(Prompt);
@@ -101,8 +102,15 @@ export class PromptsService {
     return (await this.repo.existsBy({ name })) && (await this.hasFile(name));
   }
 
+  /** Who plays a prompt (the IVR's flows, wired by main.ts): a prompt in use is not deleted. */
+  whenDeleting(usedBy: (name: string) => Promise<string[]>): void {
+    this.usedBy = usedBy;
+  }
+
   async delete(name: string): Promise<void> {
     const n = this.checkName(name);
+    const users = (await this.usedBy?.(n)) ?? [];
+    if (users.length) throw new PromptInUseError(n, users);
     await this.locked(n, () =>
       this.inWorkDir(async (work) => {
         const parked = join(work, 'deleted.wav');

@@ -173,7 +173,7 @@ describe('administration console: IVR flows, versions and numbers (Chromium, no 
   }
 
   for (const locale of ['zh-CN', 'en'] as const) {
-    it(`prompts: uploads a recording and plays it, refuses a file that is not audio, speaks a text; a flow names a missing one (${locale})`, async () => {
+    it(`prompts: uploads a recording and plays it, refuses a file that is not audio, speaks a text; a flow names a missing one; a prompt a flow plays is not deleted (${locale})`, async () => {
       const zh = locale === 'zh-CN';
       const tag = zh ? 'zh' : 'en';
       const { page, errors } = await lab.signedIn(locale, '/admin?tab=prompts');
@@ -233,8 +233,14 @@ describe('administration console: IVR flows, versions and numbers (Chromium, no 
       await page.keyboard.press('Escape');
       await editor.waitFor({ state: 'detached' });
 
-      // Delete the recording.
+      // The flow plays the recording: it is not deleted, and the page names the flow. Once the flow plays another, it is.
       await page.goto(`${lab.base}/admin?tab=prompts`);
+      await row.locator('[data-test=delete-prompt]').click();
+      await answer(page, zh ? '删除' : 'Delete', zh ? '删除' : 'Delete');
+      await admin.locator('[data-test=prompts-error]', { hasText: zh ? `IVR 流程 ${flowName} 正在播放这个提示音` : `IVR flows ${flowName} play this prompt` }).waitFor();
+      expect((await prompt(`welcome-${tag}`)).status).to.equal(200);
+      const other = { ...def, nodes: { ...def.nodes, hi: { ...def.nodes.hi, prompt: { text: 'Hi' } } } };
+      expect((await api(lab.base, 'PUT', `/api/ivr/flows/${flowName}/draft`, { definition: other })).status).to.equal(200);
       await row.locator('[data-test=delete-prompt]').click();
       await answer(page, zh ? '删除' : 'Delete', zh ? '删除' : 'Delete');
       await row.waitFor({ state: 'detached' });

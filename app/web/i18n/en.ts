@@ -281,6 +281,7 @@ export default {
       saved: { created: 'Prompt {name} added', replaced: 'Prompt {name} replaced', reused: 'Prompt {name} already says this text' },
       problems: { name: 'Use letters, digits, _ and - (1 to 64).', file: 'Choose an audio file.', text: 'Write the text to speak (at most 1000 characters).' },
       refused: {
+        prompt_in_use: 'IVR flows {flows} play this prompt: change them first.',
         not_audio: 'The file is not an audio file: upload WAV, MP3, OGG or FLAC.', unsupported_format: '{format} audio is not supported: upload WAV, MP3, OGG or FLAC.',
         corrupt_audio: 'The {format} file is damaged or cut short.', too_large: 'The file is larger than {limit}.', too_long: 'The recording lasts {seconds} s; the limit is {maxSeconds} s.',
         synthesis_failed: 'The text produced no speech (only punctuation?).', audio_tool_unavailable: 'The audio tools did not answer: try again in a moment.',

@@ -281,6 +281,7 @@ export default {
       saved: { created: '已添加提示音 {name}', replaced: '已替换提示音 {name}', reused: '提示音 {name} 已是这段文字' },
       problems: { name: '只能使用字母、数字、_ 和 -（1 到 64 个）。', file: '请选择音频文件。', text: '请填写要播报的文字（最多 1000 个字符）。' },
       refused: {
+        prompt_in_use: 'IVR 流程 {flows} 正在播放这个提示音：请先修改这些流程。',
         not_audio: '文件不是音频：请上传 WAV、MP3、OGG 或 FLAC。', unsupported_format: '不支持 {format} 音频：请上传 WAV、MP3、OGG 或 FLAC。',
         corrupt_audio: '该 {format} 文件已损坏或不完整。', too_large: '文件超过 {limit}。', too_long: '录音时长 {seconds} 秒，上限为 {maxSeconds} 秒。',
         synthesis_failed: '这段文字没有合成出语音（是否只有标点？）。', audio_tool_unavailable: '音频工具没有响应：请稍后再试。',
