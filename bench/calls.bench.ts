@@ -152,7 +152,7 @@ async function run(): Promise<void> {
         const cap = env.BENCH_OVERLOAD_MAX_PER_SECOND ?? String(clean.maxRate);
         overloads[p.key] = await withHotline({ HOTLINE_MAX_CALLS_PER_SECOND: cap, ...pathEnv }, async () => {
           await runsIn(HOTLINE_NUMBER, p.where);
-          return p.viaFront ? overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap), target, frontUrl) : overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap));
+          return overloadStep(HOTLINE_NUMBER, clean.maxRate, Number(cap), p.viaFront ? { sip: target, rpc: frontUrl } : undefined);
         });
       }
     } finally {

@@ -162,9 +162,12 @@ const pct = (sorted: number[], p: number): number => (sorted.length ? sorted[Mat
 /** Percentiles, the longest, and how many took 1 s or more, of waits sorted ascending (ms). */
 const spread = (sorted: number[]) => ({ p50: pct(sorted, 50), p95: pct(sorted, 95), p99: pct(sorted, 99), max: sorted.at(-1) ?? 0, over1s: sorted.filter((w) => w >= 1000).length });
 
-/** `target`: where callers send their INVITEs (the SIP front's address), Asterisk's by default. */
-/** `front`: the SIP front's JSON-RPC address when `target` is the front (its counters are read before and after the step). */
-export async function overloadStep(number: string, cleanRate: number, maxPerSecond: number, target?: string, front?: string): Promise<OverloadResult> {
+/**
+ * `viaFront`: the callers send their INVITEs to the SIP front at `sip` (else to Asterisk), and the
+ * front's counters are read over its JSON-RPC address `rpc` before and after the step.
+ */
+export async function overloadStep(number: string, cleanRate: number, maxPerSecond: number, viaFront?: { sip: string; rpc: string }): Promise<OverloadResult> {
+  const target = viaFront?.sip;
   const rate = Math.round(cleanRate * 1.5);
   const attempted = Math.max(1, Math.round(rate * STEP_SECONDS));
   log(`\noverload: ${rate} calls/s (1.5 x ${cleanRate}) to ${number}, ${attempted} calls, HOTLINE_MAX_CALLS_PER_SECOND=${maxPerSecond}; callers hang up ${HOLD_MS} ms after the answer unless Asterisk's BYE comes first`);
@@ -178,7 +181,7 @@ export async function overloadStep(number: string, cleanRate: number, maxPerSeco
   await waitForIdlePbx();
   const boxBefore = await boxLoad();
   log(`  before the offer: ${describeLoad(boxBefore)}`);
-  const sipFront = front ? new SipFront(front) : undefined;
+  const sipFront = viaFront ? new SipFront(viaFront.rpc) : undefined;
   const frontBefore = sipFront ? [await sipFront.lateRefused(), await sipFront.slowRefused()] : [0, 0];
   const watch = new OverloadWatch();
   await watch.start();

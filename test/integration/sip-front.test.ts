@@ -14,7 +14,7 @@ import { SipFront } from '../../app/pbx/sip-front.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { freePort, startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { cli, ensurePbx, hangupAll, pbxPids, realtimePossible, ROOT, SCHED_RR, threadScheduling, waitUntil } from '../support/pbx.js';
+import { cli, ensurePbx, hangupAll, pbxPids, realtimePossible, ROOT, SCHED_RR, threadScheduling, waitUntil, withPbxStopped } from '../support/pbx.js';
 import { runSipp } from '../support/sipp.js';
 
 describe('SIP front: calls past the admission rate are refused before Asterisk makes a channel', function () {
@@ -129,14 +129,8 @@ describe('SIP front: calls past the admission rate are refused before Asterisk m
     const [refusedBefore, slowBefore, lateBefore] = [await front.refused(), await front.slowRefused(), await front.lateRefused()];
     const caller = '5551961';
     const sipp = runSipp({ scenario: 'uac-overload', service: '9001', caller, calls: 100, rate: 10, limit: 100, hangupAfterMs: 8000, recvTimeoutMs: 20_000, target: sipTarget, keepLogs: true });
-    const [pid] = pbxPids();
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    process.kill(pid!, 'SIGSTOP');
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-    } finally {
-      process.kill(pid!, 'SIGCONT');
-    }
+    await withPbxStopped(3000);
     const r = await sipp;
     expect(r.failed, `no call failed in sipp: ${JSON.stringify(r.failures)}, logs ${r.logDir}`).to.equal(0);
     expect(r.events.REFUSED + r.events.PBX_BYE, `every call refused or completed: ${JSON.stringify(r.events)}`).to.equal(100);
@@ -181,16 +175,8 @@ describe('SIP front: calls past the admission rate are refused before Asterisk m
       // After the freeze test the front may still count Asterisk as slow: a second or two without answers first.
       await new Promise((resolve) => setTimeout(resolve, 2500));
       const lateBefore = await front.lateRefused();
-      const [pid] = pbxPids();
-      process.kill(pid!, 'SIGSTOP');
-      let silent;
-      try {
-        silent = runSipp({ scenario: 'uac-overload', service: '9078', caller: '5551962', calls: 1, rate: 1, limit: 1, hangupAfterMs: 8000, recvTimeoutMs: 10_000, target: sipTarget, keepLogs: true });
-        await new Promise((resolve) => setTimeout(resolve, 450));
-      } finally {
-        process.kill(pid!, 'SIGCONT');
-      }
-      const r = await silent;
+      const silent = await withPbxStopped(450, () => ({ run: runSipp({ scenario: 'uac-overload', service: '9078', caller: '5551962', calls: 1, rate: 1, limit: 1, hangupAfterMs: 8000, recvTimeoutMs: 10_000, target: sipTarget, keepLogs: true }) }));
+      const r = await silent.run;
       expect(r.events, `sipp failures ${JSON.stringify(r.failures)}`).to.include({ REFUSED: 1, ANSWERED: 0 });
       const [, sentAt, refusedAt] = /^REFUSED \S+ (\d+) (\d+)/m.exec(readFileSync(join(r.logDir, 'calls.log'), 'utf8'))!.map(Number);
       expect(refusedAt! - sentAt!, 'ms from the INVITE to the front\'s 503').to.be.within(700, 999);

@@ -37,6 +37,24 @@ export function pbxPids(): number[] {
   return out.split('\n').filter(Boolean).map(Number);
 }
 
+/**
+ * Stops the main Asterisk (SIGSTOP: as a starved one looks from outside) for `ms` while `during`
+ * starts whatever should meet it stopped, then lets it run again (SIGCONT), whatever happened.
+ * `during` answers at once; what it started (a sipp run) is awaited by the caller afterwards.
+ */
+export async function withPbxStopped<T>(ms: number, during: () => T = () => undefined as T): Promise<T> {
+  const [pid] = pbxPids();
+  if (!pid) throw new Error('no Asterisk process to stop (is the lab Asterisk up?)');
+  process.kill(pid, 'SIGSTOP');
+  try {
+    const started = during();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return started;
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}
+
 /** The main Asterisk running now (the first of pbxPids(), as pbx_pid answers), or undefined. */
 export function pbxPidNow(): number | undefined {
   try {
