@@ -89,9 +89,18 @@ describe('administration console: IVR flows, versions and numbers (Chromium, no 
       expect((await flow(name)).publishedVersion).to.equal(null);
       await screenshot(page, `admin-ivr-problems-${locale}`);
 
-      // Fixed, it is published.
+      // Fixed in the node's form (key 2 now leads to goodbye, the menu says new words), written into the JSON; then published.
+      await outline.locator('tr').filter({ has: page.locator('[data-node=menu]') }).locator('[data-test=edit-node]').click();
+      const nodeForm = page.locator('[data-test=node-form]');
+      await nodeForm.locator('[data-test=node-option]').nth(1).locator('[data-test=node-option-target]').click();
+      await page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item', { hasText: 'goodbye' }).click();
+      await nodeForm.locator('textarea[name=node-say]').fill(zh ? '请按一或二，谢谢' : 'Press one or two, please');
+      await screenshot(page, `admin-ivr-node-form-${locale}`);
+      await nodeForm.locator('[data-test=node-apply]').click();
+      await outline.locator('[data-test=edge]', { hasText: zh ? '按 2 → goodbye' : 'Key 2 → goodbye' }).waitFor();
       def.nodes.menu.options = { 1: 'thanks', 2: 'goodbye' };
-      await textarea.fill(JSON.stringify(def, null, 2));
+      def.nodes.menu.prompt = { text: zh ? '请按一或二，谢谢' : 'Press one or two, please' };
+      expect(JSON.parse(await textarea.inputValue()), 'the form wrote the node into the definition, nothing else changed').to.deep.equal(def);
       await editor.locator('[data-test=publish-flow]').click();
       await notice(page, zh ? `${name} v1 已发布` : `${name} v1 published`);
       await editor.locator('[data-test=draft-state]', { hasText: zh ? 'v1 已发布；保存后生成草稿 v2' : 'v1 is published; saving starts draft v2' }).waitFor();

@@ -229,6 +229,14 @@ export default {
         does: 'What it does', goesTo: 'Leads to', missing: 'missing', leaves: 'The call leaves the flow here', addNode: 'Add a node…',
         help: 'Ctrl+S saves the draft. Each node has a type and the fields of that type; "Add a node" inserts one to fill in. Check lists every problem by node; Publish refuses a flow with any.',
       },
+      nodeForm: {
+        title: 'Node {id} ({type})', edit: 'Form', editOf: 'Edit node {id} in a form', apply: 'Apply to the definition', addOption: 'Add a key',
+        kept: 'Applied, the node is written into the definition (save the draft afterwards); fields this form does not show are kept.',
+        problem: 'Check "{field}".', keyOf: 'Key {n}', targetOf: 'Where key {n} leads', stayInQueue: 'Stay in the queue',
+        kinds: { text: 'Text to speak', sound: 'Asterisk sound', prompt: 'Prompt from the library' },
+        says: { text: 'Words', sound: 'Sound name (e.g. hello-world)', prompt: 'Prompt name' },
+        fields: { name: 'Name (for people)', prompt: 'Says', next: 'Then', options: 'Keys', timeoutMs: 'Wait for a key (s)', retries: 'Retries', onExhausted: 'No valid key', queue: 'Queue', priority: 'Priority', noAgents: 'Nobody logged in', target: 'Transfer to (extension or number)' },
+      },
       outline: {
         promptText: 'Says “{text}”', promptSound: 'Plays sound {name}', promptLibrary: 'Plays prompt {name}',
         say: { digits: 'Says the digits of {value}', number: 'Says the number {value}', date: 'Says the date {value}' },

@@ -229,6 +229,14 @@ export default {
         does: '作用', goesTo: '去向', missing: '不存在', leaves: '通话在此离开流程', addNode: '添加节点…',
         help: 'Ctrl+S 保存草稿。每个节点有一个类型及该类型的字段；“添加节点”会插入一个待填写的节点。“检查”按节点列出所有问题；有问题的流程不能发布。',
       },
+      nodeForm: {
+        title: '节点 {id}（{type}）', edit: '表单', editOf: '用表单编辑节点 {id}', apply: '写入定义', addOption: '添加按键',
+        kept: '写入后节点会更新到定义中（之后请保存草稿）；表单中没有的字段保持不变。',
+        problem: '请检查“{field}”。', keyOf: '第 {n} 个按键', targetOf: '按键 {n} 的去向', stayInQueue: '留在队列中',
+        kinds: { text: '文字转语音', sound: 'Asterisk 声音', prompt: '提示音库' },
+        says: { text: '文字', sound: '声音名称（例如 hello-world）', prompt: '提示音名称' },
+        fields: { name: '名称（给人看的）', prompt: '播报', next: '然后', options: '按键', timeoutMs: '等待按键（秒）', retries: '重试次数', onExhausted: '无有效按键', queue: '队列', priority: '优先级', noAgents: '无坐席登录', target: '转接到（分机或号码）' },
+      },
       outline: {
         promptText: '播报“{text}”', promptSound: '播放声音 {name}', promptLibrary: '播放提示音 {name}',
         say: { digits: '逐位播报 {value}', number: '播报数字 {value}', date: '播报日期 {value}' },

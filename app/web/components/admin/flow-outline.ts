@@ -102,6 +102,9 @@ export function nodeTemplate(type: string, text: string): Record<string, unknown
   }
 }
 
+/** The node types the editor's node form covers (the others are edited in the JSON). */
+export const FORM_TYPES: readonly string[] = ['play', 'menu', 'queue', 'transfer', 'hangup'];
+
 /** The node types, in the order the admin picks from. */
 export const NODE_TYPES = ['play', 'menu', 'collect', 'lookup', 'condition', 'hours', 'set', 'queue', 'transfer', 'voicemail', 'fax', 'hangup', 'subflow', 'return'] as const;
 
