@@ -1,6 +1,6 @@
 // A routing rule in words (the Routing tab's list): what it matches and what it does, as
 // translation keys and their values. Pure.
-import type { RoutingRule } from '@server/acd/acd.schemas';
+import type { RoutingRule } from '../../../acd/acd.schemas.js';
 
 export interface Phrase { key: string; params?: Record<string, string | number> }
 const NS = 'admin.routing.text';
