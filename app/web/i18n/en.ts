@@ -1,7 +1,7 @@
 // English. Every key here exists in zh-CN.ts too (test/unit/web-i18n.test.ts checks both ways).
 export default {
   app: { name: 'Hotline', language: 'Language', logout: 'Sign out' },
-  nav: { label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Administration', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base' },
+  nav: { label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Administration', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base', tickets: 'Tickets' },
   roles: { admin: 'Administrator', supervisor: 'Supervisor', agent: 'Agent', readonly: 'Read-only' },
   common: { cancel: 'Cancel', retry: 'Try again', ok: 'OK' },
   errors: {
@@ -51,6 +51,19 @@ export default {
       password_unchanged: 'The new password must differ from the current one.',
       directory_password: 'Directory (LDAP) users change their password in the directory.',
     },
+  },
+  tickets: {
+    colon: '{label}: ',
+    title: 'Tickets', empty: 'No ticket matches', number: 'Number', status: 'Status', due: 'Due', updated: 'Changed', allStatuses: 'Every status', allPriorities: 'Every priority',
+    mine: 'Mine', onlyEscalated: 'Escalated', search: 'Title or number', find: 'Find', sortBy: 'Order', sort: { updatedAt: 'Latest change', createdAt: 'Newest', dueAt: 'Due first', priority: 'Priority' },
+    customer: 'Customer', assignee: 'Assigned to', me: 'me', nobody: 'nobody', escalated: 'Escalated (level {level})', assignToMe: 'Assign to me',
+    moves: { new: 'New', assigned: 'Mark assigned', in_progress: 'Start work', waiting_on_customer: 'Wait for the customer', resolved: 'Resolve', closed: 'Close', reopened: 'Reopen' },
+    moved: '{number}: {status}', assigned: '{number} is assigned to you', saved: '{number} saved', commented: 'Comment added',
+    comments: 'Comments', noComments: 'No comment yet', newComment: 'A comment', addComment: 'Add comment', visibilityLabel: 'Who sees it', visibility: { internal: 'Internal', public: 'For the customer' },
+    history: 'History', fields: { status: 'Status', priority: 'Priority', type: 'Type', title: 'Title', description: 'Description', assigneeId: 'Assignee', team: 'Team', category: 'Category', comment: 'Comment', attachment: 'Attachment', escalation: 'Escalation', firstResponseDueAt: 'First response due', resolutionDueAt: 'Resolution due', firstRespondedAt: 'First response', resolvedAt: 'Resolved at', closedAt: 'Closed at', callId: 'Call', created: 'Ticket created', comment_internal: 'Internal comment added', comment_public: 'Comment for the customer added', merged: 'Duplicate merged in', merged_into: 'Merged into', escalationLevel: 'Escalation level', escalatedAt: 'Escalated at' },
+    sla: { first: 'First response', resolution: 'Resolution', due: 'due {when}', overdue: 'late since {when}', met: 'met ({when} due)', metLate: 'met late (due {when})' },
+    problems: { comment: 'Write the comment (at most 20,000 characters).' },
+    refused: { transition: 'A ticket that is {from} cannot become {to}: reload it to see its state.' },
   },
   kbPage: {
     title: 'Knowledge base', newArticle: 'New article', empty: 'No article here yet', allStates: 'Every state', state: 'State', author: 'Author', updated: 'Changed', views: 'Views',

@@ -1,7 +1,7 @@
 // 简体中文。每个键在 en.ts 中也存在（test/unit/web-i18n.test.ts 双向检查）。
 export default {
   app: { name: 'Hotline 呼叫中心', language: '语言', logout: '退出登录' },
-  nav: { label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表', recordings: '录音质检', qa: '质检管理', myEvaluations: '我的质检', fax: '传真', kb: '知识库' },
+  nav: { label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表', recordings: '录音质检', qa: '质检管理', myEvaluations: '我的质检', fax: '传真', kb: '知识库', tickets: '工单' },
   roles: { admin: '管理员', supervisor: '班长', agent: '坐席', readonly: '只读' },
   common: { cancel: '取消', retry: '重试', ok: '确定' },
   errors: {
@@ -51,6 +51,19 @@ export default {
       password_unchanged: '新密码不能与当前密码相同。',
       directory_password: '目录（LDAP）用户请在目录中修改密码。',
     },
+  },
+  tickets: {
+    colon: '{label}：',
+    title: '工单', empty: '没有符合条件的工单', number: '编号', status: '状态', due: '到期', updated: '修改时间', allStatuses: '全部状态', allPriorities: '全部优先级',
+    mine: '我的', onlyEscalated: '已升级', search: '标题或编号', find: '查找', sortBy: '排序', sort: { updatedAt: '最近修改', createdAt: '最新创建', dueAt: '最先到期', priority: '优先级' },
+    customer: '客户', assignee: '处理人', me: '我', nobody: '未分配', escalated: '已升级（第 {level} 级）', assignToMe: '分配给我',
+    moves: { new: '新建', assigned: '标为已分配', in_progress: '开始处理', waiting_on_customer: '等待客户', resolved: '解决', closed: '关闭', reopened: '重新打开' },
+    moved: '{number}：{status}', assigned: '{number} 已分配给您', saved: '{number} 已保存', commented: '已添加评论',
+    comments: '评论', noComments: '还没有评论', newComment: '评论内容', addComment: '添加评论', visibilityLabel: '可见范围', visibility: { internal: '内部', public: '客户可见' },
+    history: '历史', fields: { status: '状态', priority: '优先级', type: '类型', title: '标题', description: '描述', assigneeId: '处理人', team: '团队', category: '分类', comment: '评论', attachment: '附件', escalation: '升级', firstResponseDueAt: '首次响应到期', resolutionDueAt: '解决到期', firstRespondedAt: '首次响应', resolvedAt: '解决时间', closedAt: '关闭时间', callId: '通话', created: '创建工单', comment_internal: '添加内部评论', comment_public: '添加客户可见评论', merged: '合并了重复工单', merged_into: '已合并到', escalationLevel: '升级级别', escalatedAt: '升级时间' },
+    sla: { first: '首次响应', resolution: '解决', due: '{when} 到期', overdue: '已于 {when} 超时', met: '已达成（{when} 到期）', metLate: '超时后达成（{when} 到期）' },
+    problems: { comment: '请填写评论（最多 20000 个字符）。' },
+    refused: { transition: '处于“{from}”的工单不能变为“{to}”：请刷新查看其状态。' },
   },
   kbPage: {
     title: '知识库', newArticle: '新建文章', empty: '这里还没有文章', allStates: '全部状态', state: '状态', author: '作者', updated: '修改时间', views: '阅读数',
