@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { fieldOf } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
-import { appText, missingKeys, screenshot, type ConsolePage } from '../support/browser.js';
+import { answerQuestion, appText, missingKeys, screenshot, type ConsolePage } from '../support/browser.js';
 import { callerPcap } from '../support/caller-audio.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { createDeskAgent, openDesk, pageMediaStats, publishArticle, SERVICE, setupDeskLab, waitForBridged, waitForState, type LabAgent } from '../support/desk-lab.js';
@@ -100,6 +100,12 @@ describe('agent desktop with real calls (WebRTC phone in Chromium, real Asterisk
       await page.locator('[data-test=kb-hit]').filter({ hasText: '路由器反复重启怎么办' }).waitFor();
       await page.locator('[data-test=kb-attach]').first().click();
       await page.locator('[data-test=kb-attach]', { hasText: locale === 'zh-CN' ? '已附加' : 'Attached' }).waitFor();
+
+      // Leaving the desk mid-call would end the browser phone's call: the page asks first; staying keeps the call.
+      await page.getByRole('link', { name: locale === 'zh-CN' ? '工单' : 'Tickets' }).click();
+      await answerQuestion(page, locale === 'zh-CN' ? '离开工作台？' : 'Leave the desk?', locale === 'zh-CN' ? '取消' : 'Cancel');
+      expect(new URL(page.url()).pathname, 'still on the desk').to.equal('/agent');
+      await page.locator('[data-test=call-timer]').waitFor();
 
       // Hang up from the page: wrap-up waits for the required disposition, then counts down.
       await page.locator('[data-test=hangup]').click();

@@ -391,7 +391,9 @@ export default {
     },
   },
   notFound: { title: 'Page not found', text: 'There is no page at this address.', home: 'Home' },
-  desk: { loadFailed: 'The agent desktop could not load', noAgent: 'Your user is not linked to an agent. Ask an administrator to link it.' },
+  desk: {
+    leave: { title: 'Leave the desk?', message: 'Your browser phone is on a call: leaving this page ends it. Stay on the desk to keep talking.', go: 'Leave and end the call' },
+    loadFailed: 'The agent desktop could not load', noAgent: 'Your user is not linked to an agent. Ask an administrator to link it.' },
   state: {
     label: 'Agent state',
     names: { logged_out: 'Logged out', available: 'Ready', ringing: 'Ringing', on_call: 'On call', wrap_up: 'Wrap-up', break: 'On break' },

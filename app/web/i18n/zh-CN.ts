@@ -391,7 +391,9 @@ export default {
     },
   },
   notFound: { title: '页面不存在', text: '该地址没有页面。', home: '首页' },
-  desk: { loadFailed: '工作台加载失败', noAgent: '您的用户尚未关联坐席，请联系管理员。' },
+  desk: {
+    leave: { title: '离开工作台？', message: '您的网页电话正在通话：离开本页会挂断通话。留在工作台可继续通话。', go: '离开并挂断' },
+    loadFailed: '工作台加载失败', noAgent: '您的用户尚未关联坐席，请联系管理员。' },
   state: {
     label: '坐席状态',
     names: { logged_out: '未签入', available: '就绪', ringing: '振铃中', on_call: '通话中', wrap_up: '话后处理', break: '小休' },
