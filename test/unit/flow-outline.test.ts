@@ -8,13 +8,9 @@ import { flowNode } from '../../app/ivr/ivr.schemas.js';
 import { freshId, NODE_TYPES, nodeTemplate, outline, via, type Phrase } from '../../app/web/components/admin/flow-outline.js';
 import en from '../../app/web/i18n/en.js';
 import zhCN from '../../app/web/i18n/zh-CN.js';
+import { textOf, type Tree } from '../support/i18n-text.js';
 
-type Tree = { [k: string]: string | Tree };
-const say = (messages: Tree) => (p: Phrase) => {
-  const text = p.key.split('.').reduce<string | Tree | undefined>((n, k) => (n && typeof n === 'object' ? n[k] : undefined), messages);
-  if (typeof text !== 'string') throw new Error(`no text for ${p.key}`);
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => String(p.params?.[k]));
-};
+const say = (messages: Tree) => (p: Phrase) => textOf(messages, p.key, p.params);
 
 const DEF = {
   entry: 'hello',
@@ -104,7 +100,9 @@ describe('IVR editor outline', () => {
     const source = readFileSync(new URL('../../app/ivr/flow-validate.ts', import.meta.url), 'utf8');
     const codes = [...source.matchAll(/coded\('(\w+)'/g)].map((m) => m[1]);
     expect(codes.length).to.be.greaterThan(25);
-    for (const messages of [en, zhCN]) for (const code of codes) say(messages)({ key: `admin.ivr.problem.${code}`, params: {} });
+    // Every value any problem carries (the validator's params), so a message naming another is caught.
+    const all = Object.fromEntries(['field', 'expected', 'got', 'types', 'value', 'id', 'keys', 'type', 'allowed', 'bound', 'values', 'entry', 'via', 'target', 'path', 'name', 'min', 'max', 'n', 'op', 'timezone', 'day', 'start', 'end', 'date', 'flow'].map((k) => [k, k]));
+    for (const messages of [en, zhCN]) for (const code of codes) say(messages)({ key: `admin.ivr.problem.${code}`, params: all });
     const bad = validateFlow(
       { entry: 'menu', nodes: { menu: { type: 'menu', prompt: { text: 'x' }, options: { 2: 'nowhere' }, timeoutMs: 100, retries: 1, onExhausted: 'bye', colour: 'red' }, bye: { type: 'hangup' }, lost: { type: 'hangup' } } },
       { promptExists: () => true, flowExists: () => true },

@@ -8,16 +8,9 @@ import { IN_FILE_PROBLEMS } from '../../app/io/customer-merge.js';
 import { HeaderDictionary, mapHeaderRow } from '../../app/io/headers.js';
 import en from '../../app/web/i18n/en.js';
 import zhCN from '../../app/web/i18n/zh-CN.js';
+import { textOf } from '../support/i18n-text.js';
 
-type Tree = { [k: string]: string | Tree };
-function text(messages: Tree, key: string, params: Record<string, string | number> = {}): string {
-  const t = key.split('.').reduce<string | Tree | undefined>((n, k) => (n && typeof n === 'object' ? n[k] : undefined), messages);
-  if (typeof t !== 'string') throw new Error(`no text for ${key}`);
-  return t.replace(/\{(\w+)\}/g, (_, k: string) => {
-    if (!(k in params)) throw new Error(`${key} asks for {${k}}, which the problem does not carry`);
-    return String(params[k]);
-  });
-}
+const text = textOf;
 
 describe('customer import: row problems in both languages', () => {
   it('every kind of row problem has a text in zh-CN and en', () => {

@@ -5,16 +5,9 @@ import { routingRule } from '../../app/acd/acd.schemas.js';
 import { thenPhrases, whenPhrases, type Phrase } from '../../app/web/components/admin/routing-text.js';
 import en from '../../app/web/i18n/en.js';
 import zhCN from '../../app/web/i18n/zh-CN.js';
+import { textOf, type Tree } from '../support/i18n-text.js';
 
-type Tree = { [k: string]: string | Tree };
-const say = (messages: Tree) => (p: Phrase) => {
-  const text = p.key.split('.').reduce<string | Tree | undefined>((n, k) => (n && typeof n === 'object' ? n[k] : undefined), messages);
-  if (typeof text !== 'string') throw new Error(`no text for ${p.key}`);
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => {
-    if (!p.params || !(k in p.params)) throw new Error(`${p.key} asks for {${k}}`);
-    return String(p.params[k]);
-  });
-};
+const say = (messages: Tree) => (p: Phrase) => textOf(messages, p.key, p.params);
 const dayIn = (messages: Tree) => (d: number | 'all') => say(messages)({ key: `admin.routing.days.${d}` });
 
 describe('routing rules in words', () => {
