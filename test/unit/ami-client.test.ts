@@ -279,14 +279,16 @@ describe('AmiClient (fake AMI server)', () => {
 
   it('keeps a connection whose Ping goes unanswered while events still arrive (a slow Asterisk is not a dead one)', async () => {
     fake.handlers.Ping = () => {}; // never answered
-    const c = make({ pingIntervalMs: 100, actionTimeoutMs: 100 });
+    // Timeouts well above a busy box's event-loop stalls (a 100 ms one dropped it once while the
+    // box ran browser tests beside it: the events were still waiting in the socket).
+    const c = make({ pingIntervalMs: 300, actionTimeoutMs: 300 });
     let dropped = false;
     c.on('disconnected', () => (dropped = true));
     c.start();
     await wait(c, 'connected');
     const events = setInterval(() => send(fake.last, { Event: 'Newchannel', Channel: 'PJSIP/9-1' }), 20);
     try {
-      await new Promise((r) => setTimeout(r, 600)); // several unanswered pings
+      await new Promise((r) => setTimeout(r, 1500)); // several unanswered pings
       expect(dropped, 'dropped while events were flowing').to.equal(false);
     } finally {
       clearInterval(events);

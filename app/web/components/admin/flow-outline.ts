@@ -102,11 +102,11 @@ export function nodeTemplate(type: string, text: string): Record<string, unknown
   }
 }
 
-/** The node types the editor's node form covers (the others are edited in the JSON). */
-export const FORM_TYPES: readonly string[] = ['play', 'menu', 'queue', 'transfer', 'hangup'];
-
 /** The node types, in the order the admin picks from. */
 export const NODE_TYPES = ['play', 'menu', 'collect', 'lookup', 'condition', 'hours', 'set', 'queue', 'transfer', 'voicemail', 'fax', 'hangup', 'subflow', 'return'] as const;
+
+/** A node type the editor knows (each has a node form). */
+export const isNodeType = (type: string): boolean => (NODE_TYPES as readonly string[]).includes(type);
 
 /** A fresh node id for `type`: the type and the first free number (play1, play2 …). */
 export function freshId(type: string, taken: Iterable<string>): string {
