@@ -106,6 +106,14 @@ describe('agent desktop with real calls (WebRTC phone in Chromium, real Asterisk
       await answerQuestion(page, locale === 'zh-CN' ? '离开工作台？' : 'Leave the desk?', locale === 'zh-CN' ? '取消' : 'Cancel');
       expect(new URL(page.url()).pathname, 'still on the desk').to.equal('/agent');
       await page.locator('[data-test=call-timer]').waitFor();
+      // Closing the tab mid-call: the browser asks first; staying keeps the page and the call.
+      const asked = page.waitForEvent('dialog');
+      await page.close({ runBeforeUnload: true });
+      const leave = await asked;
+      expect(leave.type(), 'the browser asks before the tab closes').to.equal('beforeunload');
+      await leave.dismiss();
+      expect(page.isClosed(), 'the tab stayed open').to.equal(false);
+      await page.locator('[data-test=call-timer]').waitFor();
 
       // Hang up from the page: wrap-up waits for the required disposition, then counts down.
       await page.locator('[data-test=hangup]').click();
