@@ -4,9 +4,9 @@
 // form — opening hours over two intervals copied to the weekdays, Saturday morning and a holiday
 // picked in the calendar; six digits with no end key and a pattern; a branch "is one of" two
 // order numbers; a variable more; the lookup turned into an HTTP one; voicemail that hangs up after
-// the message. A bad variable name, and a value without a name, are named in the page's language
-// and nothing is written. The saved draft passes the server's check, and the stored definition
-// holds exactly what the forms said.
+// the message, renamed (the edges that led to it follow). A bad variable name, a value without a
+// name and a node id already taken are named in the page's language and nothing is written. The
+// saved draft passes the server's check, and the stored definition holds exactly what the forms said.
 import { expect } from 'chai';
 import type { Locator, Page } from 'playwright-core';
 import { api } from '../support/api.js';
@@ -156,13 +156,24 @@ describe('administration console: the IVR node forms (Chromium, no Asterisk)', f
       await apply();
       expect((await nodes()).who).to.deep.equal({ type: 'lookup', source: 'http', by: 'caller', url: 'https://crm.example.com/api/callers/{{caller}}', into: 'customer', found: 'sub', notFound: 'sub' });
 
-      // Voicemail: a minute at most, then hang up (the optional edge cleared, so it leaves the definition).
+      // Voicemail: a minute at most, then hang up (the optional edge cleared, so it leaves the
+      // definition); renamed "sales-voicemail" (a name another node has is refused), and the
+      // hours node's "closed" follows it.
       await edit('vm');
       await fillNumber(form.locator('input[name=max-seconds]'), '60');
       await form.locator('[data-test=node-next]').hover();
       await form.locator('[data-test=node-next] .el-select__clear').click();
+      await form.locator('input[name=node-id]').fill('bye');
+      await form.locator('[data-test=node-apply]').click();
+      await form.locator('[data-test=node-form-error]', { hasText: zh ? '已有节点名为 bye。' : 'Another node is already called bye.' }).waitFor();
+      await form.locator('input[name=node-id]').fill('sales-voicemail');
+      await form.locator('[data-test=node-id-hint]').waitFor();
       await apply();
-      expect((await nodes()).vm).to.deep.equal({ type: 'voicemail', mailbox: 'sales', maxSeconds: 60 });
+      const renamed = await nodes();
+      expect(Object.keys(renamed)).to.deep.equal(['hours', 'ident', 'check', 'mark', 'who', 'sub', 'sales-voicemail', 'faxin', 'bye']);
+      expect(renamed['sales-voicemail']).to.deep.equal({ type: 'voicemail', mailbox: 'sales', maxSeconds: 60 });
+      expect(renamed.hours!.closed).to.equal('sales-voicemail');
+      await outline.locator('[data-test=edge]', { hasText: '→ sales-voicemail' }).first().waitFor();
 
       // The sub-flow and fax forms show what is there; applied unchanged, the nodes stay as they were.
       await edit('sub');

@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { validateFlow } from '../../app/ivr/flow-validate.js';
-import { flowNode } from '../../app/ivr/ivr.schemas.js';
-import { freshId, NODE_TYPES, nodeTemplate, outline, via, type Phrase } from '../../app/web/components/admin/flow-outline.js';
+import { edgesOf } from '../../app/ivr/flow-graph.js';
+import { flowNode, type FlowNode } from '../../app/ivr/ivr.schemas.js';
+import { freshId, NODE_TYPES, nodeTemplate, outline, renameNode, via, type Phrase } from '../../app/web/components/admin/flow-outline.js';
 import en from '../../app/web/i18n/en.js';
 import zhCN from '../../app/web/i18n/zh-CN.js';
 import { textOf, type Tree } from '../support/i18n-text.js';
@@ -123,5 +124,39 @@ describe('IVR editor outline', () => {
     const edge = found[0];
     expect(say(zhCN)({ key: 'admin.ivr.problem.edge_missing', params: { ...edge.params, via: say(zhCN)(via(edge.field!)) } })).to.equal('按 2 指向的“nowhere”不存在');
     expect(say(en)({ key: 'admin.ivr.problem.edge_missing', params: { ...edge.params, via: say(en)(via(edge.field!)) } })).to.equal('Key 2 leads to "nowhere", which does not exist');
+  });
+
+  it('renames a node: its place kept, the entry and every edge of every node type that led to it follow', () => {
+    // Every type's template with each of its edges pointed at "old": after the rename no edge leads there.
+    const nodes: Record<string, Record<string, unknown>> = { old: { type: 'hangup' } };
+    for (const type of NODE_TYPES) {
+      const n = nodeTemplate(type, 'Hi');
+      const optional = { lookup: 'onError', queue: 'noAgents', voicemail: 'next' }[type as string];
+      for (const f of ['next', 'onExhausted', 'found', 'notFound', 'onError', 'else', 'open', 'closed', 'noAgents']) if (f in n || f === optional) n[f] = 'old';
+      if (type === 'menu') n.options = { 1: 'old', 2: 'other' };
+      if (type === 'condition') n.branches = [{ when: { variable: 'a', op: 'exists' }, next: 'old' }];
+      if (type === 'queue') n.queue = 'sales';
+      if (type === 'subflow') n.flow = 'other';
+      if (type === 'voicemail') n.mailbox = 'sales';
+      nodes[`${type}1`] = n;
+    }
+    const before = { entry: 'old', nodes };
+    const pointing = (def: { nodes: Record<string, unknown> }, id: string) =>
+      Object.values(def.nodes).flatMap((n) => {
+        const parsed = flowNode.safeParse(n);
+        return parsed.success ? edgesOf(parsed.data as FlowNode).filter((e) => e.target === id) : [];
+      });
+    // play, set, subflow, voicemail, queue 1 each; collect, condition, hours, menu (key 1, no valid key) 2; lookup 3
+    expect(pointing(before, 'old').length, 'the fixture points every kind of edge at the node').to.equal(16);
+    const after = renameNode(before, 'old', 'ended');
+    expect(Object.keys(after.nodes)).to.deep.equal(['ended', ...Object.keys(nodes).slice(1)]);
+    expect(after.entry).to.equal('ended');
+    expect(pointing(after, 'old')).to.deep.equal([]);
+    expect(pointing(after, 'ended').length).to.equal(pointing(before, 'old').length);
+    expect((after.nodes.menu1 as { options: unknown }).options).to.deep.equal({ 1: 'ended', 2: 'other' });
+    expect(before.entry, 'the definition given is not changed').to.equal('old');
+    // An incomplete node's edges follow too; a missing node or the same name changes nothing.
+    expect(renameNode({ entry: 'a', nodes: { a: { type: 'hangup' }, b: { type: 'play', next: 'a' } } }, 'a', 'z').nodes.b).to.deep.equal({ type: 'play', next: 'z' });
+    expect(renameNode(before, 'nope', 'x')).to.deep.equal(before);
   });
 });

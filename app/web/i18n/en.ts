@@ -249,6 +249,7 @@ export default {
         kinds: { text: 'Text to speak', sound: 'Asterisk sound', prompt: 'Prompt from the library' },
         says: { text: 'Words', sound: 'Sound name (e.g. hello-world)', prompt: 'Prompt name' },
         fields: {
+          id: 'Node id (in call records and reports)',
           name: 'Name (for people)', prompt: 'Says', next: 'Then', options: 'Keys', timeoutMs: 'Wait for a key (s)', retries: 'Retries', onExhausted: 'No valid key', queue: 'Queue', priority: 'Priority', noAgents: 'Nobody logged in', target: 'Transfer to (extension or number)',
           variable: 'Variable', minDigits: 'At least (digits)', maxDigits: 'At most (digits)', terminator: 'Ends with', pattern: 'Must match (regular expression, optional)', noEntry: 'No valid entry',
           faxQueue: 'File the fax to', flow: 'Sub-flow', mailbox: 'Mailbox', maxSeconds: 'Longest message (s)', afterMessage: 'After the message',
@@ -256,6 +257,7 @@ export default {
           variables: 'Variables', source: 'Look up in', by: 'Find by', url: 'URL (GET; {\'{{\'}variable{\'}}\'} allowed)', into: 'Store as', lookupTimeout: 'Give up after (s)', found: 'Found', notFound: 'Not found', onError: 'Lookup failed',
           branches: 'Branches (the first that holds wins)', else: 'Otherwise',
         },
+        idTaken: 'Another node is already called {id}.', idHint: 'Renamed, the entry and every key and edge that led here follow. Reports count nodes by id: calls before the rename stay under the old one.',
         terminators: { hash: '# ends the entry', star: '* ends the entry', none: 'No end key' },
         patternHint: 'e.g. ^1[0-9]{\'{\'}10{\'}\'}$',
         numbersInbox: 'The number\'s inbox', hangUpAfter: 'Hang up',

@@ -249,6 +249,7 @@ export default {
         kinds: { text: '文字转语音', sound: 'Asterisk 声音', prompt: '提示音库' },
         says: { text: '文字', sound: '声音名称（例如 hello-world）', prompt: '提示音名称' },
         fields: {
+          id: '节点 ID（通话记录和报表中使用）',
           name: '名称（给人看的）', prompt: '播报', next: '然后', options: '按键', timeoutMs: '等待按键（秒）', retries: '重试次数', onExhausted: '无有效按键', queue: '队列', priority: '优先级', noAgents: '无坐席登录', target: '转接到（分机或号码）',
           variable: '变量', minDigits: '最少位数', maxDigits: '最多位数', terminator: '结束键', pattern: '须匹配（正则表达式，可选）', noEntry: '无有效输入',
           faxQueue: '传真归入', flow: '子流程', mailbox: '语音信箱', maxSeconds: '留言最长（秒）', afterMessage: '留言之后',
@@ -256,6 +257,7 @@ export default {
           variables: '变量', source: '查询来源', by: '查询依据', url: 'URL（GET；可用 {\'{{\'}变量{\'}}\'}）', into: '存为', lookupTimeout: '超时（秒）', found: '找到', notFound: '未找到', onError: '查询失败',
           branches: '分支（按顺序，先满足者生效）', else: '否则',
         },
+        idTaken: '已有节点名为 {id}。', idHint: '改名后，入口及所有指向此节点的按键和去向都会随之更新。报表按节点 ID 统计：改名前的通话仍计在旧 ID 下。',
         terminators: { hash: '按 # 结束', star: '按 * 结束', none: '无结束键' },
         patternHint: '例如 ^1[0-9]{\'{\'}10{\'}\'}$',
         numbersInbox: '该号码的收件箱', hangUpAfter: '挂机',

@@ -113,3 +113,25 @@ export function freshId(type: string, taken: Iterable<string>): string {
   const used = new Set(taken);
   for (let i = 1; ; i++) if (!used.has(`${type}${i}`)) return `${type}${i}`;
 }
+
+/** The fields of a node that name another node (menu keys and branches apart). */
+const EDGE_FIELDS = ['next', 'onExhausted', 'found', 'notFound', 'onError', 'else', 'open', 'closed', 'noAgents'];
+
+/**
+ * `def` with node `from` renamed `to`: the key keeps its place among the nodes, and the entry and
+ * every edge that led to `from` (complete nodes or not) lead to `to`. Pure: `def` is not changed.
+ */
+export function renameNode<T>(def: T, from: string, to: string): T {
+  const d = JSON.parse(JSON.stringify(def)) as { entry?: unknown; nodes?: Record<string, Record<string, unknown>> };
+  if (!d.nodes || !Object.hasOwn(d.nodes, from) || from === to) return d as T;
+  d.nodes = Object.fromEntries(Object.entries(d.nodes).map(([id, n]) => [id === from ? to : id, n]));
+  if (d.entry === from) d.entry = to;
+  for (const n of Object.values(d.nodes)) {
+    if (!n || typeof n !== 'object') continue;
+    for (const f of EDGE_FIELDS) if (n[f] === from) n[f] = to;
+    const options = n.options as Record<string, unknown> | undefined;
+    if (options && typeof options === 'object') for (const k of Object.keys(options)) if (options[k] === from) options[k] = to;
+    if (Array.isArray(n.branches)) for (const b of n.branches as Array<Record<string, unknown>>) if (b && b.next === from) b.next = to;
+  }
+  return d as T;
+}
