@@ -169,6 +169,12 @@ describe('tickets page: the work list and a ticket worked through (Chromium, no 
       expect((await ticket(number)).assigneeId).to.equal(agentId);
       expect(await drawer.locator('[data-test=ticket-assignee]').innerText()).to.equal(agentName);
       await screenshot(page, `tickets-assigned-${locale}`);
+      // … and is no longer offered.
+      await select.click();
+      await options.first().waitFor();
+      expect((await options.allInnerTexts()).some((o) => o.includes(laterName)), 'a disabled person is not offered again').to.equal(false);
+      await drawer.locator('[data-test=ticket-assignee]').click(); // closes the list
+      await options.first().waitFor({ state: 'hidden' });
 
       // Unassign.
       await drawer.locator('[data-test=unassign]').click();
