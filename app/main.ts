@@ -208,7 +208,7 @@ async function main(): Promise<void> {
     compiledFlows: ivr.dialplan, isActive: () => elector.role === 'active' && config.ownPbx });
   acd.useCallRecords(calls.service);
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes(), internalNumbers: config.io.internalNumbers });
-  const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, routes: routes() });
+  const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, people: auth.service.people, routes: routes() });
   // Timed work (SLA reminders, escalations) runs only on the active node.
   scheduler = createScheduler({ db: db.source, nodeName: config.nodeName, isActive: () => elector.role === 'active', log, leaseMs: config.scheduler.leaseMs });
   tickets = createTicketsModule({
@@ -216,6 +216,7 @@ async function main(): Promise<void> {
     customers: crm.service,
     calls: calls.service,
     users: auth.service.users,
+    people: auth.service.people,
     scheduler: scheduler.service,
     log,
     routes: routes(),

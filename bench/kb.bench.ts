@@ -10,6 +10,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { People } from '../app/auth/auth.people.js';
 import { createDataSource } from '../app/db/data-source.js';
 import { createKbModule } from '../app/kb/index.js';
 import { KbArticle } from '../app/kb/kb.entities.js';
@@ -142,7 +143,7 @@ async function run(kind: DbKind): Promise<void> {
   await ds.initialize();
   await ds.runMigrations();
   const log = createLogger({ level: 'silent', secrets: [] });
-  const kb = createKbModule({ db: ds, log, routes: adminRoutes() });
+  const kb = createKbModule({ db: ds, log, people: new People(ds), routes: adminRoutes() });
   const served = await serveApi(log, kb.router);
   try {
     const seconds = await load(ds, kb);

@@ -21,6 +21,7 @@ import {
   WeakPasswordError,
 } from './auth.errors.js';
 import { API_KEY_PREFIX, ApiKeyStore, sha256 } from './auth.keys.js';
+import { People } from './auth.people.js';
 import { normalizeUsername, UserStore, userView, type Actor, type NewLocalUser, type UserPatch, type UserView } from './auth.users.js';
 import type { LdapDirectory } from './ldap.js';
 import { LoginLockouts } from './lockout.js';
@@ -65,6 +66,8 @@ export interface LoginResult {
 
 export class AuthService {
   readonly users: UserStore;
+  /** Names of people for other modules (tickets, knowledge base). */
+  readonly people: People;
   readonly apiKeys: ApiKeyStore;
   readonly auditLog: AuditLog;
   private readonly now: () => number;
@@ -86,6 +89,7 @@ export class AuthService {
     this.lockouts = new LoginLockouts(db, { maxFailed: this.maxFailed, lockoutMs: this.lockoutMs, now: this.now });
     this.auditLog = new AuditLog(db, this.now);
     this.users = new UserStore(db, this.auditLog, this.now);
+    this.people = new People(db);
     this.apiKeys = new ApiKeyStore(db, this.auditLog, this.now);
   }
 

@@ -24,7 +24,7 @@ import { createSearchIndex, type SearchIndex } from './kb.search.js';
 import { snippet } from './kb.snippet.js';
 import { parseQuery } from './kb.text.js';
 import { KbExtras } from './kb.extras.js';
-import { articleView, canSeeDrafts, parseTags, REVIEWERS, versionView, type Actor, type ArticleView, type SearchItem } from './kb.views.js';
+import { articleView, canSeeDrafts, parseTags, REVIEWERS, versionView, type Actor, type ArticleView, type PeopleNames, type SearchItem } from './kb.views.js';
 import { ValidationError } from '../errors.js';
 
 export interface KbServiceDeps {
@@ -32,6 +32,11 @@ export interface KbServiceDeps {
   log: Logger;
   /** Largest attachment in bytes (default 5 MB). */
   maxAttachmentBytes?: number;
+  /** The auth module's People: display names of authors (by user id) and reviewers (by username). */
+  people: {
+    namesByIds(ids: Iterable<string | null | undefined>): Promise<Map<string, string>>;
+    namesByUsernames(usernames: Iterable<string | null | undefined>): Promise<Map<string, string>>;
+  };
 }
 
 type Action = 'submit' | 'approve' | 'reject' | 'archive' | 'revise';
@@ -140,11 +145,17 @@ export class KbService {
       a.views += 1;
     }
     const names = await this.categories.names([v.categoryId]);
-    return articleView(a, v, r.drafts, {
-      category: v.categoryId ? (names.get(v.categoryId) ?? null) : null,
-      helpful: await this.extras.votes(id, actor.id),
-      attachments: await this.extras.list(id),
-    });
+    return articleView(
+      a,
+      v,
+      r.drafts,
+      {
+        category: v.categoryId ? (names.get(v.categoryId) ?? null) : null,
+        helpful: await this.extras.votes(id, actor.id),
+        attachments: await this.extras.list(id),
+      },
+      await this.peopleOf([v]),
+    );
   }
 
   /**
@@ -184,16 +195,23 @@ export class KbService {
       id: string;
       version: number;
     }>;
-    const items = [];
+    const rows = [];
     for (const row of ids) {
       const a = (await this.db.manager.findOneBy(KbArticle, { id: row.id }))!;
       const v = (await this.db.manager.findOneBy(KbArticleVersion, { articleId: row.id, version: Number(row.version) }))!;
+      rows.push({ a, v });
+    }
+    const people = await this.peopleOf(rows.map((r) => r.v));
+    const items = [];
+    for (const { a, v } of rows) {
       const names = await this.categories.names([v.categoryId]);
-      const { body: _b, helpful: _h, attachments: _x, ...rest } = articleView(a, v, drafts, {
-        category: v.categoryId ? (names.get(v.categoryId) ?? null) : null,
-        helpful: { yes: 0, no: 0, mine: null },
-        attachments: [],
-      });
+      const { body: _b, helpful: _h, attachments: _x, ...rest } = articleView(
+        a,
+        v,
+        drafts,
+        { category: v.categoryId ? (names.get(v.categoryId) ?? null) : null, helpful: { yes: 0, no: 0, mine: null }, attachments: [] },
+        people,
+      );
       items.push(rest);
     }
     return { total: Number(count?.n ?? 0), items };
@@ -231,11 +249,12 @@ export class KbService {
     const { article: a, drafts } = await this.readable(this.db.manager, actor, id);
     if (!drafts) throw new ArticleNotFoundError(id);
     const all = await this.db.manager.find(KbArticleVersion, { where: { articleId: id }, order: { version: 'DESC' } });
+    const people = await this.peopleOf(all);
     return {
       latestVersion: a.latestVersion,
       publishedVersion: a.publishedVersion,
       items: all.map((v) => {
-        const { body: _b, ...rest } = versionView(v);
+        const { body: _b, ...rest } = versionView(v, people);
         return { ...rest, published: v.version === a.publishedVersion, latest: v.version === a.latestVersion };
       }),
     };
@@ -245,6 +264,14 @@ export class KbService {
     const { drafts } = await this.readable(this.db.manager, actor, id);
     if (!drafts) throw new ArticleNotFoundError(id);
     return this.extras.diff(id, from, to);
+  }
+
+  /** Display names of the authors and reviewers of these versions. */
+  private async peopleOf(versions: KbArticleVersion[]): Promise<PeopleNames> {
+    return {
+      byId: await this.deps.people.namesByIds(versions.map((v) => v.authorId)),
+      byUsername: await this.deps.people.namesByUsernames(versions.map((v) => v.reviewedBy)),
+    };
   }
 
   private newVersion(articleId: string, version: number, actor: Actor, c: Pick<CreateArticleInput, 'title' | 'body' | 'tags' | 'faq' | 'categoryId'>, now: Date): KbArticleVersion {

@@ -24,12 +24,22 @@ export interface VersionView {
   tags: string[];
   faq: boolean;
   categoryId: string | null;
+  /** The author's username (as signed in). */
   author: string;
+  /** The author's display name (else their username). */
+  authorName: string;
   createdAt: Date;
-  review: { by: string; at: Date; outcome: string; note: string | null } | null;
+  review: { by: string; byName: string; at: Date; outcome: string; note: string | null } | null;
 }
 
-export function versionView(v: KbArticleVersion): VersionView {
+/** Display names of the people on versions: authors by user id, reviewers by username. */
+export interface PeopleNames {
+  byId: Map<string, string>;
+  byUsername: Map<string, string>;
+}
+const NO_NAMES: PeopleNames = { byId: new Map(), byUsername: new Map() };
+
+export function versionView(v: KbArticleVersion, names: PeopleNames = NO_NAMES): VersionView {
   return {
     version: v.version,
     title: v.title,
@@ -38,8 +48,12 @@ export function versionView(v: KbArticleVersion): VersionView {
     faq: Boolean(v.faq),
     categoryId: v.categoryId,
     author: v.authorName,
+    authorName: names.byId.get(v.authorId) ?? v.authorName,
     createdAt: v.createdAt,
-    review: v.reviewedBy && v.reviewedAt ? { by: v.reviewedBy, at: v.reviewedAt, outcome: v.reviewOutcome ?? '', note: v.reviewNote } : null,
+    review:
+      v.reviewedBy && v.reviewedAt
+        ? { by: v.reviewedBy, byName: names.byUsername.get(v.reviewedBy) ?? v.reviewedBy, at: v.reviewedAt, outcome: v.reviewOutcome ?? '', note: v.reviewNote }
+        : null,
   };
 }
 
@@ -71,8 +85,9 @@ export function articleView(
   v: KbArticleVersion,
   drafts: boolean,
   extra: Pick<ArticleView, 'category' | 'helpful' | 'attachments'>,
+  names: PeopleNames = NO_NAMES,
 ): ArticleView {
-  const base = versionView(v);
+  const base = versionView(v, names);
   return {
     id: a.id,
     ...base,

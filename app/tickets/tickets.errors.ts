@@ -20,6 +20,13 @@ export class AssigneeDisabledError extends AppError {
   }
 }
 
+/** The user exists but has a role that cannot work tickets (read-only). */
+export class AssigneeNotAssignableError extends AppError {
+  constructor(id: string, role: string) {
+    super(422, 'assignee_not_assignable', `user ${id} has the role ${role}, which cannot work tickets; assign an agent, supervisor or admin`, { field: 'assignee', id, role });
+  }
+}
+
 export class TicketMergedError extends AppError {
   constructor(number: string, into: string) {
     super(409, 'ticket_merged', `ticket ${number} was merged into ${into}; change that one instead`, { mergedInto: into });

@@ -6,11 +6,13 @@ import { input } from '../http/validate.js';
 import { addAttachment, readAttachment } from './tickets.attachments.js';
 import { AttachmentTooLargeError, AttachmentTypeError } from './tickets.errors.js';
 import { mergeTickets } from './tickets.merge.js';
-import { attachmentParams, attachmentQuery, commentBody, customerParams, createTicketBody, listQuery, mergeBody, slaBody, slaParams, ticketParams, updateTicketBody } from './tickets.schemas.js';
+import { WORKER_ROLES } from './tickets.people.js';
+import { assigneesQuery, attachmentParams, attachmentQuery, commentBody, customerParams, createTicketBody, listQuery, mergeBody, slaBody, slaParams, ticketParams, updateTicketBody } from './tickets.schemas.js';
 import type { TicketsService } from './tickets.service.js';
 
 const READ = { allow: ['admin', 'supervisor', 'agent', 'readonly'] } as const;
-const WRITE = { allow: ['admin', 'supervisor', 'agent'] } as const;
+/** Those who may change tickets (and so assign them), the same roles that may be assigned. */
+const WRITE = { allow: WORKER_ROLES } as const;
 const ADMIN = { allow: ['admin'], audit: 'config.change' } as const;
 /** An attachment is the raw file as the body, its Content-Type kept with it. */
 const UPLOAD = { contentTypes: ['*/*'], description: 'the file itself (not JSON, not empty), sent with its own Content-Type; ?fileName= names it' };
@@ -80,6 +82,11 @@ export function ticketsRoutes(r: SecureRouter, tickets: TicketsService, opts: { 
   // The customer's tickets, open ones first (screen pop, CRM timeline).
   r.get('/customers/:id/tickets', { ...READ, params: customerParams }, async (req, res) => {
     res.json({ items: await tickets.listForCustomer(input(req, 'path', customerParams).id) });
+  });
+
+  // Who a ticket can be assigned to: for those who may assign (WRITE), never read-only users.
+  r.get('/ticket-assignees', { ...WRITE, query: assigneesQuery }, async (req, res) => {
+    res.json(await tickets.assignees(input(req, 'query', assigneesQuery)));
   });
 
   r.get('/ticket-sla', READ, async (_req, res) => {

@@ -8,7 +8,7 @@ import { recordHistory } from './tickets.view.js';
 import { NotFoundError } from '../errors.js';
 
 export async function mergeTickets(tickets: TicketsService, targetRef: string, duplicateRef: string, actor: string) {
-  return tickets.sla.db.transaction(async (m: EntityManager) => {
+  const merged = await tickets.sla.db.transaction(async (m: EntityManager) => {
     const target = await tickets.find(targetRef, m, true);
     const dup = await tickets.find(duplicateRef, m, true).catch((err: unknown) => {
       throw err instanceof NotFoundError ? new UnknownReferenceError('ticket', duplicateRef) : err;
@@ -29,4 +29,5 @@ export async function mergeTickets(tickets: TicketsService, targetRef: string, d
     await recordHistory(m, target.id, actor, now, [['merged', null, dup.number]]);
     return tickets.view(await tickets.find(target.id, m), m);
   });
+  return tickets.named(merged);
 }

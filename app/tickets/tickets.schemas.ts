@@ -75,6 +75,12 @@ export const listQuery = z.strictObject({
 });
 export type ListQuery = z.infer<typeof listQuery>;
 
+/** The people a ticket can be assigned to: `q` matches a username or display name. */
+export const assigneesQuery = z.strictObject({
+  q: text(64).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
 export const customerParams = z.strictObject({ id: z.uuid() });
 
 export const slaParams = z.strictObject({ priority: z.enum(PRIORITIES) });

@@ -7,7 +7,8 @@ import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SchedulerService } from '../scheduler/index.js';
 import { PRIORITY_RANK, Ticket, TicketAttachment, TicketCounter, TicketComment, TicketHistory, type TicketStatus } from './tickets.entities.js';
-import { AssigneeDisabledError, TicketMergedError, TransitionNotAllowedError, UnknownReferenceError } from './tickets.errors.js';
+import { AssigneeDisabledError, AssigneeNotAssignableError, TicketMergedError, TransitionNotAllowedError, UnknownReferenceError } from './tickets.errors.js';
+import { isWorker, withAssigneeNames, WORKER_ROLES, type TicketPeople } from './tickets.people.js';
 import { listTickets } from './tickets.query.js';
 import type { CreateTicketInput, ListQuery, UpdateTicketInput } from './tickets.schemas.js';
 import { deadline, nextDue } from './tickets.sla.js';
@@ -26,7 +27,9 @@ export interface TicketsDeps {
   /** CallsService: throws NotFoundError for an unknown call record. */
   calls: { get(id: string): Promise<unknown> };
   /** The auth module's user store. */
-  users: { findById(id: string): Promise<{ disabled: boolean | number } | null> };
+  users: { findById(id: string): Promise<{ disabled: boolean | number; role: string } | null> };
+  /** The auth module's People: names for ids and usernames, the users of some roles. */
+  people: TicketPeople;
   scheduler: SchedulerService;
   log: Logger;
 }
@@ -55,6 +58,17 @@ export class TicketsService {
     const u = await this.deps.users.findById(id);
     if (!u) throw new UnknownReferenceError('assignee', id, ' (no such user)');
     if (u.disabled) throw new AssigneeDisabledError(id);
+    if (!isWorker(u.role)) throw new AssigneeNotAssignableError(id, u.role);
+  }
+
+  /** The people a ticket can be assigned to: enabled users who may work tickets, by name. */
+  assignees(q: { q?: string; limit: number }) {
+    return this.deps.people.list({ roles: WORKER_ROLES, ...q });
+  }
+
+  /** The view with its assignee's name. */
+  async named(view: TicketView): Promise<TicketView> {
+    return (await withAssigneeNames(this.deps.people, [view]))[0]!;
   }
 
   /** A ticket by id or number (T-000123). */
@@ -71,7 +85,7 @@ export class TicketsService {
     await this.exists('customer', input.customerId, (id) => this.deps.customers.get(id));
     if (input.callId) await this.exists('call', input.callId, (id) => this.deps.calls.get(id));
     if (input.assigneeId) await this.checkAssignee(input.assigneeId);
-    const ticket = await this.db.transaction((m) => this.insert(m, input, actor));
+    const ticket = await this.named(await this.db.transaction((m) => this.insert(m, input, actor)));
     // The customer's timeline shows the ticket (after the commit: the ticket exists either way;
     // a timeline that could not be written is logged, not a failed create).
     try {
@@ -129,7 +143,7 @@ export class TicketsService {
   async update(ref: string, patch: UpdateTicketInput, actor: string): Promise<TicketView> {
     if (patch.callId) await this.exists('call', patch.callId, (id) => this.deps.calls.get(id));
     if (patch.assigneeId) await this.checkAssignee(patch.assigneeId);
-    return this.db.transaction(async (m) => {
+    return this.named(await this.db.transaction(async (m) => {
       const t = await this.find(ref, m, true);
       if (t.mergedIntoId) throw new TicketMergedError(t.number, (await this.find(t.mergedIntoId, m)).number);
       const now = new Date();
@@ -159,7 +173,7 @@ export class TicketsService {
       await m.save(Ticket, t);
       await recordHistory(m, t.id, actor, now, changes);
       return this.view(t, m);
-    });
+    }));
   }
 
   private async applyStatus(m: EntityManager, t: Ticket, to: TicketStatus, now: Date, set: <K extends keyof Ticket>(f: K, v: Ticket[K]) => void): Promise<void> {
@@ -201,7 +215,7 @@ export class TicketsService {
   // ---- comments --------------------------------------------------------------------------
 
   async comment(ref: string, input: { body: string; visibility: 'internal' | 'public' }, actor: string) {
-    return this.db.transaction(async (m) => {
+    const made = await this.db.transaction(async (m) => {
       const t = await this.find(ref, m, true);
       if (t.mergedIntoId) throw new TicketMergedError(t.number, (await this.find(t.mergedIntoId, m)).number);
       const now = new Date();
@@ -219,8 +233,9 @@ export class TicketsService {
       t.updatedAt = now;
       await m.save(Ticket, t);
       await recordHistory(m, t.id, actor, now, changes);
-      return commentView(c, t.number);
+      return { row: c, number: t.number };
     });
+    return commentView(made.row, made.number, await this.deps.people.namesByUsernames([made.row.author]));
   }
 
   // ---- reads -----------------------------------------------------------------------------
@@ -244,13 +259,14 @@ export class TicketsService {
   }
 
   async get(ref: string): Promise<TicketView> {
-    return this.view(await this.find(ref));
+    return this.named(await this.view(await this.find(ref)));
   }
 
   async comments(ref: string) {
     const fam = await this.family(await this.find(ref));
     const rows = await this.db.manager.find(TicketComment, { where: { ticketId: In([...fam.keys()]) }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return rows.map((c) => commentView(c, fam.get(c.ticketId)!));
+    const names = await this.deps.people.namesByUsernames(rows.map((c) => c.author));
+    return rows.map((c) => commentView(c, fam.get(c.ticketId)!, names));
   }
 
   async attachments(ref: string) {
@@ -263,11 +279,14 @@ export class TicketsService {
     const fam = await this.family(await this.find(ref));
     const rows = await this.db.manager.find(TicketHistory, { where: { ticketId: In([...fam.keys()]) } });
     rows.sort((a, b) => Number(a.id) - Number(b.id));
-    return rows.map((h) => historyView(h, fam.get(h.ticketId)!));
+    const byUsername = await this.deps.people.namesByUsernames(rows.map((h) => h.actor));
+    const byId = await this.deps.people.namesByIds(rows.filter((h) => h.field === 'assigneeId').flatMap((h) => [h.oldValue, h.newValue]));
+    return rows.map((h) => historyView(h, fam.get(h.ticketId)!, { byUsername, byId }));
   }
 
-  list(q: ListQuery) {
-    return listTickets(this.db, q, (t) => this.view(t));
+  async list(q: ListQuery) {
+    const page = await listTickets(this.db, q, (t) => this.view(t));
+    return { ...page, items: await withAssigneeNames(this.deps.people, page.items) };
   }
 
   /** A customer's tickets for the screen pop and the CRM timeline: open ones first, newest first. */

@@ -1,6 +1,7 @@
 // JSON views of tickets and their parts, and the history writer.
 import type { EntityManager } from 'typeorm';
 import { Ticket, TicketHistory, type TicketAttachment, type TicketComment } from './tickets.entities.js';
+import { nameOr } from './tickets.people.js';
 
 export type Change = [field: string, oldValue: unknown, newValue: unknown];
 
@@ -29,6 +30,8 @@ export function ticketView(t: Ticket, extra: { mergedInto?: string | null; merge
     customerId: t.customerId,
     callId: t.callId,
     assigneeId: t.assigneeId,
+    /** The assignee's display name (else username); filled by withAssigneeNames. */
+    assigneeName: null as string | null,
     team: t.team,
     status: t.status,
     escalationLevel: Number(t.escalationLevel),
@@ -50,14 +53,20 @@ export function ticketView(t: Ticket, extra: { mergedInto?: string | null; merge
 }
 export type TicketView = ReturnType<typeof ticketView>;
 
-export function commentView(c: TicketComment, ticketNumber: string) {
-  return { id: c.id, ticketNumber, author: c.author, visibility: c.visibility, body: c.body, createdAt: c.createdAt.toISOString() };
+/** Display names by username (users; other actors keep their stored name). */
+type Names = Map<string, string>;
+const none: Names = new Map();
+
+export function commentView(c: TicketComment, ticketNumber: string, names: Names = none) {
+  return { id: c.id, ticketNumber, author: c.author, authorName: nameOr(names, c.author), visibility: c.visibility, body: c.body, createdAt: c.createdAt.toISOString() };
 }
 
 export function attachmentView(a: TicketAttachment, ticketNumber: string) {
   return { id: a.id, ticketNumber, fileName: a.fileName, contentType: a.contentType, sizeBytes: Number(a.sizeBytes), sha256: a.sha256, uploadedBy: a.uploadedBy, createdAt: a.createdAt.toISOString() };
 }
 
-export function historyView(h: TicketHistory, ticketNumber: string) {
-  return { ticketNumber, actor: h.actor, at: h.at.toISOString(), field: h.field, old: h.oldValue, new: h.newValue };
+/** A history entry; an assignee change also names the people (`oldName`/`newName`, by user id). */
+export function historyView(h: TicketHistory, ticketNumber: string, names: { byUsername: Names; byId: Names } = { byUsername: none, byId: none }) {
+  const person = (id: string | null) => (h.field === 'assigneeId' && id ? (names.byId.get(id) ?? null) : null);
+  return { ticketNumber, actor: h.actor, actorName: nameOr(names.byUsername, h.actor), at: h.at.toISOString(), field: h.field, old: h.oldValue, new: h.newValue, oldName: person(h.oldValue), newName: person(h.newValue) };
 }

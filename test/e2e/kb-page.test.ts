@@ -4,7 +4,8 @@
 // with a note (without one it is refused), the agent edits and submits again, the supervisor
 // publishes it and compares the versions; an edit made on a version someone has since replaced is
 // refused and overwrites nothing; a supervisor cannot approve their own version (four eyes); a
-// category that still holds an article is not deleted. Every step is checked against the API.
+// category that still holds an article is not deleted. Authors and reviewers are named by their
+// display names (the drawer, the versions, the list). Every step is checked against the API.
 import { expect } from 'chai';
 import { adminLab } from '../support/admin-lab.js';
 import { api } from '../support/api.js';
@@ -84,7 +85,7 @@ describe('knowledge base page: write, review, publish, versions (Chromium, no As
       await drawer.locator('[data-test=kb-edit]').click();
       await form.locator('textarea[name=body]').fill(zh ? '1. 打开登录页\n2. 点击“忘记密码”\n3. 查收短信验证码' : '1. Open the sign-in page\n2. Click "Forgot password"\n3. Enter the code sent by SMS');
       await form.locator('[data-test=kb-save]').click();
-      await drawer.locator('[data-test=kb-version]', { hasText: zh ? '第 2 版' : 'Version 2' }).waitFor();
+      await drawer.locator('[data-test=kb-version]', { hasText: zh ? '第 2 版 · 李雷 ·' : 'Version 2 · Li Lei ·' }).waitFor();
       await drawer.locator('[data-test=kb-submit]').click();
       await drawer.locator('[data-test=kb-status]', { hasText: zh ? '审核中' : 'In review' }).waitFor();
       await sup.page.reload();
@@ -97,8 +98,19 @@ describe('knowledge base page: write, review, publish, versions (Chromium, no As
       // Versions: v2 compared with v1 shows the added line.
       const versions = review.locator('[data-test=kb-versions]');
       await versions.locator('tr').filter({ has: sup.page.locator('[data-version="2"]') }).locator('[data-test=kb-compare]').click();
+      await review.locator('[data-test=kb-diff] .hl-kb-added').first().waitFor(); // the diff is fetched after the click
       const added = (await review.locator('[data-test=kb-diff] .hl-kb-added').allInnerTexts()).map((x) => x.trim());
       expect(added).to.deep.equal([zh ? '+ 3. 查收短信验证码' : '+ 3. Enter the code sent by SMS']);
+      // Authors and reviewers by name, not by username.
+      expect((await versions.locator('[data-test=kb-version-author]').allInnerTexts()).map((x) => x.trim())).to.deep.equal(zh ? ['李雷', '李雷'] : ['Li Lei', 'Li Lei']);
+      const reviews = await versions.innerText();
+      expect(reviews).to.contain(zh ? '已退回 · 韩梅: 请补充第 3 步' : 'Sent back · Han Mei: Add step 3');
+      expect(reviews).to.not.contain(`kb.sup-${tag}`);
+      const listed = (await api(lab.base, 'GET', `/api/kb/articles/${id}/versions`)).body.items as Array<{ author: string; authorName: string; review: { by: string; byName: string } | null }>;
+      expect(listed.map((v) => [v.author, v.authorName, v.review?.byName])).to.deep.equal([
+        [`kb.agent-${tag}`, zh ? '李雷' : 'Li Lei', zh ? '韩梅' : 'Han Mei'],
+        [`kb.agent-${tag}`, zh ? '李雷' : 'Li Lei', zh ? '韩梅' : 'Han Mei'],
+      ]);
       await screenshot(sup.page, `kb-review-${locale}`);
 
       // A conflict: the agent edits v2 while the supervisor saves v3 through the API; the agent's save overwrites nothing.
@@ -121,6 +133,8 @@ describe('knowledge base page: write, review, publish, versions (Chromium, no As
 
       // A category that holds an article is kept, and the page says why.
       await sup.page.goto(`${lab.base}/kb`);
+      // The list names the latest version's author (v3, the supervisor).
+      await sup.page.locator('[data-test=kb-table] tr', { hasText: title }).getByText(zh ? '韩梅' : 'Han Mei').waitFor();
       const node = sup.page.locator(`[data-test=kb-tree] [data-category="${category}"]`);
       await node.hover();
       await node.locator('[data-test=kb-delete-category]').click();

@@ -4,22 +4,24 @@
 // response), a higher priority, Resolve and Reopen, each in the history in the page's words and
 // checked through the API; an empty comment is refused; a move the ticket no longer allows (it
 // was closed meanwhile) is refused in the page's language and changes nothing; a read-only user
-// reads without the buttons.
+// reads without the buttons. A supervisor assigns a ticket to an agent picked by name (typed and
+// chosen from the keyboard); the drawer, the list, the comments and the history name people; a
+// person disabled meanwhile is refused in the page's language and nothing changes; Unassign.
 import { expect } from 'chai';
 import { adminLab } from '../support/admin-lab.js';
 import { api } from '../support/api.js';
 import { appText, axeViolations, missingKeys, screenshot, signIn } from '../support/browser.js';
 import { waitUntil } from '../support/pbx.js';
 
-interface Ticket { id: string; number: string; status: string; priority: string; assigneeId: string | null; sla: { firstRespondedAt: string | null } }
+interface Ticket { id: string; number: string; status: string; priority: string; assigneeId: string | null; assigneeName: string | null; sla: { firstRespondedAt: string | null } }
 
 describe('tickets page: the work list and a ticket worked through (Chromium, no Asterisk)', function () {
   this.timeout(180_000);
   const lab = adminLab();
   const PASSWORD = 'Tickets-page-test-2026!';
 
-  const user = async (username: string, role: string) => {
-    const r = await api(lab.base, 'POST', '/api/users', { username, password: PASSWORD, role, displayName: username, passwordChangeRequired: false });
+  const user = async (username: string, role: string, displayName = username) => {
+    const r = await api(lab.base, 'POST', '/api/users', { username, password: PASSWORD, role, displayName, passwordChangeRequired: false });
     expect(r.status, JSON.stringify(r.body)).to.equal(201);
     return r.body.id as string;
   };
@@ -49,9 +51,11 @@ describe('tickets page: the work list and a ticket worked through (Chromium, no 
       expect(await table.locator('[data-ticket]').allInnerTexts()).to.deep.equal([number]);
 
       // Opened by its number: the customer and the SLA.
+      expect(await table.locator('[data-test=row-assignee]').allInnerTexts()).to.deep.equal([`tk.agent-${tag}`]);
       await table.locator(`[data-ticket="${number}"]`).click();
       const drawer = page.locator('[data-test=ticket-drawer]');
       await drawer.getByText(zh ? '李女士' : 'Ms Li').waitFor();
+      expect(await drawer.locator('[data-test=ticket-assignee]').innerText()).to.equal(zh ? '我' : 'me');
       expect(await drawer.locator('[data-test=sla-first]').innerText()).to.match(zh ? /首次响应：.*到期/ : /First response: due/);
       expect(page.url()).to.contain(`ticket=${number}`);
 
@@ -99,8 +103,90 @@ describe('tickets page: the work list and a ticket worked through (Chromium, no 
       await read.locator('[data-test=ticket-status]').waitFor();
       expect(await read.locator('[data-test=ticket-moves]').count()).to.equal(0);
       expect(await read.locator('[data-test=ticket-comment-form]').count()).to.equal(0);
+      expect(await read.locator('[data-test=ticket-assign]').count()).to.equal(0);
+      expect(await read.locator('[data-test=ticket-assignee]').innerText()).to.equal(`tk.agent-${tag}`);
       expect(await appText(v.page)).to.not.equal('');
       expect(v.errors).to.deep.equal([]);
+    });
+  }
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`a supervisor assigns a ticket to an agent by name; names everywhere; a disabled person is refused; unassign (${locale})`, async () => {
+      const zh = locale === 'zh-CN';
+      const tag = zh ? 'zh' : 'en';
+      const supName = zh ? '王班长' : 'Sam Super';
+      const agentName = zh ? '赵敏' : 'Zhao Min';
+      const laterName = zh ? '钱多多' : 'Qian Duo';
+      await user(`as.sup-${tag}`, 'supervisor', supName);
+      const agentId = await user(`as.agent-${tag}`, 'agent', agentName);
+      const laterId = await user(`as.later-${tag}`, 'agent', laterName);
+      await user(`as.viewer-${tag}`, 'readonly', zh ? '孙只读' : 'Read Only');
+      const customer = await api(lab.base, 'POST', '/api/customers', { name: zh ? '周先生' : 'Mr Zhou', phones: [zh ? '13900003333' : '13900004444'] });
+      const made = await api(lab.base, 'POST', '/api/tickets', { title: zh ? '退款未到账' : 'Refund not received', customerId: customer.body.id });
+      expect(made.status, JSON.stringify(made.body)).to.equal(201);
+      const number = made.body.number as string;
+
+      const c = await lab.open(locale);
+      const { page, errors } = c;
+      await signIn(page, lab.base, `as.sup-${tag}`, PASSWORD, `/tickets?ticket=${number}`);
+      const drawer = page.locator('[data-test=ticket-drawer]');
+      await drawer.locator('[data-test=ticket-assignee]', { hasText: zh ? '未分配' : 'nobody' }).waitFor();
+
+      // Assign to…: typed and chosen from the keyboard; read-only users are not offered.
+      const select = drawer.locator('[data-test=assign-to]');
+      await select.click();
+      const options = page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item');
+      await options.first().waitFor();
+      const offered = await options.allInnerTexts();
+      expect(offered.some((o) => o.includes(agentName)), offered.join(' | ')).to.equal(true);
+      expect(offered.some((o) => o.includes(zh ? '孙只读' : 'Read Only')), 'read-only users are not offered').to.equal(false);
+      await page.keyboard.type(zh ? '赵' : 'zhao');
+      await options.filter({ hasText: agentName }).waitFor();
+      expect(await options.count(), 'only the match is left').to.equal(1);
+      await screenshot(page, `tickets-assign-to-${locale}`);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await drawer.locator('[data-test=ticket-assignee]', { hasText: agentName }).waitFor();
+      await waitUntil('the assignee', async () => (await ticket(number)).assigneeId === agentId || undefined, 5000);
+      expect((await ticket(number)).assigneeName).to.equal(agentName);
+      const history = drawer.locator('[data-test=ticket-history]');
+      await history.getByText(zh ? `处理人：— → ${agentName}` : `Assignee: — → ${agentName}`).waitFor();
+      expect(await history.innerText()).to.contain(supName);
+      // The list says who: by name.
+      const row = page.locator('[data-test=tickets-table] tr', { has: page.locator(`[data-ticket="${number}"]`) });
+      await row.locator('[data-test=row-assignee]', { hasText: agentName }).waitFor();
+
+      // A comment shows its author by name.
+      await drawer.locator('textarea[name=comment]').fill(zh ? '请赵敏今天联系客户' : 'Zhao Min, please call the customer today');
+      await drawer.locator('[data-test=ticket-comment-save]').click();
+      await drawer.locator('[data-test=ticket-comments] [data-test=comment-author]', { hasText: supName }).waitFor();
+
+      // Disabled after the list was loaded: refused in the page's language, nothing changes.
+      expect((await api(lab.base, 'PATCH', `/api/users/${laterId}`, { disabled: true })).status).to.equal(200);
+      await select.click();
+      await options.filter({ hasText: laterName }).click();
+      await drawer.locator('[data-test=ticket-error]', { hasText: zh ? `${laterName} 已被停用，不能分配工单。` : `${laterName} is disabled and cannot be given tickets.` }).waitFor();
+      expect((await ticket(number)).assigneeId).to.equal(agentId);
+      expect(await drawer.locator('[data-test=ticket-assignee]').innerText()).to.equal(agentName);
+      await screenshot(page, `tickets-assigned-${locale}`);
+      // … and is no longer offered.
+      await select.click();
+      await options.first().waitFor();
+      expect((await options.allInnerTexts()).some((o) => o.includes(laterName)), 'a disabled person is not offered again').to.equal(false);
+      await drawer.locator('[data-test=ticket-assignee]').click(); // closes the list
+      await options.first().waitFor({ state: 'hidden' });
+
+      // Unassign.
+      await drawer.locator('[data-test=unassign]').click();
+      await drawer.locator('[data-test=ticket-assignee]', { hasText: zh ? '未分配' : 'nobody' }).waitFor();
+      await waitUntil('no assignee', async () => (await ticket(number)).assigneeId === null || undefined, 5000);
+      await history.getByText(zh ? `处理人：${agentName} → —` : `Assignee: ${agentName} → —`).waitFor();
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+      await row.getByText(zh ? '未分配' : 'nobody').waitFor();
+      await screenshot(page, `tickets-list-${locale}`);
+      expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
     });
   }
 

@@ -1,6 +1,8 @@
 // The knowledge base's review flow, versions and diff, votes and views, categories,
 // attachments and bad input, on real SQLite and MariaDB. Refused requests change nothing.
 import { expect } from 'chai';
+import { AuthService } from '../../app/auth/auth.service.js';
+import { createLogger } from '../../app/logger.js';
 import { DB_KINDS } from '../support/db.js';
 import { publish, startKbApp, type KbApp } from '../support/kb.js';
 
@@ -71,6 +73,28 @@ for (const kind of DB_KINDS) {
         `sam POST /api/kb/articles/${id}/archive`,
       ]);
       expect(audit.some((r: any) => r.actor === 'sam' && r.target === `POST /api/kb/articles/${id}/approve`), 'a refused approval is not audited').to.equal(false);
+    });
+
+    it('names authors (by user id) and reviewers (by username) by display name; a caller who is no user keeps their username', async () => {
+      const users = new AuthService(app.ds, createLogger({ level: 'silent', secrets: [] }), null, { sessionTtlMs: 60_000 }).users;
+      for (const [id, username, role, displayName] of [['u-agent', 'alice', 'agent', 'Alice Wang'], ['u-sup', 'sam', 'supervisor', '王经理']] as const) {
+        await users.createLocal({ username, password: 'Kb-Names-Secret-2026!', role, displayName }, { name: 'test' });
+        await app.ds.query('UPDATE users SET id = ? WHERE username = ?', [id, username]);
+      }
+      const id = (await app.call('agent', 'POST', '/kb/articles', { title: 'Names', body: 'v1' })).body.id;
+      const made = await app.call('agent', 'GET', `/kb/articles/${id}?drafts=true`);
+      expect(made.body).to.include({ author: 'alice', authorName: 'Alice Wang' });
+      await app.call('agent', 'POST', `/kb/articles/${id}/submit`);
+      const rejected = await app.call('sup', 'POST', `/kb/articles/${id}/reject`, { note: 'more' });
+      expect(rejected.body.review).to.include({ by: 'sam', byName: '王经理' });
+      expect((await app.call('sup2', 'PATCH', `/kb/articles/${id}`, { body: 'v2' })).body).to.include({ author: 'sue', authorName: 'sue' });
+      const versions = (await app.call('sup', 'GET', `/kb/articles/${id}/versions`)).body.items;
+      expect(versions.map((v: any) => [v.version, v.author, v.authorName, v.review?.byName ?? null])).to.deep.equal([
+        [2, 'sue', 'sue', null],
+        [1, 'alice', 'Alice Wang', '王经理'],
+      ]);
+      const listed = (await app.call('sup', 'GET', '/kb/articles?drafts=true&limit=100')).body.items.find((a: any) => a.id === id);
+      expect(listed).to.include({ author: 'sue', authorName: 'sue' });
     });
 
     it('every edit is a version; versions are listed and diffed line by line', async () => {

@@ -1,5 +1,6 @@
 // The tickets module served in-process on a real database, with the real CRM, calls, auth
-// and scheduler services it depends on (every request is an admin named test-admin).
+// and scheduler services it depends on. A request without a token is an admin named
+// test-admin; `signAs(token, principal)` makes a bearer token stand for another caller.
 import type { DataSource } from 'typeorm';
 import { AuthService } from '../../app/auth/auth.service.js';
 import { CallsService } from '../../app/calls/calls.service.js';
@@ -8,7 +9,8 @@ import { createDataSource } from '../../app/db/data-source.js';
 import { createLogger } from '../../app/logger.js';
 import { SchedulerService } from '../../app/scheduler/index.js';
 import { createTicketsModule, type TicketsService } from '../../app/tickets/index.js';
-import { adminRoutes } from '../support/auth.js';
+import { bearerToken } from '../../app/auth/auth.http.js';
+import { RouteRegistry, SecureRouter, type Principal } from '../../app/auth/permissions.js';
 import { createTestDb, dbConfig, type DbKind, type TestDb } from '../support/db.js';
 import { serveApi } from '../support/serve.js';
 
@@ -21,8 +23,12 @@ export interface TicketsApp {
   crm: CrmService;
   auth: AuthService;
   calls: CallsService;
+  /** Requests with `Authorization: Bearer <token>` are made by this principal from now on. */
+  signAs(token: string, principal: Principal): void;
   close(): Promise<void>;
 }
+
+const ADMIN: Principal = { kind: 'user', id: 'test-admin', name: 'test-admin', role: 'admin' };
 
 export async function startTicketsApp(kind: DbKind): Promise<TicketsApp> {
   const log = createLogger({ level: 'silent', secrets: [] });
@@ -34,7 +40,15 @@ export async function startTicketsApp(kind: DbKind): Promise<TicketsApp> {
   const auth = new AuthService(ds, log, null, { sessionTtlMs: 3600_000 });
   const calls = new CallsService(ds, 'test-node');
   const scheduler = new SchedulerService(ds, { nodeName: 'test-node', isActive: () => true, log });
-  const mod = createTicketsModule({ db: ds, customers: crm, calls, users: auth.users, scheduler, log, routes: adminRoutes() });
+  const callers = new Map<string, Principal>();
+  const routes = new SecureRouter({
+    registry: new RouteRegistry(),
+    authenticate: async (req) => {
+      const token = bearerToken(req);
+      return token === null ? ADMIN : (callers.get(token) ?? null);
+    },
+  });
+  const mod = createTicketsModule({ db: ds, customers: crm, calls, users: auth.users, people: auth.people, scheduler, log, routes });
   const served = await serveApi(log, mod.router);
   return {
     db,
@@ -45,6 +59,7 @@ export async function startTicketsApp(kind: DbKind): Promise<TicketsApp> {
     crm,
     auth,
     calls,
+    signAs: (token, principal) => void callers.set(token, principal),
     async close() {
       await served.close();
       await calls.close();

@@ -251,6 +251,86 @@ for (const kind of DB_KINDS) {
       expect(open.slice(open.indexOf(false)).every((o) => !o)).to.equal(true);
     });
 
+    it('names people: who can be assigned (workers only, by name, for those who may assign), the assignee, comment authors and history actors', async () => {
+      const users = app.auth.users;
+      const sup = (await users.createLocal({ username: 'wang.fang', password: 'Wang-Fang-secret-1', role: 'supervisor', displayName: '王芳' }, { name: 'test' })).id;
+      const agent = (await users.createLocal({ username: 'li.lei', password: 'Li-Lei-secret-1234', role: 'agent', displayName: 'Li Lei', team: 'L1' }, { name: 'test' })).id;
+      const viewer = (await users.createLocal({ username: 'ro.viewer', password: 'Ro-Viewer-secret-1', role: 'readonly', displayName: 'Viewer' }, { name: 'test' })).id;
+      const gone = (await users.createLocal({ username: 'gone.agent', password: 'Gone-Agent-secret-1', role: 'agent', displayName: 'Gone' }, { name: 'test' })).id;
+      await users.update(gone, { disabled: true }, { name: 'test' });
+      // A directory user whose directory gave no display name is named by their username.
+      const bare = (await users.createLocal({ username: 'no.name', password: 'No-Name-secret-123', role: 'agent' }, { name: 'test' })).id;
+      await app.ds.query("UPDATE users SET display_name = '' WHERE id = ?", [bare]);
+      app.signAs('agent', { kind: 'user', id: agent, name: 'li.lei', role: 'agent' });
+      app.signAs('viewer', { kind: 'user', id: viewer, name: 'ro.viewer', role: 'readonly' });
+      const as = (token: string, method: string, path: string, body?: unknown) => api(app.origin, method, `/api${path}`, body, token);
+
+      // The list: enabled agents, supervisors and admins by name; never read-only or disabled users, never secrets.
+      const all = await as('agent', 'GET', '/ticket-assignees');
+      expect(all.status, JSON.stringify(all.body)).to.equal(200);
+      const byUsername = Object.fromEntries(all.body.items.map((p: any) => [p.username, p]));
+      expect(byUsername['wang.fang']).to.deep.equal({ id: sup, username: 'wang.fang', displayName: '王芳', role: 'supervisor', team: null });
+      expect(byUsername['li.lei']).to.deep.equal({ id: agent, username: 'li.lei', displayName: 'Li Lei', role: 'agent', team: 'L1' });
+      expect(byUsername['no.name']).to.include({ displayName: 'no.name' });
+      expect(byUsername).to.include.keys('agent7');
+      expect(byUsername).to.not.have.any.keys('ro.viewer', 'gone.agent');
+      expect(all.body.total).to.equal(all.body.items.length);
+      expect((await as('agent', 'GET', '/ticket-assignees?q=王')).body.items.map((p: any) => p.username)).to.deep.equal(['wang.fang']);
+      expect((await as('agent', 'GET', '/ticket-assignees?q=LI.L')).body.items.map((p: any) => p.username)).to.deep.equal(['li.lei']);
+      expect((await as('agent', 'GET', '/ticket-assignees?q=%25')).body.items).to.deep.equal([]);
+      const two = await as('agent', 'GET', '/ticket-assignees?limit=2');
+      expect([two.body.items.length, two.body.total]).to.deep.equal([2, all.body.total]);
+      for (const bad of ['?limit=0', '?limit=1001', '?colour=red', `?q=${'x'.repeat(65)}`]) {
+        const r = await as('agent', 'GET', `/ticket-assignees${bad}`);
+        expect([r.status, r.body.error.code], bad).to.deep.equal([400, 'validation_failed']);
+      }
+      // Read-only users may not assign, so they are not given the list either.
+      const refused = await as('viewer', 'GET', '/ticket-assignees');
+      expect([refused.status, refused.body.error.code]).to.deep.equal([403, 'forbidden']);
+      expect((await as('nobody', 'GET', '/ticket-assignees')).status).to.equal(401);
+
+      // An agent assigns a ticket to a named supervisor: every view names her.
+      const t = await create({ title: 'Needs a supervisor' });
+      expect(t).to.include({ assigneeId: null, assigneeName: null });
+      const assigned = await as('agent', 'PATCH', `/tickets/${t.id}`, { assigneeId: sup });
+      expect(assigned.status, JSON.stringify(assigned.body)).to.equal(200);
+      expect(assigned.body).to.include({ assigneeId: sup, assigneeName: '王芳' });
+      expect((await call('GET', `/tickets/${t.number}`)).body).to.include({ assigneeId: sup, assigneeName: '王芳' });
+      const listed = (await call('GET', `/tickets?assignee=${sup}`)).body.items;
+      expect(listed.map((x: any) => [x.number, x.assigneeName])).to.deep.equal([[t.number, '王芳']]);
+      const comment = await as('agent', 'POST', `/tickets/${t.id}/comments`, { body: '请王芳看一下', visibility: 'internal' });
+      expect(comment.body).to.include({ author: 'li.lei', authorName: 'Li Lei' });
+      await call('POST', `/tickets/${t.id}/comments`, { body: 'noted', visibility: 'internal' });
+      expect((await call('GET', `/tickets/${t.id}/comments`)).body.items.map((c: any) => [c.author, c.authorName])).to.deep.equal([['li.lei', 'Li Lei'], ['test-admin', 'test-admin']]);
+
+      // Refused, nothing changed: a read-only caller, an id of nobody, a read-only or disabled user.
+      const was = await snapshot(app.ds);
+      const ro = await as('viewer', 'PATCH', `/tickets/${t.id}`, { assigneeId: agent });
+      expect([ro.status, ro.body.error.code]).to.deep.equal([403, 'forbidden']);
+      for (const [assigneeId, code] of [
+        ['00000000-0000-4000-8000-00000000abcd', 'assignee_not_found'],
+        [viewer, 'assignee_not_assignable'],
+        [gone, 'assignee_disabled'],
+      ] as const) {
+        const r = await as('agent', 'PATCH', `/tickets/${t.id}`, { assigneeId });
+        expect([r.status, r.body.error.code], code).to.deep.equal([422, code]);
+        expect(JSON.stringify(r.body)).to.not.match(/password|hash|secret/i);
+      }
+      expect((await as('agent', 'PATCH', `/tickets/${t.id}`, { assigneeId: 'wang.fang' })).status).to.equal(400);
+      expect(await snapshot(app.ds)).to.deep.equal(was);
+
+      // To a user without a display name (named by username), then to nobody; the history names both.
+      expect((await as('agent', 'PATCH', `/tickets/${t.id}`, { assigneeId: bare })).body).to.include({ assigneeName: 'no.name' });
+      const unassigned = await as('agent', 'PATCH', `/tickets/${t.id}`, { assigneeId: null });
+      expect(unassigned.body).to.include({ assigneeId: null, assigneeName: null });
+      const changes = (await call('GET', `/tickets/${t.id}/history`)).body.items.filter((h: any) => h.field === 'assigneeId');
+      expect(changes.map((h: any) => [h.actor, h.actorName, h.oldName, h.newName])).to.deep.equal([
+        ['li.lei', 'Li Lei', null, '王芳'],
+        ['li.lei', 'Li Lei', '王芳', 'no.name'],
+        ['li.lei', 'Li Lei', 'no.name', null],
+      ]);
+    });
+
     it('hands out distinct consecutive numbers to concurrent creates', async () => {
       const made = await Promise.all(Array.from({ length: 12 }, (_, i) => create({ title: `Parallel ${i}` })));
       const before = (await call('GET', '/tickets?limit=1')).body.total - 12;

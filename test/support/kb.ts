@@ -52,7 +52,7 @@ export async function startKbApp(kind: DbKind, opts: KbAppOptions = {}): Promise
     authenticate: async (req) => USERS[(req.headers.authorization ?? '').replace(/^Bearer /, '') as Who] ?? null,
     audit: (entry) => auth.service.audit(entry),
   });
-  const kb = createKbModule({ db: ds, log, maxAttachmentBytes: opts.maxAttachmentBytes, routes });
+  const kb = createKbModule({ db: ds, log, maxAttachmentBytes: opts.maxAttachmentBytes, people: auth.service.people, routes });
   const served = await serveApi(log, kb.router);
   return {
     kind,

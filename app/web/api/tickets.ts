@@ -1,14 +1,18 @@
 // Tickets (工单) as the console works them (docs/api/tickets.md): the /tickets page.
 import { api } from './client';
 import type { TicketView } from '@server/tickets/tickets.view';
+import type { Person } from '@server/auth/auth.people';
 
 export { TRANSITIONS } from '@server/tickets/tickets.transitions';
 export { commentBody } from '@server/tickets/tickets.schemas';
 export { PRIORITIES, STATUSES, TYPES } from '@server/tickets/tickets.kinds';
 
 export type TicketRow = TicketView;
-export interface TicketComment { id: string; ticketNumber: string; author: string; visibility: 'internal' | 'public'; body: string; createdAt: string }
-export interface TicketChange { actor: string; at: string; field: string; old: string | null; new: string | null; ticketNumber?: string }
+/** `author`/`actor` are usernames (or `sla`, `api-key:…`); the *Name fields are what to show. */
+export interface TicketComment { id: string; ticketNumber: string; author: string; authorName: string; visibility: 'internal' | 'public'; body: string; createdAt: string }
+export interface TicketChange { actor: string; actorName: string; at: string; field: string; old: string | null; new: string | null; oldName: string | null; newName: string | null; ticketNumber?: string }
+/** Someone a ticket can be assigned to. */
+export type Assignee = Person;
 export interface TicketFilter { status?: string; priority?: string; assignee?: string; escalated?: 'true'; q?: string; sort: 'createdAt' | 'updatedAt' | 'priority' | 'dueAt'; order: 'asc' | 'desc'; limit: number; offset: number }
 
 const at = (id: string) => `/api/tickets/${encodeURIComponent(id)}`;
@@ -20,5 +24,6 @@ export const ticketsApi = {
   comments: (id: string) => api.get<{ items: TicketComment[] }>(`${at(id)}/comments`),
   comment: (id: string, body: string, visibility: 'internal' | 'public') => api.post<TicketComment>(`${at(id)}/comments`, { body, visibility }),
   history: (id: string) => api.get<{ items: TicketChange[] }>(`${at(id)}/history`),
+  assignees: () => api.get<{ items: Assignee[]; total: number }>('/api/ticket-assignees', { limit: 1000 }),
   customerName: async (id: string) => (await api.get<{ name: string }>(`/api/customers/${id}`)).name,
 };
