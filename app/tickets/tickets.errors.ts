@@ -33,9 +33,12 @@ export class TicketMergedError extends AppError {
   }
 }
 
+/** Why a merge was refused (`details.reason`): the console words it from that. */
+export type MergeRefusal = 'self' | 'already_merged' | 'other_customer';
+
 export class MergeNotAllowedError extends AppError {
-  constructor(message: string) {
-    super(409, 'merge_not_allowed', message);
+  constructor(message: string, reason: MergeRefusal, duplicate: string) {
+    super(409, 'merge_not_allowed', message, { reason, duplicate });
   }
 }
 

@@ -13,10 +13,10 @@ export async function mergeTickets(tickets: TicketsService, targetRef: string, d
     const dup = await tickets.find(duplicateRef, m, true).catch((err: unknown) => {
       throw err instanceof NotFoundError ? new UnknownReferenceError('ticket', duplicateRef) : err;
     });
-    if (target.id === dup.id) throw new MergeNotAllowedError('a ticket cannot be merged into itself');
+    if (target.id === dup.id) throw new MergeNotAllowedError('a ticket cannot be merged into itself', 'self', dup.number);
     if (target.mergedIntoId) throw new TicketMergedError(target.number, (await tickets.find(target.mergedIntoId, m)).number);
-    if (dup.mergedIntoId) throw new MergeNotAllowedError(`ticket ${dup.number} is already merged into another ticket`);
-    if (dup.customerId !== target.customerId) throw new MergeNotAllowedError(`ticket ${dup.number} belongs to another customer than ${target.number}`);
+    if (dup.mergedIntoId) throw new MergeNotAllowedError(`ticket ${dup.number} is already merged into another ticket`, 'already_merged', dup.number);
+    if (dup.customerId !== target.customerId) throw new MergeNotAllowedError(`ticket ${dup.number} belongs to another customer than ${target.number}`, 'other_customer', dup.number);
     const now = new Date();
     await tickets.sla.cancel(dup.id, 'first_response', m);
     await tickets.sla.cancel(dup.id, 'resolution', m);

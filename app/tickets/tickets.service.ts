@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { SchedulerService } from '../scheduler/index.js';
 import { PRIORITY_RANK, Ticket, TicketAttachment, TicketCounter, TicketComment, TicketHistory, type TicketStatus } from './tickets.entities.js';
 import { AssigneeDisabledError, AssigneeNotAssignableError, TicketMergedError, TransitionNotAllowedError, UnknownReferenceError } from './tickets.errors.js';
-import { isWorker, withAssigneeNames, WORKER_ROLES, type TicketPeople } from './tickets.people.js';
+import { isWorker, nameOr, withAssigneeNames, WORKER_ROLES, type TicketPeople } from './tickets.people.js';
 import { listTickets } from './tickets.query.js';
 import type { CreateTicketInput, ListQuery, UpdateTicketInput } from './tickets.schemas.js';
 import { deadline, nextDue } from './tickets.sla.js';
@@ -272,7 +272,8 @@ export class TicketsService {
   async attachments(ref: string) {
     const fam = await this.family(await this.find(ref));
     const rows = await this.db.manager.find(TicketAttachment, { where: { ticketId: In([...fam.keys()]) }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return rows.map((a) => attachmentView(a, fam.get(a.ticketId)!));
+    const names = await this.deps.people.namesByUsernames(rows.map((a) => a.uploadedBy));
+    return rows.map((a) => ({ ...attachmentView(a, fam.get(a.ticketId)!), uploadedByName: nameOr(names, a.uploadedBy) }));
   }
 
   async history(ref: string) {

@@ -199,8 +199,13 @@ for (const kind of DB_KINDS) {
       await call('POST', `/tickets/${b.id}/comments`, { body: 'from the duplicate', visibility: 'internal' });
       await upload(b.id, PNG, 'image/png', 'dup.png');
       const other = await create({ customerId: otherCustomer });
-      expect((await call('POST', `/tickets/${a.id}/merge`, { duplicate: other.id })).status).to.equal(409);
-      expect((await call('POST', `/tickets/${a.id}/merge`, { duplicate: a.id })).status).to.equal(409);
+      const refusedOf = async (duplicate: string) => {
+        const r = await call('POST', `/tickets/${a.id}/merge`, { duplicate });
+        return [r.status, r.body.error.code, r.body.error.details?.reason];
+      };
+      // The reason in details: the console words each refusal from it.
+      expect(await refusedOf(other.id)).to.deep.equal([409, 'merge_not_allowed', 'other_customer']);
+      expect(await refusedOf(a.id)).to.deep.equal([409, 'merge_not_allowed', 'self']);
       expect((await call('POST', `/tickets/${a.id}/merge`, { duplicate: 'T-999999' })).status).to.equal(422);
       const merged = await call('POST', `/tickets/${a.id}/merge`, { duplicate: b.number });
       expect(merged.status, JSON.stringify(merged.body)).to.equal(200);
@@ -208,13 +213,14 @@ for (const kind of DB_KINDS) {
       const dup = (await call('GET', `/tickets/${b.id}`)).body;
       expect(dup).to.include({ status: 'closed', mergedInto: a.number, dueAt: null });
       expect((await call('GET', `/tickets/${a.id}/comments`)).body.items.map((c: any) => [c.ticketNumber, c.body])).to.deep.equal([[b.number, 'from the duplicate']]);
-      expect((await call('GET', `/tickets/${a.id}/attachments`)).body.items.map((x: any) => [x.ticketNumber, x.fileName])).to.deep.equal([[b.number, 'dup.png']]);
+      expect((await call('GET', `/tickets/${a.id}/attachments`)).body.items.map((x: any) => [x.ticketNumber, x.fileName, x.uploadedByName]), 'the fixture\'s actor is no user: named as stored').to.deep.equal([[b.number, 'dup.png', 'test-admin']]);
       const files = (await call('GET', `/tickets/${a.id}/attachments`)).body.items;
       expect((await fetch(`${app.origin}/api/tickets/${a.id}/attachments/${files[0].id}`)).status).to.equal(200);
       const hist = (await call('GET', `/tickets/${a.id}/history`)).body.items.map((h: any) => [h.ticketNumber, h.field, h.new]);
       expect(hist).to.deep.include([b.number, 'merged_into', a.number]);
       expect(hist).to.deep.include([a.number, 'merged', b.number]);
       expect(hist).to.deep.include([b.number, 'created', b.number]);
+      expect(await refusedOf(b.number), 'a duplicate merged once is not merged again').to.deep.equal([409, 'merge_not_allowed', 'already_merged']);
       const again = await call('PATCH', `/tickets/${b.id}`, { title: 'x' });
       expect(again.status).to.equal(409);
       expect(again.body.error.code).to.equal('ticket_merged');

@@ -6,6 +6,11 @@ export function rememberToken(base: string, token: string): void {
   tokens.set(base, token);
 }
 
+/** The token requests to `base` carry (for a raw fetch: an upload's body is the file itself). */
+export function tokenOf(base: string): string | undefined {
+  return tokens.get(base);
+}
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;

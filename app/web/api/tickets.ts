@@ -1,16 +1,18 @@
 // Tickets (工单) as the console works them (docs/api/tickets.md): the /tickets page.
-import { api } from './client';
+import { api, download, upload } from './client';
 import type { TicketView } from '@server/tickets/tickets.view';
 import type { Person } from '@server/auth/auth.people';
 
 export { TRANSITIONS } from '@server/tickets/tickets.transitions';
-export { commentBody } from '@server/tickets/tickets.schemas';
+export { commentBody, ticketRef } from '@server/tickets/tickets.schemas';
 export { PRIORITIES, STATUSES, TYPES } from '@server/tickets/tickets.kinds';
 
 export type TicketRow = TicketView;
 /** `author`/`actor` are usernames (or `sla`, `api-key:…`); the *Name fields are what to show. */
 export interface TicketComment { id: string; ticketNumber: string; author: string; authorName: string; visibility: 'internal' | 'public'; body: string; createdAt: string }
 export interface TicketChange { actor: string; actorName: string; at: string; field: string; old: string | null; new: string | null; oldName: string | null; newName: string | null; ticketNumber?: string }
+/** A file on a ticket (or on a duplicate merged into it: `ticketNumber`). */
+export interface TicketAttachment { id: string; ticketNumber: string; fileName: string; contentType: string; sizeBytes: number; sha256: string; uploadedBy: string; uploadedByName: string; createdAt: string }
 /** Someone a ticket can be assigned to. */
 export type Assignee = Person;
 export interface TicketFilter { status?: string; priority?: string; assignee?: string; escalated?: 'true'; q?: string; sort: 'createdAt' | 'updatedAt' | 'priority' | 'dueAt'; order: 'asc' | 'desc'; limit: number; offset: number }
@@ -25,5 +27,9 @@ export const ticketsApi = {
   comment: (id: string, body: string, visibility: 'internal' | 'public') => api.post<TicketComment>(`${at(id)}/comments`, { body, visibility }),
   history: (id: string) => api.get<{ items: TicketChange[] }>(`${at(id)}/history`),
   assignees: () => api.get<{ items: Assignee[]; total: number }>('/api/ticket-assignees', { limit: 1000 }),
+  attachments: (id: string) => api.get<{ items: TicketAttachment[] }>(`${at(id)}/attachments`),
+  attach: (id: string, file: File) => upload<TicketAttachment>(`${at(id)}/attachments`, file, file.type || 'application/octet-stream', { fileName: file.name }),
+  downloadAttachment: (id: string, a: TicketAttachment) => download(`${at(id)}/attachments/${a.id}`, {}, a.fileName),
+  merge: (id: string, duplicate: string) => api.post<TicketRow>(`${at(id)}/merge`, { duplicate }),
   customerName: async (id: string) => (await api.get<{ name: string }>(`/api/customers/${id}`)).name,
 };

@@ -53,6 +53,16 @@ export default {
     },
   },
   tickets: {
+    files: {
+      title: 'Files', none: 'No file yet', add: 'Add a file', kinds: 'PDF, images, audio, Office documents, ZIP or text', downloadOf: 'Download {file}', from: 'from {number}',
+      added: '{file} added to {number}', tooLarge: '{file} is too large: at most {max}.', wrongType: '{file} is not a kind of file tickets take (PDF, images, audio, Office documents, ZIP or text).', merged: 'This ticket was merged into {into}: add files there.',
+    },
+    merge: {
+      title: 'Merge a duplicate', go: 'Merge', label: 'Number of the duplicate ticket', placeholder: 'T-000123', hint: 'The duplicate is closed; its comments, files and history show here.',
+      badNumber: 'Enter a ticket number such as T-000123.', confirm: 'Merge {dup} into {number}? {dup} is closed, and its comments, files and history show on {number}.', done: '{dup} merged into {number}',
+      mergedInto: 'This ticket was merged into {number}: it can no longer be changed.', mergedHere: 'Merged in: {numbers}',
+      refused: { self: 'A ticket cannot be merged into itself.', already_merged: '{dup} is already merged into another ticket.', other_customer: '{dup} belongs to another customer than {number}: only the same customer\'s tickets merge.', not_found: 'There is no ticket {dup}.' },
+    },
     colon: '{label}: ',
     title: 'Tickets', empty: 'No ticket matches', number: 'Number', status: 'Status', due: 'Due', updated: 'Changed', allStatuses: 'Every status', allPriorities: 'Every priority',
     mine: 'Mine', onlyEscalated: 'Escalated', search: 'Title or number', find: 'Find', sortBy: 'Order', sort: { updatedAt: 'Latest change', createdAt: 'Newest', dueAt: 'Due first', priority: 'Priority' },

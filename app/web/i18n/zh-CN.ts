@@ -53,6 +53,16 @@ export default {
     },
   },
   tickets: {
+    files: {
+      title: '附件', none: '暂无附件', add: '添加附件', kinds: 'PDF、图片、音频、Office 文档、ZIP 或文本', downloadOf: '下载 {file}', from: '来自 {number}',
+      added: '已将 {file} 添加到 {number}', tooLarge: '{file} 太大：最大 {max}。', wrongType: '{file} 不是工单可接受的文件类型（PDF、图片、音频、Office 文档、ZIP 或文本）。', merged: '此工单已合并到 {into}：请在该工单添加附件。',
+    },
+    merge: {
+      title: '合并重复工单', go: '合并', label: '重复工单的编号', placeholder: 'T-000123', hint: '重复工单将被关闭，其评论、附件和历史显示在此工单中。',
+      badNumber: '请输入工单编号，例如 T-000123。', confirm: '将 {dup} 合并到 {number}？{dup} 将被关闭，其评论、附件和历史显示在 {number} 中。', done: '已将 {dup} 合并到 {number}',
+      mergedInto: '此工单已合并到 {number}：不能再修改。', mergedHere: '已合并：{numbers}',
+      refused: { self: '工单不能合并到自身。', already_merged: '{dup} 已合并到其他工单。', other_customer: '{dup} 与 {number} 属于不同客户：只能合并同一客户的工单。', not_found: '不存在工单 {dup}。' },
+    },
     colon: '{label}：',
     title: '工单', empty: '没有符合条件的工单', number: '编号', status: '状态', due: '到期', updated: '修改时间', allStatuses: '全部状态', allPriorities: '全部优先级',
     mine: '我的', onlyEscalated: '已升级', search: '标题或编号', find: '查找', sortBy: '排序', sort: { updatedAt: '最近修改', createdAt: '最新创建', dueAt: '最先到期', priority: '优先级' },
