@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CALL_OUTCOMES } from './calls.entities.js';
+import { CALL_OUTCOMES } from './calls.outcomes.js';
 
 /** A number as a PBX reports it (a caller may be "anonymous"): exact match. */
 const number = z.string().min(1).max(64);
