@@ -7,10 +7,11 @@
 // link; a range that ends before it starts shows the server's refusal in the page's language; a
 // supervisor finds a call too. No missing translation key, no page error, no serious axe finding.
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { api } from '../support/api.js';
 import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
-import { seedCall } from '../support/call-records.js';
+import { dbTime, seedCall } from '../support/call-records.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotlineWithoutPbx, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
 
@@ -26,12 +27,14 @@ describe('calls page: find a past call and read it (Chromium, no Asterisk)', fun
   const PASSWORD = 'Calls-page-test-2026!';
   const now = new Date();
   const ids = { recent: '', yesterday: '', older: '', old: '' };
+  const RECORDING = randomUUID();
 
   before(async () => {
     db = await createTestDb('sqlite');
     hotline = await startHotlineWithoutPbx({ ...db.env, HOTLINE_AUTH_LOGIN_RATE_PER_MINUTE: '60' });
     const q = await api(hotline.url, 'POST', '/api/acd/queues', { name: 'support', settings: { dispositions: { required: false, codes: [{ code: 'refund', labels: { 'zh-CN': '已退款', en: 'Refunded' } }] } } });
     expect(q.status, JSON.stringify(q.body)).to.equal(201);
+    expect((await api(hotline.url, 'POST', '/api/users', { username: 'calls.viewer', password: PASSWORD, role: 'readonly', displayName: 'Vic', passwordChangeRequired: false })).status).to.equal(201);
     expect((await api(hotline.url, 'POST', '/api/users', { username: 'calls.super', password: PASSWORD, role: 'supervisor', displayName: 'Sue', passwordChangeRequired: false })).status).to.equal(201);
     // The call a supervisor looks for: the menu, key 2 for support, the queue, Alice answered.
     ids.recent = await seedCall(db, {
@@ -43,6 +46,11 @@ describe('calls page: find a past call and read it (Chromium, no Asterisk)', fun
     ids.yesterday = await seedCall(db, { caller: '13900139000', called: '4001', flow: 'main', startedAt: new Date(now.getTime() - 26 * HOUR), seconds: 8, outcome: 'caller_hangup', path: [{ step: 'greeting' }], events: [[0, 'entered', { flow: 'main' }], [8, 'ended', { outcome: 'caller_hangup', cause: 'normal' }]] });
     ids.older = await seedCall(db, { caller: '13800138000', called: '4002', flow: 'hours', startedAt: new Date(now.getTime() - 72 * HOUR), seconds: 20, outcome: 'completed', path: [{ step: 'closed' }] });
     ids.old = await seedCall(db, { caller: '13700137000', called: '4001', flow: 'main', startedAt: new Date(now.getTime() - 10 * 24 * HOUR), seconds: 30, outcome: 'completed' });
+    // Its recording, as the recorder leaves a stored one (no audio needed: the page links to it).
+    await db.exec(
+      'INSERT INTO recordings (id, call_id, uniqueid, channel, queue, agent_id, customer_number, status, answered_at, duration_ms, legs, pauses, flags) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)',
+      [RECORDING, ids.recent, `seed-rec-${RECORDING}`, 'PJSIP/caller-1', 'support', '13800138000', 'stored', dbTime(db, new Date(now.getTime() - HOUR + 20_000)), 95_000, '[]', '[]', ''],
+    );
     const customer = await api(hotline.url, 'POST', '/api/customers', { name: 'Wang', phones: ['13800138000'] });
     expect(customer.status, JSON.stringify(customer.body)).to.equal(201);
     const ticket = await api(hotline.url, 'POST', '/api/tickets', { title: 'Refund follow-up', customerId: customer.body.id, callId: ids.recent });
@@ -98,6 +106,9 @@ describe('calls page: find a past call and read it (Chromium, no Asterisk)', fun
       const { page, errors } = await signedIn(locale, '/calls');
       await page.locator('[data-test=open-call]').first().waitFor();
       expect(await page.locator('.hl-nav-link', { hasText: zh ? '通话记录' : 'Calls' }).count()).to.equal(1);
+      // The admin's header (ten pages) stays one line at 1440 px, and so do the filters.
+      expect((await page.locator('.hl-nav').boundingBox())!.height).to.be.below(40);
+      expect((await page.locator('[data-test=call-filters]').boundingBox())!.height).to.be.below(40);
 
       // The last 7 days, newest first, as the API gives them for those days.
       const week = `from=${encodeURIComponent(midnight(new Date(now.getTime() - 6 * 24 * HOUR)))}&to=${encodeURIComponent(midnight(now, 1))}`;
@@ -150,7 +161,7 @@ describe('calls page: find a past call and read it (Chromium, no Asterisk)', fun
       expect(await drawer.locator('[data-test=call-duration]').innerText()).to.equal('2:20');
       expect(await drawer.locator('[data-test=call-variables]').innerText()).to.contain('vip');
       expect(await drawer.locator('[data-test=call-tickets] a').getAttribute('href')).to.match(/^\/tickets\?ticket=T-\d+$/);
-      await drawer.locator('[data-test=call-no-recording]').waitFor();
+      expect(await drawer.locator('[data-test=call-recording]').getAttribute('href')).to.equal(`/recordings?open=${RECORDING}`);
       const events = await drawer.locator('[data-test=call-events] li').allInnerTexts();
       const words = zh
         ? ['进入 IVR 流程 main', 'Hotline 已接听', '节点：greeting', '播放完毕 sound:hello-world', '按键 2', 'Alice 已接听（队列 support）', '坐席通话结束（通话 95 秒）', '处理结果：refund（refund sent）', '来电 13800138000 → 4001（转入队列或转接，140 秒）']
@@ -194,6 +205,26 @@ describe('calls page: find a past call and read it (Chromium, no Asterisk)', fun
     expect(inDrawer, JSON.stringify(inDrawer, null, 1)).to.deep.equal([]);
     await settled(page);
     await screenshot(page, 'calls-supervisor-en');
+    expect(await missingKeys(page)).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('a read-only user reads calls: no agent list, queue and flow typed, recordings not offered', async () => {
+    const { page, errors } = await signedIn('zh-CN', `/calls?open=${ids.recent}`, 'calls.viewer', PASSWORD);
+    const drawer = page.locator(`[data-test=call-drawer][data-id="${ids.recent}"]`);
+    await drawer.locator('[data-test=call-events]').waitFor();
+    expect(await drawer.innerText()).to.contain('录音仅限班长和管理员查看。');
+    expect(await drawer.locator('[data-test=call-recording]').count()).to.equal(0);
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    expect(await page.locator('[data-test=filter-agent]').count()).to.equal(0);
+    await page.locator('[data-test=filter-queue]').click();
+    await page.keyboard.type('support');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden=false]'));
+    await page.locator('[data-test=search]').click();
+    await until(page, [ids.recent]);
+    expect(await page.locator('[data-test=calls-error]').count()).to.equal(0);
     expect(await missingKeys(page)).to.deep.equal([]);
     expect(errors).to.deep.equal([]);
   });
