@@ -1,19 +1,9 @@
 // Call records and their event timeline. Explicit column types everywhere so the same
 // entity maps to MariaDB/MySQL and to the embedded SQLite default.
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { CallOutcome } from './calls.outcomes.js';
 
-export const CALL_OUTCOMES = [
-  'completed', // Hotline finished the flow and hung up
-  'caller_hangup', // the caller hung up before the flow ended
-  'handed_back', // Hotline handed the call back to the dialplan fallback (shutdown, failure)
-  'handed_off', // the flow passed the call to a dialplan destination (queue, transfer)
-  'failed', // the call ended because of an error
-  // Calls of an attached PBX (source other than 'hotline'), built from its AMI events:
-  'answered', // an agent (queue) or a dialed party answered
-  'abandoned', // the caller hung up while waiting in a queue
-  'unanswered', // nobody answered (no queue answer, or the PBX never answered)
-] as const;
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+export { CALL_OUTCOMES, type CallOutcome } from './calls.outcomes.js';
 
 @Entity({ name: 'call_records' })
 @Index('idx_call_records_open', ['endedAt', 'startedAt'])

@@ -1,9 +1,26 @@
 import { z } from 'zod';
+import { CALL_OUTCOMES } from './calls.outcomes.js';
+
+/** A number as a PBX reports it (a caller may be "anonymous"): exact match. */
+const number = z.string().min(1).max(64);
+const name = (what: string) => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, `a ${what} name: letters, digits, _ and - (max 64)`);
 
 export const callListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-  caller: z.string().min(1).max(64).optional(),
+  /** Calls started at or after `from` and before `to` (ISO times or dates); `from` after `to` is 400 calls_range_inverted. */
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  caller: number.optional(),
+  /** The number the caller dialled (exact). */
+  called: number.optional(),
+  outcome: z.enum(CALL_OUTCOMES).optional(),
+  /** The queue the caller waited in. */
+  queue: name('queue').optional(),
+  /** The Hotline agent who answered. */
+  agentId: z.uuid().optional(),
+  /** The IVR flow the call ran. */
+  flow: name('flow').optional(),
   /** 'hotline' (Hotline's own Asterisk) or an attached PBX's name. */
   source: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a PBX name: hotline or an attached PBX').optional(),
 });

@@ -1,8 +1,8 @@
 // Call records: created when a call enters Hotline, updated at every step, finished when
 // it ends. The record is the persisted state a standby node resumes a call from.
 import { randomUUID } from 'node:crypto';
-import { IsNull, LessThan, type DataSource, type Repository } from 'typeorm';
-import { NotFoundError } from '../errors.js';
+import { And, IsNull, LessThan, MoreThanOrEqual, type DataSource, type FindOptionsWhere, type Repository } from 'typeorm';
+import { AppError, NotFoundError } from '../errors.js';
 import type { CallInfo } from '../pbx/ports.js';
 import { CallEvent, CallRecord, type CallOutcome } from './calls.entities.js';
 import { settled } from '../log-failure.js';
@@ -20,8 +20,38 @@ export const DIALPLAN_HANDLER = 'dialplan';
 export interface CallListQuery {
   limit: number;
   offset: number;
+  /** Started at or after `from`, before `to`. */
+  from?: Date;
+  to?: Date;
   caller?: string;
+  called?: string;
+  outcome?: CallOutcome;
+  queue?: string;
+  agentId?: string;
+  flow?: string;
   source?: string;
+}
+
+/** `from` after `to`: the search cannot match anything and is refused (400 calls_range_inverted). */
+export class CallRangeError extends AppError {
+  constructor() {
+    super(400, 'calls_range_inverted', 'invalid query: to: the range ends before it starts (from is after to)', [{ field: 'to', message: 'the range ends before it starts (from is after to)' }]);
+  }
+}
+
+function listWhere(q: CallListQuery): FindOptionsWhere<CallRecord> {
+  if (q.from && q.to && q.from > q.to) throw new CallRangeError();
+  const started = q.from && q.to ? And(MoreThanOrEqual(q.from), LessThan(q.to)) : q.from ? MoreThanOrEqual(q.from) : q.to ? LessThan(q.to) : undefined;
+  return {
+    ...(started ? { startedAt: started } : {}),
+    ...(q.caller ? { callerNumber: q.caller } : {}),
+    ...(q.called ? { calledNumber: q.called } : {}),
+    ...(q.outcome ? { outcome: q.outcome } : {}),
+    ...(q.queue ? { queue: q.queue } : {}),
+    ...(q.agentId ? { agentId: q.agentId } : {}),
+    ...(q.flow ? { flow: q.flow } : {}),
+    ...(q.source ? { source: q.source } : {}),
+  };
 }
 
 export class CallsService {
@@ -164,8 +194,8 @@ export class CallsService {
 
   async list(q: CallListQuery): Promise<{ items: CallRecord[]; total: number }> {
     const [items, total] = await this.records.findAndCount({
-      where: { ...(q.caller ? { callerNumber: q.caller } : {}), ...(q.source ? { source: q.source } : {}) },
-      order: { startedAt: 'DESC' },
+      where: listWhere(q),
+      order: { startedAt: 'DESC', id: 'ASC' },
       take: q.limit,
       skip: q.offset,
     });

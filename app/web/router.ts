@@ -12,6 +12,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/agent', name: 'agent', component: () => import('./pages/AgentDesk.vue'), meta: { roles: ['agent', 'supervisor', 'admin'] } },
   { path: '/supervisor', name: 'supervisor', component: () => import('./pages/Wallboard.vue'), meta: { roles: ['supervisor', 'admin', 'readonly'] } },
   { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
+  { path: '/calls', name: 'calls', component: () => import('./pages/CallsPage.vue'), meta: { roles: ['supervisor', 'admin', 'readonly'] } },
   { path: '/recordings', name: 'recordings', component: () => import('./pages/RecordingsPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
   { path: '/qa', name: 'qa', component: () => import('./pages/QaPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin'] } },
   { path: '/tickets', name: 'tickets', component: () => import('./pages/TicketsPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
