@@ -1,5 +1,5 @@
 // The knowledge base as its authors and reviewers use it (docs/api/kb.md): the /kb page.
-import { api } from './client';
+import { api, download, upload } from './client';
 import type { ArticleView, VersionView } from '@server/kb/kb.views';
 import type { CategoryNode } from '@server/kb/kb.categories';
 import type { DiffLine } from '@server/kb/kb.diff';
@@ -17,7 +17,13 @@ export interface ArticleFields { title: string; body: string; tags: string[]; fa
 
 const at = (id: string) => `/api/kb/articles/${id}`;
 
+/** A file of an article (PDF, PNG, JPEG or UTF-8 text). */
+export type KbFile = Article['attachments'][number];
+
 export const kbApi = {
+  attach: (id: string, file: File) => upload<KbFile>(`${at(id)}/attachments`, file, 'application/octet-stream', { filename: file.name }),
+  downloadFile: (id: string, f: KbFile) => download(`${at(id)}/attachments/${f.id}`, {}, f.filename),
+  removeFile: (id: string, f: KbFile) => api.del<void>(`${at(id)}/attachments/${f.id}`),
   categories: () => api.get<{ items: Category[] }>('/api/kb/categories'),
   createCategory: (name: string, parentId: string | null) => api.post<Category>('/api/kb/categories', { name, parentId }),
   renameCategory: (id: string, name: string) => api.patch<Category>(`/api/kb/categories/${id}`, { name }),

@@ -45,7 +45,7 @@ export interface ScreenPopData {
 }
 
 /** A published article as an agent reads it (the read counts a view). */
-export interface KbRead { id: string; title: string; body: string; tags: string[]; helpful: { yes: number; no: number; mine: boolean | null } }
+export interface KbRead { id: string; title: string; body: string; tags: string[]; helpful: { yes: number; no: number; mine: boolean | null }; attachments: Array<{ id: string; filename: string; contentType: string; sizeBytes: number; sha256: string; createdAt: string }> }
 
 export interface KbHit {
   id: string;

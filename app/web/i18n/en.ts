@@ -80,6 +80,11 @@ export default {
     },
   },
   kbPage: {
+    files: {
+      title: 'Files', none: 'No file yet', add: 'Add a file', kinds: 'PDF, PNG, JPEG or text', downloadOf: 'Download {file}', remove: 'Remove', removeOf: 'Remove {file}',
+      added: '{file} added', removed: '{file} removed', confirmRemove: 'Remove {file} from the article? Agents can no longer download it.',
+      wrongType: '{file} is not a PDF, PNG, JPEG or text file (its content decides, not its name).', tooLarge: '{file} is too large: at most {max}.',
+    },
     title: 'Knowledge base', newArticle: 'New article', empty: 'No article here yet', allStates: 'Every state', state: 'State', author: 'Author', updated: 'Changed', views: 'Views',
     status: { draft: 'Draft', in_review: 'In review', published: 'Published', archived: 'Archived' },
     fields: { title: 'Title', category: 'Category', tags: 'Tags', faq: 'FAQ', body: 'Text' },
@@ -99,6 +104,7 @@ export default {
     versions: 'Versions', version: 'Version', written: 'Written', review: 'Review', readByAgents: 'Agents read this', latest: 'Latest', compare: 'Compare', diffOf: 'v{from} → v{to}', fieldsChanged: 'also changed: {fields}',
     outcome: { approved: 'Approved', rejected: 'Sent back' },
     categories: {
+      none: 'No category yet',
       title: 'Categories', all: 'All articles', new: 'New category', newTop: 'New category', newUnder: 'New category under {parent}', name: 'Name', rename: 'Rename the category',
       renameShort: 'Rename', deleteShort: 'Delete', renameOf: 'Rename {name}', deleteOf: 'Delete {name}', delete: 'Delete the category', confirmDelete: 'Delete the category {name}?',
       created: 'Category {name} created', deleted: 'Category {name} deleted',

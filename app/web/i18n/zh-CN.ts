@@ -80,6 +80,11 @@ export default {
     },
   },
   kbPage: {
+    files: {
+      title: '附件', none: '暂无附件', add: '添加附件', kinds: 'PDF、PNG、JPEG 或文本', downloadOf: '下载 {file}', remove: '移除', removeOf: '移除 {file}',
+      added: '已添加 {file}', removed: '已移除 {file}', confirmRemove: '从文章中移除 {file}？坐席将无法再下载。',
+      wrongType: '{file} 不是 PDF、PNG、JPEG 或文本文件（按内容判断，而不是文件名）。', tooLarge: '{file} 太大：最大 {max}。',
+    },
     title: '知识库', newArticle: '新建文章', empty: '这里还没有文章', allStates: '全部状态', state: '状态', author: '作者', updated: '修改时间', views: '阅读数',
     status: { draft: '草稿', in_review: '审核中', published: '已发布', archived: '已归档' },
     fields: { title: '标题', category: '分类', tags: '标签', faq: '常见问题', body: '正文' },
@@ -99,6 +104,7 @@ export default {
     versions: '版本', version: '版本', written: '撰写时间', review: '审核', readByAgents: '坐席可见', latest: '最新', compare: '对比', diffOf: '第 {from} 版 → 第 {to} 版', fieldsChanged: '另有改动：{fields}',
     outcome: { approved: '已通过', rejected: '已退回' },
     categories: {
+      none: '暂无分类',
       title: '分类', all: '全部文章', new: '新建分类', newTop: '新建分类', newUnder: '在“{parent}”下新建分类', name: '名称', rename: '重命名分类',
       renameShort: '重命名', deleteShort: '删除', renameOf: '重命名 {name}', deleteOf: '删除 {name}', delete: '删除分类', confirmDelete: '删除分类“{name}”？',
       created: '已创建分类 {name}', deleted: '已删除分类 {name}',
