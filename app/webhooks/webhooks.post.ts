@@ -17,6 +17,8 @@ export interface Attempt {
   event: string;
   body: string;
   timeoutMs?: number;
+  /** Aborts the request (Hotline stopping): a failed attempt, retried later. */
+  stop?: AbortSignal;
 }
 
 export async function postDelivery(a: Attempt): Promise<AttemptOutcome> {
@@ -34,7 +36,7 @@ export async function postDelivery(a: Attempt): Promise<AttemptOutcome> {
       },
       body: a.body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: a.stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), a.stop]) : AbortSignal.timeout(timeoutMs),
     });
     const responseMs = Math.round(performance.now() - started);
     // The answer's body is not read (nor kept): cancelling frees the connection. A failure to
@@ -48,6 +50,7 @@ export async function postDelivery(a: Attempt): Promise<AttemptOutcome> {
     const redirect = res.status >= 300 && res.status < 400;
     return { ok, statusCode: res.status, responseMs, error: ok ? null : `HTTP ${res.status}${redirect ? ' (redirects are not followed)' : ''}` };
   } catch (err) {
+    if (a.stop?.aborted) return { ok: false, statusCode: null, responseMs: null, error: 'Hotline stopped while sending' };
     return { ok: false, statusCode: null, responseMs: null, error: attemptError(err, timeoutMs) };
   }
 }

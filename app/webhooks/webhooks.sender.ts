@@ -37,6 +37,8 @@ export class WebhookSender {
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
   private lastCleanup = 0;
+  /** Aborts the requests in flight when Hotline stops (each is then a failed attempt, retried by whichever node is active). */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly db: DataSource,
@@ -51,11 +53,12 @@ export class WebhookSender {
     this.timer.unref();
   }
 
-  /** Stops picking deliveries and waits for the pass and the requests in flight. */
+  /** Stops picking deliveries, aborts the requests in flight and waits until their outcome is recorded. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
+    this.stopping.abort();
     await this.pass;
     await Promise.all([...this.inFlight]);
   }
@@ -125,7 +128,7 @@ export class WebhookSender {
     if (!d) return; // deleted meanwhile (its endpoint was)
     const endpoint = await this.db.getRepository(WebhookEndpoint).findOne({ where: { id: d.endpointId } });
     if (!endpoint) return;
-    const outcome = await (this.o.post ?? postDelivery)({ url: endpoint.url, secret: endpoint.secret, deliveryId: d.id, event: d.event, body: d.payload, timeoutMs: this.o.timeoutMs });
+    const outcome = await (this.o.post ?? postDelivery)({ url: endpoint.url, secret: endpoint.secret, deliveryId: d.id, event: d.event, body: d.payload, timeoutMs: this.o.timeoutMs, stop: this.stopping.signal });
     const now = new Date();
     const common = { claimedUntil: null, lastStatusCode: outcome.statusCode, lastError: outcome.error?.slice(0, 500) ?? null, responseMs: outcome.responseMs };
     const next = outcome.ok ? null : afterFailedAttempt(attempts, now, this.o.delays ?? DEFAULT_RETRY_DELAYS_MS);

@@ -183,5 +183,18 @@ for (const kind of DB_KINDS) {
       const rotated = (await call('POST', `/webhooks/${hook.id}/secret`)).body.secret as string;
       expect(hotline.output()).to.not.include(hook.secret).and.not.include(rotated);
     });
+
+    it('stopping Hotline aborts a request in flight at once; the delivery stays pending for a later attempt', async () => {
+      receiver.answer = (path) => (path === '/hang' ? 0 : 200);
+      const hook = await create({ name: 'Hang', url: `${receiver.url}/hang`, events: ['call.ended'] });
+      const { deliveryId } = (await call('POST', `/webhooks/${hook.id}/test`)).body;
+      await waitUntil('the request at the receiver', () => (receiver.on('/hang').length ? true : undefined), 10_000);
+      const t0 = Date.now();
+      expect(await hotline.stop('SIGTERM')).to.equal(0);
+      expect(Date.now() - t0, 'no wait for the 10 s deadline').to.be.below(8000);
+      const [row] = await db.query<{ status: string; attempts: number; last_error: string }>('SELECT status, attempts, last_error FROM webhook_deliveries WHERE id = ?', [deliveryId]);
+      expect(row).to.deep.include({ status: 'pending', last_error: 'Hotline stopped while sending' });
+      expect(Number(row!.attempts)).to.equal(1);
+    });
   });
 }

@@ -14,7 +14,7 @@ export interface Receiver {
   url: string;
   port: number;
   received: Received[];
-  /** The status to answer the n-th (0-based) request to `path` with. */
+  /** The status to answer the n-th (0-based) request to `path` with (0: never answer). */
   answer: (path: string, n: number) => number;
   on(path: string): Received[];
   close(): Promise<void>;
@@ -48,7 +48,8 @@ export async function startReceiver(port = 0): Promise<Receiver> {
       const path = req.url ?? '/';
       const n = received.filter((x) => x.path === path).length;
       received.push({ path, headers: req.headers, raw, body });
-      res.writeHead(r.answer(path, n), { 'content-type': 'text/plain' }).end('ok');
+      const status = r.answer(path, n);
+      if (status) res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
     });
   });
   await new Promise<void>((resolve, reject) => {
