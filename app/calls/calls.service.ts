@@ -31,7 +31,7 @@ export class CallsService {
   /** Answer times waiting for the record's next update, by call id. */
   private readonly unwrittenAnswers = new Map<string, Date>();
   /** Told the id of each record this node ended (after the write): must be cheap, must not throw. */
-  private readonly endedListeners: Array<(id: string) => void> = [];
+  private readonly endedListeners: Array<(id: string, at: Date) => void> = [];
 
   constructor(
     db: DataSource,
@@ -137,16 +137,16 @@ export class CallsService {
       { id: record.id },
       { ...this.answerOf(record.id), endedAt: at, outcome, hangupCause: cause?.slice(0, 64) ?? null, durationMs: Math.max(0, at.getTime() - record.startedAt.getTime()), currentStep: null },
     );
-    this.ended(record.id);
+    this.ended(record.id, at);
   }
 
-  /** Calls `fn` with the id of every record this node ends, once it is written (webhooks' call.ended). */
-  onEnded(fn: (id: string) => void): void {
+  /** Calls `fn` with the id and end time of every record this node ends, once it is written (webhooks' call.ended). */
+  onEnded(fn: (id: string, at: Date) => void): void {
     this.endedListeners.push(fn);
   }
 
-  private ended(id: string): void {
-    for (const fn of this.endedListeners) fn(id);
+  private ended(id: string, at: Date): void {
+    for (const fn of this.endedListeners) fn(id, at);
   }
 
   /** Open records of Hotline's own calls that started before `before`, oldest first (the orphan sweep). */
@@ -162,7 +162,7 @@ export class CallsService {
     );
     if (!r.affected) return false;
     this.addEvent(record.id, 'ended', { outcome, cause }, at);
-    this.ended(record.id);
+    this.ended(record.id, at);
     return true;
   }
 

@@ -22,7 +22,7 @@ export interface WebhooksDeps {
   /** The live feed and how to tell the events another node relayed. */
   live?: { hub: LiveHub; wasRelayed: (e: LiveEvent) => boolean };
   /** Ended call records: a listener registration and the record's JSON. */
-  calls?: { onEnded(fn: (id: string) => void): void; recordJson(id: string): Promise<{ endedAt: Date | null } | null> };
+  calls?: { onEnded(fn: (id: string, at: Date) => void): void; recordJson(id: string): Promise<{ endedAt: Date | null } | null> };
   /** Ticket changes: a listener registration and the ticket's view. */
   tickets?: TicketReads & { onChange(fn: TicketListener): void };
 }

@@ -27,9 +27,8 @@ export function liveSource(webhooks: WebhooksService, o: { isActive: () => boole
  * cache look-up when no endpoint wants the event: no query.
  */
 export function callEndedSource(webhooks: WebhooksService, recordJson: (id: string) => Promise<{ endedAt: Date | null } | null>) {
-  return (id: string): void => {
+  return (id: string, at: Date): void => {
     if (!webhooks.mayWant('call.ended')) return;
-    const at = new Date();
     void webhooks.enqueue('call.ended', at, async () => (await recordJson(id)) ?? undefined);
   };
 }

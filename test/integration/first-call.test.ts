@@ -80,6 +80,7 @@ for (const kind of DB_KINDS) {
       const [got] = await waitUntil('the call.ended webhook', () => (ended().length ? ended() : undefined), 10_000);
       expect(got!.body.data).to.include({ id: row.id, outcome: 'completed', callerNumber: caller, calledNumber: '5000', digits: '1' });
       expect(got!.body.data).to.not.have.property('events');
+      expect(got!.body.at, 'at: when the call ended').to.equal(got!.body.data.endedAt);
       expect(signedBy(hookSecret, got!)).to.equal(true);
       expect(ended()).to.have.length(1);
     });
