@@ -59,13 +59,15 @@ for (const kind of DB_KINDS) {
 
     it('a delivery left sending by a dead node is sent once its claim expires, by the other', async () => {
       const service = new WebhooksService(one, { log });
-      const hook = await service.create({ name: 'Orphan', url: `${receiver.url}/orphan`, events: ['agent.state'] });
+      // Disabled while the test sets the row up (the senders, still polling, skip disabled endpoints).
+      const hook = await service.create({ name: 'Orphan', url: `${receiver.url}/orphan`, events: ['agent.state'], enabled: false });
       const { deliveryId } = await service.test(hook.id);
       // As a node that claimed it and died: sending, attempt 1, claim until 1 s from now.
       await db.exec("UPDATE webhook_deliveries SET status = 'sending', attempts = 1, claimed_until = ? WHERE id = ?", [
         kind === 'sqlite' ? new Date(Date.now() + 1000).toISOString().replace('T', ' ').replace('Z', '') : new Date(Date.now() + 1000),
         deliveryId,
       ]);
+      await service.update(hook.id, { enabled: true });
       const got = await waitUntil('the orphan delivered', () => (receiver.on('/orphan').length ? receiver.on('/orphan') : undefined), 10_000, 50);
       expect(got).to.have.length(1);
       const d = await waitUntil('recorded', async () => {
