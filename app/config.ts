@@ -59,6 +59,12 @@ const schema = z.object({
   HOTLINE_RECORDINGS_KEY_FILE: z.string().min(1).default('./data/recordings.keys'),
   HOTLINE_RECORDINGS_PURGE_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM').default('02:30'),
   HOTLINE_SCHEDULER_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Outgoing webhooks: the waits between attempts in ms (one value for every retry, or 7 comma-separated); default 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h. For tests and drills. */
+  HOTLINE_WEBHOOK_RETRY_MS: z
+    .string()
+    .regex(/^\d{1,9}(,\d{1,9}){6}$|^\d{1,9}$/, 'one wait in ms, or 7 comma-separated waits in ms')
+    .refine((v) => v.split(',').every((x) => Number(x) >= 100), 'each wait must be at least 100 ms')
+    .optional(),
   /** Scheduled report e-mail: the SMTP server (none: schedules can be saved, runs fail with "no SMTP server configured"). */
   HOTLINE_SMTP_HOST: z.string().regex(/^[A-Za-z0-9.:_-]{1,253}$/, 'a host name or IP address').optional(),
   HOTLINE_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
@@ -211,6 +217,8 @@ export interface Config {
   };
   /** Persisted timed jobs: a job `running` longer than the lease belongs to a dead node. */
   scheduler: { leaseMs: number };
+  /** Outgoing webhooks: the retry waits (empty: the contract's 10 s … 3 h). */
+  webhooks: { retryMs: number[] };
   /** Scheduled report e-mail. */
   reportMail: { smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string }; from: string; attempts: number; retryMs: number };
   ha: { enabled: boolean; lockName: string; checkMs: number };
@@ -329,6 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tickets: { maxAttachmentBytes: e.HOTLINE_TICKET_ATTACHMENT_MAX_BYTES },
     recordings: { dir: e.HOTLINE_RECORDINGS_DIR, spoolDir: e.HOTLINE_RECORDINGS_SPOOL_DIR, asteriskSpoolDir: e.HOTLINE_RECORDINGS_ASTERISK_SPOOL_DIR ?? e.HOTLINE_RECORDINGS_SPOOL_DIR, keyFile: e.HOTLINE_RECORDINGS_KEY_FILE, purgeAt: e.HOTLINE_RECORDINGS_PURGE_AT },
     scheduler: { leaseMs: e.HOTLINE_SCHEDULER_LEASE_SECONDS * 1000 },
+    webhooks: { retryMs: e.HOTLINE_WEBHOOK_RETRY_MS ? e.HOTLINE_WEBHOOK_RETRY_MS.split(',').map(Number) : [] },
     reportMail: {
       ...(e.HOTLINE_SMTP_HOST ? { smtp: { host: e.HOTLINE_SMTP_HOST, port: e.HOTLINE_SMTP_PORT, secure: e.HOTLINE_SMTP_SECURE, user: e.HOTLINE_SMTP_USER, password: e.HOTLINE_SMTP_PASSWORD } } : {}),
       from: e.HOTLINE_SMTP_FROM,

@@ -36,7 +36,7 @@ import { createReportsModule } from './reports/index.js';
 import { attachLiveFeed } from './acd/acd.ws.js';
 import { startScreenPops } from './acd/screen-pop.js';
 import { startReminderNotices } from './acd/reminder-notices.js';
-import { startLiveRelay } from './acd/live-relay.js';
+import { startLiveRelay, wasRelayed } from './acd/live-relay.js';
 import { membershipsOf } from './acd/asterisk-config.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule, ticketsOpenedFromCalls } from './tickets/index.js';
@@ -47,6 +47,8 @@ import { createQaModule } from './qa/index.js';
 import { stasisSink } from './acd/callback-stasis.js';
 import { createFaxModule } from './fax/index.js';
 import { faxReturnSink } from './fax/fax.stasis.js';
+import { createWebhooksModule, type WebhooksModule } from './webhooks/index.js';
+import { callRecordJson } from './calls/calls.http.js';
 import { firstAdminPasswordFile, pbxConnected, settledLinks, startBlock } from './start-block.js';
 
 const VERSION = '0.1.0';
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
   let scheduler: Scheduler | undefined;
   let recording: RecordingModule | undefined;
   let fax: ReturnType<typeof createFaxModule> | undefined;
+  let webhooks: WebhooksModule | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
     await recording?.service.stop();
     await fax?.collector.stop();
     await fax?.sender.stop();
+    await webhooks?.stop();
     await elector.stop();
     await pbx.stop();
     await attached?.stop();
@@ -280,7 +284,19 @@ async function main(): Promise<void> {
     log,
     routes: routes(),
   });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router);
+  // Outgoing webhooks: queued from the live feed (active node), ended calls and ticket changes; sent by the active node.
+  const callsService = calls.service;
+  webhooks = createWebhooksModule({
+    db: db.source,
+    isActive: () => elector.role === 'active',
+    log,
+    routes: routes(),
+    retryMs: config.webhooks.retryMs,
+    live: { hub: acd.live, wasRelayed },
+    calls: { onEnded: (fn) => callsService.onEnded(fn), recordJson: async (id) => { const r = await callsService.record(id); return r && callRecordJson(r); } },
+    tickets: { onChange: (fn) => tickets.service.onChange(fn), get: (ref) => tickets.service.get(ref) },
+  });
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router, webhooks.router);
   if (attach) api.use(attach.router);
   api.use(reports.router);
   const pops = startScreenPops(acd.live, {
@@ -330,6 +346,7 @@ async function main(): Promise<void> {
   recording.service.start();
   fax.collector.start();
   fax.sender.start();
+  webhooks.start();
   // The start block: console, first admin, which Asterisk (or how to start one). Waits at most
   // a few seconds for the Asterisk to answer; it never holds up calls or the API.
   const pbxUp = (l: ReturnType<typeof pbx.links>) => !config.ownPbx || pbxConnected(l, elector.role);

@@ -9,6 +9,14 @@ import type { Logger } from '../logger.js';
 import type { LiveEvent, LiveHub } from './acd.live.js';
 import { LiveEventRow } from './live-relay.entities.js';
 
+/** Events a relay published on this node (the active node's, read from the database). */
+const relayedEvents = new WeakSet<LiveEvent>();
+
+/** Whether `e` came from the active node through the relay (not from this node): it must not be acted on twice. */
+export function wasRelayed(e: LiveEvent): boolean {
+  return relayedEvents.has(e);
+}
+
 export interface LiveRelayOptions {
   pollMs?: number;
   keepMs?: number;
@@ -18,7 +26,7 @@ export function startLiveRelay(db: DataSource, hub: LiveHub, isActive: () => boo
   const pollMs = opts.pollMs ?? 200;
   const keepMs = opts.keepMs ?? 10 * 60_000;
   const repo = db.getRepository(LiveEventRow);
-  const relayed = new WeakSet<LiveEvent>();
+  const relayed = relayedEvents;
   let pending: LiveEvent[] = [];
   let lastId: number | undefined;
   let lastCleanup = Date.now();

@@ -5,7 +5,8 @@ import type { CallEvent, CallRecord } from './calls.entities.js';
 import { callIdParams, callListQuery } from './calls.schemas.js';
 import type { CallsService } from './calls.service.js';
 
-const toJson = (r: CallRecord) => ({
+/** A call record as GET /api/calls/:id shows it (without its events and tickets). */
+export const callRecordJson = (r: CallRecord) => ({
   id: r.id,
   channelId: r.channelId,
   callerNumber: r.callerNumber,
@@ -51,11 +52,11 @@ export function callsRoutes(router: SecureRouter, calls: CallsService, ticketsOf
   router.get('/calls', { ...READ, query: callListQuery }, async (req, res) => {
     const q = input(req, 'query', callListQuery);
     const { items, total } = await calls.list(q);
-    res.json({ items: items.map(toJson), total, limit: q.limit, offset: q.offset });
+    res.json({ items: items.map(callRecordJson), total, limit: q.limit, offset: q.offset });
   });
   router.get('/calls/:id', { ...READ, params: callIdParams }, async (req, res) => {
     const { id } = input(req, 'path', callIdParams);
     const { record, events } = await calls.get(id);
-    res.json({ ...toJson(record), tickets: await ticketsOfCall(record.id), events: events.map(eventJson) });
+    res.json({ ...callRecordJson(record), tickets: await ticketsOfCall(record.id), events: events.map(eventJson) });
   });
 }

@@ -60,6 +60,8 @@ export class CallsService {
   private readonly writer: EventWriter;
   /** Answer times waiting for the record's next update, by call id. */
   private readonly unwrittenAnswers = new Map<string, Date>();
+  /** Told the id of each record this node ended (after the write): must be cheap, must not throw. */
+  private readonly endedListeners: Array<(id: string, at: Date) => void> = [];
 
   constructor(
     db: DataSource,
@@ -165,6 +167,16 @@ export class CallsService {
       { id: record.id },
       { ...this.answerOf(record.id), endedAt: at, outcome, hangupCause: cause?.slice(0, 64) ?? null, durationMs: Math.max(0, at.getTime() - record.startedAt.getTime()), currentStep: null },
     );
+    this.ended(record.id, at);
+  }
+
+  /** Calls `fn` with the id and end time of every record this node ends, once it is written (webhooks' call.ended). */
+  onEnded(fn: (id: string, at: Date) => void): void {
+    this.endedListeners.push(fn);
+  }
+
+  private ended(id: string, at: Date): void {
+    for (const fn of this.endedListeners) fn(id, at);
   }
 
   /** Open records of Hotline's own calls that started before `before`, oldest first (the orphan sweep). */
@@ -180,6 +192,7 @@ export class CallsService {
     );
     if (!r.affected) return false;
     this.addEvent(record.id, 'ended', { outcome, cause }, at);
+    this.ended(record.id, at);
     return true;
   }
 
@@ -245,6 +258,11 @@ export class CallsService {
   async setDisposition(id: string, d: { agentId: string; code: string; note: string }): Promise<void> {
     await this.records.update({ id }, { disposition: d.code, dispositionNote: d.note || null });
     this.addEvent(id, 'disposition', { agentId: d.agentId, code: d.code, ...(d.note ? { note: d.note } : {}) });
+  }
+
+  /** The record alone (no timeline), or null. */
+  record(id: string): Promise<CallRecord | null> {
+    return this.records.findOne({ where: { id } });
   }
 
   async get(id: string): Promise<{ record: CallRecord; events: CallEvent[] }> {

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { Ticket } from './tickets.entities.js';
 import { MergeNotAllowedError, TicketMergedError, UnknownReferenceError } from './tickets.errors.js';
 import type { TicketsService } from './tickets.service.js';
-import { recordHistory } from './tickets.view.js';
+import { recordHistory, type Change } from './tickets.view.js';
 import { NotFoundError } from '../errors.js';
 
 export async function mergeTickets(tickets: TicketsService, targetRef: string, duplicateRef: string, actor: string) {
@@ -27,7 +27,11 @@ export async function mergeTickets(tickets: TicketsService, targetRef: string, d
     ]);
     await m.update(Ticket, { id: target.id }, { updatedAt: now });
     await recordHistory(m, target.id, actor, now, [['merged', null, dup.number]]);
-    return tickets.view(await tickets.find(target.id, m), m);
+    const dupChanges: Change[] = [['merged_into', null, target.number], ...(dup.status === 'closed' ? [] : [['status', dup.status, 'closed'] as Change])];
+    return { view: await tickets.view(await tickets.find(target.id, m), m), dup: { id: dup.id, number: dup.number, changes: dupChanges }, now };
   });
-  return tickets.named(merged);
+  const view = await tickets.named(merged.view);
+  tickets.notify({ type: 'updated', ticketId: merged.dup.id, changes: merged.dup.changes, actor, at: merged.now });
+  tickets.notify({ type: 'updated', ticketId: view.id, ticket: view, changes: [['merged', null, merged.dup.number]], actor, at: merged.now });
+  return view;
 }

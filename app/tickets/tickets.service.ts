@@ -34,13 +34,42 @@ export interface TicketsDeps {
   log: Logger;
 }
 
+/**
+ * What happened to a ticket, for listeners outside the module (webhooks), told after the
+ * change committed. `ticket` is the view when it is at hand; otherwise read it with get(ticketId).
+ */
+export type TicketChangeEvent =
+  | { type: 'created'; ticketId: string; ticket: TicketView; actor: string; at: Date }
+  | { type: 'updated'; ticketId: string; ticket?: TicketView; changes: Change[]; actor: string; at: Date }
+  | { type: 'commented'; ticketId: string; comment: ReturnType<typeof commentView>; actor: string; at: Date };
+export type TicketListener = (e: TicketChangeEvent) => void;
+
 export class TicketsService {
   readonly sla: TicketSla;
   private readonly db: DataSource;
+  private readonly listeners: TicketListener[] = [];
 
   constructor(private readonly deps: TicketsDeps) {
     this.db = deps.db;
     this.sla = new TicketSla(deps.db, deps.scheduler, deps.log);
+  }
+
+  // ---- listeners -------------------------------------------------------------------------
+
+  /** Calls `fn` after each committed create, change (merge included) and comment. */
+  onChange(fn: TicketListener): void {
+    this.listeners.push(fn);
+  }
+
+  /** Tells the listeners (a listener that throws is logged, never fails the request). */
+  notify(e: TicketChangeEvent): void {
+    for (const fn of this.listeners) {
+      try {
+        fn(e);
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message, ticket: e.ticketId, change: e.type }, 'a ticket change listener failed');
+      }
+    }
   }
 
   // ---- references ------------------------------------------------------------------------
@@ -93,6 +122,7 @@ export class TicketsService {
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message, ticket: ticket.number }, 'ticket created; its customer timeline entry was not written');
     }
+    this.notify({ type: 'created', ticketId: ticket.id, ticket, actor, at: new Date(ticket.createdAt) });
     return ticket;
   }
 
@@ -143,11 +173,12 @@ export class TicketsService {
   async update(ref: string, patch: UpdateTicketInput, actor: string): Promise<TicketView> {
     if (patch.callId) await this.exists('call', patch.callId, (id) => this.deps.calls.get(id));
     if (patch.assigneeId) await this.checkAssignee(patch.assigneeId);
-    return this.named(await this.db.transaction(async (m) => {
+    let changes: Change[] = [];
+    const view = await this.named(await this.db.transaction(async (m) => {
+      changes = [];
       const t = await this.find(ref, m, true);
       if (t.mergedIntoId) throw new TicketMergedError(t.number, (await this.find(t.mergedIntoId, m)).number);
       const now = new Date();
-      const changes: Change[] = [];
       const set = <K extends keyof Ticket>(field: K, value: Ticket[K], name = String(field)) => {
         const old = t[field];
         const same = old instanceof Date && value instanceof Date ? old.getTime() === value.getTime() : old === value;
@@ -174,6 +205,8 @@ export class TicketsService {
       await recordHistory(m, t.id, actor, now, changes);
       return this.view(t, m);
     }));
+    if (changes.length) this.notify({ type: 'updated', ticketId: view.id, ticket: view, changes, actor, at: new Date(view.updatedAt) });
+    return view;
   }
 
   private async applyStatus(m: EntityManager, t: Ticket, to: TicketStatus, now: Date, set: <K extends keyof Ticket>(f: K, v: Ticket[K]) => void): Promise<void> {
@@ -233,9 +266,11 @@ export class TicketsService {
       t.updatedAt = now;
       await m.save(Ticket, t);
       await recordHistory(m, t.id, actor, now, changes);
-      return { row: c, number: t.number };
+      return { row: c, number: t.number, ticketId: t.id };
     });
-    return commentView(made.row, made.number, await this.deps.people.namesByUsernames([made.row.author]));
+    const comment = commentView(made.row, made.number, await this.deps.people.namesByUsernames([made.row.author]));
+    this.notify({ type: 'commented', ticketId: made.ticketId, comment, actor, at: made.row.createdAt });
+    return comment;
   }
 
   // ---- reads -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/h
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { assertCallsSucceeded, runSipp } from '../support/sipp.js';
 import { api } from '../support/api.js';
+import { signedBy, startReceiver, type Receiver } from '../support/webhook-receiver.js';
 
 interface CallRow {
   id: string;
@@ -41,15 +42,23 @@ for (const kind of DB_KINDS) {
     this.timeout(120_000);
     let db: TestDb;
     let hotline: HotlineProcess;
+    let receiver: Receiver;
+    let hookSecret: string;
 
     before(async () => {
       ensurePbx();
       db = await createTestDb(kind);
+      receiver = await startReceiver();
       hotline = await startHotline(db.env);
+      // An integrator's endpoint for call.ended, registered before the first call.
+      const hook = await api(hotline.url, 'POST', '/api/webhooks', { name: 'Calls', url: `${receiver.url}/calls`, events: ['call.ended'] });
+      expect(hook.status, JSON.stringify(hook.body)).to.equal(201);
+      hookSecret = hook.body.secret;
     });
     afterEach(() => hangupAll());
     after(async () => {
       await stopAllHotlines();
+      await receiver?.close();
       await db?.drop();
     });
 
@@ -66,6 +75,14 @@ for (const kind of DB_KINDS) {
       expect(Number(row.duration_ms)).to.be.greaterThan(2500);
       expect(JSON.parse(row.ivr_path).map((p: { step: string }) => p.step)).to.deep.equal(['welcome', 'thanks']);
       expect(await promptsHeard(hotline, row.id)).to.deep.equal(['hello-world', 'auth-thankyou']);
+      // The webhook: exactly one signed call.ended for this record, with its outcome.
+      const ended = () => receiver.on('/calls').filter((g) => g.body?.event === 'call.ended' && g.body.data?.id === row.id);
+      const [got] = await waitUntil('the call.ended webhook', () => (ended().length ? ended() : undefined), 10_000);
+      expect(got!.body.data).to.include({ id: row.id, outcome: 'completed', callerNumber: caller, calledNumber: '5000', digits: '1' });
+      expect(got!.body.data).to.not.have.property('events');
+      expect(got!.body.at, 'at: when the call ended').to.equal(got!.body.data.endedAt);
+      expect(signedBy(hookSecret, got!)).to.equal(true);
+      expect(ended()).to.have.length(1);
     });
 
     it('digit 2 pressed during the prompt (barge-in): a different reply, a different path', async () => {
