@@ -14,13 +14,14 @@ export interface AdminLab {
   open(locale: 'zh-CN' | 'en'): Promise<ConsolePage>;
 }
 
-export function adminLab(): AdminLab {
+/** `env`: more settings for the lab's Hotline (e.g. a shorter retry schedule). */
+export function adminLab(env: Record<string, string> = {}): AdminLab {
   let db: TestDb | undefined;
   let base = '';
   const pages: ConsolePage[] = [];
   before(async () => {
     db = await createTestDb('sqlite');
-    base = (await startHotlineWithoutPbx(db.env)).url;
+    base = (await startHotlineWithoutPbx({ ...db.env, ...env })).url;
   });
   afterEach(async () => {
     for (const p of pages.splice(0)) await p.close();

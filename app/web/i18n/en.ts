@@ -112,7 +112,7 @@ export default {
   },
   admin: {
     title: 'Administration',
-    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', routing: 'Routing', ivr: 'IVR flows', prompts: 'Prompts', data: 'Import / export', audit: 'Audit log' },
+    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', routing: 'Routing', ivr: 'IVR flows', prompts: 'Prompts', data: 'Import / export', webhooks: 'Webhooks', audit: 'Audit log' },
     users: {
       filter: 'Find by name, team or e-mail',
       new: 'New user',
@@ -331,6 +331,27 @@ export default {
         copied: 'v{version} copied into the editor: save it to make it the draft', confirmRollback: 'New calls to {flow} get v{version} again; calls in progress are not changed. Roll back?', rolledBack: '{flow}: new calls get v{version}',
         status: { draft: 'Draft', published: 'Published', superseded: 'Earlier' },
       },
+    },
+    webhooks: {
+      intro: 'Hotline POSTs signed JSON to these addresses when something happens: a call ends, a caller moves through a queue, an agent changes state, a fax arrives, a ticket changes. A receiver that does not answer 2xx within 10 s is tried again (after 10 s, 30 s, 2 min … up to 8 times). Each request carries the event, a delivery id (the same on every retry) and an HMAC-SHA256 signature made with the endpoint\'s secret.',
+      new: 'New webhook', newTitle: 'New webhook', editTitle: 'Webhook {name}', edit: 'Edit', refresh: 'Refresh', empty: 'No webhook yet',
+      name: 'Name', url: 'URL (http or https)', events: 'Events', enabled: 'On', enabledOf: 'Webhook {name} on', secret: 'Secret',
+      deliveries: 'Deliveries', test: 'Send test', rotate: 'New secret', delete: 'Delete',
+      saved: 'Webhook {name} saved', turnedOn: 'Webhook {name} is on', turnedOff: 'Webhook {name} is off: nothing is sent to it', testSent: 'Test sent to {name}: see its deliveries',
+      deleted: 'Webhook {name} deleted', confirmDelete: 'Delete the webhook {name}? Its deliveries, sent or waiting, are deleted with it.',
+      confirmRotate: 'Make a new secret for {name}? From now on requests are signed with the new one only: put it into the receiver.',
+      secretTitle: 'The secret of {name}', secretOnce: 'Copy it now: it is shown only this once. The receiver checks each request\'s signature with it.', copy: 'Copy', copied: 'Copied', secretDone: 'Done',
+      failedCount: '{n} failed', pendingCount: '{n} waiting', lastDelivered: 'Last delivered {at}', neverDelivered: 'Nothing delivered yet',
+      deliveriesOf: 'Deliveries of {name}', allStatuses: 'Every status', status: 'Status', created: 'Created', event: 'Event', attempts: 'Attempts', answer: 'Last answer', nextOrDone: 'Next try / done',
+      httpAnswer: 'HTTP {code} in {ms} ms', gaveUp: 'Gave up', retry: 'Retry', retried: '{event} will be sent again now', noDeliveries: 'Nothing sent yet',
+      statuses: { pending: 'Waiting', sending: 'Sending', delivered: 'Delivered', failed: 'Failed' },
+      eventText: {
+        call_ended: 'a call ended (its record: caller, IVR path, queue, agent, outcome)', queue_caller: 'a caller joined, was answered in, abandoned or left a queue',
+        agent_state: 'an agent became ready, busy, on break, in wrap-up or logged out', queue_callback: 'a callback was booked, dialled, done or given up',
+        fax_received: 'a fax arrived', ticket_created: 'a ticket was opened', ticket_updated: 'a ticket\'s status, priority, assignee or fields changed', ticket_commented: 'a ticket got a comment',
+      },
+      problems: { name: 'Give it a name (at most 64 characters).', url: 'Enter a full http:// or https:// address.', events: 'Choose at least one event.' },
+      refused: { webhook_not_found: 'This webhook no longer exists: the list is read again.', webhook_delivery_delivered: 'This delivery was already delivered.' },
     },
     prompts: {
       intro: 'The prompt library: IVR flows play these by name (a node\'s prompt "from the library"). Recordings are converted to 8 kHz mono for Asterisk; spoken text is synthesized once and reused.',

@@ -112,7 +112,7 @@ export default {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户', agents: '坐席', queues: '队列', routing: '路由规则', ivr: 'IVR 流程', prompts: '提示音', data: '导入导出', audit: '审计日志' },
+    tabs: { users: '用户', agents: '坐席', queues: '队列', routing: '路由规则', ivr: 'IVR 流程', prompts: '提示音', data: '导入导出', webhooks: 'Webhook', audit: '审计日志' },
     users: {
       filter: '按姓名、团队或邮箱查找',
       new: '新建用户',
@@ -331,6 +331,27 @@ export default {
         copied: 'v{version} 已复制到编辑器：保存后成为草稿', confirmRollback: '{flow} 的新来电将再次使用 v{version}；进行中的通话不受影响。确定回滚？', rolledBack: '{flow}：新来电使用 v{version}',
         status: { draft: '草稿', published: '已发布', superseded: '旧版本' },
       },
+    },
+    webhooks: {
+      intro: '发生以下事情时，Hotline 会向这些地址 POST 带签名的 JSON：通话结束、来电进出队列、坐席状态变化、收到传真、工单变化。接收方 10 秒内未返回 2xx 时会重试（10 秒、30 秒、2 分钟……最多 8 次）。每个请求都带有事件名、投递 ID（重试时不变）以及用该地址密钥生成的 HMAC-SHA256 签名。',
+      new: '新建 Webhook', newTitle: '新建 Webhook', editTitle: 'Webhook {name}', edit: '编辑', refresh: '刷新', empty: '还没有 Webhook',
+      name: '名称', url: 'URL（http 或 https）', events: '事件', enabled: '启用', enabledOf: '启用 Webhook {name}', secret: '密钥',
+      deliveries: '投递记录', test: '发送测试', rotate: '更换密钥', delete: '删除',
+      saved: 'Webhook {name} 已保存', turnedOn: 'Webhook {name} 已启用', turnedOff: 'Webhook {name} 已停用：不再向其发送', testSent: '已向 {name} 发送测试：请查看投递记录',
+      deleted: 'Webhook {name} 已删除', confirmDelete: '删除 Webhook {name}？其投递记录（已发送和待发送的）将一并删除。',
+      confirmRotate: '为 {name} 生成新密钥？此后请求只用新密钥签名：请同步更新接收方。',
+      secretTitle: '{name} 的密钥', secretOnce: '请立即复制：密钥只显示这一次。接收方用它校验每个请求的签名。', copy: '复制', copied: '已复制', secretDone: '完成',
+      failedCount: '{n} 条失败', pendingCount: '{n} 条待发送', lastDelivered: '最近送达 {at}', neverDelivered: '尚无送达',
+      deliveriesOf: '{name} 的投递记录', allStatuses: '全部状态', status: '状态', created: '创建时间', event: '事件', attempts: '尝试次数', answer: '最近应答', nextOrDone: '下次重试 / 完成',
+      httpAnswer: 'HTTP {code}，{ms} 毫秒', gaveUp: '已放弃', retry: '重试', retried: '{event} 将立即重新发送', noDeliveries: '尚未发送任何内容',
+      statuses: { pending: '待发送', sending: '发送中', delivered: '已送达', failed: '失败' },
+      eventText: {
+        call_ended: '通话结束（通话记录：主叫、IVR 路径、队列、坐席、结果）', queue_caller: '来电进入队列、被接听、放弃或离开队列',
+        agent_state: '坐席变为就绪、通话中、小休、话后处理或签出', queue_callback: '回呼已预约、外呼中、完成或放弃',
+        fax_received: '收到传真', ticket_created: '新建工单', ticket_updated: '工单的状态、优先级、处理人或字段变化', ticket_commented: '工单有新评论',
+      },
+      problems: { name: '请填写名称（最多 64 个字符）。', url: '请输入完整的 http:// 或 https:// 地址。', events: '请至少选择一个事件。' },
+      refused: { webhook_not_found: '该 Webhook 已不存在：列表已重新读取。', webhook_delivery_delivered: '该投递已送达。' },
     },
     prompts: {
       intro: '提示音库：IVR 流程按名称播放这些提示音（节点的提示音“来自提示音库”）。录音会转换为 Asterisk 使用的 8 kHz 单声道；文字转语音只合成一次并重复使用。',
