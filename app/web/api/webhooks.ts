@@ -2,15 +2,15 @@
 import { api } from './client';
 
 /** The events an endpoint can ask for, in the order the form lists them (`ping` comes only from "Send test"). */
-export const WEBHOOK_EVENTS = ['call.ended', 'queue.caller', 'agent.state', 'queue.callback', 'fax.received', 'ticket.created', 'ticket.updated', 'ticket.commented'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export { WEBHOOK_EVENTS, type WebhookEvent } from '@server/webhooks/webhooks.events';
 
 export interface Webhook {
   id: string; name: string; url: string; events: string[]; enabled: boolean; secretHint: string;
   createdAt: string; updatedAt: string;
   stats?: { pending: number; failed: number; lastDeliveredAt: string | null };
 }
-export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
+export type { DeliveryStatus } from '@server/webhooks/webhooks.events';
+import type { DeliveryStatus } from '@server/webhooks/webhooks.events';
 export interface Delivery {
   id: string; event: string; status: DeliveryStatus; attempts: number; nextAttemptAt: string | null;
   lastStatusCode: number | null; lastError: string | null; responseMs: number | null; createdAt: string; deliveredAt: string | null;

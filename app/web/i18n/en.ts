@@ -112,7 +112,7 @@ export default {
   },
   admin: {
     title: 'Administration',
-    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', routing: 'Routing', ivr: 'IVR flows', prompts: 'Prompts', data: 'Import / export', webhooks: 'Webhooks', audit: 'Audit log' },
+    tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', routing: 'Routing', ivr: 'IVR flows', prompts: 'Prompts', data: 'Import / export', webhooks: 'Webhooks', audit: 'Audit log', system: 'System' },
     users: {
       filter: 'Find by name, team or e-mail',
       new: 'New user',
@@ -331,6 +331,14 @@ export default {
         copied: 'v{version} copied into the editor: save it to make it the draft', confirmRollback: 'New calls to {flow} get v{version} again; calls in progress are not changed. Roll back?', rolledBack: '{flow}: new calls get v{version}',
         status: { draft: 'Draft', published: 'Published', superseded: 'Earlier' },
       },
+    },
+    system: {
+      intro: 'This node as it reports itself, read again every 5 seconds. In a hot-standby pair the console may be connected to either node: the active one drives calls, the standby takes over if it stops.',
+      overall: { ok: 'Working', degraded: 'Degraded: a link is down', down: 'Down: no database' },
+      node: 'Node {node} · version {version}', role: { active: 'Active (drives calls) since {since}', standby: 'Standby (takes over if the active node stops) since {since}' },
+      calls: 'Calls in progress: {n}', link: 'Link', state: 'State', since: 'Since', detail: 'What went wrong',
+      links: { db: 'Database', ari: 'Asterisk ARI (calls)', ami: 'Asterisk AMI (queues, events)', sipFront: 'SIP front (admission)', attach: 'Attached PBX {name}' },
+      linkState: { up: 'Up', down: 'Down', disabled: 'Not used' },
     },
     webhooks: {
       intro: 'Hotline POSTs signed JSON to these addresses when something happens: a call ends, a caller moves through a queue, an agent changes state, a fax arrives, a ticket changes. A receiver that does not answer 2xx within 10 s is tried again (after 10 s, 30 s, 2 min … up to 8 times). Each request carries the event, a delivery id (the same on every retry) and an HMAC-SHA256 signature made with the endpoint\'s secret.',

@@ -112,7 +112,7 @@ export default {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户', agents: '坐席', queues: '队列', routing: '路由规则', ivr: 'IVR 流程', prompts: '提示音', data: '导入导出', webhooks: 'Webhook', audit: '审计日志' },
+    tabs: { users: '用户', agents: '坐席', queues: '队列', routing: '路由规则', ivr: 'IVR 流程', prompts: '提示音', data: '导入导出', webhooks: 'Webhook', audit: '审计日志', system: '系统状态' },
     users: {
       filter: '按姓名、团队或邮箱查找',
       new: '新建用户',
@@ -331,6 +331,14 @@ export default {
         copied: 'v{version} 已复制到编辑器：保存后成为草稿', confirmRollback: '{flow} 的新来电将再次使用 v{version}；进行中的通话不受影响。确定回滚？', rolledBack: '{flow}：新来电使用 v{version}',
         status: { draft: '草稿', published: '已发布', superseded: '旧版本' },
       },
+    },
+    system: {
+      intro: '本节点的自检状态，每 5 秒刷新。双机热备时控制台可能连接任一节点：主节点处理通话，备节点在主节点停止时接管。',
+      overall: { ok: '正常', degraded: '降级：有连接中断', down: '停止：数据库不可用' },
+      node: '节点 {node} · 版本 {version}', role: { active: '主节点（处理通话），自 {since}', standby: '备节点（主节点停止时接管），自 {since}' },
+      calls: '进行中的通话：{n}', link: '连接', state: '状态', since: '自', detail: '问题',
+      links: { db: '数据库', ari: 'Asterisk ARI（通话）', ami: 'Asterisk AMI（队列、事件）', sipFront: 'SIP 前端（接入控制）', attach: '对接的 PBX {name}' },
+      linkState: { up: '正常', down: '中断', disabled: '未启用' },
     },
     webhooks: {
       intro: '发生以下事情时，Hotline 会向这些地址 POST 带签名的 JSON：通话结束、来电进出队列、坐席状态变化、收到传真、工单变化。接收方 10 秒内未返回 2xx 时会重试（10 秒、30 秒、2 分钟……最多 8 次）。每个请求都带有事件名、投递 ID（重试时不变）以及用该地址密钥生成的 HMAC-SHA256 签名。',
