@@ -16,7 +16,8 @@ export function liveEventData(e: LiveEvent): { at: Date; data: Record<string, un
 
 export function liveSource(webhooks: WebhooksService, o: { isActive: () => boolean; wasRelayed: (e: LiveEvent) => boolean }) {
   return (e: LiveEvent): void => {
-    if (!isLiveWebhookEvent(e.type) || !o.isActive() || o.wasRelayed(e)) return;
+    // As the other sources: no copy of the event and no queueing when the cache says nobody wants it.
+    if (!isLiveWebhookEvent(e.type) || !o.isActive() || o.wasRelayed(e) || !webhooks.mayWant(e.type)) return;
     const { at, data } = liveEventData(e);
     void webhooks.enqueue(e.type, at, data);
   };
