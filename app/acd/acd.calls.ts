@@ -310,6 +310,11 @@ export class QueueCallLog {
    * one queue call at a time, so it is the agent's latest answered call of that queue, if the talk
    * time fits in it. Its caller's Uniqueid, or undefined.
    */
+  /** The caller (Uniqueid) of an AgentComplete that does not name one: see callOfMember. */
+  callerOfCompletion(e: Extract<QueueEvent, { kind: 'member' }>): Promise<string | undefined> {
+    return this.callOfMember(e);
+  }
+
   private async callOfMember(e: Extract<QueueEvent, { kind: 'member' }>): Promise<string | undefined> {
     if (!e.member.interface || !e.member.queue) return undefined;
     const row = await this.db.getRepository(AcdQueueCall).findOne({ where: { source: this.source, queue: e.member.queue, agentInterface: e.member.interface, answeredAt: Not(IsNull()) }, order: { answeredAt: 'DESC' }, select: { uniqueid: true, answeredAt: true } });

@@ -70,11 +70,21 @@ export class AttachService implements AttachedPbxSink {
   }
 
   private record(e: AttachEvent): void {
-    if (!concernsCallRecord(e)) return;
+    const nameless = isNamelessCompletion(e);
+    if (!nameless && !concernsCallRecord(e)) return;
     this.enqueue(async () => {
       await this.queueCalls.flushed(); // the event's queue leg is written before the record reads the legs
+      // An AgentComplete without the caller's fields (the caller's channel was gone as app_queue
+      // reported the end): the call is the one the queue log matched to the member; without it the
+      // record would never get the PBX's talk time.
+      let event = e;
+      if (nameless) {
+        const caller = await this.queueCalls.callerOfCompletion(e);
+        if (!caller) return;
+        event = { ...e, callerUniqueid: caller, callerLinkedid: caller };
+      }
       await this.calls.apply(
-        e,
+        event,
         (device) => this.agents.nameOfDevice(device),
         (linkedid, queue) => this.priorWait(linkedid, queue),
         async (linkedid) => (await this.queueCalls.legsOf(linkedid)).some((l) => l.outcome === 'abandoned'),
@@ -235,4 +245,9 @@ export function stateInQueue(m: AttachedAgentView, queue: string): { state: stri
   if (membership?.paused) return { state: 'break', reason: membership.pausedReason };
   if (m.state === 'break') return { state: 'available', reason: '' }; // paused elsewhere, not here
   return { state: m.state, reason: m.reason };
+}
+
+/** An AgentComplete that does not name its caller (Asterisk leaves the fields out when the caller's channel is already gone). */
+function isNamelessCompletion(e: AttachEvent): e is Extract<QueueEvent, { kind: 'member' }> {
+  return e.kind === 'member' && e.cause === 'complete' && !e.callerUniqueid && !e.callerLinkedid;
 }

@@ -94,25 +94,34 @@ describe('attached read-only to a FreePBX-style PBX: figures and records equal i
       expect(await picked(), `${queue} figures vs queue_log`).to.deep.equal(want);
     }
     // Records: one per caller (queue_log callid = the caller's channel = the call's Linkedid).
-    const recs = await records();
     const callids = [...new Set(all.map((l) => l.callid))];
-    for (const callid of callids) {
+    const wanted = new Map(callids.map((callid) => {
       const mine = all.filter((l) => l.callid === callid).sort((a, b) => a.enteredAt - b.enteredAt);
       const last = mine.at(-1)!;
       const answered = mine.find((l) => l.outcome === 'answered');
+      return [callid, {
+        mine,
+        want: {
+          callerNumber: last.caller,
+          queue: (answered ?? last).queue,
+          outcome: answered ? 'answered' : last.outcome === 'abandoned' ? 'abandoned' : 'unanswered',
+          agentName: answered ? answered.agent : null,
+          // The time waited in every queue the caller went through (an overflowed caller's first queue too).
+          holdSeconds: mine.reduce((s, l) => s + l.wait, 0),
+          talkSeconds: answered ? answered.talk : null,
+        } as Rec,
+      }];
+    }));
+    const picked = (r: Rec | undefined, want: Rec) => (r ? Object.fromEntries(Object.keys(want).map((k) => [k, r[k]])) : undefined);
+    const agree = (recs: Rec[]) => [...wanted].every(([callid, { want }]) =>
+      JSON.stringify(picked(recs.find((x) => x.channelId === `${PBX}:${callid}`), want)) === JSON.stringify(want));
+    // The queue_log has the talk time (COMPLETECALLER) as the caller hangs up; the record has it from AgentComplete, a moment later.
+    await waitUntil('the records equal to the queue_log', async () => (agree(await records()) ? true : undefined), 5000, 250).catch(() => undefined);
+    const recs = await records();
+    for (const [callid, { mine, want }] of wanted) {
       const r = recs.find((x) => x.channelId === `${PBX}:${callid}`);
       expect(r, `a record for ${callid} (${mine.map((l) => `${l.queue}:${l.outcome}`).join(', ')})`).to.not.equal(undefined);
-      const want = {
-        callerNumber: last.caller,
-        queue: (answered ?? last).queue,
-        outcome: answered ? 'answered' : last.outcome === 'abandoned' ? 'abandoned' : 'unanswered',
-        agentName: answered ? answered.agent : null,
-        // The time waited in every queue the caller went through (an overflowed caller's first queue too).
-        holdSeconds: mine.reduce((s, l) => s + l.wait, 0),
-        talkSeconds: answered ? answered.talk : null,
-      };
-      const got = Object.fromEntries(Object.keys(want).map((k) => [k, r![k]]));
-      expect(got, `record of ${callid}`).to.deep.equal(want);
+      expect(picked(r, want), `record of ${callid}`).to.deep.equal(want);
       // Start and answer as the PBX gives them: the queue_log's first ENTERQUEUE is within a second of the start.
       expect(Math.abs(Date.parse(r!.startedAt) / 1000 - mine[0]!.enteredAt), `start of ${callid}`).to.be.lessThan(2);
       expectCdrTimes(r!, callid);
