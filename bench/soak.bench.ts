@@ -24,7 +24,7 @@ import { createQueue } from '../test/support/acd.js';
 import { api, publishFlow } from '../test/support/api.js';
 import { createTestDb } from '../test/support/db.js';
 import { startHotline, type HotlineProcess } from '../test/support/hotline.js';
-import { startCall, type SippCall, type SippResult } from '../test/support/sipp.js';
+import { SIPP_NO_WATCHDOG_EXIT, startCall, type SippCall, type SippResult } from '../test/support/sipp.js';
 import { reapSummary, verdict, type CallerSide } from './soak-check.js';
 import { voicePcap } from './soak-media.js';
 import { asteriskLogSize, asteriskWarnings, channelsLeft, pbxStop, pbxUp, prepareChroot, SoakWatch } from './soak-pbx.js';
@@ -50,7 +50,7 @@ const rand = (a: number, b: number): number => a + Math.random() * (b - a);
 function startAgentPhones(dir: string, voice: string): ChildProcess[] {
   return Array.from({ length: AGENTS }, (_, k) => spawn('sipp', [
     '-sf', join(HERE, 'sipp/soak-agent.xml'), '-i', '127.0.0.1', '-p', String(AGENT_SIP_BASE + k + 1),
-    '-mi', '127.0.0.1', '-mp', String(AGENT_MEDIA_BASE + (k + 1) * 4), '-nostdin', '-aa',
+    '-mi', '127.0.0.1', '-mp', String(AGENT_MEDIA_BASE + (k + 1) * 4), '-nostdin', '-aa', ...SIPP_NO_WATCHDOG_EXIT,
     '-key', 'voice_file', voice, '-set', 'ring_min', '300', '-set', 'ring_max', '1500', '-set', 'talk_min', '1000', '-set', 'talk_max', '4000',
     '-trace_err', '-error_file', join(dir, `agent${k + 1}-errors.log`), '-trace_stat', '-stf', join(dir, `agent${k + 1}-stats.csv`), '-fd', '10',
   ], { stdio: 'ignore' }));

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { muLaw, pcapHeader, pcapRecord, rtpFrame } from './rtp-pcap.js';
-import { SCENARIO_DIR } from './sipp.js';
+import { SCENARIO_DIR, SIPP_NO_WATCHDOG_EXIT } from './sipp.js';
 
 /** A stretch of the capture: a tone of `hz` (null: silence, still sent as RTP) for `ms`. */
 export interface Segment {
@@ -61,7 +61,7 @@ function udpFree(port: number): Promise<boolean> {
 /** A lab agent phone on 127.0.0.1:`port` that answers every call and plays `pcap` into it. */
 export async function startTalkingAgent(port: number, pcap: string): Promise<{ stop(): void }> {
   if (!(await udpFree(port))) throw new Error(`agent port ${port} is taken (a sipp UAS left running?)`);
-  const child = spawn('sipp', ['-sf', join(SCENARIO_DIR, 'uas-audio.xml'), '-key', 'pcap', pcap, '-i', '127.0.0.1', '-p', String(port), '-mp', String(30000 + (port % 100) * 4), '-nostdin', '-trace_err', '-error_file', `/tmp/hotline-uas-audio-${port}.err`], { stdio: 'ignore' });
+  const child = spawn('sipp', ['-sf', join(SCENARIO_DIR, 'uas-audio.xml'), '-key', 'pcap', pcap, '-i', '127.0.0.1', '-p', String(port), '-mp', String(30000 + (port % 100) * 4), '-nostdin', ...SIPP_NO_WATCHDOG_EXIT, '-trace_err', '-error_file', `/tmp/hotline-uas-audio-${port}.err`], { stdio: 'ignore' });
   const deadline = Date.now() + 5000;
   while ((await udpFree(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   return {

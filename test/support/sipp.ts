@@ -11,6 +11,15 @@ import { dtmfPcap } from './dtmf-pcap.js';
 import { cli } from './pbx.js';
 
 export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sipp');
+
+/**
+ * sipp's watchdog ends the process once its timer ran more than 100 ms late 121 times within
+ * 10 minutes (`-watchdog_minor_maxtriggers` 120): on this 2-core box under a realtime Asterisk, a
+ * lab phone that lives through a whole test file can reach that, then quits, and every later
+ * call to it rings unanswered (seen once in a whole run: RINGNOANSWER 15000 on an agent that had
+ * answered before). Lab phones and callers run until the test stops them.
+ */
+export const SIPP_NO_WATCHDOG_EXIT = ['-watchdog_minor_maxtriggers', '-1', '-watchdog_major_maxtriggers', '-1'];
 export type SippScenario = 'uac-dtmf' | 'uac-hangup' | 'uac-wait-bye' | 'uac-overload';
 /** Lines the scenarios log per call (followed by the Call-ID). */
 export type SippEvent = 'ANSWERED' | 'DIGITS' | 'PBX_BYE' | 'CALLER_BYE' | 'REFUSED';
@@ -239,7 +248,7 @@ async function launch(opts: SippOptions): Promise<SippCall & { ready(): Promise<
     '-sf', file, '-s', opts.service, '-m', String(calls), '-r', String(rate), '-rp', '1000',
     '-l', String(opts.limit ?? Math.max(calls, 1)),
     '-i', '127.0.0.1', '-mi', '127.0.0.1', '-p', String(sip), '-mp', String(media),
-    '-recv_timeout', String(recvTimeoutMs), '-aa', '-nostdin',
+    '-recv_timeout', String(recvTimeoutMs), '-aa', '-nostdin', ...SIPP_NO_WATCHDOG_EXIT,
     // One socket stands for every caller here: at sipp's default (64 KB) it overflowed at 300-500
     // calls/s whenever sipp was not scheduled for a moment (1,636 SIP packets dropped in one bench
     // step, /proc/net/udp), and each drop is a retransmission 0.5 s or 1.5 s later: refusals the
