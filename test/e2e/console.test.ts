@@ -3,7 +3,8 @@
 // comes back with the unsaved note, the server's own messages for bad input, a 5xx and a dead
 // server that never blank the page, and axe-core on the login page and the agent desktop.
 import { expect } from 'chai';
-import { api } from '../support/api.js';
+import { readFileSync } from 'node:fs';
+import { api, tokenOf } from '../support/api.js';
 import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotlineWithoutPbx, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
@@ -175,6 +176,12 @@ describe('web console (no calls)', function () {
     const body = '1. 拔掉电源 30 秒\n2. 重新插上，等指示灯变绿\n3. 仍然重启：登记工单，上门检修';
     const made = await api(base, 'POST', '/api/kb/articles', { title: '路由器反复重启怎么办', body, tags: ['路由器'] });
     expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    // The author's wiring diagram goes with it: the agent downloads it from the desk's Read.
+    const diagram = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+    const attached = await fetch(`${base}/api/kb/articles/${made.body.id}/attachments?filename=${encodeURIComponent('接线图.pdf')}`, {
+      method: 'POST', headers: { authorization: `Bearer ${tokenOf(base)}`, 'content-type': 'application/pdf' }, body: new Uint8Array(diagram),
+    });
+    expect(attached.status, await attached.clone().text()).to.equal(201);
     expect((await api(base, 'POST', `/api/kb/articles/${made.body.id}/submit`)).status).to.equal(200);
     const reviewer = await api(base, 'POST', '/api/users', { username: 'kb.reviewer', password: 'Kb-reviewer-secret-77', role: 'supervisor', passwordChangeRequired: false });
     expect(reviewer.status).to.equal(201);
@@ -191,6 +198,15 @@ describe('web console (no calls)', function () {
     const read = hit.locator('[data-test=kb-read]');
     await read.waitFor();
     expect(await read.locator('.hl-kb-read-body').innerText()).to.equal(body);
+    // The article's file, read-only here (no add, no remove), downloaded byte for byte.
+    const file = read.locator('[data-test=kb-files] [data-file="接线图.pdf"]');
+    await file.waitFor();
+    expect(await read.locator('[data-test=kb-file-remove], [data-test=kb-file-add]').count(), 'agents read files, they do not change them').to.equal(0);
+    const downloading = page.waitForEvent('download');
+    await file.locator('[data-test=kb-file-download]').click();
+    const got = await downloading;
+    expect(got.suggestedFilename()).to.equal('接线图.pdf');
+    expect(readFileSync(await got.path()).equals(diagram), 'the same bytes back').to.equal(true);
     await read.locator('[data-test=kb-helpful]').click();
     await read.locator('[data-test=kb-helpful]', { hasText: '有帮助（1）' }).waitFor();
     const agentToken = (await api(base, 'POST', '/api/auth/login', { username: AGENT.username, password: AGENT.password }, null)).body.token as string;

@@ -50,6 +50,11 @@ describe('tickets page: files and merging a duplicate (Chromium, no Asterisk)', 
       await row.locator('[data-test=file-download]').click();
       const saved = await (await downloading).path();
       expect(readFileSync(saved).equals(PNG), 'the same bytes back').to.equal(true);
+      // The history says it in the page's words (name and size; the SHA-256 the server keeps, on hover).
+      const added = drawer.locator('[data-test=ticket-history] [data-test=history-file]');
+      await added.waitFor();
+      expect(await added.innerText()).to.equal(zh ? '添加附件：modem-light.png（1 KB）' : 'File added: modem-light.png (1 KB)');
+      expect(await added.getAttribute('title')).to.match(/^SHA-256 [0-9a-f]{64}$/);
 
       // A program renamed .pdf: refused in the page's language, nothing added.
       await box.locator('[data-test=file-input]').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00this is a program', 'latin1') });

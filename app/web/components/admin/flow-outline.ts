@@ -5,7 +5,9 @@
 import { edgesOf } from '../../../ivr/flow-graph.js';
 import { flowNode, type FlowNode } from '../../../ivr/ivr.schemas.js';
 
-export interface Phrase { key: string; params?: Record<string, string | number> }
+import type { Phrase } from './phrase.js';
+
+export type { Phrase };
 export interface OutlineEdge { via: Phrase; target: string; exists: boolean }
 export interface OutlineRow { id: string; type: string; entry: boolean; name: string; complete: boolean; what: Phrase[]; edges: OutlineEdge[] }
 export interface Outline { entry: string; entryExists: boolean; rows: OutlineRow[]; error?: Phrase }

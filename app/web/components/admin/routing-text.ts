@@ -2,7 +2,9 @@
 // translation keys and their values. Pure.
 import type { RoutingRule } from '../../../acd/acd.schemas.js';
 
-export interface Phrase { key: string; params?: Record<string, string | number> }
+import type { Phrase } from './phrase.js';
+
+export type { Phrase };
 const NS = 'admin.routing.text';
 
 /** `day(d)`: the name of weekday d (0 Sunday … 6), or of 'all' (every day). */
