@@ -10,12 +10,24 @@ export interface CallExportFilter {
   from?: Date;
   /** started_at < to */
   to?: Date;
+  /** The rest as GET /calls takes them: the start of the caller's number (digits, + first), the rest exact. */
+  callerPrefix?: string;
+  called?: string;
+  outcome?: string;
+  queue?: string;
+  agentId?: string;
+  flow?: string;
+  source?: string;
 }
+
+/** The exact-match filters and their columns. */
+const EXACT = [['called', 'calledNumber'], ['outcome', 'outcome'], ['queue', 'queue'], ['agentId', 'agentId'], ['flow', 'flow'], ['source', 'source']] as const;
 
 export type CallCursor = { startedAt: Date; id: string };
 export type CallExportRow = Pick<
   CallRecord,
   'id' | 'startedAt' | 'callerNumber' | 'callerName' | 'calledNumber' | 'flow' | 'answeredAt' | 'endedAt' | 'durationMs' | 'outcome' | 'hangupCause' | 'digits' | 'handledBy'
+  | 'queue' | 'agentName' | 'agentInterface' | 'holdSeconds' | 'talkSeconds' | 'disposition'
 >;
 
 export type CallerHistoryRow = Pick<CallRecord, 'id' | 'startedAt' | 'callerNumber' | 'calledNumber' | 'outcome' | 'durationMs'>;
@@ -26,7 +38,10 @@ export interface CallRecordPager {
   byCallers(callers: string[], limit: number, before?: { at: Date; id: string }): Promise<CallerHistoryRow[]>;
 }
 
-const COLUMNS = ['id', 'startedAt', 'callerNumber', 'callerName', 'calledNumber', 'flow', 'answeredAt', 'endedAt', 'durationMs', 'outcome', 'hangupCause', 'digits', 'handledBy'];
+const COLUMNS = [
+  'id', 'startedAt', 'callerNumber', 'callerName', 'calledNumber', 'flow', 'answeredAt', 'endedAt', 'durationMs', 'outcome', 'hangupCause', 'digits', 'handledBy',
+  'queue', 'agentName', 'agentInterface', 'holdSeconds', 'talkSeconds', 'disposition',
+];
 
 export function callRecordPager(db: DataSource): CallRecordPager {
   const repo = db.getRepository(CallRecord);
@@ -39,6 +54,9 @@ export function callRecordPager(db: DataSource): CallRecordPager {
         .addOrderBy('r.id', 'DESC')
         .limit(limit);
       if (filter.caller) qb.andWhere('r.callerNumber = :caller', { caller: filter.caller });
+      // Digits and + only (the schema): nothing LIKE reads as a wildcard.
+      if (filter.callerPrefix) qb.andWhere('r.callerNumber LIKE :prefix', { prefix: `${filter.callerPrefix}%` });
+      for (const [key, column] of EXACT) if (filter[key]) qb.andWhere(`r.${column} = :${key}`, { [key]: filter[key] });
       if (filter.from) qb.andWhere('r.startedAt >= :from', { from: filter.from });
       if (filter.to) qb.andWhere('r.startedAt < :to', { to: filter.to });
       // Written so the started_at index gives a range scan (an OR of the two cases does not).

@@ -12,6 +12,8 @@ export const callListQuery = z.strictObject({
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
   caller: number.optional(),
+  /** Callers whose number starts with these digits (optionally after +): "138" finds 13800138000. */
+  callerPrefix: z.string().regex(/^\+?[0-9]{1,63}$/, 'the start of a number: digits, optionally after +').optional(),
   /** The number the caller dialled (exact). */
   called: number.optional(),
   outcome: z.enum(CALL_OUTCOMES).optional(),

@@ -1,7 +1,7 @@
 // Call records: created when a call enters Hotline, updated at every step, finished when
 // it ends. The record is the persisted state a standby node resumes a call from.
 import { randomUUID } from 'node:crypto';
-import { And, IsNull, LessThan, MoreThanOrEqual, type DataSource, type FindOptionsWhere, type Repository } from 'typeorm';
+import { And, Equal, IsNull, LessThan, Like, MoreThanOrEqual, type DataSource, type FindOptionsWhere, type Repository } from 'typeorm';
 import { AppError, NotFoundError } from '../errors.js';
 import type { CallInfo } from '../pbx/ports.js';
 import { CallEvent, CallRecord, type CallOutcome } from './calls.entities.js';
@@ -24,6 +24,8 @@ export interface CallListQuery {
   from?: Date;
   to?: Date;
   caller?: string;
+  /** Digits (optionally after +) the caller's number starts with. */
+  callerPrefix?: string;
   called?: string;
   outcome?: CallOutcome;
   queue?: string;
@@ -39,12 +41,19 @@ export class CallRangeError extends AppError {
   }
 }
 
+/** The exact number, the start of one (digits and + only: nothing LIKE would read as a wildcard), or both. */
+function callerMatch(exact: string | undefined, prefix: string | undefined) {
+  const starts = prefix ? Like(`${prefix}%`) : undefined;
+  if (exact && starts) return And(Equal(exact), starts);
+  return starts ?? exact!;
+}
+
 function listWhere(q: CallListQuery): FindOptionsWhere<CallRecord> {
   if (q.from && q.to && q.from > q.to) throw new CallRangeError();
   const started = q.from && q.to ? And(MoreThanOrEqual(q.from), LessThan(q.to)) : q.from ? MoreThanOrEqual(q.from) : q.to ? LessThan(q.to) : undefined;
   return {
     ...(started ? { startedAt: started } : {}),
-    ...(q.caller ? { callerNumber: q.caller } : {}),
+    ...(q.caller || q.callerPrefix ? { callerNumber: callerMatch(q.caller, q.callerPrefix) } : {}),
     ...(q.called ? { calledNumber: q.called } : {}),
     ...(q.outcome ? { outcome: q.outcome } : {}),
     ...(q.queue ? { queue: q.queue } : {}),

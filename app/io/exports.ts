@@ -58,6 +58,11 @@ export function callColumns(lang: Lang): SheetColumn[] {
     col(lang, '挂机原因', 'Hangup cause', { width: 16 }),
     col(lang, '按键', 'Digits', { width: 12 }),
     col(lang, '处理节点', 'Handled by', { width: 12 }),
+    col(lang, '队列', 'Queue', { width: 14 }),
+    col(lang, '坐席', 'Agent', { width: 16 }),
+    col(lang, '排队(秒)', 'Wait (s)', { width: 10 }),
+    col(lang, '通话(秒)', 'Talk (s)', { width: 10 }),
+    col(lang, '处理结果代码', 'Disposition code', { width: 14 }),
     col(lang, 'ID', 'ID', { width: 38 }),
   ];
 }
@@ -70,7 +75,8 @@ export async function exportCalls(calls: CallRecordPager, out: Writable, filter:
     if (w.closed) throw new ExportAbortedError();
     for (const r of page.items) {
       const seconds = r.durationMs === null ? null : r.durationMs / 1000;
-      w.add([r.startedAt, r.callerNumber, r.callerName, r.calledNumber, r.flow, r.answeredAt, r.endedAt, seconds, r.outcome, r.hangupCause, r.digits, r.handledBy, r.id]);
+      w.add([r.startedAt, r.callerNumber, r.callerName, r.calledNumber, r.flow, r.answeredAt, r.endedAt, seconds, r.outcome, r.hangupCause, r.digits, r.handledBy,
+        r.queue, r.agentName ?? r.agentInterface, r.holdSeconds, r.talkSeconds, r.disposition, r.id]);
     }
     await w.drain();
     after = page.next;

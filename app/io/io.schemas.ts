@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callListQuery } from '../calls/calls.schemas.js';
 import { CUSTOMER_FIELDS } from './customer-import.js';
 import { IGNORE } from './headers.js';
 
@@ -53,6 +54,14 @@ export const callExportQuery = z
     caller: z.string().min(1).max(64).optional(),
     from: when(false).optional(),
     to: when(true).optional(),
+    // The Calls page's other filters, as GET /api/calls takes them: its search exported as it stands.
+    callerPrefix: callListQuery.shape.callerPrefix,
+    called: callListQuery.shape.called,
+    outcome: callListQuery.shape.outcome,
+    queue: callListQuery.shape.queue,
+    agentId: callListQuery.shape.agentId,
+    flow: callListQuery.shape.flow,
+    source: callListQuery.shape.source,
     lang,
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });

@@ -8,6 +8,7 @@
 // supervisor finds a call too. No missing translation key, no page error, no serious axe finding.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { api } from '../support/api.js';
 import { appText, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
@@ -120,11 +121,12 @@ describe('calls page: find a past call and read it (Chromium, no Asterisk)', fun
       expect(text).to.contain('Wang').and.contain('Alice').and.contain(zh ? '已退款' : 'Refunded');
       await screenshot(page, `calls-list-${locale}`);
 
-      // Caller narrows to that number's calls; outcome then to the one that hung up.
-      await page.locator('[data-test=filter-caller]').fill('13800138000');
+      // The caller's first digits narrow to that number's calls (1380: not 13900139000's); outcome then to the one that hung up.
+      await page.locator('[data-test=filter-caller]').fill('1380');
       await page.locator('[data-test=search]').click();
       await until(page, await apiIds(`${week}&caller=13800138000`));
       expect(await shownIds(page)).to.deep.equal([ids.recent, ids.older]);
+      expect(page.url()).to.contain('caller=1380');
       await page.locator('[data-test=filter-caller]').fill('');
       await pick(page, 'filter-outcome', zh ? '客户挂断' : 'caller hung up');
       await page.locator('[data-test=search]').click();
@@ -205,6 +207,26 @@ describe('calls page: find a past call and read it (Chromium, no Asterisk)', fun
     expect(inDrawer, JSON.stringify(inDrawer, null, 1)).to.deep.equal([]);
     await settled(page);
     await screenshot(page, 'calls-supervisor-en');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=call-drawer]').waitFor({ state: 'hidden' });
+
+    // The search as it stands goes to Excel: the same calls (every page), in the page's language.
+    await page.locator('[data-test=filter-caller]').fill('1380');
+    await page.keyboard.press('Enter');
+    const want = [ids.recent, ids.older];
+    await until(page, want);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=calls-export]').click()]);
+    expect(file.suggestedFilename()).to.match(/^calls-.*\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(await file.path());
+    const sheet = book.worksheets[0]!;
+    expect(sheet.name).to.equal('Calls');
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).to.include.members(['Caller', 'Queue', 'Agent', 'Talk (s)', 'ID']);
+    const idCol = header.indexOf('ID') + 1;
+    const exported: string[] = [];
+    sheet.eachRow((row, n) => { if (n > 1) exported.push(String(row.getCell(idCol).value)); });
+    expect(exported, 'the calls the page shows for 1380…').to.deep.equal(want);
     expect(await missingKeys(page)).to.deep.equal([]);
     expect(errors).to.deep.equal([]);
   });
@@ -225,6 +247,7 @@ describe('calls page: find a past call and read it (Chromium, no Asterisk)', fun
     await page.locator('[data-test=search]').click();
     await until(page, [ids.recent]);
     expect(await page.locator('[data-test=calls-error]').count()).to.equal(0);
+    expect(await page.locator('[data-test=calls-export]').count(), 'exports are for supervisors and admins').to.equal(0);
     expect(await missingKeys(page)).to.deep.equal([]);
     expect(errors).to.deep.equal([]);
   });

@@ -69,6 +69,11 @@ for (const kind of DB_KINDS) {
 
     it('filters by caller, called number, outcome, queue, agent, flow and source, alone and together', async () => {
       expect((await ids('caller=anonymous')).ids).to.deep.equal(want((c) => c.caller === 'anonymous'));
+      // The start of a number: 1380 finds 13800138000 only; with the exact number too, both must hold.
+      expect((await ids('callerPrefix=1380')).ids).to.deep.equal(want((c) => c.caller.startsWith('1380')));
+      expect((await ids('callerPrefix=13')).ids).to.deep.equal(want((c) => c.caller.startsWith('13')));
+      expect((await ids('callerPrefix=1390&caller=13800138000')).ids).to.deep.equal([]);
+      expect((await ids('callerPrefix=138&caller=13800138000')).ids).to.deep.equal(want((c) => c.caller === '13800138000'));
       expect((await ids('called=4001')).ids).to.deep.equal(want((c) => c.called === '4001'));
       expect((await ids('outcome=caller_hangup')).ids).to.deep.equal(want((c) => c.outcome === 'caller_hangup'));
       expect((await ids('queue=sales')).ids).to.deep.equal(want((c) => c.queue === 'sales'));
@@ -89,7 +94,7 @@ for (const kind of DB_KINDS) {
     });
 
     it('refuses bad values and unknown parameters naming the field, and agents', async () => {
-      for (const [query, field] of [['from=yesterday', 'from'], ['to=2026-13-45', 'to'], ['outcome=lost', 'outcome'], ['queue=sales%20desk', 'queue'], ['agentId=12', 'agentId'], ['flow=a%2Fb', 'flow'], [`called=${'9'.repeat(65)}`, 'called'], ['caller=', 'caller']] as const) {
+      for (const [query, field] of [['from=yesterday', 'from'], ['to=2026-13-45', 'to'], ['outcome=lost', 'outcome'], ['queue=sales%20desk', 'queue'], ['agentId=12', 'agentId'], ['flow=a%2Fb', 'flow'], [`called=${'9'.repeat(65)}`, 'called'], ['caller=', 'caller'], ['callerPrefix=138%25', 'callerPrefix'], ['callerPrefix=13_', 'callerPrefix'], ['callerPrefix=', 'callerPrefix']] as const) {
         const res = await api(hotline.url, 'GET', `/api/calls?${query}`);
         expect(res.status, query).to.equal(400);
         expect(res.body.error.code, query).to.equal('validation_failed');

@@ -108,12 +108,14 @@ for (const kind of DB_KINDS) {
           flowVersionId: null,
           variables: null,
           handledBy: 'node-a',
+          // Every tenth call went to the support queue, answered by Li Na after a wait, with a disposition.
+          ...(i % 10 === 3 ? { queue: 'support', agentName: '李娜', agentInterface: 'PJSIP/agent-li', holdSeconds: 12, talkSeconds: 48, disposition: 'refund', outcome: 'answered' as const } : {}),
         });
       });
       for (let i = 0; i < records.length; i += 50) await repo.insert(records.slice(i, i + 50));
 
       const all = await readBack((await download(`${app.base}/io/exports/calls.xlsx`)).buf);
-      expect(all.rows[0]).to.deep.equal(['开始时间 (UTC)', '主叫号码', '主叫姓名', '被叫号码', '流程', '接听时间 (UTC)', '结束时间 (UTC)', '时长(秒)', '结果', '挂机原因', '按键', '处理节点', 'ID']);
+      expect(all.rows[0]).to.deep.equal(['开始时间 (UTC)', '主叫号码', '主叫姓名', '被叫号码', '流程', '接听时间 (UTC)', '结束时间 (UTC)', '时长(秒)', '结果', '挂机原因', '按键', '处理节点', '队列', '坐席', '排队(秒)', '通话(秒)', '处理结果代码', 'ID']);
       expect(all.rows.length).to.equal(261);
       const starts = all.rows.slice(1).map((r) => (r[0] as Date).getTime());
       expect(starts).to.deep.equal([...starts].sort((a, b) => b - a));
@@ -122,10 +124,26 @@ for (const kind of DB_KINDS) {
       expect(newest.slice(1, 5)).to.deep.equal(['13800000259', '王小明', '4008001234', '主菜单']);
       expect(newest[7]).to.equal(62.5);
       expect(newest[9], 'empty stays empty').to.equal(undefined);
-      const evil = all.rows.find((r) => r[12] === records[0]!.id)!;
+      const evil = all.rows.find((r) => r[17] === records[0]!.id)!;
       expect(evil[1]).to.equal("'+8613800000001");
       expect(evil[2]).to.equal(`'=cmd|"/c calc"!A1`);
 
+      // A queue call: its queue, agent, wait, talk and disposition code; a call without one leaves them empty.
+      const queued = all.rows.find((r) => r[17] === records[3]!.id)!;
+      expect(queued.slice(12, 17)).to.deep.equal(['support', '李娜', 12, 48, 'refund']);
+      expect(evil.slice(12, 17)).to.deep.equal([undefined, undefined, undefined, undefined, undefined]);
+      // The Calls page's filters: queue and outcome (26 calls), the start of a number, and them together.
+      const support = await readBack((await download(`${app.base}/io/exports/calls.xlsx?queue=support&outcome=answered`)).buf);
+      expect(support.rows.length).to.equal(1 + 26);
+      const startsWith = await readBack((await download(`${app.base}/io/exports/calls.xlsx?callerPrefix=1380000000`)).buf);
+      expect(startsWith.rows.slice(1).map((r) => r[1]).sort()).to.deep.equal(records.filter((r) => r.callerNumber.startsWith('1380000000')).map((r) => r.callerNumber).sort());
+      expect(startsWith.rows.length).to.be.greaterThan(1);
+      const both = await readBack((await download(`${app.base}/io/exports/calls.xlsx?queue=support&callerPrefix=138000001`)).buf);
+      expect(both.rows.slice(1).map((r) => r[17]).sort()).to.deep.equal(records.filter((r, i) => i % 10 === 3 && i >= 100 && i < 200).map((r) => r.id).sort());
+      expect(both.rows.length).to.equal(1 + 10);
+      for (const bad of ['callerPrefix=13%25', 'outcome=lost', 'queue=a%20b', 'agentId=12']) {
+        expect((await download(`${app.base}/io/exports/calls.xlsx?${bad}`)).status, bad).to.equal(400);
+      }
       const byCaller = await readBack((await download(`${app.base}/io/exports/calls.xlsx?caller=${encodeURIComponent('+8613800000001')}`)).buf);
       expect(byCaller.rows.length).to.equal(1 + 65);
       const range = await readBack((await download(`${app.base}/io/exports/calls.xlsx?from=2025-01-02&to=2025-01-03`)).buf);

@@ -1,5 +1,6 @@
 // Call records (docs/api/README.md: GET /api/calls, /api/calls/:id): the /calls page.
 import { api } from './client';
+import type { CallFilter } from './call-filter';
 
 export { CALL_OUTCOMES, type CallOutcome } from '@server/calls/calls.outcomes';
 
@@ -38,19 +39,7 @@ export interface CallDetail extends CallRow {
   events: CallEventRow[];
 }
 
-/** The search as GET /api/calls takes it (times as ISO strings). */
-export interface CallFilter {
-  limit: number;
-  offset: number;
-  from?: string;
-  to?: string;
-  caller?: string;
-  called?: string;
-  outcome?: string;
-  queue?: string;
-  agentId?: string;
-  flow?: string;
-}
+export type { CallFilter };
 
 export const callsApi = {
   list: (f: CallFilter) => api.get<{ items: CallRow[]; total: number }>('/api/calls', { ...f }),

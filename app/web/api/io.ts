@@ -1,6 +1,7 @@
 // Customer import and the .xlsx exports (docs/api/io.md): the admin console's Import / export tab.
 import { api, download, upload } from './client';
 import type { JobView } from '@server/io/jobs';
+import type { CallFilter } from './call-filter';
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 export type ImportJob = Json<JobView>;
@@ -23,7 +24,8 @@ export const ioApi = {
   report: (id: string) => download(`/api/io/imports/${id}/report`, {}, `import-report-${stamp()}.xlsx`),
   template: (lang: 'zh' | 'en') => download('/api/io/templates/customers.xlsx', { lang }, lang === 'zh' ? '客户导入模板.xlsx' : 'customers-template.xlsx'),
   exportCustomers: (f: { name?: string; phone?: string }, lang: 'zh' | 'en') => download('/api/io/exports/customers.xlsx', { ...clean(f), lang }, `customers-${stamp()}.xlsx`),
-  exportCalls: (f: { caller?: string; from?: string; to?: string }, lang: 'zh' | 'en') => download('/api/io/exports/calls.xlsx', { ...clean(f), lang }, `calls-${stamp()}.xlsx`),
+  /** The Data tab's caller and days, or the Calls page's whole search (GET /api/calls's filters). */
+  exportCalls: (f: Omit<CallFilter, 'limit' | 'offset'>, lang: 'zh' | 'en') => download('/api/io/exports/calls.xlsx', { ...clean(f), lang }, `calls-${stamp()}.xlsx`),
 };
 
 function clean(f: Record<string, string | undefined>): Record<string, string> {

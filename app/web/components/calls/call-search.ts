@@ -2,7 +2,7 @@
 // reloaded or shared: ?from=2026-12-01&to=2026-12-07&caller=…&page=2) and the API query it makes
 // (whole local days: from the first day's midnight to the midnight after the last day).
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
-import type { CallFilter } from '../../api/calls';
+import type { CallFilter } from '../../api/call-filter.js';
 
 export interface CallSearch {
   /** First and last day, YYYY-MM-DD, both included; null: any time. */
@@ -64,5 +64,13 @@ export function apiFilter(s: CallSearch, page: number): CallFilter {
     f.to = midnight(s.range[1], 1);
   }
   for (const k of TEXT) if (s[k].trim()) f[k] = s[k].trim();
+  // Digits (a + first at most) are the start of a number: 138 finds 13800138000. Anything else
+  // ("anonymous", a SIP name) is matched exactly.
+  if (f.caller && NUMBER_START.test(f.caller)) {
+    f.callerPrefix = f.caller;
+    delete f.caller;
+  }
   return f;
 }
+
+const NUMBER_START = /^\+?[0-9]{1,63}$/;
