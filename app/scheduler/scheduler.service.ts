@@ -27,7 +27,11 @@ export interface JobView<P = unknown> {
   attempts: number;
 }
 
-export type JobHandler<P = any> = (job: JobView<P>, m: EntityManager) => Promise<void>;
+/**
+ * Does the job's work through `m` (the job's transaction). It may return a function to call once
+ * that work has committed (tell listeners, queue webhooks): never called when it rolled back.
+ */
+export type JobHandler<P = any> = (job: JobView<P>, m: EntityManager) => Promise<void | (() => void)>;
 
 export interface JobKindOptions<P = any> {
   /** This kind's retries (default: the scheduler's). */
@@ -182,6 +186,7 @@ export class SchedulerService {
     if (!job || job.claimToken !== token) return false;
     const handler = this.handlers.get(job.kind);
     const view: JobView = { id: job.id, kind: job.kind, key: job.key, dueAt: job.dueAt, payload: parsePayload(job.payload), attempts: job.attempts };
+    const after: { commit?: () => void } = {};
     try {
       await this.db.transaction(async (m) => {
         const done = await m
@@ -192,9 +197,14 @@ export class SchedulerService {
           .execute();
         if (done.affected !== 1) throw new LostClaimError();
         if (!handler) throw new UnknownJobKindError(job.kind);
-        await handler(view, m);
+        after.commit = (await handler(view, m)) ?? undefined;
       });
       this.opts.log.debug({ job: id, kind: job.kind, key: job.key, attempt: job.attempts }, 'job done');
+      try {
+        after.commit?.();
+      } catch (err) {
+        this.opts.log.warn({ job: id, kind: job.kind, key: job.key, err: errorText(err) }, 'a job\'s after-commit step failed (its work is committed)');
+      }
       return true;
     } catch (err) {
       if (err instanceof LostClaimError) {

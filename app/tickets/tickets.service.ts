@@ -12,7 +12,7 @@ import { isWorker, nameOr, withAssigneeNames, WORKER_ROLES, type TicketPeople } 
 import { listTickets } from './tickets.query.js';
 import type { CreateTicketInput, ListQuery, UpdateTicketInput } from './tickets.schemas.js';
 import { deadline, nextDue } from './tickets.sla.js';
-import { lockFor, TicketSla } from './tickets.sla-jobs.js';
+import { lockFor, SLA_ACTOR, TicketSla } from './tickets.sla-jobs.js';
 import { canTransition, isOpen, TRANSITIONS } from './tickets.transitions.js';
 import { attachmentView, commentView, historyView, recordHistory, ticketView, type Change, type TicketView } from './tickets.view.js';
 
@@ -52,6 +52,8 @@ export class TicketsService {
   constructor(private readonly deps: TicketsDeps) {
     this.db = deps.db;
     this.sla = new TicketSla(deps.db, deps.scheduler, deps.log);
+    // An SLA breach changes the ticket as any change does: listeners (webhooks' ticket.updated) hear it, actor "sla".
+    this.sla.onEscalated = (e) => this.notify({ type: 'updated', ticketId: e.ticketId, changes: [['escalationLevel', e.from, e.to]], actor: SLA_ACTOR, at: e.at });
   }
 
   // ---- listeners -------------------------------------------------------------------------

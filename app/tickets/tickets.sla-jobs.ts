@@ -19,7 +19,13 @@ export interface SlaJobPayload {
 
 export const SLA_ACTOR = 'sla';
 
+/** A ticket escalated by its SLA (told after the escalation committed). */
+export interface SlaEscalation { ticketId: string; target: SlaTarget; due: string; from: number; to: number; at: Date }
+
 export class TicketSla {
+  /** Told after each escalation committed (the tickets service passes it on to its listeners). */
+  onEscalated?: (e: SlaEscalation) => void;
+
   constructor(
     readonly db: DataSource,
     private readonly scheduler: SchedulerService,
@@ -81,7 +87,7 @@ export class TicketSla {
     this.log.info({ ticket: t.number, target: job.payload.target, due: job.payload.due, assignee: t.assigneeId, team: t.team }, 'SLA deadline approaching');
   }
 
-  private async escalate(job: JobView<SlaJobPayload>, m: EntityManager): Promise<void> {
+  private async escalate(job: JobView<SlaJobPayload>, m: EntityManager): Promise<void | (() => void)> {
     const t = await this.pending(job, m);
     if (!t) return;
     const now = new Date();
@@ -89,6 +95,8 @@ export class TicketSla {
     await m.update(Ticket, { id: t.id }, { escalationLevel: level, escalatedAt: now, updatedAt: now });
     await m.insert(TicketHistory, { ticketId: t.id, actor: SLA_ACTOR, at: now, field: 'escalation_level', oldValue: String(t.escalationLevel), newValue: String(level) });
     this.log.warn({ ticket: t.number, target: job.payload.target, due: job.payload.due, level }, 'SLA breached: ticket escalated');
+    const e: SlaEscalation = { ticketId: t.id, target: job.payload.target, due: job.payload.due, from: t.escalationLevel, to: level, at: now };
+    return () => this.onEscalated?.(e);
   }
 }
 

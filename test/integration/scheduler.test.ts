@@ -149,6 +149,25 @@ for (const kind of DB_KINDS) {
       expect(await ds.query("SELECT node FROM sched_effects WHERE job_key = 'flaky-1'")).to.deep.equal([{ node: 'try-3' }]);
     });
 
+    it("a handler's after-commit step runs once its work committed (it sees the work from another connection), never after a rollback", async () => {
+      const seen: Array<[string, number]> = [];
+      let calls = 0;
+      scheduler.register('test.after', async (job, m) => {
+        calls++;
+        await m.query('INSERT INTO sched_effects (job_key, node) VALUES (?, ?)', [job.key, `try-${calls}`]);
+        const step = async () => seen.push([`try-${calls}`, await count(ds, "SELECT COUNT(*) AS n FROM sched_effects WHERE job_key = 'after-1'")]);
+        if (calls < 2) throw new Error('rolled back');
+        return () => void step();
+      });
+      await scheduler.schedule('test.after', 'after-1', new Date(), null);
+      await waitUntil('the job to be done', async () => {
+        await scheduler.runDue();
+        return (await scheduler.find('test.after', 'after-1'))?.status === 'done';
+      }, 10_000, 30);
+      await waitUntil('the after-commit step', async () => (seen.length ? true : undefined), 5000, 20);
+      expect(seen, 'only the committed try, and its row is there').to.deep.equal([['try-2', 1]]);
+    });
+
     it('scheduling the same kind and key again reschedules the one job; cancel stops it; a standby runs nothing', async () => {
       let ran = 0;
       scheduler.register('test.once', async () => {

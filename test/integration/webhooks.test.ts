@@ -117,6 +117,21 @@ for (const kind of DB_KINDS) {
       expect([again.status, again.body.error.code]).to.deep.equal([409, 'webhook_delivery_delivered']);
     });
 
+    it('an SLA breach is a ticket.updated: the escalation (0 → 1) by actor sla, once', async () => {
+      const hook = await create({ name: 'Escalations', url: `${receiver.url}/sla`, events: ['ticket.updated'] });
+      expect((await call('PUT', '/ticket-sla/urgent', { firstResponseSeconds: 2, resolutionSeconds: 3600 })).status).to.equal(200);
+      const customer = await call('POST', '/customers', { name: 'Han Meimei', phones: ['13600136001'] });
+      const ticket = await call('POST', '/tickets', { title: 'Whole street without service', customerId: customer.body.id, priority: 'urgent' });
+      expect(ticket.status, JSON.stringify(ticket.body)).to.equal(201);
+      const [got] = await waitUntil('ticket.updated for the escalation', () => (receiver.on('/sla').length ? receiver.on('/sla') : undefined), 20_000);
+      expect(signedBy(hook.secret, got!), 'signature').to.equal(true);
+      expect(got!.body.event).to.equal('ticket.updated');
+      expect(got!.body.data).to.deep.include({ actor: 'sla', change: [{ field: 'escalationLevel', from: 0, to: 1 }] });
+      expect(got!.body.data.ticket).to.include({ id: ticket.body.id, escalationLevel: 1 });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(receiver.on('/sla'), 'one escalation, one event').to.have.length(1);
+    });
+
     it('retries a receiver that answers 500 twice, then 200: delivered with attempts 3', async () => {
       receiver.answer = (path, n) => (path === '/flaky' && n < 2 ? 500 : 200);
       const hook = await create({ name: 'Flaky', url: `${receiver.url}/flaky`, events: ['queue.caller'] });
