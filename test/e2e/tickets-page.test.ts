@@ -201,4 +201,36 @@ describe('tickets page: the work list and a ticket worked through (Chromium, no 
     const inDrawer = await serious();
     expect(inDrawer, JSON.stringify(inDrawer, null, 1)).to.deep.equal([]);
   });
+  it('in a center of more people than the picker loads, typing asks the server: someone past the first 200 is found and assigned (en)', async () => {
+    // 230 agents whose names sort first, straight into the database (the API hashes a password each).
+    const now = new Date().toISOString().replace('T', ' ').slice(0, 23);
+    const rows = Array.from({ length: 230 }, (_, i) => [`bulk-${String(i).padStart(3, '0')}-${Date.now()}`, `bulk.agent.${i}`, `Bulk Agent ${String(i).padStart(3, '0')}`]);
+    await lab.db.exec(
+      `INSERT INTO users (id, username, display_name, role, source, created_at, updated_at) VALUES ${rows.map(() => "(?, ?, ?, 'agent', 'local', ?, ?)").join(', ')}`,
+      rows.flatMap((r) => [...r, now, now]),
+    );
+    const wantedId = await user('zz.wanted', 'agent', 'Zz Wanted Person');
+    const all = (await api(lab.base, 'GET', '/api/ticket-assignees?limit=1000')).body as { items: Array<{ id: string }>; total: number };
+    expect(all.items.findIndex((p) => p.id === wantedId), 'sorted past the first 200').to.be.at.least(200);
+    const customer = await api(lab.base, 'POST', '/api/customers', { name: 'Ms Large', phones: ['13900005555'] });
+    const made = await api(lab.base, 'POST', '/api/tickets', { title: 'Many people here', customerId: customer.body.id });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+
+    const { page, errors } = await lab.signedIn('en', `/tickets?ticket=${made.body.number}`);
+    const drawer = page.locator('[data-test=ticket-drawer]');
+    const select = drawer.locator('[data-test=assign-to]');
+    await select.click();
+    const options = page.locator('.el-select__popper[aria-hidden=false] .el-select-dropdown__item');
+    await options.first().waitFor();
+    expect(await options.count(), 'the first 200 are listed at once').to.equal(200);
+    expect((await options.allInnerTexts()).some((o) => o.includes('Zz Wanted')), 'not among them').to.equal(false);
+    await page.keyboard.type('wanted');
+    await options.filter({ hasText: 'Zz Wanted Person' }).waitFor();
+    expect(await options.count(), 'the server found the one match').to.equal(1);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await drawer.locator('[data-test=ticket-assignee]', { hasText: 'Zz Wanted Person' }).waitFor();
+    await waitUntil('the assignee', async () => (await ticket(made.body.number)).assigneeId === wantedId || undefined, 5000);
+    expect(errors).to.deep.equal([]);
+  });
 });

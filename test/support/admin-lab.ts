@@ -8,6 +8,8 @@ import { startHotlineWithoutPbx, stopAllHotlines, TEST_ADMIN } from './hotline.j
 export interface AdminLab {
   /** The Hotline's base URL (set once `before` ran). */
   readonly base: string;
+  /** Its database (set once `before` ran): for what the API cannot make quickly (hundreds of users). */
+  readonly db: TestDb;
   /** A fresh browser context in `locale`, signed in as the admin at `path`. */
   signedIn(locale: 'zh-CN' | 'en', path: string): Promise<ConsolePage>;
   /** A fresh browser context in `locale`, not signed in; closed after the test. */
@@ -38,6 +40,10 @@ export function adminLab(env: Record<string, string> = {}): AdminLab {
   return {
     get base() {
       return base;
+    },
+    get db() {
+      if (!db) throw new Error('adminLab: the database is there once before() ran');
+      return db;
     },
     open,
     async signedIn(locale, path) {

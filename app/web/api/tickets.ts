@@ -19,6 +19,9 @@ export interface TicketFilter { status?: string; priority?: string; assignee?: s
 
 const at = (id: string) => `/api/tickets/${encodeURIComponent(id)}`;
 
+/** How many people the assign picker loads at once; past that, it asks the server as the user types. */
+export const ASSIGNEES_AT_ONCE = 200;
+
 export const ticketsApi = {
   list: (f: TicketFilter) => api.get<{ items: TicketRow[]; total: number }>('/api/tickets', { ...f }),
   get: (id: string) => api.get<TicketRow>(at(id)),
@@ -26,7 +29,8 @@ export const ticketsApi = {
   comments: (id: string) => api.get<{ items: TicketComment[] }>(`${at(id)}/comments`),
   comment: (id: string, body: string, visibility: 'internal' | 'public') => api.post<TicketComment>(`${at(id)}/comments`, { body, visibility }),
   history: (id: string) => api.get<{ items: TicketChange[] }>(`${at(id)}/history`),
-  assignees: () => api.get<{ items: Assignee[]; total: number }>('/api/ticket-assignees', { limit: 1000 }),
+  /** The people a ticket can be assigned to, by name; `q`: whose name or username contains it. */
+  assignees: (q?: string) => api.get<{ items: Assignee[]; total: number }>('/api/ticket-assignees', { limit: ASSIGNEES_AT_ONCE, ...(q ? { q } : {}) }),
   attachments: (id: string) => api.get<{ items: TicketAttachment[] }>(`${at(id)}/attachments`),
   attach: (id: string, file: File) => upload<TicketAttachment>(`${at(id)}/attachments`, file, file.type || 'application/octet-stream', { fileName: file.name }),
   downloadAttachment: (id: string, a: TicketAttachment) => download(`${at(id)}/attachments/${a.id}`, {}, a.fileName),

@@ -67,7 +67,7 @@ export default {
     title: 'Tickets', empty: 'No ticket matches', number: 'Number', status: 'Status', due: 'Due', updated: 'Changed', allStatuses: 'Every status', allPriorities: 'Every priority',
     mine: 'Mine', onlyEscalated: 'Escalated', search: 'Title or number', find: 'Find', sortBy: 'Order', sort: { updatedAt: 'Latest change', createdAt: 'Newest', dueAt: 'Due first', priority: 'Priority' },
     customer: 'Customer', assignee: 'Assigned to', me: 'me', nobody: 'nobody', escalated: 'Escalated (level {level})', assignToMe: 'Assign to me',
-    assignTo: 'Assign to…', unassign: 'Unassign', noMatch: 'No one matches', peopleFailed: 'The people to assign could not be loaded: {reason}',
+    assignTo: 'Assign to…', unassign: 'Unassign', noMatch: 'No one matches', searchingPeople: 'Searching…', peopleFailed: 'The people to assign could not be loaded: {reason}',
     moves: { new: 'New', assigned: 'Mark assigned', in_progress: 'Start work', waiting_on_customer: 'Wait for the customer', resolved: 'Resolve', closed: 'Close', reopened: 'Reopen' },
     moved: '{number}: {status}', assigned: '{number} is assigned to you', assignedTo: '{number} is assigned to {name}', unassigned: '{number} is no longer assigned', saved: '{number} saved', commented: 'Comment added',
     comments: 'Comments', noComments: 'No comment yet', newComment: 'A comment', addComment: 'Add comment', visibilityLabel: 'Who sees it', visibility: { internal: 'Internal', public: 'For the customer' },

@@ -67,7 +67,7 @@ export default {
     title: '工单', empty: '没有符合条件的工单', number: '编号', status: '状态', due: '到期', updated: '修改时间', allStatuses: '全部状态', allPriorities: '全部优先级',
     mine: '我的', onlyEscalated: '已升级', search: '标题或编号', find: '查找', sortBy: '排序', sort: { updatedAt: '最近修改', createdAt: '最新创建', dueAt: '最先到期', priority: '优先级' },
     customer: '客户', assignee: '处理人', me: '我', nobody: '未分配', escalated: '已升级（第 {level} 级）', assignToMe: '分配给我',
-    assignTo: '分配给…', unassign: '取消分配', noMatch: '没有匹配的人员', peopleFailed: '无法加载可分配的人员：{reason}',
+    assignTo: '分配给…', unassign: '取消分配', noMatch: '没有匹配的人员', searchingPeople: '正在查找…', peopleFailed: '无法加载可分配的人员：{reason}',
     moves: { new: '新建', assigned: '标为已分配', in_progress: '开始处理', waiting_on_customer: '等待客户', resolved: '解决', closed: '关闭', reopened: '重新打开' },
     moved: '{number}：{status}', assigned: '{number} 已分配给您', assignedTo: '{number} 已分配给{name}', unassigned: '{number} 已取消分配', saved: '{number} 已保存', commented: '已添加评论',
     comments: '评论', noComments: '还没有评论', newComment: '评论内容', addComment: '添加评论', visibilityLabel: '可见范围', visibility: { internal: '内部', public: '客户可见' },
