@@ -28,6 +28,9 @@ export function describe(kind: string, summary: string): TimelineItem['text'] {
   if (m) return { key: 'updated', args: { fields: m[1]! } };
   m = kind === 'ticket' ? /^ticket (\S+) opened: (.*)$/s.exec(summary) : null;
   if (m) return { key: 'ticketOpened', args: { number: m[1]!, title: m[2]! } };
+  // crm.merge.ts: "merged <name> (<id>) into this customer[; contact of <companies>]"
+  m = kind === 'merge' ? /^merged (.*) \([0-9a-f-]{36}\) into this customer(?:; contact of (.*))?$/s.exec(summary) : null;
+  if (m) return m[2] ? { key: 'mergedContact', args: { name: m[1]!, companies: m[2] } } : { key: 'merged', args: { name: m[1]! } };
   return undefined;
 }
 

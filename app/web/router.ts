@@ -16,6 +16,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/recordings', name: 'recordings', component: () => import('./pages/RecordingsPage.vue'), meta: { roles: ['supervisor', 'admin'] } },
   { path: '/qa', name: 'qa', component: () => import('./pages/QaPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin'] } },
   { path: '/tickets', name: 'tickets', component: () => import('./pages/TicketsPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
+  { path: '/customers', name: 'customers', component: () => import('./pages/CustomersPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
   { path: '/kb', name: 'kb', component: () => import('./pages/KbPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin'] } },
   { path: '/fax', name: 'fax', component: () => import('./pages/FaxPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
   { path: '/admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { roles: ['admin'] } },

@@ -20,7 +20,11 @@ describe('timeline entries in both languages', () => {
   const at = new Date('2026-12-03T08:00:00Z');
   const item = (kind: string, summary: string) => interactionItem({ id: `i-${kind}`, kind, at, refId: null, summary, actor: 'agent.li' });
   const call = mergeTimeline([], [{ id: 'c1', startedAt: at, callerNumber: '13800138000', calledNumber: '4008001234', outcome: 'caller_hangup', durationMs: 42_400 }], 5).items[0]!;
-  const entries = [item('created', 'customer created'), item('updated', 'changed: tags, vipLevel'), item('ticket', 'ticket T-0042 opened: 发票抬头错误'), call, item('note', 'Customer asked for a callback after 6 pm')];
+  const entries = [
+    item('created', 'customer created'), item('updated', 'changed: tags, vipLevel, customFields'), item('ticket', 'ticket T-0042 opened: 发票抬头错误'), call,
+    item('merge', 'merged 王芳（旧） (57831e9d-5cf5-49b8-befd-8855d75a3a55) into this customer'), item('merge', 'merged Li Na (57831e9d-5cf5-49b8-befd-8855d75a3a56) into this customer; contact of Acme'),
+    item('note', 'Customer asked for a callback after 6 pm'),
+  ];
   const asJson = entries.map((e) => JSON.parse(JSON.stringify(e)));
 
   it('the server gives the stored summaries of the CRM and the tickets, and calls, a translatable form', () => {
@@ -28,7 +32,9 @@ describe('timeline entries in both languages', () => {
     expect(describeText('updated', 'changed: tags, vipLevel')).to.deep.equal({ key: 'updated', args: { fields: 'tags, vipLevel' } });
     expect(describeText('ticket', 'ticket T-0042 opened: 发票抬头错误')).to.deep.equal({ key: 'ticketOpened', args: { number: 'T-0042', title: '发票抬头错误' } });
     expect(call.text).to.deep.equal({ key: 'callEnded', args: { from: '13800138000', to: '4008001234', outcome: 'caller_hangup', seconds: 42 } });
+    expect(describeText('merge', 'merged Li Na (57831e9d-5cf5-49b8-befd-8855d75a3a56) into this customer; contact of Acme')).to.deep.equal({ key: 'mergedContact', args: { name: 'Li Na', companies: 'Acme' } });
     expect(describeText('note', 'customer created'), 'a note is the agent’s own words').to.equal(undefined);
+    expect(describeText('note', 'merged Li Na (57831e9d-5cf5-49b8-befd-8855d75a3a56) into this customer'), 'only a merge row reads as a merge').to.equal(undefined);
   });
 
   it('zh-CN shows them in Chinese, en in English; a note stays as written', () => {
@@ -36,16 +42,20 @@ describe('timeline entries in both languages', () => {
     const e = translator(en as unknown as Tree);
     expect(asJson.map((x) => timelineText(zh.t, zh.te, x))).to.deep.equal([
       '新建客户',
-      '修改：tags, vipLevel',
+      '修改：标签、VIP 等级、其他字段',
       '新建工单 T-0042：发票抬头错误',
       '来电 13800138000 → 4008001234（客户挂断，42 秒）',
+      '合并了重复客户：王芳（旧）',
+      '合并了重复客户：Li Na（Acme 的联系人）',
       'Customer asked for a callback after 6 pm',
     ]);
     expect(asJson.map((x) => timelineText(e.t, e.te, x))).to.deep.equal([
       'Customer created',
-      'Changed: tags, vipLevel',
+      'Changed: tags, VIP level, more fields',
       'Ticket T-0042 opened: 发票抬头错误',
       'Call from 13800138000 to 4008001234 (caller hung up, 42 s)',
+      'Merged in: 王芳（旧）',
+      'Merged in: Li Na (contact of Acme)',
       'Customer asked for a callback after 6 pm',
     ]);
   });

@@ -15,5 +15,7 @@ export function timelineText(t: Translate, te: Has, item: TimelineTextEntry): st
   if (!x || !te(`timeline.${x.key}`)) return item.summary;
   const args: Record<string, unknown> = { ...x.args };
   if (typeof args.outcome === 'string' && te(`timeline.outcome.${args.outcome}`)) args.outcome = t(`timeline.outcome.${args.outcome}`);
+  // "Changed: …": the customer's fields by their names on the page.
+  if (typeof args.fields === 'string') args.fields = args.fields.split(', ').map((f) => (te(`timeline.field.${f}`) ? t(`timeline.field.${f}`) : f)).join(t('timeline.fieldSep'));
   return t(`timeline.${x.key}`, args);
 }
