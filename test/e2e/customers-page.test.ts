@@ -35,6 +35,18 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
     return (box && box.x + box.width <= (page.viewportSize()?.width ?? 0) + 1) || undefined;
   }, 5000);
 
+  it('with no customer yet, says how to add one (zh-CN); a search that finds none says how phones are matched (en)', async () => {
+    const zh = await lab.signedIn('zh-CN', '/customers');
+    await zh.page.locator('[data-test=customers-table]').getByText('还没有客户：可在此新建，或导入客户名单（系统管理 → 导入导出）。').waitFor();
+    const en = await lab.signedIn('en', '/customers');
+    await en.page.locator('[data-test=customers-table]').getByText('No customers yet').waitFor();
+    await en.page.locator('[data-test=filter-q]').fill('1380013');
+    await en.page.locator('[data-test=filter-q]').press('Enter');
+    await en.page.locator('[data-test=customers-table]').getByText('No customer matches. A phone number is found written in any way, but only whole.').waitFor();
+    expect(await missingKeys(zh.page)).to.deep.equal([]);
+    expect([...zh.errors, ...en.errors]).to.deep.equal([]);
+  });
+
   for (const locale of ['zh-CN', 'en'] as const) {
     it(`an agent finds a customer by a phone written another way, by name and tag, edits it, is refused another's phone, adds a note (${locale})`, async () => {
       const zh = locale === 'zh-CN';

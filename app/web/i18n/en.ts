@@ -645,6 +645,7 @@ export default {
     sort: { updatedAt: 'Last changed', createdAt: 'Newest', name: 'Name', vipLevel: 'VIP level' },
     empty: 'No customer matches. A phone number is found written in any way, but only whole.',
     total: '{n} customer(s)',
+    none: 'No customers yet: add one here, or import a list (Administration → Import / export).',
     emails: 'Email addresses',
     address: 'Address',
     customFields: 'More fields',

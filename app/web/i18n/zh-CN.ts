@@ -645,6 +645,7 @@ export default {
     sort: { updatedAt: '最近修改', createdAt: '最新创建', name: '姓名', vipLevel: 'VIP 等级' },
     empty: '没有符合条件的客户。电话号码可按任意写法查找，但须为完整号码。',
     total: '共 {n} 位客户',
+    none: '还没有客户：可在此新建，或导入客户名单（系统管理 → 导入导出）。',
     emails: '邮箱',
     address: '地址',
     customFields: '其他字段',
