@@ -2,26 +2,10 @@
 // (started_at, id) so the millionth row costs what the first did.
 import type { DataSource } from 'typeorm';
 import { CallRecord } from './calls.entities.js';
+import { whereCallsMatch, type CallFilters } from './call-filters.js';
 
-export interface CallExportFilter {
-  /** Exact caller number, as GET /calls?caller= */
-  caller?: string;
-  /** started_at >= from */
-  from?: Date;
-  /** started_at < to */
-  to?: Date;
-  /** The rest as GET /calls takes them: the start of the caller's number (digits, + first), the rest exact. */
-  callerPrefix?: string;
-  called?: string;
-  outcome?: string;
-  queue?: string;
-  agentId?: string;
-  flow?: string;
-  source?: string;
-}
-
-/** The exact-match filters and their columns. */
-const EXACT = [['called', 'calledNumber'], ['outcome', 'outcome'], ['queue', 'queue'], ['agentId', 'agentId'], ['flow', 'flow'], ['source', 'source']] as const;
+/** GET /api/calls's filters (call-filters.ts): the export takes the Calls page's search as it stands. */
+export type CallExportFilter = CallFilters;
 
 export type CallCursor = { startedAt: Date; id: string };
 export type CallExportRow = Pick<
@@ -47,18 +31,11 @@ export function callRecordPager(db: DataSource): CallRecordPager {
   const repo = db.getRepository(CallRecord);
   return {
     async page(filter, after, limit) {
-      const qb = repo
-        .createQueryBuilder('r')
+      const qb = whereCallsMatch(repo.createQueryBuilder('r'), filter)
         .select(COLUMNS.map((c) => `r.${c}`))
         .orderBy('r.startedAt', 'DESC')
         .addOrderBy('r.id', 'DESC')
         .limit(limit);
-      if (filter.caller) qb.andWhere('r.callerNumber = :caller', { caller: filter.caller });
-      // Digits and + only (the schema): nothing LIKE reads as a wildcard.
-      if (filter.callerPrefix) qb.andWhere('r.callerNumber LIKE :prefix', { prefix: `${filter.callerPrefix}%` });
-      for (const [key, column] of EXACT) if (filter[key]) qb.andWhere(`r.${column} = :${key}`, { [key]: filter[key] });
-      if (filter.from) qb.andWhere('r.startedAt >= :from', { from: filter.from });
-      if (filter.to) qb.andWhere('r.startedAt < :to', { to: filter.to });
       // Written so the started_at index gives a range scan (an OR of the two cases does not).
       if (after) qb.andWhere('r.startedAt <= :t AND (r.startedAt < :t OR r.id < :id)', { t: after.startedAt, id: after.id });
       const items = await qb.getMany();

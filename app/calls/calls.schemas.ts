@@ -3,6 +3,8 @@ import { CALL_OUTCOMES } from './calls.outcomes.js';
 
 /** A number as a PBX reports it (a caller may be "anonymous"): exact match. */
 const number = z.string().min(1).max(64);
+/** The start of a number: digits, a + first at most (so nothing LIKE reads as a wildcard). The Calls page takes a caller that fits as a callerPrefix. */
+export const NUMBER_START = /^\+?[0-9]{1,63}$/;
 const name = (what: string) => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, `a ${what} name: letters, digits, _ and - (max 64)`);
 
 export const callListQuery = z.strictObject({
@@ -13,7 +15,7 @@ export const callListQuery = z.strictObject({
   to: z.coerce.date().optional(),
   caller: number.optional(),
   /** Callers whose number starts with these digits (optionally after +): "138" finds 13800138000. */
-  callerPrefix: z.string().regex(/^\+?[0-9]{1,63}$/, 'the start of a number: digits, optionally after +').optional(),
+  callerPrefix: z.string().regex(NUMBER_START, 'the start of a number: digits, optionally after +').optional(),
   /** The number the caller dialled (exact). */
   called: number.optional(),
   outcome: z.enum(CALL_OUTCOMES).optional(),

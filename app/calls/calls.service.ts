@@ -1,10 +1,11 @@
 // Call records: created when a call enters Hotline, updated at every step, finished when
 // it ends. The record is the persisted state a standby node resumes a call from.
 import { randomUUID } from 'node:crypto';
-import { And, Equal, IsNull, LessThan, Like, MoreThanOrEqual, type DataSource, type FindOptionsWhere, type Repository } from 'typeorm';
+import { IsNull, LessThan, type DataSource, type Repository } from 'typeorm';
 import { AppError, NotFoundError } from '../errors.js';
 import type { CallInfo } from '../pbx/ports.js';
 import { CallEvent, CallRecord, type CallOutcome } from './calls.entities.js';
+import { whereCallsMatch, type CallFilters } from './call-filters.js';
 import { settled } from '../log-failure.js';
 import { EventWriter } from './event-writer.js';
 
@@ -17,21 +18,10 @@ export interface PathEntry {
 /** handledBy of a call the dialplan runs for Hotline (a flow compiled into it, app/ivr/flow-dialplan.ts). */
 export const DIALPLAN_HANDLER = 'dialplan';
 
-export interface CallListQuery {
+/** A page of GET /api/calls: the filters (call-filters.ts), newest first. */
+export interface CallListQuery extends CallFilters {
   limit: number;
   offset: number;
-  /** Started at or after `from`, before `to`. */
-  from?: Date;
-  to?: Date;
-  caller?: string;
-  /** Digits (optionally after +) the caller's number starts with. */
-  callerPrefix?: string;
-  called?: string;
-  outcome?: CallOutcome;
-  queue?: string;
-  agentId?: string;
-  flow?: string;
-  source?: string;
 }
 
 /** `from` after `to`: the search cannot match anything and is refused (400 calls_range_inverted). */
@@ -39,28 +29,6 @@ export class CallRangeError extends AppError {
   constructor() {
     super(400, 'calls_range_inverted', 'invalid query: to: the range ends before it starts (from is after to)', [{ field: 'to', message: 'the range ends before it starts (from is after to)' }]);
   }
-}
-
-/** The exact number, the start of one (digits and + only: nothing LIKE would read as a wildcard), or both. */
-function callerMatch(exact: string | undefined, prefix: string | undefined) {
-  const starts = prefix ? Like(`${prefix}%`) : undefined;
-  if (exact && starts) return And(Equal(exact), starts);
-  return starts ?? exact!;
-}
-
-function listWhere(q: CallListQuery): FindOptionsWhere<CallRecord> {
-  if (q.from && q.to && q.from > q.to) throw new CallRangeError();
-  const started = q.from && q.to ? And(MoreThanOrEqual(q.from), LessThan(q.to)) : q.from ? MoreThanOrEqual(q.from) : q.to ? LessThan(q.to) : undefined;
-  return {
-    ...(started ? { startedAt: started } : {}),
-    ...(q.caller || q.callerPrefix ? { callerNumber: callerMatch(q.caller, q.callerPrefix) } : {}),
-    ...(q.called ? { calledNumber: q.called } : {}),
-    ...(q.outcome ? { outcome: q.outcome } : {}),
-    ...(q.queue ? { queue: q.queue } : {}),
-    ...(q.agentId ? { agentId: q.agentId } : {}),
-    ...(q.flow ? { flow: q.flow } : {}),
-    ...(q.source ? { source: q.source } : {}),
-  };
 }
 
 export class CallsService {
@@ -215,12 +183,13 @@ export class CallsService {
   }
 
   async list(q: CallListQuery): Promise<{ items: CallRecord[]; total: number }> {
-    const [items, total] = await this.records.findAndCount({
-      where: listWhere(q),
-      order: { startedAt: 'DESC', id: 'ASC' },
-      take: q.limit,
-      skip: q.offset,
-    });
+    if (q.from && q.to && q.from > q.to) throw new CallRangeError();
+    const [items, total] = await whereCallsMatch(this.records.createQueryBuilder('r'), q)
+      .orderBy('r.startedAt', 'DESC')
+      .addOrderBy('r.id', 'ASC')
+      .take(q.limit)
+      .skip(q.offset)
+      .getManyAndCount();
     return { items, total };
   }
 

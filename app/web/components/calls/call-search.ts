@@ -3,6 +3,7 @@
 // (whole local days: from the first day's midnight to the midnight after the last day).
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
 import type { CallFilter } from '../../api/call-filter.js';
+import { NUMBER_START } from '../../../calls/calls.schemas.js';
 
 export interface CallSearch {
   /** First and last day, YYYY-MM-DD, both included; null: any time. */
@@ -72,5 +73,3 @@ export function apiFilter(s: CallSearch, page: number): CallFilter {
   }
   return f;
 }
-
-const NUMBER_START = /^\+?[0-9]{1,63}$/;
