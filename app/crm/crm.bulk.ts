@@ -1,14 +1,16 @@
 // Bulk work on customers for import and export: upsert a batch of rows inside the caller's
-// transaction (or classify it only, for a dry run), and page through customers by keyset.
+// transaction (or classify it only, for a dry run), and page through customers by keyset
+// (the customer search's filters, customer-filters.ts).
 // A row matches an existing customer by its ID, else by any of its phone numbers; an update
 // replaces name / company / address / region / VIP level (those given), adds the row's new
 // phone numbers, emails and tags (stored ones not in the row are kept) and sets the custom
 // fields it gives (others are kept).
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { Customer, CustomerPhone } from './crm.entities.js';
+import { Customer, CustomerEmail, CustomerPhone, CustomerTag } from './crm.entities.js';
 import { customFieldsProblem, type CustomFields } from './crm.schemas.js';
-import { parseFields } from './crm.views.js';
+import { group, parseFields } from './crm.views.js';
+import { whereCustomersMatch, type CustomerFilters } from './customer-filters.js';
 
 export interface CustomerUpsertRow {
   /** Where the row came from (a sheet row number), echoed in the outcome. */
@@ -199,40 +201,52 @@ export async function upsertCustomers(m: EntityManager, rows: CustomerUpsertRow[
   return outcomes;
 }
 
-export interface CustomerPageQuery {
-  /** Name contains (any language). */
-  name?: string;
-  /** Stored (normalized) phone number contains these digits. */
-  phone?: string;
+/** The customer search's filters (customer-filters.ts) and the keyset. */
+export interface CustomerPageQuery extends CustomerFilters {
   /** The last ID of the previous page. */
   after?: string | null;
   limit: number;
 }
 
-export type CustomerRow = { id: string; name: string; company: string; vipLevel: number; phones: string[]; createdAt: Date; updatedAt: Date };
-
-const like = (s: string) => `%${s.replace(/[!%_]/g, '!$&')}%`;
+export type CustomerRow = {
+  id: string;
+  name: string;
+  company: string;
+  address: string;
+  region: string;
+  vipLevel: number;
+  /** Sorted, as are emails and tags. */
+  phones: string[];
+  emails: string[];
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 /** One page in ID order (the primary key: every page is an index range), and the cursor of the next. */
 export async function pageCustomers(db: DataSource, q: CustomerPageQuery): Promise<{ items: CustomerRow[]; next: string | null }> {
-  const qb = db.getRepository(Customer).createQueryBuilder('c').where('c.merged_into IS NULL AND c.deleted_at IS NULL').orderBy('c.id', 'ASC').limit(q.limit);
-  if (q.name) qb.andWhere(`c.name LIKE :name ESCAPE '!'`, { name: like(q.name) });
-  if (q.phone) {
-    qb.andWhere(`EXISTS (SELECT 1 FROM customer_phones p WHERE p.customer_id = c.id AND p.phone LIKE :phone ESCAPE '!')`, { phone: like(q.phone) });
-  }
+  const qb = whereCustomersMatch(db.getRepository(Customer).createQueryBuilder('c').where('c.merged_into IS NULL AND c.deleted_at IS NULL'), q).orderBy('c.id', 'ASC').limit(q.limit);
   if (q.after) qb.andWhere('c.id > :after', { after: q.after });
   const customers = await qb.getMany();
-  const phones = new Map<string, string[]>();
-  if (customers.length) {
-    const found = await db.manager.find(CustomerPhone, { where: { customerId: In(customers.map((c) => c.id)) }, order: { phone: 'ASC' } });
-    for (const p of found) phones.set(p.customerId, [...(phones.get(p.customerId) ?? []), p.phone]);
-  }
+  // The page's phones, emails and tags: one query per table.
+  const ids = customers.map((c) => c.id);
+  const [phones, emails, tags] = ids.length
+    ? await Promise.all([
+        db.manager.find(CustomerPhone, { where: { customerId: In(ids) } }).then((r) => group(r, (x) => x.customerId, (x) => x.phone)),
+        db.manager.find(CustomerEmail, { where: { customerId: In(ids) } }).then((r) => group(r, (x) => x.customerId, (x) => x.email)),
+        db.manager.find(CustomerTag, { where: { customerId: In(ids) } }).then((r) => group(r, (x) => x.customerId, (x) => x.tag)),
+      ])
+    : [new Map<string, string[]>(), new Map<string, string[]>(), new Map<string, string[]>()];
   const items = customers.map((c) => ({
     id: c.id,
     name: c.name,
     company: c.company,
+    address: c.address,
+    region: c.region,
     vipLevel: c.vipLevel,
     phones: phones.get(c.id) ?? [],
+    emails: emails.get(c.id) ?? [],
+    tags: tags.get(c.id) ?? [],
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   }));

@@ -103,11 +103,16 @@ const limit = (max = 100, dflt = 20) => z.coerce.number().int().min(1).max(max).
 const offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
 
 export const CUSTOMER_SORTS = ['name', 'createdAt', 'updatedAt', 'vipLevel'] as const;
+/** Part of a phone number (e.g. its last four digits, 尾号): 3 to 20 digits, optionally after +. */
+export const PHONE_DIGITS = /^\+?[0-9]{3,20}$/;
+/** The customer search's filters (customer-filters.ts); the customers' export takes them too (io.schemas.ts). */
 export const customerListQuery = z.strictObject({
   /** Name contains (any language). */
   name: z.string().min(1).max(128).optional(),
   /** Any written form of a phone number: exact match after normalization. */
   phone: phone.optional(),
+  /** A stored number contains these digits, or is what they normalize to (8613800138000 finds 13800138000). */
+  phoneDigits: z.string().regex(PHONE_DIGITS, '3 to 20 digits, optionally after +').optional(),
   email: email.optional(),
   tag: tag.optional(),
   /** The company text contains it, or the customer is a contact of a company whose name contains it. */

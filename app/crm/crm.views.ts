@@ -35,7 +35,8 @@ export function parseFields(json: string | null): CustomFields {
   return Object.assign(Object.create(null) as CustomFields, parsed);
 }
 
-function group<T>(rows: T[], key: (r: T) => string, value: (r: T) => string): Map<string, string[]> {
+/** Values per key, each list sorted (one query's rows grouped by customer). */
+export function group<T>(rows: T[], key: (r: T) => string, value: (r: T) => string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const r of rows) {
     const k = key(r);

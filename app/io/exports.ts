@@ -1,9 +1,11 @@
 // Exports to .xlsx, streamed: customers and call records with the filters of their list
-// endpoints, page by page (keyset) into the streaming writer, waiting for the output to
-// drain between pages, so memory stays flat however many rows there are.
+// endpoints (customer-filters.ts, call-filters.ts), page by page (keyset) into the streaming
+// writer, waiting for the output to drain between pages, so memory stays flat however many
+// rows there are.
 import type { Writable } from 'node:stream';
 import type { CustomerPageQuery } from '../crm/crm.bulk.js';
 import type { CrmService } from '../crm/crm.service.js';
+import type { CustomerFilters } from '../crm/customer-filters.js';
 import type { CallCursor, CallExportFilter, CallRecordPager } from '../calls/calls.pager.js';
 import { DATE_FORMAT, SheetWriter, type SheetColumn } from './xlsx-writer.js';
 
@@ -27,16 +29,23 @@ export function customerColumns(lang: Lang): SheetColumn[] {
     col(lang, 'VIP等级', 'VIP level', { width: 10 }),
     col(lang, '创建时间 (UTC)', 'Created (UTC)', date),
     col(lang, '更新时间 (UTC)', 'Updated (UTC)', date),
+    // Added later, so at the end: earlier columns keep their places. Headers the import reads back.
+    col(lang, '地区', 'Region', { width: 16 }),
+    col(lang, '标签', 'Tags', { width: 24 }),
+    col(lang, '邮箱', 'Emails', { width: 32 }),
+    col(lang, '地址', 'Address', { width: 40 }),
   ];
 }
 
-export async function exportCustomers(crm: CrmService, out: Writable, filter: Pick<CustomerPageQuery, 'name' | 'phone'>, lang: Lang, pageSize: number): Promise<number> {
+export async function exportCustomers(crm: CrmService, out: Writable, filter: CustomerFilters, lang: Lang, pageSize: number): Promise<number> {
   const w = new SheetWriter(out, lang === 'zh' ? '客户' : 'Customers', customerColumns(lang));
   let after: CustomerPageQuery['after'] = null;
   do {
     const page = await crm.page({ ...filter, after, limit: pageSize });
     if (w.closed) throw new ExportAbortedError();
-    for (const c of page.items) w.add([c.id, c.name, c.phones.join(', '), c.company, c.vipLevel, c.createdAt, c.updatedAt]);
+    for (const c of page.items) {
+      w.add([c.id, c.name, c.phones.join(', '), c.company, c.vipLevel, c.createdAt, c.updatedAt, c.region, c.tags.join(', '), c.emails.join(', '), c.address]);
+    }
     await w.drain();
     after = page.next;
   } while (after);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { callListQuery } from '../calls/calls.schemas.js';
+import { customerListQuery } from '../crm/crm.schemas.js';
 import { CUSTOMER_FIELDS } from './customer-import.js';
 import { IGNORE } from './headers.js';
 
@@ -23,18 +24,33 @@ export const jobIdParams = z.object({ jobId: z.uuid() });
 const lang = z.enum(['zh', 'en']).default('zh');
 export const langQuery = z.strictObject({ lang });
 
-export const customerExportQuery = z.strictObject({
-  /** Name contains. */
-  name: z.string().trim().min(1).max(128).optional(),
-  /** Phone contains these digits (separators ignored). */
-  phone: z
-    .string()
-    .max(40)
-    .transform((v) => v.replace(/[^0-9+]/g, ''))
-    .pipe(z.string().min(1, 'phone needs at least one digit'))
-    .optional(),
-  lang,
-});
+const list = customerListQuery.shape;
+/**
+ * GET /api/customers's filters (crm.schemas.ts; the Customers page's search exported as it
+ * stands), except its exact phone and companyId. `phone` is the export's older name for
+ * `phoneDigits`, written more loosely (separators ignored, one digit is enough); it is handed
+ * on as phoneDigits (a number contains these digits).
+ */
+export const customerExportQuery = z
+  .strictObject({
+    /** Name contains. */
+    name: z.string().trim().min(1).max(128).optional(),
+    /** Phone contains these digits (separators ignored). */
+    phone: z
+      .string()
+      .max(40)
+      .transform((v) => v.replace(/[^0-9+]/g, ''))
+      .pipe(z.string().min(1, 'phone needs at least one digit'))
+      .optional(),
+    phoneDigits: list.phoneDigits,
+    email: list.email,
+    tag: list.tag,
+    company: list.company,
+    region: list.region,
+    lang,
+  })
+  .refine((q) => !(q.phone && q.phoneDigits), { message: 'give phone or phoneDigits, not both', path: ['phoneDigits'] })
+  .transform(({ phone, ...q }) => (phone ? { ...q, phoneDigits: phone } : q));
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { CrmService } from '../crm/crm.service.js';
+import type { CustomerFilters } from '../crm/customer-filters.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CallExportFilter, CallRecordPager } from '../calls/calls.pager.js';
@@ -132,7 +133,7 @@ export class IoService {
     return path;
   }
 
-  exportCustomers(out: Writable, filter: { name?: string; phone?: string }, lang: Lang): Promise<number> {
+  exportCustomers(out: Writable, filter: CustomerFilters, lang: Lang): Promise<number> {
     return exportCustomers(this.deps.crm, out, filter, lang, this.deps.limits.batchSize * 2);
   }
 

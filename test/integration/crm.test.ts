@@ -1,6 +1,7 @@
 // The CRM on real SQLite and MariaDB: phone numbers in any written form find the same
 // customer (search and screen pop), customers are created, changed, tagged and deleted,
-// bad input is refused with a 4xx and changes nothing, lists page, filter and sort.
+// bad input is refused with a 4xx and changes nothing, lists page, filter and sort, any part
+// of a number (phoneDigits) finds its customer.
 import { expect } from 'chai';
 import { DB_KINDS } from '../support/db.js';
 import { snapshot, startCrmApp, type CrmApp } from './crm-fixtures.js';
@@ -184,6 +185,36 @@ for (const kind of DB_KINDS) {
       expect(byPhone.body.items.map((c: any) => c.id)).to.deep.equal([ids[7]]);
       const combined = await app.api('GET', `/customers?tag=third&region=CN-11&sort=name&order=asc`);
       expect(combined.body.items.map((c: any) => c.name)).to.deep.equal(['客户03号', '客户09号', '客户15号', '客户21号']);
+    });
+
+    it('phoneDigits finds a customer by any part of a number (尾号), or by the whole number in another form', async () => {
+      const mobile = await app.api('POST', '/customers', { name: '尾号 Mobile', phones: ['138 6666 7319'], tags: ['digits'] });
+      const landline = await app.api('POST', '/customers', { name: '尾号 Landline', phones: ['(010) 8765-4321'], tags: ['digits'] });
+      const abroad = await app.api('POST', '/customers', { name: '尾号 Abroad', phones: ['+1 415 555 7319'], region: 'US-CA' });
+      const gone = await app.api('POST', '/customers', { name: '尾号 Gone', phones: ['13966667319'] });
+      expect([mobile, landline, abroad, gone].map((r) => r.status)).to.deep.equal([201, 201, 201, 201]);
+      expect((await app.api('DELETE', `/customers/${gone.body.id}`)).status).to.equal(204);
+      const ids = async (query: string) => {
+        const res = await app.api('GET', `/customers?${query}&limit=100`);
+        expect(res.status, `${query}: ${JSON.stringify(res.body)}`).to.equal(200);
+        expect(res.body.total, query).to.equal(res.body.items.length);
+        return res.body.items.map((c: any) => c.id).sort();
+      };
+      expect(await ids('phoneDigits=7319'), 'the last four digits; not a deleted customer').to.deep.equal([mobile.body.id, abroad.body.id].sort());
+      expect(await ids('phoneDigits=6666')).to.deep.equal([mobile.body.id]);
+      expect(await ids('phoneDigits=8613866667319'), '86 and the national number').to.deep.equal([mobile.body.id]);
+      expect(await ids(`phoneDigits=${encodeURIComponent('+8613866667319')}`)).to.deep.equal([mobile.body.id]);
+      expect(await ids('phoneDigits=013866667319'), 'a mobile with its trunk 0').to.deep.equal([mobile.body.id]);
+      expect(await ids('phoneDigits=87654321')).to.deep.equal([landline.body.id]);
+      expect(await ids(`phoneDigits=${encodeURIComponent('+14155557319')}`)).to.deep.equal([abroad.body.id]);
+      expect(await ids('phoneDigits=7319&tag=digits')).to.deep.equal([mobile.body.id]);
+      expect(await ids('phoneDigits=7319&region=US-CA')).to.deep.equal([abroad.body.id]);
+      expect(await ids('phoneDigits=73190')).to.deep.equal([]);
+      for (const bad of ['12', '+12', 'abcd', '138-6666', '7319%25', '7_19', '1'.repeat(21), '', '%EF%BC%97%EF%BC%93%EF%BC%91%EF%BC%99']) {
+        const res = await app.api('GET', `/customers?phoneDigits=${bad}`);
+        expect(res.status, bad).to.equal(400);
+        expect(res.body.error.message, bad).to.match(/phoneDigits/);
+      }
     });
   });
 }

@@ -1,5 +1,6 @@
 // Exports and templates on real SQLite and MariaDB: customers and call records with the
-// filters of their list endpoints, typed cells (dates as dates, numbers as numbers), Chinese
+// filters of their list endpoints (the customers' export gives exactly GET /api/customers's
+// customers for the same query), typed cells (dates as dates, numbers as numbers), Chinese
 // intact, formula-like text neutralized (read back with exceljs and in the sheet's XML), and
 // more rows than one page so the keyset paging is walked.
 import { expect } from 'chai';
@@ -8,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { CallRecord } from '../../app/calls/calls.entities.js';
+import { customerListQuery } from '../../app/crm/crm.schemas.js';
 import { readZipDirectory } from '../../app/io/zip-directory.js';
 import { DEFAULT_LIMITS } from '../../app/io/limits.js';
 import { DB_KINDS } from '../support/db.js';
@@ -43,7 +45,7 @@ for (const kind of DB_KINDS) {
       expect(res.status).to.equal(200);
       expect(res.type).to.contain('spreadsheetml');
       const { rows, ws } = await readBack(res.buf);
-      expect(rows[0]).to.deep.equal(['ID', '姓名', '电话', '公司', 'VIP等级', '创建时间 (UTC)', '更新时间 (UTC)']);
+      expect(rows[0]).to.deep.equal(['ID', '姓名', '电话', '公司', 'VIP等级', '创建时间 (UTC)', '更新时间 (UTC)', '地区', '标签', '邮箱', '地址']);
       expect(rows.length).to.equal(1 + 230 + FORMULA_LIKE.length);
       expect(new Set(rows.slice(1).map((r) => r[0])).size, 'no row twice across pages').to.equal(rows.length - 1);
       const first = rows.find((r) => r[1] === '客户7号 张')!;
@@ -52,7 +54,7 @@ for (const kind of DB_KINDS) {
       expect(Math.abs((first[5] as Date).getTime() - Date.now())).to.be.below(10 * 60_000);
       expect(ws.getCell('F2').numFmt).to.equal('yyyy-mm-dd hh:mm:ss');
       const en = await readBack((await download(`${app.base}/io/exports/customers.xlsx?lang=en`)).buf);
-      expect(en.rows[0]).to.deep.equal(['ID', 'Name', 'Phone', 'Company', 'VIP level', 'Created (UTC)', 'Updated (UTC)']);
+      expect(en.rows[0]).to.deep.equal(['ID', 'Name', 'Phone', 'Company', 'VIP level', 'Created (UTC)', 'Updated (UTC)', 'Region', 'Tags', 'Emails', 'Address']);
     });
 
     it('customers: the name and phone filters of the list (contains), Chinese too', async () => {
@@ -82,6 +84,62 @@ for (const kind of DB_KINDS) {
       const xml = await sheetXml(app, res.buf);
       expect(xml).to.not.match(/<f[\s>/]/);
       expect(xml).to.contain('上海某某有限公司');
+    });
+
+    it("customers: the list's filters give exactly the list's customers; region, tags, emails and address at the end", async () => {
+      const rows: unknown[][] = [['姓名', '电话', '地区', '标签', '邮箱', '地址']];
+      for (let i = 0; i < 300; i++) {
+        const emails = i % 10 ? `f${i}@example.com` : `F${i}@Example.com; f${i}@example.org`;
+        rows.push([`筛选${i}`, `1370000${String(i).padStart(4, '0')}`, i % 4 === 3 ? '广东 深圳' : '北京', i % 3 ? 'VIP、老客户' : '新客户', emails, i % 5 ? `北京市海淀区${i}号` : '']);
+      }
+      const seeded = await post(app.base, await excelFile(rows));
+      expect(seeded.status, JSON.stringify(seeded.body)).to.equal(200);
+
+      /** The IDs the export and GET /api/customers (every page) give for the same query string. */
+      const both = async (query: string) => {
+        const res = await download(`${app.base}/io/exports/customers.xlsx?${query}`);
+        expect(res.status, query).to.equal(200);
+        const exported = (await readBack(res.buf)).rows.slice(1);
+        const listed: string[] = [];
+        const q = Object.fromEntries(new URLSearchParams(query));
+        for (let offset = 0; ; offset += 100) {
+          const page = await app.crm.list(customerListQuery.parse({ ...q, limit: '100', offset: String(offset) }));
+          listed.push(...page.items.map((c) => c.id));
+          if (offset + 100 >= page.total) break;
+        }
+        expect(exported.map((r) => r[0]).sort(), query).to.deep.equal(listed.sort());
+        return exported;
+      };
+      const vipBeijing = await both(`tag=VIP&region=${encodeURIComponent('北京')}`);
+      const expected = Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 3 && i % 4 !== 3);
+      expect(vipBeijing.map((r) => r[1]).sort(), 'more than a page (100)').to.deep.equal(expected.map((i) => `筛选${i}`).sort());
+      expect((await both(`tag=${encodeURIComponent('新客户')}&region=${encodeURIComponent('广东 深圳')}`)).length).to.equal(25);
+      expect((await both('phoneDigits=0001')).map((r) => r[2])).to.include.members(['13700000001', '13800000001']);
+      expect((await both('phoneDigits=8613700000007')).map((r) => r[1]), 'the national number of 86…').to.deep.equal(['筛选7']);
+      expect((await both(`email=${encodeURIComponent('F10@Example.com')}`)).map((r) => r[1])).to.deep.equal(['筛选10']);
+      expect((await both(`company=ACME&name=${encodeURIComponent('客户1')}`)).length).to.equal(55);
+      // The export's own phone (the list's phone is an exact number): contains these digits, as before.
+      const contains = await readBack((await download(`${app.base}/io/exports/customers.xlsx?phone=${encodeURIComponent('137-0000-029')}&tag=vip`)).buf);
+      expect(contains.rows.slice(1).map((r) => r[1]).sort()).to.deep.equal([290, 292, 293, 295, 296, 298, 299].map((i) => `筛选${i}`).sort());
+
+      // The new columns, after the ones there were; lists sorted, joined with ", ".
+      const row = (name: string) => vipBeijing.find((r) => r[1] === name) ?? [];
+      expect(row('筛选10').slice(7, 10)).to.deep.equal(['北京', 'vip, 老客户', 'f10@example.com, f10@example.org']);
+      expect(row('筛选13').slice(7)).to.deep.equal(['北京', 'vip, 老客户', 'f13@example.com', '北京市海淀区13号']);
+      const older = await readBack((await download(`${app.base}/io/exports/customers.xlsx?phoneDigits=13800000007`)).buf);
+      expect(older.rows[1]!.slice(1, 5), 'earlier columns in their places').to.deep.equal(['客户7号 张', '13800000007', '上海某某有限公司', 7]);
+      expect(older.rows[1]![8] ?? '', 'no tags').to.equal('');
+
+      // The filtered export imported back changes nothing: its headers are the import's.
+      const again = await download(`${app.base}/io/exports/customers.xlsx?tag=vip&region=${encodeURIComponent('北京')}`);
+      const back = await post(app.base, again.buf, 'wait=true&mode=dry-run');
+      expect(back.status, JSON.stringify(back.body)).to.equal(200);
+      expect(back.body.counts).to.deep.include({ total: expected.length, unchanged: expected.length, rejected: 0 });
+
+      for (const bad of ['phoneDigits=12', 'phoneDigits=abc', 'email=nope', 'tag=a%2Cb', 'region=', 'company=', `companyId=${randomUUID()}`, 'phone=1&phoneDigits=123', 'limit=5']) {
+        const res = await download(`${app.base}/io/exports/customers.xlsx?${bad}`);
+        expect(res.status, bad).to.equal(400);
+      }
     });
 
     it('call records: newest first, caller and date filters, typed cells, neutralized text', async () => {
