@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Customer, CustomerEmail, CustomerPhone, CustomerTag } from './crm.entities.js';
 import { customFieldsProblem, type CustomFields } from './crm.schemas.js';
-import { group, parseFields } from './crm.views.js';
+import { group, parseFields, type CustomerView } from './crm.views.js';
 import { whereCustomersMatch, type CustomerFilters } from './customer-filters.js';
 
 export interface CustomerUpsertRow {
@@ -208,20 +208,8 @@ export interface CustomerPageQuery extends CustomerFilters {
   limit: number;
 }
 
-export type CustomerRow = {
-  id: string;
-  name: string;
-  company: string;
-  address: string;
-  region: string;
-  vipLevel: number;
-  /** Sorted, as are emails and tags. */
-  phones: string[];
-  emails: string[];
-  tags: string[];
-  createdAt: Date;
-  updatedAt: Date;
-};
+/** A customer as the export writes it: the API's view without custom fields and companies (phones, emails and tags sorted). */
+export type CustomerRow = Pick<CustomerView, 'id' | 'name' | 'company' | 'address' | 'region' | 'vipLevel' | 'phones' | 'emails' | 'tags' | 'createdAt' | 'updatedAt'>;
 
 /** One page in ID order (the primary key: every page is an index range), and the cursor of the next. */
 export async function pageCustomers(db: DataSource, q: CustomerPageQuery): Promise<{ items: CustomerRow[]; next: string | null }> {

@@ -1,12 +1,15 @@
 // The customers page (/customers, 客户) as agents and supervisors use it (Chromium against the real
 // Hotline, no Asterisk), in both languages: a customer found by a phone number written another
-// way, by words of the name and by tag; opened (its tickets, the timeline), edited (region, one
-// more phone written with spaces, a field of its own) and checked through the API; a phone that is
-// another customer's is refused in the page's language and nothing changes; a note. A supervisor
-// adds a customer, merges a duplicate found by its phone (its phones move here, it is listed no
-// more, its old ID opens the survivor and says so) and deletes one; a read-only user reads
-// without the buttons; agents get neither merge nor delete.
+// way, by its last four digits, by words of the name and by tag; opened (its tickets, the
+// timeline), edited (region, one more phone written with spaces, a field of its own) and checked
+// through the API; a phone that is another customer's is refused in the page's language and nothing
+// changes; a follow-up planned and done; a note. A supervisor adds a customer and deletes it,
+// merges a duplicate found by its phone (its phones move here, it is listed no more, its old ID
+// opens the survivor and says so), links it to a new company with a role and unlinks it, and
+// exports the search (the sheet lists the page's customers); a read-only user reads without the
+// buttons; agents get neither merge nor delete.
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import { adminLab } from '../support/admin-lab.js';
 import { api } from '../support/api.js';
 import { answerQuestion, appText, axeViolations, missingKeys, screenshot, signIn } from '../support/browser.js';
@@ -42,13 +45,13 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
     await en.page.locator('[data-test=customers-table]').getByText('No customers yet').waitFor();
     await en.page.locator('[data-test=filter-q]').fill('1380013');
     await en.page.locator('[data-test=filter-q]').press('Enter');
-    await en.page.locator('[data-test=customers-table]').getByText('No customer matches. A phone number is found written in any way, but only whole.').waitFor();
+    await en.page.locator('[data-test=customers-table]').getByText('No customer matches. Numbers are found by any three or more of their digits in a row (such as the last four).').waitFor();
     expect(await missingKeys(zh.page)).to.deep.equal([]);
     expect([...zh.errors, ...en.errors]).to.deep.equal([]);
   });
 
   for (const locale of ['zh-CN', 'en'] as const) {
-    it(`an agent finds a customer by a phone written another way, by name and tag, edits it, is refused another's phone, adds a note (${locale})`, async () => {
+    it(`an agent finds a customer by a phone written another way, its last digits, name and tag, edits it, is refused another's phone, plans a follow-up, adds a note (${locale})`, async () => {
       const zh = locale === 'zh-CN';
       const n = zh ? '1' : '2';
       await user(`cu.agent-${locale}`, 'agent');
@@ -69,6 +72,12 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
       await q.fill(`+86 138-0000-${n}001`);
       await q.press('Enter');
       await table.locator(`[data-customer="${li.id}"]`).waitFor({ state: 'detached' });
+      expect(await table.locator('[data-customer]').count()).to.equal(1);
+      // The last four digits (尾号) find it too.
+      await q.fill(`${n}002`);
+      await q.press('Enter');
+      await table.locator(`[data-customer="${zhang.id}"]`).waitFor({ state: 'detached' });
+      await table.locator(`[data-customer="${li.id}"]`).waitFor();
       expect(await table.locator('[data-customer]').count()).to.equal(1);
       // Words of the name; then a tag.
       await q.fill(zh ? '李' : 'Li N');
@@ -125,6 +134,28 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
       await screenshot(page, `customers-edit-refused-${locale}`);
       await edit.getByRole('button', { name: zh ? '取消' : 'Cancel' }).click();
 
+      // A follow-up for myself: refused without a time and a text; then listed, and Done.
+      const followUps = drawer.locator('[data-test=customer-follow-ups]');
+      await followUps.locator('[data-test=follow-up-save]').click();
+      await followUps.getByRole('alert').filter({ hasText: zh ? '请选择跟进时间。' : 'Pick when to follow up.' }).waitFor();
+      await followUps.getByRole('alert').filter({ hasText: zh ? '请填写待办事项。' : 'Write what to do.' }).waitFor();
+      const tomorrow = new Date(Date.now() + 86_400_000);
+      const pad = (x: number) => String(x).padStart(2, '0');
+      const due = `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())} 10:30:00`;
+      await followUps.locator('.el-date-editor input').fill(due);
+      await followUps.locator('.el-date-editor input').press('Enter');
+      const todo = zh ? '回电确认发票' : 'Call back about the invoice';
+      await followUps.locator('input[name=followUp]').fill(todo);
+      await followUps.locator('[data-test=follow-up-save]').click();
+      const item = followUps.locator('[data-follow-up]', { hasText: todo });
+      await item.getByText(zh ? '提醒我' : 'for me').waitFor();
+      const mine = (await api(lab.base, 'GET', `/api/reminders?customerId=${zhang.id}`)).body.items as Array<{ id: string; text: string; status: string; dueAt: string }>;
+      expect(mine.map((r) => [r.text, r.status])).to.deep.equal([[todo, 'open']]);
+      expect(new Date(mine[0]!.dueAt).getTime(), 'due tomorrow 10:30 (the browser\'s time)').to.be.above(Date.now() + 3600_000);
+      await item.locator('[data-test=follow-up-done]').click();
+      await item.waitFor({ state: 'detached' });
+      expect((await api(lab.base, 'GET', `/api/reminders?customerId=${zhang.id}`)).body.items[0].status).to.equal('done');
+
       // A note: an empty one is refused; the written one is first in the timeline and on the server.
       const noteForm = drawer.locator('[data-test=customer-note]');
       await drawer.locator('[data-test=customer-note-save]').click();
@@ -138,6 +169,9 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
         return (tl.body.items as Array<{ summary: string }>).some((i) => i.summary === noteText) || undefined;
       }, 5000);
 
+      // Open in agent desktop: the desk's card, to call or fax (test/e2e/fax-console.test.ts follows it).
+      expect(await drawer.locator('[data-test=open-in-desk]').getAttribute('href')).to.equal(`/agent?customer=${zhang.id}`);
+
       // A reload opens the same customer again.
       await page.reload();
       await page.locator('[data-test=customer-drawer] [data-test=customer-region-shown]', { hasText: zh ? '天津' : 'Tianjin' }).waitFor();
@@ -150,7 +184,7 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
   }
 
   for (const locale of ['zh-CN', 'en'] as const) {
-    it(`a supervisor adds a customer, merges a duplicate found by its phone, deletes one; read-only reads (${locale})`, async () => {
+    it(`a supervisor adds a customer, deletes one, merges a duplicate found by its phone, links a company, exports the search; read-only reads (${locale})`, async () => {
       const zh = locale === 'zh-CN';
       const n = zh ? '3' : '4';
       await user(`cu.sup-${locale}`, 'supervisor');
@@ -196,6 +230,51 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
       expect(survivor.phones).to.have.members([`1390000${n}001`, `1390000${n}009`]);
       await drawer.locator('[data-test=customer-timeline]').getByText(zh ? '合并了重复客户：王芳（旧）' : 'Merged in: Wang Fang (old)').waitFor();
       await screenshot(page, `customers-merged-${locale}`);
+
+      // A company: a new name is created after asking, and linked with the role; then unlinked.
+      const companies = drawer.locator('[data-test=customer-companies]');
+      const coName = zh ? `华联商贸-${n}` : `Hualian Trading ${n}`;
+      await companies.locator('input[name=company]').fill(coName);
+      await companies.locator('input[name=role]').fill(zh ? '采购经理' : 'Buyer');
+      await companies.locator('[data-test=company-link-save]').click();
+      await answerQuestion(page, zh ? '新建公司' : 'New company', zh ? '新建并关联' : 'Create and link');
+      await companies.locator('[data-company]', { hasText: coName }).getByText(zh ? '采购经理' : 'Buyer').waitFor();
+      expect((await read(wang.id) as Customer & { companies: Array<{ name: string; role: string }> }).companies.map((c) => [c.name, c.role])).to.deep.equal([[coName, zh ? '采购经理' : 'Buyer']]);
+      await drawer.locator('[data-test=customer-details]').getByText(coName, { exact: false }).waitFor();
+      // Typing part of the name offers the company; the same name again (another case) links to it, without asking to create one.
+      await companies.locator('input[name=company]').fill(coName.slice(0, 4));
+      await companies.locator(`datalist option[value="${coName}"]`).waitFor({ state: 'attached' });
+      await companies.locator('input[name=company]').fill(coName.toUpperCase());
+      await companies.locator('input[name=role]').fill('');
+      await companies.locator('[data-test=company-link-save]').click();
+      await companies.locator('[data-company]', { hasText: coName }).getByText(zh ? '采购经理' : 'Buyer').waitFor({ state: 'detached' });
+      expect((await api(lab.base, 'GET', `/api/companies?name=${encodeURIComponent(coName)}`)).body.total, 'no second company').to.equal(1);
+      await companies.locator('[data-test=company-unlink]').click();
+      await companies.getByText(zh ? '未关联任何公司' : 'Not a contact of any company').waitFor();
+      expect((await read(wang.id) as Customer & { companies: unknown[] }).companies).to.deep.equal([]);
+
+      // The search as it stands goes to Excel: the customers the page lists, in the page's language.
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+      await page.locator('[data-test=filter-tag]').fill('gold');
+      await page.locator('[data-test=filter-tag]').press('Enter');
+      await waitUntil('only gold customers listed', async () => {
+        const tags = await table.locator('[data-test=row-tags]').allInnerTexts();
+        return (tags.length > 0 && tags.every((x) => x.includes('gold'))) || undefined;
+      }, 5000);
+      const listed = await table.locator('[data-customer]').evaluateAll((els) => els.map((e) => e.getAttribute('data-customer')));
+      expect(listed).to.include(wang.id);
+      const [file] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=customers-export]').click()]);
+      expect(file.suggestedFilename()).to.match(/^customers-.*\.xlsx$/);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(await file.path());
+      const sheet = book.worksheets[0]!;
+      expect(sheet.name).to.equal(zh ? '客户' : 'Customers');
+      const header = (sheet.getRow(1).values as unknown[]).slice(1);
+      expect(header).to.include.members(zh ? ['姓名', '标签'] : ['Name', 'Tags']);
+      const exported: string[] = [];
+      sheet.eachRow((row, i) => { if (i > 1) exported.push(String(row.getCell(1).value)); });
+      expect(exported.sort(), 'the customers the page lists').to.deep.equal([...listed].sort());
       expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
       expect(errors).to.deep.equal([]);
 
@@ -204,7 +283,8 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
       await signIn(v.page, lab.base, `cu.viewer-${locale}`, PASSWORD, `/customers?customer=${dup.id}`);
       const seen = v.page.locator('[data-test=customer-drawer]');
       await seen.locator('[data-test=merged-notice]', { hasText: zh ? '王芳' : 'Wang Fang' }).waitFor();
-      for (const button of ['customer-edit-open', 'customer-delete', 'customer-merge', 'customer-note', 'open-in-desk']) {
+      await seen.locator('[data-test=customer-companies]').waitFor();
+      for (const button of ['customer-edit-open', 'customer-delete', 'customer-merge', 'customer-note', 'open-in-desk', 'company-link', 'company-unlink', 'follow-up-form']) {
         expect(await seen.locator(`[data-test=${button}]`).count(), button).to.equal(0);
       }
       expect(await v.page.locator('[data-test=customer-new]').count()).to.equal(0);

@@ -152,6 +152,9 @@ describe('fax console: notice, inbox, thumbnails, PDF, link, send from the custo
     await page.waitForURL((u) => u.pathname === '/agent');
     const card = page.locator('[data-test=customer-card]');
     await card.filter({ hasText: 'Fax Partner 传真伙伴' }).waitFor();
+    // The card links to the customer's full record (the Customers page) in a new tab: the call stays.
+    const record = card.locator('[data-test=card-record]');
+    expect([await record.getAttribute('href'), await record.getAttribute('target')]).to.deep.equal([`/customers?customer=${customerId}`, '_blank']);
     await card.locator('[data-test=card-fax]').click();
     const dialog = page.locator('[data-test=fax-send-dialog]');
     await dialog.locator('[data-test=fax-send-number]').filter({ hasText: CUSTOMER_FAX }).waitFor();

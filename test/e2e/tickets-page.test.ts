@@ -55,6 +55,7 @@ describe('tickets page: the work list and a ticket worked through (Chromium, no 
       await table.locator(`[data-ticket="${number}"]`).click();
       const drawer = page.locator('[data-test=ticket-drawer]');
       await drawer.getByText(zh ? '李女士' : 'Ms Li').waitFor();
+      expect(await drawer.locator('[data-test=ticket-customer]').getAttribute('href'), 'the customer links to their record').to.equal(`/customers?customer=${customer.body.id}`);
       expect(await drawer.locator('[data-test=ticket-assignee]').innerText()).to.equal(zh ? '我' : 'me');
       expect(await drawer.locator('[data-test=sla-first]').innerText()).to.match(zh ? /首次响应：.*到期/ : /First response: due/);
       expect(page.url()).to.contain(`ticket=${number}`);

@@ -2,15 +2,22 @@
 // filters, one customer, its changes, timeline and notes; merging a duplicate; deleting.
 import { api } from './client';
 import type { CustomerView } from '@server/crm/crm.views';
-import type { TimelineEntry } from './work';
+import type { Reminder, TimelineEntry } from './work';
 import type { TicketRow } from './tickets';
 
 export { CUSTOMER_SORTS, patchCustomerBody } from '@server/crm/crm.schemas';
 
 /** A customer as the API answers it (dates as ISO text); `mergedFrom` when the ID asked for was merged into this one. */
 export type Customer = Omit<CustomerView, 'createdAt' | 'updatedAt' | 'deletedAt'> & { createdAt: string; updatedAt: string; mergedFrom?: string };
-export interface CustomerFilter { name?: string; phone?: string; email?: string; tag?: string; region?: string; company?: string; sort: 'name' | 'createdAt' | 'updatedAt' | 'vipLevel'; order: 'asc' | 'desc'; limit: number; offset: number }
+/** The list's filters (GET /api/customers); `phoneDigits`: digits inside any stored number (the last four find a customer). */
+export interface CustomerSearchFilter { name?: string; phone?: string; phoneDigits?: string; email?: string; tag?: string; region?: string; company?: string }
+export interface CustomerFilter extends CustomerSearchFilter { sort: 'name' | 'createdAt' | 'updatedAt' | 'vipLevel'; order: 'asc' | 'desc'; limit: number; offset: number }
 export interface MergeOutcome { customer: Customer; moved: { duplicateId: string; phones: number; emails: number; tags: number; interactions: number; reminders: number; contacts: number } }
+
+/** A follow-up reminder: for `agentId` (a user ID), set by `createdBy` (a username). */
+export type FollowUp = Reminder & { agentId: string; createdBy: string };
+
+export interface Company { id: string; name: string; address: string; region: string }
 
 const at = (id: string) => `/api/customers/${encodeURIComponent(id)}`;
 
@@ -23,5 +30,14 @@ export const customersApi = {
   merge: (survivorId: string, duplicateId: string) => api.post<MergeOutcome>(`${at(survivorId)}/merge`, { duplicateId }),
   timeline: (id: string, before?: string) => api.get<{ items: TimelineEntry[]; next: string | null }>(`${at(id)}/timeline`, { limit: 20, before }),
   addNote: (id: string, text: string) => api.post<TimelineEntry>(`${at(id)}/notes`, { text }),
+  /** The customer's follow-ups not yet done, soonest first. */
+  followUps: (id: string) => api.get<{ items: FollowUp[] }>('/api/reminders', { customerId: id, limit: 100 }).then((r) => r.items.filter((x) => x.status !== 'done').sort((a, b) => a.dueAt.localeCompare(b.dueAt))),
+  addFollowUp: (id: string, body: { dueAt: string; text: string }) => api.post<FollowUp>(`${at(id)}/reminders`, body),
+  completeFollowUp: (reminderId: string) => api.post<FollowUp>(`/api/reminders/${encodeURIComponent(reminderId)}/complete`),
+  /** Companies whose name contains `name` (the link form's suggestions). */
+  companies: (name: string) => api.get<{ items: Company[] }>('/api/companies', { name, limit: 8 }).then((r) => r.items),
+  createCompany: (name: string) => api.post<Company>('/api/companies', { name }),
+  linkCompany: (companyId: string, customerId: string, role: string) => api.post<unknown>(`/api/companies/${encodeURIComponent(companyId)}/contacts`, { customerId, role }),
+  unlinkCompany: (companyId: string, customerId: string) => api.del<void>(`/api/companies/${encodeURIComponent(companyId)}/contacts/${encodeURIComponent(customerId)}`),
   tickets: (id: string) => api.get<{ items: TicketRow[]; total: number }>('/api/tickets', { customer: id, sort: 'updatedAt', order: 'desc', limit: 10 }),
 };

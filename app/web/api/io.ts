@@ -2,6 +2,7 @@
 import { api, download, upload } from './client';
 import type { JobView } from '@server/io/jobs';
 import type { CallFilter } from './call-filter';
+import type { CustomerSearchFilter } from './customers';
 
 type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 export type ImportJob = Json<JobView>;
@@ -23,7 +24,8 @@ export const ioApi = {
   cancel: (id: string) => api.post<ImportJob>(`/api/io/imports/${id}/cancel`),
   report: (id: string) => download(`/api/io/imports/${id}/report`, {}, `import-report-${stamp()}.xlsx`),
   template: (lang: 'zh' | 'en') => download('/api/io/templates/customers.xlsx', { lang }, lang === 'zh' ? '客户导入模板.xlsx' : 'customers-template.xlsx'),
-  exportCustomers: (f: { name?: string; phone?: string }, lang: 'zh' | 'en') => download('/api/io/exports/customers.xlsx', { ...clean(f), lang }, `customers-${stamp()}.xlsx`),
+  /** The Data tab's name and digits (`phone`: digits the number contains), or the Customers page's search as it stands. */
+  exportCustomers: (f: Omit<CustomerSearchFilter, 'phone'> & { phone?: string }, lang: 'zh' | 'en') => download('/api/io/exports/customers.xlsx', { ...clean(f), lang }, `customers-${stamp()}.xlsx`),
   /** The Data tab's caller and days, or the Calls page's whole search (GET /api/calls's filters). */
   exportCalls: (f: Omit<CallFilter, 'limit' | 'offset'>, lang: 'zh' | 'en') => download('/api/io/exports/calls.xlsx', { ...clean(f), lang }, `calls-${stamp()}.xlsx`),
 };
