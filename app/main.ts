@@ -226,6 +226,8 @@ async function main(): Promise<void> {
     routes: routes(),
     maxAttachmentBytes: config.tickets.maxAttachmentBytes,
   });
+  // An SLA deadline approaching: a notice on the assignee's console.
+  tickets.service.sla.onReminded = (r) => acd.live.publish({ type: 'ticket.sla_due', userId: r.assigneeId, ticketId: r.ticketId, ticketNumber: r.number, title: r.title, target: r.target, dueAt: r.due });
   attach = attached && createAttachModule({ db: db.source, pbx: attached, live: acd.live, nodeName: config.nodeName, options: { reconcileMs: config.acd.reconcileMs }, log, routes: routes() });
   // Reports: rollups written as queue calls finish (Hotline's own PBX and an attached one).
   const reports = createReportsModule({

@@ -11,6 +11,8 @@ export type LiveEvent =
   | { type: 'agent.ringing'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; at: string }
   | { type: 'queue.callback'; callbackId: string; queue: string; number: string; status: string; attempts: number; lastResult: string; agentId: string | null; at: string }
   | { type: 'reminder.due'; userId: string; reminderId: string; customerId: string; customerName: string; text: string; dueAt: string }
+  /** A ticket's SLA deadline approaching (the reminder at 80 % of the time), to its assignee only. */
+  | { type: 'ticket.sla_due'; userId: string; ticketId: string; ticketNumber: string; title: string; target: 'first_response' | 'resolution'; dueAt: string }
   /** The wallboard's figures of one queue, recomputed on the active node after each of its caller events. */
   | { type: 'wallboard.queue'; queue: string; figures: unknown; at: string }
   /** A supervisor's listen / whisper / barge started, changed mode or ended (to supervisors only). */

@@ -67,7 +67,7 @@ export function attachLiveFeed(server: Server, deps: LiveFeedDeps): { close(): v
           void deps.queuesOfAgent(ownAgent).then((qs) => qs.includes(e.queue) && send(e), logFailure(deps.log, 'live feed: the queues of an agent (fax notice not sent)', { level: 'warn' }));
           return;
         }
-        if (e.type === 'reminder.due' && e.userId !== who.id) return; // personal, whatever the role
+        if ((e.type === 'reminder.due' || e.type === 'ticket.sla_due') && e.userId !== who.id) return; // personal, whatever the role
         if (who.role === 'agent' && 'agentId' in e && e.type !== 'queue.caller' && e.agentId !== ownAgent) return;
         if (who.role === 'agent' && e.type === 'attach.agent.state') return; // other people's states: supervisors only
         if (who.role === 'agent' && e.type.startsWith('wallboard.')) return; // the wallboard's figures and monitoring: supervisors only

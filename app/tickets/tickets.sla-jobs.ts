@@ -1,4 +1,5 @@
-// SLA policies and the SLA's timed work: a reminder before each deadline and an escalation
+// SLA policies and the SLA's timed work: a reminder before each deadline (told to the assignee's
+// console) and an escalation
 // after it, as app/scheduler jobs (kinds ticket.sla.remind / ticket.sla.escalate, key
 // `<ticket id>:<target>`). Scheduling again with the same key moves the job; meeting the
 // target cancels both. The handlers run in the job's own transaction, so an escalation and
@@ -21,10 +22,14 @@ export const SLA_ACTOR = 'sla';
 
 /** A ticket escalated by its SLA (told after the escalation committed). */
 export interface SlaEscalation { ticketId: string; target: SlaTarget; due: string; from: number; to: number; at: Date }
+/** A deadline approaching on an assigned ticket (told after the reminder committed): for its assignee. */
+export interface SlaReminder { ticketId: string; number: string; title: string; assigneeId: string; target: SlaTarget; due: string }
 
 export class TicketSla {
   /** Told after each escalation committed (the tickets service passes it on to its listeners). */
   onEscalated?: (e: SlaEscalation) => void;
+  /** Told after each reminder on an assigned ticket committed (main.ts: a notice on its assignee's console). */
+  onReminded?: (r: SlaReminder) => void;
 
   constructor(
     readonly db: DataSource,
@@ -80,11 +85,14 @@ export class TicketSla {
     return t;
   }
 
-  private async remind(job: JobView<SlaJobPayload>, m: EntityManager): Promise<void> {
+  private async remind(job: JobView<SlaJobPayload>, m: EntityManager): Promise<void | (() => void)> {
     const t = await this.pending(job, m);
     if (!t) return;
     await m.insert(TicketHistory, { ticketId: t.id, actor: SLA_ACTOR, at: new Date(), field: `sla.${job.payload.target}.reminder`, oldValue: null, newValue: job.payload.due });
     this.log.info({ ticket: t.number, target: job.payload.target, due: job.payload.due, assignee: t.assigneeId, team: t.team }, 'SLA deadline approaching');
+    if (!t.assigneeId) return;
+    const r: SlaReminder = { ticketId: t.id, number: t.number, title: t.title, assigneeId: t.assigneeId, target: job.payload.target, due: job.payload.due };
+    return () => this.onReminded?.(r);
   }
 
   private async escalate(job: JobView<SlaJobPayload>, m: EntityManager): Promise<void | (() => void)> {

@@ -107,7 +107,7 @@ describe('calls page: find a past call and read it (Chromium, no Asterisk)', fun
       const { page, errors } = await signedIn(locale, '/calls');
       await page.locator('[data-test=open-call]').first().waitFor();
       expect(await page.locator('.hl-nav-link', { hasText: zh ? '通话记录' : 'Calls' }).count()).to.equal(1);
-      // The admin's header (ten pages) stays one line at 1440 px, and so do the filters.
+      // The admin's header (eleven pages) stays one line at 1440 px, and so do the filters.
       expect((await page.locator('.hl-nav').boundingBox())!.height).to.be.below(40);
       expect((await page.locator('[data-test=call-filters]').boundingBox())!.height).to.be.below(40);
 

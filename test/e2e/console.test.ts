@@ -17,6 +17,7 @@ describe('web console (no calls)', function () {
   let db: TestDb;
   let hotline: HotlineProcess;
   let base: string;
+  let agentUserId: string;
   const pages: ConsolePage[] = [];
   const open = async (locale: 'zh-CN' | 'en') => {
     const p = await openConsole(locale);
@@ -31,6 +32,7 @@ describe('web console (no calls)', function () {
     base = hotline.url;
     const user = await api(base, 'POST', '/api/users', { ...AGENT, role: 'agent' });
     expect(user.status, JSON.stringify(user.body)).to.equal(201);
+    agentUserId = user.body.id;
     const agent = await api(base, 'POST', '/api/acd/agents', { name: '张伟', endpoint: 'e2e-zhangwei', sipPassword: 'desk-phone-pass-123', skills: {}, userId: user.body.id });
     expect(agent.status, JSON.stringify(agent.body)).to.equal(201);
   });
@@ -220,6 +222,29 @@ describe('web console (no calls)', function () {
     await screenshot(page, 'desk-kb-read-zh-CN');
     expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
     expect(errors).to.deep.equal([]);
+  });
+
+  it("an SLA deadline of the agent's ticket approaching shows a notice on the desk that opens the ticket (en)", async () => {
+    // High priority: first response within 6 s, so the reminder (at 80 %) comes about 5 s after creation.
+    expect((await api(base, 'PUT', '/api/ticket-sla/high', { firstResponseSeconds: 6, resolutionSeconds: 3600 })).status).to.equal(200);
+    const customer = await api(base, 'POST', '/api/customers', { name: 'Sun Qi', phones: ['13600136002'] });
+    const { page, errors, context } = await open('en');
+    await signIn(page, base, AGENT.username, AGENT.password);
+    await page.locator('[data-test=feed-status][data-status=live]').waitFor(); // the notice goes to consoles connected then
+    const ticket = await api(base, 'POST', '/api/tickets', { title: 'Broadband keeps dropping', customerId: customer.body.id, priority: 'high', assigneeId: agentUserId });
+    expect(ticket.status, JSON.stringify(ticket.body)).to.equal(201);
+    const notice = page.locator('.hl-sla-notice', { hasText: `${ticket.body.number}: first response due` });
+    await notice.waitFor({ timeout: 20_000 });
+    expect(await notice.innerText()).to.contain('Broadband keeps dropping');
+    await screenshot(page, 'desk-sla-notice-en');
+    const [opened] = await Promise.all([context.waitForEvent('page'), notice.click()]);
+    await opened.waitForURL((u) => u.pathname === '/tickets');
+    expect(new URL(opened.url()).searchParams.get('ticket')).to.equal(ticket.body.number);
+    await opened.locator('[data-test=ticket-drawer]').getByText('Broadband keeps dropping').first().waitFor();
+    expect(await missingKeys(page)).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+    // Back to the default policy (1 h, 8 h) for the rest of the file.
+    expect((await api(base, 'PUT', '/api/ticket-sla/high', { firstResponseSeconds: 3600, resolutionSeconds: 8 * 3600 })).status).to.equal(200);
   });
 
   it('an expired session goes to login and back to the desktop with the unsaved note', async () => {

@@ -14,6 +14,7 @@ import { adminLab } from '../support/admin-lab.js';
 import { api } from '../support/api.js';
 import { answerQuestion, appText, axeViolations, missingKeys, screenshot, signIn } from '../support/browser.js';
 import { waitUntil } from '../support/pbx.js';
+import { seedCall } from '../support/call-records.js';
 
 interface Customer { id: string; name: string; phones: string[]; region: string; customFields: Record<string, unknown>; mergedFrom?: string }
 
@@ -100,6 +101,21 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
       expect(page.url()).to.contain(`customer=${zhang.id}`);
       const timeline = drawer.locator('[data-test=customer-timeline]');
       await timeline.getByText(zh ? `新建工单 ${tk.body.number}` : `Ticket ${tk.body.number} opened`, { exact: false }).waitFor();
+      expect(await timeline.locator('a[data-kind=ticket]').getAttribute('href'), 'the ticket entry opens the ticket').to.equal(`/tickets?ticket=${tk.body.number}`);
+      // A ticket without a call (an e-mail came in): refused without a title; then listed here.
+      await drawer.locator('[data-test=customer-new-ticket-open]').click();
+      const newTicket = drawer.locator('[data-test=customer-new-ticket]');
+      await newTicket.locator('[data-test=new-ticket-save]').click();
+      await newTicket.locator('.el-form-item__error', { hasText: zh ? '请填写工单标题。' : 'Give the ticket a title.' }).waitFor();
+      const emailed = zh ? '邮件：要求寄送纸质发票' : 'E-mail: wants a paper invoice';
+      await newTicket.locator('input[name=title]').fill(emailed);
+      await newTicket.locator('textarea[name=description]').fill(zh ? '客户来信' : 'Sent by e-mail');
+      await newTicket.locator('[data-test=new-ticket-save]').click();
+      await newTicket.waitFor({ state: 'detached' });
+      await drawer.locator('[data-test=customer-tickets]').getByText(emailed).waitFor();
+      const theirs = (await api(lab.base, 'GET', `/api/tickets?customer=${zhang.id}`)).body.items as Array<{ title: string; callId: string | null }>;
+      expect(theirs.map((x) => x.title).sort()).to.deep.equal([emailed, zh ? '发票抬头错误' : 'Wrong invoice title'].sort());
+      expect(theirs.every((x) => x.callId === null)).to.equal(true);
       expect(await drawer.locator('[data-test=customer-delete]').count(), 'agents do not delete').to.equal(0);
       expect(await drawer.locator('[data-test=customer-merge]').count(), 'agents do not merge').to.equal(0);
 
@@ -191,6 +207,7 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
       await user(`cu.viewer-${locale}`, 'readonly');
       const wang = await customer({ name: zh ? '王芳' : 'Wang Fang', phones: [`1390000${n}001`], tags: ['gold'] });
       const dup = await customer({ name: zh ? '王芳（旧）' : 'Wang Fang (old)', phones: [`1390000${n}009`], tags: ['renewal'] });
+      const callId = await seedCall(lab.db, { caller: `1390000${n}001`, called: '4008001234', flow: 'main', startedAt: new Date(Date.now() - 3_600_000), answerAfter: 5, seconds: 95, outcome: 'completed', queue: 'sales' });
 
       const { page, errors } = await lab.open(locale);
       await signIn(page, lab.base, `cu.sup-${locale}`, PASSWORD, '/customers');
@@ -277,6 +294,12 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
       expect(exported.sort(), 'the customers the page lists').to.deep.equal([...listed].sort());
       expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
       expect(errors).to.deep.equal([]);
+
+      // A call in the timeline opens on the Calls page.
+      await page.goto(`${lab.base}/customers?customer=${wang.id}`);
+      await drawer.locator(`[data-test=customer-timeline] a[data-kind=call][href="/calls?open=${callId}"]`).click();
+      await page.locator(`[data-test=call-drawer][data-id="${callId}"]`).waitFor();
+      expect(new URL(page.url()).pathname).to.equal('/calls');
 
       // Read-only, by the old ID: the survivor, said so; no buttons, no note.
       const v = await lab.open(locale);

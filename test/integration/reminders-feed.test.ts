@@ -1,5 +1,6 @@
-// Follow-up reminders notify the agent when due: on the live feed of the user the reminder is
-// for, once, and nobody else's (no Asterisk needed: ARI and AMI point at a closed port).
+// Follow-up reminders notify the agent when due, and a ticket's SLA deadline approaching notifies
+// its assignee: on the live feed of that user, once, and nobody else's (no Asterisk needed: ARI
+// and AMI point at a closed port).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,30 @@ for (const kind of DB_KINDS) {
       expect(admin.messages.some((m) => m.type === 'reminder.due')).to.equal(false);
       const listed = await api(base, 'GET', `/api/reminders?customerId=${customer.body.id}`, undefined, token);
       expect(listed.body.items[0].status).to.equal('notified');
+    });
+
+    it("pushes a ticket's SLA deadline approaching to its assignee once, and to nobody else", async () => {
+      const base = hotline.url;
+      const made = await api(base, 'POST', '/api/users', { username: 'sla-owner', password: 'Deadline-Soon-4242', role: 'agent' });
+      expect(made.status).to.equal(201);
+      const token = (await api(base, 'POST', '/api/auth/login', { username: 'sla-owner', password: 'Deadline-Soon-4242' }, null)).body.token as string;
+      const mine = await openConsole(base, token);
+      const admin = await openConsole(base, (await api(base, 'POST', '/api/auth/login', { username: 'admin', password: 'Test-Hotline-passw0rd!' }, null)).body.token);
+      consoles.push(mine, admin);
+      // High priority: first response within 5 s, so the reminder (at 80 %) comes 4 s after creation.
+      expect((await api(base, 'PUT', '/api/ticket-sla/high', { firstResponseSeconds: 5, resolutionSeconds: 3600 })).status).to.equal(200);
+      const customer = await api(base, 'POST', '/api/customers', { name: '孙七', phones: ['13600136001'] });
+      const ticket = await api(base, 'POST', '/api/tickets', { title: '宽带断线', customerId: customer.body.id, priority: 'high', assigneeId: made.body.id });
+      expect(ticket.status, JSON.stringify(ticket.body)).to.equal(201);
+      const unassigned = await api(base, 'POST', '/api/tickets', { title: 'Nobody has it', customerId: customer.body.id, priority: 'high' });
+      expect(unassigned.status).to.equal(201);
+      const notice = await waitUntil('the SLA notice on the assignee console', () => mine.messages.find((m) => m.type === 'ticket.sla_due'), 15_000);
+      expect(notice).to.include({ ticketId: ticket.body.id, ticketNumber: ticket.body.number, title: '宽带断线', target: 'first_response', dueAt: ticket.body.sla.firstResponseDueAt });
+      expect(notice.receivedAt).to.be.below(Date.parse(ticket.body.sla.firstResponseDueAt));
+      // The escalation at the deadline comes and goes; the notice was once, and only to the assignee.
+      await waitUntil('the escalation', async () => (await api(base, 'GET', `/api/tickets/${ticket.body.id}`)).body.escalationLevel === 1 || undefined, 15_000);
+      expect(mine.messages.filter((m) => m.type === 'ticket.sla_due')).to.have.length(1);
+      expect(admin.messages.some((m) => m.type === 'ticket.sla_due'), 'not the admin, not for the unassigned ticket').to.equal(false);
     });
   });
 }

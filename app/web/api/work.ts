@@ -20,6 +20,8 @@ export interface TimelineEntry {
   summary: string;
   actor?: string;
   source?: string;
+  /** What the entry is about: a call's, ticket's or fax's ID. */
+  refId?: string | null;
   /** The translatable form (`timeline.<key>`), when the server has one. */
   text?: { key: string; args: Record<string, string | number> };
 }

@@ -8,7 +8,7 @@ import fax from './en/fax.js';
 
 export default {
   app: { name: 'Hotline', language: 'Language', logout: 'Sign out' },
-  nav: { calls: 'Calls', label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Administration', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base', tickets: 'Tickets', customers: 'Customers' },
+  nav: { calls: 'Calls', label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Admin', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base', tickets: 'Tickets', customers: 'Customers' },
   roles: { admin: 'Administrator', supervisor: 'Supervisor', agent: 'Agent', readonly: 'Read-only' },
   common: { cancel: 'Cancel', retry: 'Try again', ok: 'OK' },
   errors: {
@@ -60,6 +60,7 @@ export default {
     },
   },
   tickets: {
+    slaDue: { firstResponse: '{number}: first response due {when}', resolution: '{number}: resolution due {when}' },
     files: {
       title: 'Files', none: 'No file yet', add: 'Add a file', kinds: 'PDF, images, audio, Office documents, ZIP or text', downloadOf: 'Download {file}', from: 'from {number}',
       added: '{file} added to {number}', tooLarge: '{file} is too large: at most {max}.', wrongType: '{file} is not a kind of file tickets take (PDF, images, audio, Office documents, ZIP or text).', merged: 'This ticket was merged into {into}: add files there.',

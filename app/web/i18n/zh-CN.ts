@@ -60,6 +60,7 @@ export default {
     },
   },
   tickets: {
+    slaDue: { firstResponse: '{number}：首次响应将于 {when} 到期', resolution: '{number}：解决时限将于 {when} 到期' },
     files: {
       title: '附件', none: '暂无附件', add: '添加附件', kinds: 'PDF、图片、音频、Office 文档、ZIP 或文本', downloadOf: '下载 {file}', from: '来自 {number}',
       added: '已将 {file} 添加到 {number}', tooLarge: '{file} 太大：最大 {max}。', wrongType: '{file} 不是工单可接受的文件类型（PDF、图片、音频、Office 文档、ZIP 或文本）。', merged: '此工单已合并到 {into}：请在该工单添加附件。',

@@ -42,6 +42,7 @@ export default {
     linked: '{customer} linked to {name}',
     unlinked: '{customer} no longer linked to {name}',
   },
+  newTicket: { open: 'New ticket', needTitle: 'Give the ticket a title.' },
   followUps: {
     title: 'Follow-ups',
     none: 'No follow-up planned',

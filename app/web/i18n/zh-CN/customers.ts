@@ -42,6 +42,7 @@ export default {
     linked: '已将 {customer} 关联到 {name}',
     unlinked: '已取消 {customer} 与 {name} 的关联',
   },
+  newTicket: { open: '新建工单', needTitle: '请填写工单标题。' },
   followUps: {
     title: '跟进提醒',
     none: '暂无跟进计划',

@@ -175,6 +175,17 @@ export function createDesk(user: SessionUser) {
         }
         s.listsVersion++;
         break;
+      case 'ticket.sla_due': {
+        // An SLA deadline of one of my tickets approaching: a notice that opens the ticket (new tab: a call stays here).
+        const t = i18n.global.t;
+        const number = String(e.ticketNumber);
+        const when = i18n.global.d(new Date(String(e.dueAt)), 'short');
+        ElNotification({
+          type: 'warning', title: t(`tickets.slaDue.${e.target === 'resolution' ? 'resolution' : 'firstResponse'}`, { number, when }), message: String(e.title), duration: 0,
+          customClass: 'hl-sla-notice', onClick: () => window.open(`/tickets?ticket=${encodeURIComponent(number)}`, '_blank'), // with its opener: the new tab gets this tab's session
+        });
+        break;
+      }
       case 'queue.callback':
         s.listsVersion++;
         break;
