@@ -20,6 +20,18 @@ export class ApiError extends Error {
   }
 }
 
+/** A refused request's field problems as form-field → message (the field's first path segment),
+ *  for showing under each form field; empty when the error names no fields. */
+export function serverFieldErrors(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(err instanceof ApiError) || !Array.isArray(err.details)) return out;
+  for (const d of err.details as Array<{ field?: string; message?: string }>) {
+    const key = String(d.field ?? '').split('.')[0];
+    if (key && !(key in out)) out[key] = d.message ?? '';
+  }
+  return out;
+}
+
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function withQuery(path: string, query?: Query): string {

@@ -31,7 +31,12 @@ export const customersApi = {
   timeline: (id: string, before?: string) => api.get<{ items: TimelineEntry[]; next: string | null }>(`${at(id)}/timeline`, { limit: 20, before }),
   addNote: (id: string, text: string) => api.post<TimelineEntry>(`${at(id)}/notes`, { text }),
   /** The customer's follow-ups not yet done, soonest first. */
-  followUps: (id: string) => api.get<{ items: FollowUp[] }>('/api/reminders', { customerId: id, limit: 100 }).then((r) => r.items.filter((x) => x.status !== 'done').sort((a, b) => a.dueAt.localeCompare(b.dueAt))),
+  /** The follow-ups not done yet (still to come, or already notified), soonest first. */
+  followUps: async (id: string) => {
+    const ask = (status: 'open' | 'notified') => api.get<{ items: FollowUp[] }>('/api/reminders', { customerId: id, status, limit: 100 }).then((r) => r.items);
+    const [open, notified] = await Promise.all([ask('open'), ask('notified')]);
+    return [...open, ...notified].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  },
   addFollowUp: (id: string, body: { dueAt: string; text: string }) => api.post<FollowUp>(`${at(id)}/reminders`, body),
   completeFollowUp: (reminderId: string) => api.post<FollowUp>(`/api/reminders/${encodeURIComponent(reminderId)}/complete`),
   /** Companies whose name contains `name` (the link form's suggestions). */
