@@ -132,6 +132,23 @@ for (const kind of DB_KINDS) {
       expect(receiver.on('/sla'), 'one escalation, one event').to.have.length(1);
     });
 
+    it("an SLA deadline approaching on an assigned ticket is a ticket.sla_due naming the assignee, once", async () => {
+      const hook = await create({ name: 'Deadlines', url: `${receiver.url}/due`, events: ['ticket.sla_due'] });
+      const owner = await call('POST', '/users', { username: `due-owner-${kind}`, password: 'Deadline-Soon-4242', role: 'agent' });
+      expect(owner.status, JSON.stringify(owner.body)).to.equal(201);
+      // High priority: first response within 4 s, so the reminder (at 80 %) comes about 3.2 s after creation.
+      expect((await call('PUT', '/ticket-sla/high', { firstResponseSeconds: 4, resolutionSeconds: 3600 })).status).to.equal(200);
+      const customer = await call('POST', '/customers', { name: 'Li Lei', phones: ['13600136002'] });
+      const ticket = await call('POST', '/tickets', { title: 'Line down', customerId: customer.body.id, priority: 'high', assigneeId: owner.body.id });
+      expect(ticket.status, JSON.stringify(ticket.body)).to.equal(201);
+      const [got] = await waitUntil('ticket.sla_due delivered', () => (receiver.on('/due').length ? receiver.on('/due') : undefined), 20_000);
+      expect(signedBy(hook.secret, got!), 'signature').to.equal(true);
+      expect(got!.body.event).to.equal('ticket.sla_due');
+      expect(got!.body.data).to.deep.include({ userId: owner.body.id, ticketId: ticket.body.id, ticketNumber: ticket.body.number, title: 'Line down', target: 'first_response', dueAt: ticket.body.sla.firstResponseDueAt });
+      await waitUntil('the deadline passed', async () => (await call('GET', `/tickets/${ticket.body.id}`)).body.escalationLevel === 1 || undefined, 15_000);
+      expect(receiver.on('/due'), 'one reminder, one event').to.have.length(1);
+    });
+
     it('retries a receiver that answers 500 twice, then 200: delivered with attempts 3', async () => {
       receiver.answer = (path, n) => (path === '/flaky' && n < 2 ? 500 : 200);
       const hook = await create({ name: 'Flaky', url: `${receiver.url}/flaky`, events: ['queue.caller'] });

@@ -246,6 +246,7 @@ export default {
       call_ended: 'a call ended (its record: caller, IVR path, queue, agent, outcome)', queue_caller: 'a caller joined, was answered in, abandoned or left a queue',
       agent_state: 'an agent became ready, busy, on break, in wrap-up or logged out', queue_callback: 'a callback was booked, dialled, done or given up',
       fax_received: 'a fax arrived', ticket_created: 'a ticket was opened', ticket_updated: 'a ticket\'s status, priority, assignee or fields changed, or its SLA was breached (escalated)', ticket_commented: 'a ticket got a comment',
+      ticket_sla_due: 'a ticket\'s SLA deadline is near (its assignee is reminded)',
     },
     problems: { name: 'Give it a name (at most 64 characters).', url: 'Enter a full http:// or https:// address.', events: 'Choose at least one event.' },
     refused: { webhook_not_found: 'This webhook no longer exists: the list is read again.', webhook_delivery_delivered: 'This delivery was already delivered.' },

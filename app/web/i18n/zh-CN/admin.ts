@@ -246,6 +246,7 @@ export default {
       call_ended: '通话结束（通话记录：主叫、IVR 路径、队列、坐席、结果）', queue_caller: '来电进入队列、被接听、放弃或离开队列',
       agent_state: '坐席变为就绪、通话中、小休、话后处理或签出', queue_callback: '回呼已预约、外呼中、完成或放弃',
       fax_received: '收到传真', ticket_created: '新建工单', ticket_updated: '工单的状态、优先级、处理人或字段变化，或 SLA 超时升级', ticket_commented: '工单有新评论',
+      ticket_sla_due: '工单 SLA 即将到期（已提醒处理人）',
     },
     problems: { name: '请填写名称（最多 64 个字符）。', url: '请输入完整的 http:// 或 https:// 地址。', events: '请至少选择一个事件。' },
     refused: { webhook_not_found: '该 Webhook 已不存在：列表已重新读取。', webhook_delivery_delivered: '该投递已送达。' },
