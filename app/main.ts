@@ -164,7 +164,12 @@ async function main(): Promise<void> {
   const prompts = createPromptsModule({ db: db.source, ...config.prompts, log, routes: routes() });
   // The CRM's timeline and screen pop list calls by caller number through the calls module's pager.
   const callHistory = callRecordPager(db.source);
-  const crm = createCrmModule({ db: db.source, routes: routes(), calls: { listByCallers: (callers, limit, before) => callHistory.byCallers(callers, limit, before) } });
+  const crm = createCrmModule({
+    db: db.source,
+    routes: routes(),
+    calls: { listByCallers: (callers, limit, before) => callHistory.byCallers(callers, limit, before) },
+    people: { findById: (id) => auth.service.users.findById(id), namesByIds: (ids) => auth.service.people.namesByIds(ids) },
+  });
   const acd = createAcdModule({
     db: db.source,
     pbx: pbx.queues,

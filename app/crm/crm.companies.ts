@@ -58,11 +58,30 @@ export class Companies {
     return { ...c, contacts: [...contacts.values()] };
   }
 
-  async list(q: { name?: string; limit: number; offset: number }): Promise<{ items: CompanyView[]; total: number; limit: number; offset: number }> {
+  /** Companies whose name contains `name`, by name, each with how many (active) customers are its contacts. */
+  async list(q: { name?: string; limit: number; offset: number }): Promise<{ items: Array<CompanyView & { contactCount: number }>; total: number; limit: number; offset: number }> {
     const qb = this.db.manager.createQueryBuilder(Company, 'co').orderBy('co.name', 'ASC').addOrderBy('co.id', 'ASC').offset(q.offset).limit(q.limit);
     if (q.name) qb.where(`co.name LIKE :name ESCAPE '!'`, { name: like(q.name) });
-    const [items, total] = await Promise.all([qb.getMany(), qb.getCount()]);
-    return { items, total, limit: q.limit, offset: q.offset };
+    const [companies, total] = await Promise.all([qb.getMany(), qb.getCount()]);
+    const counts = new Map<string, number>();
+    if (companies.length) {
+      const rows = (await this.db.manager.query(
+        `SELECT cc.company_id AS companyId, COUNT(*) AS n FROM company_contacts cc JOIN customers cu ON cu.id = cc.customer_id
+          WHERE cc.company_id IN (${companies.map(() => '?').join(',')}) AND cu.deleted_at IS NULL AND cu.merged_into IS NULL GROUP BY cc.company_id`,
+        companies.map((c) => c.id),
+      )) as Array<{ companyId: string; n: number | string }>;
+      for (const r of rows) counts.set(r.companyId, Number(r.n));
+    }
+    return { items: companies.map((c) => ({ ...c, contactCount: counts.get(c.id) ?? 0 })), total, limit: q.limit, offset: q.offset };
+  }
+
+  /** Deletes a company and its contact links; the customers stay as they are (their own company text too). */
+  async remove(id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await this.existing(m, id);
+      await m.delete(CompanyContact, { companyId: id });
+      await m.delete(Company, { id });
+    });
   }
 
   async patch(id: string, p: { name?: string; address?: string; region?: string }): Promise<CompanyView> {

@@ -43,3 +43,10 @@ export class TooManyTagsError extends AppError {
     super(422, 'too_many_tags', `a customer has at most 50 tags (has ${has}, adding ${adding})`);
   }
 }
+
+/** A follow-up for someone who cannot get one: no such user, disabled, or a role without a desk. */
+export class ReminderRecipientError extends AppError {
+  constructor(id: string, why: string) {
+    super(422, 'reminder_recipient', `user ${id} ${why}; a follow-up is for an enabled agent, supervisor or admin`, { field: 'agentId', id });
+  }
+}

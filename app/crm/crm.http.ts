@@ -62,7 +62,8 @@ export function crmRoutes(r: SecureRouter, crm: CrmService): void {
     const customerId = id(req);
     const body = input(req, 'body', reminderBody);
     const who = principalOf(req);
-    res.status(201).json(await crm.reminders.create(customerId, { ...body, agentId: body.agentId ?? who.id }, who.name));
+    const forOther = !!body.agentId && body.agentId !== who.id;
+    res.status(201).json(await crm.reminders.create(customerId, { ...body, agentId: body.agentId ?? who.id }, who.name, forOther));
   });
 
   r.get('/reminders', { ...READ, query: reminderListQuery }, async (req, res) => {
@@ -84,6 +85,10 @@ export function crmRoutes(r: SecureRouter, crm: CrmService): void {
   r.patch('/companies/:id', { ...WRITE, params: customerIdParams, body: patchCompanyBody }, async (req, res) => {
     const companyId = id(req);
     res.json(await crm.companies.patch(companyId, input(req, 'body', patchCompanyBody)));
+  });
+  r.delete('/companies/:id', { ...MANAGE, params: customerIdParams }, async (req, res) => {
+    await crm.companies.remove(id(req));
+    res.status(204).end();
   });
   r.post('/companies/:id/contacts', { ...WRITE, params: customerIdParams, body: contactBody }, async (req, res) => {
     const companyId = id(req);

@@ -4,29 +4,51 @@ import { randomUUID } from 'node:crypto';
 import { In, LessThanOrEqual, type DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { NotFoundError } from '../errors.js';
 import { Customer, Reminder } from './crm.entities.js';
-import { ReminderStateError } from './crm.errors.js';
+import { ReminderRecipientError, ReminderStateError } from './crm.errors.js';
 
-export type ReminderView = Pick<Reminder, 'id' | 'customerId' | 'agentId' | 'dueAt' | 'text' | 'status' | 'createdBy' | 'createdAt' | 'notifiedAt' | 'doneAt'> & { customerName: string };
+/** A reminder with its customer's name and the name of the person it is for ('' when unknown). */
+export type ReminderView = Pick<Reminder, 'id' | 'customerId' | 'agentId' | 'dueAt' | 'text' | 'status' | 'createdBy' | 'createdAt' | 'notifiedAt' | 'doneAt'> & { customerName: string; agentName: string };
+
+/** The users a follow-up can be for, and their names (the auth module's, given by main.ts). */
+export interface ReminderPeople {
+  findById(id: string): Promise<{ disabled: boolean | number; role: string } | null>;
+  namesByIds(ids: Iterable<string>): Promise<Map<string, string>>;
+}
+const DESK_ROLES = ['admin', 'supervisor', 'agent'];
 
 export class Reminders {
   constructor(
     private readonly db: DataSource,
     private readonly active: (m: EntityManager, id: string) => Promise<Customer>,
+    private readonly people?: ReminderPeople,
   ) {}
 
   private async views(m: EntityManager, rows: Reminder[]): Promise<ReminderView[]> {
     const ids = [...new Set(rows.map((r) => r.customerId))];
     const names = new Map(ids.length ? (await m.find(Customer, { select: { id: true, name: true }, where: { id: In(ids) } })).map((c) => [c.id, c.name]) : []);
-    return rows.map((r) => ({ ...r, customerName: names.get(r.customerId) ?? '' }));
+    const agents = rows.length && this.people ? await this.people.namesByIds(rows.map((r) => r.agentId)) : new Map<string, string>();
+    return rows.map((r) => ({ ...r, customerName: names.get(r.customerId) ?? '', agentName: agents.get(r.agentId) ?? '' }));
   }
 
-  async create(customerId: string, input: { dueAt: Date; text: string; agentId: string }, createdBy: string): Promise<ReminderView> {
-    return this.db.transaction(async (m) => {
+  /**
+   * A follow-up on a customer. For someone else than its author (`forOther`), the person must be an
+   * enabled user with a desk (agent, supervisor, admin): nobody else would ever see it.
+   */
+  async create(customerId: string, input: { dueAt: Date; text: string; agentId: string }, createdBy: string, forOther = false): Promise<ReminderView> {
+    if (forOther && this.people) {
+      const u = await this.people.findById(input.agentId);
+      if (!u) throw new ReminderRecipientError(input.agentId, 'does not exist');
+      if (u.disabled) throw new ReminderRecipientError(input.agentId, 'is disabled');
+      if (!DESK_ROLES.includes(u.role)) throw new ReminderRecipientError(input.agentId, `has the role ${u.role}`);
+    }
+    const view = await this.db.transaction(async (m) => {
       const c = await this.active(m, customerId);
       const r: Reminder = { id: randomUUID(), customerId, agentId: input.agentId, dueAt: input.dueAt, text: input.text, status: 'open', createdBy, createdAt: new Date(), notifiedAt: null, doneAt: null };
       await m.insert(Reminder, r);
       return { ...r, customerName: c.name };
     });
+    const agentName = this.people ? (await this.people.namesByIds([view.agentId])).get(view.agentId) ?? '' : '';
+    return { ...view, agentName };
   }
 
   async list(q: { agentId?: string; customerId?: string; status?: Reminder['status']; dueBefore?: Date; limit: number; offset: number }): Promise<{ items: ReminderView[]; total: number; limit: number; offset: number }> {

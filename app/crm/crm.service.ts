@@ -12,7 +12,7 @@ import { loadViews, parseFields, type CustomerView } from './crm.views.js';
 import { listCustomers } from './crm.search.js';
 import { mergeCustomers, type MergeResult } from './crm.merge.js';
 import { customerTimeline, type CallHistoryPort, type TimelineItem } from './crm.timeline.js';
-import { Reminders } from './crm.reminders.js';
+import { Reminders, type ReminderPeople } from './crm.reminders.js';
 import { Companies } from './crm.companies.js';
 import { normalizePhone } from './phone.js';
 import { popData, type PopReminder } from './crm.pop.js';
@@ -49,9 +49,9 @@ export class CrmService {
 
   constructor(
     private readonly db: DataSource,
-    private readonly ports: { calls?: CallHistoryPort } = {},
+    private readonly ports: { calls?: CallHistoryPort; people?: ReminderPeople } = {},
   ) {
-    this.reminders = new Reminders(db, (m, id) => this.active(m, id));
+    this.reminders = new Reminders(db, (m, id) => this.active(m, id), ports.people);
     this.companies = new Companies(db, (m, id) => this.active(m, id));
   }
 

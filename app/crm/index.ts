@@ -4,6 +4,7 @@ import { crmRoutes } from './crm.http.js';
 import type { SecureRouter } from '../auth/permissions.js';
 import { CrmService } from './crm.service.js';
 import type { CallHistoryPort } from './crm.timeline.js';
+import type { ReminderPeople } from './crm.reminders.js';
 
 export type { CallHistoryPort, CallSummary, TimelineItem } from './crm.timeline.js';
 
@@ -11,8 +12,8 @@ export type { CallHistoryPort, CallSummary, TimelineItem } from './crm.timeline.
  * `calls`: the calls module's history by caller number (see app/calls/calls.pager.ts
  * `byCallers`), for the timeline and the screen pop; without it they show interactions only.
  */
-export function createCrmModule(deps: { db: DataSource; routes: SecureRouter; calls?: CallHistoryPort }) {
-  const service = new CrmService(deps.db, { calls: deps.calls });
+export function createCrmModule(deps: { db: DataSource; routes: SecureRouter; calls?: CallHistoryPort; people?: ReminderPeople }) {
+  const service = new CrmService(deps.db, { calls: deps.calls, people: deps.people });
   /** What the IVR lookup node sees: flat fields (name, company, vipLevel, vip, id). */
   const directory: CustomerDirectory = {
     async findByPhone(phone) {

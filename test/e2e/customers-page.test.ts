@@ -3,11 +3,14 @@
 // way, by its last four digits, by words of the name and by tag; opened (its tickets, the
 // timeline), edited (region, one more phone written with spaces, a field of its own) and checked
 // through the API; a phone that is another customer's is refused in the page's language and nothing
-// changes; a follow-up planned and done; a note. A supervisor adds a customer and deletes it,
+// changes; a follow-up planned and done, one for a colleague picked by name; a note. A supervisor adds a customer and deletes it,
 // merges a duplicate found by its phone (its phones move here, it is listed no more, its old ID
 // opens the survivor and says so), links it to a new company with a role and unlinks it, and
 // exports the search (the sheet lists the page's customers); a read-only user reads without the
-// buttons; agents get neither merge nor delete.
+// buttons; agents get neither merge nor delete. The Companies view: companies with their contact
+// count, one created (a name is needed), edited, a contact added by the last digits of a phone and
+// opened (its record leads back to the company), the company deleted (its contacts stay customers);
+// a read-only user reads it without the buttons.
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { adminLab } from '../support/admin-lab.js';
@@ -52,10 +55,14 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
   });
 
   for (const locale of ['zh-CN', 'en'] as const) {
-    it(`an agent finds a customer by a phone written another way, its last digits, name and tag, edits it, is refused another's phone, plans a follow-up, adds a note (${locale})`, async () => {
+    it(`an agent finds a customer by a phone written another way, its last digits, name and tag, edits it, is refused another's phone, plans a follow-up (one for a colleague), adds a note (${locale})`, async () => {
       const zh = locale === 'zh-CN';
       const n = zh ? '1' : '2';
       await user(`cu.agent-${locale}`, 'agent');
+      const mateName = zh ? `李雷${n}` : `Li Lei ${n}`;
+      const mateMade = await api(lab.base, 'POST', '/api/users', { username: `cu.mate-${locale}`, password: PASSWORD, role: 'agent', displayName: mateName, passwordChangeRequired: false });
+      expect(mateMade.status).to.equal(201);
+      const mate = mateMade.body.id as string;
       const zhang = await customer({ name: zh ? '张伟' : 'Zhang Wei', phones: [`1380000${n}001`], tags: ['gold'], region: zh ? '北京' : 'Beijing', company: zh ? '华联商贸' : 'Hualian Trading' });
       const li = await customer({ name: zh ? '李娜' : 'Li Na', phones: [`1380000${n}002`], region: zh ? '上海' : 'Shanghai' });
       const tk = await api(lab.base, 'POST', '/api/tickets', { title: zh ? '发票抬头错误' : 'Wrong invoice title', customerId: zhang.id });
@@ -171,6 +178,17 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
       await item.locator('[data-test=follow-up-done]').click();
       await item.waitFor({ state: 'detached' });
       expect((await api(lab.base, 'GET', `/api/reminders?customerId=${zhang.id}`)).body.items[0].status).to.equal('done');
+      // One for a colleague, picked by name: listed as theirs, and theirs on the server.
+      await followUps.locator('.el-date-editor input').fill(due);
+      await followUps.locator('.el-date-editor input').press('Enter');
+      const forMate = zh ? '寄送合同' : 'Send the contract';
+      await followUps.locator('input[name=followUp]').fill(forMate);
+      await followUps.locator('[data-test=follow-up-who]').click();
+      await page.getByRole('option', { name: mateName, exact: true }).click();
+      await followUps.locator('[data-test=follow-up-save]').click();
+      await followUps.locator('[data-follow-up]', { hasText: forMate }).getByText(zh ? `提醒 ${mateName}` : `for ${mateName}`).waitFor();
+      const mates = (await api(lab.base, 'GET', `/api/reminders?customerId=${zhang.id}&status=open`)).body.items as Array<{ text: string; agentId: string }>;
+      expect(mates.map((r) => [r.text, r.agentId])).to.deep.equal([[forMate, mate]]);
 
       // A note: an empty one is refused; the written one is first in the timeline and on the server.
       const noteForm = drawer.locator('[data-test=customer-note]');
@@ -317,7 +335,103 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
     });
   }
 
-  it('has no serious or critical accessibility violation (axe-core) on the list and an open customer', async () => {
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`companies: listed with their contacts, created (a name is needed), edited, a contact added by phone and opened, deleted; read-only reads (${locale})`, async () => {
+      const zh = locale === 'zh-CN';
+      const n = zh ? '5' : '6';
+      await user(`co.sup-${locale}`, 'supervisor');
+      await user(`co.viewer-${locale}`, 'readonly');
+      const chen = await customer({ name: zh ? '陈静' : 'Chen Jing', phones: [`1370000${n}001`] });
+      const liu = await customer({ name: zh ? '刘洋' : 'Liu Yang', phones: [`1370000${n}002`] });
+      const old = await api(lab.base, 'POST', '/api/companies', { name: zh ? `远航物流-${n}` : `Voyage Logistics ${n}`, region: zh ? '广州' : 'Guangzhou' });
+      expect(old.status).to.equal(201);
+      expect((await api(lab.base, 'POST', `/api/companies/${old.body.id}/contacts`, { customerId: chen.id, role: zh ? '经理' : 'Manager' })).status).to.equal(201);
+
+      const { page, errors } = await lab.open(locale);
+      await signIn(page, lab.base, `co.sup-${locale}`, PASSWORD, '/customers');
+      await page.locator('[data-test=view-companies]').click();
+      await page.locator('[data-test=companies-view]').waitFor();
+      expect(new URL(page.url()).searchParams.get('view')).to.equal('companies');
+      const table = page.locator('[data-test=companies-table]');
+      const oldRow = table.locator('tr', { has: page.locator(`[data-company="${old.body.id}"]`) });
+      expect((await oldRow.locator('[data-test=contact-count]').innerText()).trim()).to.equal('1');
+
+      // A new company: without a name it is refused at the field; with one it is saved and opens.
+      await page.locator('[data-test=company-new]').click();
+      const form = page.locator('.el-dialog [data-test=company-form]');
+      await form.locator('[data-test=company-save]').click();
+      await form.getByText(zh ? '请填写公司名称。' : 'Give the company a name.').waitFor();
+      const name = zh ? `星河科技-${n}` : `Galaxy Tech ${n}`;
+      await form.locator('[data-test=company-name]').fill(name);
+      await form.locator('[data-test=company-address]').fill(zh ? '深圳市南山区科技园' : '1 Science Park, Shenzhen');
+      await form.locator('[data-test=company-save]').click();
+      const drawer = page.locator('[data-test=company-drawer]');
+      await drawer.locator('.el-drawer__title', { hasText: name }).waitFor();
+      const created = new URL(page.url()).searchParams.get('company')!;
+      expect((await api(lab.base, 'GET', `/api/companies/${created}`)).body).to.deep.include({ name, region: '', contacts: [] });
+
+      // Edit: the region; only that is sent, and the details show it.
+      await drawer.locator('[data-test=company-edit-open]').click();
+      await drawer.locator('[data-test=company-region]').fill(zh ? '深圳' : 'Shenzhen');
+      await drawer.locator('[data-test=company-save]').click();
+      await drawer.locator('[data-test=company-details]').getByText(zh ? '深圳' : 'Shenzhen', { exact: true }).waitFor();
+
+      // A contact found by the last four digits of the phone, with a role.
+      const add = drawer.locator('[data-test=company-add-contact]');
+      await add.locator('[data-test=contact-q]').fill(`${n}002`);
+      await add.locator('[data-test=contact-role]').fill(zh ? '财务' : 'Accounts');
+      await add.locator('[data-test=contact-q]').press('Enter');
+      await add.locator(`[data-add="${liu.id}"]`).click();
+      const contacts = drawer.locator('[data-test=company-contacts]');
+      await contacts.locator('tr', { hasText: zh ? '财务' : 'Accounts' }).locator(`[data-contact="${liu.id}"]`).waitFor();
+      await contacts.getByText(zh ? '联系人（1）' : 'Contacts (1)').waitFor();
+      const got = (await api(lab.base, 'GET', `/api/companies/${created}`)).body;
+      expect(got.contacts.map((c: { customerId: string; role: string }) => [c.customerId, c.role])).to.deep.equal([[liu.id, zh ? '财务' : 'Accounts']]);
+      // Found again, the customer is marked as a contact already, not offered twice.
+      await add.locator('[data-test=contact-q]').fill(`${n}002`);
+      await add.locator('[data-test=contact-q]').press('Enter');
+      await add.locator('[data-test=contact-candidates]').getByText(zh ? '已是联系人' : 'already a contact').waitFor();
+      expect(await add.locator(`[data-add="${liu.id}"]`).count()).to.equal(0);
+      await drawerIn(page);
+      await screenshot(page, `companies-drawer-${locale}`);
+
+      // The contact opens the customer's record; its company there leads back to the company.
+      await contacts.locator(`[data-contact="${liu.id}"]`).click();
+      const customerDrawer = page.locator('[data-test=customer-drawer]');
+      await customerDrawer.locator('[data-test=customer-companies]').getByText(zh ? '财务' : 'Accounts').waitFor();
+      expect(new URL(page.url()).searchParams.get('customer')).to.equal(liu.id);
+      await customerDrawer.locator('[data-test=company-open]', { hasText: name }).click();
+      await drawer.locator('.el-drawer__title', { hasText: name }).waitFor();
+      expect(new URL(page.url()).searchParams.get('view')).to.equal('companies');
+
+      // Delete: asked first; the contact stays a customer.
+      await drawer.locator('[data-test=company-delete]').click();
+      await answerQuestion(page, zh ? '删除公司' : 'Delete company', zh ? '删除' : 'Delete');
+      await drawer.waitFor({ state: 'hidden' });
+      await table.locator(`[data-company="${created}"]`).waitFor({ state: 'detached' });
+      expect((await api(lab.base, 'GET', `/api/companies/${created}`)).status).to.equal(404);
+      expect((await read(liu.id) as Customer & { companies: unknown[] }).companies).to.deep.equal([]);
+      // A name nobody has: the list says so.
+      await page.locator('[data-test=companies-q]').fill(zh ? '不存在的公司' : 'No such company');
+      await page.locator('[data-test=companies-q]').press('Enter');
+      await table.getByText(zh ? '没有名称包含该内容的公司。' : 'No company name contains this.').waitFor();
+      expect(await missingKeys(page), 'translation keys missing').to.deep.equal([]);
+      expect(errors).to.deep.equal([]);
+
+      // Read-only: the company and its contacts, without the buttons.
+      const v = await lab.open(locale);
+      await signIn(v.page, lab.base, `co.viewer-${locale}`, PASSWORD, `/customers?view=companies&company=${old.body.id}`);
+      const seen = v.page.locator('[data-test=company-drawer]');
+      await seen.locator(`[data-contact="${chen.id}"]`).waitFor();
+      for (const button of ['company-edit-open', 'company-delete', 'company-add-contact', 'contact-unlink']) {
+        expect(await seen.locator(`[data-test=${button}]`).count(), button).to.equal(0);
+      }
+      expect(await v.page.locator('[data-test=company-new]').count()).to.equal(0);
+      expect(v.errors).to.deep.equal([]);
+    });
+  }
+
+  it('has no serious or critical accessibility violation (axe-core) on the list, an open customer and an open company', async () => {
     const c = await lab.signedIn('en', '/customers');
     await c.page.locator('[data-test=customers-table] [data-customer]').first().waitFor();
     const serious = async () => (await axeViolations(c.page)).filter((x) => x.impact === 'serious' || x.impact === 'critical');
@@ -327,5 +441,10 @@ describe('customers page: find, open, edit, note, merge and delete customers (Ch
     await c.page.locator('[data-test=customer-drawer] [data-test=customer-details]').waitFor();
     const onDrawer = await serious();
     expect(onDrawer, JSON.stringify(onDrawer, null, 1)).to.deep.equal([]);
+    await c.page.goto(`${lab.base}/customers?view=companies`);
+    await c.page.locator('[data-test=companies-table] [data-company]').first().click();
+    await c.page.locator('[data-test=company-drawer] [data-test=company-contacts]').waitFor();
+    const onCompany = await serious();
+    expect(onCompany, JSON.stringify(onCompany, null, 1)).to.deep.equal([]);
   });
 });

@@ -187,6 +187,28 @@ for (const kind of DB_KINDS) {
       expect(combined.body.items.map((c: any) => c.name)).to.deep.equal(['客户03号', '客户09号', '客户15号', '客户21号']);
     });
 
+    it('a company lists how many customers are its contacts; deleting it unlinks them and keeps the customers', async () => {
+      const co = await app.api('POST', '/companies', { name: 'Count & Co 计数', region: 'CN-31' });
+      const other = await app.api('POST', '/companies', { name: 'Count Empty', address: '9 Side St' });
+      const people = await Promise.all(['Count One', 'Count Two', 'Count Three'].map((name, i) => app.api('POST', '/customers', { name, phones: [`1370000${String(i).padStart(4, '0')}`], company: 'Count & Co' })));
+      for (const p of people) expect(p.status).to.equal(201);
+      for (const [i, role] of ['Buyer', 'CTO', ''].entries()) expect((await app.api('POST', `/companies/${co.body.id}/contacts`, { customerId: people[i]!.body.id, role })).status).to.equal(201);
+      expect((await app.api('DELETE', `/customers/${people[2]!.body.id}`)).status).to.equal(204);
+      const listed = await app.api('GET', `/companies?name=${encodeURIComponent('count')}`);
+      expect(listed.status).to.equal(200);
+      expect(listed.body.items.map((c: any) => [c.name, c.contactCount])).to.deep.equal([['Count & Co 计数', 2], ['Count Empty', 0]]);
+      expect(listed.body.total).to.equal(2);
+
+      expect((await app.api('DELETE', '/companies/00000000-0000-4000-8000-000000000000')).status).to.equal(404);
+      expect((await app.api('DELETE', `/companies/${co.body.id}`)).status).to.equal(204);
+      expect((await app.api('GET', `/companies/${co.body.id}`)).status).to.equal(404);
+      expect((await app.api('GET', `/companies?name=${encodeURIComponent('count')}`)).body.items.map((c: any) => c.name)).to.deep.equal(['Count Empty']);
+      const one = await app.api('GET', `/customers/${people[0]!.body.id}`);
+      expect(one.status).to.equal(200);
+      expect(one.body).to.deep.include({ name: 'Count One', company: 'Count & Co', companies: [] });
+      expect(other.status).to.equal(201);
+    });
+
     it('phoneDigits finds a customer by any part of a number (尾号), or by the whole number in another form', async () => {
       const mobile = await app.api('POST', '/customers', { name: '尾号 Mobile', phones: ['138 6666 7319'], tags: ['digits'] });
       const landline = await app.api('POST', '/customers', { name: '尾号 Landline', phones: ['(010) 8765-4321'], tags: ['digits'] });

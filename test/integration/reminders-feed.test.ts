@@ -54,6 +54,41 @@ for (const kind of DB_KINDS) {
       expect(listed.body.items[0].status).to.equal('notified');
     });
 
+    it('a follow-up for a colleague is named for them; one for nobody, a disabled user or a read-only user is refused and nothing is written', async () => {
+      const base = hotline.url;
+      const made = async (username: string, role: string, displayName: string) => {
+        const r = await api(base, 'POST', '/api/users', { username, password: 'Colleague-Pass-4242', role, displayName });
+        expect(r.status, JSON.stringify(r.body)).to.equal(201);
+        return r.body.id as string;
+      };
+      const author = await made('fu-author', 'agent', 'Wang Fang');
+      const colleague = await made('fu-colleague', 'supervisor', '李雷');
+      const viewer = await made('fu-viewer', 'readonly', 'Viewer');
+      const gone = await made('fu-gone', 'agent', 'Gone');
+      expect((await api(base, 'PATCH', `/api/users/${gone}`, { disabled: true })).status).to.equal(200);
+      const token = (await api(base, 'POST', '/api/auth/login', { username: 'fu-author', password: 'Colleague-Pass-4242' }, null)).body.token as string;
+      const customer = await api(base, 'POST', '/api/customers', { name: 'Follow-up Co', phones: ['13600136111'] }, token);
+      expect(customer.status).to.equal(201);
+      const at = `/api/customers/${customer.body.id}/reminders`;
+      const dueAt = new Date(Date.now() + 86_400_000).toISOString();
+
+      const forColleague = await api(base, 'POST', at, { dueAt, text: 'Quote for the renewal', agentId: colleague }, token);
+      expect(forColleague.status, JSON.stringify(forColleague.body)).to.equal(201);
+      expect(forColleague.body).to.include({ agentId: colleague, agentName: '李雷', createdBy: 'fu-author' });
+      const own = await api(base, 'POST', at, { dueAt, text: 'My own', agentId: author }, token);
+      expect(own.body).to.include({ agentId: author, agentName: 'Wang Fang' });
+
+      for (const [who, why] of [['00000000-0000-4000-8000-000000000000', /does not exist/], [gone, /is disabled/], [viewer, /has the role readonly/]] as const) {
+        const refused = await api(base, 'POST', at, { dueAt, text: 'Nobody would see this', agentId: who }, token);
+        expect(refused.status, who).to.equal(422);
+        expect(refused.body.error).to.include({ code: 'reminder_recipient' });
+        expect(refused.body.error.message).to.match(why);
+        expect(refused.body.error.details).to.deep.equal({ field: 'agentId', id: who });
+      }
+      const listed = await api(base, 'GET', `/api/reminders?customerId=${customer.body.id}`, undefined, token);
+      expect(listed.body.items.map((r: { text: string; agentName: string }) => [r.text, r.agentName]).sort()).to.deep.equal([['My own', 'Wang Fang'], ['Quote for the renewal', '李雷']]);
+    });
+
     it("pushes a ticket's SLA deadline approaching to its assignee once, and to nobody else", async () => {
       const base = hotline.url;
       const made = await api(base, 'POST', '/api/users', { username: 'sla-owner', password: 'Deadline-Soon-4242', role: 'agent' });

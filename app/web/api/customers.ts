@@ -14,10 +14,15 @@ export interface CustomerSearchFilter { name?: string; phone?: string; phoneDigi
 export interface CustomerFilter extends CustomerSearchFilter { sort: 'name' | 'createdAt' | 'updatedAt' | 'vipLevel'; order: 'asc' | 'desc'; limit: number; offset: number }
 export interface MergeOutcome { customer: Customer; moved: { duplicateId: string; phones: number; emails: number; tags: number; interactions: number; reminders: number; contacts: number } }
 
-/** A follow-up reminder: for `agentId` (a user ID), set by `createdBy` (a username). */
-export type FollowUp = Reminder & { agentId: string; createdBy: string };
+/** A follow-up reminder: for `agentId` (a user ID; `agentName` their name), set by `createdBy` (a username). */
+export type FollowUp = Reminder & { agentId: string; agentName: string; createdBy: string };
 
 export interface Company { id: string; name: string; address: string; region: string }
+/** A company as its list shows it: how many customers are its contacts. */
+export type CompanyRow = Company & { contactCount: number; updatedAt: string };
+/** A customer linked to a company, with the role there. */
+export interface Contact { customerId: string; name: string; role: string; phones: string[] }
+export { companyBody, patchCompanyBody } from '@server/crm/crm.schemas';
 
 const at = (id: string) => `/api/customers/${encodeURIComponent(id)}`;
 
@@ -45,4 +50,17 @@ export const customersApi = {
   linkCompany: (companyId: string, customerId: string, role: string) => api.post<unknown>(`/api/companies/${encodeURIComponent(companyId)}/contacts`, { customerId, role }),
   unlinkCompany: (companyId: string, customerId: string) => api.del<void>(`/api/companies/${encodeURIComponent(companyId)}/contacts/${encodeURIComponent(customerId)}`),
   tickets: (id: string) => api.get<{ items: TicketRow[]; total: number }>('/api/tickets', { customer: id, sort: 'updatedAt', order: 'desc', limit: 10 }),
+};
+
+const company = (id: string) => `/api/companies/${encodeURIComponent(id)}`;
+
+/** Companies (公司) as the Companies view of the customers page works them. */
+export const companiesApi = {
+  list: (f: { name?: string; limit: number; offset: number }) => api.get<{ items: CompanyRow[]; total: number }>('/api/companies', { ...f }),
+  get: (id: string) => api.get<Company & { contacts: Contact[] }>(company(id)),
+  create: (body: { name: string; address: string; region: string }) => api.post<Company>('/api/companies', body),
+  update: (id: string, patch: Record<string, string>) => api.patch<Company>(company(id), patch),
+  remove: (id: string) => api.del<void>(company(id)),
+  addContact: (id: string, customerId: string, role: string) => api.post<Company & { contacts: Contact[] }>(`${company(id)}/contacts`, { customerId, role }),
+  removeContact: (id: string, customerId: string) => api.del<void>(`${company(id)}/contacts/${encodeURIComponent(customerId)}`),
 };

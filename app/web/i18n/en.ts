@@ -2,6 +2,7 @@
 import admin from './en/admin.js';
 import calls from './en/calls.js';
 import customers from './en/customers.js';
+import companies from './en/companies.js';
 import reports from './en/reports.js';
 import qa from './en/qa.js';
 import fax from './en/fax.js';
@@ -240,6 +241,7 @@ export default {
     created: 'Customer {name} created',
   },
   customers,
+  companies,
   work: { ticket: 'Ticket', note: 'Note', reminder: 'Follow-up', kb: 'Knowledge base', needCustomer: 'Tickets, notes and follow-ups need the caller to be a customer.' },
   ticket: {
     title: 'Title',

@@ -49,6 +49,9 @@ export default {
     due: 'Due',
     forMe: 'for me',
     forOther: 'for a colleague',
+    forName: 'for {name}',
+    who: 'For whom',
+    me: 'Me',
     setBy: 'set by {name}',
     done: 'Done',
     doneOf: 'Done: {text}',
@@ -86,6 +89,7 @@ export default {
     done: 'Customer {name} deleted',
   },
   errors: {
+    reminder_recipient: 'This person cannot get follow-ups (no such user, disabled, or read-only). Pick someone else.',
     phone_taken: 'The phone number {phone} belongs to another customer. Merge the two customers instead.',
     customer_deleted: 'The customer was deleted meanwhile.',
     customer_merged: 'The customer was merged into another one meanwhile: reload the page.',

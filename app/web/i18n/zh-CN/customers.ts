@@ -49,6 +49,9 @@ export default {
     due: '已到期',
     forMe: '提醒我',
     forOther: '提醒同事',
+    forName: '提醒 {name}',
+    who: '提醒谁',
+    me: '我自己',
     setBy: '由 {name} 设置',
     done: '完成',
     doneOf: '完成：{text}',
@@ -86,6 +89,7 @@ export default {
     done: '已删除客户 {name}',
   },
   errors: {
+    reminder_recipient: '该用户无法接收跟进提醒（不存在、已停用或只读）。请选择其他人。',
     phone_taken: '电话号码 {phone} 属于另一位客户。如为同一人，请合并两位客户。',
     customer_deleted: '该客户已被他人删除。',
     customer_merged: '该客户已被合并到另一位客户，请刷新页面。',
