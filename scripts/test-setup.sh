@@ -76,13 +76,33 @@ SQL
   db_login || { echo "hotline: MariaDB does not accept $DB_USER@$DB_HOST:$DB_PORT (HOTLINE_TEST_MARIADB_*)" >&2; exit 1; }
 fi
 
+# npm ci (better-sqlite3 compiles, the console builds) and the Asterisk chroot (debootstrap, apt in
+# the chroot) need nothing of each other: on a fresh machine they run side by side.
+npm_pid=''
+npm_log=''
 if [ $need_npm -eq 1 ]; then
-  step "npm ci"
-  npm ci --no-audit --no-fund
+  npm_log="$(mktemp -t hotline-npm-ci.XXXXXX)"
+  step "npm ci (alongside the rest; its output in $npm_log)"
+  npm ci --no-audit --no-fund >"$npm_log" 2>&1 &
+  npm_pid=$!
 fi
 
 if [ $need_pbx -eq 1 ]; then
-  step "Asterisk 22 chroot (npm run pbx:up)"
-  npm run --silent pbx:up
+  step "Asterisk 22 chroot (scripts/pbx-up.sh)"
+  if ! bash scripts/pbx-up.sh; then
+    [ -n "$npm_pid" ] && kill "$npm_pid" 2>/dev/null
+    echo "hotline: the Asterisk chroot could not be set up (above)" >&2
+    exit 1
+  fi
+fi
+
+if [ -n "$npm_pid" ]; then
+  if ! wait "$npm_pid"; then
+    cat "$npm_log" >&2
+    echo "hotline: npm ci failed (its output above)" >&2
+    exit 1
+  fi
+  tail -n 3 "$npm_log"
+  step "npm ci: done"
 fi
 step "done"
