@@ -232,8 +232,9 @@ describe('voicemail inbox with real calls (sqlite)', function () {
 });
 
 // The same inbox on MariaDB (its migration, the list's filters, the summary's grouping, the
-// conditional transitions), from rows as the collector leaves them: no calls, no Asterisk.
-describe('voicemail inbox on MariaDB (rows as settled, no Asterisk)', function () {
+// conditional transitions), from rows as the collector leaves them, without calls; then the
+// collector with Asterisk: a row left recording is settled, the retention deletes.
+describe('voicemail inbox on MariaDB (rows as the collector leaves them; retention)', function () {
   this.timeout(60_000);
   let db: TestDb;
   let hotline: HotlineProcess;
@@ -294,5 +295,16 @@ describe('voicemail inbox on MariaDB (rows as settled, no Asterisk)', function (
     expect(busy.body.error.code).to.equal('voicemail_not_ready');
     const recordingAudio = await api(hotline.url, 'GET', `/api/voicemails/${ids[4]}/audio`);
     expect(recordingAudio.status).to.equal(409);
+  });
+
+  it('with Asterisk and a retention of 1 day: a row left recording (no call, no file) is settled empty; old done and empty ones are deleted, new and heard kept', async () => {
+    ensurePbx();
+    await db.exec('UPDATE voicemails SET status = ?, done_at = ?, done_by = ? WHERE id = ?', ['done', '2026-12-02 12:00:00.000', 'someone', ids[1]]);
+    await stopAllHotlines();
+    hotline = await startHotline({ ...db.env, HOTLINE_VOICEMAIL_RETENTION_DAYS: '1' });
+    const [settled] = await hotline.waitForLog('the row left recording settled', (l) => l.msg === 'voicemail settled' && l.voicemailId === ids[4], { timeoutMs: 15_000 });
+    expect(settled).to.deep.include({ status: 'empty', seconds: null });
+    await waitUntil('the expired messages deleted', async () => (await db.query('SELECT id FROM voicemails')).length === 2 || undefined, 15_000);
+    expect((await db.query<{ id: string; status: string }>('SELECT id, status FROM voicemails ORDER BY id')).map((r) => [r.id, r.status])).to.deep.equal([[ids[0], 'heard'], [ids[2], 'new']]);
   });
 });
