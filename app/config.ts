@@ -141,6 +141,10 @@ const schema = z.object({
   HOTLINE_FAX_DETECT_INBOX: z.string().regex(/^[A-Za-z0-9_-]{0,64}$/, 'a queue name').default(''),
   /** The number faxes are sent from (caller ID). */
   HOTLINE_FAX_CALLER_ID: z.string().regex(/^\+?[0-9]{0,32}$/, 'digits').default(''),
+  /** Voicemail: done (and empty) messages are deleted, with their recording, after this many days (0: kept). */
+  HOTLINE_VOICEMAIL_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
+  /** Voicemail: a message still recording this long past its node's maxSeconds is settled whatever its call says. */
+  HOTLINE_VOICEMAIL_SETTLE_MARGIN_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
   HOTLINE_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   HOTLINE_AUTH_REQUIRE_TOTP_FOR: z
     .string()
@@ -215,6 +219,8 @@ export interface Config {
     detectNumbers: string[];
     detectInbox: string;
   };
+  /** Voicemail inbox: retention of done messages (days, 0 = kept) and the collector's margin. */
+  voicemail: { retentionDays: number; settleMarginSeconds: number };
   /** Persisted timed jobs: a job `running` longer than the lease belongs to a dead node. */
   scheduler: { leaseMs: number };
   /** Outgoing webhooks: the retry waits (empty: the contract's 10 s … 3 h). */
@@ -359,6 +365,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       detectNumbers: e.HOTLINE_FAX_DETECT_NUMBERS.split(',').filter(Boolean),
       detectInbox: e.HOTLINE_FAX_DETECT_INBOX,
     },
+    voicemail: { retentionDays: e.HOTLINE_VOICEMAIL_RETENTION_DAYS, settleMarginSeconds: e.HOTLINE_VOICEMAIL_SETTLE_MARGIN_SECONDS },
     ha: haConfig(e),
     acd: { deviceContext: e.HOTLINE_ACD_DEVICE_CONTEXT, ...(e.HOTLINE_ACD_MEDIA_ADDRESS ? { mediaAddress: e.HOTLINE_ACD_MEDIA_ADDRESS } : {}), reconcileMs: e.HOTLINE_ACD_RECONCILE_MS, outboundDial: e.HOTLINE_OUTBOUND_DIAL, webrtcWsUrl: webrtcWsUrl(e), agentRtpTimeoutSeconds: e.HOTLINE_AGENT_RTP_TIMEOUT_SECONDS },
     auth: {

@@ -47,6 +47,7 @@ import { createQaModule } from './qa/index.js';
 import { stasisSink } from './acd/callback-stasis.js';
 import { createFaxModule } from './fax/index.js';
 import { faxReturnSink } from './fax/fax.stasis.js';
+import { createVoicemailModule } from './voicemail/index.js';
 import { createWebhooksModule, type WebhooksModule } from './webhooks/index.js';
 import { callRecordJson } from './calls/calls.http.js';
 import { firstAdminPasswordFile, pbxConnected, settledLinks, startBlock } from './start-block.js';
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   let scheduler: Scheduler | undefined;
   let recording: RecordingModule | undefined;
   let fax: ReturnType<typeof createFaxModule> | undefined;
+  let voicemail: ReturnType<typeof createVoicemailModule> | undefined;
   let webhooks: WebhooksModule | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
     await recording?.service.stop();
     await fax?.collector.stop();
     await fax?.sender.stop();
+    await voicemail?.collector.stop();
     await webhooks?.stop();
     await elector.stop();
     await pbx.stop();
@@ -208,7 +211,25 @@ async function main(): Promise<void> {
   });
   // The live notice of a filed fax (the collector runs on the active node; the relay carries it to the other).
   fax.service.onFiled((f) => acd.live.publish({ type: 'fax.received', faxId: f.id, queue: f.queue, status: f.status, pages: f.pages, remoteNumber: f.remoteNumber, remoteStationId: f.remoteStationId, customerId: f.customerId, at: (f.finishedAt ?? new Date()).toISOString() }));
-  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, fax: fax.intake, log, metrics, routes: routes(),
+  // Voicemail: messages opened by the IVR, settled from Asterisk's stored recordings by the active node.
+  voicemail = createVoicemailModule({
+    db: db.source,
+    stored: pbx.stored,
+    callEnded: async (callId) => {
+      const r = await calls!.service.record(callId);
+      return !r || r.endedAt !== null;
+    },
+    customers: { customerOf: async (phone) => (await crm.service.findByPhone(phone))?.id ?? null, namesOf: (ids) => crm.service.namesOf(ids) },
+    isActive: () => elector.role === 'active' && config.ownPbx,
+    options: config.voicemail,
+    log,
+    routes: routes(),
+  });
+  voicemail.service.onNew((v) => void crm.service.namesOf(v.customerId ? [v.customerId] : []).then(
+    (names) => acd.live.publish({ type: 'voicemail.new', id: v.id, mailbox: v.mailbox, callerNumber: v.callerNumber, ...(v.customerId && names.get(v.customerId) ? { customerName: names.get(v.customerId)! } : {}), seconds: v.seconds, createdAt: v.createdAt.toISOString() }),
+    logFailure(log, 'voicemail: the live notice of a new message'),
+  ));
+  const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, fax: fax.intake, voicemail: voicemail.intake, log, metrics, routes: routes(),
     dialplan: { control: pbx.dialplan, mayWrite: () => elector.role === 'active' && config.ownPbx, faxDetectNumbers: config.fax.detectNumbers, enabled: config.calls.compileFlows } });
   // A prompt a flow plays is not deleted from the library (the IVR knows which flows play which).
   prompts.service.whenDeleting((name) => ivr.service.flowsUsingPrompt(name));
@@ -303,7 +324,7 @@ async function main(): Promise<void> {
     calls: { onEnded: (fn) => callsService.onEnded(fn), recordJson: async (id) => { const r = await callsService.record(id); return r && callRecordJson(r); } },
     tickets: { onChange: (fn) => tickets.service.onChange(fn), get: (ref) => tickets.service.get(ref) },
   });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router, webhooks.router);
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router, voicemail.router, webhooks.router);
   if (attach) api.use(attach.router);
   api.use(reports.router);
   const pops = startScreenPops(acd.live, {
@@ -353,6 +374,7 @@ async function main(): Promise<void> {
   recording.service.start();
   fax.collector.start();
   fax.sender.start();
+  voicemail.collector.start();
   webhooks.start();
   // The start block: console, first admin, which Asterisk (or how to start one). Waits at most
   // a few seconds for the Asterisk to answer; it never holds up calls or the API.

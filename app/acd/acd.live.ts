@@ -19,6 +19,8 @@ export type LiveEvent =
   | { type: 'wallboard.monitor'; supervisorUserId: string; agentId: string; mode: string; channelId: string; status: 'ringing' | 'ended'; at: string }
   /** A fax was filed in a queue's inbox ('' = the general inbox): to that queue's agents, supervisors and admins. */
   | { type: 'fax.received'; faxId: string; queue: string; status: string; pages: number; remoteNumber: string; remoteStationId: string; customerId: string | null; at: string }
+  /** A voicemail message is ready to hear (settled by the active node): to every agent, supervisor and admin console. */
+  | { type: 'voicemail.new'; id: string; mailbox: string; callerNumber: string; customerName?: string; seconds: number | null; createdAt: string }
   | { type: 'screen.pop'; direction: 'inbound' | 'outbound'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; ringingAt: string; pop: unknown; ivr: unknown; openTickets: unknown[] };
 
 export class LiveHub extends EventEmitter<{ event: [LiveEvent] }> {

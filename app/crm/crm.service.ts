@@ -197,6 +197,13 @@ export class CrmService {
     return listCustomers(this.db.manager, q);
   }
 
+  /** Customers' names by id (deleted or merged ones too: a name once shown stays readable). */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db.manager.find(Customer, { select: { id: true, name: true }, where: { id: In(ids) } });
+    return new Map(rows.map((c) => [c.id, c.name]));
+  }
+
   /** The active customer with this number (any written form), or null. */
   async findByPhone(raw: string): Promise<CustomerView | null> {
     const phone = normalizePhone(raw);

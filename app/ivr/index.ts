@@ -7,7 +7,7 @@ import { ivrRoutes } from './ivr.http.js';
 import type { SecureRouter } from '../auth/permissions.js';
 import { IvrFlows } from './ivr.flows.js';
 import { IvrService } from './ivr.service.js';
-import type { CustomerDirectory, FaxIntake, QueueRouting } from './runtime/runtime.js';
+import type { CustomerDirectory, FaxIntake, QueueRouting, VoicemailIntake } from './runtime/runtime.js';
 import type { DialplanControl } from '../pbx/dialplan-control.js';
 import { DialplanSync } from './dialplan-sync.js';
 
@@ -18,6 +18,7 @@ export function createIvrModule(deps: {
   customers?: CustomerDirectory;
   acd?: QueueRouting;
   fax?: FaxIntake;
+  voicemail?: VoicemailIntake;
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
@@ -27,7 +28,7 @@ export function createIvrModule(deps: {
 }) {
   const log = deps.log.child({ module: 'ivr' });
   const service = new IvrService(deps.db, deps.prompts, deps.sounds, log);
-  const flows = new IvrFlows(service, { ivr: service, prompts: deps.prompts, customers: deps.customers, acd: deps.acd, fax: deps.fax, now: deps.now ?? (() => new Date()), log });
+  const flows = new IvrFlows(service, { ivr: service, prompts: deps.prompts, customers: deps.customers, acd: deps.acd, fax: deps.fax, voicemail: deps.voicemail, now: deps.now ?? (() => new Date()), log });
   const dialplan = new DialplanSync(service, deps.prompts, deps.dialplan.control, deps.dialplan.mayWrite, log, { faxDetectNumbers: deps.dialplan.faxDetectNumbers, enabled: deps.dialplan.enabled, everyMs: 10_000 });
   ivrRoutes(deps.routes, service, { prompts: deps.prompts, customers: deps.customers, log, compiled: () => dialplan.compiledNumbers() });
   return { service, flows, dialplan, router: deps.routes.router };

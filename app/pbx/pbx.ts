@@ -18,8 +18,9 @@ import { AmiRecordingControl } from './recording-control.js';
 import { ADMISSION_CHECK_MS, ADMISSION_VARIABLE, RATE_VARIABLE, REFUSED_EVENT } from './admission.js';
 import { LagBaseline, RateGovernor } from './rate-governor.js';
 import { FrontAdmission, SipFront } from './sip-front.js';
-import type { AgentLines, CallbackControl, CallControl, CallEventSink, FaxControl, LinkState, MonitorControl, PbxLinks, RecordingControl, QueueControl, QueueEventSink, SoundCatalog } from './ports.js';
+import type { AgentLines, CallbackControl, CallControl, CallEventSink, FaxControl, LinkState, MonitorControl, PbxLinks, RecordingControl, QueueControl, QueueEventSink, SoundCatalog, StoredRecordings } from './ports.js';
 import { AmiFaxControl } from './fax-control.js';
+import { AriStoredRecordings } from './stored-recordings.js';
 import { AmiDialplanControl, toDialplanCallEvent, type DialplanControl, type DialplanEventSink } from './dialplan-control.js';
 
 export interface Pbx {
@@ -39,6 +40,8 @@ export interface Pbx {
   fax: FaxControl;
   /** Hotline's part of the dialplan (flows compiled into it): writes only while active. */
   dialplan: DialplanControl;
+  /** Stored recordings (voicemail messages): reads on any node, deletes only while active. */
+  stored: StoredRecordings;
   /** Where queue events go (the ACD); called before start(). */
   onQueueEvents(sink: QueueEventSink): void;
   /** Where the events of calls the dialplan runs for Hotline go, and who hears that AMI connected. */
@@ -178,6 +181,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     recording: new AmiRecordingControl(ami, () => calls.active),
     fax: new AmiFaxControl(ami, () => calls.active),
     dialplan: new AmiDialplanControl(ami, () => calls.active),
+    stored: new AriStoredRecordings(ari.http, () => calls.active),
     onQueueEvents(s) {
       queueSink = s;
     },

@@ -1,5 +1,6 @@
 // The typed ports domain code uses to talk to the PBX. Nothing outside app/pbx/ sees
 // ARI or AMI: it calls these and receives the normalized events below.
+import type { Readable } from 'node:stream';
 import type { LinkState } from './backoff.js';
 
 export type { LinkState };
@@ -382,4 +383,25 @@ export interface FaxControl {
   detectOn(numbers: string[]): Promise<void>;
   /** Originates a fax call: `dial` (an Asterisk dial string), SendFAX of `file` once answered. */
   send(p: { id: string; dial: string; file: string; callerNumber: string; callerName: string; ringSeconds: number }): Promise<void>;
+}
+
+// ---- Stored recordings (voicemail) ---------------------------------------------------------
+
+/** A stored recording's file as Asterisk serves it. */
+export interface StoredRecordingFile {
+  /** The bytes, streamed from Asterisk (destroy it to stop early). */
+  body: Readable;
+  /** Its size when Asterisk says (Content-Length), else null. */
+  bytes: number | null;
+  contentType: string;
+}
+
+/** Asterisk's stored recordings (ARI /recordings/stored): reads on any node, deletes only while active. */
+export interface StoredRecordings {
+  /** Whether Asterisk keeps stored recording `name`. */
+  exists(name: string): Promise<boolean>;
+  /** Its file, or null when Asterisk has none. */
+  open(name: string): Promise<StoredRecordingFile | null>;
+  /** Deletes it (one already gone is fine). */
+  remove(name: string): Promise<void>;
 }

@@ -50,3 +50,31 @@ export function levels(p: Pcm, windowMs = 50): number[] {
   }
   return out;
 }
+
+/**
+ * A WAV file's length in seconds from its header alone (the `fmt ` byte rate and the `data`
+ * size): `head` is the file's first bytes (a few hundred suffice), `totalBytes` its whole size
+ * when known, used when the data size was never written (0 or 0xFFFFFFFF, a file cut short).
+ * Rounded to a tenth of a second.
+ */
+export function wavSeconds(head: Buffer, totalBytes?: number): number {
+  if (head.length < 12 || head.toString('ascii', 0, 4) !== 'RIFF' || head.toString('ascii', 8, 12) !== 'WAVE') throw new WavError('not a WAV file');
+  let o = 12;
+  let byteRate = 0;
+  while (o + 8 <= head.length) {
+    const id = head.toString('ascii', o, o + 4);
+    const size = head.readUInt32LE(o + 4);
+    if (id === 'fmt ') {
+      if (o + 20 > head.length) break;
+      byteRate = head.readUInt32LE(o + 16);
+    } else if (id === 'data') {
+      if (!byteRate) throw new WavError('WAV file without a byte rate before its data');
+      const start = o + 8;
+      const unknown = size === 0 || size === 0xffffffff;
+      const bytes = unknown || (totalBytes !== undefined && start + size > totalBytes) ? Math.max(0, (totalBytes ?? head.length) - start) : size;
+      return Math.round((bytes / byteRate) * 10) / 10;
+    }
+    o += 8 + size + (size % 2);
+  }
+  throw new WavError('no data chunk in the WAV header');
+}

@@ -19,6 +19,7 @@ const BODYLESS = [
   'post /api/ivr/flows/{name}/validate', 'post /api/reminders/{id}/complete',
   'post /api/reports/schedules/{id}/send',
   'post /api/recordings/keys/rotate', 'post /api/qa/evaluations/{id}/acknowledge', 'post /api/fax/{id}/resend',
+  'post /api/voicemails/{id}/reopen',
   'post /api/webhooks/{id}/secret', 'post /api/webhooks/{id}/test', 'post /api/webhooks/deliveries/{deliveryId}/retry',
 ];
 

@@ -68,7 +68,7 @@ describe('permission matrix (every declared route × every role)', function () {
 
   it('covers every module', () => {
     const prefixes = new Set(decls.map((d) => d.path.split('/')[2]));
-    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers', 'companies', 'reminders', 'io', 'acd', 'tickets', 'kb']);
+    expect([...prefixes]).to.include.members(['auth', 'users', 'audit', 'calls', 'ivr', 'prompts', 'customers', 'companies', 'reminders', 'io', 'acd', 'tickets', 'kb', 'voicemails']);
     expect(decls.length).to.be.greaterThan(30);
   });
 

@@ -109,15 +109,27 @@ export const subflow: NodeHandler<N<'subflow'>> = {
   },
 };
 
-/** Records a message for `mailbox` (stored in Asterisk as recording hotline-vm-<call id>), then goes on or hangs up. */
+/**
+ * Records a message for `mailbox` (stored in Asterisk as recording hotline-vm-<call id>), then goes
+ * on or hangs up. The inbox's row is opened first: a caller who hangs up during the prompt or to
+ * end the message still leaves one (the inbox settles it from what Asterisk kept).
+ */
 export const voicemail: NodeHandler<N<'voicemail'>> = {
   async exec(node, rt) {
-    if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
     const name = `hotline-vm-${rt.ctx.callId}`;
+    // The inbox failing costs the message its row (logged), never the caller their voicemail.
+    const opened = rt.voicemail
+      ? await rt.voicemail.opened({ callId: rt.ctx.callId, mailbox: node.mailbox, caller: rt.vars.caller ?? '', called: rt.vars.called ?? '', recording: name, maxSeconds: node.maxSeconds })
+        .catch((err: Error) => (rt.log.error({ err: err.message, mailbox: node.mailbox, recording: name }, 'the voicemail inbox could not open the message; recording it anyway'), null))
+      : null;
+    if (opened) rt.vars['voicemail.id'] = opened.id;
+    if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
     const result = await rt.ctx.record(name, node.maxSeconds);
     rt.vars['voicemail.recording'] = name;
     rt.vars['voicemail.seconds'] = String(result.durationSeconds);
     rt.log.info({ mailbox: node.mailbox, recording: name, seconds: result.durationSeconds, failed: result.failed }, 'voicemail left');
+    // Not told: the inbox settles the message when the call ends instead.
+    if (rt.voicemail) await rt.voicemail.finished(rt.ctx.callId, result.durationSeconds).catch((err: Error) => rt.log.warn({ err: err.message, recording: name }, 'telling the voicemail inbox the recording finished failed'));
     if (node.next) return { next: node.next };
     await rt.ctx.hangup();
     return { end: 'hangup' };

@@ -9,7 +9,7 @@ import type { IvrService } from '../ivr.service.js';
 import type { PromptRef } from '../ivr.schemas.js';
 import { NODE_HANDLERS } from '../nodes/index.js';
 import { render } from '../template.js';
-import type { CustomerDirectory, FaxIntake, QueueRouting, FlowCall, NodeHandler, NodeResult, Runtime } from './runtime.js';
+import type { CustomerDirectory, FaxIntake, QueueRouting, FlowCall, NodeHandler, NodeResult, Runtime, VoicemailIntake } from './runtime.js';
 
 /** What is persisted at every step (call_records.variables). */
 export interface FlowState {
@@ -26,6 +26,7 @@ export interface FlowRunDeps {
   customers?: CustomerDirectory;
   acd?: QueueRouting;
   fax?: FaxIntake;
+  voicemail?: VoicemailIntake;
   now: () => Date;
   log: Logger;
   /** Dry runs describe text prompts instead of synthesizing them. */
@@ -60,6 +61,7 @@ export class IvrFlowRun implements CallFlow {
       customers: this.deps.customers,
       acd: this.deps.acd,
       fax: this.deps.fax,
+      voicemail: this.deps.voicemail,
       media: (ref) => this.media(ref, state.vars, flow.definition.language),
     };
     for (let steps = 0; steps < MAX_STEPS; steps++) {

@@ -35,6 +35,17 @@ export interface FaxIntake {
   openInbound(input: { callId: string; caller: string; called: string; queue: string }): Promise<{ id: string; pbxFile: string }>;
 }
 
+/**
+ * The voicemail inbox (app/voicemail implements it). `opened` comes before the prompt and the
+ * recording, so a caller who hangs up still leaves a row (settled by the inbox's collector);
+ * once per call (a call resumed by another node gets the same message). `finished` after a
+ * recording that ended normally (its length is read from the file, `seconds` is Asterisk's word).
+ */
+export interface VoicemailIntake {
+  opened(input: { callId: string; mailbox: string; caller: string; called: string; recording: string; maxSeconds: number }): Promise<{ id: string }>;
+  finished(callId: string, seconds: number): Promise<void>;
+}
+
 /** The call as a flow sees it: implemented by CallContext, and by DryRunCall for dry runs. */
 export interface FlowCall {
   readonly callId: string;
@@ -64,6 +75,7 @@ export interface Runtime {
   customers?: CustomerDirectory;
   acd?: QueueRouting;
   fax?: FaxIntake;
+  voicemail?: VoicemailIntake;
 }
 
 /** Where the flow goes after a node. */

@@ -1,5 +1,5 @@
 // Keep-alive HTTP for ARI's REST side. One agent, pooled sockets, JSON in and out.
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 
 export class AriHttpError extends Error {
   constructor(
@@ -94,6 +94,39 @@ export class AriHttp {
         reject(err);
       });
       req.end(payload);
+    });
+  }
+
+  /**
+   * A request whose answer is a file (a stored recording): resolves with the response to read as
+   * a stream once Asterisk answered 2xx; any other status rejects with AriHttpError (its body read).
+   * The timeout applies while the stream is idle.
+   */
+  stream(method: string, path: string): Promise<IncomingMessage> {
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = http.request(
+        { host: this.base.hostname, port: this.base.port || 80, method, path: `/ari${path}`, agent: this.agent, timeout: this.timeoutMs, headers: { authorization: this.auth } },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve(res);
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let message = text.slice(0, 200);
+            try {
+              message = (JSON.parse(text) as { message?: string }).message ?? message;
+            } catch {
+              /* plain-text error body */
+            }
+            reject(new AriHttpError(method, path, status, message));
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`ARI ${method} ${path} timed out after ${this.timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end();
     });
   }
 
