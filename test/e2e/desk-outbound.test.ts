@@ -2,17 +2,22 @@
 // number's customer card pops (outgoing) before anything rings, Asterisk rings the agent's WebRTC
 // phone, which answers by itself (the agent asked for this call), then dials the customer (a SIPp
 // phone that answers); the WebRTC leg is bridged with the customer's channel. Then the agent
-// calls the customer back from the card's phone number.
+// calls the customer back from the card's phone number. A voicemail the customer left (a SIPp
+// caller speaking into the IVR's voicemail node) comes live onto the desk's voicemail box, is
+// played in the page (heard by the agent), called back through the same phone, marked done with a
+// note, and reopened.
 import { expect } from 'chai';
 import { fieldOf } from '../../app/pbx/ami/index.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { startPhone, type Agents } from '../support/agents.js';
-import { api } from '../support/api.js';
+import { api, publishFlow } from '../support/api.js';
 import { appText, missingKeys, screenshot, type ConsolePage } from '../support/browser.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { createDeskAgent, openDesk, pageMediaStats, pbxChannels, setupDeskLab, type LabAgent } from '../support/desk-lab.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { patternPcap } from '../support/recording-lab.js';
+import { assertCallsSucceeded, runSipp } from '../support/sipp.js';
 
 const PHONE_PORT = 5098;
 const NUMBER = '13900139005';
@@ -98,5 +103,55 @@ describe('click-to-dial from the desktop through the browser phone, with the out
     await btn.click();
     await placed(mark);
     await hangUp();
+  });
+
+  it('a voicemail the customer left comes live onto the desk: played (heard by me), called back through the phone, done with a note, reopened', async () => {
+    const { page, errors } = desk;
+    await publishFlow(hotline.url, 'vm-desk', { entry: 'vm', nodes: { vm: { type: 'voicemail', mailbox: 'sales', maxSeconds: 30 } } }, ['6111']);
+    const talk = patternPcap('vm-desk-440', [{ ms: 10_000, hz: 440 }], { ssrc: 0x564d4455 });
+    assertCallsSucceeded(await runSipp({ scenario: 'uac-dtmf', service: '6111', caller: NUMBER, dtmfFile: talk, waitBeforeDigitsMs: 0, hangupAfterMs: 4500 }));
+    await page.locator('.hl-vm-notice').filter({ hasText: 'sales' }).waitFor({ timeout: 20_000 });
+    const box = page.locator('[data-test=voicemail-box]');
+    const row = box.locator('li[data-voicemail]', { hasText: '郑凯' });
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).to.equal('new');
+    expect(await row.innerText()).to.include(NUMBER).and.include('新留言').and.include('信箱 sales');
+    const id = (await row.getAttribute('data-voicemail'))!;
+
+    // Play: the recording in the page, as long as the caller spoke; the message is now heard, by me.
+    await row.locator('[data-test=vm-play]').click();
+    const seconds = await waitUntil('the recording loaded in the page', async () => {
+      const dur = await row.locator('audio').evaluate((a: HTMLAudioElement) => a.duration).catch(() => NaN);
+      return Number.isFinite(dur) && dur > 0 ? dur : undefined;
+    }, 10_000);
+    expect(seconds, 'seconds of audio').to.be.within(2, 6);
+    await row.locator('[data-test=vm-heard]').waitFor();
+    expect((await api(hotline.url, 'GET', `/api/voicemails/${id}`)).body).to.include({ status: 'heard', heardBy: agent.username });
+
+    // Call back: the same click-to-dial call, bridged with the customer's phone.
+    const mark = ami.events.length;
+    const back = row.locator('[data-test=vm-call-back]');
+    await waitUntil('Call back enabled', async () => back.isEnabled(), 10_000);
+    await back.click();
+    await placed(mark);
+    await screenshot(page, 'desk-voicemail-zh-CN');
+    await hangUp();
+
+    // Done with a note: off the list to call back; in the Done list with the note; Reopen brings it back.
+    const note = '已回电，预约周五上门';
+    await row.locator('[data-test=vm-done]').click();
+    await row.locator('input[name=note]').fill(note);
+    await row.locator('[data-test=vm-done-save]').click();
+    await row.waitFor({ state: 'detached' });
+    expect((await api(hotline.url, 'GET', `/api/voicemails/${id}`)).body).to.include({ status: 'done', doneBy: agent.username, note });
+    await box.locator('[data-test=vm-view-done]').click();
+    const closed = box.locator(`li[data-voicemail="${id}"]`);
+    await closed.locator('[data-test=vm-done-by]', { hasText: note }).waitFor();
+    await closed.locator('[data-test=vm-reopen]').click();
+    await closed.waitFor({ state: 'detached' });
+    await box.locator('[data-test=vm-view-open]').click();
+    await box.locator(`li[data-voicemail="${id}"][data-status=heard]`).waitFor();
+    expect(await missingKeys(page)).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
   });
 });

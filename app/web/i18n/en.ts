@@ -3,6 +3,7 @@ import admin from './en/admin.js';
 import calls from './en/calls.js';
 import customers from './en/customers.js';
 import companies from './en/companies.js';
+import voicemail from './en/voicemail.js';
 import reports from './en/reports.js';
 import qa from './en/qa.js';
 import fax from './en/fax.js';
@@ -242,6 +243,7 @@ export default {
   },
   customers,
   companies,
+  voicemail,
   work: { ticket: 'Ticket', note: 'Note', reminder: 'Follow-up', kb: 'Knowledge base', needCustomer: 'Tickets, notes and follow-ups need the caller to be a customer.' },
   ticket: {
     title: 'Title',

@@ -1,7 +1,7 @@
 // The agent desktop's state, all of it from the server: who the agent is and its state (GET
 // /api/agent-desk/me, re-asked after every reconnect), the live feed's events (state changes,
 // ringing, screen pop, reminders), and the phone. The page renders this; it never guesses.
-import { inject, reactive, shallowRef, type InjectionKey } from 'vue';
+import { computed, inject, reactive, shallowRef, type InjectionKey } from 'vue';
 import { ElNotification } from 'element-plus';
 import { agentState, deskApi, loadDesk, type AgentServerState, type DeskMe, type ServerCall } from '../../api/desk';
 import { workApi, type ScreenPopData, type Ticket } from '../../api/work';
@@ -77,6 +77,8 @@ export function createDesk(user: SessionUser) {
     agentStates: {} as Record<string, { state: string; reason: string }>,
     /** Faxes that arrived in the agent's inboxes since the page opened (newest first, until dismissed). */
     faxNotices: [] as FaxNotice[],
+    /** Bumped when a voicemail message is ready to hear (the inbox refetches). */
+    voicemailVersion: 0,
   });
   const phone = shallowRef<Softphone | null>(null);
 
@@ -189,6 +191,13 @@ export function createDesk(user: SessionUser) {
       case 'queue.callback':
         s.listsVersion++;
         break;
+      case 'voicemail.new': {
+        const t = i18n.global.t;
+        const from = e.customerName ? `${e.customerName} (${e.callerNumber})` : String(e.callerNumber);
+        ElNotification({ type: 'info', title: t('voicemail.notice', { mailbox: e.mailbox }), message: t('voicemail.noticeText', { from }), duration: 8000, position: 'bottom-left', customClass: 'hl-vm-notice' });
+        s.voicemailVersion++;
+        break;
+      }
       case 'fax.received':
         // The server sends an agent only its own queues' faxes.
         if (!s.faxNotices.some((f) => f.faxId === e.faxId)) {
@@ -278,9 +287,18 @@ export function createDesk(user: SessionUser) {
     s.pop = { direction: 'lookup', queue: '', callerUniqueid: `lookup-${c.id}`, callerNumber: c.phones[0] ?? '', ringingAt: new Date().toISOString(), pop: pop.known ? pop : { known: true, phone: null, customer: c, lastInteractions: [] }, ivr: null, openTickets: [], receivedAt: Date.now() };
   }
 
+  /** The phone is free to call someone (no call on it, none on the server). */
+  const canDial = computed(() => {
+    const free = !s.serverCall && s.agent.state !== 'on_call' && s.agent.state !== 'ringing';
+    if (s.me?.phone?.kind === 'desk') return free;
+    const p = phone.value;
+    return free && !!p && p.state.reg === 'registered' && !p.current;
+  });
+
   return {
     s,
     phone,
+    canDial,
     openCustomer,
     feed,
     load,
