@@ -8,7 +8,7 @@ import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
 import { agentAction, callbackPresses, createAgent, createQueue, queueFlow, waitForAgentState, type TestAgent } from '../support/acd.js';
 import { startAgents, startPhone, type Agents } from '../support/agents.js';
-import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
+import { createTestDb, dbKindsForCalls, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { cli, ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { startCall } from '../support/sipp.js';
@@ -17,7 +17,7 @@ const PHONE_PORT = 5098;
 let seq = 0;
 const nextCaller = () => `55507${String(process.pid % 100).padStart(2, '0')}${String(++seq).padStart(3, '0')}`;
 
-for (const kind of DB_KINDS) {
+for (const kind of dbKindsForCalls('sqlite')) {
   describe(`ACD callbacks that keep the caller's place (${kind})`, function () {
     this.timeout(150_000);
     let db: TestDb;

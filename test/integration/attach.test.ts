@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { AmiClient, AmiError } from '../../app/pbx/ami/index.js';
 import { api } from '../support/api.js';
 import { startAgents, type Agents } from '../support/agents.js';
-import { createTestDb, type DbKind, type TestDb } from '../support/db.js';
+import { createTestDb, dbKindsForCalls, type TestDb } from '../support/db.js';
 import { EXISTING, existingCli, queueLog, startExistingPbx, stopExistingPbx } from '../support/existing-pbx.js';
 import { runHotlineOnce, startHotline, stopAllHotlines, TEST_ADMIN, type HotlineProcess } from '../support/hotline.js';
 import { waitUntil } from '../support/pbx.js';
@@ -54,7 +54,7 @@ function actionsIn(wire: string): string[] {
 
 type Rec = Record<string, any>;
 
-for (const kind of ['mariadb', 'sqlite'] as DbKind[]) {
+for (const kind of dbKindsForCalls('sqlite')) {
   describe(`attached read-only to an existing PBX (${kind})`, function () {
     this.timeout(300_000);
     let db: TestDb;

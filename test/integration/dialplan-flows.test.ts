@@ -7,7 +7,7 @@ import { fieldOf } from '../../app/pbx/ami/parser.js';
 import { toDialplanCallEvent } from '../../app/pbx/dialplan-control.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api, publishFlow } from '../support/api.js';
-import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
+import { createTestDb, dbKindsForCalls, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { cli, ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { assertCallsSucceeded, runSipp } from '../support/sipp.js';
@@ -47,7 +47,7 @@ const noticeMenu = {
   },
 };
 
-for (const kind of DB_KINDS) {
+for (const kind of dbKindsForCalls('mariadb')) {
   describe(`flows the dialplan runs by itself (${kind})`, function () {
     this.timeout(120_000);
     let db: TestDb;

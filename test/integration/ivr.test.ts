@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api, publishFlow } from '../support/api.js';
-import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
+import { createTestDb, dbKindsForCalls, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { assertCallsSucceeded, runSipp, startCall } from '../support/sipp.js';
@@ -21,7 +21,7 @@ interface Row {
 let seq = 0;
 const nextCaller = () => `55503${String(process.pid % 100).padStart(2, '0')}${String(++seq).padStart(2, '0')}`;
 
-for (const kind of DB_KINDS) {
+for (const kind of dbKindsForCalls('sqlite')) {
   describe(`IVR engine with real calls (${kind})`, function () {
     this.timeout(120_000);
     let db: TestDb;

@@ -10,7 +10,7 @@ import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
 import { createAgent, createQueue } from '../support/acd.js';
 import { startAgents, startPhone, type Agents } from '../support/agents.js';
-import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
+import { createTestDb, dbKindsForCalls, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { rebuildReports } from '../support/reports-rebuild.js';
@@ -18,7 +18,7 @@ import { rebuildReports } from '../support/reports-rebuild.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-for (const kind of DB_KINDS) {
+for (const kind of dbKindsForCalls('sqlite')) {
   describe(`outbound calls in the call summary, real calls (${kind})`, function () {
     this.timeout(180_000);
     let db: TestDb;

@@ -11,7 +11,7 @@ import { AmiWatch } from '../support/ami-watch.js';
 import { api } from '../support/api.js';
 import { agentAction, createAgent, createQueue, queueFlow, waitForAgentState, type TestAgent } from '../support/acd.js';
 import { startAgents, type Agents } from '../support/agents.js';
-import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
+import { createTestDb, dbKindsForCalls, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { cli, ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { expectedFigures, legsOf, readQueueLog, type LogLeg } from '../support/queue-log.js';
@@ -42,7 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Seconds between Hotline's time of a moment (taken from Asterisk's events as they come) and the CDR's. */
 const CDR_TOLERANCE_S = 0.5;
 
-for (const kind of DB_KINDS) {
+for (const kind of dbKindsForCalls('mariadb')) {
   describe(`reports against Asterisk's queue_log (${kind})`, function () {
     this.timeout(300_000);
     let db: TestDb;

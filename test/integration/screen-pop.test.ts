@@ -8,13 +8,13 @@ import { AmiWatch } from '../support/ami-watch.js';
 import { api, publishFlow } from '../support/api.js';
 import { createAgent, createQueue } from '../support/acd.js';
 import { startAgents, startPhone, type Agents } from '../support/agents.js';
-import { createTestDb, DB_KINDS, type TestDb } from '../support/db.js';
+import { createTestDb, dbKindsForCalls, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { startCall } from '../support/sipp.js';
 import { openConsole, type LiveConsole } from '../support/live.js';
 
-for (const kind of DB_KINDS) {
+for (const kind of dbKindsForCalls('mariadb')) {
   describe(`screen pop on the ringing agent's console (${kind})`, function () {
     this.timeout(120_000);
     let db: TestDb;

@@ -14,6 +14,18 @@ export type DbKind = 'sqlite' | 'mariadb';
 
 export const DB_KINDS: DbKind[] = (process.env.HOTLINE_TEST_DBS ?? 'sqlite,mariadb').split(',').map((s) => s.trim() as DbKind);
 
+/**
+ * The databases a file that drives real calls runs its cases on. Calls cost real seconds, and what
+ * such a file asks of the database is the reads and writes the database-only files already test on
+ * both; so it runs on `prefer` alone — the call files alternate, and SQLite and MariaDB both carry
+ * real calls in every run (first-call and acd run on both) — unless HOTLINE_TEST_CALLS_ON_ALL_DBS=1,
+ * which runs it on every database of DB_KINDS.
+ */
+export function dbKindsForCalls(prefer: DbKind): DbKind[] {
+  if (process.env.HOTLINE_TEST_CALLS_ON_ALL_DBS === '1' || !DB_KINDS.includes(prefer)) return DB_KINDS;
+  return [prefer];
+}
+
 const maria = {
   host: process.env.HOTLINE_TEST_MARIADB_HOST ?? '127.0.0.1',
   port: Number(process.env.HOTLINE_TEST_MARIADB_PORT ?? 3306),
