@@ -220,6 +220,7 @@ async function main(): Promise<void> {
       return !r || r.endedAt !== null;
     },
     customers: { customerOf: async (phone) => (await crm.service.findByPhone(phone))?.id ?? null, namesOf: (ids) => crm.service.namesOf(ids) },
+    audit: (e) => auth.service.audit(e),
     isActive: () => elector.role === 'active' && config.ownPbx,
     options: config.voicemail,
     log,

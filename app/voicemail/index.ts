@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { StoredRecordings } from '../pbx/ports.js';
 import type { VoicemailIntake } from '../ivr/runtime/runtime.js';
 import { VoicemailCollector } from './voicemail.collector.js';
-import { voicemailRoutes, type CustomerNames } from './voicemail.http.js';
+import { voicemailRoutes, type Audit, type CustomerNames } from './voicemail.http.js';
 import { VoicemailService } from './voicemail.service.js';
 
 export function createVoicemailModule(deps: {
@@ -16,6 +16,8 @@ export function createVoicemailModule(deps: {
   /** Whether call `callId` has ended (its call record is closed, or there is none). */
   callEnded: (callId: string) => Promise<boolean>;
   customers?: { customerOf(phone: string): Promise<string | null>; namesOf: CustomerNames };
+  /** The audit log: who heard which message. */
+  audit?: Audit;
   isActive: () => boolean;
   options: { retentionDays: number; settleMarginSeconds: number };
   log: Logger;
@@ -28,7 +30,7 @@ export function createVoicemailModule(deps: {
     marginMs: deps.options.settleMarginSeconds * 1000,
     retentionDays: deps.options.retentionDays,
   });
-  voicemailRoutes(deps.routes, service, deps.stored, deps.customers?.namesOf ?? (async () => new Map()));
+  voicemailRoutes(deps.routes, service, deps.stored, deps.customers?.namesOf ?? (async () => new Map()), deps.audit);
   const intake: VoicemailIntake = {
     opened: async (i) => {
       const v = await service.open(i);

@@ -2,6 +2,7 @@
 import { pipeline } from 'node:stream/promises';
 import { principalOf, type SecureRouter } from '../auth/permissions.js';
 import { input } from '../http/validate.js';
+import type { AuditInput } from '../auth/audit.js';
 import type { StoredRecordings } from '../pbx/ports.js';
 import type { Voicemail } from './voicemail.entities.js';
 import { VoicemailAudioGoneError, VoicemailNoAudioError } from './voicemail.errors.js';
@@ -34,7 +35,10 @@ export const voicemailJson = (v: Voicemail, customerName: string | null) => ({
   note: v.note,
 });
 
-export function voicemailRoutes(r: SecureRouter, messages: VoicemailService, stored: StoredRecordings, namesOf: CustomerNames): void {
+/** Who heard a message is audited, as for call recordings (a caller's voice is personal data). */
+export type Audit = (e: AuditInput) => Promise<void>;
+
+export function voicemailRoutes(r: SecureRouter, messages: VoicemailService, stored: StoredRecordings, namesOf: CustomerNames, audit?: Audit): void {
   const withNames = async (rows: Voicemail[]) => {
     const ids = [...new Set(rows.map((v) => v.customerId).filter((id): id is string => !!id))];
     const names = ids.length ? await namesOf(ids) : new Map<string, string>();
@@ -60,7 +64,9 @@ export function voicemailRoutes(r: SecureRouter, messages: VoicemailService, sto
     if (v.status === 'recording' || v.status === 'empty') throw new VoicemailNoAudioError(v.status);
     const file = await stored.open(v.recording);
     if (!file) throw new VoicemailAudioGoneError(v.recording);
-    await messages.heard(id, principalOf(req).name);
+    const who = principalOf(req).name;
+    await audit?.({ actor: who, actorIp: req.ip ?? null, action: 'voicemail.listen', target: `voicemail:${id}`, detail: { mailbox: v.mailbox, callId: v.callId, callerNumber: v.callerNumber } });
+    await messages.heard(id, who);
     res.setHeader('content-type', 'audio/wav');
     res.setHeader('content-disposition', `inline; filename="voicemail-${id}.wav"`);
     res.setHeader('cache-control', 'private, no-store');

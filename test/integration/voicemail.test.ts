@@ -13,6 +13,7 @@ import { openConsole, type LiveConsole } from '../support/live.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { patternPcap } from '../support/recording-lab.js';
 import { assertCallsSucceeded, runSipp } from '../support/sipp.js';
+import { signedBy, startReceiver, type Receiver } from '../support/webhook-receiver.js';
 import { levels, readWav, wavSeconds } from '../../app/recording/wav.js';
 
 const ARI = `${(process.env.HOTLINE_ARI_URL ?? 'http://127.0.0.1:8088').replace(/\/+$/, '')}/ari`;
@@ -50,6 +51,8 @@ describe('voicemail inbox with real calls (sqlite)', function () {
   let agent: { id: string; token: string };
   let reader: { id: string; token: string };
   let agentConsole: LiveConsole;
+  let receiver: Receiver;
+  let hookSecret = '';
   let customerId: string;
   /** What each caller left, by caller number, once settled. */
   const left = new Map<string, Message>();
@@ -77,6 +80,11 @@ describe('voicemail inbox with real calls (sqlite)', function () {
     await publishFlow(hotline.url, 'vm-short', { entry: 'vm', nodes: { vm: { type: 'voicemail', mailbox: 'short', maxSeconds: 5 } } }, ['6102']);
     await publishFlow(hotline.url, 'vm-prompt', { entry: 'vm', nodes: { vm: { type: 'voicemail', mailbox: 'support', prompt: { sound: 'vm-intro' }, maxSeconds: 20 } } }, ['6103']);
     agentConsole = await openConsole(hotline.url, agent.token);
+    // An integrator's endpoint for voicemail.new (before the calls).
+    receiver = await startReceiver();
+    const hook = await api(hotline.url, 'POST', '/api/webhooks', { name: 'Voicemail to CRM', url: `${receiver.url}/vm`, events: ['voicemail.new'] });
+    expect(hook.status, JSON.stringify(hook.body)).to.equal(201);
+    hookSecret = hook.body.secret;
 
     const talk = patternPcap('voicemail-440', [{ ms: 30_000, hz: 440 }], { ssrc: 0x564d3434 });
     const results = await Promise.all([
@@ -99,6 +107,7 @@ describe('voicemail inbox with real calls (sqlite)', function () {
   afterEach(() => hangupAll());
   after(async () => {
     agentConsole?.close();
+    await receiver?.close();
     // The shared Asterisk keeps stored recordings: leave none of this file's behind.
     for (const m of left.values()) await fetch(`${ARI}/recordings/stored/${m.recording}`, { method: 'DELETE', headers: { authorization: ARI_AUTH } }).catch(() => undefined);
     await stopAllHotlines();
@@ -131,7 +140,7 @@ describe('voicemail inbox with real calls (sqlite)', function () {
     expect(audio.body.error.code).to.equal('voicemail_no_audio');
   });
 
-  it('the agent console got voicemail.new with the customer\'s name; a readonly user gets no live feed at all', async () => {
+  it('the agent console and an integrator\'s webhook got voicemail.new with the customer\'s name; a readonly user gets no live feed at all', async () => {
     const m = left.get(HANGS_UP)!;
     const ev = await waitUntil('voicemail.new on the agent console', () => agentConsole.messages.find((e) => e.type === 'voicemail.new' && e.id === m.id), 5000);
     expect(ev).to.deep.include({ mailbox: 'sales', callerNumber: HANGS_UP, customerName: CUSTOMER, seconds: m.seconds, createdAt: m.createdAt });
@@ -139,6 +148,13 @@ describe('voicemail inbox with real calls (sqlite)', function () {
     expect(other, 'the other message too, without a customer name').to.not.equal(undefined);
     expect(other).to.not.have.property('customerName');
     expect(agentConsole.messages.filter((e) => e.type === 'voicemail.new' && e.callerNumber === QUITS)).to.deep.equal([]);
+    // The same event reaches an integrator's webhook, signed: one per message, none for the empty one.
+    const hooks = await waitUntil('voicemail.new at the webhook', () => (receiver.on('/vm').length >= 2 ? receiver.on('/vm') : undefined), 15_000);
+    expect(hooks.every((h) => signedBy(hookSecret, h))).to.equal(true);
+    const bodies = hooks.map((h) => h.body as { event: string; data: { id: string; callerNumber: string; mailbox: string; customerName?: string } });
+    expect(bodies.map((b) => b.event)).to.deep.equal(['voicemail.new', 'voicemail.new']);
+    expect(bodies.map((b) => b.data.callerNumber).sort()).to.deep.equal([HANGS_UP, TALKS_ON].sort());
+    expect(bodies.find((b) => b.data.id === m.id)!.data).to.deep.include({ mailbox: 'sales', customerName: CUSTOMER });
     const ws = new WebSocket(`${hotline.url.replace('http', 'ws')}/api/acd/live`);
     await new Promise((r) => ws.once('open', r));
     ws.send(JSON.stringify({ type: 'auth', token: reader.token }));
@@ -161,7 +177,7 @@ describe('voicemail inbox with real calls (sqlite)', function () {
     expect((await get(`/api/voicemails/${m.id}`)).body.status).to.equal('new');
   });
 
-  it('the agent hears it: a WAV of the same length with the caller\'s audio; the message is heard by the agent', async () => {
+  it('the agent hears it: a WAV of the same length with the caller\'s audio; the message is heard by the agent; each hearing audited', async () => {
     const m = left.get(HANGS_UP)!;
     const res = await fetch(`${hotline.url}/api/voicemails/${m.id}/audio`, { headers: { authorization: `Bearer ${agent.token}` } });
     expect(res.status).to.equal(200);
@@ -178,6 +194,11 @@ describe('voicemail inbox with real calls (sqlite)', function () {
     expect((await get(`/api/voicemails/${m.id}/audio`)).status).to.equal(200);
     expect((await get(`/api/voicemails/${m.id}`)).body).to.deep.include({ heardBy: 'vm-agent', heardAt: after.heardAt });
     expect((await get('/api/voicemails/summary')).body.new).to.equal(1);
+    // Each hearing is in the audit log (a caller's voice is personal data), the agent's and the admin's.
+    const audit = await get(`/api/audit?action=voicemail.listen&target=voicemail:${m.id}`);
+    expect(audit.status, JSON.stringify(audit.body)).to.equal(200);
+    expect(audit.body.items.map((e: { actor: string }) => e.actor).sort()).to.deep.equal(['admin', 'vm-agent']);
+    expect(audit.body.items[0].detail).to.deep.include({ mailbox: 'sales', callId: m.callId });
   });
 
   it('bad queries and bodies are 400 with nothing changed', async () => {
