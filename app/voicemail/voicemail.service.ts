@@ -4,6 +4,7 @@
 // both win one transition.
 import { randomUUID } from 'node:crypto';
 import { In, LessThan, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { isDuplicateKey } from '../crm/crm.service.js';
 import { NotFoundError } from '../errors.js';
 import { Voicemail, type VoicemailStatus } from './voicemail.entities.js';
 import { VoicemailStateError } from './voicemail.errors.js';
@@ -20,8 +21,6 @@ export interface VoicemailListQuery {
 
 /** Told when a message became `new` (the live notice). */
 export type VoicemailNewListener = (v: Voicemail) => void;
-
-const isDuplicate = (err: unknown) => /UNIQUE constraint failed|Duplicate entry|ER_DUP_ENTRY/i.test(String((err as Error)?.message ?? err));
 
 export class VoicemailService {
   private readonly listeners: VoicemailNewListener[] = [];
@@ -63,7 +62,7 @@ export class VoicemailService {
       return row;
     } catch (err) {
       // Two nodes opening the same call at once: the unique call id keeps one row.
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKey(err)) throw err;
       return (await this.db.manager.findOne(Voicemail, { where: { callId: input.callId } }))!;
     }
   }
