@@ -5,11 +5,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgents, type Agents } from '../support/agents.js';
 import { AmiWatch } from '../support/ami-watch.js';
-import { publishFlow } from '../support/api.js';
+import { api, publishFlow } from '../support/api.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { ensurePbx, hangupAll, ROOT, waitUntil } from '../support/pbx.js';
-import { assertCallsSucceeded, startCall, type SippCall } from '../support/sipp.js';
+import { cli, ensurePbx, hangupAll, ROOT, waitUntil } from '../support/pbx.js';
+import { assertCallsSucceeded, runSipp, startCall, type SippCall } from '../support/sipp.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
 const menuFlow = {
@@ -40,7 +40,7 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
   const nodes: Record<string, HotlineProcess> = {};
 
   // The orphan sweep ends, within seconds, a record whose call left Stasis before a killed node wrote it.
-  const ha = (name: string, extra: Record<string, string> = {}) => ({ ...db.env, HOTLINE_HA_ENABLED: 'true', HOTLINE_NODE_NAME: name, HOTLINE_ORPHAN_GRACE_MS: '5000', HOTLINE_ORPHAN_SWEEP_MS: '2000', ...extra });
+  const ha = (name: string, extra: Record<string, string> = {}) => ({ ...db.env, HOTLINE_HA_ENABLED: 'true', HOTLINE_NODE_NAME: name, HOTLINE_ORPHAN_GRACE_MS: '5000', HOTLINE_ORPHAN_SWEEP_MS: '2000', HOTLINE_BLOCKLIST_SYNC_SECONDS: '1', ...extra });
   const role = async (h: HotlineProcess) => (await h.health().catch(() => ({ body: {} as any }))).body?.role;
   const rows = () => db.query<Row>("SELECT called_number, outcome, handled_by, ivr_path, current_step, ended_at FROM call_records WHERE called_number IN ('6201','6202','6203')");
   const steps = (r: Row) => (JSON.parse(r.ivr_path) as Array<{ step: string }>).map((p) => p.step);
@@ -184,5 +184,22 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
       proxy.cut();
       await proxy.close();
     }
+  });
+
+  it('blocked numbers: a block made through the standby reaches Asterisk; after a kill -9 the new active node counts the refusals and lifts the block', async () => {
+    await startPair();
+    const caller = `1390014${String(process.pid % 10000).padStart(4, '0')}`;
+    const made = await api(nodes.b!.url, 'POST', '/api/blocked-numbers', { number: caller, reason: 'HA: made on the standby' });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    // The standby does not write Asterisk: the active node's next pass does (1 s here).
+    await waitUntil('the block in Asterisk', () => cli('database show hotline-blocked').includes(`n${caller} `), 5000);
+    assertCallsSucceeded(await runSipp({ scenario: 'uac-refused', service: '6201', caller }));
+    await nodes.a!.stop('SIGKILL');
+    await waitUntil('node-b active', async () => (await role(nodes.b!)) === 'active', 10_000);
+    assertCallsSucceeded(await runSipp({ scenario: 'uac-refused', service: '6201', caller: `+86${caller}` }));
+    await waitUntil('both refusals counted, one by each node', async () => (await api(nodes.b!.url, 'GET', `/api/blocked-numbers?q=${caller}`)).body.items[0]?.attempts === 2);
+    expect((await api(nodes.b!.url, 'DELETE', `/api/blocked-numbers/${made.body.id}`)).status).to.equal(204);
+    expect(cli('database show hotline-blocked')).to.not.contain(caller);
+    expect((await rows()).length, 'no call record for a refused call').to.equal(0);
   });
 });
