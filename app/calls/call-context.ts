@@ -201,6 +201,18 @@ export class CallContext {
     await this.pbx(() => this.control.record(this.session.channelId, name, maxSeconds));
     // Written at once: a caller who hangs up to end the message still leaves it (Asterisk keeps the file).
     this.calls.addEvent(this.callId, 'recording.started', { name, maxSeconds });
+    return this.awaitRecording(name, maxSeconds);
+  }
+
+  async recordingUnderWay(name: string): Promise<boolean> {
+    let under = false;
+    await this.pbx(async () => {
+      under = await this.control.recordingUnderWay(this.session.channelId, name);
+    });
+    return under;
+  }
+
+  async awaitRecording(name: string, maxSeconds: number): Promise<{ durationSeconds: number; failed: boolean }> {
     const done = await this.session.waitFor((e) => e.kind === 'recording-finished' && e.name === name, (maxSeconds + 15) * 1000);
     if (done?.kind !== 'recording-finished') return { durationSeconds: 0, failed: true };
     this.calls.addEvent(this.callId, 'recording.finished', { name, durationSeconds: done.durationSeconds, failed: done.failed });

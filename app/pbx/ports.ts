@@ -34,6 +34,8 @@ export interface CallControl {
   setVariable(channelId: string, name: string, value: string): Promise<void>;
   /** Records the caller (after a beep) until '#', silence or maxSeconds; Asterisk keeps it as a stored recording. */
   record(channelId: string, name: string, maxSeconds: number): Promise<void>;
+  /** Whether a recording `name` of this channel is under way now (started by the node that was active before). */
+  recordingUnderWay(channelId: string, name: string): Promise<boolean>;
   stopPlayback(playbackId: string): Promise<void>;
   hangup(channelId: string): Promise<void>;
   /** Leave Stasis: to `target`, or (none) to the dialplan's fallback branch. */

@@ -11,6 +11,7 @@ import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/h
 import { cli, ensurePbx, hangupAll, ROOT, waitUntil } from '../support/pbx.js';
 import { assertCallsSucceeded, runSipp, startCall, type SippCall } from '../support/sipp.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
+import { patternPcap } from '../support/recording-lab.js';
 
 const menuFlow = {
   entry: 'm',
@@ -201,5 +202,27 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
     expect((await api(nodes.b!.url, 'DELETE', `/api/blocked-numbers/${made.body.id}`)).status).to.equal(204);
     expect(cli('database show hotline-blocked')).to.not.contain(caller);
     expect((await rows()).length, 'no call record for a refused call').to.equal(0);
+  });
+
+  it('voicemail: the active node is killed while a caller is leaving a message; the caller is not cut off, and the other node files the whole message', async () => {
+    await startPair();
+    await publishFlow(nodes.a!.url, 'ha-vm', { entry: 'vm', nodes: { vm: { type: 'voicemail', mailbox: 'ha', maxSeconds: 40 } } }, ['6204']);
+    const talk = patternPcap('ha-voicemail-440', [{ ms: 30_000, hz: 440 }], { ssrc: 0x48415648 });
+    const caller = await startCall({ scenario: 'uac-dtmf', service: '6204', caller: '5556204', dtmfFile: talk, waitBeforeDigitsMs: 0, hangupAfterMs: 16_000 });
+    const list = async (node: HotlineProcess) => (await api(node.url, 'GET', '/api/voicemails?status=recording')).body.items as Array<{ id: string; status: string }>;
+    const opened = await waitUntil('the message opened', async () => (await list(nodes.a!))[0], 10_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    await nodes.a!.stop('SIGKILL');
+    await waitUntil('node-b active', async () => (await role(nodes.b!)) === 'active', 10_000);
+    const r = await caller.done;
+    assertCallsSucceeded(r);
+    expect([r.events.CALLER_BYE, r.events.PBX_BYE], 'the caller hung up to end the message; nobody cut them off').to.deep.equal([1, 0]);
+    const m = await waitUntil('the message filed by node-b', async () => {
+      const x = (await api(nodes.b!.url, 'GET', `/api/voicemails/${opened.id}`)).body as { status: string; seconds: number | null };
+      return x.status === 'new' ? x : undefined;
+    }, 20_000);
+    expect(m.seconds, 'the whole message (16 s of talk), not what was left after the takeover').to.be.within(14, 17);
+    const one = (await api(nodes.b!.url, 'GET', '/api/voicemails?mailbox=ha&limit=10')).body.items as unknown[];
+    expect(one, 'one message for the call').to.have.length(1);
   });
 });

@@ -23,6 +23,7 @@ function fakes(menuTimeoutMs = 1000) {
     async handBack() { actions.push('handBack'); },
     async setVariable(_c, name, value) { actions.push(`set:${name}=${value}`); },
     async record() { actions.push('record'); },
+    async recordingUnderWay() { return false; },
     async channelsNow() { return { all: new Set<string>(), inApp: new Set<string>() }; },
   };
   const calls = new Proxy({}, { get: () => async () => {} }) as unknown as CallsService;

@@ -123,8 +123,16 @@ export const voicemail: NodeHandler<N<'voicemail'>> = {
         .catch((err: Error) => (rt.log.error({ err: err.message, mailbox: node.mailbox, recording: name }, 'the voicemail inbox could not open the message; recording it anyway'), null))
       : null;
     if (opened) rt.vars['voicemail.id'] = opened.id;
-    if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
-    const result = await rt.ctx.record(name, node.maxSeconds);
+    // Resumed here by the node that took over while the caller was speaking: Asterisk is still
+    // recording them. Starting again would overwrite what they said and replay the prompt.
+    let result: { durationSeconds: number; failed: boolean };
+    if (await rt.ctx.recordingUnderWay(name)) {
+      rt.log.info({ mailbox: node.mailbox, recording: name }, 'voicemail: the recording the other node started is under way; waiting for its end');
+      result = await rt.ctx.awaitRecording(name, node.maxSeconds);
+    } else {
+      if (node.prompt) await rt.ctx.playAndWait(await rt.media(node.prompt));
+      result = await rt.ctx.record(name, node.maxSeconds);
+    }
     rt.vars['voicemail.recording'] = name;
     rt.vars['voicemail.seconds'] = String(result.durationSeconds);
     rt.log.info({ mailbox: node.mailbox, recording: name, seconds: result.durationSeconds, failed: result.failed }, 'voicemail left');

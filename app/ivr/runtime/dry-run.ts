@@ -62,6 +62,14 @@ export class DryRunCall implements FlowCall {
     return { durationSeconds: 0, failed: false };
   }
 
+  async recordingUnderWay() {
+    return false;
+  }
+
+  async awaitRecording() {
+    return { durationSeconds: 0, failed: false };
+  }
+
   async hangup() {
     this.result.end = { kind: 'hangup' };
   }

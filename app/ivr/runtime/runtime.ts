@@ -59,6 +59,10 @@ export interface FlowCall {
   collect(media: string[], o: CollectOptions): Promise<string | null>;
   consumed(digits: string): Promise<void>;
   record(name: string, maxSeconds: number): Promise<{ durationSeconds: number; failed: boolean }>;
+  /** A recording `name` of this call is under way (the node that was active started it before it died). */
+  recordingUnderWay(name: string): Promise<boolean>;
+  /** Waits for such a recording's end instead of starting another (which would stop it and start over). */
+  awaitRecording(name: string, maxSeconds: number): Promise<{ durationSeconds: number; failed: boolean }>;
   hangup(): Promise<void>;
   handBack(): Promise<void>;
   handOff(target: DialplanTarget, variables: Record<string, string>): Promise<void>;

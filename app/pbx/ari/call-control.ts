@@ -41,6 +41,17 @@ export class AriCallControl implements CallControl {
     });
   }
 
+  async recordingUnderWay(channelId: string, name: string): Promise<boolean> {
+    if (!this.active) throw new FencedError();
+    try {
+      const live = await this.ari.http.request<{ state?: string; target_uri?: string }>('GET', `/recordings/live/${encodeURIComponent(name)}`);
+      return live.target_uri === `channel:${channelId}` && (live.state === 'recording' || live.state === 'paused' || live.state === 'queued');
+    } catch (err) {
+      if (err instanceof AriHttpError && err.isNotFound) return false;
+      throw err;
+    }
+  }
+
   setVariable(channelId: string, name: string, value: string) {
     return this.channelCommand(channelId, 'POST', '/variable', { variable: name, value });
   }
