@@ -56,6 +56,8 @@ export default {
   saved: 'The block of {number} is changed',
   tagUntil: 'Blocked until {until}',
   tagPermanent: 'Blocked permanently',
+  untilShort: 'until {at}',
+  permanentShort: 'permanent',
   existing: 'The block in place: “{reason}”, {until}, by {who} ({at}).',
   showExisting: 'Show the block',
   problems: {

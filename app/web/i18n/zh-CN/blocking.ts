@@ -56,6 +56,8 @@ export default {
   saved: '已修改 {number} 的拦截',
   tagUntil: '已拦截至 {until}',
   tagPermanent: '已永久拦截',
+  untilShort: '拦截至 {at}',
+  permanentShort: '永久拦截',
   existing: '现有拦截：“{reason}”，{until}，由 {who} 于 {at} 设置。',
   showExisting: '查看该拦截',
   problems: {
