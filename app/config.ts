@@ -145,6 +145,8 @@ const schema = z.object({
   HOTLINE_VOICEMAIL_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
   /** Voicemail: a message still recording this long past its node's maxSeconds is settled whatever its call says. */
   HOTLINE_VOICEMAIL_SETTLE_MARGIN_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
+  /** Blocked numbers: how often the active node compares Asterisk's copy (AstDB) with the rows. */
+  HOTLINE_BLOCKLIST_SYNC_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   HOTLINE_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   HOTLINE_AUTH_REQUIRE_TOTP_FOR: z
     .string()
@@ -221,6 +223,8 @@ export interface Config {
   };
   /** Voicemail inbox: retention of done messages (days, 0 = kept) and the collector's margin. */
   voicemail: { retentionDays: number; settleMarginSeconds: number };
+  /** Blocked numbers: how often the active node writes the difference into Asterisk's copy. */
+  blocklist: { syncEveryMs: number };
   /** Persisted timed jobs: a job `running` longer than the lease belongs to a dead node. */
   scheduler: { leaseMs: number };
   /** Outgoing webhooks: the retry waits (empty: the contract's 10 s … 3 h). */
@@ -366,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       detectInbox: e.HOTLINE_FAX_DETECT_INBOX,
     },
     voicemail: { retentionDays: e.HOTLINE_VOICEMAIL_RETENTION_DAYS, settleMarginSeconds: e.HOTLINE_VOICEMAIL_SETTLE_MARGIN_SECONDS },
+    blocklist: { syncEveryMs: e.HOTLINE_BLOCKLIST_SYNC_SECONDS * 1000 },
     ha: haConfig(e),
     acd: { deviceContext: e.HOTLINE_ACD_DEVICE_CONTEXT, ...(e.HOTLINE_ACD_MEDIA_ADDRESS ? { mediaAddress: e.HOTLINE_ACD_MEDIA_ADDRESS } : {}), reconcileMs: e.HOTLINE_ACD_RECONCILE_MS, outboundDial: e.HOTLINE_OUTBOUND_DIAL, webrtcWsUrl: webrtcWsUrl(e), agentRtpTimeoutSeconds: e.HOTLINE_AGENT_RTP_TIMEOUT_SECONDS },
     auth: {

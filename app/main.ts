@@ -48,6 +48,7 @@ import { stasisSink } from './acd/callback-stasis.js';
 import { createFaxModule } from './fax/index.js';
 import { faxReturnSink } from './fax/fax.stasis.js';
 import { createVoicemailModule } from './voicemail/index.js';
+import { createBlockingModule } from './blocking/index.js';
 import { createWebhooksModule, type WebhooksModule } from './webhooks/index.js';
 import { callRecordJson } from './calls/calls.http.js';
 import { firstAdminPasswordFile, pbxConnected, settledLinks, startBlock } from './start-block.js';
@@ -230,6 +231,18 @@ async function main(): Promise<void> {
     (names) => acd.live.publish({ type: 'voicemail.new', id: v.id, mailbox: v.mailbox, callerNumber: v.callerNumber, ...(v.customerId && names.get(v.customerId) ? { customerName: names.get(v.customerId)! } : {}), seconds: v.seconds, createdAt: v.createdAt.toISOString() }),
     logFailure(log, 'voicemail: the live notice of a new message'),
   ));
+  // Blocked numbers: Asterisk's copy in AstDB written by the active node; refusals counted there.
+  const blocking = createBlockingModule({
+    db: db.source,
+    astdb: pbx.astdb,
+    isActive: () => elector.role === 'active' && config.ownPbx,
+    audit: (e) => auth.service.audit(e),
+    metrics: { syncFailures: () => metrics.blocklistSyncFailures.inc() },
+    syncEveryMs: config.blocklist.syncEveryMs,
+    log,
+    routes: routes(),
+  });
+  pbx.onBlockedCall((caller, _called, at) => blocking.refused(caller, at));
   const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, fax: fax.intake, voicemail: voicemail.intake, log, metrics, routes: routes(),
     dialplan: { control: pbx.dialplan, mayWrite: () => elector.role === 'active' && config.ownPbx, faxDetectNumbers: config.fax.detectNumbers, enabled: config.calls.compileFlows } });
   // A prompt a flow plays is not deleted from the library (the IVR knows which flows play which).
@@ -325,7 +338,7 @@ async function main(): Promise<void> {
     calls: { onEnded: (fn) => callsService.onEnded(fn), recordJson: async (id) => { const r = await callsService.record(id); return r && callRecordJson(r); } },
     tickets: { onChange: (fn) => tickets.service.onChange(fn), get: (ref) => tickets.service.get(ref) },
   });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router, voicemail.router, webhooks.router);
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router, voicemail.router, blocking.router, webhooks.router);
   if (attach) api.use(attach.router);
   api.use(reports.router);
   const pops = startScreenPops(acd.live, {
@@ -358,7 +371,10 @@ async function main(): Promise<void> {
   else log.info('no Asterisk of its own (HOTLINE_OWN_PBX=false): no ARI, no AMI commands');
   pbx.onQueueEvents(acd.service);
   const dialplanCalls = calls.dialplan;
-  pbx.onDialplanEvents({ onDialplanCallEvent: (e) => dialplanCalls.onEvent(e), onDialplanLinkUp: () => ivr.dialplan.linkUp() });
+  pbx.onDialplanEvents({ onDialplanCallEvent: (e) => dialplanCalls.onEvent(e), onDialplanLinkUp: () => {
+    ivr.dialplan.linkUp();
+    blocking.sync.linkUp();
+  } });
   const faxes = fax;
   pbx.start(faxReturnSink(stasisSink(calls.stasis, acd.callbacks), { control: pbx.calls, fileNow: () => faxes.collector.tick(), intake: faxes.intake, detectInbox: config.fax.detectInbox, log }));
   if (attached && attach) {
@@ -369,7 +385,7 @@ async function main(): Promise<void> {
   // What only the active node does: the ACD (with Hotline's own Asterisk), recording the attached PBX.
   const sweep = calls.sweep;
   const duties = [...(config.ownPbx ? [acd.service] : []), ...(attach ? [attach.service] : []), ...(sweep ? [{ activate: () => sweep.start(), deactivate: () => sweep.stop() }] : []),
-    ...(config.ownPbx ? [{ activate: () => ivr.dialplan.start(), deactivate: () => ivr.dialplan.stop() }] : [])];
+    ...(config.ownPbx ? [{ activate: () => ivr.dialplan.start(), deactivate: () => ivr.dialplan.stop() }, { activate: () => blocking.sync.start(), deactivate: () => blocking.sync.stop() }] : [])];
   wireLeadership(elector, pbx, calls.stasis, log, duties, config.ownPbx);
   scheduler.start();
   recording.service.start();

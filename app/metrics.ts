@@ -58,6 +58,16 @@ export function createMetrics() {
     labelNames: ['where'],
     registers: [registry],
   });
+  const callsBlocked = new Counter({
+    name: 'hotline_calls_blocked_total',
+    help: 'Calls refused by a blocked number (SIP 403 in the inbound dialplan; counted by the active node from HotlineBlocked, docs/api/blocked-numbers.md)',
+    registers: [registry],
+  });
+  const blocklistSyncFailures = new Counter({
+    name: 'hotline_blocklist_sync_failures_total',
+    help: "Passes that could not write the blocked numbers into Asterisk's database (AstDB); the next pass tries again",
+    registers: [registry],
+  });
   const admissionCallsPerSecond = new Gauge({
     name: 'hotline_admission_calls_per_second',
     help: 'Calls a second the dialplan lets into the Stasis app now (HOTLINE_MAX_RATE as the active node set it; below HOTLINE_MAX_CALLS_PER_SECOND while the box is behind)',
@@ -74,6 +84,8 @@ export function createMetrics() {
     admissionCallsPerSecond,
     ariRoundTripMedianSeconds,
     callsRefused,
+    callsBlocked,
+    blocklistSyncFailures,
     callsTotal,
     ariEventSeconds,
     dtmfToPromptSeconds,

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { logFailure } from '../log-failure.js';
 import type { Logger } from '../logger.js';
-import { FaxLoop } from './fax.loop.js';
+import { ActiveLoop } from '../ha/active-loop.js';
 import type { FaxControl } from '../pbx/ports.js';
 import { pdfInfo, tiffToPdf } from './fax.convert.js';
 import type { FaxCustomers, FaxService } from './fax.service.js';
@@ -26,7 +26,7 @@ export interface FaxCollectorOptions {
 const STALE_CLAIM_MS = 120_000;
 
 export class FaxCollector {
-  private readonly loop: FaxLoop;
+  private readonly loop: ActiveLoop;
 
   constructor(
     private readonly faxes: FaxService,
@@ -35,7 +35,7 @@ export class FaxCollector {
     private readonly opts: FaxCollectorOptions,
     private readonly customers?: FaxCustomers,
   ) {
-    this.loop = new FaxLoop(() => this.pass(), { isActive: () => this.opts.isActive(), everyMs: this.opts.everyMs, log: this.log, what: 'filing received faxes' });
+    this.loop = new ActiveLoop(() => this.pass(), { isActive: () => this.opts.isActive(), everyMs: this.opts.everyMs, log: this.log, what: 'filing received faxes' });
   }
 
   start(): void {

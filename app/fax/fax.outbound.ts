@@ -5,7 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { logFailure } from '../log-failure.js';
 import type { Logger } from '../logger.js';
-import { FaxLoop } from './fax.loop.js';
+import { ActiveLoop } from '../ha/active-loop.js';
 import type { FaxControl } from '../pbx/ports.js';
 import { writeFaxImage } from './fax.documents.js';
 import type { Fax } from './fax.entities.js';
@@ -31,7 +31,7 @@ export function retryDelayMs(retrySeconds: number, attemptsMade: number): number
 }
 
 export class FaxSender {
-  private readonly loop: FaxLoop;
+  private readonly loop: ActiveLoop;
 
   constructor(
     private readonly faxes: FaxService,
@@ -39,7 +39,7 @@ export class FaxSender {
     private readonly log: Logger,
     private readonly opts: FaxSenderOptions,
   ) {
-    this.loop = new FaxLoop(() => this.pass(), { isActive: () => this.opts.isActive(), everyMs: this.opts.everyMs, log: this.log, what: 'sending faxes' });
+    this.loop = new ActiveLoop(() => this.pass(), { isActive: () => this.opts.isActive(), everyMs: this.opts.everyMs, log: this.log, what: 'sending faxes' });
   }
 
   start(): void {

@@ -22,3 +22,8 @@ export const REFUSED_EVENT = 'HotlineRefused';
 export const RATE_REASON = 'RATE';
 /** How often the active node reads the limits back from Asterisk (a reload it did not make resets them). */
 export const ADMISSION_CHECK_MS = 10_000;
+/** Before the rate (same dialplan step, no extra one for callers not blocked): a caller whose number
+ *  has a key in AstDB family BLOCK_FAMILY holding an end still ahead is refused (SIP 403, cause 21)
+ *  with UserEvent BLOCKED_EVENT (Caller, Called, Uniqueid). Keys and values: app/blocking. */
+export const BLOCK_FAMILY = 'hotline-blocked';
+export const BLOCKED_EVENT = 'HotlineBlocked';

@@ -15,12 +15,13 @@ import { AriCallbackControl } from './callback-control.js';
 import { AmiMonitorControl } from './monitor-control.js';
 import { AmiAgentLines } from './agent-lines.js';
 import { AmiRecordingControl } from './recording-control.js';
-import { ADMISSION_CHECK_MS, ADMISSION_VARIABLE, RATE_VARIABLE, REFUSED_EVENT } from './admission.js';
+import { ADMISSION_CHECK_MS, ADMISSION_VARIABLE, BLOCKED_EVENT, RATE_VARIABLE, REFUSED_EVENT } from './admission.js';
 import { LagBaseline, RateGovernor } from './rate-governor.js';
 import { FrontAdmission, SipFront } from './sip-front.js';
 import type { AgentLines, CallbackControl, CallControl, CallEventSink, FaxControl, LinkState, MonitorControl, PbxLinks, RecordingControl, QueueControl, QueueEventSink, SoundCatalog, StoredRecordings } from './ports.js';
 import { AmiFaxControl } from './fax-control.js';
 import { AriStoredRecordings } from './stored-recordings.js';
+import { AmiAstDb, type AstDb } from './astdb.js';
 import { AmiDialplanControl, toDialplanCallEvent, type DialplanControl, type DialplanEventSink } from './dialplan-control.js';
 
 export interface Pbx {
@@ -42,6 +43,10 @@ export interface Pbx {
   dialplan: DialplanControl;
   /** Stored recordings (voicemail messages): reads on any node, deletes only while active. */
   stored: StoredRecordings;
+  /** Asterisk's own database (blocked numbers): reads on any node, writes only while active. */
+  astdb: AstDb;
+  /** Calls the dialplan refused for a blocked number (UserEvent HotlineBlocked; active node only). */
+  onBlockedCall(listener: (caller: string, called: string, at: Date) => void): void;
   /** Where queue events go (the ACD); called before start(). */
   onQueueEvents(sink: QueueEventSink): void;
   /** Where the events of calls the dialplan runs for Hotline go, and who hears that AMI connected. */
@@ -75,6 +80,7 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
   const calls = new AriCallControl(ari);
   const queues = new AmiQueueControl(ami, () => calls.active);
   let queueSink: QueueEventSink | undefined;
+  const blockedListeners: Array<(caller: string, called: string, at: Date) => void> = [];
   let dialplanSink: DialplanEventSink | undefined;
   const eventClock = new AmiEventClock();
   ami.on('event', (e) => {
@@ -84,6 +90,10 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     const name = fieldOf(msg, 'Event');
     if (name === 'Reload') applyAdmission();
     else if (name === 'UserEvent' && calls.active && fieldOf(msg, 'UserEvent') === REFUSED_EVENT) metrics.callsRefused.inc({ where: 'dialplan' });
+    else if (name === 'UserEvent' && calls.active && fieldOf(msg, 'UserEvent') === BLOCKED_EVENT) {
+      metrics.callsBlocked.inc();
+      for (const l of blockedListeners) l(fieldOf(msg, 'Caller') ?? '', fieldOf(msg, 'Called') ?? '', at);
+    }
     const ev = queueSink && toQueueEvent(msg, at);
     if (ev) queueSink!.onQueueEvent(ev);
     const dp = dialplanSink && toDialplanCallEvent(msg, at);
@@ -182,6 +192,10 @@ export function createPbx(config: Config, logger: Logger, metrics: Metrics): Pbx
     fax: new AmiFaxControl(ami, () => calls.active),
     dialplan: new AmiDialplanControl(ami, () => calls.active),
     stored: new AriStoredRecordings(ari.http, () => calls.active),
+    astdb: new AmiAstDb(ami, () => calls.active),
+    onBlockedCall(listener) {
+      blockedListeners.push(listener);
+    },
     onQueueEvents(s) {
       queueSink = s;
     },

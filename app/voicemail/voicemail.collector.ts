@@ -7,7 +7,7 @@
 // their recording first.
 import { logFailure } from '../log-failure.js';
 import type { Logger } from '../logger.js';
-import { FaxLoop } from '../fax/fax.loop.js';
+import { ActiveLoop } from '../ha/active-loop.js';
 import type { StoredRecordings } from '../pbx/ports.js';
 import { WavError, wavSeconds } from '../recording/wav.js';
 import type { VoicemailService } from './voicemail.service.js';
@@ -34,7 +34,7 @@ export interface VoicemailCollectorOptions {
 const HEAD_BYTES = 4096;
 
 export class VoicemailCollector {
-  private readonly loop: FaxLoop;
+  private readonly loop: ActiveLoop;
   private purgedAt = 0;
 
   constructor(
@@ -43,7 +43,7 @@ export class VoicemailCollector {
     private readonly log: Logger,
     private readonly opts: VoicemailCollectorOptions,
   ) {
-    this.loop = new FaxLoop(() => this.pass(), { isActive: opts.isActive, everyMs: opts.everyMs ?? 2000, log, what: 'settling voicemail messages' });
+    this.loop = new ActiveLoop(() => this.pass(), { isActive: opts.isActive, everyMs: opts.everyMs ?? 2000, log, what: 'settling voicemail messages' });
   }
 
   start(): void {

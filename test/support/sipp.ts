@@ -20,7 +20,7 @@ export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'sipp'
  * answered before). Lab phones and callers run until the test stops them.
  */
 export const SIPP_NO_WATCHDOG_EXIT = ['-watchdog_minor_maxtriggers', '-1', '-watchdog_major_maxtriggers', '-1'];
-export type SippScenario = 'uac-dtmf' | 'uac-hangup' | 'uac-wait-bye' | 'uac-overload';
+export type SippScenario = 'uac-dtmf' | 'uac-hangup' | 'uac-wait-bye' | 'uac-overload' | 'uac-refused';
 /** Lines the scenarios log per call (followed by the Call-ID). */
 export type SippEvent = 'ANSWERED' | 'DIGITS' | 'PBX_BYE' | 'CALLER_BYE' | 'REFUSED';
 

@@ -88,4 +88,22 @@ describe('web console translations', () => {
     ];
     for (const [l, m] of Object.entries(flat)) expect(need.filter((k) => !m.has(k)), `missing in ${l}`).to.deep.equal([]);
   });
+
+  it('every audit action the server writes is in the audit log\'s list, with a name in both languages', () => {
+    const ROOT = join(import.meta.dirname, '../../app');
+    const server = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) return p.endsWith('/web') ? [] : server(p);
+      return p.endsWith('.ts') ? [p] : [];
+    });
+    const written = new Set<string>();
+    for (const file of server(ROOT)) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\b(?:action|audit): '([a-z_]+(?:\.[a-z_]+)+|export)'/g)) written.add(m[1]!);
+    }
+    const listed = [...(/AUDIT_ACTIONS = \[([^\]]*)\]/.exec(readFileSync(join(WEB, 'api/users.ts'), 'utf8'))![1]!.matchAll(/'([^']+)'/g))].map((m) => m[1]!);
+    expect([...written].filter((a) => !listed.includes(a)), 'written by the server, missing from AUDIT_ACTIONS (app/web/api/users.ts)').to.deep.equal([]);
+    expect(written.size).to.be.greaterThan(20);
+    for (const [l, m] of Object.entries(flat)) expect(listed.filter((a) => !m.has(`admin.audit.actionNames.${a.replace(/\./g, '_')}`)), `missing in ${l}`).to.deep.equal([]);
+  });
 });

@@ -1,10 +1,11 @@
-// The fax collector's and sender's loop: a pass every `everyMs` and on demand (tick), one pass
-// at a time (a tick during a pass joins it), only while this node is active; a failed pass is
-// logged and the next tick tries again.
+// Work only the active node does, as a loop (the fax collector and sender, the voicemail
+// collector): a pass every `everyMs` and on demand (tick), one pass at a time (a tick during a
+// pass joins it), only while this node is active; a failed pass is logged and the next tick
+// tries again. The work's state lives in the database, so the node that takes over goes on.
 import { logFailure } from '../log-failure.js';
 import type { Logger } from '../logger.js';
 
-export class FaxLoop {
+export class ActiveLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
 
