@@ -6,7 +6,8 @@
 // the list read again, its row counts 1 refused call; blocking it again is refused readably (409)
 // with the block in place shown; its reason is changed; it is unblocked (asked first) and gone from
 // the active list, the API's lookup says null. A call's drawer offers "Block this number" beside
-// the caller for supervisors (prefilled, 7 days; then the drawer shows "Blocked until …"). A
+// the caller for supervisors (prefilled, 7 days; then the drawer shows "Blocked until …"); the
+// view switch keeps its place in the address (?view=blocked) and leads back to the calls. A
 // read-only user reads the list without buttons. On the agent desk, after a real call, the agent
 // blocks the caller for 7 days from the work on the call ("permanent" is not offered): the API shows
 // the block ending about 7 days ahead, made by that agent. Screenshots, no missing translation,
@@ -138,7 +139,7 @@ describe('blocked numbers: the Calls page view, the call drawer and the desk (Ch
       await view.locator('[data-test=blocked-add]').click();
       await form.locator('input[name=block-number]').fill(number);
       await form.locator('textarea[name=block-reason]').fill(zh ? '再次拦截' : 'Again');
-      await form.locator('[data-preset=7d]').click();
+      await form.locator('[data-preset="7d"]').click();
       await form.locator('[data-test=block-save]').click();
       const refusal = form.locator('[data-test=block-error]');
       await refusal.getByText(zh ? `${number} 已在拦截中。` : `${number} is already blocked.`).waitFor();
@@ -197,6 +198,15 @@ describe('blocked numbers: the Calls page view, the call drawer and the desk (Ch
     expect(new Date(b.until!).getTime() - Date.now()).to.be.within(7 * DAY - 120_000, 7 * DAY);
     await settled(page);
     await screenshot(page, 'blocked-numbers-drawer-en');
+    // The view switch keeps its place in the address: Blocked numbers lists the new block, Calls the call again.
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    await page.locator('[data-test=view-blocked]').click();
+    await page.waitForURL((u) => u.searchParams.get('view') === 'blocked');
+    await page.locator(`[data-test=blocked-view] [data-number="${number}"]`).waitFor();
+    await page.locator('[data-test=view-calls]').click();
+    await page.locator(`[data-test=open-call][data-id="${callId}"]`).waitFor();
+    expect(new URL(page.url()).searchParams.get('view')).to.equal(null);
     expect(await missingKeys(page)).to.deep.equal([]);
     expect(errors).to.deep.equal([]);
 

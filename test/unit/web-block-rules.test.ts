@@ -2,6 +2,8 @@
 // the server stores it (at least 5 digits), the reason, the end a preset stands for, and who may
 // pick which end (agents: up to 30 days, never permanent).
 import { expect } from 'chai';
+import { untilProblem, untilRangeProblem } from '../../app/blocking/blocking.rules.js';
+import { blockCreateBody } from '../../app/blocking/blocking.schemas.js';
 import { blockableNumber, blockBody, blockProblems, canAddBlock, canManageBlocks, dayDisabled, endOfDay, patchBlockBody, presetsFor, untilFor, type BlockForm } from '../../app/web/components/blocking/block-rules.js';
 
 const DAY = 86_400_000;
@@ -61,5 +63,23 @@ describe('console: blocked-numbers rules', () => {
     expect(patchBlockBody(was, { ...form({ reason: 'Prank calls ' }), preset: 'keep' }, now)).to.equal(null);
     expect(patchBlockBody(was, { ...form({ reason: 'Threats' }), preset: 'keep' }, now)).to.deep.equal({ reason: 'Threats' });
     expect(patchBlockBody(was, { ...form({ reason: 'Prank calls' }), preset: 'permanent' }, now)).to.deep.equal({ until: null });
+  });
+
+  it('what the page sends, the server takes: every preset a role is offered passes the server\'s schema and its role and range rules', () => {
+    for (const role of ['agent', 'supervisor', 'admin'] as const) {
+      for (const preset of presetsFor(role)) {
+        const body = blockBody(form({ number: '+86 138 0013 8000', preset, day: preset === 'date' ? new Date(2026, 11, 20) : null }), now);
+        const parsed = blockCreateBody.safeParse(body);
+        expect(parsed.success, `${role} ${preset}: ${JSON.stringify(body)}`).to.equal(true);
+        const until = parsed.success ? (parsed.data.until ?? null) : null;
+        expect(untilProblem(role, until, now), `${role} ${preset}`).to.equal(null);
+        if (until) expect(untilRangeProblem(until, now), `${role} ${preset}`).to.equal(null);
+      }
+    }
+    // And what the page refuses, the server refuses too.
+    expect(blockCreateBody.safeParse({ number: '12a', reason: 'x' }).success).to.equal(false);
+    expect(blockCreateBody.safeParse({ number: '1234', reason: 'x' }).success).to.equal(false);
+    expect(blockCreateBody.safeParse({ number: '13800138000', reason: '   ' }).success).to.equal(false);
+    expect(untilProblem('agent', null, now)).to.not.equal(null);
   });
 });

@@ -1,15 +1,14 @@
 // The blocked-numbers rules the console applies before it asks the server (docs/api/blocked-numbers.md),
-// pure so that they are unit-tested: a number is a phone number with at least 5 digits (stored in
-// the CRM's one form), a reason 1–200 characters without control characters, and the end of a
-// block picked from presets — agents only up to 30 days ahead, never permanent.
-import { normalizePhone } from '../../../crm/phone.js';
+// pure so that they are unit-tested, and the server's own where it has them (app/blocking): a number
+// is a phone number with at least 5 digits (stored in the CRM's one form), a reason 1–200 characters
+// without control characters (the server's schema), and the end of a block picked from presets —
+// agents only up to 30 days ahead, never permanent.
+import { AGENT_MAX_DAYS, MAX_YEARS, blockableNumber as serverBlockable } from '../../../blocking/blocking.rules.js';
+import { blockCreateBody } from '../../../blocking/blocking.schemas.js';
 
+export { AGENT_MAX_DAYS, MAX_YEARS };
 export const REASON_MAX = 200;
 const DAY = 86_400_000;
-/** The longest block an agent may set (the server refuses more with 403 block_needs_supervisor). */
-export const AGENT_MAX_DAYS = 30;
-/** The latest end anyone may set. */
-export const MAX_YEARS = 5;
 
 export type Role = 'admin' | 'supervisor' | 'agent' | 'readonly';
 export type Preset = '1d' | '7d' | '30d' | 'permanent' | 'date';
@@ -28,9 +27,8 @@ export function presetsFor(role: Role | string | undefined): Preset[] {
 
 /** The number as the server stores it, or null when it is not a phone number of 5 digits or more. */
 export function blockableNumber(raw: string): string | null {
-  const stored = normalizePhone(raw);
-  if (!stored) return null;
-  return stored.replace(/\D/g, '').length >= 5 ? stored : null;
+  const r = serverBlockable(raw);
+  return 'number' in r ? r.number : null;
 }
 
 /** The end of a picked day in local time (a block "until 14 Dec" lets calls in from the 15th). */
@@ -71,10 +69,9 @@ export interface BlockForm {
 }
 export type BlockProblem = 'number' | 'reason' | 'dayMissing' | 'dayPast' | 'dayTooFar' | 'needsSupervisor';
 
+/** Whether the server's schema refuses this reason (1–200 characters once trimmed, no control characters). */
 export function reasonProblem(reason: string): boolean {
-  const r = reason.trim();
-  // eslint-disable-next-line no-control-regex
-  return r.length < 1 || r.length > REASON_MAX || /[\u0000-\u001f\u007f]/.test(r);
+  return !blockCreateBody.shape.reason.safeParse(reason).success;
 }
 
 /** What is wrong with the form, field by field (the same rules as the server's); empty when nothing. */

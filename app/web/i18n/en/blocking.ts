@@ -58,7 +58,7 @@ export default {
   tagPermanent: 'Blocked permanently',
   untilShort: 'until {at}',
   permanentShort: 'permanent',
-  existing: 'The block in place: “{reason}”, {until}, by {who} ({at}).',
+  existing: 'The block in place: "{reason}", {until}, by {who} ({at}).',
   showExisting: 'Show the block',
   problems: {
     number: 'Enter a phone number with at least 5 digits, such as 13800138000.',
