@@ -198,6 +198,7 @@ describe('blocked numbers: the Calls page view, the call drawer and the desk (Ch
     expect(new Date(b.until!).getTime() - Date.now()).to.be.within(7 * DAY - 120_000, 7 * DAY);
     await settled(page);
     await screenshot(page, 'blocked-numbers-drawer-en');
+    await serious(page);
     // The view switch keeps its place in the address: Blocked numbers lists the new block, Calls the call again.
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });

@@ -7,7 +7,6 @@ export default {
   intro: 'Calls from these numbers are refused by the phone system before anything else runs: no IVR, no queue, no agent rings.',
   add: 'Block a number',
   blockNumber: 'Block this number',
-  blockNumberOf: 'Block {number}',
   blockCaller: 'Block this caller',
   search: 'Number or some of its digits',
   find: 'Find',

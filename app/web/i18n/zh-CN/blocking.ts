@@ -7,7 +7,6 @@ export default {
   intro: '来自这些号码的呼叫在进入系统前即被电话系统拒接：不进 IVR、不排队、不振铃坐席。',
   add: '拦截号码',
   blockNumber: '拦截此号码',
-  blockNumberOf: '拦截 {number}',
   blockCaller: '拦截此来电号码',
   search: '号码或其中几位数字',
   find: '查找',
