@@ -4,6 +4,7 @@ import calls from './en/calls.js';
 import customers from './en/customers.js';
 import companies from './en/companies.js';
 import voicemail from './en/voicemail.js';
+import blocking from './en/blocking.js';
 import reports from './en/reports.js';
 import qa from './en/qa.js';
 import fax from './en/fax.js';
@@ -244,6 +245,7 @@ export default {
   customers,
   companies,
   voicemail,
+  blocking,
   work: { ticket: 'Ticket', note: 'Note', reminder: 'Follow-up', kb: 'Knowledge base', needCustomer: 'Tickets, notes and follow-ups need the caller to be a customer.' },
   ticket: {
     title: 'Title',

@@ -4,6 +4,7 @@ import calls from './zh-CN/calls.js';
 import customers from './zh-CN/customers.js';
 import companies from './zh-CN/companies.js';
 import voicemail from './zh-CN/voicemail.js';
+import blocking from './zh-CN/blocking.js';
 import reports from './zh-CN/reports.js';
 import qa from './zh-CN/qa.js';
 import fax from './zh-CN/fax.js';
@@ -244,6 +245,7 @@ export default {
   customers,
   companies,
   voicemail,
+  blocking,
   work: { ticket: '工单', note: '备注', reminder: '跟进提醒', kb: '知识库', needCustomer: '创建工单、备注和跟进提醒前，请先将来电者保存为客户。' },
   ticket: {
     title: '标题',
