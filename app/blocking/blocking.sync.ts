@@ -4,67 +4,48 @@
 // a change through this node (awaited, so the answer comes after Asterisk has it), and every
 // `everyMs` (a change made through the other node; blocks that ended are removed).
 import type { Logger } from '../logger.js';
-import { logFailure } from '../log-failure.js';
+import { ActiveLoop } from '../ha/active-loop.js';
 import type { AstDb } from '../pbx/astdb.js';
 import { BLOCK_FAMILY, copyDiff, desiredCopy, parseDatabaseShow } from './blocking.rules.js';
 import type { BlockingService } from './blocking.service.js';
 
 export class BlocklistSync {
-  private running: Promise<void> | undefined;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: ActiveLoop;
+  private started = false;
 
   constructor(
     private readonly blocks: Pick<BlockingService, 'active'>,
     private readonly astdb: AstDb,
-    private readonly mayWrite: () => boolean,
+    mayWrite: () => boolean,
     private readonly log: Logger,
     private readonly opts: { everyMs: number; onFailure?: () => void; now?: () => Date },
-  ) {}
+  ) {
+    this.loop = new ActiveLoop(() => this.pass(), { isActive: () => this.started && mayWrite() && astdb.up(), everyMs: opts.everyMs, log, what: 'writing the blocked numbers into Asterisk', onFailure: opts.onFailure });
+  }
 
   /** This node is active: write what the rows say now, then keep it so. */
   start(): void {
-    this.stop();
-    void this.sync();
-    this.timer = setInterval(() => void this.sync(), this.opts.everyMs);
-    this.timer.unref();
+    this.started = true;
+    this.loop.start();
+    void this.loop.tick();
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.started = false;
+    void this.loop.stop();
   }
 
   /** Asterisk (re)connected: it may be another Asterisk, or have lost its database. */
   linkUp(): void {
-    if (this.timer) void this.sync();
+    void this.loop.tick({ fresh: true });
   }
 
-  /** One pass (a pass already running is followed by one more, which this waits for). Never throws. */
-  async sync(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      await this.running;
-      if (this.running) await this.running;
-      return;
-    }
-    this.running = this.pass()
-      .catch((err: unknown) => {
-        this.opts.onFailure?.();
-        logFailure(this.log, 'writing the blocked numbers into Asterisk (the next pass tries again)')(err);
-      })
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          void this.sync();
-        }
-      });
-    await this.running;
+  /** A pass that reads the rows after now (the blocks just changed). Never throws. */
+  sync(): Promise<void> {
+    return this.loop.tick({ fresh: true });
   }
 
   private async pass(): Promise<void> {
-    if (!this.timer || !this.mayWrite() || !this.astdb.up()) return;
     const desired = desiredCopy(await this.blocks.active(), this.opts.now?.() ?? new Date());
     const actual = parseDatabaseShow(await this.astdb.show(BLOCK_FAMILY));
     const { put, del } = copyDiff(desired, actual);

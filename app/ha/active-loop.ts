@@ -8,10 +8,11 @@ import type { Logger } from '../logger.js';
 export class ActiveLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
+  private following: Promise<void> | null = null;
 
   constructor(
     private readonly pass: () => Promise<void>,
-    private readonly opts: { isActive: () => boolean; everyMs?: number; log: Logger; what: string },
+    private readonly opts: { isActive: () => boolean; everyMs?: number; log: Logger; what: string; onFailure?: () => void },
   ) {}
 
   start(): void {
@@ -24,10 +25,24 @@ export class ActiveLoop {
     await this.running;
   }
 
-  tick(): Promise<void> {
+  /**
+   * A pass now, or the one under way. `fresh`: what changed may have been read before the pass
+   * under way read it, so a pass that starts after it is waited for (one for every such caller).
+   */
+  tick(opts: { fresh?: boolean } = {}): Promise<void> {
     if (!this.opts.isActive()) return Promise.resolve();
+    if (this.running && opts.fresh) {
+      this.following ??= this.running.then(() => {
+        this.following = null;
+        return this.tick();
+      });
+      return this.following;
+    }
     this.running ??= this.pass()
-      .catch(logFailure(this.opts.log, this.opts.what, { level: 'warn' }))
+      .catch((err: unknown) => {
+        this.opts.onFailure?.();
+        logFailure(this.opts.log, this.opts.what, { level: 'warn' })(err);
+      })
       .finally(() => (this.running = null));
     return this.running;
   }
