@@ -19,6 +19,19 @@ export interface VoicemailListQuery {
   offset: number;
 }
 
+export interface VoicemailSummary {
+  /** Mailboxes with messages `new` (the others are left out), by name. */
+  mailboxes: Array<{ mailbox: string; new: number; oldestNewAt: Date }>;
+  new: number;
+  /** When the oldest `new` message of all was left; null when none is. */
+  oldestNewAt: Date | null;
+}
+
+/** A datetime as a raw query returns it (MariaDB: Date; SQLite: 'YYYY-MM-DD HH:MM:SS.SSS' in UTC). */
+function rawDate(v: Date | string): Date {
+  return v instanceof Date ? v : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
+}
+
 /** Told when a message became `new` (the live notice). */
 export type VoicemailNewListener = (v: Voicemail) => void;
 
@@ -141,18 +154,23 @@ export class VoicemailService {
     return { items, total };
   }
 
-  /** New messages per mailbox (the console's badge). */
-  async summary(): Promise<{ mailboxes: Array<{ mailbox: string; new: number }>; new: number }> {
+  /**
+   * New messages per mailbox (the console's badge), and since when the oldest of them waits (the
+   * time the caller left it): per mailbox and in all (null when none waits).
+   */
+  async summary(): Promise<VoicemailSummary> {
     const rows = await this.db.manager
       .createQueryBuilder(Voicemail, 'v')
       .select('v.mailbox', 'mailbox')
       .addSelect('COUNT(*)', 'n')
+      .addSelect('MIN(v.created_at)', 'oldest')
       .where('v.status = :status', { status: 'new' })
       .groupBy('v.mailbox')
       .orderBy('v.mailbox', 'ASC')
-      .getRawMany<{ mailbox: string; n: number | string }>();
-    const mailboxes = rows.map((r) => ({ mailbox: r.mailbox, new: Number(r.n) }));
-    return { mailboxes, new: mailboxes.reduce((n, m) => n + m.new, 0) };
+      .getRawMany<{ mailbox: string; n: number | string; oldest: Date | string }>();
+    const mailboxes = rows.map((r) => ({ mailbox: r.mailbox, new: Number(r.n), oldestNewAt: rawDate(r.oldest) }));
+    const oldestNewAt = mailboxes.reduce<Date | null>((o, m) => (!o || m.oldestNewAt < o ? m.oldestNewAt : o), null);
+    return { mailboxes, new: mailboxes.reduce((n, m) => n + m.new, 0), oldestNewAt };
   }
 
   /** Done messages whose work ended before `before` (retention), oldest first. */

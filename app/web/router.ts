@@ -18,6 +18,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/tickets', name: 'tickets', component: () => import('./pages/TicketsPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
   { path: '/customers', name: 'customers', component: () => import('./pages/CustomersPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
   { path: '/kb', name: 'kb', component: () => import('./pages/KbPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin'] } },
+  { path: '/voicemail', name: 'voicemail', component: () => import('./pages/VoicemailPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
   { path: '/fax', name: 'fax', component: () => import('./pages/FaxPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
   { path: '/admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { roles: ['admin'] } },
   { path: '/', name: 'home', redirect: () => (session.user.value ? HOME_OF[session.user.value.role] : '/login') },

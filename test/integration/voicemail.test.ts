@@ -162,10 +162,11 @@ describe('voicemail inbox with real calls (sqlite)', function () {
     expect(code).to.equal(4401);
   });
 
-  it('the summary counts new messages per mailbox', async () => {
+  it('the summary counts new messages per mailbox, with since when the oldest waits', async () => {
     const res = await get('/api/voicemails/summary', reader.token);
     expect(res.status).to.equal(200);
-    expect(res.body).to.deep.equal({ mailboxes: [{ mailbox: 'sales', new: 1 }, { mailbox: 'short', new: 1 }], new: 2 });
+    const [sales, short] = [left.get(HANGS_UP)!.createdAt, left.get(TALKS_ON)!.createdAt];
+    expect(res.body).to.deep.equal({ mailboxes: [{ mailbox: 'sales', new: 1, oldestNewAt: sales }, { mailbox: 'short', new: 1, oldestNewAt: short }], new: 2, oldestNewAt: sales < short ? sales : short });
   });
 
   it('a readonly user lists messages but may not hear them (403), nor mark them done', async () => {
@@ -297,9 +298,9 @@ describe('voicemail inbox on MariaDB (rows as the collector leaves them; retenti
     expect(await list('?limit=1&offset=1')).to.deep.include({ ids: [ids[1]], total: 3 });
   });
 
-  it('counts new messages per mailbox', async () => {
+  it('counts new messages per mailbox, with the oldest one\'s time', async () => {
     const res = await api(hotline.url, 'GET', '/api/voicemails/summary');
-    expect(res.body).to.deep.equal({ mailboxes: [{ mailbox: 'sales', new: 1 }, { mailbox: 'support', new: 1 }], new: 2 });
+    expect(res.body).to.deep.equal({ mailboxes: [{ mailbox: 'sales', new: 1, oldestNewAt: '2026-12-01T10:00:00.000Z' }, { mailbox: 'support', new: 1, oldestNewAt: '2026-12-03T10:00:00.000Z' }], new: 2, oldestNewAt: '2026-12-01T10:00:00.000Z' });
   });
 
   it('done (with a Chinese note), done twice 409, reopen; an empty message done and reopened stays empty; recording: 409', async () => {

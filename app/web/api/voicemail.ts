@@ -25,9 +25,26 @@ export interface Voicemail {
 
 const at = (id: string) => `/api/voicemails/${encodeURIComponent(id)}`;
 
+/** GET /api/voicemails's filters (the server judges them: a bad one is 400 validation_failed). */
+export interface VoicemailQuery {
+  status?: string;
+  mailbox?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  offset?: number;
+}
+
+export interface VoicemailSummary {
+  /** Mailboxes with messages waiting (new), by name, with when the oldest of them was left. */
+  mailboxes: Array<{ mailbox: string; new: number; oldestNewAt: string }>;
+  new: number;
+  oldestNewAt: string | null;
+}
+
 export const voicemailApi = {
-  list: (q: { status?: VoicemailStatus; mailbox?: string; limit: number; offset?: number }) => api.get<{ items: Voicemail[]; total: number }>('/api/voicemails', { ...q }),
-  summary: () => api.get<{ mailboxes: Array<{ mailbox: string; new: number }>; new: number }>('/api/voicemails/summary'),
+  list: (q: VoicemailQuery) => api.get<{ items: Voicemail[]; total: number; limit: number; offset: number }>('/api/voicemails', { ...q }),
+  summary: () => api.get<VoicemailSummary>('/api/voicemails/summary'),
   /** The WAV (the message becomes heard by me when it was new). */
   audio: (id: string) => requestBytes('GET', `${at(id)}/audio`),
   done: (id: string, note: string) => api.post<Voicemail>(`${at(id)}/done`, note.trim() ? { note: note.trim() } : {}),

@@ -11,7 +11,7 @@ import fax from './en/fax.js';
 
 export default {
   app: { name: 'Hotline', language: 'Language', logout: 'Sign out' },
-  nav: { calls: 'Calls', label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Admin', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base', tickets: 'Tickets', customers: 'Customers' },
+  nav: { calls: 'Calls', label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Admin', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base', tickets: 'Tickets', customers: 'Customers', voicemail: 'Voicemail' },
   roles: { admin: 'Administrator', supervisor: 'Supervisor', agent: 'Agent', readonly: 'Read-only' },
   common: { cancel: 'Cancel', retry: 'Try again', ok: 'OK' },
   errors: {

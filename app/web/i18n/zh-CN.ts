@@ -11,7 +11,7 @@ import fax from './zh-CN/fax.js';
 
 export default {
   app: { name: 'Hotline 呼叫中心', language: '语言', logout: '退出登录' },
-  nav: { calls: '通话记录', label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表', recordings: '录音质检', qa: '质检管理', myEvaluations: '我的质检', fax: '传真', kb: '知识库', tickets: '工单', customers: '客户' },
+  nav: { calls: '通话记录', label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表', recordings: '录音质检', qa: '质检管理', myEvaluations: '我的质检', fax: '传真', kb: '知识库', tickets: '工单', customers: '客户', voicemail: '语音留言' },
   roles: { admin: '管理员', supervisor: '班长', agent: '坐席', readonly: '只读' },
   common: { cancel: '取消', retry: '重试', ok: '确定' },
   errors: {
