@@ -30,18 +30,23 @@ export class BlockingService {
   }
 
   async list(q: BlockListQuery): Promise<{ items: BlockedNumber[]; total: number }> {
-    const now = this.now();
-    const qb = this.db.manager.createQueryBuilder(BlockedNumber, 'b');
-    if (q.state === 'active') qb.where(new Brackets((w) => w.where('b.until IS NULL').orWhere('b.until > :now', { now })));
-    else if (q.state === 'ended') qb.where('b.until <= :now', { now });
+    const qb = this.inState(q.state);
     if (q.q) qb.andWhere('b.number LIKE :q', { q: `%${q.q}%` });
     const [items, total] = await qb.orderBy('b.createdAt', 'DESC').addOrderBy('b.id', 'ASC').skip(q.offset).take(q.limit).getManyAndCount();
     return { items, total };
   }
 
-  /** Blocks that have not ended (what Asterisk's copy holds). */
+  /** Blocks that have not ended (what Asterisk's copy holds): all of them, no count, no order. */
   async active(): Promise<BlockedNumber[]> {
-    return (await this.list({ state: 'active', limit: 1_000_000, offset: 0 })).items;
+    return this.inState('active').getMany();
+  }
+
+  private inState(state: BlockListQuery['state']) {
+    const now = this.now();
+    const qb = this.db.manager.createQueryBuilder(BlockedNumber, 'b');
+    if (state === 'active') qb.where(new Brackets((w) => w.where('b.until IS NULL').orWhere('b.until > :now', { now })));
+    else if (state === 'ended') qb.where('b.until <= :now', { now });
+    return qb;
   }
 
   async get(id: string): Promise<BlockedNumber> {
