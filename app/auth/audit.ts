@@ -14,6 +14,9 @@ export interface AuditInput {
   detail?: unknown;
 }
 
+/** Writes one entry to the audit log (what a module that audits its own actions is handed). */
+export type Audit = (e: AuditInput) => Promise<void>;
+
 export interface AuditView {
   id: number;
   at: string;

@@ -1,7 +1,7 @@
 // Routes of the blocked numbers (docs/api/blocked-numbers.md). Thin: parse with zod, check the
 // role's limit, call the service, audit, map the result.
 import { principalOf, type SecureRouter } from '../auth/permissions.js';
-import type { AuditInput } from '../auth/audit.js';
+import type { Audit } from '../auth/audit.js';
 import { input } from '../http/validate.js';
 import { ValidationError } from '../errors.js';
 import type { BlockedNumber } from './blocking.entities.js';
@@ -13,8 +13,6 @@ import type { BlockingService } from './blocking.service.js';
 const READ = { allow: ['admin', 'supervisor', 'agent', 'readonly'] } as const;
 const BLOCK = { allow: ['admin', 'supervisor', 'agent'] } as const;
 const MANAGE = { allow: ['admin', 'supervisor'] } as const;
-
-export type Audit = (e: AuditInput) => Promise<void>;
 
 export const blockJson = (b: BlockedNumber, now = new Date()) => ({
   id: b.id,

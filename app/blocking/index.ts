@@ -5,7 +5,8 @@ import type { SecureRouter } from '../auth/permissions.js';
 import type { Logger } from '../logger.js';
 import type { AstDb } from '../pbx/astdb.js';
 import { logFailure } from '../log-failure.js';
-import { blockingRoutes, type Audit } from './blocking.http.js';
+import type { Audit } from '../auth/audit.js';
+import { blockingRoutes } from './blocking.http.js';
 import { BlockingService } from './blocking.service.js';
 import { BlocklistSync } from './blocking.sync.js';
 

@@ -7,7 +7,8 @@ import type { Logger } from '../logger.js';
 import type { StoredRecordings } from '../pbx/ports.js';
 import type { VoicemailIntake } from '../ivr/runtime/runtime.js';
 import { VoicemailCollector } from './voicemail.collector.js';
-import { voicemailRoutes, type Audit, type CustomerNames } from './voicemail.http.js';
+import type { Audit } from '../auth/audit.js';
+import { voicemailRoutes, type CustomerNames } from './voicemail.http.js';
 import { VoicemailService } from './voicemail.service.js';
 
 export function createVoicemailModule(deps: {

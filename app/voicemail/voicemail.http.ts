@@ -2,7 +2,7 @@
 import { pipeline } from 'node:stream/promises';
 import { principalOf, type SecureRouter } from '../auth/permissions.js';
 import { input } from '../http/validate.js';
-import type { AuditInput } from '../auth/audit.js';
+import type { Audit } from '../auth/audit.js';
 import type { StoredRecordings } from '../pbx/ports.js';
 import type { Voicemail } from './voicemail.entities.js';
 import { VoicemailAudioGoneError, VoicemailNoAudioError } from './voicemail.errors.js';
@@ -35,8 +35,6 @@ export const voicemailJson = (v: Voicemail, customerName: string | null) => ({
   note: v.note,
 });
 
-/** Who heard a message is audited, as for call recordings (a caller's voice is personal data). */
-export type Audit = (e: AuditInput) => Promise<void>;
 
 export function voicemailRoutes(r: SecureRouter, messages: VoicemailService, stored: StoredRecordings, namesOf: CustomerNames, audit?: Audit): void {
   const withNames = async (rows: Voicemail[]) => {
