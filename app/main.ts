@@ -27,6 +27,7 @@ import { bootstrapAdmin, ldapOptions } from './auth/bootstrap.js';
 import { User } from './auth/auth.entities.js';
 import { createCrmModule } from './crm/index.js';
 import { createIvrModule } from './ivr/index.js';
+import { createSurveyModule } from './survey/index.js';
 import { createIoModule } from './io/index.js';
 import { createPromptsModule } from './prompts/index.js';
 import { createAcdModule } from './acd/index.js';
@@ -245,12 +246,22 @@ async function main(): Promise<void> {
   pbx.onBlockedCall((caller, _called, at) => blocking.refused(caller, at));
   const ivr = createIvrModule({ db: db.source, prompts: prompts.service, sounds: pbx.sounds, customers: crm.directory, acd: acd.routing, fax: fax.intake, voicemail: voicemail.intake, log, metrics, routes: routes(),
     dialplan: { control: pbx.dialplan, mayWrite: () => elector.role === 'active' && config.ownPbx, faxDetectNumbers: config.fax.detectNumbers, enabled: config.calls.compileFlows } });
-  // A prompt a flow plays is not deleted from the library (the IVR knows which flows play which).
-  prompts.service.whenDeleting((name) => ivr.service.flowsUsingPrompt(name));
+  // A prompt a flow or a survey plays is not deleted from the library (whenDeleting, below).
   let tickets: ReturnType<typeof createTicketsModule> | undefined;
   calls = createCallsModule({ db: db.source, control: pbx.calls, flows: ivr.flows, config, log, metrics, routes: routes(), ticketsOfCall: (callId) => tickets!.service.listForCall(callId),
     compiledFlows: ivr.dialplan, isActive: () => elector.role === 'active' && config.ownPbx });
   acd.useCallRecords(calls.service);
+  // Satisfaction surveys: asked in Stasis of callers whose agent hung up first (the queue names the survey).
+  const surveys = createSurveyModule({
+    db: db.source,
+    prompts: { soundExists: (s) => pbx.sounds.exists(s), promptExists: (n) => prompts.service.exists(n), synthesize: (t, l) => prompts.service.synthesize(t, l) },
+    audit: (e) => auth.service.audit(e),
+    log,
+    routes: routes(),
+  });
+  surveys.useQueues((name) => acd.config.queuesWithSurvey(name));
+  acd.config.surveyExists = async (name) => (await surveys.service.find(name)) !== null;
+  prompts.service.whenDeleting(async (name) => [...(await ivr.service.flowsUsingPrompt(name)), ...(await surveys.promptUsers(name))]);
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes(), internalNumbers: config.io.internalNumbers });
   const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, people: auth.service.people, routes: routes() });
   // Timed work (SLA reminders, escalations) runs only on the active node.
@@ -338,7 +349,7 @@ async function main(): Promise<void> {
     calls: { onEnded: (fn) => callsService.onEnded(fn), recordJson: async (id) => { const r = await callsService.record(id); return r && callRecordJson(r); } },
     tickets: { onChange: (fn) => tickets.service.onChange(fn), get: (ref) => tickets.service.get(ref) },
   });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router, voicemail.router, blocking.router, webhooks.router);
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router, voicemail.router, blocking.router, surveys.router, webhooks.router);
   if (attach) api.use(attach.router);
   api.use(reports.router);
   const pops = startScreenPops(acd.live, {
@@ -376,7 +387,20 @@ async function main(): Promise<void> {
     blocking.sync.linkUp();
   } });
   const faxes = fax;
-  pbx.start(faxReturnSink(stasisSink(calls.stasis, acd.callbacks), { control: pbx.calls, fileNow: () => faxes.collector.tick(), intake: faxes.intake, detectInbox: config.fax.detectInbox, log }));
+  pbx.start(faxReturnSink(stasisSink(surveys.sink(calls.stasis, {
+    follow: (call, prepare) => calls!.stasis.follow(call, prepare),
+    callOf: async (channelId) => {
+      const r = await calls!.service.findByChannel(channelId);
+      return r && { id: r.id, startedAt: r.startedAt, queue: r.queue, agentId: r.agentId, agentName: r.agentName, callerNumber: r.callerNumber };
+    },
+    media: async (ref, language) => {
+      if ('sound' in ref) return [`sound:${ref.sound}`];
+      if ('prompt' in ref) return [`sound:${prompts.service.soundFor(ref.prompt)}`];
+      const { prompt } = await prompts.service.synthesize(ref.text, language);
+      return [`sound:${prompts.service.soundFor(prompt.name)}`];
+    },
+    control: pbx.calls,
+  }), acd.callbacks), { control: pbx.calls, fileNow: () => faxes.collector.tick(), intake: faxes.intake, detectInbox: config.fax.detectInbox, log }));
   if (attached && attach) {
     log.info({ pbx: attached.name, ami: `${config.attach!.host}:${config.attach!.port}`, user: config.attach!.user }, 'attaching read-only to an existing PBX over AMI');
     attached.onEvents(attach.service);

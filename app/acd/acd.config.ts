@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { AcdAgent, AcdQueue, AcdRouting } from './acd.entities.js';
-import { EndpointTakenError, QueueExistsError, QueueInUseError, UnknownQueueError } from './acd.errors.js';
+import { EndpointTakenError, QueueExistsError, QueueInUseError, UnknownQueueError, UnknownSurveyError } from './acd.errors.js';
 import { queueSettings, type LabelledCode, type PhoneKind, type QueueSettings, type RegionEntry, type RoutingRule } from './acd.schemas.js';
 
 export interface QueueView {
@@ -73,7 +73,15 @@ export class AcdConfig {
   private snap: AcdSnapshot | undefined;
   private loading: Promise<AcdSnapshot> | undefined;
 
+  /** Whether a satisfaction survey of this name exists (set by the survey module; none: any name is refused). */
+  surveyExists: (name: string) => Promise<boolean> = async () => false;
+
   constructor(private readonly db: DataSource) {}
+
+  /** The queues whose callers are asked this survey. */
+  async queuesWithSurvey(survey: string): Promise<string[]> {
+    return (await this.snapshot(true)).queues.filter((q) => q.settings.survey === survey).map((q) => q.name);
+  }
 
   /** The current model (cached for REFRESH_MS). */
   async snapshot(force = false): Promise<AcdSnapshot> {
@@ -111,6 +119,7 @@ export class AcdConfig {
     if (s.overflow && !names.has(s.overflow.queue)) throw new UnknownQueueError(s.overflow.queue, 'settings.overflow.queue');
     if (s.overflow?.queue === name) throw new UnknownQueueError(name, 'settings.overflow.queue (a queue cannot overflow into itself)');
     if (s.noAgentsQueue && (!names.has(s.noAgentsQueue) || s.noAgentsQueue === name)) throw new UnknownQueueError(s.noAgentsQueue, 'settings.noAgentsQueue');
+    if (s.survey && !(await this.surveyExists(s.survey))) throw new UnknownSurveyError(s.survey);
   }
 
   async createQueue(name: string, settings: QueueSettings): Promise<QueueView> {

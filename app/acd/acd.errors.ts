@@ -18,6 +18,13 @@ export class UnknownQueueError extends AppError {
   }
 }
 
+/** The queue names a satisfaction survey that does not exist. */
+export class UnknownSurveyError extends AppError {
+  constructor(name: string) {
+    super(422, 'unknown_survey', `survey ${name} (settings.survey) does not exist`, { field: 'settings.survey', survey: name });
+  }
+}
+
 export class EndpointTakenError extends AppError {
   constructor(endpoint: string) {
     super(409, 'endpoint_taken', `device endpoint ${endpoint} already belongs to another agent`);

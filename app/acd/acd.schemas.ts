@@ -129,6 +129,8 @@ export const queueSettings = z.strictObject({
   dispositions: dispositionSettings.default({ required: false, codes: [] }),
   /** The live wallboard: the timezone "today" counts in, and its colour thresholds (warn: amber, alarm: red). */
   wallboard: wallboardSettings.default(wallboardSettings.parse({})),
+  /** The satisfaction survey (app/survey) asked of callers whose agent hung up first; none when absent. */
+  survey: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a survey name').optional(),
   /** Call recording policy and retention. */
   recording: recordingSettings.default(recordingSettings.parse({})),
   /** Callbacks that keep the caller's place: a waiting caller presses `key`, hangs up, and is

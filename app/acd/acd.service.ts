@@ -18,6 +18,7 @@ import { route, type RouteDecision, type RouteInput } from './routing.js';
 import { AGENT_STATES, DISPOSITION_PAUSE, takesCalls } from './agent-state.js';
 import type { CallbackService } from './callback.service.js';
 import { logFailure } from '../log-failure.js';
+import type { QueueSettings } from './acd.schemas.js';
 
 export interface AcdOptions {
   /** Dialplan context of calls agents' devices place. */
@@ -290,13 +291,14 @@ export class AcdService implements QueueEventSink {
   }
 
   // ---- routing --------------------------------------------------------------------------
-  async route(input: Omit<RouteInput, 'vipLevel' | 'now'> & { now?: Date }): Promise<RouteDecision & { callback?: { key: string; estimatedWaitSeconds: number } }> {
+  async route(input: Omit<RouteInput, 'vipLevel' | 'now'> & { now?: Date }): Promise<RouteDecision & Surveys & { callback?: { key: string; estimatedWaitSeconds: number } }> {
     const snap = await this.config.snapshot();
     const vipLevel = input.callerNumber ? await this.vip.vipLevel(input.callerNumber).catch(logFailure(this.log, 'ACD: looking up the caller\'s VIP level (routed as not VIP)', { fallback: 0 })) : 0;
-    const d = route(
+    const routed = route(
       { ...input, vipLevel, now: input.now ?? new Date() },
       { rules: snap.rules, regions: snap.regions, queues: snap.queueMap, agentsLoggedIn: (q) => this.tracker.loggedInCount(q, snap) },
     );
+    const d = withSurveys(routed, snap.queueMap);
     const cb = snap.queueMap.get(d.queue)?.callback;
     if (!cb || d.noAgents) return d;
     const estimatedWaitSeconds = cb.offerAfterSeconds === 0 ? 0 : await this.estimatedWait(d.queue).catch(logFailure(this.log, 'ACD: estimating the wait (no callback offered)', { context: { queue: d.queue }, fallback: 0 }));
@@ -334,4 +336,16 @@ export class AcdService implements QueueEventSink {
       today: { since: dayStart.toISOString(), ...today, serviceLevelSeconds: q.settings.serviceLevelSeconds, callbacks: { requested: callbacks.requested, completed: callbacks.completed, failed: callbacks.failed } },
     };
   }
+}
+
+/** The satisfaction surveys of the queue a caller is sent to and of its overflow queue (settings `survey`). */
+interface Surveys {
+  survey?: string;
+  overflowSurvey?: string;
+}
+
+function withSurveys(d: RouteDecision, queues: Map<string, QueueSettings>): RouteDecision & Surveys {
+  const survey = queues.get(d.queue)?.survey;
+  const overflowSurvey = d.overflow ? queues.get(d.overflow.queue)?.survey : undefined;
+  return { ...d, ...(survey ? { survey } : {}), ...(overflowSurvey ? { overflowSurvey } : {}) };
 }

@@ -99,6 +99,11 @@ export class CallsService {
     return this.records.findOne({ where: { channelId } }).then((r) => (r && !r.endedAt ? r : null));
   }
 
+  /** The record of the call on this channel, open or ended (a caller surveyed after the agent hung up). */
+  findByChannel(channelId: string): Promise<CallRecord | null> {
+    return this.records.findOne({ where: { channelId } });
+  }
+
   async adopt(id: string): Promise<void> {
     await this.records.update({ id }, { handledBy: this.nodeName });
     this.addEvent(id, 'resumed', { node: this.nodeName });

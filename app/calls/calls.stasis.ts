@@ -10,10 +10,24 @@ import { CallContext } from './call-context.js';
 import { CallEnded, CallSession } from './call-session.js';
 import type { CallsService, PathEntry } from './calls.service.js';
 import type { CallFlow, FlowResolver } from './call-flow.js';
+import type { FlowCall } from '../ivr/runtime/runtime.js';
 import type { CallContextHooks } from './call-context.js';
 
 export interface CallsStasisOptions {
   maxCallSeconds: number;
+}
+
+/**
+ * Work on a call whose record exists already and is not this pipeline's to start or finish (a
+ * satisfaction survey after the agent hung up): it gets the call as a flow does, and a way to
+ * put events on the call's timeline.
+ */
+export interface FollowedCall {
+  callId: string;
+  startedAt: Date;
+  /** The longest this work may keep the caller; then Hotline hangs up. */
+  maxMs: number;
+  run(call: FlowCall, timeline: (type: string, detail?: unknown) => void): Promise<void>;
 }
 
 export interface CallOutcomeListener {
@@ -90,6 +104,47 @@ export class CallsStasis implements CallEventSink {
       return;
     }
     this.track(call.channelId, this.runNew(call, at));
+  }
+
+  /**
+   * Drives `prepare`'s work on a call that entered the app for it. Events that come while
+   * `prepare` reads what it needs wait for the session; when the node steps down the work stops
+   * without a command to Asterisk (the active node picks the call up again).
+   */
+  follow(call: CallInfo, prepare: () => Promise<FollowedCall | null>): void {
+    const local = this.sessions.get(call.channelId);
+    if (local) {
+      // Our own, still running (the ARI link came back): events in the gap are lost, so repeat the prompt.
+      local.resyncRequested = true;
+      local.interrupt();
+      return;
+    }
+    if (this.early.has(call.channelId)) return;
+    this.track(call.channelId, this.runFollowed(call, prepare));
+  }
+
+  private async runFollowed(call: CallInfo, prepare: () => Promise<FollowedCall | null>): Promise<void> {
+    const work = await prepare();
+    if (!work) return;
+    const session = new CallSession(work.callId, call.channelId, work.startedAt);
+    this.sessions.set(session.channelId, session);
+    for (const e of this.early.get(session.channelId)?.splice(0) ?? []) session.deliver(e);
+    const log = this.log.child({ callId: session.callId });
+    const ctx = new CallContext(session, this.control, this.calls, log, undefined, this.hooks);
+    const reaper = setTimeout(() => {
+      log.warn('followed call reached its time limit; hanging up');
+      void ctx.hangup().catch(ignoreChannelGone(log, 'hanging up a followed call past its time limit'));
+    }, work.maxMs);
+    try {
+      await work.run(ctx, (type, detail) => this.calls.addEvent(session.callId, type, detail));
+    } catch (err) {
+      if (err instanceof CallEnded || err instanceof FencedError) return;
+      throw err;
+    } finally {
+      clearTimeout(reaper);
+      session.end('work finished');
+      if (this.sessions.get(session.channelId) === session) this.sessions.delete(session.channelId);
+    }
   }
 
   /** Every call's work ends here: a failure nobody caught is logged, never an unhandled rejection. */

@@ -26,5 +26,15 @@ export function outboundGlobals(template: string): Record<string, string> {
   return { [OUTBOUND_PREFIX_VAR]: template.slice(0, at), [OUTBOUND_SUFFIX_VAR]: template.slice(at + '{number}'.length) };
 }
 
+/**
+ * A caller whose agent hung up first, in a queue with a satisfaction survey (HOTLINE_SURVEY: its
+ * name), goes on in this context: Stasis(<app>,survey,<name>) there, Hangup() after.
+ */
+export const SURVEY_CONTEXT = 'hotline-survey';
+export const SURVEY_ARG = 'survey';
+/** The channel variables the queue node sets: the queue's survey, and the overflow queue's. */
+export const SURVEY_VAR = 'HOTLINE_SURVEY';
+export const OVERFLOW_SURVEY_VAR = 'HOTLINE_OVERFLOW_SURVEY';
+
 /** Contexts of dialplan/extensions.conf that Hotline's code names. */
-export const CONTEXTS = [AGENT_CONTEXT, 'from-callers', 'hotline-fallback', 'hotline-queue', 'hotline-agent-dial', 'hotline-transfer', 'hotline-callback-exit', 'hotline-callback-place', 'hotline-callback-dial', 'hotline-fax-receive', 'hotline-fax-send', 'hotline-fax-result'] as const;
+export const CONTEXTS = [AGENT_CONTEXT, 'from-callers', 'hotline-fallback', 'hotline-queue', 'hotline-agent-dial', 'hotline-transfer', 'hotline-callback-exit', 'hotline-callback-place', 'hotline-callback-dial', 'hotline-fax-receive', 'hotline-fax-send', 'hotline-fax-result', SURVEY_CONTEXT] as const;

@@ -55,7 +55,7 @@ export class AudioToolError extends UnavailableError {
 /** A flow plays the prompt: deleting it would leave calls a missing file. */
 export class PromptInUseError extends AppError {
   constructor(name: string, flows: string[]) {
-    super(409, 'prompt_in_use', `prompt ${name} is played by IVR flow(s) ${flows.join(', ')}; change them first`, { flows });
+    super(409, 'prompt_in_use', `prompt ${name} is played by ${flows.map((f) => (f.startsWith('survey ') ? f : `IVR flow ${f}`)).join(', ')}; change them first`, { flows });
   }
 }
 

@@ -4,6 +4,7 @@ import type { FlowNode } from '../ivr.schemas.js';
 import { isOpen } from '../hours.js';
 import { render } from '../template.js';
 import { FAX_RECEIVE_CONTEXT, faxVariables } from '../../pbx/fax-control.js';
+import { OVERFLOW_SURVEY_VAR, SURVEY_VAR } from '../../pbx/dialplan.js';
 
 type N<T extends FlowNode['type']> = Extract<FlowNode, { type: T }>;
 
@@ -75,6 +76,8 @@ export const queue: NodeHandler<N<'queue'>> = {
       HOTLINE_QUEUE_TIMEOUT: String(d.timeoutSeconds),
     };
     if ('maxPenalty' in d && d.maxPenalty !== undefined) vars.QUEUE_MAX_PENALTY = String(d.maxPenalty);
+    if ('survey' in d && d.survey) vars[SURVEY_VAR] = d.survey;
+    if ('overflowSurvey' in d && d.overflowSurvey) vars[OVERFLOW_SURVEY_VAR] = d.overflowSurvey;
     if ('overflow' in d && d.overflow) {
       vars.HOTLINE_OVERFLOW_QUEUE = d.overflow.queue;
       vars.HOTLINE_OVERFLOW_PRIO = String(d.overflow.priority);

@@ -15,6 +15,9 @@ export interface QueueRouting {
     noAgents: boolean;
     rules: string[];
     region?: string;
+    /** The satisfaction surveys of the queue and of its overflow queue (asked when the agent hangs up first). */
+    survey?: string;
+    overflowSurvey?: string;
     /** The caller may press `key` while waiting to be called back, keeping their place. */
     callback?: { key: string; estimatedWaitSeconds: number };
   }>;
