@@ -3,7 +3,7 @@
 // `sipBase` / `mediaBase` move them elsewhere (another PBX's agents: sipBase + N, mediaBase + 4N).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCENARIO_DIR as SCENARIOS, SIPP_NO_WATCHDOG_EXIT } from './sipp.js';
 
@@ -51,8 +51,19 @@ async function spawnPhone(port: number, args: string[], errorFile: string): Prom
   };
 }
 
-/** `ringMs`: each phone rings this long before it answers (default: answers at once). `first`: the first slot. */
-export async function startAgents(count: number, opts: { ringMs?: number; first?: number; sipBase?: number; mediaBase?: number } = {}): Promise<Agents> {
+/** The uas-bye scenario with its talk time written in (sipp takes no variable for a recv timeout). */
+function hangingUpScenario(talkMs: number): string {
+  const file = `/tmp/hotline-uas-bye-${talkMs}.xml`;
+  writeFileSync(file, readFileSync(join(SCENARIOS, 'uas-bye.xml'), 'utf8').replaceAll('TALK_MS', String(talkMs)));
+  return file;
+}
+
+/**
+ * `ringMs`: each phone rings this long before it answers (default: answers at once). `first`: the
+ * first slot. `hangupAfterMs`: the agent hangs up first, this long after answering (unless the
+ * caller did).
+ */
+export async function startAgents(count: number, opts: { ringMs?: number; hangupAfterMs?: number; first?: number; sipBase?: number; mediaBase?: number } = {}): Promise<Agents> {
   const first = opts.first ?? 1;
   const sipBase = opts.sipBase ?? 5090;
   const mediaBase = opts.mediaBase ?? 30000;
@@ -62,7 +73,7 @@ export async function startAgents(count: number, opts: { ringMs?: number; first?
       const port = sipBase + i;
       if (!(await udpFree(port))) throw new Error(`lab agent port ${port} is taken (a sipp UAS left running?)`);
       // Media ports above Asterisk's RTP range (20000-29999) and the callers' (14000-19999).
-      const scenario = opts.ringMs ? ['-sf', join(SCENARIOS, 'uas-ring.xml'), '-d', String(opts.ringMs)] : ['-sn', 'uas'];
+      const scenario = opts.hangupAfterMs ? ['-sf', hangingUpScenario(opts.hangupAfterMs)] : opts.ringMs ? ['-sf', join(SCENARIOS, 'uas-ring.xml'), '-d', String(opts.ringMs)] : ['-sn', 'uas'];
       phones.push(await spawnPhone(port, [...scenario, '-mp', String(mediaBase + i * 4), '-aa'], `/tmp/hotline-agent${sipBase === 5090 ? i : `-${port}`}.err`));
     }
   } catch (err) {

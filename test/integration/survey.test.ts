@@ -1,0 +1,182 @@
+// Satisfaction surveys with real calls on the real Asterisk (MariaDB): lab agents (SIPp) that hang
+// up first 2 s after answering, SIPp callers that press keys with RFC 2833 digits. A caller whose
+// agent hung up hears the survey and their key is saved with what it means; a wrong key gets the
+// question again; silence gives no_answer after the retries; a caller who hangs up during the
+// survey is caller_hangup; a caller who hangs up before the agent is not asked at all. The report
+// counts them; the definitions, the queue's reference and the API's refusals are checked too.
+import { expect } from 'chai';
+import { api } from '../support/api.js';
+import { agentAction, createAgent, createQueue, queueFlow, userToken, waitForAgentState, type TestAgent } from '../support/acd.js';
+import { startAgents, type Agents } from '../support/agents.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { dtmfPcap } from '../support/dtmf-pcap.js';
+import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
+import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { assertCallsSucceeded, runSipp } from '../support/sipp.js';
+
+const suffix = String(process.pid % 1000).padStart(3, '0');
+const ANSWERS = `1391000${suffix}1`;
+const WRONG_FIRST = `1391000${suffix}2`;
+const SILENT = `1391000${suffix}3`;
+const QUITS_DURING = `1391000${suffix}4`;
+const QUITS_BEFORE = `1391000${suffix}5`;
+/** The lab agents hang up this long after answering. */
+const AGENT_TALK_MS = 2000;
+
+const SURVEY = {
+  name: 'service-3',
+  language: 'zh',
+  question: { sound: 'beep' },
+  options: [
+    { key: '1', label: '满意', score: 5, satisfied: true },
+    { key: '2', label: '一般', score: 3, satisfied: false },
+    { key: '3', label: '不满意', score: 1, satisfied: false },
+  ],
+  invalidPrompt: { sound: 'beep' },
+  thanksPrompt: { sound: 'auth-thankyou' },
+  timeoutSeconds: 5,
+  retries: 1,
+};
+
+interface Response {
+  callId: string;
+  survey: string;
+  queue: string;
+  agentId: string | null;
+  agentName: string | null;
+  callerNumber: string;
+  status: string;
+  key: string | null;
+  label: string | null;
+  score: number | null;
+  satisfied: boolean | null;
+  asked: number;
+}
+
+describe('satisfaction surveys with real calls (mariadb)', function () {
+  this.timeout(90_000);
+  let db: TestDb;
+  let hotline: HotlineProcess;
+  let phones: Agents | undefined;
+  const agents: TestAgent[] = [];
+  const from = new Date(Date.now() - 60_000).toISOString();
+  const to = () => new Date(Date.now() + 60_000).toISOString();
+  const responses = async (): Promise<Response[]> => {
+    const res = await api(hotline.url, 'GET', `/api/surveys/responses?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to())}&limit=200`);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return res.body.items as Response[];
+  };
+  const settled = (caller: string) =>
+    waitUntil(`the survey of ${caller} to be settled`, async () => (await responses()).find((r) => r.callerNumber === caller && r.status !== 'asking'), 20_000);
+
+  before(async () => {
+    ensurePbx();
+    hangupAll();
+    db = await createTestDb('mariadb');
+    hotline = await startHotline(db.env);
+    const made = await api(hotline.url, 'POST', '/api/surveys', SURVEY);
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    await createQueue(hotline.url, 'svq', { skills: { care: 1 }, survey: 'service-3' });
+    for (let slot = 1; slot <= 5; slot++) agents.push(await createAgent(hotline.url, `sv${slot}`, slot, { care: 5 }));
+    await queueFlow(hotline.url, 'to-svq', 'svq', '6201');
+    phones = await startAgents(5, { hangupAfterMs: AGENT_TALK_MS });
+    for (const a of agents) await agentAction(hotline.url, a, 'login');
+    for (const a of agents) await waitForAgentState(hotline.url, a, 'available');
+
+    // Five callers at once, one per agent. The digits come 5.5 s after the answer: the agent has
+    // hung up (2 s after answering) and the question is being asked by then.
+    const results = await Promise.all([
+      runSipp({ scenario: 'uac-dtmf', service: '6201', caller: ANSWERS, digits: '1', waitBeforeDigitsMs: 5500, recvTimeoutMs: 30_000 }),
+      runSipp({ scenario: 'uac-dtmf', service: '6201', caller: WRONG_FIRST, dtmfFile: dtmfPcap('92', { gapMs: 1500 }), waitBeforeDigitsMs: 5500, recvTimeoutMs: 30_000 }),
+      runSipp({ scenario: 'uac-wait-bye', service: '6201', caller: SILENT, recvTimeoutMs: 40_000 }),
+      runSipp({ scenario: 'uac-hangup', service: '6201', caller: QUITS_DURING, hangupAfterMs: 5000 }),
+      runSipp({ scenario: 'uac-hangup', service: '6201', caller: QUITS_BEFORE, hangupAfterMs: 1200 }),
+    ]);
+    for (const r of results) assertCallsSucceeded(r);
+  });
+  afterEach(() => hangupAll());
+  after(async () => {
+    phones?.stop();
+    await stopAllHotlines();
+    await db?.drop();
+  });
+
+  it('a caller whose agent hung up is asked; the key is saved with its label, score and the agent and queue', async () => {
+    const r = await settled(ANSWERS);
+    expect(r).to.deep.include({ survey: 'service-3', queue: 'svq', status: 'answered', key: '1', label: '满意', score: 5, satisfied: true, asked: 1 });
+    expect(agents.map((a) => a.id), 'the agent who took the call').to.include(r.agentId);
+    expect(r.agentName).to.match(/^sv\d$/);
+    // The call's timeline says so, and the call record is the caller's one record.
+    const call = await api(hotline.url, 'GET', `/api/calls/${r.callId}`);
+    expect(call.status).to.equal(200);
+    expect(call.body.callerNumber).to.equal(ANSWERS);
+    const answered = (call.body.events as Array<{ type: string; detail: any }>).find((e) => e.type === 'survey.answered');
+    expect(answered?.detail).to.deep.include({ key: '1', score: 5 });
+    const one = await api(hotline.url, 'GET', `/api/surveys/response-of-call?callId=${r.callId}`);
+    expect(one.body.response).to.deep.include({ status: 'answered', label: '满意' });
+  });
+
+  it('a key that is not an answer gets the question again; the next key counts', async () => {
+    const r = await settled(WRONG_FIRST);
+    expect(r).to.deep.include({ status: 'answered', key: '2', label: '一般', score: 3, satisfied: false, asked: 2 });
+  });
+
+  it('no key: asked 1 + retries times, then no_answer and the call ends', async () => {
+    const r = await settled(SILENT);
+    expect(r).to.deep.include({ status: 'no_answer', key: null, score: null, asked: 2 });
+  });
+
+  it('a caller who hangs up during the survey: caller_hangup; one who hangs up before the agent: not asked', async () => {
+    const r = await settled(QUITS_DURING);
+    expect(r).to.deep.include({ status: 'caller_hangup', key: null });
+    const all = await responses();
+    expect(all.filter((x) => x.callerNumber === QUITS_BEFORE), 'no survey for a caller who hung up first').to.have.length(0);
+    const [row] = await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM call_records WHERE caller_number = ?', [QUITS_BEFORE]);
+    expect(Number(row!.n), 'that caller did call').to.equal(1);
+  });
+
+  it('the report counts them by queue, agent and day', async () => {
+    const q = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to())}`;
+    const byQueue = await api(hotline.url, 'GET', `/api/surveys/report?${q}&groupBy=queue`);
+    expect(byQueue.status, JSON.stringify(byQueue.body)).to.equal(200);
+    expect(byQueue.body.rows).to.have.length(1);
+    expect(byQueue.body.rows[0]).to.deep.include({ key: 'svq', surveyed: 4, answered: 2, satisfied: 1, scoreSum: 8, responseRate: 0.5, csat: 0.5, averageScore: 4 });
+    expect(byQueue.body.rows[0].byLabel).to.deep.equal({ 满意: 1, 一般: 1 });
+    expect(byQueue.body.definitions['zh-CN']).to.have.length(4);
+    const byAgent = await api(hotline.url, 'GET', `/api/surveys/report?${q}&groupBy=agent`);
+    expect(byAgent.body.rows.reduce((n: number, r: { surveyed: number }) => n + r.surveyed, 0)).to.equal(4);
+    expect(byAgent.body.rows.every((r: { label: string }) => /^sv\d$/.test(r.label)), JSON.stringify(byAgent.body.rows)).to.equal(true);
+    const byDay = await api(hotline.url, 'GET', `/api/surveys/report?${q}&groupBy=day&timezone=Asia/Shanghai`);
+    expect(byDay.body.total).to.deep.include({ surveyed: 4, answered: 2 });
+    expect(byDay.body.rows[0].key).to.match(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('definitions: bad ones refused naming the field, a survey in use is not deleted, a queue cannot name a missing survey', async () => {
+    const bad = await api(hotline.url, 'POST', '/api/surveys', { ...SURVEY, name: 'dup-keys', options: [SURVEY.options[0], { ...SURVEY.options[1], key: '1' }] });
+    expect(bad.status).to.equal(400);
+    expect(JSON.stringify(bad.body.error.details)).to.contain('options.1.key');
+    const noSat = await api(hotline.url, 'POST', '/api/surveys', { ...SURVEY, name: 'no-sat', options: SURVEY.options.map((o) => ({ ...o, satisfied: false })) });
+    expect(noSat.status).to.equal(400);
+    const missing = await api(hotline.url, 'POST', '/api/surveys', { ...SURVEY, name: 'no-sound', question: { sound: 'no-such-sound-here' } });
+    expect(missing.status).to.equal(400);
+    expect(missing.body.error.code).to.equal('survey_prompt_missing');
+    const taken = await api(hotline.url, 'POST', '/api/surveys', SURVEY);
+    expect(taken.status).to.equal(409);
+    expect(taken.body.error.code).to.equal('survey_exists');
+    const inUse = await api(hotline.url, 'DELETE', '/api/surveys/service-3');
+    expect(inUse.status).to.equal(409);
+    expect(inUse.body.error).to.deep.include({ code: 'survey_in_use' });
+    expect(inUse.body.error.details.queues).to.deep.equal(['svq']);
+    const unknown = await api(hotline.url, 'POST', '/api/acd/queues', { name: 'svq2', settings: { survey: 'nope' } });
+    expect(unknown.status).to.equal(422);
+    expect(unknown.body.error.code).to.equal('unknown_survey');
+    const badQuery = await api(hotline.url, 'GET', `/api/surveys/report?from=${encodeURIComponent(to())}&to=${encodeURIComponent(from)}`);
+    expect(badQuery.status).to.equal(400);
+    const reader = await userToken(hotline.url, 'sv-reader', 'readonly');
+    expect((await api(hotline.url, 'GET', '/api/surveys', undefined, reader.token)).status).to.equal(200);
+    expect((await api(hotline.url, 'POST', '/api/surveys', { ...SURVEY, name: 'by-reader' }, reader.token)).status).to.equal(403);
+    // Nothing of the refused ones was saved.
+    const list = await api(hotline.url, 'GET', '/api/surveys');
+    expect(list.body.items.map((s: { name: string }) => s.name)).to.deep.equal(['service-3']);
+  });
+});
