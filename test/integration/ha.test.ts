@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startAgents, type Agents } from '../support/agents.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api, publishFlow } from '../support/api.js';
+import { agentAction, createAgent, createQueue, waitForAgentState } from '../support/acd.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { cli, ensurePbx, hangupAll, ROOT, waitUntil } from '../support/pbx.js';
@@ -224,5 +225,34 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
     expect(m.seconds, 'the whole message (16 s of talk), not what was left after the takeover').to.be.within(14, 17);
     const one = (await api(nodes.b!.url, 'GET', '/api/voicemails?mailbox=ha&limit=10')).body.items as unknown[];
     expect(one, 'one message for the call').to.have.length(1);
+  });
+
+  it('survey: the active node is killed while a caller is being asked; the other node asks again and saves the answer', async () => {
+    await startPair();
+    const a = nodes.a!.url;
+    const made = await api(a, 'POST', '/api/surveys', { name: 'ha-survey', question: { sound: 'beep' }, options: [{ key: '1', label: 'good', score: 5, satisfied: true }, { key: '2', label: 'bad', score: 1, satisfied: false }], timeoutSeconds: 20, retries: 0 });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    await createQueue(a, 'ha-svq', { skills: { hasv: 1 }, survey: 'ha-survey' });
+    const agent = await createAgent(a, 'hasv', 7, { hasv: 5 });
+    await publishFlow(a, 'ha-svq', queueFlow('ha-svq'), ['6205']);
+    const phone = await startAgents(1, { first: 7, hangupAfterMs: 1500 });
+    try {
+      await agentAction(a, agent, 'login');
+      await waitForAgentState(a, agent, 'available');
+      // The key comes 12 s after the answer: after the agent hung up (1.5 s), the kill and node-b's question.
+      const caller = await startCall({ scenario: 'uac-dtmf', service: '6205', caller: '5556205', digits: '1', waitBeforeDigitsMs: 12_000, recvTimeoutMs: 40_000 });
+      const asking = async () => (await db.query<{ status: string; asked: number }>("SELECT status, asked FROM survey_responses WHERE caller_number = '5556205'"))[0];
+      await waitUntil('node-a asking the survey', async () => (await asking())?.asked === 1, 15_000);
+      await nodes.a!.stop('SIGKILL');
+      await waitUntil('node-b active', async () => (await role(nodes.b!)) === 'active', 10_000);
+      assertCallsSucceeded(await caller.done);
+      const r = await waitUntil('the answer saved by node-b', async () => {
+        const x = (await api(nodes.b!.url, 'GET', `/api/surveys/responses?from=${encodeURIComponent(new Date(Date.now() - 120_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.items[0];
+        return x?.status === 'answered' ? x : undefined;
+      }, 10_000);
+      expect(r).to.deep.include({ survey: 'ha-survey', queue: 'ha-svq', key: '1', score: 5, agentId: agent.id, asked: 2 });
+    } finally {
+      phone.stop();
+    }
   });
 });
