@@ -400,6 +400,7 @@ async function main(): Promise<void> {
       return [`sound:${prompts.service.soundFor(prompt.name)}`];
     },
     control: pbx.calls,
+    answered: (r, a, at) => acd.live.publish({ type: 'survey.answered', callId: r.callId, survey: r.survey, queue: r.queue, agentId: r.agentId, agentName: r.agentName, callerNumber: r.callerNumber, ...a, at: at.toISOString() }),
   }), acd.callbacks), { control: pbx.calls, fileNow: () => faxes.collector.tick(), intake: faxes.intake, detectInbox: config.fax.detectInbox, log }));
   if (attached && attach) {
     log.info({ pbx: attached.name, ami: `${config.attach!.host}:${config.attach!.port}`, user: config.attach!.user }, 'attaching read-only to an existing PBX over AMI');

@@ -21,6 +21,8 @@ export type LiveEvent =
   | { type: 'fax.received'; faxId: string; queue: string; status: string; pages: number; remoteNumber: string; remoteStationId: string; customerId: string | null; at: string }
   /** A voicemail message is ready to hear (settled by the active node): to every agent, supervisor and admin console. */
   | { type: 'voicemail.new'; id: string; mailbox: string; callerNumber: string; customerName?: string; seconds: number | null; createdAt: string }
+  /** A caller answered the satisfaction survey (app/survey): to supervisors, admins and the agent who took the call. */
+  | { type: 'survey.answered'; callId: string; survey: string; queue: string; agentId: string | null; agentName: string | null; callerNumber: string; key: string; label: string; score: number; satisfied: boolean; at: string }
   | { type: 'screen.pop'; direction: 'inbound' | 'outbound'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; ringingAt: string; pop: unknown; ivr: unknown; openTickets: unknown[] };
 
 export class LiveHub extends EventEmitter<{ event: [LiveEvent] }> {

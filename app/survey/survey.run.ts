@@ -11,6 +11,8 @@ export interface AskDeps {
   service: Pick<SurveyService, 'asked' | 'settle'>;
   media: (ref: PromptRef, language: 'en' | 'zh') => Promise<string[]>;
   timeline: (type: string, detail?: unknown) => void;
+  /** Told once, when the answer is saved (the live feed and webhooks). */
+  answered?: (response: SurveyResponse, answer: { key: string; label: string; score: number; satisfied: boolean }, at: Date) => void;
 }
 
 export async function askSurvey(call: FlowCall, survey: SurveyView, response: SurveyResponse, deps: AskDeps): Promise<void> {
@@ -28,7 +30,10 @@ export async function askSurvey(call: FlowCall, survey: SurveyView, response: Su
       const option = survey.options.find((o) => o.key === key);
       if (option) {
         const answer = { key, label: option.label, score: option.score, satisfied: option.satisfied };
-        if (await deps.service.settle(response.id, 'answered', answer)) deps.timeline('survey.answered', { survey: survey.name, ...answer });
+        if (await deps.service.settle(response.id, 'answered', answer)) {
+          deps.timeline('survey.answered', { survey: survey.name, ...answer });
+          deps.answered?.(response, answer, new Date());
+        }
         call.log.info({ survey: survey.name, key, score: option.score }, 'survey answered');
         if (survey.thanksPrompt) await call.playAndWait(await media(survey.thanksPrompt));
         await call.hangup();

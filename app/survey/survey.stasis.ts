@@ -25,6 +25,7 @@ export interface SurveySinkDeps {
   callOf: (channelId: string) => Promise<SurveyedCall | null>;
   media: AskDeps['media'];
   control: Pick<CallControl, 'hangup'>;
+  answered?: AskDeps['answered'];
   log: Logger;
 }
 
@@ -71,7 +72,7 @@ export function surveySink(next: CallEventSink, deps: SurveySinkDeps): CallEvent
         callId: record.id,
         startedAt: record.startedAt,
         maxMs: ((survey.retries + 1) * (survey.timeoutSeconds + 60) + 60) * 1000,
-        run: (ctx, timeline) => askSurvey(ctx, survey, r, { service: deps.service, media: deps.media, timeline }),
+        run: (ctx, timeline) => askSurvey(ctx, survey, r, { service: deps.service, media: deps.media, timeline, answered: deps.answered }),
       };
     } catch (err) {
       // The database is not there: the caller is not kept waiting in silence.

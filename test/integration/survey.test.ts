@@ -13,6 +13,8 @@ import { dtmfPcap } from '../support/dtmf-pcap.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
 import { assertCallsSucceeded, runSipp } from '../support/sipp.js';
+import { openConsole, type LiveConsole } from '../support/live.js';
+import { signedBy, startReceiver, type Receiver } from '../support/webhook-receiver.js';
 
 const suffix = String(process.pid % 1000).padStart(3, '0');
 const ANSWERS = `1391000${suffix}1`;
@@ -58,6 +60,9 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
   let db: TestDb;
   let hotline: HotlineProcess;
   let phones: Agents | undefined;
+  let supervisorFeed: LiveConsole;
+  let receiver: Receiver;
+  let hookSecret = '';
   const agents: TestAgent[] = [];
   const from = new Date(Date.now() - 60_000).toISOString();
   const to = () => new Date(Date.now() + 60_000).toISOString();
@@ -82,6 +87,11 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
     phones = await startAgents(5, { hangupAfterMs: AGENT_TALK_MS });
     for (const a of agents) await agentAction(hotline.url, a, 'login');
     for (const a of agents) await waitForAgentState(hotline.url, a, 'available');
+    supervisorFeed = await openConsole(hotline.url, (await userToken(hotline.url, 'sv-super', 'supervisor')).token);
+    receiver = await startReceiver();
+    const hook = await api(hotline.url, 'POST', '/api/webhooks', { name: 'CSAT to CRM', url: `${receiver.url}/csat`, events: ['survey.answered'] });
+    expect(hook.status, JSON.stringify(hook.body)).to.equal(201);
+    hookSecret = hook.body.secret;
 
     // Five callers at once, one per agent. The digits come 5.5 s after the answer: the agent has
     // hung up (2 s after answering) and the question is being asked by then.
@@ -96,6 +106,8 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
   });
   afterEach(() => hangupAll());
   after(async () => {
+    supervisorFeed?.close();
+    await receiver?.close();
     phones?.stop();
     await stopAllHotlines();
     await db?.drop();
@@ -114,6 +126,18 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
     expect(answered?.detail).to.deep.include({ key: '1', score: 5 });
     const one = await api(hotline.url, 'GET', `/api/surveys/response-of-call?callId=${r.callId}`);
     expect(one.body.response).to.deep.include({ status: 'answered', label: '满意' });
+  });
+
+  it('each answer reaches the supervisors\' live feed and the webhook, once', async () => {
+    const r = await settled(ANSWERS);
+    const live = await waitUntil('survey.answered on the live feed', () => supervisorFeed.messages.find((m) => m.type === 'survey.answered' && m.callId === r.callId), 10_000);
+    expect(live).to.deep.include({ queue: 'svq', key: '1', label: '满意', score: 5, satisfied: true, agentId: r.agentId, callerNumber: ANSWERS });
+    const posted = await waitUntil('the webhook POST', () => receiver.on('/csat').find((q) => q.body?.data?.callId === r.callId), 15_000);
+    expect(signedBy(hookSecret, posted), 'signed with the endpoint\'s secret').to.equal(true);
+    expect(posted.body.event).to.equal('survey.answered');
+    expect(posted.body.data).to.deep.include({ label: '满意', score: 5 });
+    await settled(WRONG_FIRST);
+    expect(supervisorFeed.messages.filter((m) => m.type === 'survey.answered'), 'two answers, no event for no_answer or caller_hangup').to.have.length(2);
   });
 
   it('a key that is not an answer gets the question again; the next key counts', async () => {

@@ -248,6 +248,7 @@ export default {
       fax_received: 'a fax arrived', ticket_created: 'a ticket was opened', ticket_updated: 'a ticket\'s status, priority, assignee or fields changed, or its SLA was breached (escalated)', ticket_commented: 'a ticket got a comment',
       ticket_sla_due: 'a ticket\'s SLA deadline is near (its assignee is reminded)',
       voicemail_new: 'a caller left a voicemail message (ready to hear)',
+      survey_answered: 'a caller answered the satisfaction survey',
     },
     problems: { name: 'Give it a name (at most 64 characters).', url: 'Enter a full http:// or https:// address.', events: 'Choose at least one event.' },
     refused: { webhook_not_found: 'This webhook no longer exists: the list is read again.', webhook_delivery_delivered: 'This delivery was already delivered.' },

@@ -248,6 +248,7 @@ export default {
       fax_received: '收到传真', ticket_created: '新建工单', ticket_updated: '工单的状态、优先级、处理人或字段变化，或 SLA 超时升级', ticket_commented: '工单有新评论',
       ticket_sla_due: '工单 SLA 即将到期（已提醒处理人）',
       voicemail_new: '来电者留下语音留言（可收听）',
+      survey_answered: '来电者完成满意度评价',
     },
     problems: { name: '请填写名称（最多 64 个字符）。', url: '请输入完整的 http:// 或 https:// 地址。', events: '请至少选择一个事件。' },
     refused: { webhook_not_found: '该 Webhook 已不存在：列表已重新读取。', webhook_delivery_delivered: '该投递已送达。' },
