@@ -161,6 +161,11 @@ export class SurveyService {
     return { items, total };
   }
 
+  /** The figures of one queue over [from, to) (the wallboard's "today"). */
+  async queueTotals(queue: string, from: Date, to: Date): Promise<SurveyFigures> {
+    return (await this.report({ from, to, queue, groupBy: 'queue', timezone: 'UTC' })).total;
+  }
+
   /** Figures per queue, agent, survey or day, and for the whole window. Responses still being asked are not counted. */
   async report(q: SurveyReportQuery): Promise<{ rows: ReportRow[]; total: SurveyFigures }> {
     const groups = new Map<string, { label: string; c: SurveyCounters }>();

@@ -10,11 +10,13 @@ import { membershipsOf } from '../acd/asterisk-config.js';
 import type { WallboardSettings } from '../acd/acd.schemas.js';
 import { startOfDay } from '../acd/acd.http.js';
 import type { Logger } from '../logger.js';
-import { todayFigures, type QueueFiguresSource, type TodayFigures } from './today-figures.js';
+import { todayFigures, type QueueFiguresSource, type SatisfactionSource, type TodayFigures } from './today-figures.js';
 
 /** The reports' figures (one set of definitions) and the rollup writer's progress. */
 export interface TodaySource {
   figures: QueueFiguresSource;
+  /** Today's survey answers of a queue (none: the board shows no satisfaction). */
+  satisfaction?: SatisfactionSource;
   /** Resolves once the rollups hold every queue-call change seen so far. */
   flushed(): Promise<void>;
 }
@@ -96,7 +98,7 @@ export class WallboardService {
     const since = startOfDay(now, settings.wallboard.timezone);
     const [callers, today] = await Promise.all([
       this.calls.waitingCallers(queue),
-      todayFigures(this.today.figures, queue, since, now),
+      todayFigures(this.today.figures, queue, since, now, this.today.satisfaction),
     ]);
     const oldest = callers[0]?.joinedAt ?? null;
     return {
@@ -113,7 +115,8 @@ export class WallboardService {
   /** Pushes a queue's figures after each of its caller events (own queues; active node only). */
   start(hub: LiveHub, isActive: () => boolean): void {
     this.listener = (e) => {
-      if (e.type !== 'queue.caller' || e.pbx !== undefined || !isActive()) return;
+      // A caller event changes a queue's figures; a survey answer changes its satisfaction.
+      if (!((e.type === 'queue.caller' && e.pbx === undefined) || (e.type === 'survey.answered' && e.queue)) || !isActive()) return;
       this.dirty.add(e.queue);
       this.running ??= this.drain(hub).finally(() => (this.running = null));
     };

@@ -175,6 +175,16 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
     expect(byDay.body.rows[0].key).to.match(/^\d{4}-\d{2}-\d{2}$/);
   });
 
+  it('the wallboard shows the queue\'s satisfaction today, pushed live as answers come', async () => {
+    const board = await api(hotline.url, 'GET', '/api/wallboard');
+    expect(board.status).to.equal(200);
+    const q = (board.body.queues as Array<{ queue: string; today: { satisfaction: unknown } }>).find((x) => x.queue === 'svq');
+    expect(q?.today.satisfaction).to.deep.include({ surveyed: 4, answered: 2, satisfied: 1, csat: 0.5 });
+    // The last push for the queue came after the last answer and carries it.
+    const pushed = supervisorFeed.messages.filter((m) => m.type === 'wallboard.queue' && m.queue === 'svq' && m.figures.today.satisfaction);
+    expect(pushed.at(-1)?.figures.today.satisfaction, 'a live wallboard update with the satisfaction').to.deep.include({ answered: 2 });
+  });
+
   it('definitions: bad ones refused naming the field, a survey in use is not deleted, a queue cannot name a missing survey', async () => {
     const bad = await api(hotline.url, 'POST', '/api/surveys', { ...SURVEY, name: 'dup-keys', options: [SURVEY.options[0], { ...SURVEY.options[1], key: '1' }] });
     expect(bad.status).to.equal(400);

@@ -29,6 +29,8 @@ export interface QueueFigures {
     serviceLevelSeconds: number;
     asaSeconds: number | null;
     definitions: { serviceLevelSeconds: number; shortAbandonSeconds: number; shortAbandonTreatment: 'counted' | 'excluded' | 'sl2'; repeatWindowHours: number };
+    /** Today's satisfaction survey answers; null when nobody was surveyed today. */
+    satisfaction: { surveyed: number; answered: number; satisfied: number; csat: number | null; averageScore: number | null; responseRate: number | null } | null;
   };
   settings: WallboardThresholds;
 }
