@@ -256,6 +256,7 @@ async function main(): Promise<void> {
     db: db.source,
     prompts: { soundExists: (s) => pbx.sounds.exists(s), promptExists: (n) => prompts.service.exists(n), synthesize: (t, l) => prompts.service.synthesize(t, l) },
     audit: (e) => auth.service.audit(e),
+    agentOfUser: (userId) => acd.agentOfUser(userId),
     log,
     routes: routes(),
   });

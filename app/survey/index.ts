@@ -9,10 +9,10 @@ import { surveyRoutes, type SurveyPrompts } from './survey.http.js';
 import { SurveyService, type QueuesUsing } from './survey.service.js';
 import { surveySink, type SurveySinkDeps } from './survey.stasis.js';
 
-export function createSurveyModule(deps: { db: DataSource; prompts: SurveyPrompts; audit: Audit; log: Logger; routes: SecureRouter }) {
+export function createSurveyModule(deps: { db: DataSource; prompts: SurveyPrompts; audit: Audit; agentOfUser: (userId: string) => Promise<string | null>; log: Logger; routes: SecureRouter }) {
   const log = deps.log.child({ module: 'survey' });
   const service = new SurveyService(deps.db);
-  surveyRoutes(deps.routes, service, deps.prompts, deps.audit);
+  surveyRoutes(deps.routes, service, deps.prompts, deps.audit, deps.agentOfUser);
   /** The queues that name a survey (the ACD): a survey in use is not deleted. */
   const useQueues = (using: QueuesUsing) => {
     service.queuesUsing = using;

@@ -7,7 +7,7 @@ import type { PromptRef } from '../ivr/ivr.schemas.js';
 import { SURVEY_DEFINITIONS } from '../reports/survey-definitions.js';
 import type { SurveyResponse } from './survey.entities.js';
 import { SurveyPromptMissingError } from './survey.errors.js';
-import { responseListQuery, responseOfCallQuery, surveyCreateBody, surveyParams, surveyReportQuery, surveyUpdateBody } from './survey.schemas.js';
+import { mySurveyQuery, responseListQuery, responseOfCallQuery, surveyCreateBody, surveyParams, surveyReportQuery, surveyUpdateBody } from './survey.schemas.js';
 import type { SurveyService, SurveyView } from './survey.service.js';
 
 const READ = { allow: ['admin', 'supervisor', 'readonly'] } as const;
@@ -48,7 +48,7 @@ async function checkPrompts(def: { question: PromptRef; invalidPrompt?: PromptRe
   }
 }
 
-export function surveyRoutes(r: SecureRouter, surveys: SurveyService, prompts: SurveyPrompts, audit: Audit): void {
+export function surveyRoutes(r: SecureRouter, surveys: SurveyService, prompts: SurveyPrompts, audit: Audit, agentOfUser: (userId: string) => Promise<string | null>): void {
   const log = (req: Parameters<Parameters<SecureRouter['get']>[2]>[0], action: string, s: SurveyView) =>
     audit({ actor: principalOf(req).name, actorIp: req.ip ?? null, action, target: `survey:${s.name}`, detail: { name: s.name, options: s.options.length } });
 
@@ -64,6 +64,20 @@ export function surveyRoutes(r: SecureRouter, surveys: SurveyService, prompts: S
   r.get('/surveys/response-of-call', { allow: ['admin', 'supervisor', 'readonly', 'agent'], query: responseOfCallQuery }, async (req, res) => {
     const found = await surveys.ofCall(input(req, 'query', responseOfCallQuery).callId);
     res.json({ response: found ? responseJson(found) : null });
+  });
+  // An agent's own: how the callers they served answered (the agent desk's "my day").
+  r.get('/surveys/mine', { allow: ['agent', 'supervisor', 'admin'], query: mySurveyQuery }, async (req, res) => {
+    const q = input(req, 'query', mySurveyQuery);
+    const agentId = await agentOfUser(principalOf(req).id);
+    if (!agentId) {
+      res.json({ agentId: null, total: null, recent: [] });
+      return;
+    }
+    const [report, recent] = await Promise.all([
+      surveys.report({ ...q, agentId, groupBy: 'agent', timezone: 'UTC' }),
+      surveys.responses({ ...q, agentId, status: 'answered', limit: 20, offset: 0 }),
+    ]);
+    res.json({ agentId, total: report.total, recent: recent.items.map(responseJson) });
   });
   r.get('/surveys/report', { ...READ, query: surveyReportQuery }, async (req, res) => {
     const q = input(req, 'query', surveyReportQuery);

@@ -117,3 +117,8 @@ export const surveyReportQuery = z
   })
   .superRefine(checkWindow);
 export type SurveyReportQuery = z.infer<typeof surveyReportQuery>;
+
+/** An agent's own answers (the agent desk): today by default. */
+export const mySurveyQuery = z
+  .strictObject({ from: day, to: day })
+  .superRefine(checkWindow);

@@ -275,6 +275,11 @@ export default {
   recording: { recording: 'Recording', paused: 'Recording paused', notRecording: 'Not recorded', start: 'Record', pause: 'Pause recording', resume: 'Resume recording' },
   wrapup: { title: 'Disposition', required: 'This queue needs a disposition before you are Ready again.', pick: 'Choose a disposition', save: 'Save', saved: 'Disposition saved' },
   myday: {
+    ratings: 'Ratings',
+    csat: 'Satisfaction today {pct} · average score {avg} · {n} answers',
+    noRatings: 'No caller has rated you today',
+    score: '{n} pts',
+    rated: 'The caller rated the call: {label} ({score} pts)',
     calls: 'My calls today',
     callbacks: 'Callbacks',
     reminders: 'Reminders',

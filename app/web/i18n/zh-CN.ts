@@ -275,6 +275,11 @@ export default {
   recording: { recording: '录音中', paused: '录音已暂停', notRecording: '未录音', start: '开始录音', pause: '暂停录音', resume: '恢复录音' },
   wrapup: { title: '通话小结', required: '此队列要求先填写小结才能就绪。', pick: '选择小结代码', save: '保存', saved: '小结已保存' },
   myday: {
+    ratings: '满意度',
+    csat: '今日满意度 {pct} · 平均分 {avg} · {n} 次评价',
+    noRatings: '今天还没有来电者评价',
+    score: '{n} 分',
+    rated: '来电者评价：{label}（{score} 分）',
     calls: '今日通话',
     callbacks: '回呼',
     reminders: '提醒',

@@ -191,6 +191,11 @@ export function createDesk(user: SessionUser) {
       case 'queue.callback':
         s.listsVersion++;
         break;
+      case 'survey.answered':
+        // The server sends an agent only the answers about their own calls.
+        ElNotification({ type: e.satisfied ? 'success' : 'warning', title: i18n.global.t('myday.rated', { label: String(e.label), score: Number(e.score) }), message: String(e.callerNumber ?? ''), duration: 6000, position: 'bottom-left', customClass: 'hl-survey-notice' });
+        s.listsVersion++;
+        break;
       case 'voicemail.new': {
         const t = i18n.global.t;
         const from = e.customerName ? `${e.customerName} (${e.callerNumber})` : String(e.callerNumber);
