@@ -7,8 +7,9 @@ import type { PromptRef } from '../ivr/ivr.schemas.js';
 import { SURVEY_DEFINITIONS } from '../reports/survey-definitions.js';
 import type { SurveyResponse } from './survey.entities.js';
 import { SurveyPromptMissingError } from './survey.errors.js';
-import { mySurveyQuery, responseListQuery, responseOfCallQuery, surveyCreateBody, surveyParams, surveyReportQuery, surveyUpdateBody } from './survey.schemas.js';
+import { mySurveyQuery, responseExportQuery, responseListQuery, responseOfCallQuery, surveyCreateBody, surveyParams, surveyReportQuery, surveyUpdateBody } from './survey.schemas.js';
 import type { SurveyService, SurveyView } from './survey.service.js';
+import { writeResponsesXlsx } from './survey.export.js';
 
 const READ = { allow: ['admin', 'supervisor', 'readonly'] } as const;
 const MANAGE = { allow: ['admin'] } as const;
@@ -60,6 +61,12 @@ export function surveyRoutes(r: SecureRouter, surveys: SurveyService, prompts: S
     const q = input(req, 'query', responseListQuery);
     const { items, total } = await surveys.responses(q);
     res.json({ items: items.map(responseJson), total, limit: q.limit, offset: q.offset });
+  });
+  r.get('/surveys/responses/export.xlsx', { allow: ['admin', 'supervisor'], audit: 'export', query: responseExportQuery }, async (req, res) => {
+    const { locale, ...q } = input(req, 'query', responseExportQuery);
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', 'attachment; filename="survey-responses.xlsx"');
+    await writeResponsesXlsx(res, surveys, q, locale);
   });
   r.get('/surveys/response-of-call', { allow: ['admin', 'supervisor', 'readonly', 'agent'], query: responseOfCallQuery }, async (req, res) => {
     const found = await surveys.ofCall(input(req, 'query', responseOfCallQuery).callId);

@@ -98,6 +98,15 @@ export const responseListQuery = z
   .superRefine(checkWindow);
 export type ResponseListQuery = z.infer<typeof responseListQuery>;
 
+export const responseExportQuery = z
+  .strictObject({
+    ...window,
+    status: z.enum(RESPONSE_STATUSES).optional(),
+    satisfied: z.enum(['yes', 'no']).optional(),
+    locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  })
+  .superRefine(checkWindow);
+
 export const responseOfCallQuery = z.strictObject({ callId: z.uuid() });
 
 export const REPORT_GROUPS = ['queue', 'agent', 'survey', 'day'] as const;

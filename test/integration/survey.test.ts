@@ -5,6 +5,8 @@
 // survey is caller_hangup; a caller who hangs up before the agent is not asked at all. The report
 // counts them; the definitions, the queue's reference and the API's refusals are checked too.
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
+import { tokenOf } from '../support/api.js';
 import { api } from '../support/api.js';
 import { agentAction, createAgent, createQueue, queueFlow, userToken, waitForAgentState, type TestAgent } from '../support/acd.js';
 import { startAgents, type Agents } from '../support/agents.js';
@@ -173,6 +175,23 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
     const byDay = await api(hotline.url, 'GET', `/api/surveys/report?${q}&groupBy=day&timezone=Asia/Shanghai`);
     expect(byDay.body.total).to.deep.include({ surveyed: 4, answered: 2 });
     expect(byDay.body.rows[0].key).to.match(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('the responses as .xlsx in Chinese: one row per surveyed call with its answer, and the definitions', async () => {
+    const q = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to())}`;
+    const res = await fetch(`${hotline.url}/api/surveys/responses/export.xlsx?${q}&locale=zh-CN`, { headers: { authorization: `Bearer ${tokenOf(hotline.url)}` } });
+    expect(res.status).to.equal(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+    const ws = wb.getWorksheet('满意度调查')!;
+    const rows = ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1));
+    expect(rows[0]).to.include('来电号码').and.include('评价');
+    const answered = rows.find((r) => r.includes(ANSWERS))!;
+    expect(answered).to.include('已评价').and.include('满意').and.include(5).and.include('是');
+    expect(rows.filter((r) => r.includes(SILENT))[0]).to.include('未按键');
+    expect(rows.length - 1, 'one row per surveyed call').to.equal(4);
+    expect(wb.getWorksheet('口径说明')!.rowCount).to.equal(5);
+    expect((await fetch(`${hotline.url}/api/surveys/responses/export.xlsx?${q}&locale=fr`, { headers: { authorization: `Bearer ${tokenOf(hotline.url)}` } })).status).to.equal(400);
   });
 
   it('the wallboard shows the queue\'s satisfaction today, pushed live as answers come', async () => {
