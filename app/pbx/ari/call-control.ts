@@ -15,8 +15,22 @@ export class AriCallControl implements CallControl {
     try {
       await this.ari.http.request(method, `/channels/${encodeURIComponent(channelId)}${path}`, query);
     } catch (err) {
-      // 404: hung up; 409: the channel is no longer in Stasis. Both mean "gone" for the caller's flow.
-      if (err instanceof AriHttpError && (err.status === 404 || err.status === 409)) throw new ChannelGoneError(channelId);
+      // 404: hung up. 409 mostly: the channel is no longer in Stasis ("gone" for the caller's flow);
+      // but also a conflict on a channel still in the app (a recording of that name under way, the
+      // channel in a bridge): those are failures to report, not a caller who left.
+      if (err instanceof AriHttpError && err.status === 404) throw new ChannelGoneError(channelId);
+      if (err instanceof AriHttpError && err.status === 409 && !(await this.stillInApp(channelId))) throw new ChannelGoneError(channelId);
+      throw err;
+    }
+  }
+
+  /** Whether the channel exists and is inside the Stasis app now (asked after a 409). */
+  private async stillInApp(channelId: string): Promise<boolean> {
+    try {
+      const ch = await this.ari.http.request<AriChannel>('GET', `/channels/${encodeURIComponent(channelId)}`);
+      return ch.dialplan?.app_name === 'Stasis';
+    } catch (err) {
+      if (err instanceof AriHttpError && err.isNotFound) return false;
       throw err;
     }
   }
