@@ -1,5 +1,5 @@
 // "Channel gone" is normal in call control: a caller hangs up at any moment, and the next
-// command on that channel answers 404 (or 409: no longer in Stasis, which CallControl reports
+// command on that channel answers 404 (or 409 when it has left Stasis, which CallControl reports
 // as ChannelGoneError too). This is the one failure a call-control command may ignore; every
 // other failure is logged with what was being done, so nothing is swallowed silently.
 import type { Logger } from '../logger.js';
