@@ -1,7 +1,7 @@
 // The Satisfaction view's filters (Reports, /reports?view=satisfaction&from=&to=&groupBy=&queue=&survey=),
 // pure so that they are unit-tested: read from the address and written back, and the window the
 // survey API takes (ISO times with offset; days picked are whole local days, `to` included).
-import type { ReportGroup, SurveyWindow } from '../../api/surveys';
+import type { ReportGroup, SurveyWindow } from '../../api/survey-types.js';
 
 export const GROUPS: readonly ReportGroup[] = ['queue', 'agent', 'survey', 'day'];
 

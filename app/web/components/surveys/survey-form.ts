@@ -4,7 +4,7 @@
 // problem — the page's check or the server's 400 — is shown: under the field it names.
 // The server's own schemas, by a relative path like block-rules.ts (unit-tested under Node, bundled by Vite).
 import { surveyCreateBody, surveyUpdateBody } from '../../../survey/survey.schemas.js';
-import type { PromptRef, Survey, SurveyBody, SurveyLanguage, SurveyOption } from '../../api/surveys';
+import type { PromptRef, Survey, SurveyBody, SurveyLanguage, SurveyOption } from '../../api/survey-types.js';
 
 export const PROMPT_FIELDS = ['question', 'invalidPrompt', 'thanksPrompt'] as const;
 export type PromptField = (typeof PROMPT_FIELDS)[number];
