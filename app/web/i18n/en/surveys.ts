@@ -15,7 +15,7 @@ export default {
   loading: 'Loading…',
   usedBy: 'Asked in queues',
   unused: 'No queue yet',
-  timing: 'waits {s} s, asks again {n}×',
+  timing: 'waits {s} s, retries: {n}',
   namePlaceholder: 'e.g. csat-3',
   optionalPrompts: 'The invalid-key and thanks prompts are optional: leave them empty to play nothing.',
   presets: { intro: 'Start from a usual survey:', zh3: '3-point Chinese survey (满意 / 一般 / 不满意)', en5: '5-point English survey' },
@@ -33,7 +33,7 @@ export default {
   options: {
     key: 'Key', label: 'Label', score: 'Score (0–10)', satisfied: 'Satisfied', actions: 'Actions',
     keyOf: 'Answer {n}: key', labelOf: 'Answer {n}: label', scoreOf: 'Answer {n}: score', satisfiedOf: 'Answer {n}: counts as satisfied', removeOf: 'Remove answer {n}',
-    remove: 'Remove', add: 'Add an answer', hint: '{min} to {max} answers; at least one counts as satisfied.',
+    remove: 'Remove', add: 'Add an answer', problemOf: 'Answer {n}: {problem}', hint: '{min} to {max} answers; at least one counts as satisfied.',
   },
   promptRef: { none: '—', text: '“{text}”', prompt: 'Library prompt {name}', sound: 'Asterisk sound {name}' },
   problems: {
@@ -66,7 +66,8 @@ export default {
   },
   report: {
     groupBy: 'Group by',
-    groups: { queue: 'Queue', agent: 'Agent', survey: 'Survey', day: 'Day' },
+    groups: { queue: 'By queue', agent: 'By agent', survey: 'By survey', day: 'By day' },
+    groupCol: { queue: 'Queue', agent: 'Agent', survey: 'Survey', day: 'Day' },
     survey: 'Survey',
     allSurveys: 'All surveys',
     daysIncluded: 'Both days included.',

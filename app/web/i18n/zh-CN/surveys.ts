@@ -33,7 +33,7 @@ export default {
   options: {
     key: '按键', label: '名称', score: '分数（0–10）', satisfied: '计为满意', actions: '操作',
     keyOf: '选项 {n}：按键', labelOf: '选项 {n}：名称', scoreOf: '选项 {n}：分数', satisfiedOf: '选项 {n}：计为满意', removeOf: '删除选项 {n}',
-    remove: '删除', add: '添加选项', hint: '{min} 到 {max} 个选项；至少一个计为满意。',
+    remove: '删除', add: '添加选项', problemOf: '选项 {n}：{problem}', hint: '{min} 到 {max} 个选项；至少一个计为满意。',
   },
   promptRef: { none: '—', text: '“{text}”', prompt: '提示音库：{name}', sound: 'Asterisk 声音：{name}' },
   problems: {
@@ -67,6 +67,7 @@ export default {
   report: {
     groupBy: '分组',
     groups: { queue: '按队列', agent: '按坐席', survey: '按调查', day: '按天' },
+    groupCol: { queue: '队列', agent: '坐席', survey: '调查', day: '日期' },
     survey: '调查',
     allSurveys: '全部调查',
     daysIncluded: '含起止两天。',
