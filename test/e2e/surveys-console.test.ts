@@ -6,7 +6,8 @@
 // (/reports?view=satisfaction) shows the figures of the responses (surveyed, answered, rates,
 // average, answers per label, the totals row, the CSAT chart and the definitions), a row lists its
 // responses, and a response's link opens its call, whose drawer shows the answer; grouping comes
-// from the address. In zh-CN the drawer says how an unanswered survey ended and shows nothing for
+// from the address; the form shows the server's refusals under their fields (a library prompt that
+// does not exist, a name taken). In zh-CN the drawer says how an unanswered survey ended and shows nothing for
 // a call not surveyed. Screenshots in both languages, no missing translation, no page error, no
 // serious axe finding.
 //
@@ -83,7 +84,7 @@ describe('satisfaction surveys in the console: the Surveys tab, the queue form, 
     const v = await axeViolations(page);
     expect(v.filter((x) => x.impact === 'critical' || x.impact === 'serious'), JSON.stringify(v, null, 1)).to.deep.equal([]);
   };
-  const surveys = async () => (await api(hotline.url, 'GET', '/api/surveys')).body.items as Array<{ name: string; options: unknown[]; language: string; question: unknown }>;
+  const surveys = async () => (await api(hotline.url, 'GET', '/api/surveys')).body.items as Array<{ name: string; options: unknown[]; language: string; question: unknown; thanksPrompt?: unknown }>;
 
   it('zh-CN: an admin creates the 3-point survey from the preset (a key given twice named, nothing stored), names it in a queue, and cannot delete it while the queue asks it', async () => {
     const page = await signedIn('zh-CN', '/admin?tab=surveys');
@@ -146,7 +147,7 @@ describe('satisfaction surveys in the console: the Surveys tab, the queue form, 
     await serious(page);
   });
 
-  it('en: the Satisfaction report shows the responses\' figures, a row lists its responses, a response opens its call with the answer; grouping from the address', async () => {
+  it('en: the Satisfaction report shows the responses\' figures, a row lists its responses, a response opens its call with the answer; grouping from the address; the server\'s refusals under their fields', async () => {
     const page = await signedIn('en', '/reports?view=satisfaction');
     const view = page.locator('[data-test=satisfaction-view]');
     const row = view.locator('[data-test=sat-table] .el-table__body tr').filter({ hasText: 'support' });
@@ -204,6 +205,24 @@ describe('satisfaction surveys in the console: the Surveys tab, the queue form, 
     expect(await form.locator('[data-test=survey-option] input[name=option-label]').first().inputValue()).to.equal('满意');
     await settled(page);
     await screenshot(page, 'surveys-form-en');
+    // A library prompt that does not exist: the server's refusal (400 survey_prompt_missing) under that prompt; nothing changed.
+    await form.locator('[data-test=node-thanksPrompt-kind]').click();
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: 'Prompt from the library' }).click();
+    await form.locator('input[name=node-thanksPrompt]').fill('no-such-prompt');
+    await form.locator('[data-test=save-survey]').click();
+    await form.locator('.el-form-item__error', { hasText: 'This does not exist: prompt no-such-prompt.' }).waitFor();
+    expect((await surveys())[0]!.thanksPrompt).to.deep.equal({ text: '感谢您的评价，再见。' });
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+
+    // A name taken: the server's refusal (409 survey_exists) under the name.
+    await page.locator('[data-test=new-survey]').click();
+    await form.locator('input[name=survey-name]').fill(SURVEY);
+    await form.locator('[data-preset=en5]').click();
+    expect(await form.locator('[data-test=survey-option]').count()).to.equal(5);
+    await form.locator('[data-test=save-survey]').click();
+    await form.locator('.el-form-item__error', { hasText: `A survey named ${SURVEY} already exists.` }).waitFor();
+    expect((await surveys()).length).to.equal(1);
   });
 
   it('zh-CN: the report in Chinese; the drawer says a caller hung up during the survey, and shows no survey line for a call not surveyed', async () => {
