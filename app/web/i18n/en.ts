@@ -8,6 +8,7 @@ import blocking from './en/blocking.js';
 import reports from './en/reports.js';
 import qa from './en/qa.js';
 import fax from './en/fax.js';
+import surveys from './en/surveys.js';
 
 export default {
   app: { name: 'Hotline', language: 'Language', logout: 'Sign out' },
@@ -338,6 +339,7 @@ export default {
     help: 'Keys: F toggles TV mode (full screen, large type) · Esc leaves it · Tab moves between actions',
   },
   reports,
+  surveys,
   qa,
   fax,
 };

@@ -8,6 +8,7 @@ import blocking from './zh-CN/blocking.js';
 import reports from './zh-CN/reports.js';
 import qa from './zh-CN/qa.js';
 import fax from './zh-CN/fax.js';
+import surveys from './zh-CN/surveys.js';
 
 export default {
   app: { name: 'Hotline 呼叫中心', language: '语言', logout: '退出登录' },
@@ -338,6 +339,7 @@ export default {
     help: '按键：F 切换大屏模式（全屏、大字体）· Esc 退出 · Tab 在操作之间移动',
   },
   reports,
+  surveys,
   qa,
   fax,
 };

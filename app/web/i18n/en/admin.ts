@@ -1,7 +1,7 @@
 // English: the administration page (users, queues, agents, routing, IVR, prompts, data, webhooks, audit, system) (part of ../en.ts; the same keys exist in the other language).
 export default {
   title: 'Administration',
-  tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', routing: 'Routing', ivr: 'IVR flows', prompts: 'Prompts', data: 'Import / export', webhooks: 'Webhooks', audit: 'Audit log', system: 'System' },
+  tabs: { users: 'Users', agents: 'Agents', queues: 'Queues', routing: 'Routing', ivr: 'IVR flows', prompts: 'Prompts', surveys: 'Surveys', data: 'Import / export', webhooks: 'Webhooks', audit: 'Audit log', system: 'System' },
   users: {
     filter: 'Find by name, team or e-mail',
     new: 'New user',
@@ -67,6 +67,9 @@ export default {
     columns: { name: 'Queue', times: 'Ring / wrap-up / service level', features: 'Recording, callback, overflow, group' },
     timesText: '{ring} s / {wrap} s / {sl} s',
     callbackTag: 'Callback: key {key}',
+    surveyTag: 'Survey: {survey}',
+    noSurvey: 'No survey',
+    surveyHint: 'Asked of callers whose agent hung up first (Surveys tab).',
     sections: { routing: 'Routing', service: 'Service level and callers', dispositions: 'Wrap-up codes', recording: 'Recording' },
     fields: {
       dispositionRequired: 'A wrap-up code is required before Ready',
@@ -75,6 +78,7 @@ export default {
       serviceLevelSeconds: 'Service level: answered within (s)', skillGroup: 'Skill group (reports)', announcePosition: 'Announce position', announceHoldTime: 'Announce expected wait', announceFrequency: 'Announce every (s, 0: on entry)',
       callbackOn: 'Offer a callback', callbackKey: 'Key', callbackOfferAfter: 'Offer when the wait is at least (s)',
       recordingMode: 'Record', recordingPercent: 'Share of calls (%)', retentionDays: 'Keep recordings (days)',
+      survey: 'Satisfaction survey',
     },
     addSkill: 'Add a skill', addDisposition: 'Add a wrap-up code',
     removeSkill: 'Remove',
@@ -90,6 +94,8 @@ export default {
       callbackKey: 'One digit 1 to 9.',
       other: 'A setting is not accepted.',
       unknownQueue: 'Queue {queue} does not exist (or is this queue itself).',
+      unknownSurvey: 'Survey {survey} does not exist (any more): pick another one.',
+      survey: 'Pick one of the surveys (or none).',
       inUse: 'Queue {queue} is still in use ({usedBy}): change that first.',
     },
   },
@@ -344,6 +350,9 @@ export default {
       blocklist_add: 'Number blocked',
       blocklist_change: 'Block changed',
       blocklist_remove: 'Number unblocked',
+      survey_create: 'Survey created',
+      survey_update: 'Survey changed',
+      survey_delete: 'Survey deleted',
       recording_listen: 'Recording played',
       recording_download: 'Recording downloaded',
       recording_hold: 'Recording put on legal hold',

@@ -41,7 +41,7 @@ export default {
     what: 'Each queue can belong to a skill group: the reports filter by it and add up each group. Saving changes only the skill group of the queue.',
     none: 'No queues yet', skillGroup: 'Skill group', noGroup: 'none', skillGroupOf: 'Skill group of queue {queue}', save: 'Save', saved: 'Skill group of queue {queue} saved',
   },
-  tabs: { summary: 'Call summary', queues: 'Queue comparison', agents: 'Agent statistics', regions: 'Caller regions', dispositions: 'Dispositions', abandoned: 'Abandoned calls', heatmap: 'SL heat map', ivr: 'IVR funnel', fcr: 'First-call resolution', schedules: 'Scheduled e-mail', queueGroups: 'Queue skill groups' },
+  tabs: { summary: 'Call summary', queues: 'Queue comparison', agents: 'Agent statistics', regions: 'Caller regions', dispositions: 'Dispositions', abandoned: 'Abandoned calls', heatmap: 'SL heat map', ivr: 'IVR funnel', fcr: 'First-call resolution', satisfaction: 'Satisfaction', schedules: 'Scheduled e-mail', queueGroups: 'Queue skill groups' },
   heatMetric: 'Figure shown',
   flow: 'IVR flow',
   pickFlow: 'Choose an IVR flow',

@@ -1,7 +1,7 @@
 // Chinese (zh-CN): the administration page (users, queues, agents, routing, IVR, prompts, data, webhooks, audit, system) (part of ../zh-CN.ts; the same keys exist in the other language).
 export default {
   title: '系统管理',
-  tabs: { users: '用户', agents: '坐席', queues: '队列', routing: '路由规则', ivr: 'IVR 流程', prompts: '提示音', data: '导入导出', webhooks: 'Webhook', audit: '审计日志', system: '系统状态' },
+  tabs: { users: '用户', agents: '坐席', queues: '队列', routing: '路由规则', ivr: 'IVR 流程', prompts: '提示音', surveys: '满意度调查', data: '导入导出', webhooks: 'Webhook', audit: '审计日志', system: '系统状态' },
   users: {
     filter: '按姓名、团队或邮箱查找',
     new: '新建用户',
@@ -67,6 +67,9 @@ export default {
     columns: { name: '队列', times: '振铃 / 话后处理 / 服务水平', features: '录音、回呼、溢出、技能组' },
     timesText: '{ring} 秒 / {wrap} 秒 / {sl} 秒',
     callbackTag: '回呼：按 {key} 键',
+    surveyTag: '调查：{survey}',
+    noSurvey: '不调查',
+    surveyHint: '坐席先挂机时向来电者播放（见“满意度调查”页签）。',
     sections: { dispositions: '话后小结代码', routing: '路由', service: '服务水平与来电体验', recording: '录音' },
     fields: {
       dispositionRequired: '就绪前必须选择小结代码',
@@ -75,6 +78,7 @@ export default {
       serviceLevelSeconds: '服务水平：多少秒内接听', skillGroup: '技能组（报表）', announcePosition: '播报排队位置', announceHoldTime: '播报预计等待时间', announceFrequency: '播报间隔（秒，0：仅进入时）',
       callbackOn: '提供回呼', callbackKey: '按键', callbackOfferAfter: '预计等待至少多少秒时提供（秒）',
       recordingMode: '录音', recordingPercent: '录音比例（%）', retentionDays: '录音保留（天）',
+      survey: '满意度调查',
     },
     addSkill: '添加技能', addDisposition: '添加小结代码',
     removeSkill: '移除',
@@ -90,6 +94,8 @@ export default {
       callbackKey: '一位数字 1 到 9。',
       other: '有一项设置不被接受。',
       unknownQueue: '队列 {queue} 不存在（或就是本队列）。',
+      unknownSurvey: '调查 {survey} 不存在（或已删除）：请另选一个。',
+      survey: '请选择一个调查（或不调查）。',
       inUse: '队列 {queue} 仍在使用中（{usedBy}），请先修改那里。',
     },
   },
@@ -344,6 +350,9 @@ export default {
       blocklist_add: '拦截号码',
       blocklist_change: '修改号码拦截',
       blocklist_remove: '解除号码拦截',
+      survey_create: '创建满意度调查',
+      survey_update: '修改满意度调查',
+      survey_delete: '删除满意度调查',
       recording_listen: '播放录音',
       recording_download: '下载录音',
       recording_hold: '录音设为法律保全',

@@ -41,7 +41,7 @@ export default {
     what: '每个队列可归入一个技能组：报表可按技能组筛选，并按技能组合计。保存只修改该队列的技能组。',
     none: '暂无队列', skillGroup: '技能组', noGroup: '无', skillGroupOf: '队列 {queue} 的技能组', save: '保存', saved: '队列 {queue} 的技能组已保存',
   },
-  tabs: { summary: '通话报表', queues: '技能组对比', agents: '客服工作统计', regions: '地域分布', dispositions: '小结统计', abandoned: '呼损列表', heatmap: '服务水平热力图', ivr: 'IVR 漏斗', fcr: '首次解决率', schedules: '定时发送', queueGroups: '队列技能组' },
+  tabs: { summary: '通话报表', queues: '技能组对比', agents: '客服工作统计', regions: '地域分布', dispositions: '小结统计', abandoned: '呼损列表', heatmap: '服务水平热力图', ivr: 'IVR 漏斗', fcr: '首次解决率', satisfaction: '满意度', schedules: '定时发送', queueGroups: '队列技能组' },
   heatMetric: '显示指标',
   flow: 'IVR 流程',
   pickFlow: '选择 IVR 流程',
