@@ -299,6 +299,8 @@ async function main(): Promise<void> {
   // Scheduled report e-mail: every enabled schedule has its next run planned (idempotent on every node).
   void reports.schedules.planAll().catch(logFailure(log, 'reports: planning scheduled e-mail'));
   // The wallboard's "today" figures are the reports' (one set of definitions, the same rollups).
+  // The queue comparison and the agent statistics carry the satisfaction survey's figures.
+  reports.service.satisfaction = (groupBy, windows, queues) => surveys.service.countersBy(groupBy, windows, queues);
   const today = { figures: (queue: string, from: Date, to: Date) => reports.service.queueFigures(queue, from, to), satisfaction: (queue: string, from: Date, to: Date) => surveys.service.queueTotals(queue, from, to), flushed: () => reports.writer.flushed() };
   const wallboard = createWallboardModule({ acd, monitor: pbx.monitor, isActive: () => elector.role === 'active', today, log, routes: routes() });
   // Recording: queue calls per the queue's policy (MixMonitor on the active node), stored sealed.

@@ -1,10 +1,11 @@
 // The human-readable statement of every metric definition, in zh-CN and en, with the queue's
 // own thresholds filled in: printed on every report (screen and .xlsx) so a reader knows
 // exactly what each figure counts. Pure.
+import { SURVEY_DEFINITIONS } from './survey-definitions.js';
 import type { QueueDefinitions } from './definitions.js';
 
 export interface DefinitionStatement {
-  /** Stable key: offered, answered, service_level, abandoned, short_abandon, callback, overflow, timeout, asa, aht, occupancy, fcr, fcr_tickets, outbound, outbound_connected, outbound_talk. */
+  /** Stable key: offered, answered, service_level, abandoned, short_abandon, callback, overflow, timeout, asa, aht, occupancy, fcr, fcr_tickets, outbound, outbound_connected, outbound_talk, csat. */
   key: string;
   /** The name of the figure. */
   name: string;
@@ -51,6 +52,7 @@ export function definitionStatements(d: QueueDefinitions, locale: Locale): Defin
       { key: 'outbound', name: '外呼量', text: '坐席拨打的外线电话：控制台点击拨号，以及坐席话机直接拨打的外线号码；从交换机开始拨打该号码时计一次（点击拨号：坐席先接起自己的话机之后），按开始拨打的时段统计。预约回拨不在其中（按回拨统计）。外呼不属于队列：无论选择哪些队列，外呼各列都是全中心（可按坐席区分）。' },
       { key: 'outbound_connected', name: '外呼接通', text: '被叫方接听的外呼（Asterisk 的 DIALSTATUS 为 ANSWER）；外呼接通率 = 外呼接通 ÷ 外呼量。' },
       { key: 'outbound_talk', name: '外呼通话时长', text: '被叫方接听到挂机的秒数（Asterisk 的 ANSWEREDTIME）；平均外呼通话 = 外呼通话时长 ÷ 外呼接通。' },
+      { key: 'csat', name: '满意度', text: SURVEY_DEFINITIONS['zh-CN'].join('') + '按调查开始的时间计入统计范围。' },
     ];
   }
   return [
@@ -70,5 +72,6 @@ export function definitionStatements(d: QueueDefinitions, locale: Locale): Defin
     { key: 'outbound', name: 'Outbound calls', text: "Calls agents placed to outside numbers: click-to-dial from the console, and outside numbers dialled from the agent's phone; counted once the PBX dialled the number (click-to-dial: after the agent answered their own phone), in the period the dial started. Callbacks are not included (they are reported as callbacks). Outbound calls belong to no queue: the outbound columns are the whole center's (by agent where shown), whatever queues are selected." },
     { key: 'outbound_connected', name: 'Outbound connected', text: "The called party answered (Asterisk's DIALSTATUS ANSWER); connect rate = connected ÷ outbound calls." },
     { key: 'outbound_talk', name: 'Outbound talk', text: "Seconds from the called party's answer to the hang-up (Asterisk's ANSWEREDTIME); average outbound talk = outbound talk ÷ connected." },
+    { key: 'csat', name: 'Satisfaction (CSAT)', text: `${SURVEY_DEFINITIONS.en.join(' ')} A survey counts in the range it began in.` },
   ];
 }

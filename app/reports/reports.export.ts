@@ -25,6 +25,14 @@ const FIG: Col[] = [
   { key: 'talkSeconds', zh: '通话 (秒)', en: 'Talk (s)' },
 ];
 
+/** The satisfaction survey's figures of a queue or an agent (reports.service.ts satisfactionOf). */
+const SATISFACTION: Col[] = [
+  { key: 'surveyed', zh: '参评通话', en: 'Surveyed' },
+  { key: 'surveyAnswered', zh: '作答数', en: 'Survey answers' },
+  { key: 'csat', zh: '满意度', en: 'Satisfaction (CSAT)' },
+  { key: 'averageScore', zh: '平均分', en: 'Average score' },
+];
+
 /** The agents' outbound calls (reports.service.ts outboundFigures). */
 const OUTBOUND: Col[] = [
   { key: 'outboundCalls', zh: '外呼量', en: 'Outbound calls' },
@@ -36,13 +44,14 @@ const OUTBOUND: Col[] = [
 
 const COLUMNS: Record<ReportKind, Col[]> = {
   summary: [{ key: 'period', zh: '时段', en: 'Period' }, ...FIG, ...OUTBOUND],
-  queues: [{ key: 'queue', zh: '队列', en: 'Queue' }, { key: 'skillGroup', zh: '技能组', en: 'Skill group' }, { key: 'serviceLevelSeconds', zh: '服务水平阈值 (秒)', en: 'SL threshold (s)' }, ...FIG],
+  queues: [{ key: 'queue', zh: '队列', en: 'Queue' }, { key: 'skillGroup', zh: '技能组', en: 'Skill group' }, { key: 'serviceLevelSeconds', zh: '服务水平阈值 (秒)', en: 'SL threshold (s)' }, ...FIG, ...SATISFACTION],
   agents: [
     { key: 'name', zh: '坐席', en: 'Agent' }, { key: 'agentId', zh: '坐席 ID', en: 'Agent id' }, { key: 'handled', zh: '接听', en: 'Calls' },
     { key: 'loggedInSeconds', zh: '登录 (秒)', en: 'Logged in (s)' }, { key: 'readySeconds', zh: '就绪 (秒)', en: 'Ready (s)' }, { key: 'breakSeconds', zh: '小休 (秒)', en: 'Break (s)' },
     { key: 'talkSeconds', zh: '通话 (秒)', en: 'Talk (s)' }, { key: 'holdSeconds', zh: '保持 (秒)', en: 'Hold (s)' }, { key: 'wrapupSeconds', zh: '话后处理 (秒)', en: 'Wrap-up (s)' },
     { key: 'ahtSeconds', zh: 'AHT (秒)', en: 'AHT (s)' }, { key: 'occupancy', zh: '占用率', en: 'Occupancy' },
     ...OUTBOUND,
+    ...SATISFACTION,
   ],
   regions: [{ key: 'label', zh: '地区', en: 'Region' }, { key: 'offered', zh: '进线', en: 'Offered' }, { key: 'answered', zh: '接通', en: 'Answered' }, { key: 'abandoned', zh: '放弃', en: 'Abandoned' }, { key: 'serviceLevel', zh: '服务水平', en: 'Service level' }],
   dispositions: [{ key: 'queue', zh: '队列', en: 'Queue' }, { key: 'code', zh: '代码', en: 'Code' }, { key: 'label', zh: '小结', en: 'Disposition' }, { key: 'calls', zh: '通话数', en: 'Calls' }],

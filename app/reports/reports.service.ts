@@ -14,6 +14,7 @@ import { ReportCallFact, ReportRollup } from './reports.entities.js';
 import type { BaseQuery, CallsQuery } from './reports.schemas.js';
 import { drillDown } from './report-calls.js';
 import { windowsWhere } from './window-sql.js';
+import { emptySurveyCounters, sumSurveyCounters, surveyFigures, type SurveyCounters } from './survey-definitions.js';
 import { ticketFirstContactResolution, type ContactCall, type TicketContact, type TicketFcrResult } from './fcr-tickets.js';
 import { countersOf, DAY_DIMENSIONS, DAY_MS, OUTBOUND_DIMENSION, utcDay, type Dimension } from './rollup.js';
 import { toDate } from './rollup.writer.js';
@@ -54,7 +55,19 @@ export interface Range { from: Date; to: Date; tz: string; queues: string[] | nu
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const sums = QUEUE_COUNTER_KEYS.map((k) => (k === 'maxAnsweredWaitSeconds' ? `MAX(r.${snake(k)}) AS "${k}"` : `SUM(r.${snake(k)}) AS "${k}"`)).join(', ');
 
+/** The satisfaction survey's counters per queue or agent inside a report's windows (app/survey), when surveys exist. */
+export type SatisfactionCounters = (groupBy: 'queue' | 'agent', windows: Window[], queues: string[] | null) => Promise<Map<string, SurveyCounters>>;
+
+/** A row's satisfaction figures (null rates without answers): what the queue comparison and the agent statistics add. */
+function satisfactionOf(c: SurveyCounters | undefined) {
+  const f = surveyFigures(c ?? emptySurveyCounters());
+  return { surveyed: f.surveyed, surveyAnswered: f.answered, csat: f.csat, averageScore: f.averageScore };
+}
+
 export class ReportsService {
+  /** Set by main when the survey module exists; without it the figures read as nobody surveyed. */
+  satisfaction: SatisfactionCounters = async () => new Map();
+
   constructor(
     private readonly db: DataSource,
     private readonly acd: ReportsAcd,
@@ -240,10 +253,10 @@ export class ReportsService {
    */
   async queues(q: BaseQuery) {
     const r = await this.range(q);
-    const [rows, ovf] = await Promise.all([this.rollups('queue', r, ['queue']), this.rollups('overflow', r, ['queue', 'dim_key'], r.queues ?? [...r.queueDefs.keys()])]);
+    const [rows, ovf, sat] = await Promise.all([this.rollups('queue', r, ['queue']), this.rollups('overflow', r, ['queue', 'dim_key'], r.queues ?? [...r.queueDefs.keys()]), this.satisfaction('queue', r.windows, r.queues)]);
     const groupOf = (queue: string) => r.skillGroupOf.get(queue) ?? null;
     const items = rows
-      .map((row) => ({ queue: row.queue!, skillGroup: groupOf(row.queue!), serviceLevelSeconds: (r.queueDefs.get(row.queue!) ?? this.centerDefs()).serviceLevelSeconds, ...queueFigures(countersOf(row), r.queueDefs.get(row.queue!) ?? this.centerDefs()) }))
+      .map((row) => ({ queue: row.queue!, skillGroup: groupOf(row.queue!), serviceLevelSeconds: (r.queueDefs.get(row.queue!) ?? this.centerDefs()).serviceLevelSeconds, ...queueFigures(countersOf(row), r.queueDefs.get(row.queue!) ?? this.centerDefs()), ...satisfactionOf(sat.get(row.queue!)) }))
       .sort((a, b) => a.queue.localeCompare(b.queue));
     /** The figures of a set of queues, each call once (overflow from one queue of the set to another taken out). */
     const setFigures = (inSet: (queue: string) => boolean) => {
@@ -251,8 +264,9 @@ export class ReportsService {
       return queueFigures(this.inSet(sumQueueCounters(rows.filter((row) => inSet(row.queue!))), moved.length ? sumQueueCounters(moved) : undefined), this.centerDefs());
     };
     const groups = [...new Set(rows.map((row) => groupOf(row.queue!)).filter((g): g is string => !!g))].sort((a, b) => a.localeCompare(b));
-    const skillGroups = groups.map((skillGroup) => ({ skillGroup, queues: items.filter((i) => i.skillGroup === skillGroup).map((i) => i.queue), ...setFigures((queue) => groupOf(queue) === skillGroup) }));
-    const total = setFigures(() => true);
+    const satOfSet = (inSet: (queue: string) => boolean) => satisfactionOf(sumSurveyCounters([...sat].filter(([q]) => inSet(q)).map(([, c]) => c)));
+    const skillGroups = groups.map((skillGroup) => ({ skillGroup, queues: items.filter((i) => i.skillGroup === skillGroup).map((i) => i.queue), ...setFigures((queue) => groupOf(queue) === skillGroup), ...satOfSet((queue) => groupOf(queue) === skillGroup) }));
+    const total = { ...setFigures(() => true), ...satOfSet(() => true) };
     return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, items, skillGroups, total, definitions: this.definitionsBlock(r) };
   }
 
@@ -260,7 +274,7 @@ export class ReportsService {
     const r = await this.range(q);
     const only = await this.checkAgents(q.agents);
     const known = await this.acd.agents();
-    const [rows, out] = await Promise.all([this.rollupsByKey('agent', r, ['dim_key'], only), this.rollups(OUTBOUND_DIMENSION, { ...r, queues: null }, ['dim_key'], only)]);
+    const [rows, out, sat] = await Promise.all([this.rollupsByKey('agent', r, ['dim_key'], only), this.rollups(OUTBOUND_DIMENSION, { ...r, queues: null }, ['dim_key'], only), this.satisfaction('agent', r.windows, r.queues)]);
     const calls = new Map(rows.map((row) => [row.dim_key!, row]));
     const outbound = new Map(out.filter((row) => row.dim_key).map((row) => [row.dim_key!, row]));
     const ids = only ?? [...new Set([...known.keys(), ...calls.keys(), ...outbound.keys()])];
@@ -278,6 +292,7 @@ export class ReportsService {
         ringingSeconds: t?.ringingSeconds ?? 0,
         answeredWaitSeconds: c?.answeredWaitSeconds ?? 0,
         ...outboundFigures(outbound.has(id) ? [outbound.get(id)!] : []),
+        ...satisfactionOf(sat.get(id)),
       };
     }).filter((a) => only || a.handled > 0 || a.loggedInSeconds > 0 || a.outboundCalls > 0).sort((a, b) => a.name.localeCompare(b.name) || a.agentId.localeCompare(b.agentId));
     return { from: r.from.toISOString(), to: r.to.toISOString(), tz: r.tz, items, definitions: this.definitionsBlock(r) };

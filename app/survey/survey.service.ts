@@ -5,6 +5,8 @@ import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import { isDuplicateKey } from '../crm/crm.service.js';
 import { NotFoundError } from '../errors.js';
 import { addSurveyResponse, emptySurveyCounters, surveyFigures, type SurveyCounters, type SurveyFigures } from '../reports/survey-definitions.js';
+import type { Window } from '../reports/report-windows.js';
+import { windowsWhere } from '../reports/window-sql.js';
 import { Survey, SurveyResponse } from './survey.entities.js';
 import { SurveyExistsError, SurveyInUseError } from './survey.errors.js';
 import { surveyUpdateBody, type ResponseListQuery, type ResponseStatus, type SurveyDefinition, type SurveyReportQuery } from './survey.schemas.js';
@@ -28,6 +30,10 @@ export interface ReportRow extends SurveyFigures {
   key: string;
   label: string;
 }
+
+/** A response's answer from a raw row (SQLite and MariaDB give booleans as 0/1). */
+const answerOf = (r: { status: string; score: number | null; satisfied: unknown; label: string | null }) =>
+  r.status === 'answered' && r.score !== null ? { score: Number(r.score), satisfied: r.satisfied === true || r.satisfied === 1 || r.satisfied === '1', label: r.label ?? '' } : null;
 
 const dayKey = (tz: string) => {
   const f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -166,6 +172,32 @@ export class SurveyService {
     return (await this.report({ from, to, queue, groupBy: 'queue', timezone: 'UTC' })).total;
   }
 
+  /**
+   * Counters per queue or agent of the responses that began inside `windows` (a report's UTC
+   * windows), optionally only in `queues`: what the queue comparison and the agent statistics add.
+   */
+  async countersBy(groupBy: 'queue' | 'agent', windows: Window[], queues: string[] | null): Promise<Map<string, SurveyCounters>> {
+    const col = groupBy === 'queue' ? 'r.queue' : 'r.agentId';
+    const qb = this.db.manager.createQueryBuilder(SurveyResponse, 'r').where(windowsWhere('r.startedAt', windows, 'sv')).andWhere("r.status <> 'asking'");
+    if (queues) {
+      if (!queues.length) return new Map();
+      qb.andWhere('r.queue IN (:...queues)', { queues });
+    }
+    const rows = await qb
+      .select(col, 'g').addSelect('r.status', 'status').addSelect('r.score', 'score').addSelect('r.satisfied', 'satisfied').addSelect('r.label', 'label').addSelect('COUNT(*)', 'n')
+      .groupBy(col).addGroupBy('r.status').addGroupBy('r.score').addGroupBy('r.satisfied').addGroupBy('r.label')
+      .getRawMany<{ g: string | null; status: string; score: number | null; satisfied: unknown; label: string | null; n: number | string }>();
+    const out = new Map<string, SurveyCounters>();
+    for (const r of rows) {
+      if (r.g === null || r.g === '') continue;
+      const c = out.get(r.g) ?? emptySurveyCounters();
+      out.set(r.g, c);
+      const answer = answerOf(r);
+      for (let i = 0; i < Number(r.n); i++) addSurveyResponse(c, answer);
+    }
+    return out;
+  }
+
   /** Figures per queue, agent, survey or day, and for the whole window. Responses still being asked are not counted. */
   async report(q: SurveyReportQuery): Promise<{ rows: ReportRow[]; total: SurveyFigures }> {
     const groups = new Map<string, { label: string; c: SurveyCounters }>();
@@ -178,8 +210,6 @@ export class SurveyService {
         addSurveyResponse(total, answer);
       }
     };
-    const answerOf = (r: { status: string; score: number | null; satisfied: unknown; label: string | null }) =>
-      r.status === 'answered' && r.score !== null ? { score: Number(r.score), satisfied: r.satisfied === true || r.satisfied === 1 || r.satisfied === '1', label: r.label ?? '' } : null;
     if (q.groupBy === 'day') {
       const key = dayKey(q.timezone);
       const rows = await this.windowed(q).andWhere("r.status <> 'asking'").select(['r.startedAt', 'r.status', 'r.score', 'r.satisfied', 'r.label']).getMany();

@@ -104,7 +104,11 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
       runSipp({ scenario: 'uac-hangup', service: '6201', caller: QUITS_DURING, hangupAfterMs: 5000 }),
       runSipp({ scenario: 'uac-hangup', service: '6201', caller: QUITS_BEFORE, hangupAfterMs: 1200 }),
     ]);
-    for (const r of results) assertCallsSucceeded(r);
+    try {
+      for (const r of results) assertCallsSucceeded(r);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nHotline warnings: ${JSON.stringify(hotline.logLines().filter((l) => l.level >= 40).slice(-12))}`);
+    }
   });
   afterEach(() => hangupAll());
   after(async () => {
@@ -175,6 +179,24 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
     const byDay = await api(hotline.url, 'GET', `/api/surveys/report?${q}&groupBy=day&timezone=Asia/Shanghai`);
     expect(byDay.body.total).to.deep.include({ surveyed: 4, answered: 2 });
     expect(byDay.body.rows[0].key).to.match(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('the queue comparison and the agent statistics carry the same satisfaction figures, with the definition printed', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const range = `from=${day(-1)}&to=${day(1)}`;
+    const queues = await api(hotline.url, 'GET', `/api/reports/queues?${range}`);
+    expect(queues.status, JSON.stringify(queues.body)).to.equal(200);
+    const svq = (queues.body.items as Array<Record<string, unknown>>).find((i) => i.queue === 'svq');
+    expect(svq).to.deep.include({ surveyed: 4, surveyAnswered: 2, csat: 0.5, averageScore: 4 });
+    expect(queues.body.total).to.deep.include({ surveyed: 4, surveyAnswered: 2, csat: 0.5 });
+    expect((queues.body.definitions.statements as Array<{ key: string }>).map((x) => x.key)).to.include('csat');
+    const byAgent = await api(hotline.url, 'GET', `/api/reports/agents?${range}`);
+    const rated = (byAgent.body.items as Array<{ agentId: string; surveyAnswered: number; csat: number | null }>).filter((a) => a.surveyAnswered > 0);
+    const answers = await responses();
+    const expected = new Map<string, number>();
+    for (const r of answers.filter((x) => x.status === 'answered')) expected.set(r.agentId!, (expected.get(r.agentId!) ?? 0) + 1);
+    expect(new Map(rated.map((a) => [a.agentId, a.surveyAnswered]))).to.deep.equal(expected);
+    expect(rated.find((a) => a.agentId === answers.find((x) => x.callerNumber === ANSWERS)!.agentId)!.csat).to.equal(1);
   });
 
   it('the responses as .xlsx in Chinese: one row per surveyed call with its answer, and the definitions', async () => {

@@ -46,6 +46,11 @@ export function eventText(t: Translate, te: Has, e: CallEventRow, call: Pick<Cal
       return t(d.failed ? 'calls.events.recording_failed' : key, { seconds: str(d.durationSeconds ?? '—') });
     case 'recording.flagged':
       return t(key, { flags: Array.isArray(d.flags) ? (d.flags as unknown[]).map((f) => (te(`qa.flags.${str(f)}`) ? t(`qa.flags.${str(f)}`) : str(f))).join(', ') : '' });
+    case 'survey.answered':
+      return t(key, { label: str(d.label), score: str(d.score) });
+    case 'survey.no_answer':
+    case 'survey.caller_hangup':
+      return t(key, { survey: str(d.survey) });
     default:
       if (te(key)) return t(key);
       return e.detail ? `${e.type} ${JSON.stringify(e.detail)}` : e.type;

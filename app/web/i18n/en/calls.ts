@@ -55,6 +55,9 @@ export default {
     recording_finished: 'Message recorded ({seconds} s)',
     recording_failed: 'Recording failed',
     recording_flagged: 'Recording flagged: {flags}',
+    survey_answered: 'Survey answered: {label} ({score} points)',
+    survey_no_answer: 'Survey {survey}: no key pressed',
+    survey_caller_hangup: 'Survey {survey}: the caller hung up',
     cause: 'hangup cause {cause}',
   },
 };

@@ -55,6 +55,9 @@ export default {
     recording_finished: '留言已录制（{seconds} 秒）',
     recording_failed: '录音失败',
     recording_flagged: '录音被标记：{flags}',
+    survey_answered: '满意度评价：{label}（{score} 分）',
+    survey_no_answer: '满意度调查 {survey}：未按键',
+    survey_caller_hangup: '满意度调查 {survey}：来电者挂机',
     cause: '挂机原因 {cause}',
   },
 };
