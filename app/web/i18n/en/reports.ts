@@ -56,7 +56,7 @@ export default {
     overflowed: 'Overflowed', callbacks: 'Callbacks', serviceLevel: 'Service level', abandonRate: 'Abandon rate', asaSeconds: 'ASA (s)', ahtSeconds: 'AHT (s)',
     handled: 'Calls', loggedInSeconds: 'Logged in (s)', readySeconds: 'Ready (s)', breakSeconds: 'Break (s)', talkSeconds: 'Talk (s)', wrapupSeconds: 'Wrap-up (s)',
     occupancy: 'Occupancy', calls: 'Calls', at: 'Time', callerNumber: 'Number', waitSeconds: 'Wait (s)', joinPosition: 'Position joined', abandonPosition: 'Position at hang-up', regionLabel: 'Region', callback: 'Callback', actions: 'Actions', weekday: 'Weekday', hour: 'Hour',
-    outcome: 'Outcome', agentName: 'Agent',
+    outcome: 'Outcome', agentName: 'Agent', csat: 'Satisfaction (answers)',
     outboundCalls: 'Outbound', outboundConnected: 'Outbound connected', outboundConnectRate: 'Outbound connect rate', outboundTalkSeconds: 'Outbound talk (s)', outboundAvgTalkSeconds: 'Avg outbound talk (s)',
     node: 'Node', reached: 'Reached', continued: 'Went on', hungUp: 'Hung up here', handedOff: 'Passed on (queue, transfer)', completed: 'Flow finished here', failed: 'Failed here', dropRate: 'Drop rate',
   },

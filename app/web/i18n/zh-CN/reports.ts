@@ -56,7 +56,7 @@ export default {
     overflowed: '溢出', callbacks: '预约回拨', serviceLevel: '服务水平', abandonRate: '放弃率', asaSeconds: 'ASA (秒)', ahtSeconds: 'AHT (秒)',
     handled: '接听数', loggedInSeconds: '登录 (秒)', readySeconds: '就绪 (秒)', breakSeconds: '小休 (秒)', talkSeconds: '通话 (秒)', wrapupSeconds: '话后处理 (秒)',
     occupancy: '占用率', calls: '通话数', at: '时间', callerNumber: '号码', waitSeconds: '等待 (秒)', joinPosition: '进线排位', abandonPosition: '放弃时排位', regionLabel: '地区', callback: '回拨', actions: '操作', weekday: '星期', hour: '小时',
-    outcome: '结果', agentName: '坐席',
+    outcome: '结果', agentName: '坐席', csat: '满意度（作答数）',
     outboundCalls: '外呼', outboundConnected: '外呼接通', outboundConnectRate: '外呼接通率', outboundTalkSeconds: '外呼通话 (秒)', outboundAvgTalkSeconds: '平均外呼通话 (秒)',
     node: '节点', reached: '到达', continued: '继续', hungUp: '在此挂机', handedOff: '转出（队列、转接）', completed: '在此结束流程', failed: '在此失败', dropRate: '流失率',
   },
