@@ -16,6 +16,7 @@
 // integration test of app/survey, not here.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { api } from '../support/api.js';
 import { answerQuestion, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
@@ -164,6 +165,14 @@ describe('satisfaction surveys in the console: the Surveys tab, the queue form, 
     await settled(page);
     await screenshot(page, 'surveys-report-en');
     await serious(page);
+    // The responses of the window shown, as .xlsx headed in English.
+    const [file] = await Promise.all([page.waitForEvent('download'), view.locator('[data-test=sat-export]').click()]);
+    expect(file.suggestedFilename()).to.equal('survey-responses.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(await file.path());
+    const sheet = book.getWorksheet('Satisfaction survey')!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).to.include.members(['Caller', 'Queue', 'Agent', 'Answer', 'Score', 'Satisfied']);
+    expect(sheet.rowCount - 1, 'one row per response of the window').to.equal(5);
 
     // The row's responses, newest first, in words; the first one's link opens its call.
     await row.locator('[data-test=sat-open]').click();

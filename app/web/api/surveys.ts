@@ -1,7 +1,7 @@
 // Satisfaction surveys (满意度调查, docs/api/surveys.md): the admin's Surveys tab, the queue form's
 // survey field, the Reports page's Satisfaction view and a call's answer in its drawer. The forms
 // validate with the server's own schemas (re-exported here).
-import { api } from './client';
+import { api, download } from './client';
 import type { ReportGroup, ResponseStatus, Survey, SurveyBody, SurveyReport, SurveyResponse, SurveyWindow } from './survey-types';
 
 export { REPORT_GROUPS, RESPONSE_STATUSES, SURVEY_LANGUAGES, surveyCreateBody, surveyName, surveyOption, surveyUpdateBody } from '@server/survey/survey.schemas';
@@ -18,6 +18,8 @@ export const surveysApi = {
   responses: (w: SurveyWindow & { status?: ResponseStatus; limit: number; offset: number }) =>
     api.get<{ items: SurveyResponse[]; total: number; limit: number; offset: number }>('/api/surveys/responses', { ...w }),
   ofCall: (callId: string) => api.get<{ response: SurveyResponse | null }>('/api/surveys/response-of-call', { callId }).then((r) => r.response),
+  /** The responses of a window as .xlsx (headed in the page's language). */
+  exportResponses: (w: SurveyWindow, locale: 'zh-CN' | 'en') => download('/api/surveys/responses/export.xlsx', { ...w, locale }, 'survey-responses.xlsx'),
   /** The queues and the survey each names (the list's "used by"). */
   queues: () => api.get<{ items: Array<{ name: string; settings?: { survey?: string } }> }>('/api/acd/queues'),
 };

@@ -71,6 +71,7 @@ export default {
     survey: 'Survey',
     allSurveys: 'All surveys',
     daysIncluded: 'Both days included.',
+    export: 'Export responses (.xlsx)',
     chartTitle: 'Satisfaction (CSAT) per group',
     col: {
       surveyed: 'Surveyed', answered: 'Answered', responseRate: 'Response rate', csat: 'Satisfaction (CSAT)', averageScore: 'Average score',

@@ -71,6 +71,7 @@ export default {
     survey: '调查',
     allSurveys: '全部调查',
     daysIncluded: '含起止两天。',
+    export: '导出评价明细 (.xlsx)',
     chartTitle: '各组满意度',
     col: {
       surveyed: '参评通话', answered: '作答数', responseRate: '参评率', csat: '满意度', averageScore: '平均分',
