@@ -28,6 +28,7 @@ import { User } from './auth/auth.entities.js';
 import { createCrmModule } from './crm/index.js';
 import { createIvrModule } from './ivr/index.js';
 import { createSurveyModule } from './survey/index.js';
+import { UNSATISFIED_FLAG } from './survey/survey.service.js';
 import { createIoModule } from './io/index.js';
 import { createPromptsModule } from './prompts/index.js';
 import { createAcdModule } from './acd/index.js';
@@ -316,6 +317,7 @@ async function main(): Promise<void> {
     mayActOn: ownAgentGuard(acd.config),
     customerOf: async (number) => (await crm.directory.findByPhone(number))?.id ?? null,
     timeline: (callId, type, detail, at) => callRecords.addEvent(callId, type, detail, at),
+    callFlags: (callId) => surveys.service.flagsOfCall(callId),
     audit: (e, m) => auth.service.audit(e, m),
     scheduler: scheduler.service,
     isActive: () => elector.role === 'active' && config.ownPbx,
@@ -403,7 +405,11 @@ async function main(): Promise<void> {
       return [`sound:${prompts.service.soundFor(prompt.name)}`];
     },
     control: pbx.calls,
-    answered: (r, a, at) => acd.live.publish({ type: 'survey.answered', callId: r.callId, survey: r.survey, queue: r.queue, agentId: r.agentId, agentName: r.agentName, callerNumber: r.callerNumber, ...a, at: at.toISOString() }),
+    answered: (r, a, at) => {
+      acd.live.publish({ type: 'survey.answered', callId: r.callId, survey: r.survey, queue: r.queue, agentId: r.agentId, agentName: r.agentName, callerNumber: r.callerNumber, ...a, at: at.toISOString() });
+      // QA finds the calls callers were unhappy with as it finds the signals' flags.
+      if (!a.satisfied) void recording!.service.addFlags(r.callId, [UNSATISFIED_FLAG]).catch(logFailure(log, 'flagging the recording of a call rated unsatisfied', { context: { callId: r.callId } }));
+    },
   }), acd.callbacks), { control: pbx.calls, fileNow: () => faxes.collector.tick(), intake: faxes.intake, detectInbox: config.fax.detectInbox, log }));
   if (attached && attach) {
     log.info({ pbx: attached.name, ami: `${config.attach!.host}:${config.attach!.port}`, user: config.attach!.user }, 'attaching read-only to an existing PBX over AMI');

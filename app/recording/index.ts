@@ -26,6 +26,8 @@ import type { SchedulerService } from '../scheduler/index.js';
 
 export interface RecordingModuleDeps {
   db: DataSource;
+  /** Flags other modules hold for a call (the survey's `unsatisfied`), added when its recording is stored. */
+  callFlags?: (callId: string) => Promise<string[]>;
   pbx: RecordingControl;
   options: Config['recordings'];
   queues: () => Promise<Array<{ name: string; settings: { recording: RecordingSettings } }>>;
@@ -53,7 +55,7 @@ export function createRecordingModule(deps: RecordingModuleDeps) {
   const store = new RecordingStore(deps.options.dir, deps.options.spoolDir, keys);
   const keywords = new KeywordService(deps.db, async () => (await deps.queues()).map((q) => q.name));
   const signals = new RecordingSignals(settingsOf, (queue) => keywords.forQueue(queue), log);
-  const service = new RecordingService({ db: deps.db, pbx: deps.pbx, store, asteriskSpoolDir: deps.options.asteriskSpoolDir, settingsOf, customerOf: deps.customerOf, timeline: deps.timeline, isActive: deps.isActive, analyse: (rec, stored) => signals.analyse(rec, stored), log });
+  const service = new RecordingService({ db: deps.db, pbx: deps.pbx, store, asteriskSpoolDir: deps.options.asteriskSpoolDir, settingsOf, customerOf: deps.customerOf, timeline: deps.timeline, isActive: deps.isActive, analyse: (rec, stored) => signals.analyse(rec, stored), callFlags: deps.callFlags, log });
   deps.queueCalls.answerListeners.push((a) => void service.onAnswered(a).catch(logFailure(log, 'starting a recording', { level: 'error', context: { queue: a.queue } })));
   // Callers handed to queues: MixMonitor set before Queue() rings anyone, for the queues that record them.
   deps.armWith?.(async (call, queues) => {

@@ -15,7 +15,7 @@ import { ChannelGoneError, FencedError, type RecordingControl } from '../pbx/por
 import { NoLiveRecordingError, RecordingPbxError } from './recording.errors.js';
 import { Recording, type PausedSpan } from './recording.entities.js';
 import { spoolNames, type RecordingStore, type StoredRecording } from './recording.store.js';
-import type { Analysis } from './recording.signals.js';
+import { flagsColumn, type Analysis } from './recording.signals.js';
 
 /** A claim on a recording's move older than this belongs to a node that died: it is taken again. */
 const STALE_CLAIM_MS = 5 * 60_000;
@@ -34,6 +34,8 @@ export interface RecordingDeps {
   isActive: () => boolean;
   /** Analyses the moved files before the recording is marked stored (signals, keywords, flags). */
   analyse?: (rec: Recording, stored: StoredRecording) => Promise<Analysis>;
+  /** Flags other modules hold for a call (the survey's `unsatisfied`), added once its recording is stored. */
+  callFlags?: (callId: string) => Promise<string[]>;
   log: Logger;
   random?: () => number;
 }
@@ -247,6 +249,24 @@ export class RecordingService {
     }
   }
 
+  /**
+   * Adds flags to the stored recordings of a call (a caller who answered the survey unsatisfied):
+   * QA finds them as it finds the signals' flags. A recording not stored yet gets them when it is
+   * (callFlags). Returns how many recordings changed.
+   */
+  async addFlags(callId: string, flags: string[]): Promise<number> {
+    let changed = 0;
+    for (const rec of await this.repo.find({ where: { callId, status: 'stored' } })) {
+      const had = rec.flags.split(',').filter(Boolean);
+      const added = flags.filter((f) => !had.includes(f));
+      if (!added.length) continue;
+      await this.repo.update({ id: rec.id }, { flags: flagsColumn([...had, ...added]) });
+      this.d.timeline(callId, 'recording.flagged', { recordingId: rec.id, flags: added }, new Date());
+      changed++;
+    }
+    return changed;
+  }
+
   private async storeOne(r: Recording): Promise<void> {
     try {
       const stored = await this.d.store.store(r.id, r.answeredAt);
@@ -266,6 +286,12 @@ export class RecordingService {
         this.d.timeline(r.callId, 'recording.flagged', { recordingId: r.id, flags: analysis.flags, ...(keywords.length ? { keywords } : {}) }, new Date(now.getTime() + 1));
       }
       await this.d.store.clearSpool(r.id);
+      // Asked after the row says stored: a flag given before this is found here, one given after
+      // finds the recording stored (addFlags), so none is lost between the two.
+      if (r.callId && this.d.callFlags) {
+        const extra = await this.d.callFlags(r.callId).catch(logFailure(this.d.log, 'reading the flags other modules hold for a call', { context: { recording: r.id }, fallback: [] as string[] }));
+        if (extra.length) await this.addFlags(r.callId, extra);
+      }
     } catch (err) {
       this.d.log.error({ err: (err as Error).message, recording: r.id }, 'storing a recording failed');
       await this.repo.update({ id: r.id }, { status: 'failed', error: (err as Error).message.slice(0, 255) });

@@ -11,6 +11,9 @@ import { Survey, SurveyResponse } from './survey.entities.js';
 import { SurveyExistsError, SurveyInUseError } from './survey.errors.js';
 import { surveyUpdateBody, type ResponseListQuery, type ResponseStatus, type SurveyDefinition, type SurveyReportQuery } from './survey.schemas.js';
 
+/** The recording flag of a call whose caller answered the survey with an answer not marked satisfied. */
+export const UNSATISFIED_FLAG = 'unsatisfied';
+
 export type SurveyView = SurveyDefinition & { id: string; createdBy: string; createdAt: Date; updatedBy: string; updatedAt: Date };
 
 /** Who asks which queues name a survey (the ACD's queue settings). */
@@ -145,6 +148,12 @@ export class SurveyService {
   async settle(id: string, status: Exclude<ResponseStatus, 'asking'>, answer?: { key: string; label: string; score: number; satisfied: boolean }): Promise<boolean> {
     const r = await this.db.manager.update(SurveyResponse, { id, status: 'asking' }, { status, endedAt: this.now(), ...(answer ?? {}) });
     return (r.affected ?? 0) > 0;
+  }
+
+  /** The recording flags the survey holds for a call: `unsatisfied` when its caller answered so. */
+  async flagsOfCall(callId: string): Promise<string[]> {
+    const r = await this.ofCall(callId);
+    return r?.status === 'answered' && !r.satisfied ? [UNSATISFIED_FLAG] : [];
   }
 
   async ofCall(callId: string): Promise<SurveyResponse | null> {

@@ -13,7 +13,10 @@ import { startAgents, type Agents } from '../support/agents.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { dtmfPcap } from '../support/dtmf-pcap.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
-import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { ensurePbx, hangupAll, PBX_DIR, waitUntil } from '../support/pbx.js';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { assertCallsSucceeded, runSipp } from '../support/sipp.js';
 import { openConsole, type LiveConsole } from '../support/live.js';
 import { signedBy, startReceiver, type Receiver } from '../support/webhook-receiver.js';
@@ -26,6 +29,7 @@ const QUITS_DURING = `1391000${suffix}4`;
 const QUITS_BEFORE = `1391000${suffix}5`;
 /** The lab agents hang up this long after answering. */
 const AGENT_TALK_MS = 2000;
+const SPOOL_NAME = `survey-${process.pid}`;
 
 const SURVEY = {
   name: 'service-3',
@@ -80,10 +84,21 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
     ensurePbx();
     hangupAll();
     db = await createTestDb('mariadb');
-    hotline = await startHotline(db.env);
+    // The queue records its calls: a caller unhappy with the call flags its recording for QA.
+    const work = mkdtempSync(join(tmpdir(), 'hotline-survey-rec-'));
+    const spool = join(PBX_DIR, 'var/spool/asterisk/monitor', SPOOL_NAME);
+    mkdirSync(spool, { recursive: true });
+    chmodSync(spool, 0o777);
+    hotline = await startHotline({
+      ...db.env,
+      HOTLINE_RECORDINGS_DIR: join(work, 'store'),
+      HOTLINE_RECORDINGS_SPOOL_DIR: spool,
+      HOTLINE_RECORDINGS_ASTERISK_SPOOL_DIR: `/var/spool/asterisk/monitor/${SPOOL_NAME}`,
+      HOTLINE_RECORDINGS_KEY_FILE: join(work, 'recordings.keys'),
+    });
     const made = await api(hotline.url, 'POST', '/api/surveys', SURVEY);
     expect(made.status, JSON.stringify(made.body)).to.equal(201);
-    await createQueue(hotline.url, 'svq', { skills: { care: 1 }, survey: 'service-3' });
+    await createQueue(hotline.url, 'svq', { skills: { care: 1 }, survey: 'service-3', recording: { mode: 'all', retentionDays: 30 } });
     for (let slot = 1; slot <= 5; slot++) agents.push(await createAgent(hotline.url, `sv${slot}`, slot, { care: 5 }));
     await queueFlow(hotline.url, 'to-svq', 'svq', '6201');
     phones = await startAgents(5, { hangupAfterMs: AGENT_TALK_MS });
@@ -117,6 +132,7 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
     phones?.stop();
     await stopAllHotlines();
     await db?.drop();
+    rmSync(join(PBX_DIR, 'var/spool/asterisk/monitor', SPOOL_NAME), { recursive: true, force: true });
   });
 
   it('a caller whose agent hung up is asked; the key is saved with its label, score and the agent and queue', async () => {
@@ -163,6 +179,26 @@ describe('satisfaction surveys with real calls (mariadb)', function () {
     expect(all.filter((x) => x.callerNumber === QUITS_BEFORE), 'no survey for a caller who hung up first').to.have.length(0);
     const [row] = await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM call_records WHERE caller_number = ?', [QUITS_BEFORE]);
     expect(Number(row!.n), 'that caller did call').to.equal(1);
+  });
+
+  it('QA finds the recording of the call whose caller was not satisfied (flag unsatisfied); the satisfied one is not flagged', async () => {
+    const unhappy = await settled(WRONG_FIRST);
+    const happy = await settled(ANSWERS);
+    const flagged = await waitUntil('the unhappy call\'s recording flagged', async () => {
+      const res = await api(hotline.url, 'GET', '/api/recordings?flag=unsatisfied&limit=50');
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const items = res.body.items as Array<{ callId: string; flags: string[]; status: string }>;
+      return items.find((r) => r.callId === unhappy.callId);
+    }, 30_000);
+    expect(flagged.status).to.equal('stored');
+    const other = await waitUntil('the satisfied call\'s recording stored', async () => {
+      const res = await api(hotline.url, 'GET', `/api/recordings?callId=${happy.callId}`);
+      return (res.body.items as Array<{ status: string; flags: string[] }>).find((r) => r.status === 'stored');
+    }, 30_000);
+    expect(other.flags).to.not.include('unsatisfied');
+    const call = await api(hotline.url, 'GET', `/api/calls/${unhappy.callId}`);
+    const events = (call.body.events as Array<{ type: string; detail: any }>).filter((e) => e.type === 'recording.flagged' && (e.detail.flags as string[]).includes('unsatisfied'));
+    expect(events, 'flagged once on the call\'s timeline').to.have.length(1);
   });
 
   it('the report counts them by queue, agent and day', async () => {

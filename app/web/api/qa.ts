@@ -3,7 +3,7 @@
 // and their workflow, and the QA report (/api/qa/*).
 import { api } from './client';
 
-export const FLAGS = ['silence', 'long_silence', 'talk_over', 'agent_quiet', 'agent_dominates', 'keyword'] as const;
+export const FLAGS = ['silence', 'long_silence', 'talk_over', 'agent_quiet', 'agent_dominates', 'keyword', 'unsatisfied'] as const;
 
 /** A keyword the recogniser found (English phrases only): which phrase, which leg, seconds from the start. */
 export interface KeywordHit {

@@ -7,7 +7,7 @@ export default {
   statusLabel: 'Status',
   status: { submitted: 'Awaiting agent', acknowledged: 'Acknowledged', disputed: 'Disputed', resolved: 'Resolved' },
   recStatus: { idle: 'Not recorded', recording: 'Recording', storing: 'Being stored', stored: 'Stored', failed: 'Recording failed', purged: 'Purged (retention ended)' },
-  flags: { silence: 'Much silence', long_silence: 'Long silence', talk_over: 'Talk-over', agent_quiet: 'Agent quiet', agent_dominates: 'Agent dominates', keyword: 'Keyword' },
+  flags: { silence: 'Much silence', long_silence: 'Long silence', talk_over: 'Talk-over', agent_quiet: 'Agent quiet', agent_dominates: 'Agent dominates', keyword: 'Keyword', unsatisfied: 'Caller unsatisfied (survey)' },
   tabs: { mine: 'My evaluations', tasks: 'My QA tasks', disputes: 'Disputes', all: 'All evaluations', calibration: 'Calibration', report: 'QA report', scorecards: 'Scorecards' },
   tasks: {
     mineOnly: 'Mine', everyone: 'Everyone\'s', empty: 'No QA tasks', due: 'Due', week: 'Week', reason: 'Why', assignee: 'Evaluator', open: 'Open recording', cancel: 'Cancel',

@@ -7,7 +7,7 @@ export default {
   statusLabel: '状态',
   status: { submitted: '待坐席确认', acknowledged: '已确认', disputed: '申诉中', resolved: '已处理' },
   recStatus: { idle: '未录音', recording: '录音中', storing: '正在存储', stored: '已存储', failed: '录音失败', purged: '已清除（超过保存期）' },
-  flags: { silence: '静音过多', long_silence: '长时间静音', talk_over: '抢话', agent_quiet: '坐席说话过少', agent_dominates: '坐席说话过多', keyword: '关键词' },
+  flags: { silence: '静音过多', long_silence: '长时间静音', talk_over: '抢话', agent_quiet: '坐席说话过少', agent_dominates: '坐席说话过多', keyword: '关键词', unsatisfied: '客户不满意（满意度调查）' },
   tabs: { mine: '我的质检', tasks: '我的质检任务', disputes: '申诉处理', all: '全部质检记录', calibration: '校准', report: '质检报表', scorecards: '评分表' },
   tasks: {
     mineOnly: '我的', everyone: '全部人员', empty: '没有质检任务', due: '截止时间', week: '周', reason: '来源', assignee: '质检员', open: '打开录音', cancel: '取消',
