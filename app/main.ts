@@ -117,6 +117,7 @@ async function main(): Promise<void> {
   let recording: RecordingModule | undefined;
   let fax: ReturnType<typeof createFaxModule> | undefined;
   let voicemail: ReturnType<typeof createVoicemailModule> | undefined;
+  let surveys: ReturnType<typeof createSurveyModule> | undefined;
   let webhooks: WebhooksModule | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
     await fax?.collector.stop();
     await fax?.sender.stop();
     await voicemail?.collector.stop();
+    await surveys?.sweep.stop();
     await webhooks?.stop();
     await elector.stop();
     await pbx.stop();
@@ -253,11 +255,12 @@ async function main(): Promise<void> {
     compiledFlows: ivr.dialplan, isActive: () => elector.role === 'active' && config.ownPbx });
   acd.useCallRecords(calls.service);
   // Satisfaction surveys: asked in Stasis of callers whose agent hung up first (the queue names the survey).
-  const surveys = createSurveyModule({
+  surveys = createSurveyModule({
     db: db.source,
     prompts: { soundExists: (s) => pbx.sounds.exists(s), promptExists: (n) => prompts.service.exists(n), synthesize: (t, l) => prompts.service.synthesize(t, l) },
     audit: (e) => auth.service.audit(e),
     agentOfUser: (userId) => acd.agentOfUser(userId),
+    isActive: () => elector.role === 'active',
     log,
     routes: routes(),
   });
@@ -426,6 +429,7 @@ async function main(): Promise<void> {
   fax.collector.start();
   fax.sender.start();
   voicemail.collector.start();
+  surveys.sweep.start();
   webhooks.start();
   // The start block: console, first admin, which Asterisk (or how to start one). Waits at most
   // a few seconds for the Asterisk to answer; it never holds up calls or the API.

@@ -1,7 +1,7 @@
 // Surveys and their responses: the definitions admins keep, the response row each surveyed call
 // gets (written before the question is asked, settled once), and the figures over them.
 import { randomUUID } from 'node:crypto';
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { LessThan, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import { isDuplicateKey } from '../crm/crm.service.js';
 import { NotFoundError } from '../errors.js';
 import { addSurveyResponse, emptySurveyCounters, surveyFigures, type SurveyCounters, type SurveyFigures } from '../reports/survey-definitions.js';
@@ -138,6 +138,16 @@ export class SurveyService {
   /** The response still being asked on this channel (a takeover resumes it), or null. */
   async asking(channelId: string): Promise<SurveyResponse | null> {
     return this.db.manager.findOne(SurveyResponse, { where: { channelId, status: 'asking' }, order: { startedAt: 'DESC' } });
+  }
+
+  /**
+   * Responses left `asking` by a node that stopped while the caller was asked and whose caller was
+   * never picked up again (hung up meanwhile): settled as `failed` once no survey can still be
+   * running (a survey lasts minutes at most). Returns how many.
+   */
+  async settleStale(startedBefore: Date): Promise<number> {
+    const r = await this.db.manager.update(SurveyResponse, { status: 'asking', startedAt: LessThan(startedBefore) }, { status: 'failed', endedAt: this.now() });
+    return r.affected ?? 0;
   }
 
   async asked(id: string): Promise<void> {
