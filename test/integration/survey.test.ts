@@ -5,6 +5,7 @@
 // survey is caller_hangup; a caller who hangs up before the agent is not asked at all. The report
 // counts them; the definitions, the queue's reference and the API's refusals are checked too.
 import { expect } from 'chai';
+import type { SurveyResponse } from '../../app/web/api/survey-types.js';
 import ExcelJS from 'exceljs';
 import { tokenOf } from '../support/api.js';
 import { api } from '../support/api.js';
@@ -46,20 +47,8 @@ const SURVEY = {
   retries: 1,
 };
 
-interface Response {
-  callId: string;
-  survey: string;
-  queue: string;
-  agentId: string | null;
-  agentName: string | null;
-  callerNumber: string;
-  status: string;
-  key: string | null;
-  label: string | null;
-  score: number | null;
-  satisfied: boolean | null;
-  asked: number;
-}
+/** A response as the API gives it (the console's type of it). */
+type Response = SurveyResponse;
 
 describe('satisfaction surveys with real calls (mariadb)', function () {
   this.timeout(90_000);
