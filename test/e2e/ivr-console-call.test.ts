@@ -166,7 +166,9 @@ describe('an IVR flow built in the console answers a real call (Chromium, real A
     const record = async (): Promise<CallJson | undefined> => (await api(base, 'GET', `/api/calls?caller=${caller}`)).body.items[0];
     const inMenu = await waitUntil('the caller to be in the menu', async () => {
       const r = await record();
-      if (r?.endedAt) throw new Error(`the call ended before the menu: ${JSON.stringify(r)}`);
+      // Once seen in a full run (outcome handed_back, "flow error", 8 ms after the start; not seen
+      // again in reruns): say what Hotline logged, so the cause is in the failure itself.
+      if (r?.endedAt) throw new Error(`the call ended before the menu: ${JSON.stringify(r)}\nHotline warnings and errors: ${JSON.stringify(hotline.logLines().filter((l) => l.level >= 40).slice(-10))}`);
       return r?.currentStep === 'menu1' ? r : undefined;
     }, 20_000, 50);
     await poke(call.sipPort, [sipCallId]);
