@@ -20,7 +20,12 @@ export class AriHttpError extends Error {
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export class AriHttp {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000 });
+  /**
+   * Idle sockets are closed after 10 s, before Asterisk closes them (its HTTP server keeps a
+   * connection 15 s after a request, session_keep_alive): a request written on a socket the
+   * server is closing fails with ECONNRESET. One that does all the same is sent again (below).
+   */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000, timeout: 10_000 });
   private readonly base: URL;
   private readonly auth: string;
   /** Start times (performance.now()) of the requests under way. */
@@ -45,55 +50,64 @@ export class AriHttp {
       this.onRoundTrip?.(performance.now() - mark.at);
     };
     return new Promise<T>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: this.base.hostname,
-          port: this.base.port || 80,
-          method,
-          path: fullPath,
-          agent: this.agent,
-          timeout: this.timeoutMs,
-          headers: {
-            authorization: this.auth,
-            accept: 'application/json',
-            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+      const send = (again: boolean): void => {
+        const req = http.request(
+          {
+            host: this.base.hostname,
+            port: this.base.port || 80,
+            method,
+            path: fullPath,
+            agent: this.agent,
+            timeout: this.timeoutMs,
+            headers: {
+              authorization: this.auth,
+              accept: 'application/json',
+              ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+            },
           },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            done();
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) {
-              try {
-                resolve((text ? JSON.parse(text) : undefined) as T);
-              } catch {
-                resolve(undefined as T);
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => {
+              done();
+              const text = Buffer.concat(chunks).toString('utf8');
+              const status = res.statusCode ?? 0;
+              if (status >= 200 && status < 300) {
+                try {
+                  resolve((text ? JSON.parse(text) : undefined) as T);
+                } catch {
+                  resolve(undefined as T);
+                }
+                return;
               }
-              return;
-            }
-            let message = text.slice(0, 200);
-            try {
-              message = (JSON.parse(text) as { message?: string }).message ?? message;
-            } catch {
-              /* plain-text error body */
-            }
-            reject(new AriHttpError(method, path, status, message));
-          });
-          res.on('error', (err) => {
-            done();
-            reject(err);
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`ARI ${method} ${path} timed out after ${this.timeoutMs} ms`)));
-      req.on('error', (err) => {
-        done();
-        reject(err);
-      });
-      req.end(payload);
+              let message = text.slice(0, 200);
+              try {
+                message = (JSON.parse(text) as { message?: string }).message ?? message;
+              } catch {
+                /* plain-text error body */
+              }
+              reject(new AriHttpError(method, path, status, message));
+            });
+            res.on('error', (err) => {
+              done();
+              reject(err);
+            });
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error(`ARI ${method} ${path} timed out after ${this.timeoutMs} ms`)));
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          // A kept-alive socket Asterisk closed as the request went out: the request never reached
+          // it (nothing was done), so it is sent once more on a fresh socket.
+          if (!again && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+            send(true);
+            return;
+          }
+          done();
+          reject(err);
+        });
+        req.end(payload);
+      };
+      send(false);
     });
   }
 
