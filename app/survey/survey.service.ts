@@ -38,6 +38,27 @@ export interface ReportRow extends SurveyFigures {
 const answerOf = (r: { status: string; score: number | null; satisfied: unknown; label: string | null }) =>
   r.status === 'answered' && r.score !== null ? { score: Number(r.score), satisfied: r.satisfied === true || r.satisfied === 1 || r.satisfied === '1', label: r.label ?? '' } : null;
 
+/**
+ * Responses counted in the database per group (`col`) and answer: one row per group, status, score,
+ * satisfied and label with its count `n` and the group's `name`.
+ */
+function grouped(qb: SelectQueryBuilder<SurveyResponse>, col: string, name: string) {
+  return qb
+    .select(col, 'g')
+    .addSelect(name, 'name')
+    .addSelect('r.status', 'status')
+    .addSelect('r.score', 'score')
+    .addSelect('r.satisfied', 'satisfied')
+    .addSelect('r.label', 'label')
+    .addSelect('COUNT(*)', 'n')
+    .groupBy(col)
+    .addGroupBy('r.status')
+    .addGroupBy('r.score')
+    .addGroupBy('r.satisfied')
+    .addGroupBy('r.label')
+    .getRawMany<{ g: string | null; name: string | null; status: string; score: number | null; satisfied: unknown; label: string | null; n: number | string }>();
+}
+
 const dayKey = (tz: string) => {
   const f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
   return (d: Date) => f.format(d);
@@ -202,10 +223,7 @@ export class SurveyService {
       if (!queues.length) return new Map();
       qb.andWhere('r.queue IN (:...queues)', { queues });
     }
-    const rows = await qb
-      .select(col, 'g').addSelect('r.status', 'status').addSelect('r.score', 'score').addSelect('r.satisfied', 'satisfied').addSelect('r.label', 'label').addSelect('COUNT(*)', 'n')
-      .groupBy(col).addGroupBy('r.status').addGroupBy('r.score').addGroupBy('r.satisfied').addGroupBy('r.label')
-      .getRawMany<{ g: string | null; status: string; score: number | null; satisfied: unknown; label: string | null; n: number | string }>();
+    const rows = await grouped(qb, col, col);
     const out = new Map<string, SurveyCounters>();
     for (const r of rows) {
       if (r.g === null || r.g === '') continue;
@@ -238,21 +256,7 @@ export class SurveyService {
       }
     } else {
       const col = { queue: 'r.queue', agent: 'r.agentId', survey: 'r.survey' }[q.groupBy];
-      const qb = this.windowed(q)
-        .andWhere("r.status <> 'asking'")
-        .select(col, 'g')
-        .addSelect(q.groupBy === 'agent' ? 'MAX(r.agentName)' : col, 'name')
-        .addSelect('r.status', 'status')
-        .addSelect('r.score', 'score')
-        .addSelect('r.satisfied', 'satisfied')
-        .addSelect('r.label', 'label')
-        .addSelect('COUNT(*)', 'n')
-        .groupBy(col)
-        .addGroupBy('r.status')
-        .addGroupBy('r.score')
-        .addGroupBy('r.satisfied')
-        .addGroupBy('r.label');
-      const rows = await qb.getRawMany<{ g: string | null; name: string | null; status: string; score: number | null; satisfied: unknown; label: string | null; n: number | string }>();
+      const rows = await grouped(this.windowed(q).andWhere("r.status <> 'asking'"), col, q.groupBy === 'agent' ? 'MAX(r.agentName)' : col);
       for (const r of rows) add(r.g ?? '', r.name ?? r.g ?? '', Number(r.n), answerOf(r));
     }
     const rows = [...groups.entries()].map(([key, g]) => ({ key, label: g.label, ...surveyFigures(g.c) })).sort((a, b) => (q.groupBy === 'day' ? a.key.localeCompare(b.key) : b.surveyed - a.surveyed || a.key.localeCompare(b.key)));
