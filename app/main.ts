@@ -27,6 +27,7 @@ import { bootstrapAdmin, ldapOptions } from './auth/bootstrap.js';
 import { User } from './auth/auth.entities.js';
 import { createCrmModule } from './crm/index.js';
 import { createIvrModule } from './ivr/index.js';
+import { promptMedia } from './ivr/prompt-media.js';
 import { createSurveyModule } from './survey/index.js';
 import { UNSATISFIED_FLAG } from './survey/survey.service.js';
 import { createIoModule } from './io/index.js';
@@ -401,12 +402,7 @@ async function main(): Promise<void> {
       const r = await calls!.service.findByChannel(channelId);
       return r && { id: r.id, startedAt: r.startedAt, queue: r.queue, agentId: r.agentId, agentName: r.agentName, callerNumber: r.callerNumber };
     },
-    media: async (ref, language) => {
-      if ('sound' in ref) return [`sound:${ref.sound}`];
-      if ('prompt' in ref) return [`sound:${prompts.service.soundFor(ref.prompt)}`];
-      const { prompt } = await prompts.service.synthesize(ref.text, language);
-      return [`sound:${prompts.service.soundFor(prompt.name)}`];
-    },
+    media: (ref, language) => promptMedia(prompts.service, ref, language),
     control: pbx.calls,
     answered: (r, a, at) => {
       acd.live.publish({ type: 'survey.answered', callId: r.callId, survey: r.survey, queue: r.queue, agentId: r.agentId, agentName: r.agentName, callerNumber: r.callerNumber, ...a, at: at.toISOString() });

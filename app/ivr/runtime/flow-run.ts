@@ -9,6 +9,7 @@ import type { IvrService } from '../ivr.service.js';
 import type { PromptRef } from '../ivr.schemas.js';
 import { NODE_HANDLERS } from '../nodes/index.js';
 import { render } from '../template.js';
+import { promptMedia } from '../prompt-media.js';
 import type { CustomerDirectory, FaxIntake, QueueRouting, FlowCall, NodeHandler, NodeResult, Runtime, VoicemailIntake } from './runtime.js';
 
 /** What is persisted at every step (call_records.variables). */
@@ -115,11 +116,9 @@ export class IvrFlowRun implements CallFlow {
   }
 
   private async media(ref: PromptRef, vars: Record<string, string>, language: 'en' | 'zh'): Promise<string[]> {
-    if ('sound' in ref) return [`sound:${ref.sound}`];
-    if ('prompt' in ref) return [`sound:${this.deps.prompts.soundFor(ref.prompt)}`];
+    if (!('text' in ref)) return promptMedia(this.deps.prompts, ref, language);
     const text = render(ref.text, vars);
     if (this.deps.textMedia) return this.deps.textMedia(text);
-    const { prompt } = await this.deps.prompts.synthesize(text, language);
-    return [`sound:${this.deps.prompts.soundFor(prompt.name)}`];
+    return promptMedia(this.deps.prompts, { text }, language);
   }
 }
