@@ -127,24 +127,36 @@ export class CallsStasis implements CallEventSink {
     const work = await prepare();
     if (!work) return;
     const session = new CallSession(work.callId, call.channelId, work.startedAt);
-    this.sessions.set(session.channelId, session);
-    for (const e of this.early.get(session.channelId)?.splice(0) ?? []) session.deliver(e);
-    const log = this.log.child({ callId: session.callId });
-    const ctx = new CallContext(session, this.control, this.calls, log, undefined, this.hooks);
-    const reaper = setTimeout(() => {
-      log.warn('followed call reached its time limit; hanging up');
-      void ctx.hangup().catch(ignoreChannelGone(log, 'hanging up a followed call past its time limit'));
-    }, work.maxMs);
+    const { ctx, close } = this.open(session, work.maxMs, 'followed call reached its time limit');
     try {
       await work.run(ctx, (type, detail) => this.calls.addEvent(session.callId, type, detail));
     } catch (err) {
       if (err instanceof CallEnded || err instanceof FencedError) return;
       throw err;
     } finally {
-      clearTimeout(reaper);
-      session.end('work finished');
-      if (this.sessions.get(session.channelId) === session) this.sessions.delete(session.channelId);
+      close('work finished');
     }
+  }
+
+  /**
+   * A call's session while this node drives it: events that came early are delivered, a reaper
+   * hangs up after `maxMs`; `close` ends the session and takes it off the table (once per call).
+   */
+  private open(session: CallSession, maxMs: number, limitReached: string, resumed?: { path: PathEntry[]; digits: string }): { ctx: CallContext; log: Logger; close: (why: string) => void } {
+    this.sessions.set(session.channelId, session);
+    for (const e of this.early.get(session.channelId)?.splice(0) ?? []) session.deliver(e);
+    const log = this.log.child({ callId: session.callId });
+    const ctx = new CallContext(session, this.control, this.calls, log, resumed, this.hooks);
+    const reaper = setTimeout(() => {
+      log.warn(`${limitReached}; hanging up`);
+      void ctx.hangup().catch(ignoreChannelGone(log, `hanging up: ${limitReached}`));
+    }, Math.max(0, maxMs));
+    const close = (why: string): void => {
+      clearTimeout(reaper);
+      session.end(why);
+      if (this.sessions.get(session.channelId) === session) this.sessions.delete(session.channelId);
+    };
+    return { ctx, log, close };
   }
 
   /** Every call's work ends here: a failure nobody caught is logged, never an unhandled rejection. */
@@ -221,15 +233,8 @@ export class CallsStasis implements CallEventSink {
   }
 
   private async drive(session: CallSession, flow: CallFlow | null, answered: boolean, resumed?: { path: PathEntry[]; digits: string }): Promise<void> {
-    this.sessions.set(session.channelId, session);
-    for (const e of this.early.get(session.channelId)?.splice(0) ?? []) session.deliver(e);
-    const log = this.log.child({ callId: session.callId });
-    const ctx = new CallContext(session, this.control, this.calls, log, resumed, this.hooks);
     const maxAge = this.opts.maxCallSeconds * 1000 - (Date.now() - session.startedAt.getTime());
-    const reaper = setTimeout(() => {
-      log.warn('call reached the maximum call time; hanging up');
-      void ctx.hangup().catch(ignoreChannelGone(log, 'hanging up a call past the maximum call time'));
-    }, Math.max(0, maxAge));
+    const { ctx, log, close } = this.open(session, maxAge, 'call reached the maximum call time', resumed);
     let outcome: CallOutcome = 'completed';
     let cause: string | null = null;
     try {
@@ -257,9 +262,7 @@ export class CallsStasis implements CallEventSink {
         await ctx.handBack().catch(ignoreChannelGone(log, 'handing the call back after a flow error'));
       }
     } finally {
-      clearTimeout(reaper);
-      session.end('flow finished');
-      if (this.sessions.get(session.channelId) === session) this.sessions.delete(session.channelId);
+      close('flow finished');
     }
     try {
       await this.calls.finish({ id: session.callId, startedAt: session.startedAt }, outcome, cause, new Date());
