@@ -52,7 +52,7 @@ export function blockingRoutes(r: SecureRouter, blocks: BlockingService, audit: 
     const now = new Date();
     const until = body.until ?? null;
     checkUntil(until, now);
-    const tooLong = untilProblem(principalOf(req).role, until, now);
+    const tooLong = untilProblem(principalOf(req).role, until, now, body.number);
     if (tooLong) throw new BlockNeedsSupervisorError(tooLong);
     const b = await blocks.add({ number: body.number, reason: body.reason, until }, principalOf(req).name);
     await log(req, { action: 'blocklist.add' }, b);

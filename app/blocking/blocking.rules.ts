@@ -16,8 +16,23 @@ export const AGENT_MAX_DAYS = 30;
 export const MAX_YEARS = 5;
 const DAY_MS = 86_400_000;
 
+/**
+ * The one block of every caller who sends no number (withheld, 隐藏号码): its stored "number".
+ * Its keys are each way trunks write a withheld caller (CALLERID(num)), and the empty number.
+ */
+export const WITHHELD = 'withheld';
+const WITHHELD_WORDS = ['anonymous', 'unknown', 'restricted', 'private', 'unavailable', 'withheld'];
+const WITHHELD_SPELLINGS = ['', ...WITHHELD_WORDS.flatMap((w) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()])];
+
+/** Whether the caller's number as the trunk sent it says the number is withheld. */
+export function isWithheldCaller(raw: string): boolean {
+  const t = raw.trim();
+  return t === '' || WITHHELD_WORDS.includes(t.toLowerCase());
+}
+
 /** The number in its stored form, or why it cannot be blocked. */
 export function blockableNumber(raw: string): { number: string } | { problem: string } {
+  if (raw.trim() && isWithheldCaller(raw)) return { number: WITHHELD };
   const number = normalizePhone(raw);
   if (!number) return { problem: 'not a phone number' };
   if (number.replace(/\D/g, '').length < MIN_DIGITS) return { problem: `too short for an outside caller's number (at least ${MIN_DIGITS} digits)` };
@@ -26,6 +41,7 @@ export function blockableNumber(raw: string): { number: string } | { problem: st
 
 /** AstDB keys of a stored number: `n` + each spelling (the `n` keeps a key from being empty). */
 export function blockKeys(number: string): string[] {
+  if (number === WITHHELD) return WITHHELD_SPELLINGS.map((v) => `n${v}`);
   return phoneVariants(number).map((v) => `n${v}`);
 }
 
@@ -68,9 +84,10 @@ export function copyDiff(desired: Map<string, string>, actual: Map<string, strin
   return { put, del };
 }
 
-/** Why `role` may not block until `until`, or null. */
-export function untilProblem(role: Role, until: Date | null, now: Date): string | null {
+/** Why `role` may not block `number` until `until`, or null. */
+export function untilProblem(role: Role, until: Date | null, now: Date, number = ''): string | null {
   if (role !== 'agent') return null;
+  if (number === WITHHELD) return 'blocking every caller who withholds their number is for a supervisor';
   if (until === null) return 'agents block for a limited time: a permanent block is for a supervisor';
   if (until.getTime() - now.getTime() > AGENT_MAX_DAYS * DAY_MS + 60_000) return `agents block for at most ${AGENT_MAX_DAYS} days; longer is for a supervisor`;
   return null;

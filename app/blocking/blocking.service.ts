@@ -7,7 +7,7 @@ import { normalizePhone } from '../crm/phone.js';
 import { NotFoundError } from '../errors.js';
 import { BlockedNumber } from './blocking.entities.js';
 import { AlreadyBlockedError } from './blocking.errors.js';
-import { isActiveBlock } from './blocking.rules.js';
+import { isActiveBlock, isWithheldCaller, WITHHELD } from './blocking.rules.js';
 
 export interface BlockListQuery {
   q?: string;
@@ -121,7 +121,7 @@ export class BlockingService {
 
   /** A call from `caller` (as the trunk sent it) was refused: counted on its block. */
   async refused(caller: string, at: Date): Promise<boolean> {
-    const number = normalizePhone(caller);
+    const number = isWithheldCaller(caller) ? WITHHELD : normalizePhone(caller);
     if (!number) return false;
     const r = await this.db.manager
       .createQueryBuilder()

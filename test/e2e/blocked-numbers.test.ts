@@ -179,6 +179,44 @@ describe('blocked numbers: the Calls page view, the call drawer and the desk (Ch
     });
   }
 
+  it('a supervisor blocks every caller who withholds their number: the option stands for the number, the list names it, a real anonymous call is refused and counted, then unblocked (zh-CN)', async () => {
+    const { page, errors } = await signedIn('zh-CN', '/calls?view=blocked');
+    const view = page.locator('[data-test=blocked-view]');
+    await view.waitFor();
+    await view.locator('[data-test=blocked-add]').click();
+    const form = page.locator('[data-test=block-form]');
+    await form.waitFor();
+    await form.locator('[data-test=block-withheld]').click();
+    expect(await form.locator('input[name=block-number]').count(), 'no number to type').to.equal(0);
+    await form.getByText('不显示主叫号码的来电（匿名、私密、受限、未知）一律拒接').waitFor();
+    await form.locator('textarea[name=block-reason]').fill('隐藏号码骚扰电话');
+    await form.locator('[data-preset=permanent]').click();
+    await settled(page);
+    await screenshot(page, 'blocked-numbers-withheld-dialog-zh-CN');
+    await form.locator('[data-test=block-save]').click();
+    await notice(page, '已永久拦截 隐藏号码的来电');
+    await form.waitFor({ state: 'detached' });
+    const row = view.locator('.el-table__row').filter({ has: page.locator('[data-number="withheld"]') });
+    await row.waitFor();
+    expect(await row.locator('[data-test=blocked-number]').innerText()).to.equal('隐藏号码的来电');
+
+    // A call without a number (as carriers write it): Asterisk refuses it (403); counted on that block.
+    assertCallsSucceeded(await runSipp({ scenario: 'uac-refused', service: SERVICE, caller: 'anonymous' }));
+    await waitUntil('the refused call counted on the withheld block', async () => (await lookup('withheld'))?.attempts === 1, 15_000);
+    await view.locator('[data-test=blocked-find]').click();
+    await row.locator('[data-test=blocked-attempts][data-attempts="1"]').waitFor();
+    await settled(page);
+    await screenshot(page, 'blocked-numbers-withheld-zh-CN');
+
+    await row.locator('[data-test=blocked-unblock]').click();
+    await answerQuestion(page, '解除拦截', '解除拦截');
+    await notice(page, '已解除对 隐藏号码的来电 的拦截');
+    await row.waitFor({ state: 'detached' });
+    expect(await lookup('withheld')).to.equal(null);
+    expect(await missingKeys(page)).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
+  });
+
   it('a call\'s drawer: Block this number beside the caller (prefilled, 7 days), then "Blocked until …"; a read-only user reads the list without buttons (en)', async () => {
     const number = '13900139063';
     const callId = await seedCall(db, { caller: number, called: SERVICE, flow: 'desk-flow', startedAt: new Date(Date.now() - 3_600_000), seconds: 40, outcome: 'completed' });

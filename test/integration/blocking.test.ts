@@ -149,6 +149,27 @@ for (const kind of DB_KINDS) {
         await waitUntil('the other caller\'s call record', async () => (await callsFrom(OTHER)) === 1);
       });
 
+      it('callers who withhold their number: refused with 403 once a supervisor blocks them (an agent may not), counted on that one block; lifted, they go in', async () => {
+        const byAgent = await call('/api/blocked-numbers', 'POST', { number: 'withheld', reason: 'No number, rude', until: new Date(Date.now() + DAY).toISOString() }, agent.token);
+        expect([byAgent.status, byAgent.body.error?.code]).to.deep.equal([403, 'block_needs_supervisor']);
+        await goesIn('anonymous');
+        const b = await call('/api/blocked-numbers', 'POST', { number: 'withheld', reason: 'Nuisance calls without a number' });
+        expect([b.status, b.body.number], JSON.stringify(b.body)).to.deep.equal([201, 'withheld']);
+        try {
+          await refused('anonymous');
+          await refused('Restricted');
+          const counted = await waitUntil('both refusals counted on the withheld block', async () => {
+            const x = (await call('/api/blocked-numbers/lookup?number=withheld')).body.block as Block | null;
+            return x?.attempts === 2 ? x : undefined;
+          });
+          expect(counted.id).to.equal(b.body.id);
+          await goesIn(OTHER);
+        } finally {
+          expect((await call(`/api/blocked-numbers/${b.body.id}`, 'DELETE')).status).to.equal(204);
+        }
+        await goesIn('anonymous');
+      });
+
       it('a block that ended lets the caller in at once, before its copy in Asterisk is removed', async () => {
         const patched = await call(`/api/blocked-numbers/${blockId}`, 'PATCH', { until: new Date(Date.now() + 2500).toISOString() });
         expect(patched.status, JSON.stringify(patched.body)).to.equal(200);

@@ -1,7 +1,7 @@
 // Blocked numbers, the pure part: what a block puts in Asterisk's database, how the copy is
 // compared, and who may block for how long.
 import { expect } from 'chai';
-import { blockableNumber, blockKeys, blockValue, copyDiff, desiredCopy, NEVER, parseDatabaseShow, untilProblem, untilRangeProblem } from '../../app/blocking/blocking.rules.js';
+import { blockableNumber, blockKeys, blockValue, copyDiff, desiredCopy, isWithheldCaller, NEVER, WITHHELD, parseDatabaseShow, untilProblem, untilRangeProblem } from '../../app/blocking/blocking.rules.js';
 import { blockCreateBody, blockPatchBody } from '../../app/blocking/blocking.schemas.js';
 
 const now = new Date('2026-12-07T08:00:00Z');
@@ -14,6 +14,20 @@ describe('blocked numbers: rules', () => {
     expect(blockableNumber('95588')).to.deep.equal({ number: '95588' });
     expect(blockableNumber('8001')).to.have.property('problem').that.contains('at least 5 digits');
     expect(blockableNumber('call me')).to.deep.equal({ problem: 'not a phone number' });
+  });
+
+  it('callers who withhold their number: one block, keyed by every way trunks write them and the empty number; agents may not set it', () => {
+    expect(blockableNumber('withheld')).to.deep.equal({ number: WITHHELD });
+    expect(blockableNumber('Anonymous')).to.deep.equal({ number: WITHHELD });
+    expect(blockableNumber('')).to.deep.equal({ problem: 'not a phone number' });
+    const keys = blockKeys(WITHHELD);
+    expect(keys).to.include.members(['n', 'nanonymous', 'nAnonymous', 'nANONYMOUS', 'nRestricted', 'nunknown', 'nPrivate', 'nunavailable']);
+    expect(new Set(keys).size).to.equal(keys.length);
+    expect(['', ' anonymous ', 'Restricted', 'PRIVATE', 'unknown'].every(isWithheldCaller)).to.equal(true);
+    expect(['13800138000', 'anon', '8001'].some(isWithheldCaller)).to.equal(false);
+    expect(untilProblem('agent', days(1), now, WITHHELD)).to.contain('supervisor');
+    expect(untilProblem('supervisor', null, now, WITHHELD)).to.equal(null);
+    expect(desiredCopy([{ number: WITHHELD, until: null }], now).get('n')).to.equal(NEVER);
   });
 
   it('keys every spelling a trunk may send, each with the block\'s end', () => {

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { untilProblem, untilRangeProblem } from '../../app/blocking/blocking.rules.js';
 import { blockCreateBody } from '../../app/blocking/blocking.schemas.js';
-import { blockableNumber, blockBody, blockProblems, canAddBlock, canManageBlocks, dayDisabled, endOfDay, patchBlockBody, presetsFor, untilFor, type BlockForm } from '../../app/web/components/blocking/block-rules.js';
+import { blockableNumber, blockBody, blockProblems, canAddBlock, canManageBlocks, dayDisabled, endOfDay, mayBlockNumber, patchBlockBody, presetsFor, untilFor, WITHHELD, type BlockForm } from '../../app/web/components/blocking/block-rules.js';
 
 const DAY = 86_400_000;
 const now = new Date(2026, 11, 7, 10, 30); // 7 Dec 2026, 10:30 local
@@ -17,7 +17,16 @@ describe('console: blocked-numbers rules', () => {
     expect(blockableNumber('(010) 8888 1234')).to.equal('01088881234');
     expect(blockableNumber('95588')).to.equal('95588');
     expect(blockableNumber('+442079460958')).to.equal('+442079460958');
-    for (const bad of ['12a', '123', '1234', '', 'anonymous', '+1234', '12-34']) expect(blockableNumber(bad), bad).to.equal(null);
+    for (const bad of ['12a', '123', '1234', '', '+1234', '12-34']) expect(blockableNumber(bad), bad).to.equal(null);
+  });
+
+  it('a withheld caller (anonymous, Restricted …) stands for the one block of every caller without a number, which only supervisors and admins set', () => {
+    expect(blockableNumber('anonymous')).to.equal(WITHHELD);
+    expect(blockableNumber('Restricted')).to.equal(WITHHELD);
+    expect([mayBlockNumber('agent', WITHHELD), mayBlockNumber('supervisor', WITHHELD), mayBlockNumber('agent', '13800138000')]).to.deep.equal([false, true, true]);
+    expect(blockProblems(form({ number: 'anonymous', preset: '7d' }), 'agent', now)).to.deep.equal({ number: 'withheldNeedsSupervisor' });
+    expect(blockProblems(form({ number: WITHHELD, preset: 'permanent' }), 'supervisor', now)).to.deep.equal({});
+    expect(blockBody(form({ number: WITHHELD, preset: 'permanent' }), now).number).to.equal(WITHHELD);
   });
 
   it('a preset stands for a time that many days ahead; permanent is null; a day ends at its last moment', () => {

@@ -3,10 +3,10 @@
 // is a phone number with at least 5 digits (stored in the CRM's one form), a reason 1–200 characters
 // without control characters (the server's schema), and the end of a block picked from presets —
 // agents only up to 30 days ahead, never permanent.
-import { AGENT_MAX_DAYS, MAX_YEARS, blockableNumber as serverBlockable } from '../../../blocking/blocking.rules.js';
+import { AGENT_MAX_DAYS, MAX_YEARS, WITHHELD, blockableNumber as serverBlockable } from '../../../blocking/blocking.rules.js';
 import { blockCreateBody } from '../../../blocking/blocking.schemas.js';
 
-export { AGENT_MAX_DAYS, MAX_YEARS };
+export { AGENT_MAX_DAYS, MAX_YEARS, WITHHELD };
 export const REASON_MAX = 200;
 const DAY = 86_400_000;
 
@@ -19,6 +19,9 @@ const PRESET_DAYS: Partial<Record<Preset, number>> = { '1d': 1, '7d': 7, '30d': 
 export const canManageBlocks = (role: Role | string | undefined): boolean => role === 'supervisor' || role === 'admin';
 /** Who adds a block (agents for at most 30 days). */
 export const canAddBlock = (role: Role | string | undefined): boolean => canManageBlocks(role) || role === 'agent';
+
+/** Whether `role` may block this stored number: every caller who withholds their number at once is for supervisors and admins. */
+export const mayBlockNumber = (role: Role | string | undefined, number: string): boolean => number !== WITHHELD || canManageBlocks(role);
 
 /** The presets a role is offered: agents get no "permanent". */
 export function presetsFor(role: Role | string | undefined): Preset[] {
@@ -67,7 +70,7 @@ export interface BlockForm {
   /** The picked day (the "date" preset). */
   day: Date | null;
 }
-export type BlockProblem = 'number' | 'reason' | 'dayMissing' | 'dayPast' | 'dayTooFar' | 'needsSupervisor';
+export type BlockProblem = 'number' | 'reason' | 'dayMissing' | 'dayPast' | 'dayTooFar' | 'needsSupervisor' | 'withheldNeedsSupervisor';
 
 /** Whether the server's schema refuses this reason (1–200 characters once trimmed, no control characters). */
 export function reasonProblem(reason: string): boolean {
@@ -77,7 +80,11 @@ export function reasonProblem(reason: string): boolean {
 /** What is wrong with the form, field by field (the same rules as the server's); empty when nothing. */
 export function blockProblems(f: BlockForm, role: Role | string | undefined, now: Date, opts: { withNumber?: boolean } = {}): Partial<Record<'number' | 'reason' | 'until', BlockProblem>> {
   const out: Partial<Record<'number' | 'reason' | 'until', BlockProblem>> = {};
-  if (opts.withNumber !== false && !blockableNumber(f.number)) out.number = 'number';
+  if (opts.withNumber !== false) {
+    const number = blockableNumber(f.number);
+    if (!number) out.number = 'number';
+    else if (!mayBlockNumber(role, number)) out.number = 'withheldNeedsSupervisor';
+  }
   if (reasonProblem(f.reason)) out.reason = 'reason';
   if (!presetsFor(role).includes(f.preset)) out.until = 'needsSupervisor';
   else if (f.preset === 'date') {

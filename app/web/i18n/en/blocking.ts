@@ -39,6 +39,9 @@ export default {
   unblocked: '{number} unblocked',
   dialogTitle: 'Block a number',
   numberHint: 'A phone number, written any way (at least 5 digits).',
+  withheld: 'Callers who withhold their number',
+  withheldOption: 'Every caller who withholds their number',
+  withheldHint: 'Calls that arrive without a caller number (anonymous, private, restricted, unknown) are refused, however the carrier writes it.',
   reasonHint: 'Why, for colleagues who read the list (at most 200 characters).',
   duration: 'For how long',
   presets: { keep: 'Keep the end', '1d': '1 day', '7d': '7 days', '30d': '30 days', permanent: 'Permanently', date: 'Until a day' },
@@ -66,6 +69,7 @@ export default {
     dayPast: 'Pick a day that has not ended.',
     dayTooFar: 'A block can last at most 5 years.',
     needsSupervisor: 'Agents block for at most 30 days: ask a supervisor for longer.',
+    withheldNeedsSupervisor: 'Blocking every caller who withholds their number is for a supervisor.',
     until: 'Pick when the block ends.',
   },
   errors: {

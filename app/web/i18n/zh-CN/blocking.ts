@@ -39,6 +39,9 @@ export default {
   unblocked: '已解除对 {number} 的拦截',
   dialogTitle: '拦截号码',
   numberHint: '电话号码，任意写法均可（至少 5 位数字）。',
+  withheld: '隐藏号码的来电',
+  withheldOption: '拦截所有隐藏号码的来电',
+  withheldHint: '不显示主叫号码的来电（匿名、私密、受限、未知）一律拒接，不论运营商以何种写法送来。',
   reasonHint: '拦截原因，供同事查看（最多 200 个字符）。',
   duration: '拦截时长',
   presets: { keep: '保持不变', '1d': '1 天', '7d': '7 天', '30d': '30 天', permanent: '永久', date: '拦截至指定日期' },
@@ -66,6 +69,7 @@ export default {
     dayPast: '请选择尚未过去的日期。',
     dayTooFar: '拦截时间最长 5 年。',
     needsSupervisor: '坐席最多可拦截 30 天：更长时间请联系班长。',
+    withheldNeedsSupervisor: '拦截所有隐藏号码的来电需由班长设置。',
     until: '请选择拦截结束时间。',
   },
   errors: {
