@@ -43,6 +43,7 @@ import { startLiveRelay, wasRelayed } from './acd/live-relay.js';
 import { membershipsOf } from './acd/asterisk-config.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule, ticketsOpenedFromCalls } from './tickets/index.js';
+import { smtpMailer } from './mail/mailer.js';
 import { createKbModule } from './kb/index.js';
 import { createRecordingModule, type RecordingModule } from './recording/index.js';
 import { ownAgentGuard } from './acd/acd.http.js';
@@ -272,8 +273,11 @@ async function main(): Promise<void> {
   const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, people: auth.service.people, routes: routes() });
   // Timed work (SLA reminders, escalations) runs only on the active node.
   scheduler = createScheduler({ db: db.source, nodeName: config.nodeName, isActive: () => elector.role === 'active', log, leaseMs: config.scheduler.leaseMs });
+  // One SMTP transport: scheduled reports and ticket replies to customers.
+  const mailer = config.reportMail.smtp ? smtpMailer(config.reportMail.smtp) : null;
   tickets = createTicketsModule({
     db: db.source,
+    mail: { mailer, from: config.reportMail.from, attempts: config.reportMail.attempts, retryMs: config.reportMail.retryMs },
     customers: crm.service,
     calls: calls.service,
     users: auth.service.users,
@@ -293,7 +297,7 @@ async function main(): Promise<void> {
     queueCallLogs: [acd.queueCalls, ...(attach ? [attach.queueCalls] : [])],
     log,
     routes: routes(),
-    mail: { scheduler: scheduler.service, smtp: config.reportMail.smtp, from: config.reportMail.from, attempts: config.reportMail.attempts, retryMs: config.reportMail.retryMs },
+    mail: { scheduler: scheduler.service, mailer, from: config.reportMail.from, attempts: config.reportMail.attempts, retryMs: config.reportMail.retryMs },
     // First-call resolution by tickets: the tickets' and the call records' own reads.
     contacts: {
       ticketsFromCalls: (from, to) => ticketsOpenedFromCalls(db.source, from, to),

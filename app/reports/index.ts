@@ -15,7 +15,7 @@ import { IvrFunnel } from './ivr-funnel.js';
 import { ivrFunnelRoutes } from './ivr-funnel.http.js';
 import { ReportsService, type ReportsAcd, type ReportsContacts } from './reports.service.js';
 import type { SchedulerService } from '../scheduler/index.js';
-import { smtpMailer, type Mailer, type SmtpSettings } from './mailer.js';
+import type { Mailer } from '../mail/mailer.js';
 import { scheduleRoutes } from './schedules.http.js';
 import { ReportSchedulesService } from './schedules.service.js';
 
@@ -44,7 +44,8 @@ export function rollupSource(db: DataSource, acd: { config: Pick<AcdConfig, 'sna
 
 export interface ReportMailDeps {
   scheduler: SchedulerService;
-  smtp?: SmtpSettings;
+  /** None when no SMTP server is configured. */
+  mailer: Mailer | null;
   from: string;
   attempts: number;
   retryMs: number;
@@ -63,7 +64,7 @@ export function createReportsModule(deps: { db: DataSource; acd: AcdModule; queu
     callbacks: async (numbers, since) => (await deps.acd.callbacks.forNumbers(numbers, since)).map((c) => ({ number: c.number, queue: c.queue, status: c.status, requestedAt: c.requestedAt, endedAt: c.endedAt, agentId: c.agentId, attempts: c.attempts })),
   };
   const service = new ReportsService(deps.db, port, undefined, deps.contacts ?? null);
-  const mailer: Mailer | null = deps.mail.smtp ? smtpMailer(deps.mail.smtp) : null;
+  const mailer = deps.mail.mailer;
   const schedules = new ReportSchedulesService(deps.db, deps.mail.scheduler, service, mailer, { from: deps.mail.from, attempts: deps.mail.attempts, retryMs: deps.mail.retryMs, log });
   // Registered before the report routes: /reports/schedules is not a report kind.
   scheduleRoutes(deps.routes, schedules);

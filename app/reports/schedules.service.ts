@@ -11,7 +11,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobStatusView, JobView, SchedulerService } from '../scheduler/index.js';
-import type { Mailer } from './mailer.js';
+import type { Mailer } from '../mail/mailer.js';
+import { mailJobState } from '../mail/mail-state.js';
 import { validTimezone } from './report-time.js';
 import { reportSheetName, reportXlsxBuffer } from './reports.export.js';
 import type { ExportQuery, ReportKind } from './reports.schemas.js';
@@ -38,13 +39,7 @@ function timing(s: ReportSchedule): ScheduleTiming {
 }
 
 /** A run's state as the console shows it. */
-export function runState(j: JobStatusView): 'sent' | 'retrying' | 'failed' | 'scheduled' | 'sending' | 'cancelled' {
-  if (j.status === 'done') return 'sent';
-  if (j.status === 'failed') return 'failed';
-  if (j.status === 'running') return 'sending';
-  if (j.status === 'cancelled') return 'cancelled';
-  return j.attempts > 0 ? 'retrying' : 'scheduled';
-}
+const runState = mailJobState;
 
 /** A schedule's stored filters, as the API gives them. */
 function filtersOf(s: ReportSchedule) {

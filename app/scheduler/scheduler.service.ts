@@ -50,6 +50,8 @@ export interface JobStatusView {
   doneAt: Date | null;
   claimedBy: string | null;
   updatedAt: Date;
+  /** The job's payload as stored (JSON). */
+  payload: string;
 }
 
 export interface SchedulerOptions {
@@ -107,7 +109,7 @@ export class SchedulerService {
       .orderBy('j.dueAt', 'DESC')
       .limit(limit)
       .getMany();
-    return rows.map((j) => ({ key: j.key, status: j.status, dueAt: j.dueAt, attempts: j.attempts, lastError: j.lastError, doneAt: j.doneAt, claimedBy: j.claimedBy, updatedAt: j.updatedAt }));
+    return rows.map((j) => ({ key: j.key, status: j.status, dueAt: j.dueAt, attempts: j.attempts, lastError: j.lastError, doneAt: j.doneAt, claimedBy: j.claimedBy, updatedAt: j.updatedAt, payload: j.payload }));
   }
 
   /** Creates or reschedules the job (kind, key); inside the caller's transaction when `m` is given. */

@@ -7,6 +7,7 @@ import { TicketsService, type TicketsDeps } from './tickets.service.js';
 export function createTicketsModule(deps: TicketsDeps & { routes: SecureRouter; maxAttachmentBytes?: number }) {
   const service = new TicketsService({ ...deps, log: deps.log.child({ module: 'tickets' }) });
   service.sla.register();
+  service.mail.register();
   ticketsRoutes(deps.routes, service, { maxAttachmentBytes: deps.maxAttachmentBytes ?? 10 * 1024 * 1024 });
   return { service, router: deps.routes.router };
 }

@@ -53,3 +53,17 @@ export class AttachmentTypeError extends AppError {
     super(415, 'attachment_type_not_allowed', message);
   }
 }
+
+/** A reply to e-mail to the customer, but the ticket has no customer, or the customer no e-mail address. */
+export class CustomerHasNoEmailError extends AppError {
+  constructor(number: string, hasCustomer: boolean) {
+    super(422, 'customer_has_no_email', hasCustomer ? `the customer of ticket ${number} has no e-mail address: add one on the customer's card first` : `ticket ${number} has no customer to e-mail`, { field: 'emailCustomer' });
+  }
+}
+
+/** A reply to e-mail while no SMTP server is configured (HOTLINE_SMTP_HOST). */
+export class MailNotConfiguredError extends AppError {
+  constructor() {
+    super(409, 'mail_not_configured', 'no SMTP server is configured (HOTLINE_SMTP_HOST): the reply cannot be e-mailed', { field: 'emailCustomer' });
+  }
+}

@@ -35,10 +35,20 @@ export const updateTicketBody = z
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');
 export type UpdateTicketInput = z.infer<typeof updateTicketBody>;
 
-export const commentBody = z.strictObject({
-  body: text(20_000),
-  visibility: z.enum(['internal', 'public']).default('internal'),
-});
+/** The languages a reply e-mailed to the customer is framed in (app/tickets/tickets.mail.ts). */
+export const MAIL_LOCALES = ['zh-CN', 'en'] as const;
+
+export const commentBody = z
+  .strictObject({
+    body: text(20_000),
+    visibility: z.enum(['internal', 'public']).default('internal'),
+    /** Also e-mail this reply to the ticket's customer (a public comment only). */
+    emailCustomer: z.boolean().default(false),
+    /** The language of the e-mail's words around the reply. */
+    emailLocale: z.enum(MAIL_LOCALES).default('zh-CN'),
+  })
+  .refine((b) => !b.emailCustomer || b.visibility === 'public', { path: ['emailCustomer'], message: 'only a public comment is e-mailed to the customer' });
+export type CommentInput = z.infer<typeof commentBody>;
 
 export const mergeBody = z.strictObject({ duplicate: ticketRef });
 

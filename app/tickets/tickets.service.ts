@@ -7,10 +7,12 @@ import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SchedulerService } from '../scheduler/index.js';
 import { PRIORITY_RANK, Ticket, TicketAttachment, TicketCounter, TicketComment, TicketHistory, type TicketStatus } from './tickets.entities.js';
-import { AssigneeDisabledError, AssigneeNotAssignableError, TicketMergedError, TransitionNotAllowedError, UnknownReferenceError } from './tickets.errors.js';
+import { AssigneeDisabledError, AssigneeNotAssignableError, CustomerHasNoEmailError, MailNotConfiguredError, TicketMergedError, TransitionNotAllowedError, UnknownReferenceError } from './tickets.errors.js';
 import { isWorker, nameOr, withAssigneeNames, WORKER_ROLES, type TicketPeople } from './tickets.people.js';
 import { listTickets } from './tickets.query.js';
-import type { CreateTicketInput, ListQuery, UpdateTicketInput } from './tickets.schemas.js';
+import type { CommentInput, CreateTicketInput, ListQuery, UpdateTicketInput } from './tickets.schemas.js';
+import { TicketMail } from './tickets.mail.js';
+import type { Mailer } from '../mail/mailer.js';
 import { deadline, nextDue } from './tickets.sla.js';
 import { lockFor, SLA_ACTOR, TicketSla } from './tickets.sla-jobs.js';
 import { canTransition, isOpen, TRANSITIONS } from './tickets.transitions.js';
@@ -21,7 +23,7 @@ export interface TicketsDeps {
   db: DataSource;
   /** CrmService: throws NotFoundError for an unknown customer; a new ticket goes on the customer's timeline. */
   customers: {
-    get(id: string): Promise<unknown>;
+    get(id: string): Promise<{ emails?: string[] }>;
     recordInteraction(input: { customerId: string; kind: string; refId?: string | null; summary: string; actor?: string; at?: Date }): Promise<unknown>;
   };
   /** CallsService: throws NotFoundError for an unknown call record. */
@@ -31,6 +33,8 @@ export interface TicketsDeps {
   /** The auth module's People: names for ids and usernames, the users of some roles. */
   people: TicketPeople;
   scheduler: SchedulerService;
+  /** Replies e-mailed to customers (none: no SMTP server, such a reply is refused). */
+  mail?: { mailer: Mailer | null; from: string; attempts: number; retryMs: number };
   log: Logger;
 }
 
@@ -46,12 +50,14 @@ export type TicketListener = (e: TicketChangeEvent) => void;
 
 export class TicketsService {
   readonly sla: TicketSla;
+  readonly mail: TicketMail;
   private readonly db: DataSource;
   private readonly listeners: TicketListener[] = [];
 
   constructor(private readonly deps: TicketsDeps) {
     this.db = deps.db;
     this.sla = new TicketSla(deps.db, deps.scheduler, deps.log);
+    this.mail = new TicketMail(deps.scheduler, { ...(deps.mail ?? { mailer: null, from: 'hotline@localhost', attempts: 6, retryMs: 60_000 }), log: deps.log });
     // An SLA breach changes the ticket as any change does: listeners (webhooks' ticket.updated) hear it, actor "sla".
     this.sla.onEscalated = (e) => this.notify({ type: 'updated', ticketId: e.ticketId, changes: [['escalationLevel', e.from, e.to]], actor: SLA_ACTOR, at: e.at });
   }
@@ -249,13 +255,16 @@ export class TicketsService {
 
   // ---- comments --------------------------------------------------------------------------
 
-  async comment(ref: string, input: { body: string; visibility: 'internal' | 'public' }, actor: string) {
+  async comment(ref: string, input: Pick<CommentInput, 'body' | 'visibility'> & Partial<CommentInput>, actor: string) {
+    if (input.emailCustomer && !this.mail.configured) throw new MailNotConfiguredError();
     const made = await this.db.transaction(async (m) => {
       const t = await this.find(ref, m, true);
       if (t.mergedIntoId) throw new TicketMergedError(t.number, (await this.find(t.mergedIntoId, m)).number);
+      const to = input.emailCustomer ? await this.customerEmail(t) : null;
       const now = new Date();
       const c = m.create(TicketComment, { id: randomUUID(), ticketId: t.id, author: actor, visibility: input.visibility, body: input.body, createdAt: now });
       await m.insert(TicketComment, c);
+      if (to) await this.mail.queue(m, t.id, c.id, to, input.emailLocale ?? 'zh-CN');
       const changes: Change[] = [[`comment.${input.visibility}`, null, c.id]];
       // The first public comment is the first response.
       if (input.visibility === 'public' && !t.firstRespondedAt) {
@@ -270,9 +279,20 @@ export class TicketsService {
       await recordHistory(m, t.id, actor, now, changes);
       return { row: c, number: t.number, ticketId: t.id };
     });
-    const comment = commentView(made.row, made.number, await this.deps.people.namesByUsernames([made.row.author]));
+    const comment = commentView(made.row, made.number, await this.deps.people.namesByUsernames([made.row.author]), (await this.mail.ofTickets([made.ticketId])).get(made.row.id));
     this.notify({ type: 'commented', ticketId: made.ticketId, comment, actor, at: made.row.createdAt });
     return comment;
+  }
+
+  /** The first e-mail address of the ticket's customer, or a refusal naming what is missing. */
+  private async customerEmail(t: Ticket): Promise<string> {
+    const customer = await this.deps.customers.get(t.customerId).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    });
+    const to = customer?.emails?.[0];
+    if (!to) throw new CustomerHasNoEmailError(t.number, !!customer);
+    return to;
   }
 
   // ---- reads -----------------------------------------------------------------------------
@@ -302,8 +322,8 @@ export class TicketsService {
   async comments(ref: string) {
     const fam = await this.family(await this.find(ref));
     const rows = await this.db.manager.find(TicketComment, { where: { ticketId: In([...fam.keys()]) }, order: { createdAt: 'ASC', id: 'ASC' } });
-    const names = await this.deps.people.namesByUsernames(rows.map((c) => c.author));
-    return rows.map((c) => commentView(c, fam.get(c.ticketId)!, names));
+    const [names, mails] = await Promise.all([this.deps.people.namesByUsernames(rows.map((c) => c.author)), this.mail.ofTickets([...fam.keys()])]);
+    return rows.map((c) => commentView(c, fam.get(c.ticketId)!, names, mails.get(c.id)));
   }
 
   async attachments(ref: string) {

@@ -1,4 +1,5 @@
 // JSON views of tickets and their parts, and the history writer.
+import type { CommentMailView } from './tickets.mail.js';
 import type { EntityManager } from 'typeorm';
 import { Ticket, TicketHistory, type TicketAttachment, type TicketComment } from './tickets.entities.js';
 import { nameOr } from './tickets.people.js';
@@ -57,8 +58,9 @@ export type TicketView = ReturnType<typeof ticketView>;
 type Names = Map<string, string>;
 const none: Names = new Map();
 
-export function commentView(c: TicketComment, ticketNumber: string, names: Names = none) {
-  return { id: c.id, ticketNumber, author: c.author, authorName: nameOr(names, c.author), visibility: c.visibility, body: c.body, createdAt: c.createdAt.toISOString() };
+/** A comment; `email` when it was e-mailed to the customer (to whom, and how that went). */
+export function commentView(c: TicketComment, ticketNumber: string, names: Names = none, email: CommentMailView | null = null) {
+  return { id: c.id, ticketNumber, author: c.author, authorName: nameOr(names, c.author), visibility: c.visibility, body: c.body, createdAt: c.createdAt.toISOString(), email };
 }
 
 export function attachmentView(a: TicketAttachment, ticketNumber: string) {

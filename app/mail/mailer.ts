@@ -1,4 +1,4 @@
-// Sends report e-mail over SMTP with nodemailer (see docs/reports.md, "Scheduled delivery").
+// Sends e-mail over SMTP with nodemailer: scheduled reports (docs/reports.md) and ticket replies to customers (docs/api/tickets.md).
 import nodemailer from 'nodemailer';
 
 export interface MailMessage {
