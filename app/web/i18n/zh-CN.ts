@@ -82,6 +82,11 @@ export default {
     assignTo: '分配给…', unassign: '取消分配', noMatch: '没有匹配的人员', searchingPeople: '正在查找…', peopleFailed: '无法加载可分配的人员：{reason}',
     moves: { new: '新建', assigned: '标为已分配', in_progress: '开始处理', waiting_on_customer: '等待客户', resolved: '解决', closed: '关闭', reopened: '重新打开' },
     moved: '{number}：{status}', assigned: '{number} 已分配给您', assignedTo: '{number} 已分配给{name}', unassigned: '{number} 已取消分配', saved: '{number} 已保存', commented: '已添加评论',
+    email: {
+      send: '同时以邮件发送给客户（{to}）', noAddress: '客户没有邮箱地址：请先在客户资料中添加，才能以邮件回复。', sentNotice: '已添加评论，正在以邮件发送给 {to}',
+      states: { scheduled: '邮件（{to}）：等待发送', sending: '邮件（{to}）：发送中…', sent: '已发邮件至 {to}（{when}）', retrying: '邮件（{to}）：邮件服务器拒收（{error}），将于 {when} 重试', failed: '邮件（{to}）发送失败：{error}', cancelled: '邮件（{to}）：已取消' },
+      refused: { customer_has_no_email: '客户没有邮箱地址，评论未添加。请先在客户资料中添加邮箱，或不发邮件直接添加评论。', mail_not_configured: '本系统未配置邮件服务器，评论未添加。请联系管理员，或不发邮件直接添加评论。' },
+    },
     comments: '评论', noComments: '还没有评论', newComment: '评论内容', addComment: '添加评论', visibilityLabel: '可见范围', visibility: { internal: '内部', public: '客户可见' },
     fileAdded: '添加附件：{file}（{size}）',
     history: '历史', fields: { status: '状态', priority: '优先级', type: '类型', title: '标题', description: '描述', assigneeId: '处理人', team: '团队', category: '分类', comment: '评论', attachment: '附件', escalation: '升级', firstResponseDueAt: '首次响应到期', resolutionDueAt: '解决到期', firstRespondedAt: '首次响应', resolvedAt: '解决时间', closedAt: '关闭时间', callId: '通话', created: '创建工单', comment_internal: '添加内部评论', comment_public: '添加客户可见评论', merged: '合并了重复工单', merged_into: '已合并到', escalationLevel: '升级级别', escalatedAt: '升级时间' },
