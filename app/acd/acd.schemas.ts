@@ -249,13 +249,25 @@ export const routeDryRunBody = z.strictObject({
 export const callbackParams = z.object({ callbackId: z.string().uuid() });
 export const callbackListQuery = z.strictObject({
   queue: queueName.optional(),
-  status: z.enum(['waiting', 'connecting', 'retry_wait', 'completed', 'failed', 'cancelled', 'open']).optional(),
+  status: z.enum(['scheduled', 'waiting', 'connecting', 'retry_wait', 'completed', 'failed', 'cancelled', 'open']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 /** A callback asked for by an agent or supervisor (not from a phone key): joins at the back. */
-export const createCallbackBody = z.strictObject({
-  queue: queueName,
-  number: phoneNumber,
-  name: z.string().trim().max(128).default(''),
-  priority: z.number().int().min(0).max(100).default(0),
-});
+/** The latest a callback can be scheduled for (预约回电), from now. */
+export const CALLBACK_SCHEDULE_MAX_DAYS = 30;
+
+export const createCallbackBody = z
+  .strictObject({
+    queue: queueName,
+    number: phoneNumber,
+    name: z.string().trim().max(128).default(''),
+    priority: z.number().int().min(0).max(100).default(0),
+    /** When to call (the customer's preferred time): the callback joins the queue then; left out: now. */
+    at: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (!b.at) return;
+    const ahead = b.at.getTime() - Date.now();
+    if (ahead < -60_000) ctx.addIssue({ code: 'custom', path: ['at'], message: 'the time to call back has passed' });
+    else if (ahead > CALLBACK_SCHEDULE_MAX_DAYS * 86_400_000) ctx.addIssue({ code: 'custom', path: ['at'], message: `at most ${CALLBACK_SCHEDULE_MAX_DAYS} days ahead` });
+  });

@@ -332,7 +332,7 @@ export class AcdService implements QueueEventSink {
       waiting: waiting.count,
       longestWaitSeconds: waiting.longestWaitSeconds,
       agents: byState,
-      callbacks: { waiting: callbacks.waiting, connecting: callbacks.connecting, retrying: callbacks.retrying },
+      callbacks: { scheduled: callbacks.scheduled, waiting: callbacks.waiting, connecting: callbacks.connecting, retrying: callbacks.retrying },
       today: { since: dayStart.toISOString(), ...today, serviceLevelSeconds: q.settings.serviceLevelSeconds, callbacks: { requested: callbacks.requested, completed: callbacks.completed, failed: callbacks.failed } },
     };
   }

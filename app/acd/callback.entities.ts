@@ -3,9 +3,9 @@
 // over needs is here or in Asterisk (the placeholder channel, AstDB results), never in memory.
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const CALLBACK_STATUSES = ['waiting', 'connecting', 'retry_wait', 'completed', 'failed', 'cancelled'] as const;
+export const CALLBACK_STATUSES = ['scheduled', 'waiting', 'connecting', 'retry_wait', 'completed', 'failed', 'cancelled'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
-export const OPEN_CALLBACK_STATUSES: CallbackStatus[] = ['waiting', 'connecting', 'retry_wait'];
+export const OPEN_CALLBACK_STATUSES: CallbackStatus[] = ['scheduled', 'waiting', 'connecting', 'retry_wait'];
 
 @Entity({ name: 'acd_callbacks' })
 @Index('idx_acd_callbacks_status', ['status'])

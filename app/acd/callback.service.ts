@@ -214,14 +214,16 @@ export class CallbackService {
   }
 
   /** A callback asked for over the API (an agent promised one): joins the queue at the back. */
-  async create(body: { queue: string; number: string; name: string; priority: number }): Promise<CallbackView> {
+  /** A callback asked for on the customer's behalf: now (at the back of the queue), or `at` a later time (scheduled: it joins the queue then). */
+  async create(body: { queue: string; number: string; name: string; priority: number; at?: Date }): Promise<CallbackView> {
     const q = await this.config.getQueue(body.queue);
-    const row = await this.serial(() => this.insert({ ...body, position: null, requestUniqueid: `api:${randomUUID()}`, settings: q.settings.callback ?? DEFAULTS }));
+    const at = body.at && body.at.getTime() > Date.now() ? body.at : undefined;
+    const row = await this.serial(() => this.insert({ ...body, at, position: null, requestUniqueid: `api:${randomUUID()}`, settings: q.settings.callback ?? DEFAULTS }));
     void this.tick();
     return view(row);
   }
 
-  private async insert(r: { queue: string; number: string; name: string; priority: number; position: number | null; requestUniqueid: string; settings: CallbackSettings }): Promise<AcdCallback> {
+  private async insert(r: { queue: string; number: string; name: string; priority: number; position: number | null; requestUniqueid: string; settings: CallbackSettings; at?: Date }): Promise<AcdCallback> {
     const existing = await this.repo.findOneBy({ requestUniqueid: r.requestUniqueid });
     if (existing) return existing;
     const now = new Date();
@@ -233,8 +235,9 @@ export class CallbackService {
       priority: r.priority,
       position: r.position,
       requestUniqueid: r.requestUniqueid,
-      status: 'waiting',
-      seq: 1,
+      // Scheduled: no placeholder until `at` (the pump makes it waiting then, as a due retry).
+      status: r.at ? 'scheduled' : 'waiting',
+      seq: r.at ? 0 : 1,
       placedSeq: 0,
       attempts: 0,
       maxAttempts: r.settings.maxAttempts,
@@ -243,13 +246,13 @@ export class CallbackService {
       agentId: null,
       talkSeconds: null,
       requestedAt: now,
-      expiresAt: new Date(now.getTime() + r.settings.expireAfterSeconds * 1000),
-      nextAt: null,
+      expiresAt: new Date((r.at ?? now).getTime() + r.settings.expireAfterSeconds * 1000),
+      nextAt: r.at ?? null,
       updatedAt: now,
       endedAt: null,
     };
     await this.repo.insert(row);
-    this.log.info({ callbackId: row.id, queue: row.queue, position: row.position, priority: row.priority }, 'callback requested');
+    this.log.info({ callbackId: row.id, queue: row.queue, position: row.position, priority: row.priority, at: r.at }, r.at ? 'callback scheduled' : 'callback requested');
     this.publish(row);
     return row;
   }
@@ -274,9 +277,9 @@ export class CallbackService {
   /** One pass: due retries, placeholders to place, expiry, and (now and then) lost placeholders. */
   private async pump(): Promise<void> {
     const now = new Date();
-    // Due retries: a new placeholder (next seq), at the back of the line.
-    for (const r of await this.repo.find({ where: { status: 'retry_wait', nextAt: LessThanOrEqual(now) }, take: 50 })) {
-      await this.save(r, { status: 'waiting', seq: r.seq + 1, position: r.lastResult === 'HANGUP' || r.lastResult === 'CANCEL' ? 1 : null, nextAt: null }, { status: ['retry_wait'] });
+    // Due retries and scheduled callbacks: a new placeholder (next seq), at the back of the line.
+    for (const r of await this.repo.find({ where: { status: In(['retry_wait', 'scheduled']), nextAt: LessThanOrEqual(now) }, take: 50 })) {
+      await this.save(r, { status: 'waiting', seq: r.seq + 1, position: r.lastResult === 'HANGUP' || r.lastResult === 'CANCEL' ? 1 : null, nextAt: null }, { status: [r.status] });
     }
     // Expired: given up (a waiting placeholder leaves the queue).
     for (const r of await this.repo.find({ where: { status: In(['waiting', 'retry_wait']), expiresAt: LessThanOrEqual(now) }, take: 50 })) {
@@ -396,7 +399,7 @@ export class CallbackService {
       if (r.status === 'connecting') throw new CallbackStateError('callback_in_progress', 'an agent is calling this customer now; it cannot be cancelled');
       if (!OPEN_CALLBACK_STATUSES.includes(r.status)) throw new CallbackStateError('callback_closed', `the callback is already ${r.status}`);
       if (r.status === 'waiting' && r.placedSeq === r.seq) await this.pbx.remove(callbackKey(r.id, r.seq));
-      const saved = await this.save(r, { status: 'cancelled', lastResult: 'CANCELLED', endedAt: new Date(), nextAt: null }, { status: ['waiting', 'retry_wait'] });
+      const saved = await this.save(r, { status: 'cancelled', lastResult: 'CANCELLED', endedAt: new Date(), nextAt: null }, { status: ['scheduled', 'waiting', 'retry_wait'] });
       if (!saved) throw new CallbackStateError('callback_changed', 'the callback changed meanwhile; look again');
       return view(saved);
     });
@@ -409,11 +412,12 @@ export class CallbackService {
   }
 
   /** The callbacks part of a queue's live stats. */
-  async stats(queue: string, since: Date): Promise<{ waiting: number; connecting: number; retrying: number; requested: number; completed: number; failed: number }> {
+  async stats(queue: string, since: Date): Promise<{ scheduled: number; waiting: number; connecting: number; retrying: number; requested: number; completed: number; failed: number }> {
     const open = await this.repo.find({ where: { queue, status: In(OPEN_CALLBACK_STATUSES) }, select: { status: true } });
     const today = await this.repo.find({ where: { queue, requestedAt: MoreThanOrEqual(since) }, select: { status: true } });
     const count = (rows: Array<{ status: string }>, s: string) => rows.filter((r) => r.status === s).length;
     return {
+      scheduled: count(open, 'scheduled'),
       waiting: count(open, 'waiting'),
       connecting: count(open, 'connecting'),
       retrying: count(open, 'retry_wait'),

@@ -106,7 +106,7 @@ for (const kind of dbKindsForCalls('sqlite')) {
       expect(stats.today.callbacks).to.deep.equal({ requested: 1, completed: 1, failed: 0 });
       expect(stats.today.leftForCallback).to.equal(1);
       expect(stats.today.answered, 'the second caller; the callback is counted apart').to.equal(1);
-      expect(stats.callbacks).to.deep.equal({ waiting: 0, connecting: 0, retrying: 0 });
+      expect(stats.callbacks).to.deep.equal({ scheduled: 0, waiting: 0, connecting: 0, retrying: 0 });
     });
 
     it('a customer who does not answer is tried again after the set wait, then given up after maxAttempts (never more)', async () => {
@@ -154,6 +154,48 @@ for (const kind of dbKindsForCalls('sqlite')) {
       expect((await api(hotline.url, 'GET', '/api/acd/callbacks/not-a-uuid')).status).to.equal(400);
       expect(await callbacks('cbq')).to.have.length(before);
       await agentAction(hotline.url, kim, 'ready');
+    });
+
+    it('a scheduled callback (预约回电) has nothing in Asterisk until its time, then joins the queue and connects the customer; one further ahead is cancelled; a past or too distant time is refused', async () => {
+      phone = await startPhone(PHONE_PORT, 'answer');
+      await waitForAgentState(hotline.url, kim, 'available');
+      const number = nextCaller();
+      const at = new Date(Date.now() + 6000);
+      const created = await api(hotline.url, 'POST', '/api/acd/callbacks', { queue: 'cbq', number, name: 'Preferred Time', at: at.toISOString() });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      expect(created.body).to.include({ status: 'scheduled', nextAt: at.toISOString(), attempts: 0 });
+      const id = created.body.id as string;
+      expect((await api(hotline.url, 'GET', '/api/acd/queues/cbq/stats')).body.callbacks).to.include({ scheduled: 1, waiting: 0 });
+      // Before its time: no placeholder in the queue.
+      await new Promise((r) => setTimeout(r, Math.max(0, at.getTime() - Date.now() - 1000)));
+      expect(ami.events.some((e) => fieldOf(e, 'Event') === 'QueueCallerJoin' && fieldOf(e, 'Uniqueid')?.startsWith(`hotline-cb-${id}`)), 'nothing placed before its time').to.equal(false);
+      expect(cli('queue show cbq')).to.not.contain('hotline-callback-place');
+      // At its time: the placeholder joins; the agent is rung, then the customer, who answers.
+      await ami.waitFor('QueueCallerJoin', { Uniqueid: `hotline-cb-${id}-1-q`, Queue: 'cbq' }, 20_000);
+      expect(Date.now()).to.be.at.least(at.getTime() - 200);
+      const dialed = await ami.waitFor('DialEnd', { Uniqueid: `hotline-cb-${id}-1`, DialStatus: 'ANSWER' }, 20_000);
+      await new Promise((r) => setTimeout(r, 500));
+      cli(`channel request hangup ${fieldOf(dialed, 'DestChannel')}`);
+      const done = await waitUntil('the scheduled callback completed', async () => {
+        const c = (await api(hotline.url, 'GET', `/api/acd/callbacks/${id}`)).body;
+        return c.status === 'completed' ? c : undefined;
+      }, 30_000);
+      expect(done).to.include({ attempts: 1, lastResult: 'ANSWER', agentId: kim.id, nextAt: null });
+
+      // Further ahead: cancelled while scheduled, never placed.
+      const later = await api(hotline.url, 'POST', '/api/acd/callbacks', { queue: 'cbq', number: nextCaller(), at: new Date(Date.now() + 3_600_000).toISOString() });
+      expect(later.body.status).to.equal('scheduled');
+      const cancelled = await api(hotline.url, 'DELETE', `/api/acd/callbacks/${later.body.id}`);
+      expect([cancelled.status, cancelled.body.status]).to.deep.equal([200, 'cancelled']);
+      expect(ami.events.some((e) => fieldOf(e, 'Event') === 'QueueCallerJoin' && fieldOf(e, 'Uniqueid')?.startsWith(`hotline-cb-${later.body.id}`))).to.equal(false);
+
+      const before = (await callbacks('cbq')).length;
+      for (const when of [new Date(Date.now() - 10 * 60_000), new Date(Date.now() + 31 * 86_400_000)]) {
+        const bad = await api(hotline.url, 'POST', '/api/acd/callbacks', { queue: 'cbq', number: nextCaller(), at: when.toISOString() });
+        expect([bad.status, bad.body.error.code]).to.deep.equal([400, 'validation_failed']);
+        expect(JSON.stringify(bad.body.error.details)).to.contain('at');
+      }
+      expect(await callbacks('cbq')).to.have.length(before);
     });
   });
 }

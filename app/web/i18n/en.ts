@@ -295,7 +295,7 @@ export default {
     noReminders: 'No open reminders',
     done: 'Done',
   },
-  callbackStatus: { waiting: 'Waiting', connecting: 'Connecting', retry_wait: 'Retry pending', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' },
+  callbackStatus: { scheduled: 'Scheduled', waiting: 'Waiting', connecting: 'Connecting', retry_wait: 'Retry pending', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' },
   shortcuts: {
     answer: 'Alt+A',
     hangup: 'Alt+H',

@@ -295,7 +295,7 @@ export default {
     noReminders: '没有待办提醒',
     done: '完成',
   },
-  callbackStatus: { waiting: '等待中', connecting: '连接中', retry_wait: '等待重试', completed: '已完成', failed: '失败', cancelled: '已取消' },
+  callbackStatus: { scheduled: '已预约', waiting: '等待中', connecting: '连接中', retry_wait: '等待重试', completed: '已完成', failed: '失败', cancelled: '已取消' },
   shortcuts: {
     answer: 'Alt+A',
     hangup: 'Alt+H',

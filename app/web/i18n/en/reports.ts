@@ -73,5 +73,5 @@ export default {
     confirm: 'Ask for a callback to {number} in queue {queue}? It waits in the queue for the next free agent, who then calls the number.',
     requestedAt: 'asked for {when}', endedAt: 'ended {when}', by: 'by {name}',
   },
-  callback: { none: 'Not called back', waiting: 'Callback waiting', connecting: 'Calling back now', retry_wait: 'Callback retrying', completed: 'Called back', failed: 'Callback failed', cancelled: 'Callback cancelled' },
+  callback: { none: 'Not called back', scheduled: 'Callback scheduled', waiting: 'Callback waiting', connecting: 'Calling back now', retry_wait: 'Callback retrying', completed: 'Called back', failed: 'Callback failed', cancelled: 'Callback cancelled' },
 };

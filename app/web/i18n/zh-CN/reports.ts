@@ -73,5 +73,5 @@ export default {
     confirm: '为 {number} 在队列 {queue} 预约回拨？回拨在队列中排队，由下一位空闲客服拨打该号码。',
     requestedAt: '{when} 预约', endedAt: '{when} 结束', by: '客服：{name}',
   },
-  callback: { none: '未回拨', waiting: '等待回拨', connecting: '正在回拨', retry_wait: '回拨重试中', completed: '已回拨', failed: '回拨失败', cancelled: '回拨已取消' },
+  callback: { none: '未回拨', scheduled: '已预约回拨', waiting: '等待回拨', connecting: '正在回拨', retry_wait: '回拨重试中', completed: '已回拨', failed: '回拨失败', cancelled: '回拨已取消' },
 };
