@@ -115,6 +115,7 @@ export const deskApi = {
   dial: (agentId: string, number: string, name: string) => api.post<unknown>(`/api/acd/agents/${agentId}/dial`, { number, name }),
   timeline: (agentId: string, limit = 200) => api.get<{ items: Array<{ state: string; reason: string; source: string; at: string }> }>(`/api/acd/agents/${agentId}/timeline`, { limit }),
   callbacks: (queue?: string) => api.get<{ items: Array<Record<string, any>> }>('/api/acd/callbacks', { status: 'open', queue }),
+  cancelCallback: (id: string) => api.del<unknown>(`/api/acd/callbacks/${id}`),
   /** How the callers this agent served answered the satisfaction survey (GET /api/surveys/mine). */
   mySurveys: (from: Date, to: Date) => api.get<MySurveys>('/api/surveys/mine', { from: from.toISOString(), to: to.toISOString() }),
 };

@@ -3,7 +3,7 @@ export { createUserBody, loginBody, patchUserBody } from '@server/auth/auth.sche
 export { createCustomerBody, noteBody, reminderBody } from '@server/crm/crm.schemas';
 export { createTicketBody } from '@server/tickets/tickets.schemas';
 export { searchQuery } from '@server/kb/kb.schemas';
-export { breakBody, breakReasonsBody, createAgentBody, dispositionSettings, dialBody, queueName, queueSettings, RECORDING_MODES, regionsBody, routingRule, STRATEGIES, updateAgentBody } from '@server/acd/acd.schemas';
+export { breakBody, breakReasonsBody, CALLBACK_SCHEDULE_MAX_DAYS, createAgentBody, createCallbackBody, dispositionSettings, dialBody, queueName, queueSettings, RECORDING_MODES, regionsBody, routingRule, STRATEGIES, updateAgentBody } from '@server/acd/acd.schemas';
 export { PRIORITIES, TYPES } from '@server/tickets/tickets.kinds';
 
 import type { z } from 'zod';

@@ -252,7 +252,14 @@ export default {
   companies,
   voicemail,
   blocking,
-  work: { ticket: 'Ticket', note: 'Note', reminder: 'Follow-up', kb: 'Knowledge base', needCustomer: 'Tickets, notes and follow-ups need the caller to be a customer.' },
+  callbackLater: {
+    intro: 'The customer is called back at the time they prefer: the callback joins the queue then, and the first free agent of the queue calls them.',
+    number: 'Number to call', queue: 'Queue', when: 'When', pick: 'Day and time',
+    presets: { '1h': 'In an hour', '3h': 'In three hours', tomorrow9: 'Tomorrow 9:00', pick: 'Pick a time' },
+    preview: '{number} is called back {at}', save: 'Schedule the callback', saved: 'Callback to {number} scheduled for {at}',
+    problems: { missing: 'Pick the day and time.', past: 'Pick a time that has not passed.', tooFar: 'A callback can be scheduled at most 30 days ahead.', number: 'Enter a phone number (digits, optionally with a leading +).', queue: 'Pick the queue.' },
+  },
+  work: { callback: 'Call back', ticket: 'Ticket', note: 'Note', reminder: 'Follow-up', kb: 'Knowledge base', needCustomer: 'Tickets, notes and follow-ups need the caller to be a customer.' },
   ticket: {
     title: 'Title',
     description: 'Description',
@@ -292,6 +299,7 @@ export default {
     inProgress: 'in progress',
     noCalls: 'No calls yet today',
     noCallbacks: 'No open callbacks',
+    cancelCallback: 'Cancel', cancelCallbackOf: 'Cancel the callback to {number}', cancelCallbackTitle: 'Cancel a callback', cancelCallbackAction: 'Cancel the callback', cancelCallbackConfirm: 'Cancel the callback to {number}? Nobody will call them back.', callbackCancelled: 'The callback to {number} is cancelled',
     noReminders: 'No open reminders',
     done: 'Done',
   },

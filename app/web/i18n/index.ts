@@ -24,8 +24,8 @@ export const i18n = createI18n({
   fallbackWarn: false,
   messages: { 'zh-CN': zhCN, en },
   datetimeFormats: {
-    'zh-CN': { short: { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false } },
-    en: { short: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false } },
+    'zh-CN': { short: { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }, long: { month: 'long', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false } },
+    en: { short: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }, long: { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false } },
   },
   missing: (locale, key) => {
     (window.__hotlineMissingKeys ??= []).push(`${locale}:${key}`);

@@ -252,7 +252,14 @@ export default {
   companies,
   voicemail,
   blocking,
-  work: { ticket: '工单', note: '备注', reminder: '跟进提醒', kb: '知识库', needCustomer: '创建工单、备注和跟进提醒前，请先将来电者保存为客户。' },
+  callbackLater: {
+    intro: '按客户方便的时间回电：到时回电进入队列，由队列中第一位空闲坐席拨打。',
+    number: '回电号码', queue: '队列', when: '回电时间', pick: '日期和时间',
+    presets: { '1h': '1 小时后', '3h': '3 小时后', tomorrow9: '明天 9:00', pick: '指定时间' },
+    preview: '将于 {at} 回电 {number}', save: '预约回电', saved: '已预约 {at} 回电 {number}',
+    problems: { missing: '请选择日期和时间。', past: '请选择尚未过去的时间。', tooFar: '最多可预约 30 天内的回电。', number: '请输入电话号码（数字，可带 + 号）。', queue: '请选择队列。' },
+  },
+  work: { callback: '预约回电', ticket: '工单', note: '备注', reminder: '跟进提醒', kb: '知识库', needCustomer: '创建工单、备注和跟进提醒前，请先将来电者保存为客户。' },
   ticket: {
     title: '标题',
     description: '描述',
@@ -292,6 +299,7 @@ export default {
     inProgress: '进行中',
     noCalls: '今天还没有通话',
     noCallbacks: '没有待处理的回呼',
+    cancelCallback: '取消', cancelCallbackOf: '取消对 {number} 的回电', cancelCallbackTitle: '取消回电', cancelCallbackAction: '取消回电', cancelCallbackConfirm: '取消对 {number} 的回电？将不再有人回电给该客户。', callbackCancelled: '已取消对 {number} 的回电',
     noReminders: '没有待办提醒',
     done: '完成',
   },
