@@ -17,12 +17,11 @@ import type { Page } from 'playwright-core';
 import { api } from '../support/api.js';
 import { answerQuestion, axeViolations, missingKeys, openConsole, screenshot, signIn, type ConsolePage } from '../support/browser.js';
 import { seedCall } from '../support/call-records.js';
-import { callerPcap } from '../support/caller-audio.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { createDeskAgent, openDesk, SERVICE, setupDeskLab, waitForState } from '../support/desk-lab.js';
+import { createDeskAgent, openDesk, SERVICE, setupDeskLab, takeCallToWrapUp } from '../support/desk-lab.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
-import { assertCallsSucceeded, runSipp, startCall, type SippCall } from '../support/sipp.js';
+import { assertCallsSucceeded, runSipp, type SippCall } from '../support/sipp.js';
 
 interface Block { id: string; number: string; reason: string; until: string | null; active: boolean; createdBy: string; attempts: number; lastAttemptAt: string | null }
 
@@ -266,12 +265,7 @@ describe('blocked numbers: the Calls page view, the call drawer and the desk (Ch
     const desk = await openDesk(base, agent, 'zh-CN');
     pages.push(desk);
     const { page, errors } = desk;
-    call = await startCall({ scenario: 'uac-dtmf', service: SERVICE, caller, dtmfFile: callerPcap('1', 60), waitBeforeDigitsMs: 500, hangupAfterMs: 90_000 });
-    await page.locator('[data-test=softphone] [data-call-state=ringing]').waitFor({ timeout: 20_000 });
-    await page.locator('[data-test=answer]').click();
-    await waitForState(page, 'on_call');
-    await page.locator('[data-test=hangup]').click();
-    await waitForState(page, 'wrap_up');
+    call = await takeCallToWrapUp(page, caller);
 
     await page.locator('[data-test=work-block-caller]').click();
     const form = page.locator('[data-test=block-form]');

@@ -7,12 +7,11 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { api } from '../support/api.js';
 import { answerQuestion, missingKeys, screenshot, type ConsolePage } from '../support/browser.js';
-import { callerPcap } from '../support/caller-audio.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { createDeskAgent, openDesk, QUEUE, SERVICE, setupDeskLab, waitForState } from '../support/desk-lab.js';
+import { createDeskAgent, openDesk, QUEUE, setupDeskLab, takeCallToWrapUp } from '../support/desk-lab.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { cli, ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
-import { startCall, type SippCall } from '../support/sipp.js';
+import type { SippCall } from '../support/sipp.js';
 
 interface Callback { id: string; number: string; queue: string; status: string; nextAt: string | null }
 
@@ -50,12 +49,7 @@ describe('desk: call back later (预约回电) after a real call (Chromium, real
     const desk = await openDesk(hotline.url, agent, locale);
     pages.push(desk);
     const { page } = desk;
-    call = await startCall({ scenario: 'uac-dtmf', service: SERVICE, caller, dtmfFile: callerPcap('1', 60), waitBeforeDigitsMs: 500, hangupAfterMs: 90_000 });
-    await page.locator('[data-test=softphone] [data-call-state=ringing]').waitFor({ timeout: 20_000 });
-    await page.locator('[data-test=answer]').click();
-    await waitForState(page, 'on_call');
-    await page.locator('[data-test=hangup]').click();
-    await waitForState(page, 'wrap_up');
+    call = await takeCallToWrapUp(page, caller);
     await page.locator('[data-test=call-work] .el-tabs__item', { hasText: locale === 'zh-CN' ? '预约回电' : 'Call back' }).click();
     const form = page.locator('[data-test=callback-later]');
     await form.waitFor();

@@ -4,7 +4,9 @@
 import type { Page } from 'playwright-core';
 import { api, publishFlow } from './api.js';
 import { openConsole, signIn, type ConsolePage } from './browser.js';
+import { callerPcap } from './caller-audio.js';
 import { cli, waitUntil } from './pbx.js';
+import { startCall, type SippCall } from './sipp.js';
 
 export const QUEUE = 'desk-q';
 export const SERVICE = '7401';
@@ -80,6 +82,21 @@ export async function waitForState(page: Page, state: string, timeout = 15_000):
     const shown = await page.locator('[data-test=agent-state]').getAttribute('data-state').catch(() => '?');
     throw new Error(`the page did not show state ${state} within ${timeout} ms (it shows ${shown}); Asterisk: ${cli(`queue show ${QUEUE}`).split('\n').filter((l) => l.includes('PJSIP/')).join(' | ')}`, { cause: err });
   }
+}
+
+/**
+ * A real call from `caller` (menu key 1 into the lab's queue) rung on the desk's browser phone,
+ * answered and hung up by the agent: the desk is in wrap-up with the call's work open. The caller
+ * (a SIPp call the test stops) is returned.
+ */
+export async function takeCallToWrapUp(page: Page, caller: string): Promise<SippCall> {
+  const call = await startCall({ scenario: 'uac-dtmf', service: SERVICE, caller, dtmfFile: callerPcap('1', 60), waitBeforeDigitsMs: 500, hangupAfterMs: 90_000 });
+  await page.locator('[data-test=softphone] [data-call-state=ringing]').waitFor({ timeout: 20_000 });
+  await page.locator('[data-test=answer]').click();
+  await waitForState(page, 'on_call');
+  await page.locator('[data-test=hangup]').click();
+  await waitForState(page, 'wrap_up');
+  return call;
 }
 
 /** RTP counters of the page's current call (the WebRTC peer connection's getStats). */
