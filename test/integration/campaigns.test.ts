@@ -175,7 +175,9 @@ for (const kind of DB_KINDS) {
       expect([outside.status, outside.body.error.code]).to.deep.equal([403, 'not_in_campaign']);
       const [x, y] = await Promise.all([ok('POST', '/campaigns/renew/next', undefined, a1.token), ok('POST', '/campaigns/renew/next', undefined, a2.token)]);
       expect(x.contact.id).to.not.equal(y.contact.id);
-      expect(x.contact).to.deep.include({ status: 'reserved', agentId: a1.agentId, phone: '13800138001' });
+      expect(x.contact).to.deep.include({ status: 'reserved', agentId: a1.agentId });
+      // The two added first (all are due since they were added), whoever won the race for the first.
+      expect([x.contact.phone, y.contact.phone].sort()).to.deep.equal(['13800138001', '13800138002']);
       expect(y.contact.agentId).to.equal(a2.agentId);
       expect((await ok('POST', '/campaigns/renew/next', undefined, a1.token)).contact.id, 'the held one again').to.equal(x.contact.id);
       const mine = await ok('GET', '/campaigns/mine', undefined, a1.token);
@@ -241,10 +243,24 @@ for (const kind of DB_KINDS) {
       await ok('DELETE', `/campaigns/renew/contacts/${other.id}`, undefined, undefined, 204);
     });
 
+    it('a hold that ran out after a connected call without a result: no_result, and the contact is free again', async () => {
+      const held = (await ok('POST', '/campaigns/renew/next', undefined, a1.token)).contact;
+      const at = new Date(Date.now() - 120_000).toISOString().replace('T', ' ').replace('Z', '');
+      // The call as the PBX's events leave it: placed, answered, 30 s of talk, no result yet.
+      await db.exec("INSERT INTO campaign_attempts (id, campaign_id, contact_id, agent_id, agent_name, channel_id, requested_at, placed_at, ended_at, dial_status, talk_seconds, result, note) SELECT ?, campaign_id, id, agent_id, 'camp-a1', ?, ?, ?, ?, 'ANSWER', 30, NULL, '' FROM campaign_contacts WHERE id = ?", ['00000000-0000-4000-8000-000000000001', 'hotline-out-test-1', at, at, at, held.id]);
+      await db.exec('UPDATE campaign_contacts SET attempts = 1, reserved_until = ? WHERE id = ?', ['2000-01-01 00:00:00.000', held.id]);
+      const other = (await ok('POST', '/campaigns/renew/next', undefined, a2.token)).contact;
+      const after = await ok('GET', `/campaigns/renew/contacts/${held.id}`);
+      expect(after).to.deep.include({ result: 'no_result', resultLabel: 'No result', attempts: 1 });
+      expect(after.attemptsList[0]).to.deep.include({ dialStatus: 'ANSWER', result: 'no_result', talkSeconds: 30 });
+      if (other.id !== held.id) expect(after.status).to.equal('pending');
+      await ok('POST', `/campaigns/renew/contacts/${other.id}/release`, undefined, a2.token);
+    });
+
     it('reports the figures and exports the contacts (read back)', async () => {
       const report = await ok('GET', '/campaigns/renew/report', undefined, reader.token);
       expect(report.counts).to.deep.include({ total: 7, done: 2, cancelled: 1 });
-      expect(report).to.deep.include({ attempts: 0, connected: 0, connectRate: null, done: 2, success: 1, successRate: 0.5 });
+      expect(report).to.deep.include({ attempts: 1, connected: 1, connectRate: 1, talkSeconds: 30, done: 2, success: 1, successRate: 0.5 });
       expect(report.results).to.deep.include({ code: 'think', label: '考虑中', count: 1 });
       const agent1 = report.agents.find((a: { agentId: string }) => a.agentId === a1.agentId);
       expect(agent1).to.deep.include({ done: 1, success: 1 });
