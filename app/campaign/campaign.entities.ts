@@ -33,6 +33,7 @@ export class Campaign {
 @Index('uq_campaign_contacts_phone', ['campaignId', 'phone'], { unique: true })
 @Index('idx_campaign_contacts_due', ['campaignId', 'status', 'nextAttemptAt'])
 @Index('idx_campaign_contacts_agent', ['campaignId', 'agentId'])
+@Index('uq_campaign_contacts_held', ['campaignId', 'heldBy'], { unique: true })
 export class CampaignContact {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -77,6 +78,10 @@ export class CampaignContact {
   /** The holder while reserved; the agent of the last result once done. */
   @Column({ name: 'agent_id', type: 'varchar', length: 36, nullable: true })
   agentId!: string | null;
+
+  /** The holder while reserved, null otherwise: unique per campaign, so an agent never holds two (two requests at once). */
+  @Column({ name: 'held_by', type: 'varchar', length: 36, nullable: true })
+  heldBy!: string | null;
 
   @Column({ name: 'reserved_until', type: 'datetime', precision: 3, nullable: true })
   reservedUntil!: Date | null;

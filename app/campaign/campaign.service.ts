@@ -172,7 +172,7 @@ export class CampaignService {
         seen.set(phone, i);
         rows.push(Object.assign(new CampaignContact(), {
           id: randomUUID(), campaignId: c.id, seq: ++seq, phone, name: x.name.slice(0, 100), fields: JSON.stringify(x.fields), customerId: x.customerId ?? null,
-          status: 'pending', result: null, note: '', attempts: 0, nextAttemptAt: now, agentId: null, reservedUntil: null, callbackAt: null, callbackAgentId: null, createdAt: now, updatedAt: now,
+          status: 'pending', result: null, note: '', attempts: 0, nextAttemptAt: now, agentId: null, reservedUntil: null, heldBy: null, callbackAt: null, callbackAgentId: null, createdAt: now, updatedAt: now,
         }));
       });
       if (!opts.dryRun) for (let i = 0; i < rows.length; i += 200) await m.insert(CampaignContact, rows.slice(i, i + 200));
@@ -247,7 +247,7 @@ export class CampaignService {
     const c = await this.row(name);
     const r = await this.contactRow(c, id);
     if (r.status === 'done') throw new ContactDoneError(`contact ${id} is done: it stays in the results`, { id });
-    await this.db.manager.update(CampaignContact, { id: r.id }, { status: 'cancelled', agentId: null, reservedUntil: null, updatedAt: this.now() });
+    await this.db.manager.update(CampaignContact, { id: r.id }, { status: 'cancelled', agentId: null, reservedUntil: null, heldBy: null, updatedAt: this.now() });
   }
 }
 

@@ -4,6 +4,7 @@
 // the contact. Every state is a row; a hold ends by its `reservedUntil`, read at the time.
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource } from 'typeorm';
+import { isDuplicateKey } from '../crm/crm.service.js';
 import { ValidationError } from '../errors.js';
 import { Campaign, CampaignAttempt, CampaignContact } from './campaign.entities.js';
 import {
@@ -113,7 +114,7 @@ export class CampaignWork {
       const res = await this.db.manager
         .createQueryBuilder()
         .update(CampaignContact)
-        .set({ ...after, agentId: null, reservedUntil: null, updatedAt: now, ...(noResult ? { result: 'no_result' } : {}) })
+        .set({ ...after, agentId: null, reservedUntil: null, heldBy: null, updatedAt: now, ...(noResult ? { result: 'no_result' } : {}) })
         .where("id = :id AND status = 'reserved' AND reserved_until <= :now", { id: r.id, now })
         .execute();
       if (!res.affected) continue;
@@ -144,13 +145,23 @@ export class CampaignWork {
           continue;
         }
         const until = new Date(this.now.getTime() + def.holdMinutes * 60_000);
-        const res = await this.db.manager
-          .createQueryBuilder()
-          .update(CampaignContact)
-          .set({ status: 'reserved', agentId: agent.id, reservedUntil: until, callbackAgentId: null, updatedAt: this.now })
-          .where("id = :id AND status = 'pending'", { id: cand.id })
-          .execute();
-        if (res.affected) return this.withCard(c, def, (await this.db.manager.findOneBy(CampaignContact, { id: cand.id }))!);
+        let won: boolean;
+        try {
+          const res = await this.db.manager
+            .createQueryBuilder()
+            .update(CampaignContact)
+            .set({ status: 'reserved', agentId: agent.id, heldBy: agent.id, reservedUntil: until, callbackAgentId: null, updatedAt: this.now })
+            .where("id = :id AND status = 'pending'", { id: cand.id })
+            .execute();
+          won = Boolean(res.affected);
+        } catch (err) {
+          // The same agent's other request took one meanwhile (held_by is unique per campaign): that one is theirs.
+          if (!isDuplicateKey(err)) throw err;
+          const other = await this.held(c, agent.id);
+          if (other) return this.withCard(c, def, other);
+          throw err;
+        }
+        if (won) return this.withCard(c, def, (await this.db.manager.findOneBy(CampaignContact, { id: cand.id }))!);
       }
     }
     const soonest = await this.db.manager.createQueryBuilder(CampaignContact, 'c').where("c.campaign_id = :id AND c.status = 'pending'", { id: c.id }).orderBy('c.next_attempt_at', 'ASC').getOne();
@@ -173,7 +184,7 @@ export class CampaignWork {
     const now = this.now;
     if (!isOpen(def.callingHours, now)) throw this.closed(def, now);
     if (await this.ports.isBlocked(r.phone)) {
-      await this.db.manager.update(CampaignContact, { id: r.id }, { status: 'blocked', agentId: null, reservedUntil: null, updatedAt: now });
+      await this.db.manager.update(CampaignContact, { id: r.id }, { status: 'blocked', agentId: null, reservedUntil: null, heldBy: null, updatedAt: now });
       throw new NumberBlockedError(`${r.phone} is blocked: the contact is taken off the list`, { phone: r.phone });
     }
     // The hold runs again from the dial (and the row says the contact is still this agent's).
@@ -196,7 +207,7 @@ export class CampaignWork {
     const c = await this.campaigns.row(name);
     const r = await this.heldBy(c, id, agent.id);
     const now = this.now;
-    const res = await this.db.manager.update(CampaignContact, { id: r.id, status: 'reserved', agentId: agent.id }, { status: 'pending', agentId: null, reservedUntil: null, nextAttemptAt: now, updatedAt: now });
+    const res = await this.db.manager.update(CampaignContact, { id: r.id, status: 'reserved', agentId: agent.id }, { status: 'pending', agentId: null, reservedUntil: null, heldBy: null, nextAttemptAt: now, updatedAt: now });
     if (!res.affected) throw new NotYoursError(`contact ${id} is not held by you`, { id });
     return this.campaigns.contact(name, id);
   }
@@ -221,7 +232,7 @@ export class CampaignWork {
       change = { status: 'pending', nextAttemptAt: body.callbackAt!, callbackAt: body.callbackAt!, callbackAgentId: agentId, agentId: null };
     } else if (chosen!.final) change = { status: 'done', agentId, callbackAgentId: null };
     else change = { ...afterNotFinal(r.attempts, def.maxAttempts, def.retryMinutes, now), agentId: null, callbackAgentId: null };
-    const res = await this.db.manager.update(CampaignContact, { id: r.id, status: r.status, updatedAt: r.updatedAt }, { ...change, result: body.result, note: body.note, reservedUntil: null, updatedAt: now });
+    const res = await this.db.manager.update(CampaignContact, { id: r.id, status: r.status, updatedAt: r.updatedAt }, { ...change, result: body.result, note: body.note, reservedUntil: null, heldBy: null, updatedAt: now });
     if (!res.affected) throw new NotYoursError(`contact ${id} changed meanwhile: reload it`, { id });
     const last = await this.db.manager.findOne(CampaignAttempt, { where: { contactId: r.id, result: IsNull() }, order: { requestedAt: 'DESC' } });
     if (last?.placedAt) await this.db.manager.update(CampaignAttempt, { id: last.id }, { result: body.result, note: body.note });
@@ -263,7 +274,7 @@ export class CampaignWork {
     let contactStatus: ContactStatus = r.status;
     if (sys && r.status === 'reserved' && r.agentId === a.agentId) {
       const after = afterNotFinal(r.attempts, def.maxAttempts, def.retryMinutes, now);
-      const res = await this.db.manager.update(CampaignContact, { id: r.id, status: 'reserved', agentId: a.agentId }, { ...after, result: sys, agentId: null, reservedUntil: null, updatedAt: now });
+      const res = await this.db.manager.update(CampaignContact, { id: r.id, status: 'reserved', agentId: a.agentId }, { ...after, result: sys, agentId: null, reservedUntil: null, heldBy: null, updatedAt: now });
       if (res.affected) {
         contactStatus = after.status;
         if (after.status === 'unreached') this.contactDone(c, { ...r, status: 'unreached', result: sys }, a.agentId);

@@ -257,6 +257,19 @@ for (const kind of DB_KINDS) {
       await ok('POST', `/campaigns/renew/contacts/${other.id}/release`, undefined, a2.token);
     });
 
+    it('a blocked number is never handed out: the contact becomes blocked', async () => {
+      await ok('POST', '/blocked-numbers', { number: '13300133001', reason: '投诉骚扰' }, undefined, 201);
+      await ok('POST', '/campaigns', { name: 'blk', ...definition() }, undefined, 201);
+      await ok('POST', '/campaigns/blk/contacts', { contacts: [{ phone: '+86 133 0013 3001', name: '别打' }, { phone: '13300133002', name: '可以打' }] });
+      await ok('POST', '/campaigns/blk/status', { status: 'running' });
+      const next = await ok('POST', '/campaigns/blk/next', undefined, a1.token);
+      expect(next.contact).to.deep.include({ phone: '13300133002' });
+      expect((await ok('GET', '/campaigns/blk')).counts).to.deep.include({ blocked: 1, reserved: 1 });
+      await ok('POST', '/campaigns/blk/status', { status: 'finished' });
+      const late = await call('POST', '/campaigns/blk/contacts', { contacts: [{ phone: '13300133003' }] });
+      expect([late.status, late.body.error.code]).to.deep.equal([409, 'campaign_finished']);
+    });
+
     it('reports the figures and exports the contacts (read back)', async () => {
       const report = await ok('GET', '/campaigns/renew/report', undefined, reader.token);
       expect(report.counts).to.deep.include({ total: 7, done: 2, cancelled: 1 });
@@ -276,11 +289,15 @@ for (const kind of DB_KINDS) {
       const renewed = rows.find((r) => r[3] === '已续费')!;
       expect(renewed[2]).to.equal('已完成');
       expect((await call('GET', '/campaigns/renew/export.xlsx', undefined, reader.token)).status).to.equal(403);
+      const audit = (await ok('GET', '/audit?limit=100')).items as Array<{ action: string; target: string }>;
+      const actions = new Set(audit.filter((e) => e.target === 'campaign:renew').map((e) => e.action));
+      for (const a of ['campaign.create', 'campaign.update', 'campaign.status', 'campaign.contacts', 'campaign.contact.cancel', 'campaign.export']) expect(actions, a).to.include(a);
       // A running campaign is not deleted; paused it is, with its contacts.
       expect((await call('DELETE', '/campaigns/renew')).body.error.code).to.equal('campaign_running');
       await ok('POST', '/campaigns/renew/status', { status: 'paused' });
       await ok('DELETE', '/campaigns/renew', undefined, undefined, 204);
-      expect(await db.query("SELECT id FROM campaign_contacts")).to.have.length(0);
+      expect(await db.query("SELECT c.id FROM campaign_contacts c JOIN campaigns k ON k.id = c.campaign_id WHERE k.name = 'renew'")).to.have.length(0);
+      expect(await db.query("SELECT id FROM campaign_attempts WHERE channel_id = 'hotline-out-test-1'")).to.have.length(0);
     });
   });
 }

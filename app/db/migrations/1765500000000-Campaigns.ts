@@ -36,6 +36,7 @@ export class Campaigns1765500000000 implements MigrationInterface {
         { name: 'attempts', type: 'int', default: 0 },
         ts('next_attempt_at'),
         str('agent_id', 36, true),
+        str('held_by', 36, true),
         ts('reserved_until', true),
         ts('callback_at', true),
         str('callback_agent_id', 36, true),
@@ -46,6 +47,7 @@ export class Campaigns1765500000000 implements MigrationInterface {
         new TableIndex({ name: 'uq_campaign_contacts_phone', columnNames: ['campaign_id', 'phone'], isUnique: true }),
         new TableIndex({ name: 'idx_campaign_contacts_due', columnNames: ['campaign_id', 'status', 'next_attempt_at'] }),
         new TableIndex({ name: 'idx_campaign_contacts_agent', columnNames: ['campaign_id', 'agent_id'] }),
+        new TableIndex({ name: 'uq_campaign_contacts_held', columnNames: ['campaign_id', 'held_by'], isUnique: true }),
       ],
     }));
     await q.createTable(new Table({
