@@ -14,6 +14,7 @@ import { createTestDb, dbKindsForCalls, type TestDb } from '../support/db.js';
 import { startHotline, stopAllHotlines, type HotlineProcess } from '../support/hotline.js';
 import { openConsole, type LiveConsole } from '../support/live.js';
 import { ensurePbx, hangupAll, waitUntil } from '../support/pbx.js';
+import { signedBy, startReceiver, type Receiver } from '../support/webhook-receiver.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,6 +29,8 @@ for (const kind of dbKindsForCalls('mariadb')) {
     let token: string;
     let feed: LiveConsole;
     let customer: Agents | undefined;
+    let receiver: Receiver;
+    let hookSecret: string;
 
     const ok = async (method: string, path: string, body?: unknown, as?: string, status = 200) => {
       const r = await api(hotline.url, method, `/api${path}`, body, as);
@@ -71,6 +74,10 @@ for (const kind of dbKindsForCalls('mariadb')) {
       token = (await api(hotline.url, 'POST', '/api/auth/login', { username: 'camp-caller', password: 'Campaign-Desk-secret-81' }, null)).body.token;
       expect((await api(hotline.url, 'POST', `/api/acd/agents/${agentId}/login`, undefined, token)).status).to.equal(200);
       feed = await openConsole(hotline.url, token);
+      receiver = await startReceiver();
+      const hook = await api(hotline.url, 'POST', '/api/webhooks', { name: 'Campaign results', url: `${receiver.url}/done`, events: ['campaign.contact.done'] });
+      expect(hook.status, JSON.stringify(hook.body)).to.equal(201);
+      hookSecret = hook.body.secret;
     });
     afterEach(() => {
       customer?.stop();
@@ -79,6 +86,7 @@ for (const kind of dbKindsForCalls('mariadb')) {
     });
     after(async () => {
       feed?.close();
+      await receiver?.close();
       await ami?.stop();
       await stopAllHotlines();
       phone?.stop();
@@ -105,6 +113,11 @@ for (const kind of dbKindsForCalls('mariadb')) {
       const done = await ok('POST', `/campaigns/calls/contacts/${d.contactId}/result`, { result: 'sold', note: '成交' }, token);
       expect(done).to.deep.include({ status: 'done', result: 'sold', attempts: 1 });
       expect((await contactOf('calls', d.contactId)).attemptsList[0].result).to.equal('sold');
+      const posted = await waitUntil('the campaign.contact.done webhook', () => receiver.on('/done').find((q) => q.body?.data?.contact?.id === d.contactId), 15_000);
+      expect(signedBy(hookSecret, posted)).to.equal(true);
+      expect(posted.body.event).to.equal('campaign.contact.done');
+      expect(posted.body.data).to.deep.include({ campaign: 'calls', agentId });
+      expect(posted.body.data.contact).to.deep.include({ phone: '13700137101', status: 'done', result: 'sold', attempts: 1 });
     });
 
     it('a busy contact: result busy, pending again after retryMinutes with 1 attempt; with one attempt allowed: unreached', async () => {
@@ -124,6 +137,8 @@ for (const kind of dbKindsForCalls('mariadb')) {
       await ended(once.channelId);
       expect(await heard(once.attemptId)).to.deep.include({ result: 'busy', contactStatus: 'unreached' });
       expect(await contactOf('once', once.contactId)).to.deep.include({ status: 'unreached', result: 'busy', attempts: 1 });
+      const unreached = await waitUntil('the webhook of the unreached contact', () => receiver.on('/done').find((q) => q.body?.data?.contact?.id === once.contactId), 15_000);
+      expect(unreached.body.data.contact).to.deep.include({ status: 'unreached', result: 'busy' });
       const report = await ok('GET', '/campaigns/once/report');
       expect(report).to.deep.include({ attempts: 1, connected: 0, connectRate: 0 });
     });
