@@ -1,6 +1,6 @@
 // Outbound campaigns with real calls through Asterisk (run under the PBX lock): the agent takes
 // a contact and presses Call; Hotline rings the agent's SIPp phone, then dials the contact (a
-// SIPp "customer" that answers, is busy, or is not there). The attempt counts when the PBX
+// SIPp "customer" that answers, is busy, or rings without answering). The attempt counts when the PBX
 // dials (placedAt), the dial status lands on it, and the contact follows: a connected call stays
 // with the agent for a result (done); a busy line is pending again with 1 attempt, or unreached
 // when the campaign allows one; the agent's live feed hears each `campaign.attempt`.
@@ -143,18 +143,20 @@ for (const kind of dbKindsForCalls('mariadb')) {
       expect(report).to.deep.include({ attempts: 1, connected: 0, connectRate: 0 });
     });
 
-    it('a contact whose phone is not there: the system gives the result and frees the contact', async () => {
-      // Nobody on the customer port.
+    it('a contact who does not answer: after the 60 s of ringing the system gives no_answer and frees the contact', async () => {
+      // A customer phone that rings for longer than the dialplan's Dial() waits (60 s).
+      customer = await waitUntil('the customer phone port free', () => startAgents(1, { ringMs: 90_000, first: 8 }).catch(() => undefined), 10_000);
       const d = await takeAndDial('once', '13700137202');
-      const end = await ended(d.channelId, 60_000);
-      const status = fieldOf(end, 'Status') ?? '';
-      expect(status).to.not.equal('ANSWER');
-      const event = await heard(d.attemptId);
-      const expected = ['NOANSWER', 'CANCEL'].includes(status) ? 'no_answer' : 'failed';
-      expect(event).to.deep.include({ dialStatus: status, result: expected, contactStatus: 'unreached' });
+      const end = await ended(d.channelId, 90_000);
+      expect(fieldOf(end, 'Status')).to.equal('NOANSWER');
+      expect(await heard(d.attemptId)).to.deep.include({ dialStatus: 'NOANSWER', result: 'no_answer', contactStatus: 'unreached' });
+      const c = await contactOf('once', d.contactId);
+      expect(c).to.deep.include({ status: 'unreached', result: 'no_answer', resultLabel: 'No answer', attempts: 1, agentId: null });
+      expect(c.attemptsList[0]).to.deep.include({ dialStatus: 'NOANSWER', result: 'no_answer', talkSeconds: 0 });
       const report = await ok('GET', '/campaigns/once/report');
       expect(report.counts).to.deep.include({ unreached: 2 });
-      expect(report.results.map((r: { code: string }) => r.code).sort()).to.deep.equal(['busy', expected].sort());
+      expect(report).to.deep.include({ attempts: 2, connected: 0 });
+      expect(report.results.map((r: { code: string }) => r.code).sort()).to.deep.equal(['busy', 'no_answer']);
     });
   });
 }
