@@ -5,6 +5,7 @@ import { principalOf, type SecureRouter } from '../auth/permissions.js';
 import type { Audit } from '../auth/audit.js';
 import { input } from '../http/validate.js';
 import { XLSX_TYPE } from '../io/io.errors.js';
+import { discardRest } from '../io/upload.js';
 import type { Logger } from '../logger.js';
 import { writeContactsXlsx } from './campaign.export.js';
 import { readContactsUpload } from './campaign.import.js';
@@ -13,6 +14,7 @@ import {
   campaignCreateBody, campaignParams, campaignStatusBody, campaignUpdateBody, contactImportQuery, contactListQuery, contactParams, contactsAddBody, contactsFromCustomersBody, exportQuery,
 } from './campaign.schemas.js';
 import type { CampaignService, CampaignView } from './campaign.service.js';
+import { CampaignFinishedError } from './campaign.errors.js';
 
 const READ = { allow: ['admin', 'supervisor', 'readonly'] } as const;
 const MANAGE = { allow: ['admin', 'supervisor'] } as const;
@@ -59,7 +61,11 @@ export function campaignRoutes(r: SecureRouter, campaigns: CampaignService, audi
   r.post('/campaigns/:name/contacts/import', { ...MANAGE, params: campaignParams, query: contactImportQuery, upload: IMPORT }, async (req, res) => {
     const { name } = input(req, 'path', campaignParams);
     const { dryRun } = input(req, 'query', contactImportQuery);
-    await campaigns.row(name);
+    // No such campaign: the body is read and dropped, so the client reads the 404 instead of a reset.
+    await campaigns.row(name).catch((err: unknown) => {
+      discardRest(req);
+      throw err;
+    });
     const rows = await readContactsUpload(req, log);
     const out = await campaigns.addContacts(name, rows, { dryRun, where: (i) => `row ${rows[i]!.row}` });
     const duplicates = out.duplicates.map((d) => ({ row: rows[d.index]!.row, phone: d.phone, sameAs: typeof d.sameAs === 'number' ? rows[d.sameAs]!.row : d.sameAs }));
@@ -69,7 +75,8 @@ export function campaignRoutes(r: SecureRouter, campaigns: CampaignService, audi
   r.post('/campaigns/:name/contacts/from-customers', { ...MANAGE, params: campaignParams, body: contactsFromCustomersBody }, async (req, res) => {
     const { name } = input(req, 'path', campaignParams);
     const { tag } = input(req, 'body', contactsFromCustomersBody);
-    await campaigns.row(name);
+    const c = await campaigns.get(name);
+    if (c.status === 'finished') throw new CampaignFinishedError(`campaign ${name} is finished: no contacts are added`, { name });
     const customers = await campaigns.ports.customersWithTag(tag);
     const withPhone = customers.filter((c) => c.phones.length);
     const out = withPhone.length ? await campaigns.addContacts(name, withPhone.map((c) => ({ phone: c.phones[0]!, name: c.name, fields: {}, customerId: c.id }))) : { added: 0, duplicates: [] };

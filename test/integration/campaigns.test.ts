@@ -268,6 +268,10 @@ for (const kind of DB_KINDS) {
       await ok('POST', '/campaigns/blk/status', { status: 'finished' });
       const late = await call('POST', '/campaigns/blk/contacts', { contacts: [{ phone: '13300133003' }] });
       expect([late.status, late.body.error.code]).to.deep.equal([409, 'campaign_finished']);
+      const tagged = await call('POST', '/campaigns/blk/contacts/from-customers', { tag: 'vip-renew' });
+      expect([tagged.status, tagged.body.error.code]).to.deep.equal([409, 'campaign_finished']);
+      const missing = await upload('none', '电话\n13300133004\n', 'text/csv');
+      expect([missing.status, missing.body.error.code]).to.deep.equal([404, 'campaign_not_found']);
     });
 
     it('reports the figures and exports the contacts (read back)', async () => {
