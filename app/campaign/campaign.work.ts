@@ -27,6 +27,8 @@ export interface OutboundChange {
 }
 
 const CALLBACK_MAX_DAYS = 30;
+/** While a call is on, the hold lasts this much longer (a long call is not taken from its agent; an end never heard frees it then). */
+const CALL_HOLD_MS = 4 * 3_600_000;
 
 export class CampaignWork {
   constructor(
@@ -256,10 +258,10 @@ export class CampaignWork {
       const placed = await this.db.manager.update(CampaignAttempt, { id: a.id, placedAt: IsNull() }, { placedAt });
       if (placed.affected) await this.db.manager.createQueryBuilder().update(CampaignContact).set({ attempts: () => 'attempts + 1' }).where('id = :id', { id: a.contactId }).execute();
     };
-    const hold = () => this.db.manager.update(CampaignContact, { id: a.contactId, status: 'reserved', agentId: a.agentId }, { reservedUntil: new Date(now.getTime() + def.holdMinutes * 60_000) });
+    const hold = (extraMs = 0) => this.db.manager.update(CampaignContact, { id: a.contactId, status: 'reserved', agentId: a.agentId }, { reservedUntil: new Date(now.getTime() + def.holdMinutes * 60_000 + extraMs) });
     if (e.stage === 'start') {
       await count(e.at);
-      await hold();
+      await hold(CALL_HOLD_MS);
       return;
     }
     if (a.endedAt) return;

@@ -99,6 +99,8 @@ for (const kind of dbKindsForCalls('mariadb')) {
       customer = await startPhone(5098, 'answer');
       const d = await takeAndDial('calls', '13700137101');
       await ami.waitFor('DialEnd', { Uniqueid: d.channelId, DialStatus: 'ANSWER' }, 20_000);
+      // While the call is on, the hold outlasts any call (no other agent takes the contact mid-call).
+      await waitUntil('the hold kept through the call', async () => Date.parse((await contactOf('calls', d.contactId)).reservedUntil) > Date.now() + 3 * 3_600_000 || undefined, 5000);
       await sleep(2000);
       expect((await api(hotline.url, 'POST', `/api/acd/agents/${agentId}/call/hangup`, undefined, token)).status).to.be.oneOf([200, 202, 204]);
       expect(fieldOf(await ended(d.channelId), 'Status')).to.equal('ANSWER');
@@ -106,6 +108,7 @@ for (const kind of dbKindsForCalls('mariadb')) {
       expect(event).to.deep.include({ campaign: 'calls', contactId: d.contactId, dialStatus: 'ANSWER', result: null, contactStatus: 'reserved', agentId });
       const c = await contactOf('calls', d.contactId);
       expect(c).to.deep.include({ status: 'reserved', attempts: 1, agentId });
+      expect(Date.parse(c.reservedUntil) - Date.now(), 'holdMinutes (15) from the end of the call').to.be.within(13 * 60_000, 15 * 60_000);
       expect(c.attemptsList).to.have.length(1);
       expect(c.attemptsList[0]).to.deep.include({ id: d.attemptId, dialStatus: 'ANSWER', result: null });
       expect(Date.parse(c.attemptsList[0].placedAt)).to.be.greaterThan(Date.parse(c.attemptsList[0].requestedAt) - 1);
