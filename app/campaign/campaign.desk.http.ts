@@ -7,7 +7,8 @@ import { campaignParams, contactParams, contactResultBody } from './campaign.sch
 import type { CampaignService } from './campaign.service.js';
 import type { CampaignWork } from './campaign.work.js';
 
-const AGENT = { allow: ['agent'] } as const;
+/** Whoever takes calls: agents, and supervisors or admins who are agents too (others: 404 no_agent). */
+const AGENT = { allow: ['agent', 'supervisor', 'admin'] } as const;
 
 export function campaignDeskRoutes(r: SecureRouter, campaigns: CampaignService, work: CampaignWork): void {
   r.get('/campaigns/mine', AGENT, async (req, res) => {

@@ -42,4 +42,5 @@ export const NumberBlockedError = e(409, 'number_blocked');
 export const AttemptsUsedError = e(409, 'attempts_used');
 export const UnknownResultError = e(400, 'unknown_result');
 export const ImportInvalidError = e(400, 'import_invalid');
-export const NotAnAgentError = e(403, 'not_an_agent');
+/** The user is not linked to an agent (as /api/agent-desk/me answers). */
+export const NotAnAgentError = e(404, 'no_agent');

@@ -20,6 +20,7 @@ const BODYLESS = [
   'post /api/reports/schedules/{id}/send',
   'post /api/recordings/keys/rotate', 'post /api/qa/evaluations/{id}/acknowledge', 'post /api/fax/{id}/resend',
   'post /api/voicemails/{id}/reopen',
+  'post /api/campaigns/{name}/next', 'post /api/campaigns/{name}/contacts/{id}/dial', 'post /api/campaigns/{name}/contacts/{id}/release',
   'post /api/webhooks/{id}/secret', 'post /api/webhooks/{id}/test', 'post /api/webhooks/deliveries/{deliveryId}/retry',
 ];
 
