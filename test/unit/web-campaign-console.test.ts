@@ -143,6 +143,9 @@ describe('console: the desk\'s campaign work', () => {
     expect(outcomeOf({ ...ev, dialStatus: 'ANSWER', contactStatus: 'reserved' }, now)).to.deep.equal({ kind: 'connected' });
     expect(outcomeOf({ ...ev, dialStatus: 'NOANSWER', result: 'no_answer', contactStatus: 'pending', nextAttemptAt: '2026-12-07T11:00:00Z' }, now)).to.deep.equal({ kind: 'retry', result: 'no_answer', at: '2026-12-07T11:00:00Z' });
     expect(outcomeOf({ ...ev, dialStatus: 'BUSY', contactStatus: 'pending' }, now, 30)).to.deep.equal({ kind: 'retry', result: 'busy', at: '2026-12-07T10:30:00.000Z' });
+    expect(outcomeOf({ ...ev, dialStatus: 'BUSY', result: 'busy', contactStatus: 'pending', at: '2026-12-07T10:05:00.000Z' }, now, 30)).to.deep.equal({ kind: 'retry', result: 'busy', at: '2026-12-07T10:35:00.000Z' });
+    expect(outcomeOf({ ...ev, dialStatus: 'NOANSWER', result: 'no_answer', contactStatus: 'pending' }, now)).to.deep.equal({ kind: 'retry', result: 'no_answer', at: null });
+    expect(outcomeOf({ ...ev, dialStatus: 'HANGUP', contactStatus: 'reserved' }, now)).to.deep.equal({ kind: 'callAgain' });
     expect(outcomeOf({ ...ev, dialStatus: 'CONGESTION', contactStatus: 'unreached' }, now)).to.deep.equal({ kind: 'unreached', result: 'failed' });
     expect(outcomeOf({ ...ev, dialStatus: 'CHANUNAVAIL', contactStatus: 'blocked' }, now)).to.deep.equal({ kind: 'blocked' });
     expect(outcomeOf({ ...ev, dialStatus: 'CANCEL', contactStatus: 'reserved' }, now)).to.deep.equal({ kind: 'callAgain' });

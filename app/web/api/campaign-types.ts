@@ -137,6 +137,8 @@ export interface MyCampaign {
   due: number;
   /** The contact this agent holds, if any (a reload shows it again). */
   holding: Contact | null;
+  /** The wait before a contact is called again (when the server says it: the desk then names the time). */
+  retryMinutes?: number;
 }
 
 /** The CRM card of a contact whose phone is a customer's. */
@@ -161,5 +163,8 @@ export interface AttemptEvent {
   dialStatus: string;
   result: string | null;
   contactStatus: ContactStatus;
+  /** When the dial ended (the server's clock). */
+  at?: string;
+  /** When the contact is called again (when the server says it). */
   nextAttemptAt?: string | null;
 }

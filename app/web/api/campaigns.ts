@@ -19,7 +19,7 @@ export const campaignsApi = {
   remove: (name: string) => api.del<void>(at(name)),
   setStatus: (name: string, status: Exclude<CampaignStatus, 'draft'>) => api.post<Campaign>(`${at(name)}/status`, { status }),
   /** An .xlsx or .csv list; `dryRun` checks it and adds nothing. */
-  importFile: (name: string, file: File, dryRun: boolean) => uploadForm<ImportReport>(`${at(name)}/contacts/import`, { file, ...(dryRun ? { dryRun: 'true' } : {}) }, dryRun ? { dryRun: 'true' } : undefined),
+  importFile: (name: string, file: File, dryRun: boolean) => uploadForm<ImportReport>(`${at(name)}/contacts/import`, { file }, dryRun ? { dryRun: 'true' } : undefined),
   fromCustomers: (name: string, tag: string) => api.post<FromCustomersReport>(`${at(name)}/contacts/from-customers`, { tag }),
   contacts: (name: string, q: ContactQuery) => api.get<ContactList>(`${at(name)}/contacts`, { ...q }),
   contact: (name: string, id: string) => api.get<Contact>(contactAt(name, id)),

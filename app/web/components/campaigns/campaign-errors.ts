@@ -15,7 +15,7 @@ export const isApiError = (e: unknown): e is ErrorLike =>
 export const CAMPAIGN_ERRORS = [
   'campaign_not_found', 'campaign_exists', 'unknown_queue', 'campaign_finished', 'result_in_use', 'campaign_running', 'no_contacts', 'bad_transition',
   'import_invalid', 'not_in_campaign', 'campaign_not_running', 'outside_calling_hours', 'not_yours', 'agent_busy', 'number_blocked', 'attempts_used',
-  'unknown_result', 'contact_done', 'not_found',
+  'unknown_result', 'contact_done', 'not_found', 'contact_not_found', 'not_an_agent', 'dtd_not_allowed',
 ] as const;
 
 export interface Wording {

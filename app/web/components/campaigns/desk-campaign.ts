@@ -32,7 +32,8 @@ export function outcomeOf(e: AttemptEvent, now = new Date(), retryMinutes?: numb
     case 'unreached': return { kind: 'unreached', result };
     case 'blocked': return { kind: 'blocked' };
     case 'pending': {
-      const at = e.nextAttemptAt ?? (retryMinutes ? new Date(now.getTime() + retryMinutes * 60_000).toISOString() : null);
+      const base = e.at && Number.isFinite(Date.parse(e.at)) ? Date.parse(e.at) : now.getTime();
+      const at = e.nextAttemptAt ?? (retryMinutes ? new Date(base + retryMinutes * 60_000).toISOString() : null);
       return { kind: 'retry', result, at };
     }
     default: return { kind: 'over', status: e.contactStatus };

@@ -120,6 +120,9 @@ export default {
     attempts_used: 'This contact has had all its calls.',
     unknown_result: 'That result is not one of the campaign’s.',
     contact_done: 'This contact is done already.',
+    contact_not_found: 'This contact is no longer in the campaign.',
+    not_an_agent: 'Your user is not linked to an agent: ask an admin.',
+    dtd_not_allowed: 'This spreadsheet declares a DTD, which is not accepted: save it again from Excel or WPS and retry.',
   },
   contacts: {
     search: 'Name or phone',

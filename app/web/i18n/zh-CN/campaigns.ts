@@ -119,6 +119,9 @@ export default {
     attempts_used: '该联系人的拨打次数已用完。',
     unknown_result: '该结果不是本外呼任务的结果选项。',
     contact_done: '该联系人已完成。',
+    contact_not_found: '该联系人已不在本外呼任务中。',
+    not_an_agent: '您的账号未关联坐席，请联系管理员。',
+    dtd_not_allowed: '该表格声明了 DTD，不被接受：请用 Excel 或 WPS 重新保存后再试。',
   },
   contacts: {
     search: '姓名或电话',
