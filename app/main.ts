@@ -52,6 +52,7 @@ import { createFaxModule } from './fax/index.js';
 import { faxReturnSink } from './fax/fax.stasis.js';
 import { createVoicemailModule } from './voicemail/index.js';
 import { createBlockingModule } from './blocking/index.js';
+import { createCampaignModule } from './campaign/index.js';
 import { createWebhooksModule, type WebhooksModule } from './webhooks/index.js';
 import { callRecordJson } from './calls/calls.http.js';
 import { firstAdminPasswordFile, pbxConnected, settledLinks, startBlock } from './start-block.js';
@@ -268,6 +269,43 @@ async function main(): Promise<void> {
   surveys.useQueues((name) => acd.config.queuesWithSurvey(name));
   acd.config.surveyExists = async (name) => (await surveys.service.find(name)) !== null;
   prompts.service.whenDeleting(async (name) => [...(await ivr.service.flowsUsingPrompt(name)), ...(await surveys.promptUsers(name))]);
+  // Outbound campaigns (preview dialing): the agents of a queue call a list through click-to-dial.
+  const queuesOfAgent = async (agentId: string) => {
+    const snap = await acd.config.snapshot();
+    const a = snap.agents.find((x) => x.id === agentId);
+    return a ? [...membershipsOf(JSON.parse(a.skills) as Record<string, number>, snap.queues).keys()] : [];
+  };
+  const campaigns = createCampaignModule({
+    db: db.source,
+    ports: {
+      queueExists: async (q) => (await acd.config.snapshot(true)).queueMap.has(q),
+      agentOfUser: async (userId) => {
+        const a = (await acd.config.snapshot()).agents.find((x) => x.userId === userId);
+        return a ? { id: a.id, name: a.name } : null;
+      },
+      queuesOfAgent,
+      agentNames: async () => new Map((await acd.config.snapshot()).agents.map((a) => [a.id, a.name])),
+      dial: async (agentId, number, name, channelId) => {
+        await acd.dialer.dial(agentId, number, name, channelId);
+      },
+      isBlocked: async (phone) => (await blocking.service.activeOf(phone)) !== null,
+      customerOf: (phone) => crm.service.findByPhone(phone) as unknown as Promise<({ id: string } & Record<string, unknown>) | null>,
+      customersWithTag: async (tag) => {
+        const out: Array<{ id: string; name: string; phones: string[] }> = [];
+        for (let offset = 0; offset < 10_000; offset += 100) {
+          const page = await crm.service.list({ tag, limit: 100, offset, sort: 'createdAt', order: 'asc' });
+          out.push(...page.items.map((c) => ({ id: c.id, name: c.name, phones: c.phones })));
+          if (page.items.length < 100) break;
+        }
+        return out;
+      },
+      publish: (e) => acd.live.publish(e),
+    },
+    audit: (e) => auth.service.audit(e),
+    log,
+    routes: routes(),
+  });
+  acd.outboundCalls.listen((e) => campaigns.onOutbound(e));
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes(), internalNumbers: config.io.internalNumbers });
   const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, people: auth.service.people, routes: routes() });
   // Timed work (SLA reminders, escalations) runs only on the active node.
@@ -358,7 +396,7 @@ async function main(): Promise<void> {
     calls: { onEnded: (fn) => callsService.onEnded(fn), recordJson: async (id) => { const r = await callsService.record(id); return r && callRecordJson(r); } },
     tickets: { onChange: (fn) => tickets.service.onChange(fn), get: (ref) => tickets.service.get(ref) },
   });
-  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router, voicemail.router, blocking.router, surveys.router, webhooks.router);
+  api.use(auth.middleware, auth.router, calls.router, ivr.router, prompts.router, crm.router, io.router, tickets.router, acd.router, kb.router, wallboard.router, recording.router, qa.router, fax.router, voicemail.router, blocking.router, surveys.router, campaigns.router, webhooks.router);
   if (attach) api.use(attach.router);
   api.use(reports.router);
   const pops = startScreenPops(acd.live, {
@@ -371,11 +409,7 @@ async function main(): Promise<void> {
   notices = startReminderNotices(acd.live, crm.service.reminders, () => elector.role === 'active', log, config.nodeName);
   // HA: consoles on either node get the same feed (the active node's events, relayed through the database).
   if (config.ha.enabled) liveRelay = startLiveRelay(db.source, acd.live, () => elector.role === 'active', log.child({ part: 'live-relay' }));
-  liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, queuesOfAgent: async (agentId) => {
-    const snap = await acd.config.snapshot();
-    const a = snap.agents.find((x) => x.id === agentId);
-    return a ? [...membershipsOf(JSON.parse(a.skills) as Record<string, number>, snap.queues).keys()] : [];
-  }, log });
+  liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, queuesOfAgent, log });
   const docs = routes();
   let openApi: Record<string, unknown> | null = null;
   docs.get('/openapi.json', { public: true }, (_req, res) => {

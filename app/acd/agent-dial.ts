@@ -24,10 +24,10 @@ export class AgentDialer {
     this.listeners.push(l);
   }
 
-  async dial(agentId: string, number: string, name: string): Promise<{ channelId: string; agentId: string; number: string }> {
+  /** `channelId`: the agent channel's id when the caller wrote a row keyed by it first (a campaign's attempt); a fresh one otherwise. */
+  async dial(agentId: string, number: string, name: string, channelId = `hotline-out-${randomUUID()}`): Promise<{ channelId: string; agentId: string; number: string }> {
     const a = await this.config.agent(agentId);
     if (a.state === 'on_call' || a.state === 'ringing') throw new AgentStateError('agent_busy', `agent ${a.name} is ${a.state === 'on_call' ? 'on a call' : 'being rung'}: try again when the line is free`);
-    const channelId = `hotline-out-${randomUUID()}`;
     // The pop first: it reaches the console before the agent's phone rings.
     await Promise.allSettled(this.listeners.map((l) => l(agentId, number, channelId)));
     await this.pbx

@@ -4,7 +4,8 @@
 // DIALSTATUS, ANSWEREDTIME and DIALEDTIME. One row per agent channel (acd_outbound_calls); an
 // end seen without its start (Hotline took over mid-call) dates the dial from DIALEDTIME.
 // Written by the active node only; an event applied twice changes nothing. Once a call has
-// ended, `onChanged` tells the reports (their outbound rollups).
+// ended, `onChanged` tells the reports (their outbound rollups); `listen` adds a follower of each
+// call's start and end (the campaigns: the calls they placed).
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
@@ -26,12 +27,25 @@ export interface OutboundCall {
   dialStatus: string;
 }
 
+/** A call of this log started (the PBX dialled the number) or ended, as applied. */
+export interface OutboundCallChange {
+  stage: 'start' | 'end';
+  uniqueid: string;
+  at: Date;
+  /** end: when the number was dialled. */
+  placedAt?: Date;
+  dialStatus?: string;
+  talkSeconds?: number;
+}
+export type OutboundCallListener = (c: OutboundCallChange) => Promise<void> | void;
+
 const KINDS: Record<string, string> = { click: 'click_to_dial', device: 'device' };
 
 export class OutboundCallLog {
   /** The reports' rollup writer: a call of this log ended (or changed after its end). */
   onChanged: ((uniqueid: string) => void) | undefined;
   private chain: Promise<void> = Promise.resolve();
+  private readonly listeners: OutboundCallListener[] = [];
 
   constructor(
     private readonly db: DataSource,
@@ -39,6 +53,21 @@ export class OutboundCallLog {
     private readonly log: Logger,
     readonly source = 'hotline',
   ) {}
+
+  /** Follows each call's start and end once applied (a listener's failure is logged, the others still hear). */
+  listen(l: OutboundCallListener): void {
+    this.listeners.push(l);
+  }
+
+  private async tell(c: OutboundCallChange): Promise<void> {
+    for (const l of this.listeners) {
+      try {
+        await l(c);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, uniqueid: c.uniqueid, stage: c.stage }, 'outbound call: a listener failed');
+      }
+    }
+  }
 
   /** Events are applied one after the other (a short call's start and end arrive together). */
   onEvent(e: OutboundEvent): void {
@@ -55,27 +84,31 @@ export class OutboundCallLog {
     // No transaction: this log's events are applied one at a time (the chain), and the unique
     // (source, uniqueid) index keeps a second row out.
     const m = this.db.manager;
-    const ended = await (async () => {
+    const change = await (async (): Promise<OutboundCallChange | null> => {
       const row = await m.findOne(AcdOutboundCall, { where: { source: this.source, uniqueid: e.uniqueid } });
       if (e.stage === 'start') {
-        if (row) return false;
+        if (row) return null;
         await m.insert(AcdOutboundCall, await this.fresh(e, e.at));
-        return false;
+        return { stage: 'start', uniqueid: e.uniqueid, at: e.at };
       }
-      if (row?.endedAt) return false;
+      if (row?.endedAt) return null;
       const status = e.status || 'HANGUP';
       const talk = status === 'ANSWER' ? Math.max(0, e.answeredSeconds) : 0;
       const end = { endedAt: e.at, dialStatus: status.slice(0, 16), talkSeconds: talk, answeredAt: status === 'ANSWER' ? new Date(e.at.getTime() - talk * 1000) : null };
+      let placedAt = row?.placedAt;
       if (row) await m.update(AcdOutboundCall, { id: row.id }, end);
-      else await this.insertEnded(m, e, end);
-      return true;
+      else placedAt = await this.insertEnded(m, e, end);
+      return { stage: 'end', uniqueid: e.uniqueid, at: e.at, placedAt, dialStatus: end.dialStatus, talkSeconds: talk };
     })();
-    if (ended) this.onChanged?.(e.uniqueid);
+    if (!change) return;
+    if (change.stage === 'end') this.onChanged?.(e.uniqueid);
+    await this.tell(change);
   }
 
-  private async insertEnded(m: EntityManager, e: OutboundEvent, end: Partial<AcdOutboundCall>): Promise<void> {
+  private async insertEnded(m: EntityManager, e: OutboundEvent, end: Partial<AcdOutboundCall>): Promise<Date> {
     const placedAt = new Date(e.at.getTime() - Math.max(0, e.dialedSeconds) * 1000);
     await m.insert(AcdOutboundCall, { ...(await this.fresh(e, placedAt)), ...end });
+    return placedAt;
   }
 
   private async fresh(e: OutboundEvent, placedAt: Date): Promise<AcdOutboundCall> {

@@ -130,3 +130,6 @@ export const contactResultBody = z
   });
 
 export const exportQuery = z.strictObject({ locale: z.enum(['zh-CN', 'en']).default('zh-CN') });
+
+/** The contacts import: `dryRun=true` checks the list and adds nothing. */
+export const contactImportQuery = z.strictObject({ dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') });

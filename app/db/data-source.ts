@@ -51,6 +51,7 @@ import { faxEntities } from '../fax/fax.entities.js';
 import { voicemailEntities } from '../voicemail/voicemail.entities.js';
 import { blockingEntities } from '../blocking/blocking.entities.js';
 import { surveyEntities } from '../survey/survey.entities.js';
+import { campaignEntities } from '../campaign/campaign.entities.js';
 import { Fax1764900000000 } from './migrations/1764900000000-Fax.js';
 import { FaxWork1764990000000 } from './migrations/1764990000000-FaxWork.js';
 import { AgentDayRollups1765000000000 } from './migrations/1765000000000-AgentDayRollups.js';
@@ -66,9 +67,10 @@ import { Webhooks1765100000000 } from './migrations/1765100000000-Webhooks.js';
 import { Voicemails1765200000000 } from './migrations/1765200000000-Voicemails.js';
 import { BlockedNumbers1765300000000 } from './migrations/1765300000000-BlockedNumbers.js';
 import { Surveys1765400000000 } from './migrations/1765400000000-Surveys.js';
+import { Campaigns1765500000000 } from './migrations/1765500000000-Campaigns.js';
 
-export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...kbEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities, ...attachEntities, ...reportEntities, ReportSchedule, ...recordingEntities, ...qaEntities, ...faxEntities, ...webhookEntities, ...voicemailEntities, ...blockingEntities, ...surveyEntities];
-export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, KbChunks1764520000000, Callbacks1764550000000, LiveEvents1764600000000, IoMerged1764710000000, AgentDesk1764713130000, KbMixedScripts1764720000000, Reports1764800000000, CallRecordsOpen1764850000000, LoginLockouts1764917170000, ReportSchedules1764900000000, ReportIndexes1764900000001, Recordings1764900000000, Qa1764910000000, Fax1764900000000, FaxWork1764990000000, AgentDayRollups1765000000000, QueueCallHoldWrapup1765000000001, RecordingKeywords1765000000002, QueuePositions1765000000003, OutboundCalls1765000000005, QaCalibrationSampling1765000000006, ReportScheduleFilters1765000000009, PasswordChangeRequired1765000000010, Webhooks1765100000000, Voicemails1765200000000, BlockedNumbers1765300000000, Surveys1765400000000];
+export const entities = [...callEntities, Prompt, ...ivrEntities, ...crmEntities, ...authEntities, ...ioEntities, ...kbEntities, ...schedulerEntities, ...ticketEntities, ...acdEntities, ...attachEntities, ...reportEntities, ReportSchedule, ...recordingEntities, ...qaEntities, ...faxEntities, ...webhookEntities, ...voicemailEntities, ...blockingEntities, ...surveyEntities, ...campaignEntities];
+export const migrations = [CallRecords1763884800000, Prompts1763900000000, IvrFlows1763910000000, Customers1763920000000, Auth1763930000000, Io1763940000000, Kb1764100000000, Scheduler1764150000000, Tickets1764200000000, CrmCore1764300000000, Acd1764400000000, Attach1764500000000, KbChunks1764520000000, Callbacks1764550000000, LiveEvents1764600000000, IoMerged1764710000000, AgentDesk1764713130000, KbMixedScripts1764720000000, Reports1764800000000, CallRecordsOpen1764850000000, LoginLockouts1764917170000, ReportSchedules1764900000000, ReportIndexes1764900000001, Recordings1764900000000, Qa1764910000000, Fax1764900000000, FaxWork1764990000000, AgentDayRollups1765000000000, QueueCallHoldWrapup1765000000001, RecordingKeywords1765000000002, QueuePositions1765000000003, OutboundCalls1765000000005, QaCalibrationSampling1765000000006, ReportScheduleFilters1765000000009, PasswordChangeRequired1765000000010, Webhooks1765100000000, Voicemails1765200000000, BlockedNumbers1765300000000, Surveys1765400000000, Campaigns1765500000000];
 
 export function createDataSource(db: Config['db']): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;

@@ -12,12 +12,13 @@ export const WEBHOOK_EVENTS = [
   'ticket.sla_due',
   'voicemail.new',
   'survey.answered',
+  'campaign.contact.done',
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type DeliveryEvent = WebhookEvent | 'ping';
 
 /** The LiveHub event types that are webhook events of the same name (data = the event without `type`). */
-export const LIVE_EVENTS = ['queue.caller', 'agent.state', 'queue.callback', 'fax.received', 'ticket.sla_due', 'voicemail.new', 'survey.answered'] as const satisfies readonly WebhookEvent[];
+export const LIVE_EVENTS = ['queue.caller', 'agent.state', 'queue.callback', 'fax.received', 'ticket.sla_due', 'voicemail.new', 'survey.answered', 'campaign.contact.done'] as const satisfies readonly WebhookEvent[];
 export type LiveWebhookEvent = (typeof LIVE_EVENTS)[number];
 
 export function isLiveWebhookEvent(type: string): type is LiveWebhookEvent {

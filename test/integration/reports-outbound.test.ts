@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { queueCallLegs, queueCallsPage } from '../../app/acd/acd.calls.js';
 import { AcdQueueCall } from '../../app/acd/acd.entities.js';
-import { OutboundCallLog, outboundCall, outboundCallsPage, outboundCallsPlaced, type OutboundEvent } from '../../app/acd/outbound-calls.js';
+import { OutboundCallLog, outboundCall, outboundCallsPage, outboundCallsPlaced, type OutboundCallChange, type OutboundEvent } from '../../app/acd/outbound-calls.js';
 import { createDataSource } from '../../app/db/data-source.js';
 import { createLogger } from '../../app/logger.js';
 import { DEFAULT_DEFINITIONS, resolveDefinitions } from '../../app/reports/definitions.js';
@@ -83,6 +83,8 @@ for (const kind of DB_KINDS) {
     let log: OutboundCallLog;
     let reports: ReportsService;
     const calls = script();
+    /** What the log's listeners heard (the campaigns follow their calls so). */
+    const heard: OutboundCallChange[] = [];
     const allRows = async () => ds.query('SELECT * FROM report_rollups ORDER BY dimension, bucket_at, dim_key, queue');
 
     before(async () => {
@@ -101,6 +103,13 @@ for (const kind of DB_KINDS) {
       }, silent);
       log = new OutboundCallLog(ds, async (endpoint) => ENDPOINTS.get(endpoint) ?? null, silent);
       log.onChanged = (uniqueid) => writer.outboundChanged(log.source, uniqueid);
+      // A listener that fails does not keep the next one from hearing.
+      log.listen(() => {
+        throw new Error('a broken listener');
+      });
+      log.listen((c) => {
+        heard.push(c);
+      });
       reports = new ReportsService(ds, {
         queues: async () => new Map([[QUEUE, { defs, dispositions: new Map() }]]),
         agents: async () => new Map(AGENTS.map((a, i) => [a, { name: `Agent ${i}` }])),
@@ -151,6 +160,16 @@ for (const kind of DB_KINDS) {
         expect(r, c.uniqueid).to.not.equal(undefined);
         expect({ agent: r.agent_id, placed: ms(r.placed_at), ended: r.ended_at === null ? null : ms(r.ended_at), status: r.dial_status, talk: r.talk_seconds === null ? null : Number(r.talk_seconds) }, c.uniqueid)
           .to.deep.equal({ agent: c.agentId, placed: c.placedAt, ended: c.endedAt, status: c.endedAt === null ? '' : c.status, talk: c.endedAt === null ? null : c.talk });
+      }
+    });
+
+    it('the listeners hear each call\'s start and end once (an event applied twice: once), with the dial time and the status', async () => {
+      for (const c of calls) {
+        const got = heard.filter((h) => h.uniqueid === c.uniqueid);
+        const want: Array<Partial<OutboundCallChange>> = [];
+        if (c.startSeen) want.push({ stage: 'start', at: new Date(c.placedAt) });
+        if (c.endedAt !== null) want.push({ stage: 'end', at: new Date(c.endedAt), placedAt: new Date(c.placedAt), dialStatus: c.status, talkSeconds: c.talk });
+        expect(got.map((h) => ({ ...h, uniqueid: undefined })), c.uniqueid).to.deep.equal(want.map((w) => ({ uniqueid: undefined, ...w })));
       }
     });
 
