@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { campaignCreateBody, campaignUpdateBody, contactResultBody } from '../../app/campaign/campaign.schemas.js';
 import { blankForm, bodyOf, canDelete, canEdit, checkForm, codeFromLabel, formOf, movesOf, preset, problemOf, progressOf, rateText, resultBodyOf, type CampaignForm } from '../../app/web/components/campaigns/campaign-form.js';
 import { callBlocked, nextBlocked, outcomeOf, skipBlocked, systemResultOf, type DeskSituation } from '../../app/web/components/campaigns/desk-campaign.js';
-import { campaignErrorText, importRows, validationFields } from '../../app/web/components/campaigns/campaign-errors.js';
+import { campaignErrorText, importRows, rowMessage, validationFields } from '../../app/web/components/campaigns/campaign-errors.js';
 import type { Campaign } from '../../app/web/api/campaign-types.js';
 import en from '../../app/web/i18n/en.js';
 import zhCN from '../../app/web/i18n/zh-CN.js';
@@ -213,6 +213,12 @@ describe('console: campaign errors in words', () => {
       { row: 7, message: 'phone: missing' },
     ]);
     expect(importRows(err(409, 'no_contacts'))).to.deep.equal([]);
+    const zh = wording(zhCN as unknown as Tree);
+    expect(rowMessage(zh.t, '不是号码 is not a phone number')).to.equal('不是号码 不是电话号码。');
+    expect(rowMessage(wording(en as unknown as Tree).t, 'the column 产品 is named twice')).to.equal('The column 产品 is named twice.');
+    expect(rowMessage(zh.t, 'something new')).to.equal('something new');
+    expect(campaignErrorText(zh, err(409, 'result_in_use', { results: ['interested'] }), '回访')).to.contain('interested');
+    expect(campaignErrorText(zh, err(409, 'no_contacts', { name: 'revisit' }), '12 月回访')).to.contain('12 月回访');
     expect(validationFields(err(400, 'validation_failed', [{ field: 'callingHours.to', message: 'to must be after from' }]))).to.deep.equal([{ field: 'callingHours.to', message: 'to must be after from' }]);
   });
 });

@@ -16,6 +16,7 @@ export const CAMPAIGN_ERRORS = [
   'campaign_not_found', 'campaign_exists', 'unknown_queue', 'campaign_finished', 'result_in_use', 'campaign_running', 'no_contacts', 'bad_transition',
   'import_invalid', 'not_in_campaign', 'campaign_not_running', 'outside_calling_hours', 'not_yours', 'agent_busy', 'number_blocked', 'attempts_used',
   'unknown_result', 'contact_done', 'not_found', 'contact_not_found', 'not_an_agent', 'dtd_not_allowed',
+  'upload_too_large', 'unsupported_media_type', 'not_a_spreadsheet', 'archive_too_large',
 ] as const;
 
 export interface Wording {
@@ -32,13 +33,15 @@ export interface Wording {
 export function campaignErrorText(w: Wording, err: unknown, name = ''): string {
   if (!isApiError(err) || err.status < 400 || err.status >= 500 || !w.te(`campaigns.errors.${err.code}`)) return w.fallback(err);
   const d = (err.details && typeof err.details === 'object' && !Array.isArray(err.details) ? err.details : {}) as Record<string, unknown>;
-  const args: Record<string, unknown> = { name: typeof d.name === 'string' ? d.name : name, message: err.message };
+  // The page's own name for the campaign (its title) when it has one; else the server's.
+  const args: Record<string, unknown> = { name: name || (typeof d.name === 'string' ? d.name : ''), message: err.message };
   if (typeof d.from === 'string') args.from = w.status(d.from);
   if (typeof d.to === 'string') args.to = w.status(d.to);
   if (typeof d.status === 'string') args.from ??= w.status(d.status);
   args.from ??= '—';
   args.to ??= '—';
-  args.code = typeof d.code === 'string' ? d.code : typeof d.result === 'string' ? d.result : Array.isArray(d.codes) ? d.codes.join(', ') : '';
+  args.code = typeof d.code === 'string' ? d.code : typeof d.result === 'string' ? d.result : Array.isArray(d.results) ? d.results.join(', ') : Array.isArray(d.codes) ? d.codes.join(', ') : '';
+  args.mb = typeof d.limitBytes === 'number' ? Math.round(d.limitBytes / 1024 / 1024) : 10;
   args.opensAt = typeof d.opensAt === 'string' ? w.time(d.opensAt) : '';
   args.queue = typeof d.queue === 'string' ? d.queue : '';
   args.rows = Array.isArray(d.rows) ? d.rows.length : 0;
@@ -57,4 +60,21 @@ export function importRows(err: unknown): Array<{ row: number; message: string }
 export function validationFields(err: unknown): Array<{ field: string; message: string }> {
   if (!isApiError(err) || err.code !== 'validation_failed' || !Array.isArray(err.details)) return [];
   return (err.details as Array<{ field?: string; path?: string; message?: string }>).map((x) => ({ field: String(x.field ?? x.path ?? ''), message: String(x.message ?? '') }));
+}
+
+/** What the server says of one refused row, in the page's words when it is one the import writes (app/campaign/campaign.import.ts); else as it came. */
+export function rowMessage(t: Translate, message: string): string {
+  const m = message.trim();
+  let x: RegExpExecArray | null;
+  if ((x = /^(.*) is not a phone number$/.exec(m))) return t('campaigns.import.rows.notPhone', { value: x[1] });
+  if (m === 'the phone is empty') return t('campaigns.import.rows.phoneEmpty');
+  if (m.startsWith('no phone column')) return t('campaigns.import.rows.noPhoneColumn');
+  if ((x = /^(\d+) other columns: at most (\d+)/.exec(m))) return t('campaigns.import.rows.tooManyColumns', { n: x[1], max: x[2] });
+  if ((x = /^the column (.*) is named twice$/.exec(m))) return t('campaigns.import.rows.columnTwice', { column: x[1] });
+  if ((x = /^more than (\d+) contacts/.exec(m))) return t('campaigns.import.rows.tooMany', { max: x[1] });
+  if (m.startsWith('the name is longer')) return t('campaigns.import.rows.nameTooLong');
+  if (m === 'control characters') return t('campaigns.import.rows.control');
+  if (m.startsWith('the file is empty')) return t('campaigns.import.rows.empty');
+  if (m.startsWith('no contact below')) return t('campaigns.import.rows.noContacts');
+  return m;
 }
