@@ -214,7 +214,7 @@ describe('console: campaign errors in words', () => {
     ]);
     expect(importRows(err(409, 'no_contacts'))).to.deep.equal([]);
     const zh = wording(zhCN as unknown as Tree);
-    expect(rowMessage(zh.t, '不是号码 is not a phone number')).to.equal('不是号码 不是电话号码。');
+    expect(rowMessage(zh.t, '不是号码 is not a phone number')).to.equal('“不是号码”不是电话号码。');
     expect(rowMessage(wording(en as unknown as Tree).t, 'the column 产品 is named twice')).to.equal('The column 产品 is named twice.');
     expect(rowMessage(zh.t, 'something new')).to.equal('something new');
     expect(campaignErrorText(zh, err(409, 'result_in_use', { results: ['interested'] }), '回访')).to.contain('interested');

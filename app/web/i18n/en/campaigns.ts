@@ -185,7 +185,7 @@ export default {
     sameRow: 'row {row}',
     sameContact: 'a contact already in the campaign',
     rows: {
-      notPhone: '{value} is not a phone number.',
+      notPhone: '“{value}” is not a phone number.',
       phoneEmpty: 'The phone is empty.',
       noPhoneColumn: 'No phone column: name one phone, 电话, 手机, 手机号 or mobile.',
       tooManyColumns: '{n} other columns: at most {max}.',

@@ -184,7 +184,7 @@ export default {
     sameRow: '第 {row} 行',
     sameContact: '名单中已有的联系人',
     rows: {
-      notPhone: '{value} 不是电话号码。',
+      notPhone: '“{value}”不是电话号码。',
       phoneEmpty: '电话为空。',
       noPhoneColumn: '没有电话列：请将一列命名为电话、手机、手机号、phone 或 mobile。',
       tooManyColumns: '其他列有 {n} 个：最多 {max} 个。',
