@@ -20,6 +20,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/kb', name: 'kb', component: () => import('./pages/KbPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin'] } },
   { path: '/voicemail', name: 'voicemail', component: () => import('./pages/VoicemailPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
   { path: '/fax', name: 'fax', component: () => import('./pages/FaxPage.vue'), meta: { roles: ['agent', 'supervisor', 'admin', 'readonly'] } },
+  { path: '/campaigns', name: 'campaigns', component: () => import('./pages/CampaignsPage.vue'), meta: { roles: ['supervisor', 'admin', 'readonly'] } },
   { path: '/admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { roles: ['admin'] } },
   { path: '/', name: 'home', redirect: () => (session.user.value ? HOME_OF[session.user.value.role] : '/login') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue'), meta: { public: true } },

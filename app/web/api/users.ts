@@ -9,7 +9,7 @@ export { ROLES } from '@server/auth/auth.roles';
 export type UserRow = UserView;
 
 /** The actions Hotline writes to the audit log (the Audit tab names them in the page's language). */
-export const AUDIT_ACTIONS = ['login.success', 'login.failure', 'logout', 'account.locked', 'user.create', 'user.update', 'user.sync', 'password.change', 'password.change.failure', 'totp.enrol', 'totp.enable', 'totp.confirm.failure', 'apikey.create', 'apikey.revoke', 'config.change', 'export', 'supervisor.action', 'recording.listen', 'recording.download', 'recording.hold', 'recording.hold.release', 'recording.purge', 'recording.purge.held', 'qa.sampling', 'voicemail.listen', 'blocklist.add', 'blocklist.change', 'blocklist.remove', 'survey.create', 'survey.update', 'survey.delete'] as const;
+export const AUDIT_ACTIONS = ['login.success', 'login.failure', 'logout', 'account.locked', 'user.create', 'user.update', 'user.sync', 'password.change', 'password.change.failure', 'totp.enrol', 'totp.enable', 'totp.confirm.failure', 'apikey.create', 'apikey.revoke', 'config.change', 'export', 'supervisor.action', 'recording.listen', 'recording.download', 'recording.hold', 'recording.hold.release', 'recording.purge', 'recording.purge.held', 'qa.sampling', 'voicemail.listen', 'blocklist.add', 'blocklist.change', 'blocklist.remove', 'survey.create', 'survey.update', 'survey.delete', 'campaign.create', 'campaign.update', 'campaign.delete', 'campaign.status', 'campaign.contacts', 'campaign.contact.cancel', 'campaign.export'] as const;
 
 export type AuditEntry = AuditView;
 

@@ -9,10 +9,11 @@ import reports from './en/reports.js';
 import qa from './en/qa.js';
 import fax from './en/fax.js';
 import surveys from './en/surveys.js';
+import campaigns from './en/campaigns.js';
 
 export default {
   app: { name: 'Hotline', language: 'Language', logout: 'Sign out' },
-  nav: { calls: 'Calls', label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Admin', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base', tickets: 'Tickets', customers: 'Customers', voicemail: 'Voicemail' },
+  nav: { campaigns: 'Campaigns', calls: 'Calls', label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Admin', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base', tickets: 'Tickets', customers: 'Customers', voicemail: 'Voicemail' },
   roles: { admin: 'Administrator', supervisor: 'Supervisor', agent: 'Agent', readonly: 'Read-only' },
   common: { cancel: 'Cancel', retry: 'Try again', ok: 'OK' },
   errors: {
@@ -355,4 +356,5 @@ export default {
   surveys,
   qa,
   fax,
+  campaigns,
 };

@@ -9,10 +9,11 @@ import reports from './zh-CN/reports.js';
 import qa from './zh-CN/qa.js';
 import fax from './zh-CN/fax.js';
 import surveys from './zh-CN/surveys.js';
+import campaigns from './zh-CN/campaigns.js';
 
 export default {
   app: { name: 'Hotline 呼叫中心', language: '语言', logout: '退出登录' },
-  nav: { calls: '通话记录', label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表', recordings: '录音质检', qa: '质检管理', myEvaluations: '我的质检', fax: '传真', kb: '知识库', tickets: '工单', customers: '客户', voicemail: '语音留言' },
+  nav: { campaigns: '外呼任务', calls: '通话记录', label: '主导航', agent: '统一工作台', supervisor: '班长席', admin: '系统管理', reports: '报表', recordings: '录音质检', qa: '质检管理', myEvaluations: '我的质检', fax: '传真', kb: '知识库', tickets: '工单', customers: '客户', voicemail: '语音留言' },
   roles: { admin: '管理员', supervisor: '班长', agent: '坐席', readonly: '只读' },
   common: { cancel: '取消', retry: '重试', ok: '确定' },
   errors: {
@@ -355,4 +356,5 @@ export default {
   surveys,
   qa,
   fax,
+  campaigns,
 };

@@ -5,6 +5,7 @@ import { computed, inject, reactive, shallowRef, type InjectionKey } from 'vue';
 import { ElNotification } from 'element-plus';
 import { agentState, deskApi, loadDesk, type AgentServerState, type DeskMe, type ServerCall } from '../../api/desk';
 import { workApi, type ScreenPopData, type Ticket } from '../../api/work';
+import type { AttemptEvent } from '../../api/campaign-types';
 import { authApi } from '../../api/auth';
 import { LiveFeed, type LiveMessage } from '../../live/feed';
 import type { Softphone } from '../../phone/softphone';
@@ -79,6 +80,8 @@ export function createDesk(user: SessionUser) {
     faxNotices: [] as FaxNotice[],
     /** Bumped when a voicemail message is ready to hear (the inbox refetches). */
     voicemailVersion: 0,
+    /** The last campaign dial of this agent that ended (the feed's campaign.attempt; the Campaigns tab reads it). */
+    campaignAttempt: null as (AttemptEvent & { seq: number }) | null,
   });
   const phone = shallowRef<Softphone | null>(null);
 
@@ -203,6 +206,10 @@ export function createDesk(user: SessionUser) {
         s.voicemailVersion++;
         break;
       }
+      case 'campaign.attempt':
+        // The server sends the agent only their own dials.
+        s.campaignAttempt = { ...(e as unknown as AttemptEvent), seq: (s.campaignAttempt?.seq ?? 0) + 1 };
+        break;
       case 'fax.received':
         // The server sends an agent only its own queues' faxes.
         if (!s.faxNotices.some((f) => f.faxId === e.faxId)) {
