@@ -24,7 +24,7 @@ export type LiveEvent =
   /** A caller answered the satisfaction survey (app/survey): to supervisors, admins and the agent who took the call. */
   | { type: 'survey.answered'; callId: string; survey: string; queue: string; agentId: string | null; agentName: string | null; callerNumber: string; key: string; label: string; score: number; satisfied: boolean; at: string }
   /** A call an agent placed to a campaign's contact ended (app/campaign): to that agent (and supervisors, admins). */
-  | { type: 'campaign.attempt'; agentId: string; campaign: string; contactId: string; attemptId: string; dialStatus: string; result: string | null; contactStatus: string; at: string }
+  | { type: 'campaign.attempt'; agentId: string; campaign: string; contactId: string; attemptId: string; dialStatus: string; result: string | null; contactStatus: string; nextAttemptAt: string | null; at: string }
   /** A campaign's contact is done or unreached (a webhook event too). */
   | { type: 'campaign.contact.done'; campaign: string; contact: { id: string; phone: string; name: string; status: string; result: string | null; attempts: number; customerId: string | null }; agentId: string | null; at: string }
   | { type: 'screen.pop'; direction: 'inbound' | 'outbound'; agentId: string; queue: string; callerUniqueid: string; callerNumber: string; ringingAt: string; pop: unknown; ivr: unknown; openTickets: unknown[] };

@@ -274,14 +274,16 @@ export class CampaignWork {
     if (!ended.affected) return;
     const r = (await this.db.manager.findOneBy(CampaignContact, { id: a.contactId }))!;
     let contactStatus: ContactStatus = r.status;
+    let nextAttemptAt: Date | null = null;
     if (sys && r.status === 'reserved' && r.agentId === a.agentId) {
       const after = afterNotFinal(r.attempts, def.maxAttempts, def.retryMinutes, now);
       const res = await this.db.manager.update(CampaignContact, { id: r.id, status: 'reserved', agentId: a.agentId }, { ...after, result: sys, agentId: null, reservedUntil: null, heldBy: null, updatedAt: now });
       if (res.affected) {
         contactStatus = after.status;
+        if (after.status === 'pending') nextAttemptAt = after.nextAttemptAt;
         if (after.status === 'unreached') this.contactDone(c, { ...r, status: 'unreached', result: sys }, a.agentId);
       }
     } else if (placed && status === CONNECTED) await hold();
-    this.ports.publish({ type: 'campaign.attempt', agentId: a.agentId, campaign: c.name, contactId: a.contactId, attemptId: a.id, dialStatus: status, result: sys, contactStatus, at: now.toISOString() });
+    this.ports.publish({ type: 'campaign.attempt', agentId: a.agentId, campaign: c.name, contactId: a.contactId, attemptId: a.id, dialStatus: status, result: sys, contactStatus, nextAttemptAt: nextAttemptAt?.toISOString() ?? null, at: now.toISOString() });
   }
 }

@@ -272,14 +272,14 @@ describe('outbound campaigns in the console: the supervisor\'s page and the desk
     await call.click();
     const outcome = page.locator('[data-test=desk-campaign-outcome][data-kind=retry]');
     await outcome.waitFor({ timeout: 30_000 });
-    expect(await outcome.innerText()).to.include('刘洋').and.include('Busy').and.include('will be called again');
+    expect(await outcome.innerText()).to.include('刘洋').and.include('Busy').and.include('will be called again at');
     await card.waitFor({ state: 'detached' });
     await row.locator('[data-test=campaign-next]').waitFor();
     await shot(page, 'desk-campaign-busy-en');
     // The same desk in Chinese (the header's language switch).
     await page.locator('header .el-select').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '中文' }).click();
-    await outcome.filter({ hasText: '再次拨打' }).waitFor();
+    await outcome.filter({ hasText: '将于' }).filter({ hasText: '再次拨打' }).waitFor();
     await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' }).catch(() => undefined);
     await shot(page, 'desk-campaign-busy-zh-CN');
     const c = (await api(hotline.url, 'GET', `/api/campaigns/${CAMPAIGN}/contacts?q=${BUSY}`)).body.items[0];

@@ -130,6 +130,7 @@ for (const kind of dbKindsForCalls('mariadb')) {
       const event = await heard(d.attemptId);
       expect(event).to.deep.include({ dialStatus: 'BUSY', result: 'busy', contactStatus: 'pending' });
       const c = await contactOf('calls', d.contactId);
+      expect(event.nextAttemptAt, 'the event says when the contact is called again').to.equal(c.nextAttemptAt);
       expect(c).to.deep.include({ status: 'pending', result: 'busy', attempts: 1, agentId: null });
       expect(Date.parse(c.nextAttemptAt) - Date.now()).to.be.within(43 * 60_000, 46 * 60_000);
       expect(c.attemptsList[0]).to.deep.include({ dialStatus: 'BUSY', result: 'busy', talkSeconds: 0 });
