@@ -274,6 +274,29 @@ for (const kind of DB_KINDS) {
       expect([missing.status, missing.body.error.code]).to.deep.equal([404, 'campaign_not_found']);
     });
 
+    it('dial refusals: another agent\'s contact (not_yours), a number blocked after it was taken (number_blocked, the contact blocked), a PBX that cannot place the call (no attempt left behind)', async () => {
+      await ok('POST', '/campaigns', { name: 'dl', ...definition() }, undefined, 201);
+      await ok('POST', '/campaigns/dl/contacts', { contacts: [{ phone: '13300133101', name: '甲' }, { phone: '13300133102', name: '乙' }] });
+      await ok('POST', '/campaigns/dl/status', { status: 'running' });
+      const first = (await ok('POST', '/campaigns/dl/next', undefined, a1.token)).contact;
+      const theirs = await call('POST', `/campaigns/dl/contacts/${first.id}/dial`, undefined, a2.token);
+      expect([theirs.status, theirs.body.error.code]).to.deep.equal([409, 'not_yours']);
+
+      // No Asterisk here: the dial cannot be placed; the attempt it wrote first is taken back.
+      const down = await call('POST', `/campaigns/dl/contacts/${first.id}/dial`, undefined, a1.token);
+      expect(down.status, JSON.stringify(down.body)).to.be.within(500, 503);
+      expect(down.body.error.code).to.not.equal('internal');
+      const still = await ok('GET', `/campaigns/dl/contacts/${first.id}`);
+      expect(still).to.deep.include({ status: 'reserved', attempts: 0 });
+      expect(still.attemptsList).to.deep.equal([]);
+
+      await ok('POST', '/blocked-numbers', { number: first.phone, reason: '要求不再来电' }, undefined, 201);
+      const blocked = await call('POST', `/campaigns/dl/contacts/${first.id}/dial`, undefined, a1.token);
+      expect([blocked.status, blocked.body.error.code]).to.deep.equal([409, 'number_blocked']);
+      expect((await ok('GET', `/campaigns/dl/contacts/${first.id}`)).status).to.equal('blocked');
+      expect((await ok('GET', '/campaigns/dl')).counts).to.deep.include({ blocked: 1, reserved: 0, pending: 1 });
+    });
+
     it('reports the figures and exports the contacts (read back)', async () => {
       const report = await ok('GET', '/campaigns/renew/report', undefined, reader.token);
       expect(report.counts).to.deep.include({ total: 7, done: 2, cancelled: 1 });
