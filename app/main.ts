@@ -40,7 +40,6 @@ import { attachLiveFeed } from './acd/acd.ws.js';
 import { startScreenPops } from './acd/screen-pop.js';
 import { startReminderNotices } from './acd/reminder-notices.js';
 import { startLiveRelay, wasRelayed } from './acd/live-relay.js';
-import { membershipsOf } from './acd/asterisk-config.js';
 import { createScheduler, type Scheduler } from './scheduler/index.js';
 import { createTicketsModule, ticketsOpenedFromCalls } from './tickets/index.js';
 import { smtpMailer } from './mail/mailer.js';
@@ -53,7 +52,7 @@ import { createFaxModule } from './fax/index.js';
 import { faxReturnSink } from './fax/fax.stasis.js';
 import { createVoicemailModule } from './voicemail/index.js';
 import { createBlockingModule } from './blocking/index.js';
-import { createCampaignModule } from './campaign/index.js';
+import { campaignPorts, createCampaignModule } from './campaign/index.js';
 import { createWebhooksModule, type WebhooksModule } from './webhooks/index.js';
 import { callRecordJson } from './calls/calls.http.js';
 import { firstAdminPasswordFile, pbxConnected, settledLinks, startBlock } from './start-block.js';
@@ -271,41 +270,7 @@ async function main(): Promise<void> {
   acd.config.surveyExists = async (name) => (await surveys.service.find(name)) !== null;
   prompts.service.whenDeleting(async (name) => [...(await ivr.service.flowsUsingPrompt(name)), ...(await surveys.promptUsers(name))]);
   // Outbound campaigns (preview dialing): the agents of a queue call a list through click-to-dial.
-  const queuesOfAgent = async (agentId: string) => {
-    const snap = await acd.config.snapshot();
-    const a = snap.agents.find((x) => x.id === agentId);
-    return a ? [...membershipsOf(JSON.parse(a.skills) as Record<string, number>, snap.queues).keys()] : [];
-  };
-  const campaigns = createCampaignModule({
-    db: db.source,
-    ports: {
-      queueExists: async (q) => (await acd.config.snapshot(true)).queueMap.has(q),
-      agentOfUser: async (userId) => {
-        const a = (await acd.config.snapshot()).agents.find((x) => x.userId === userId);
-        return a ? { id: a.id, name: a.name } : null;
-      },
-      queuesOfAgent,
-      agentNames: async () => new Map((await acd.config.snapshot()).agents.map((a) => [a.id, a.name])),
-      dial: async (agentId, number, name, channelId) => {
-        await acd.dialer.dial(agentId, number, name, channelId);
-      },
-      isBlocked: async (phone) => (await blocking.service.activeOf(phone)) !== null,
-      customerOf: (phone) => crm.service.findByPhone(phone) as unknown as Promise<({ id: string } & Record<string, unknown>) | null>,
-      customersWithTag: async (tag) => {
-        const out: Array<{ id: string; name: string; phones: string[] }> = [];
-        for (let offset = 0; offset < 10_000; offset += 100) {
-          const page = await crm.service.list({ tag, limit: 100, offset, sort: 'createdAt', order: 'asc' });
-          out.push(...page.items.map((c) => ({ id: c.id, name: c.name, phones: c.phones })));
-          if (page.items.length < 100) break;
-        }
-        return out;
-      },
-      publish: (e) => acd.live.publish(e),
-    },
-    audit: (e) => auth.service.audit(e),
-    log,
-    routes: routes(),
-  });
+  const campaigns = createCampaignModule({ db: db.source, ports: campaignPorts({ acd, blocking: blocking.service, crm: crm.service }), audit: (e) => auth.service.audit(e), log, routes: routes() });
   acd.outboundCalls.listen((e) => campaigns.onOutbound(e));
   const io = createIoModule({ db: db.source, log, crm: crm.service, calls: calls.pager, routes: routes(), internalNumbers: config.io.internalNumbers });
   const kb = createKbModule({ db: db.source, log, maxAttachmentBytes: config.kb.maxAttachmentBytes, people: auth.service.people, routes: routes() });
@@ -413,7 +378,7 @@ async function main(): Promise<void> {
   notices = startReminderNotices(acd.live, crm.service.reminders, () => elector.role === 'active', log, config.nodeName);
   // HA: consoles on either node get the same feed (the active node's events, relayed through the database).
   if (config.ha.enabled) liveRelay = startLiveRelay(db.source, acd.live, () => elector.role === 'active', log.child({ part: 'live-relay' }));
-  liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, queuesOfAgent, log });
+  liveFeed = attachLiveFeed(server, { hub: acd.live, authenticate: (t) => auth.service.authenticate(t), agentOfUser: acd.agentOfUser, queuesOfAgent: acd.queuesOfAgent, log });
   const docs = routes();
   let openApi: Record<string, unknown> | null = null;
   docs.get('/openapi.json', { public: true }, (_req, res) => {

@@ -18,6 +18,7 @@ import { AgentDeskService } from './agent-desk.js';
 import { agentDeskRoutes } from './agent-desk.http.js';
 import { AgentCallService } from './agent-call.js';
 import { OutboundCallLog } from './outbound-calls.js';
+import { membershipsOf } from './asterisk-config.js';
 import type { AgentCallRecords } from './acd.calls.js';
 
 export interface AcdDeps {
@@ -59,11 +60,17 @@ export function createAcdModule(deps: AcdDeps) {
     armer = arm;
   };
   const agentOfUser = async (userId: string) => (await config.snapshot()).agents.find((a) => a.userId === userId)?.id ?? null;
+  /** The queues an agent is a member of (by its skills). */
+  const queuesOfAgent = async (agentId: string): Promise<string[]> => {
+    const snap = await config.snapshot();
+    const a = snap.agents.find((x) => x.id === agentId);
+    return a ? [...membershipsOf(JSON.parse(a.skills) as Record<string, number>, snap.queues).keys()] : [];
+  };
   /** Hotline's call records learn who answered, and take the agent's disposition (set once the calls module exists). */
   const useCallRecords = (records: AgentCallRecords) => {
     calls.records = records;
   };
-  return { service, config, live, routing, useRecordingArmer, agentOfUser, callbacks, dialer, agentCalls, useCallRecords, queueCalls: calls, outboundCalls, router: deps.routes.router };
+  return { service, config, live, routing, useRecordingArmer, agentOfUser, queuesOfAgent, callbacks, dialer, agentCalls, useCallRecords, queueCalls: calls, outboundCalls, router: deps.routes.router };
 }
 
 export type AcdModule = ReturnType<typeof createAcdModule>;

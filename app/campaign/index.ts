@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { campaignDeskRoutes } from './campaign.desk.http.js';
 import { campaignRoutes } from './campaign.http.js';
 import type { CampaignPorts } from './campaign.ports.js';
+export { campaignPorts } from './campaign.adapters.js';
 import { CampaignService } from './campaign.service.js';
 import { CampaignWork, type OutboundChange } from './campaign.work.js';
 
