@@ -69,7 +69,7 @@ describe('web console (no calls)', function () {
       await page.locator('[data-test=agent-state]').waitFor();
       const text = await appText(page);
       if (locale === 'zh-CN') expect(text).to.include('统一工作台').and.include('来电弹屏').and.include('未签入');
-      else expect(text).to.include('Agent desktop').and.include('Caller').and.include('Logged out');
+      else expect(text).to.include('Desk').and.include('Caller').and.include('Logged out');
       // The server's state, not a guess: logged out until the agent logs in to the queues.
       expect(await page.locator('[data-test=agent-state]').getAttribute('data-state')).to.equal('logged_out');
       // An agent who types the supervisor's address is sent back to the desktop.

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAgents, type Agents } from '../support/agents.js';
+import { startAgents, startPhone, type Agents } from '../support/agents.js';
 import { AmiWatch } from '../support/ami-watch.js';
 import { api, publishFlow } from '../support/api.js';
 import { agentAction, createAgent, createQueue, waitForAgentState } from '../support/acd.js';
@@ -34,6 +34,9 @@ interface Row {
   ended_at: unknown;
 }
 
+/** The campaign case's customer phone (click-to-dial reaches it through HOTLINE_OUTBOUND_DIAL). */
+const CUSTOMER_PORT = 5088;
+
 describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
   this.timeout(240_000);
   let db: TestDb;
@@ -42,7 +45,7 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
   const nodes: Record<string, HotlineProcess> = {};
 
   // The orphan sweep ends, within seconds, a record whose call left Stasis before a killed node wrote it.
-  const ha = (name: string, extra: Record<string, string> = {}) => ({ ...db.env, HOTLINE_HA_ENABLED: 'true', HOTLINE_NODE_NAME: name, HOTLINE_ORPHAN_GRACE_MS: '5000', HOTLINE_ORPHAN_SWEEP_MS: '2000', HOTLINE_BLOCKLIST_SYNC_SECONDS: '1', ...extra });
+  const ha = (name: string, extra: Record<string, string> = {}) => ({ ...db.env, HOTLINE_HA_ENABLED: 'true', HOTLINE_NODE_NAME: name, HOTLINE_ORPHAN_GRACE_MS: '5000', HOTLINE_ORPHAN_SWEEP_MS: '2000', HOTLINE_BLOCKLIST_SYNC_SECONDS: '1', HOTLINE_OUTBOUND_DIAL: `PJSIP/callers/sip:{number}@127.0.0.1:${CUSTOMER_PORT}`, ...extra });
   const role = async (h: HotlineProcess) => (await h.health().catch(() => ({ body: {} as any }))).body?.role;
   const rows = () => db.query<Row>("SELECT called_number, outcome, handled_by, ivr_path, current_step, ended_at FROM call_records WHERE called_number IN ('6201','6202','6203')");
   const steps = (r: Row) => (JSON.parse(r.ivr_path) as Array<{ step: string }>).map((p) => p.step);
@@ -253,6 +256,56 @@ describe('hot standby (two nodes, one Asterisk, one MariaDB)', function () {
       expect(r).to.deep.include({ survey: 'ha-survey', queue: 'ha-svq', key: '1', score: 5, agentId: agent.id, asked: 2 });
     } finally {
       phone.stop();
+    }
+  });
+
+  it('campaign: the active node is killed while an agent is on a campaign call; the other node records the call\'s end, gives the agent the same contact and takes the result', async () => {
+    await startPair();
+    const a = nodes.a!.url;
+    const user = await api(a, 'POST', '/api/users', { username: 'ha-caller', password: 'Ha-Campaign-secret-42', role: 'agent', displayName: 'HA Caller' });
+    expect(user.status, JSON.stringify(user.body)).to.equal(201);
+    await createQueue(a, 'ha-cq', { skills: { hacq: 1 } });
+    const agent = await createAgent(a, 'hacaller', 9, { hacq: 5 }, { userId: user.body.id });
+    const token = (await api(a, 'POST', '/api/auth/login', { username: 'ha-caller', password: 'Ha-Campaign-secret-42' }, null)).body.token as string;
+    const phone = await startAgents(1, { first: 9, ringMs: 500 });
+    const customer = await startPhone(CUSTOMER_PORT, 'answer');
+    try {
+      await agentAction(a, agent, 'login');
+      await waitForAgentState(a, agent, 'available');
+      const made = await api(a, 'POST', '/api/campaigns', {
+        name: 'ha-camp', title: 'HA 回访', queue: 'ha-cq', maxAttempts: 2,
+        results: [{ code: 'done', label: '完成', final: true, success: true }],
+        callingHours: { days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '23:59', timezone: 'UTC' },
+      });
+      expect(made.status, JSON.stringify(made.body)).to.equal(201);
+      expect((await api(a, 'POST', '/api/campaigns/ha-camp/contacts', { contacts: [{ phone: '13700137901', name: '周' }, { phone: '13700137902', name: '吴' }] })).status).to.equal(200);
+      expect((await api(a, 'POST', '/api/campaigns/ha-camp/status', { status: 'running' })).status).to.equal(200);
+      const taken = (await api(a, 'POST', '/api/campaigns/ha-camp/next', undefined, token)).body.contact as { id: string; phone: string };
+      const dialled = await api(a, 'POST', `/api/campaigns/ha-camp/contacts/${taken.id}/dial`, undefined, token);
+      expect(dialled.status, JSON.stringify(dialled.body)).to.equal(202);
+      const attempt = async () => (await db.query<{ placed_at: unknown; ended_at: unknown; dial_status: string | null }>(`SELECT placed_at, ended_at, dial_status FROM campaign_attempts WHERE id = '${dialled.body.attemptId}'`))[0];
+      await waitUntil('node-a saw the PBX dial the contact', async () => (await attempt())?.placed_at != null, 20_000);
+
+      await nodes.a!.stop('SIGKILL');
+      await waitUntil('node-b active', async () => (await role(nodes.b!)) === 'active', 10_000);
+      const b = nodes.b!.url;
+      // The same contact for the same agent, from the other node (a reload of the desk).
+      const again = (await api(b, 'POST', '/api/campaigns/ha-camp/next', undefined, token)).body.contact as { id: string };
+      expect(again.id, 'the contact held before the kill').to.equal(taken.id);
+      // The call ends after the takeover: node-b applies its end.
+      hangupAll();
+      const ended = await waitUntil('node-b recorded the end of the call', async () => {
+        const x = await attempt();
+        return x?.ended_at != null ? x : undefined;
+      }, 20_000);
+      expect(ended.dial_status).to.equal('ANSWER');
+      const result = await api(b, 'POST', `/api/campaigns/ha-camp/contacts/${taken.id}/result`, { result: 'done', note: 'after the failover' }, token);
+      expect(result.status, JSON.stringify(result.body)).to.equal(200);
+      expect(result.body).to.deep.include({ status: 'done', result: 'done', attempts: 1 });
+      expect((await api(b, 'GET', '/api/campaigns/ha-camp')).body.counts).to.deep.include({ done: 1, pending: 1, reserved: 0 });
+    } finally {
+      phone.stop();
+      customer.stop();
     }
   });
 });

@@ -13,7 +13,7 @@ import campaigns from './en/campaigns.js';
 
 export default {
   app: { name: 'Hotline', language: 'Language', logout: 'Sign out' },
-  nav: { campaigns: 'Campaigns', calls: 'Calls', label: 'Main navigation', agent: 'Agent desktop', supervisor: 'Supervisor', admin: 'Admin', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge base', tickets: 'Tickets', customers: 'Customers', voicemail: 'Voicemail' },
+  nav: { campaigns: 'Campaigns', calls: 'Calls', label: 'Main navigation', agent: 'Desk', supervisor: 'Supervisor', admin: 'Admin', reports: 'Reports', recordings: 'Recordings', qa: 'Quality', myEvaluations: 'My evaluations', fax: 'Faxes', kb: 'Knowledge', tickets: 'Tickets', customers: 'Customers', voicemail: 'Voicemail' },
   roles: { admin: 'Administrator', supervisor: 'Supervisor', agent: 'Agent', readonly: 'Read-only' },
   common: { cancel: 'Cancel', retry: 'Try again', ok: 'OK' },
   errors: {
