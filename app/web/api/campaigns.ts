@@ -2,7 +2,8 @@
 // the contacts with their import, the report, the export) and the desk's Campaigns tab (the
 // agent's running campaigns, the next contact, call, result, skip). The forms validate with the
 // server's own schemas (re-exported here).
-import { api, download, uploadForm } from './client';
+import { api, download, upload } from './client';
+import { spreadsheetType } from './io';
 import type { Campaign, CampaignBody, CampaignReport, CampaignStatus, Contact, ContactList, ContactQuery, FromCustomersReport, ImportReport, MyCampaign, NextAnswer } from './campaign-types';
 
 export { CAMPAIGN_STATUSES, CONTACT_STATUSES, SYSTEM_RESULTS, campaignCreateBody, campaignUpdateBody, contactResultBody } from '@server/campaign/campaign.schemas';
@@ -19,7 +20,7 @@ export const campaignsApi = {
   remove: (name: string) => api.del<void>(at(name)),
   setStatus: (name: string, status: Exclude<CampaignStatus, 'draft'>) => api.post<Campaign>(`${at(name)}/status`, { status }),
   /** An .xlsx or .csv list; `dryRun` checks it and adds nothing. */
-  importFile: (name: string, file: File, dryRun: boolean) => uploadForm<ImportReport>(`${at(name)}/contacts/import`, { file }, dryRun ? { dryRun: 'true' } : undefined),
+  importFile: (name: string, file: File, dryRun: boolean) => upload<ImportReport>(`${at(name)}/contacts/import`, file, spreadsheetType(file.name), dryRun ? { dryRun: 'true' } : undefined),
   fromCustomers: (name: string, tag: string) => api.post<FromCustomersReport>(`${at(name)}/contacts/from-customers`, { tag }),
   contacts: (name: string, q: ContactQuery) => api.get<ContactList>(`${at(name)}/contacts`, { ...q }),
   contact: (name: string, id: string) => api.get<Contact>(contactAt(name, id)),

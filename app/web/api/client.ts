@@ -137,21 +137,6 @@ export async function upload<T>(path: string, file: Blob, type: string, query?: 
   return (await res.json()) as T;
 }
 
-/** Sends a multipart form (a file under `file`, plus text fields) and reads the JSON answer. */
-export async function uploadForm<T>(path: string, fields: Record<string, Blob | string>, query?: Query): Promise<T> {
-  const token = session.token.value;
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  const res = await fetch(withQuery(path, query), { method: 'POST', headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: form }).catch(() => {
-    throw new ApiError(0, 'network', 'network');
-  });
-  if (!res.ok) {
-    if (res.status === 401 && token) session.expired();
-    throw await refusal(res);
-  }
-  return (await res.json()) as T;
-}
-
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, { query }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),

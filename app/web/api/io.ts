@@ -11,6 +11,8 @@ export type ImportMode = 'dry-run' | 'all-or-nothing' | 'skip-bad-rows';
 export const ENDED: ReadonlySet<string> = new Set(['succeeded', 'rejected', 'failed', 'cancelled']);
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The Content-Type a spreadsheet file is sent with (as the raw body): CSV or .xlsx by its name. */
+export const spreadsheetType = (name: string): string => (fileFormat(name) === 'csv' ? 'text/csv' : XLSX);
 /** The file's kind from its name: .csv is text, anything else is sent as .xlsx (the server checks the bytes). */
 export const fileFormat = (name: string): 'csv' | 'xlsx' => (/\.csv$/i.test(name) ? 'csv' : 'xlsx');
 const stamp = () => new Date().toISOString().slice(0, 10);
@@ -18,7 +20,7 @@ const stamp = () => new Date().toISOString().slice(0, 10);
 export const ioApi = {
   startImport: (file: File, mode: ImportMode) => {
     const format = fileFormat(file.name);
-    return upload<ImportJob>('/api/io/imports/customers', file, format === 'csv' ? 'text/csv' : XLSX, { mode, format, fileName: file.name });
+    return upload<ImportJob>('/api/io/imports/customers', file, spreadsheetType(file.name), { mode, format, fileName: file.name });
   },
   job: (id: string) => api.get<ImportJob>(`/api/io/imports/${id}`),
   cancel: (id: string) => api.post<ImportJob>(`/api/io/imports/${id}/cancel`),
