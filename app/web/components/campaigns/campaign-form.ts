@@ -6,6 +6,7 @@
 // The server's own schemas, by a relative path (unit-tested under Node, bundled by Vite).
 import { campaignCreateBody, campaignUpdateBody, contactResultBody, SYSTEM_RESULTS } from '../../../campaign/campaign.schemas.js';
 import type { Campaign, CampaignBody, CampaignCounts, CampaignResult, CampaignStatus } from '../../api/campaign-types.js';
+import { formProblems, type Problem } from '../form-problems.js';
 
 export const MAX_RESULTS = 20;
 export const DAYS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -108,7 +109,7 @@ export function bodyOf(f: CampaignForm, creating: boolean): CampaignBody {
  * where it shows — a form field (name, title, queue, script, days, from, to, timezone, maxAttempts
  * …), `results` for the results as a whole, or `results.<i>.<code|label>` for one cell.
  */
-export interface Problem { field: string; text: string; args?: Record<string, unknown> }
+export type { Problem };
 
 const CLOCK = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const SIMPLE = ['name', 'title', 'queue', 'script', 'maxAttempts', 'retryMinutes', 'holdMinutes'];
@@ -147,14 +148,7 @@ export function problemOf(path: string, f: CampaignForm): Problem {
 /** The form checked with the server's schema: the body, or the problems by where they show (the first of each place). */
 export function checkForm(f: CampaignForm, creating: boolean): { body: CampaignBody; problems: Problem[] } {
   const body = bodyOf(f, creating);
-  const parsed = (creating ? campaignCreateBody : campaignUpdateBody).safeParse(body);
-  const problems: Problem[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const p = problemOf(issue.path.map(String).join('.'), f);
-      if (!problems.some((q) => q.field === p.field)) problems.push(p);
-    }
-  }
+  const problems = formProblems((creating ? campaignCreateBody : campaignUpdateBody).safeParse(body), (path) => problemOf(path, f));
   return { body, problems };
 }
 

@@ -5,6 +5,7 @@
 // The server's own schemas, by a relative path like block-rules.ts (unit-tested under Node, bundled by Vite).
 import { surveyCreateBody, surveyUpdateBody } from '../../../survey/survey.schemas.js';
 import type { PromptRef, Survey, SurveyBody, SurveyLanguage, SurveyOption } from '../../api/survey-types.js';
+import { formProblems, type Problem } from '../form-problems.js';
 
 export const PROMPT_FIELDS = ['question', 'invalidPrompt', 'thanksPrompt'] as const;
 export type PromptField = (typeof PROMPT_FIELDS)[number];
@@ -102,7 +103,7 @@ export function bodyOf(f: SurveyForm, creating: boolean): SurveyBody {
  * where it shows — a form field (name, question …), `options` for the answers as a whole, or
  * `options.<i>.<key|label|score>` for one cell of the answers table.
  */
-export interface Problem { field: string; text: string; args?: Record<string, unknown> }
+export type { Problem };
 
 /** Where one refused path (a zod issue's, or a 400's `details.field`) shows, and in which words. */
 export function problemOf(path: string, f: SurveyForm): Problem {
@@ -129,13 +130,6 @@ export function problemOf(path: string, f: SurveyForm): Problem {
 /** The form checked with the server's schema: the body, or the problems by where they show (the first of each place). */
 export function checkForm(f: SurveyForm, creating: boolean): { body: SurveyBody; problems: Problem[] } {
   const body = bodyOf(f, creating);
-  const parsed = (creating ? surveyCreateBody : surveyUpdateBody).safeParse(body);
-  const problems: Problem[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const p = problemOf(issue.path.map(String).join('.'), f);
-      if (!problems.some((q) => q.field === p.field)) problems.push(p);
-    }
-  }
+  const problems = formProblems((creating ? surveyCreateBody : surveyUpdateBody).safeParse(body), (path) => problemOf(path, f));
   return { body, problems };
 }
