@@ -4,8 +4,8 @@
 // DIALSTATUS, ANSWEREDTIME and DIALEDTIME. One row per agent channel (acd_outbound_calls); an
 // end seen without its start (Hotline took over mid-call) dates the dial from DIALEDTIME.
 // Written by the active node only; an event applied twice changes nothing. Once a call has
-// ended, `onChanged` tells the reports (their outbound rollups); `listen` adds a follower of each
-// call's start and end (the campaigns: the calls they placed).
+// started or ended, its listeners hear it (`listen`: the reports' outbound rollups at the end, the
+// campaigns for the calls they placed).
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../logger.js';
@@ -42,8 +42,6 @@ export type OutboundCallListener = (c: OutboundCallChange) => Promise<void> | vo
 const KINDS: Record<string, string> = { click: 'click_to_dial', device: 'device' };
 
 export class OutboundCallLog {
-  /** The reports' rollup writer: a call of this log ended (or changed after its end). */
-  onChanged: ((uniqueid: string) => void) | undefined;
   private chain: Promise<void> = Promise.resolve();
   private readonly listeners: OutboundCallListener[] = [];
 
@@ -100,9 +98,7 @@ export class OutboundCallLog {
       else placedAt = await this.insertEnded(m, e, end);
       return { stage: 'end', uniqueid: e.uniqueid, at: e.at, placedAt, dialStatus: end.dialStatus, talkSeconds: talk };
     })();
-    if (!change) return;
-    if (change.stage === 'end') this.onChanged?.(e.uniqueid);
-    await this.tell(change);
+    if (change) await this.tell(change);
   }
 
   private async insertEnded(m: EntityManager, e: OutboundEvent, end: Partial<AcdOutboundCall>): Promise<Date> {

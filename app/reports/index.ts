@@ -56,7 +56,9 @@ export function createReportsModule(deps: { db: DataSource; acd: AcdModule; queu
   const writer = new RollupWriter(deps.db, rollupSource(deps.db, deps.acd), log);
   for (const q of deps.queueCallLogs) q.onLegsChanged = (uniqueid) => writer.legsChanged(q.source, uniqueid);
   const outbound = deps.acd.outboundCalls;
-  outbound.onChanged = (uniqueid) => writer.outboundChanged(outbound.source, uniqueid);
+  outbound.listen((c) => {
+    if (c.stage === 'end') writer.outboundChanged(outbound.source, c.uniqueid);
+  });
   const port: ReportsAcd = {
     queues: () => queueDefinitions(deps.acd),
     agents: async () => new Map((await deps.acd.config.snapshot()).agents.map((a) => [a.id, { name: a.name }])),

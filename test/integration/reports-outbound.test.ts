@@ -102,7 +102,9 @@ for (const kind of DB_KINDS) {
         outbound: { call: (s, u) => outboundCall(ds, s, u), placed: (f, t) => outboundCallsPlaced(ds, f, t), page: (a, l) => outboundCallsPage(ds, a, l) },
       }, silent);
       log = new OutboundCallLog(ds, async (endpoint) => ENDPOINTS.get(endpoint) ?? null, silent);
-      log.onChanged = (uniqueid) => writer.outboundChanged(log.source, uniqueid);
+      log.listen((c) => {
+        if (c.stage === 'end') writer.outboundChanged(log.source, c.uniqueid);
+      });
       // A listener that fails does not keep the next one from hearing.
       log.listen(() => {
         throw new Error('a broken listener');
